@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * NL-ARP: the one message format shared by HERE, WHERE and NOT-HERE
+ * (patent Fig. 5, [0027]-[0035]).  Byte layout in docs/wire-format.md.
+ *
+ * Broadcast copies travel as the payload of an Ethernet frame with
+ * ethertype NL_ARP_ETHERTYPE on the broadcast VLAN; unicast copies as the
+ * payload of a UDP datagram to NL_ARP_UDP_PORT at the peer's server address.
+ * All multi-byte fields are big-endian.
+ */
+#ifndef NLARP_H
+#define NLARP_H
+
+#include "netlord.h"
+
+#define NLARP_VERSION 1
+
+enum nlarp_op {
+	NLARP_HERE = 1, /* "this VIF is at this location" */
+	NLARP_WHERE = 2, /* "who hosts this VIF?" */
+	NLARP_NOT_HERE = 3, /* "that VIF is not at my location" */
+};
+
+#define NLARP_F_HAS_IP (1U << 0) /* ip is valid */
+#define NLARP_F_BY_IP (1U << 1) /* WHERE asks by (tenant, ip), not by MAC */
+#define NLARP_F_GONE (1U << 2) /* HERE withdrawing a deleted VIF */
+#define NLARP_F_REPLY (1U << 3) /* unicast answer to a WHERE */
+#define NLARP_F_KNOWN (NLARP_F_HAS_IP | NLARP_F_BY_IP | NLARP_F_GONE | NLARP_F_REPLY)
+
+struct nlarp_msg {
+	__u8 version; /* NLARP_VERSION */
+	__u8 op; /* enum nlarp_op */
+	__be16 flags; /* NLARP_F_* */
+	__be32 tenant;
+	__be16 mac_as;
+	__u8 mac[6];
+	__be32 ip; /* 0 unless NLARP_F_HAS_IP */
+	/* the VIF's location (HERE), or the location that lacks it (NOT-HERE) */
+	__u8 switch_mac[6];
+	__be16 port;
+	/* ordering: the larger version of one VIF's location wins */
+	__be64 loc_version;
+	/* who sent this message, so answers can be unicast back */
+	__u8 sender_switch_mac[6];
+	__be16 sender_port;
+} __attribute__((packed));
+
+#define NLARP_MSG_LEN 44
+
+#endif /* NLARP_H */
