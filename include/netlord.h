@@ -116,6 +116,17 @@ struct nl_local_vif {
 	__u32 flags; /* NL_VIF_F_* */
 };
 
+/*
+ * XDP -> tc hand-off for VIFs that cannot take XDP_REDIRECT frames: the
+ * uplink XDP program decapsulates, leaves this in the packet metadata and
+ * passes; the uplink tc ingress program redirects on it.
+ */
+#define NL_XDP_META_MAGIC 0x4e4c4d31 /* "NLM1" */
+struct nl_xdp_meta {
+	__u32 magic;
+	__u32 ifindex;
+};
+
 /* ---- NART ------------------------------------------------------------------ */
 
 /* NART-1: (tenant, IP) -> (MAC, MAC_AS_ID) */

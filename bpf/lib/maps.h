@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Every map of the datapath.  Keys and values come from include/netlord.h;
+ * the agent pins these maps so both it and bpftool see them by name.
+ */
+#ifndef NL_BPF_MAPS_H
+#define NL_BPF_MAPS_H
+
+#include "common.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nl_config);
+} nl_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NL_MAX_VIFS);
+	__type(key, __u32); /* ifindex */
+	__type(value, struct nl_vif);
+} nl_vifs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NL_MAX_VIFS);
+	__type(key, struct nl_vif_key);
+	__type(value, struct nl_local_vif);
+} nl_local_vifs SEC(".maps");
+
+/* NARTs grow with use: a million preallocated entries would cost ~100 MB each */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NL_NART1_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct nl_nart1_key);
+	__type(value, struct nl_nart1_val);
+} nl_nart1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NL_NART2_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct nl_vif_key);
+	__type(value, struct nl_nart2_val);
+} nl_nart2 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, NL_MAX_SUBNETS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct nl_subnet_key);
+	__type(value, struct nl_subnet_val);
+} nl_subnets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NL_MAX_SWITCHES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct nl_switch_key);
+	__type(value, struct nl_vlan_set);
+} nl_vlan_table SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NL_MAX_VIFS);
+	__type(key, __u32);
+	__type(value, struct nl_vif_stats);
+} nl_vif_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NL_C_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} nl_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, NL_EVENT_RING_BYTES);
+} nl_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, NL_EVENT_DEDUP_ENTRIES);
+	__type(key, struct nl_event_key);
+	__type(value, __u64); /* ktime of the last event sent for this key */
+} nl_event_dedup SEC(".maps");
+
+static __always_inline struct nl_config *nl_config_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&nl_config, &zero);
+}
+
+#endif /* NL_BPF_MAPS_H */
