@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <criterion/criterion.h>
+#include "netlord.skel.h"
+#include "harness.h"
+
+const uint8_t W_S1[6] = { 0x02, 0x4e, 0x4c, 0x00, 0x00, 0x01 };
+const uint8_t W_S2[6] = { 0x02, 0x4e, 0x4c, 0x00, 0x00, 0x02 };
+const uint8_t W_SERVER_MAC[6] = { 0x52, 0x54, 0x00, 0x00, 0x03, 0x01 };
+const uint8_t W_ROUTER_MAC[6] = { 0x02, 0x00, 0x5e, 0x00, 0x01, 0x01 };
+const uint8_t W_MAC_1[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x01 };
+const uint8_t W_MAC_2[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x02 };
+const uint8_t W_MAC_3[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x03 };
+const uint8_t W_MAC_4[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x04 };
+const uint8_t W_MAC_5[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x05 };
+
+struct world W;
+static struct netlord_bpf *skel;
+
+int fd_map(const char *name)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(skel->obj, name);
+
+	cr_assert_not_null(m, "no map %s", name);
+	return bpf_map__fd(m);
+}
+
+int fd_vif_prog(void)
+{
+	return bpf_program__fd(skel->progs.nl_vif_ingress);
+}
+
+int fd_xdp_prog(void)
+{
+	return bpf_program__fd(skel->progs.nl_uplink_xdp);
+}
+
+static void update(const char *map, const void *key, const void *val)
+{
+	int err = bpf_map_update_elem(fd_map(map), key, val, BPF_ANY);
+
+	cr_assert_eq(err, 0, "update %s: %s", map, strerror(errno));
+}
+
+void cfg_update(void (*edit)(struct nl_config *cfg))
+{
+	struct nl_config cfg;
+	__u32 zero = 0;
+
+	cr_assert_eq(bpf_map_lookup_elem(fd_map("nl_config"), &zero, &cfg), 0);
+	edit(&cfg);
+	update("nl_config", &zero, &cfg);
+}
+
+static void add_vif(int ifindex, int slot, __u32 tenant, __u16 mac_as, const uint8_t mac[6],
+		    uint32_t ip, uint32_t router)
+{
+	struct nl_vif v = {
+		.tenant = tenant,
+		.mac_as = mac_as,
+		.ip = htonl(ip),
+		.router_ip = htonl(router),
+		.prefix_len = 24,
+		.slot = slot,
+		.ifindex = ifindex,
+	};
+	struct nl_vif_key k = { .tenant = tenant, .mac_as = mac_as };
+	struct nl_local_vif l = { .ifindex = ifindex, .slot = slot };
+	__u32 idx = ifindex;
+
+	memcpy(v.mac, mac, 6);
+	if (router)
+		memcpy(v.router_mac, W_ROUTER_MAC, 6);
+	memcpy(k.mac, mac, 6);
+	update("nl_vifs", &idx, &v);
+	update("nl_local_vifs", &k, &l);
+}
+
+static void add_nart1(__u32 tenant, uint32_t ip, const uint8_t mac[6], __u16 mac_as)
+{
+	struct nl_nart1_key k = { .tenant = tenant, .ip = htonl(ip) };
+	struct nl_nart1_val v = { .mac_as = mac_as };
+
+	memcpy(v.mac, mac, 6);
+	update("nl_nart1", &k, &v);
+}
+
+static void add_nart2(__u32 tenant, __u16 mac_as, const uint8_t mac[6], const uint8_t sw[6],
+		      __u16 port)
+{
+	struct nl_vif_key k = { .tenant = tenant, .mac_as = mac_as };
+	struct nl_nart2_val v = { .port = port, .version = 1 };
+
+	memcpy(k.mac, mac, 6);
+	memcpy(v.switch_mac, sw, 6);
+	update("nl_nart2", &k, &v);
+}
+
+static void add_subnet(__u32 tenant, uint32_t net, int len, __u16 mac_as, uint32_t router)
+{
+	struct nl_subnet_key k = { .prefixlen = 32 + len, .tenant = tenant, .ip = htonl(net) };
+	struct nl_subnet_val v = { .mac_as = mac_as, .router_ip = htonl(router) };
+
+	update("nl_subnets", &k, &v);
+}
+
+static void add_vlans(const uint8_t sw[6], int n, const __u16 *vlans)
+{
+	struct nl_switch_key k = {};
+	struct nl_vlan_set v = { .count = n };
+
+	memcpy(k.mac, sw, 6);
+	memcpy(v.vlans, vlans, n * sizeof(*vlans));
+	update("nl_vlan_table", &k, &v);
+}
+
+static int ifindex_of(const char *name)
+{
+	int i = if_nametoindex(name);
+
+	cr_assert_gt(i, 0, "no interface %s", name);
+	return i;
+}
+
+void world_setup(int encap_mode, int tenant_bits)
+{
+	static const __u16 s1_vlans[] = { 0 };
+	static const __u16 s2_vlans[] = { W_VLANS_S2_0, W_VLANS_S2_1 };
+	struct nl_config cfg = {
+		.port = W_PORT,
+		.encap_mode = encap_mode,
+		.tenant_bits = tenant_bits,
+		.flags = NL_CFG_F_READY,
+		.fabric_mtu = 1500,
+		.broadcast_vlan = 4094,
+		.event_interval_ms = 100,
+	};
+	__u32 zero = 0;
+	FILE *ip;
+
+	cr_assert_eq(unshare(CLONE_NEWNET), 0, "unshare: %s (run as root)", strerror(errno));
+	ip = popen("ip -batch -", "w");
+	cr_assert_not_null(ip);
+	fputs("link add a1 type veth peer name a1p\n"
+	      "link add b1 type veth peer name b1p\n"
+	      "link add a5 type veth peer name a5p\n"
+	      "link add l2 type veth peer name l2p\n"
+	      "link add uplink type veth peer name fabric\n",
+	      ip);
+	cr_assert_eq(pclose(ip), 0, "ip link add failed");
+	W.ifindex_a1 = ifindex_of("a1");
+	W.ifindex_b1 = ifindex_of("b1");
+	W.ifindex_a5 = ifindex_of("a5");
+	W.ifindex_l2 = ifindex_of("l2");
+	W.ifindex_uplink = ifindex_of("uplink");
+	W.slot_a1 = 1;
+	W.slot_b1 = 2;
+	W.slot_a5 = 3;
+	W.slot_l2 = 4;
+
+	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
+	skel = netlord_bpf__open_and_load();
+	cr_assert_not_null(skel, "loading the datapath failed");
+
+	memcpy(cfg.switch_mac, W_S1, 6);
+	memcpy(cfg.server_mac, W_SERVER_MAC, 6);
+	cfg.uplink_ifindex = W.ifindex_uplink;
+	update("nl_config", &zero, &cfg);
+
+	add_vif(W.ifindex_a1, W.slot_a1, W_TENANT_A, 1, W_MAC_1, W_IP_1, W_ROUTER_1);
+	add_vif(W.ifindex_b1, W.slot_b1, W_TENANT_B, 1, W_MAC_1, W_IP_1, W_ROUTER_1);
+	add_vif(W.ifindex_a5, W.slot_a5, W_TENANT_A, 1, W_MAC_5, W_IP_5, W_ROUTER_1);
+	/* an L2-only VIF: no IP, MAC space 3 */
+	add_vif(W.ifindex_l2, W.slot_l2, W_TENANT_A, 3, W_MAC_4, 0, 0);
+
+	add_nart1(W_TENANT_A, W_IP_1, W_MAC_1, 1);
+	add_nart1(W_TENANT_A, W_IP_2, W_MAC_2, 1);
+	add_nart1(W_TENANT_A, W_IP_3, W_MAC_3, 2);
+	add_nart1(W_TENANT_A, W_IP_4, W_MAC_4, 1);
+	add_nart1(W_TENANT_A, W_IP_5, W_MAC_5, 1);
+	add_nart1(W_TENANT_B, W_IP_1, W_MAC_1, 1);
+	add_nart1(W_TENANT_B, W_IP_2, W_MAC_2, 1);
+
+	add_nart2(W_TENANT_A, 1, W_MAC_2, W_S2, 7);
+	add_nart2(W_TENANT_A, 2, W_MAC_3, W_S2, 9);
+	add_nart2(W_TENANT_A, 1, W_MAC_4, W_S1, 5);
+	add_nart2(W_TENANT_A, 3, W_MAC_2, W_S2, 7);
+	add_nart2(W_TENANT_B, 1, W_MAC_2, W_S2, 8);
+
+	add_subnet(W_TENANT_A, W_IP(192, 168, 1, 0), 24, 1, W_ROUTER_1);
+	add_subnet(W_TENANT_A, W_IP(192, 168, 2, 0), 24, 2, W_ROUTER_2);
+	add_subnet(W_TENANT_B, W_IP(192, 168, 1, 0), 24, 1, W_ROUTER_1);
+
+	add_vlans(W_S1, 1, s1_vlans);
+	add_vlans(W_S2, 2, s2_vlans);
+}
+
+void world_setup_ip(void)
+{
+	world_setup(NL_ENCAP_IP, NL_TENANT_BITS_16);
+}
+
+void world_setup_udp(void)
+{
+	world_setup(NL_ENCAP_UDP, NL_TENANT_BITS_16);
+}
+
+void world_teardown(void)
+{
+	netlord_bpf__destroy(skel);
+	skel = NULL;
+}
+
+static void run_tc_ctx(struct run *r, int ifindex, const void *pkt, uint32_t len, uint32_t gso)
+{
+	struct __sk_buff skb = { .ifindex = ifindex, .gso_size = gso, .gso_segs = gso ? 2 : 0 };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = len,
+		    .data_out = r->out, .data_size_out = sizeof(r->out), .ctx_in = &skb,
+		    .ctx_size_in = sizeof(skb), .repeat = 1);
+
+	memset(r->out, 0, sizeof(r->out));
+	r->ret = bpf_prog_test_run_opts(fd_vif_prog(), &o);
+	cr_assert_eq(r->ret, 0, "test_run: %s", strerror(errno));
+	r->retval = o.retval;
+	r->out_len = o.data_size_out;
+}
+
+void run_tc(struct run *r, int ifindex, const void *pkt, uint32_t len)
+{
+	run_tc_ctx(r, ifindex, pkt, len, 0);
+}
+
+void run_tc_gso(struct run *r, int ifindex, const void *pkt, uint32_t len, uint32_t gso_size)
+{
+	run_tc_ctx(r, ifindex, pkt, len, gso_size);
+}
+
+void run_xdp(struct run *r, const void *pkt, uint32_t len)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = len,
+		    .data_out = r->out, .data_size_out = sizeof(r->out), .repeat = 1);
+
+	memset(r->out, 0, sizeof(r->out));
+	r->ret = bpf_prog_test_run_opts(fd_xdp_prog(), &o);
+	cr_assert_eq(r->ret, 0, "test_run: %s", strerror(errno));
+	r->retval = o.retval;
+	r->out_len = o.data_size_out;
+}
+
+uint64_t counter(enum nl_counter c)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t vals[ncpu], sum = 0;
+	__u32 key = c;
+
+	cr_assert_eq(bpf_map_lookup_elem(fd_map("nl_counters"), &key, vals), 0);
+	for (int i = 0; i < ncpu; i++)
+		sum += vals[i];
+	return sum;
+}
+
+bool counters_all_zero_except(enum nl_counter except, enum nl_counter except2)
+{
+	for (int c = 0; c < NL_C_MAX; c++)
+		if (c != (int)except && c != (int)except2 && counter(c))
+			return false;
+	return true;
+}
+
+struct nl_vif_stats vif_stats(int slot)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct nl_vif_stats vals[ncpu], sum = {};
+	__u32 key = slot;
+
+	cr_assert_eq(bpf_map_lookup_elem(fd_map("nl_vif_stats"), &key, vals), 0);
+	for (int i = 0; i < ncpu; i++) {
+		sum.rx_packets += vals[i].rx_packets;
+		sum.rx_bytes += vals[i].rx_bytes;
+		sum.tx_packets += vals[i].tx_packets;
+		sum.tx_bytes += vals[i].tx_bytes;
+	}
+	return sum;
+}
+
+struct ev_sink {
+	struct nl_event *evs;
+	int max, n;
+};
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	struct ev_sink *s = ctx;
+
+	cr_assert_eq(len, sizeof(struct nl_event));
+	if (s->n < s->max)
+		memcpy(&s->evs[s->n], data, sizeof(struct nl_event));
+	s->n++;
+	return 0;
+}
+
+int events_drain(struct nl_event *evs, int max)
+{
+	struct ev_sink sink = { .evs = evs, .max = max };
+	struct ring_buffer *rb = ring_buffer__new(fd_map("nl_events"), on_event, &sink, NULL);
+
+	cr_assert_not_null(rb);
+	ring_buffer__consume(rb);
+	ring_buffer__free(rb);
+	return sink.n;
+}
+
+/* ---- packets -------------------------------------------------------------------- */
+
+uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v & 0xffff);
+}
+
+/* RFC 1071, the straightforward way */
+uint16_t inet_csum(const void *data, size_t len)
+{
+	const uint8_t *b = data;
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += rd16(b + i);
+	if (len & 1)
+		sum += b[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+void pkt_bytes(struct pkt *p, const void *b, uint32_t len)
+{
+	cr_assert_leq(p->len + len, sizeof(p->b));
+	memcpy(p->b + p->len, b, len);
+	p->len += len;
+}
+
+void pkt_fill(struct pkt *p, uint8_t v, uint32_t len)
+{
+	cr_assert_leq(p->len + len, sizeof(p->b));
+	memset(p->b + p->len, v, len);
+	p->len += len;
+}
+
+void pkt_eth(struct pkt *p, const uint8_t dst[6], const uint8_t src[6], uint16_t proto)
+{
+	uint8_t h[14];
+
+	memcpy(h, dst, 6);
+	memcpy(h + 6, src, 6);
+	put16(h + 12, proto);
+	pkt_bytes(p, h, sizeof(h));
+}
+
+void pkt_vlan(struct pkt *p, uint16_t vid, uint16_t proto)
+{
+	uint8_t h[4];
+
+	put16(h, vid);
+	put16(h + 2, proto);
+	pkt_bytes(p, h, sizeof(h));
+}
+
+void pkt_ipv4(struct pkt *p, uint32_t src, uint32_t dst, uint8_t proto, uint8_t ttl,
+	      uint16_t payload)
+{
+	uint8_t h[20] = { 0x45, 0 };
+
+	put16(h + 2, 20 + payload);
+	put16(h + 4, 0x1234);
+	put16(h + 6, 0x4000);
+	h[8] = ttl;
+	h[9] = proto;
+	put32(h + 12, src);
+	put32(h + 16, dst);
+	put16(h + 10, inet_csum(h, 20));
+	pkt_bytes(p, h, sizeof(h));
+}
+
+void pkt_udp(struct pkt *p, uint16_t sport, uint16_t dport, uint16_t payload)
+{
+	uint8_t h[8] = { 0 };
+
+	put16(h, sport);
+	put16(h + 2, dport);
+	put16(h + 4, 8 + payload);
+	pkt_bytes(p, h, sizeof(h));
+}
+
+void pkt_arp_request(struct pkt *p, const uint8_t mac[6], uint32_t ip, uint32_t target)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint8_t a[28] = { 0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01 };
+
+	memcpy(a + 8, mac, 6);
+	put32(a + 14, ip);
+	put32(a + 24, target);
+	pkt_eth(p, bcast, mac, 0x0806);
+	pkt_bytes(p, a, sizeof(a));
+	pkt_fill(p, 0, 18); /* Ethernet minimum frame padding */
+}
+
+void pkt_vm_udp(struct pkt *p, const uint8_t dst[6], const uint8_t src[6], uint32_t sip,
+		uint32_t dip, uint16_t payload)
+{
+	pkt_eth(p, dst, src, 0x0800);
+	pkt_ipv4(p, sip, dip, 17, 64, 8 + payload);
+	pkt_udp(p, 40000, 5001, payload);
+	for (uint16_t i = 0; i < payload; i++) {
+		uint8_t b = (uint8_t)i;
+
+		pkt_bytes(p, &b, 1);
+	}
+}
+
+int pcap_write(const char *path, const struct run *frames, int n)
+{
+	struct {
+		uint32_t magic;
+		uint16_t major, minor;
+		int32_t zone;
+		uint32_t sigfigs, snaplen, linktype;
+	} gh = { 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1 };
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fwrite(&gh, sizeof(gh), 1, f);
+	for (int i = 0; i < n; i++) {
+		uint32_t rh[4] = { 1700000000 + i, 0, frames[i].out_len, frames[i].out_len };
+
+		fwrite(rh, sizeof(rh), 1, f);
+		fwrite(frames[i].out, frames[i].out_len, 1, f);
+	}
+	return fclose(f);
+}
+
+const char *hex(const void *p, size_t len)
+{
+	static char buf[4096];
+	const uint8_t *b = p;
+	size_t o = 0;
+
+	for (size_t i = 0; i < len && o + 4 < sizeof(buf); i++)
+		o += snprintf(buf + o, sizeof(buf) - o, "%02x%s", b[i], (i % 16 == 15) ? "\n" : " ");
+	return buf;
+}

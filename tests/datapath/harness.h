@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Packet-level test harness: loads the datapath skeleton into a private
+ * network namespace, fills its maps with a small data center ("the world"),
+ * runs programs with BPF_PROG_TEST_RUN and reads counters and events back.
+ */
+#ifndef NL_TEST_HARNESS_H
+#define NL_TEST_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+#include "netlord.h"
+
+/* Return codes as the kernel defines them */
+#define TC_ACT_OK 0
+#define TC_ACT_SHOT 2
+#define TC_ACT_REDIRECT 7
+#define XDP_DROP 1
+#define XDP_PASS 2
+#define XDP_REDIRECT 4
+
+/* ---- the world ------------------------------------------------------------
+ * This server sits on port 3 of edge switch S1.  S2 is another edge switch.
+ * Tenants A and B reuse each other's MAC and IP addresses on purpose.
+ */
+#define W_PORT 3
+extern const uint8_t W_S1[6], W_S2[6], W_SERVER_MAC[6], W_ROUTER_MAC[6];
+extern const uint8_t W_MAC_1[6], W_MAC_2[6], W_MAC_3[6], W_MAC_4[6], W_MAC_5[6];
+#define W_TENANT_A 0x0c19 /* 12.25 */
+#define W_TENANT_B 0x0d07 /* 13.7 */
+#define W_IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+/* subnet 1: 192.168.1.0/24 (MAC_AS 1), subnet 2: 192.168.2.0/24 (MAC_AS 2) */
+#define W_IP_1 W_IP(192, 168, 1, 10) /* local VIF a1 (tenant A) and b1 (tenant B) */
+#define W_IP_2 W_IP(192, 168, 1, 20) /* remote a2 at S2 port 7, b2 at S2 port 8 */
+#define W_IP_3 W_IP(192, 168, 2, 30) /* remote a3 at S2 port 9 (other subnet) */
+#define W_IP_4 W_IP(192, 168, 1, 40) /* remote a4 at S1 port 5 (same switch) */
+#define W_IP_5 W_IP(192, 168, 1, 50) /* local a5, same server as a1 */
+#define W_ROUTER_1 W_IP(192, 168, 1, 1)
+#define W_ROUTER_2 W_IP(192, 168, 2, 1)
+#define W_VLANS_S2_0 10
+#define W_VLANS_S2_1 11
+
+struct world {
+	int ifindex_a1, ifindex_b1, ifindex_a5, ifindex_l2, ifindex_uplink;
+	int slot_a1, slot_b1, slot_a5, slot_l2;
+};
+extern struct world W;
+
+/* Loads the skeleton in a fresh netns and fills the world's maps. */
+void world_setup(int encap_mode, int tenant_bits);
+void world_setup_ip(void);
+void world_setup_udp(void);
+void world_teardown(void);
+
+/* map file descriptors and program descriptors */
+int fd_map(const char *name);
+int fd_vif_prog(void);
+int fd_xdp_prog(void);
+
+void cfg_update(void (*edit)(struct nl_config *cfg));
+
+/* ---- running programs --------------------------------------------------- */
+struct run {
+	int ret;
+	uint32_t retval;
+	uint8_t out[16384];
+	uint32_t out_len;
+};
+/* tc program as seen on interface @ifindex; @gso_size 0 = not GSO */
+void run_tc(struct run *r, int ifindex, const void *pkt, uint32_t len);
+void run_tc_gso(struct run *r, int ifindex, const void *pkt, uint32_t len, uint32_t gso_size);
+void run_xdp(struct run *r, const void *pkt, uint32_t len);
+
+/* ---- observing ------------------------------------------------------------- */
+uint64_t counter(enum nl_counter c);
+/* every counter but @except must still be zero */
+bool counters_all_zero_except(enum nl_counter except, enum nl_counter except2);
+struct nl_vif_stats vif_stats(int slot);
+/* drains the event ring; returns how many, copies up to @max */
+int events_drain(struct nl_event *evs, int max);
+
+/* ---- packet construction (independent of the datapath's code) ------------------ */
+struct pkt {
+	uint8_t b[16384];
+	uint32_t len;
+};
+void pkt_eth(struct pkt *p, const uint8_t dst[6], const uint8_t src[6], uint16_t proto);
+void pkt_vlan(struct pkt *p, uint16_t vid, uint16_t proto);
+/* IPv4 header (no options) with a correct checksum; total length covers @payload */
+void pkt_ipv4(struct pkt *p, uint32_t src, uint32_t dst, uint8_t proto, uint8_t ttl,
+	      uint16_t payload);
+void pkt_udp(struct pkt *p, uint16_t sport, uint16_t dport, uint16_t payload);
+void pkt_bytes(struct pkt *p, const void *b, uint32_t len);
+void pkt_fill(struct pkt *p, uint8_t v, uint32_t len);
+/* A whole ARP request from @mac/@ip for @target */
+void pkt_arp_request(struct pkt *p, const uint8_t mac[6], uint32_t ip, uint32_t target);
+/* An IPv4/UDP frame between two VMs with @payload bytes of data */
+void pkt_vm_udp(struct pkt *p, const uint8_t dst[6], const uint8_t src[6], uint32_t sip,
+		uint32_t dip, uint16_t payload);
+
+uint16_t inet_csum(const void *data, size_t len);
+uint16_t rd16(const uint8_t *p);
+uint32_t rd32(const uint8_t *p);
+
+/* Writes frames to a pcap file (LINKTYPE_ETHERNET). */
+int pcap_write(const char *path, const struct run *frames, int n);
+
+/* Hex dump into @buf for assertion messages */
+const char *hex(const void *p, size_t len);
+
+#endif
