@@ -62,7 +62,7 @@ void cfg_update(void (*edit)(struct nl_config *cfg))
 }
 
 static void add_vif(int ifindex, int slot, __u32 tenant, __u16 mac_as, const uint8_t mac[6],
-		    uint32_t ip, uint32_t router)
+		    uint32_t ip, uint32_t router, __u32 flags)
 {
 	struct nl_vif v = {
 		.tenant = tenant,
@@ -70,11 +70,12 @@ static void add_vif(int ifindex, int slot, __u32 tenant, __u16 mac_as, const uin
 		.ip = htonl(ip),
 		.router_ip = htonl(router),
 		.prefix_len = 24,
+		.flags = flags,
 		.slot = slot,
 		.ifindex = ifindex,
 	};
 	struct nl_vif_key k = { .tenant = tenant, .mac_as = mac_as };
-	struct nl_local_vif l = { .ifindex = ifindex, .slot = slot };
+	struct nl_local_vif l = { .ifindex = ifindex, .slot = slot, .flags = flags };
 	__u32 idx = ifindex;
 
 	memcpy(v.mac, mac, 6);
@@ -176,11 +177,12 @@ void world_setup(int encap_mode, int tenant_bits)
 	cfg.uplink_ifindex = W.ifindex_uplink;
 	update("nl_config", &zero, &cfg);
 
-	add_vif(W.ifindex_a1, W.slot_a1, W_TENANT_A, 1, W_MAC_1, W_IP_1, W_ROUTER_1);
-	add_vif(W.ifindex_b1, W.slot_b1, W_TENANT_B, 1, W_MAC_1, W_IP_1, W_ROUTER_1);
-	add_vif(W.ifindex_a5, W.slot_a5, W_TENANT_A, 1, W_MAC_5, W_IP_5, W_ROUTER_1);
+	add_vif(W.ifindex_a1, W.slot_a1, W_TENANT_A, 1, W_MAC_1, W_IP_1, W_ROUTER_1,
+		NL_VIF_F_XDP_REDIRECT);
+	add_vif(W.ifindex_b1, W.slot_b1, W_TENANT_B, 1, W_MAC_1, W_IP_1, W_ROUTER_1, 0);
+	add_vif(W.ifindex_a5, W.slot_a5, W_TENANT_A, 1, W_MAC_5, W_IP_5, W_ROUTER_1, 0);
 	/* an L2-only VIF: no IP, MAC space 3 */
-	add_vif(W.ifindex_l2, W.slot_l2, W_TENANT_A, 3, W_MAC_4, 0, 0);
+	add_vif(W.ifindex_l2, W.slot_l2, W_TENANT_A, 3, W_MAC_4, 0, 0, 0);
 
 	add_nart1(W_TENANT_A, W_IP_1, W_MAC_1, 1);
 	add_nart1(W_TENANT_A, W_IP_2, W_MAC_2, 1);
@@ -246,14 +248,24 @@ void run_tc_gso(struct run *r, int ifindex, const void *pkt, uint32_t len, uint3
 
 void run_xdp(struct run *r, const void *pkt, uint32_t len)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = len,
-		    .data_out = r->out, .data_size_out = sizeof(r->out), .repeat = 1);
+	static uint8_t raw[sizeof(r->out) + sizeof(r->meta)];
+	struct xdp_md ctx_in = { .data_end = len }, ctx_out = {};
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = len, .data_out = raw,
+		    .data_size_out = sizeof(raw), .ctx_in = &ctx_in, .ctx_size_in = sizeof(ctx_in),
+		    .ctx_out = &ctx_out, .ctx_size_out = sizeof(ctx_out), .repeat = 1);
 
 	memset(r->out, 0, sizeof(r->out));
+	memset(raw, 0, sizeof(raw));
 	r->ret = bpf_prog_test_run_opts(fd_xdp_prog(), &o);
 	cr_assert_eq(r->ret, 0, "test_run: %s", strerror(errno));
 	r->retval = o.retval;
-	r->out_len = o.data_size_out;
+	/* with a context, the output starts with the metadata */
+	r->meta_len = ctx_out.data - ctx_out.data_meta;
+	cr_assert_leq(r->meta_len, sizeof(r->meta));
+	cr_assert_geq(o.data_size_out, r->meta_len);
+	memcpy(r->meta, raw, r->meta_len);
+	r->out_len = o.data_size_out - r->meta_len;
+	memcpy(r->out, raw + r->meta_len, r->out_len);
 }
 
 uint64_t counter(enum nl_counter c)
@@ -474,4 +486,25 @@ const char *hex(const void *p, size_t len)
 	for (size_t i = 0; i < len && o + 4 < sizeof(buf); i++)
 		o += snprintf(buf + o, sizeof(buf) - o, "%02x%s", b[i], (i % 16 == 15) ? "\n" : " ");
 	return buf;
+}
+
+void pkt_netlord(struct pkt *p, int mode, uint32_t tenant, uint16_t mac_as, uint8_t port,
+		 const struct pkt *inner)
+{
+	uint16_t l4 = mode == NL_ENCAP_UDP ? 8 : 0;
+	uint8_t ip[20] = { 0x45, 0 };
+
+	pkt_eth(p, W_SERVER_MAC, W_S1, 0x0800);
+	put16(ip + 2, 20 + l4 + inner->len);
+	put16(ip + 4, 10); /* VLAN 10 */
+	put16(ip + 6, 0x4000);
+	ip[8] = 62;
+	ip[9] = mode == NL_ENCAP_UDP ? 17 : NL_IPPROTO_ETHERNET;
+	put32(ip + 12, W_IP(10, mac_as, tenant >> 8, tenant & 0xff));
+	put32(ip + 16, W_IP(10, port, tenant >> 8, tenant & 0xff));
+	put16(ip + 10, inet_csum(ip, 20));
+	pkt_bytes(p, ip, 20);
+	if (l4)
+		pkt_udp(p, 51000, NL_UDP_PORT, inner->len);
+	pkt_bytes(p, inner->b, inner->len);
 }

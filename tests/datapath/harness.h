@@ -42,6 +42,7 @@ extern const uint8_t W_MAC_1[6], W_MAC_2[6], W_MAC_3[6], W_MAC_4[6], W_MAC_5[6];
 #define W_VLANS_S2_0 10
 #define W_VLANS_S2_1 11
 
+/* a1 takes XDP_REDIRECT frames; b1, a5 and l2 are reached through XDP_PASS + tc */
 struct world {
 	int ifindex_a1, ifindex_b1, ifindex_a5, ifindex_l2, ifindex_uplink;
 	int slot_a1, slot_b1, slot_a5, slot_l2;
@@ -65,8 +66,10 @@ void cfg_update(void (*edit)(struct nl_config *cfg));
 struct run {
 	int ret;
 	uint32_t retval;
-	uint8_t out[16384];
+	uint8_t out[16384]; /* the packet after the program (XDP: without metadata) */
 	uint32_t out_len;
+	uint8_t meta[32]; /* XDP metadata the program left in front of the packet */
+	uint32_t meta_len;
 };
 /* tc program as seen on interface @ifindex; @gso_size 0 = not GSO */
 void run_tc(struct run *r, int ifindex, const void *pkt, uint32_t len);
@@ -99,6 +102,14 @@ void pkt_arp_request(struct pkt *p, const uint8_t mac[6], uint32_t ip, uint32_t 
 /* An IPv4/UDP frame between two VMs with @payload bytes of data */
 void pkt_vm_udp(struct pkt *p, const uint8_t dst[6], const uint8_t src[6], uint32_t sip,
 		uint32_t dip, uint16_t payload);
+
+/*
+ * A NetLord data frame as the egress edge switch delivers it to this server
+ * (source = our switch S1, destination = our MAC, untagged), in @mode,
+ * 16-bit tenant scheme, around the inner frame @inner.
+ */
+void pkt_netlord(struct pkt *p, int mode, uint32_t tenant, uint16_t mac_as, uint8_t port,
+		 const struct pkt *inner);
 
 uint16_t inet_csum(const void *data, size_t len);
 uint16_t rd16(const uint8_t *p);
