@@ -1,0 +1,28 @@
+# na-repo: the configuration repository (issue 4, docs/repository.md)
+
+REPO_SRCS := user/repo/main.c user/repo/topo.c user/repo/compile.c user/repo/serve.c \
+	user/repo/vlan_table.c
+REPO_HDRS := $(wildcard user/repo/*.h) include/netlord.h
+REPO_CFLAGS = $(CFLAGS) -Iuser/repo -Wno-format-truncation
+
+BINS += $(OUTPUT)/na-repo
+TEST_BINS += $(OUTPUT)/tests/test_vlan_table $(OUTPUT)/tests/test_topo
+TEST_SCRIPTS += tests/repo/compile.sh tests/repo/server.sh
+BENCH_TARGETS += bench-repo
+
+$(OUTPUT)/na-repo: $(REPO_SRCS) $(REPO_HDRS) | $(OUTPUT)
+	$(CC) $(REPO_CFLAGS) $(REPO_SRCS) -o $@
+
+$(OUTPUT)/tests/test_vlan_table: tests/repo/test_vlan_table.c user/repo/vlan_table.c \
+		$(REPO_HDRS) | $(OUTPUT)/tests
+	$(CC) $(REPO_CFLAGS) tests/repo/test_vlan_table.c user/repo/vlan_table.c \
+		-o $@ -lcriterion
+
+$(OUTPUT)/tests/test_topo: tests/repo/test_topo.c user/repo/topo.c user/repo/compile.c \
+		$(REPO_HDRS) | $(OUTPUT)/tests
+	$(CC) $(REPO_CFLAGS) tests/repo/test_topo.c user/repo/topo.c \
+		user/repo/compile.c -o $@ -lcriterion
+
+.PHONY: bench-repo
+bench-repo: $(OUTPUT)/na-repo
+	@tests/repo/bench.sh $(OUTPUT)/na-repo

@@ -1,0 +1,857 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * na-repo compile: for every pair of edge switches compute up to k paths
+ * (link-disjoint where the topology allows, shortest first), pack them into
+ * as few loop-free VLAN trees as possible (SPAIN, NSDI 2010), add a broadcast
+ * tree spanning every edge switch, and write the VLAN table plus one
+ * configuration file per switch.  docs/repository.md explains the method.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "netlord.h"
+#include "compile.h"
+
+#define ERR(...)                                                                                   \
+	do {                                                                                       \
+		snprintf(err, errlen, __VA_ARGS__);                                                \
+		goto out;                                                                          \
+	} while (0)
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* ---- paths ----------------------------------------------------------------- */
+
+struct paths {
+	uint64_t n, cap;
+	uint64_t *off; /* first link in link[] */
+	uint32_t *start; /* first switch */
+	uint16_t *len; /* links */
+	uint32_t *pair;
+	uint64_t nlink, linkcap;
+	uint32_t *link;
+};
+
+static int paths_add(struct paths *ps, uint32_t pair, uint32_t start, const uint32_t *links,
+		     uint16_t len)
+{
+	if (ps->n == ps->cap) {
+		uint64_t c = ps->cap ? ps->cap * 2 : 1024;
+		void *a = realloc(ps->off, c * sizeof(*ps->off));
+
+		if (!a)
+			return -1;
+		ps->off = a;
+		if (!(a = realloc(ps->start, c * sizeof(*ps->start))))
+			return -1;
+		ps->start = a;
+		if (!(a = realloc(ps->len, c * sizeof(*ps->len))))
+			return -1;
+		ps->len = a;
+		if (!(a = realloc(ps->pair, c * sizeof(*ps->pair))))
+			return -1;
+		ps->pair = a;
+		ps->cap = c;
+	}
+	while (ps->nlink + len > ps->linkcap) {
+		uint64_t c = ps->linkcap ? ps->linkcap * 2 : 4096;
+		void *a = realloc(ps->link, c * sizeof(*ps->link));
+
+		if (!a)
+			return -1;
+		ps->link = a;
+		ps->linkcap = c;
+	}
+	ps->off[ps->n] = ps->nlink;
+	ps->start[ps->n] = start;
+	ps->len[ps->n] = len;
+	ps->pair[ps->n] = pair;
+	memcpy(ps->link + ps->nlink, links, len * sizeof(*links));
+	ps->nlink += len;
+	ps->n++;
+	return 0;
+}
+
+static void paths_free(struct paths *ps)
+{
+	free(ps->off);
+	free(ps->start);
+	free(ps->len);
+	free(ps->pair);
+	free(ps->link);
+}
+
+static inline uint32_t other_end(const struct topo *t, uint32_t l, uint32_t v)
+{
+	return t->link[l].a == v ? t->link[l].b : t->link[l].a;
+}
+
+/* A* search state; heuristic = hop distance to the target (exact BFS) */
+struct hent {
+	uint64_t f;
+	uint32_t v;
+};
+
+struct search {
+	uint32_t n;
+	uint32_t gen;
+	uint32_t *stamp; /* g/parent valid when stamp == gen */
+	uint32_t *closed; /* closed when == gen */
+	uint64_t *g;
+	uint32_t *plink;
+	struct hent *heap;
+	uint64_t hn, hcap;
+};
+
+static inline int hless(const struct hent *a, const struct hent *b)
+{
+	return a->f < b->f || (a->f == b->f && a->v < b->v);
+}
+
+static int heap_push(struct search *s, uint64_t f, uint32_t v)
+{
+	uint64_t i;
+
+	if (s->hn == s->hcap) {
+		uint64_t c = s->hcap ? s->hcap * 2 : 1024;
+		void *a = realloc(s->heap, c * sizeof(*s->heap));
+
+		if (!a)
+			return -1;
+		s->heap = a;
+		s->hcap = c;
+	}
+	i = s->hn++;
+	s->heap[i] = (struct hent){ f, v };
+	while (i) {
+		uint64_t p = (i - 1) / 2;
+		struct hent tmp;
+
+		if (!hless(&s->heap[i], &s->heap[p]))
+			break;
+		tmp = s->heap[i];
+		s->heap[i] = s->heap[p];
+		s->heap[p] = tmp;
+		i = p;
+	}
+	return 0;
+}
+
+static struct hent heap_pop(struct search *s)
+{
+	struct hent top = s->heap[0];
+	uint64_t i = 0;
+
+	s->heap[0] = s->heap[--s->hn];
+	for (;;) {
+		uint64_t l = 2 * i + 1, r = l + 1, m = i;
+		struct hent tmp;
+
+		if (l < s->hn && hless(&s->heap[l], &s->heap[m]))
+			m = l;
+		if (r < s->hn && hless(&s->heap[r], &s->heap[m]))
+			m = r;
+		if (m == i)
+			break;
+		tmp = s->heap[i];
+		s->heap[i] = s->heap[m];
+		s->heap[m] = tmp;
+		i = m;
+	}
+	return top;
+}
+
+/*
+ * Cheapest path src -> dst where a link costs 1 + big * use[link]: link
+ * disjoint paths first, then the fewest shared links, then the fewest hops;
+ * ties go to the lowest switch index, which keeps the choices of different
+ * pairs aligned (e.g. the same core switch in a fat tree).  Returns the
+ * number of links written (reversed order fixed by the caller), -1 on OOM.
+ */
+static int astar(const struct topo *t, struct search *s, const uint16_t *h, const uint8_t *use,
+		 uint64_t big, uint32_t src, uint32_t dst, uint32_t *out, uint32_t max)
+{
+	int n = 0;
+
+	s->gen++;
+	s->hn = 0;
+	s->stamp[src] = s->gen;
+	s->g[src] = 0;
+	s->plink[src] = UINT32_MAX;
+	if (heap_push(s, h[src], src))
+		return -1;
+	while (s->hn) {
+		struct hent e = heap_pop(s);
+		const struct topo_switch *sw = &t->sw[e.v];
+
+		if (s->closed[e.v] == s->gen)
+			continue;
+		s->closed[e.v] = s->gen;
+		if (e.v == dst)
+			break;
+		for (uint32_t j = 0; j < sw->nadj; j++) {
+			uint32_t w = sw->adj[j].peer, l = sw->adj[j].link;
+			uint64_t g = s->g[e.v] + 1 + big * use[l];
+
+			if (s->closed[w] == s->gen)
+				continue;
+			if (s->stamp[w] == s->gen && s->g[w] <= g)
+				continue;
+			s->stamp[w] = s->gen;
+			s->g[w] = g;
+			s->plink[w] = l;
+			if (heap_push(s, g + h[w], w))
+				return -1;
+		}
+	}
+	for (uint32_t v = dst; v != src; v = other_end(t, s->plink[v], v)) {
+		if ((uint32_t)n == max)
+			return -1;
+		out[n++] = s->plink[v];
+	}
+	/* reverse: links from src to dst */
+	for (int i = 0; i < n / 2; i++) {
+		uint32_t tmp = out[i];
+
+		out[i] = out[n - 1 - i];
+		out[n - 1 - i] = tmp;
+	}
+	return n;
+}
+
+/* ---- VLAN packing ------------------------------------------------------------ */
+
+struct vlan {
+	uint32_t *uf; /* union-find parent, no path compression (rollback) */
+	uint32_t *sz;
+	uint8_t *node; /* switch in this VLAN */
+	uint64_t *lbits; /* link in this VLAN */
+	uint32_t nnodes;
+};
+
+struct packer {
+	const struct topo *t;
+	uint32_t nv, cap;
+	struct vlan *v;
+	uint32_t undo[2 * 65536];
+};
+
+static uint32_t uf_find(const struct vlan *v, uint32_t x)
+{
+	while (v->uf[x] != x)
+		x = v->uf[x];
+	return x;
+}
+
+static int vlan_new(struct packer *pk)
+{
+	const struct topo *t = pk->t;
+	struct vlan *v;
+
+	if (pk->nv == pk->cap) {
+		uint32_t c = pk->cap ? pk->cap * 2 : 16;
+		void *a = realloc(pk->v, c * sizeof(*pk->v));
+
+		if (!a)
+			return -1;
+		pk->v = a;
+		pk->cap = c;
+	}
+	v = &pk->v[pk->nv];
+	v->uf = malloc(t->nsw * sizeof(*v->uf));
+	v->sz = malloc(t->nsw * sizeof(*v->sz));
+	v->node = calloc(t->nsw, 1);
+	v->lbits = calloc(t->nlink / 64 + 1, sizeof(*v->lbits));
+	v->nnodes = 0;
+	if (!v->uf || !v->sz || !v->node || !v->lbits) {
+		free(v->uf);
+		free(v->sz);
+		free(v->node);
+		free(v->lbits);
+		return -1;
+	}
+	for (uint32_t i = 0; i < t->nsw; i++) {
+		v->uf[i] = i;
+		v->sz[i] = 1;
+	}
+	pk->nv++;
+	return 0;
+}
+
+static void packer_free(struct packer *pk)
+{
+	for (uint32_t i = 0; i < pk->nv; i++) {
+		free(pk->v[i].uf);
+		free(pk->v[i].sz);
+		free(pk->v[i].node);
+		free(pk->v[i].lbits);
+	}
+	free(pk->v);
+	pk->v = NULL;
+	pk->nv = pk->cap = 0;
+}
+
+static inline int lbit(const struct vlan *v, uint32_t l)
+{
+	return (v->lbits[l / 64] >> (l % 64)) & 1;
+}
+
+/*
+ * Try to add a path to a VLAN: the path must touch the VLAN (so the VLAN
+ * stays one tree) unless the VLAN is empty, and every new link must join two
+ * different components (so it stays loop-free; then the path is the unique
+ * tree path between its ends).  Commits and returns 1, or returns 0.
+ */
+static int vlan_try(struct packer *pk, struct vlan *v, uint32_t start, const uint32_t *links,
+		    uint16_t len)
+{
+	const struct topo *t = pk->t;
+	uint32_t nu = 0, x = start;
+	int touch = v->nnodes == 0;
+
+	if (!touch) {
+		if (v->node[x])
+			touch = 1;
+		for (uint16_t i = 0; i < len && !touch; i++) {
+			x = other_end(t, links[i], x);
+			touch = v->node[x];
+		}
+		if (!touch)
+			return 0;
+	}
+	x = start;
+	for (uint16_t i = 0; i < len; i++) {
+		uint32_t l = links[i], y = other_end(t, l, x), rx, ry;
+
+		if (!lbit(v, l)) {
+			rx = uf_find(v, x);
+			ry = uf_find(v, y);
+			if (rx == ry) {
+				/* roll back */
+				while (nu) {
+					uint32_t c = pk->undo[--nu * 2], p = pk->undo[nu * 2 + 1];
+
+					v->uf[c] = c;
+					v->sz[p] -= v->sz[c];
+				}
+				return 0;
+			}
+			if (v->sz[rx] < v->sz[ry]) {
+				uint32_t tmp = rx;
+
+				rx = ry;
+				ry = tmp;
+			}
+			v->uf[ry] = rx;
+			v->sz[rx] += v->sz[ry];
+			pk->undo[nu * 2] = ry;
+			pk->undo[nu * 2 + 1] = rx;
+			nu++;
+		}
+		x = y;
+	}
+	x = start;
+	if (!v->node[x]) {
+		v->node[x] = 1;
+		v->nnodes++;
+	}
+	for (uint16_t i = 0; i < len; i++) {
+		v->lbits[links[i] / 64] |= 1ULL << (links[i] % 64);
+		x = other_end(t, links[i], x);
+		if (!v->node[x]) {
+			v->node[x] = 1;
+			v->nnodes++;
+		}
+	}
+	return 1;
+}
+
+/* first fit in the given order; returns the VLAN count or -1 */
+static int64_t pack(struct packer *pk, const struct paths *ps, const uint64_t *order,
+		    uint32_t *pvlan, uint32_t maxv)
+{
+	for (uint64_t i = 0; i < ps->n; i++) {
+		uint64_t p = order[i];
+		uint32_t v;
+
+		for (v = 0; v < pk->nv; v++)
+			if (vlan_try(pk, &pk->v[v], ps->start[p], ps->link + ps->off[p], ps->len[p]))
+				break;
+		if (v == pk->nv) {
+			if (pk->nv >= maxv)
+				return -2;
+			if (vlan_new(pk))
+				return -1;
+			vlan_try(pk, &pk->v[v], ps->start[p], ps->link + ps->off[p], ps->len[p]);
+		}
+		pvlan[p] = v;
+	}
+	return pk->nv;
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *s = x;
+}
+
+/* ---- output ---------------------------------------------------------------------- */
+
+static int mkdir_p(const char *d)
+{
+	if (mkdir(d, 0755) && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static int cmp_u16(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+/* write path/tmp then rename to path */
+static FILE *open_tmp(const char *path, char *tmp, size_t n)
+{
+	snprintf(tmp, n, "%s.tmp", path);
+	return fopen(tmp, "w");
+}
+
+static int close_tmp(FILE *f, const char *tmp, const char *path)
+{
+	int bad = ferror(f);
+
+	if (fclose(f) || bad)
+		return -1;
+	return rename(tmp, path);
+}
+
+int repo_compile(const struct topo *t, const struct compile_opts *o, struct compile_result *r,
+		 char *err, size_t errlen)
+{
+	uint32_t N = t->nsw, E = t->nedge;
+	uint16_t *dist = NULL;
+	uint32_t *queue = NULL, *pfirst = NULL, *bpar = NULL, *vid = NULL, *pvlan = NULL;
+	uint32_t *best = NULL;
+	uint8_t *pcount = NULL, *use = NULL, *bneed = NULL, *bl = NULL, *lused = NULL;
+	uint8_t *nused = NULL;
+	uint64_t *order = NULL;
+	uint16_t *vbuf = NULL;
+	struct search s = { 0 };
+	struct paths ps = { 0 };
+	struct packer pk = { .t = t };
+	uint32_t buf[4096], maxv;
+	uint64_t npairs = (uint64_t)E * (E - 1) / 2;
+	double t0 = now_ms(), t1;
+	char path[4096], tmp[4200];
+	int ret = -1, nbest = 0;
+	FILE *f = NULL;
+
+	memset(r, 0, sizeof(*r));
+	if (o->k < 1 || o->k > NL_MAX_VLANS_PER_PAIR)
+		ERR("k must be 1..%d", NL_MAX_VLANS_PER_PAIR);
+	if (o->bcast_vlan < REPO_VLAN_MIN || o->bcast_vlan > REPO_VLAN_MAX)
+		ERR("broadcast VLAN must be %d..%d", REPO_VLAN_MIN, REPO_VLAN_MAX);
+	if (o->first_vlan < REPO_VLAN_MIN || o->first_vlan > REPO_VLAN_MAX)
+		ERR("first VLAN must be %d..%d", REPO_VLAN_MIN, REPO_VLAN_MAX);
+	if (npairs > UINT32_MAX / NL_MAX_VLANS_PER_PAIR)
+		ERR("too many edge switches (%u)", E);
+	maxv = (uint32_t)(REPO_VLAN_MAX - o->first_vlan + 1) -
+	       (o->bcast_vlan >= o->first_vlan ? 1 : 0);
+
+	/* hop distances from every edge switch (A* heuristic, broadcast root) */
+	dist = malloc((size_t)E * N * sizeof(*dist));
+	queue = malloc(N * sizeof(*queue));
+	if (!dist || !queue)
+		ERR("out of memory");
+	for (uint32_t e = 0; e < E; e++) {
+		uint16_t *d = dist + (size_t)e * N;
+		uint32_t qh = 0, qt = 0;
+
+		memset(d, 0xff, N * sizeof(*d));
+		d[t->edge[e]] = 0;
+		queue[qt++] = t->edge[e];
+		while (qh < qt) {
+			uint32_t u = queue[qh++];
+
+			for (uint32_t j = 0; j < t->sw[u].nadj; j++) {
+				uint32_t w = t->sw[u].adj[j].peer;
+
+				if (d[w] == 0xffff) {
+					if (d[u] >= 0xfffe)
+						ERR("topology diameter too large");
+					d[w] = d[u] + 1;
+					queue[qt++] = w;
+				}
+			}
+		}
+	}
+
+	/* k paths per unordered pair (i < j in MAC order) */
+	s.n = N;
+	s.stamp = calloc(N, sizeof(*s.stamp));
+	s.closed = calloc(N, sizeof(*s.closed));
+	s.g = malloc(N * sizeof(*s.g));
+	s.plink = malloc(N * sizeof(*s.plink));
+	pfirst = malloc((npairs + 1) * sizeof(*pfirst));
+	pcount = calloc(npairs + 1, 1);
+	use = calloc(t->nlink + 1, 1);
+	if (!s.stamp || !s.closed || !s.g || !s.plink || !pfirst || !pcount || !use)
+		ERR("out of memory");
+	{
+		uint64_t p = 0;
+
+		for (uint32_t i = 0; i < E; i++)
+			for (uint32_t j = i + 1; j < E; j++, p++) {
+				const uint16_t *h = dist + (size_t)j * N;
+
+				pfirst[p] = (uint32_t)ps.n;
+				for (int r2 = 0; r2 < o->k; r2++) {
+					int n = astar(t, &s, h, use, N, t->edge[i], t->edge[j], buf,
+						      sizeof(buf) / sizeof(buf[0]));
+					int dup = 0;
+
+					if (n < 0)
+						ERR("out of memory");
+					for (uint32_t q = pfirst[p]; q < ps.n && !dup; q++)
+						dup = ps.len[q] == n &&
+						      !memcmp(ps.link + ps.off[q], buf,
+							      n * sizeof(*buf));
+					if (dup)
+						break;
+					if (paths_add(&ps, (uint32_t)p, t->edge[i], buf, (uint16_t)n))
+						ERR("out of memory");
+					pcount[p]++;
+					if ((uint32_t)n > r->max_path_len)
+						r->max_path_len = n;
+					for (int x = 0; x < n; x++)
+						if (use[buf[x]] < 255)
+							use[buf[x]]++;
+				}
+				for (uint32_t q = pfirst[p]; q < ps.n; q++)
+					for (uint16_t x = 0; x < ps.len[q]; x++)
+						use[ps.link[ps.off[q] + x]] = 0;
+			}
+	}
+	t1 = now_ms();
+	r->ms_paths = t1 - t0;
+	r->npairs = (uint32_t)npairs;
+	r->npaths = ps.n;
+
+	/* packing: rank-major order (all first paths, then all second ...) */
+	order = malloc((ps.n + 1) * sizeof(*order));
+	pvlan = malloc((ps.n + 1) * sizeof(*pvlan));
+	best = malloc((ps.n + 1) * sizeof(*best));
+	if (!order || !pvlan || !best)
+		ERR("out of memory");
+	{
+		int tries = o->randomized ? (o->tries > 0 ? o->tries : 1) : 1;
+		uint64_t rng = (uint64_t)o->seed * 2654435761ULL + 88172645463325252ULL;
+
+		for (int tr = 0; tr < tries; tr++) {
+			uint64_t n = 0, seg0;
+			int64_t nv;
+
+			for (int rk = 0; rk < o->k; rk++) {
+				seg0 = n;
+				for (uint64_t p = 0; p < npairs; p++)
+					if (pcount[p] > rk)
+						order[n++] = pfirst[p] + rk;
+				if (o->randomized)
+					for (uint64_t x = n - seg0; x > 1; x--) {
+						uint64_t y = xorshift(&rng) % x, tmpo;
+
+						tmpo = order[seg0 + x - 1];
+						order[seg0 + x - 1] = order[seg0 + y];
+						order[seg0 + y] = tmpo;
+					}
+			}
+			nv = pack(&pk, &ps, order, pvlan, maxv);
+			if (nv == -2)
+				ERR("the paths need more than %u VLANs (IDs %d..%d); lower k", maxv,
+				    o->first_vlan, REPO_VLAN_MAX);
+			if (nv < 0)
+				ERR("out of memory");
+			if (tr == 0 || nv < nbest) {
+				nbest = (int)nv;
+				memcpy(best, pvlan, ps.n * sizeof(*best));
+			}
+			if (tr + 1 < tries)
+				packer_free(&pk);
+		}
+		if (o->randomized && tries > 1) {
+			/* rebuild the VLAN state of the best assignment */
+			packer_free(&pk);
+			for (int v = 0; v < nbest; v++)
+				if (vlan_new(&pk))
+					ERR("out of memory");
+			for (uint64_t p = 0; p < ps.n; p++)
+				if (!vlan_try(&pk, &pk.v[best[p]], ps.start[p], ps.link + ps.off[p],
+					      ps.len[p]))
+					ERR("internal error: repacking failed");
+		}
+	}
+	r->nvlans = pk.nv;
+	r->ms_pack = now_ms() - t1;
+
+	/* lower bound */
+	lused = calloc(t->nlink + 1, 1);
+	nused = calloc(N, 1);
+	if (!lused || !nused)
+		ERR("out of memory");
+	{
+		uint64_t nl = 0, nn = 0;
+
+		for (uint64_t p = 0; p < npairs; p++)
+			if (pcount[p] > r->lb_pairs)
+				r->lb_pairs = pcount[p];
+		for (uint64_t p = 0; p < ps.n; p++) {
+			uint32_t x = ps.start[p];
+
+			nn += !nused[x];
+			nused[x] = 1;
+			for (uint16_t i = 0; i < ps.len[p]; i++) {
+				uint32_t l = ps.link[ps.off[p] + i];
+
+				nl += !lused[l];
+				lused[l] = 1;
+				x = other_end(t, l, x);
+				nn += !nused[x];
+				nused[x] = 1;
+			}
+		}
+		r->lb_forest = nn > 1 ? (uint32_t)((nl + nn - 2) / (nn - 1)) : 0;
+		r->lower_bound = r->lb_pairs > r->lb_forest ? r->lb_pairs : r->lb_forest;
+	}
+
+	/* VLAN IDs */
+	vid = malloc((pk.nv + 1) * sizeof(*vid));
+	if (!vid)
+		ERR("out of memory");
+	for (uint32_t v = 0, id = o->first_vlan; v < pk.nv; v++, id++) {
+		if ((int)id == o->bcast_vlan)
+			id++;
+		vid[v] = id;
+	}
+
+	/* broadcast tree: BFS from the most central switch, pruned to the edges */
+	bpar = malloc(N * sizeof(*bpar));
+	bneed = calloc(N, 1);
+	bl = calloc(t->nlink + 1, 1);
+	if (!bpar || !bneed || !bl)
+		ERR("out of memory");
+	{
+		uint32_t root = 0, bestecc = UINT32_MAX, qh = 0, qt = 0;
+
+		for (uint32_t v = 0; v < N; v++) {
+			uint32_t ecc = 0;
+
+			for (uint32_t e = 0; e < E; e++)
+				if (dist[(size_t)e * N + v] > ecc)
+					ecc = dist[(size_t)e * N + v];
+			if (ecc < bestecc) {
+				bestecc = ecc;
+				root = v;
+			}
+		}
+		for (uint32_t v = 0; v < N; v++)
+			bpar[v] = UINT32_MAX;
+		bpar[root] = root;
+		queue[qt++] = root;
+		while (qh < qt) {
+			uint32_t u = queue[qh++];
+
+			for (uint32_t j = 0; j < t->sw[u].nadj; j++) {
+				uint32_t w = t->sw[u].adj[j].peer;
+
+				if (bpar[w] == UINT32_MAX) {
+					bpar[w] = t->sw[u].adj[j].link;
+					queue[qt++] = w;
+				}
+			}
+		}
+		bneed[root] = 1;
+		for (uint32_t e = 0; e < E; e++)
+			for (uint32_t v = t->edge[e]; !bneed[v]; v = other_end(t, bpar[v], v)) {
+				bneed[v] = 1;
+				bl[bpar[v]] = 1;
+			}
+	}
+
+	/* outputs */
+	if (mkdir_p(o->outdir))
+		ERR("%s: %s", o->outdir, strerror(errno));
+	snprintf(path, sizeof(path), "%s/switches", o->outdir);
+	if (mkdir_p(path))
+		ERR("%s: %s", path, strerror(errno));
+
+	/* (a) the VLAN table (docs/vlan-table.md) */
+	snprintf(path, sizeof(path), "%s/vlan-table.txt", o->outdir);
+	if (!(f = open_tmp(path, tmp, sizeof(tmp))))
+		ERR("%s: %s", tmp, strerror(errno));
+	fprintf(f, "netlord-vlan-table 1\nserial %llu\nbroadcast %d\nswitches %u\n",
+		(unsigned long long)o->serial, o->bcast_vlan, E);
+	for (uint32_t i = 0; i < E; i++) {
+		char ma[18], mb[18];
+
+		mac_fmt(t->sw[t->edge[i]].mac, ma);
+		for (uint32_t j = 0; j < E; j++) {
+			uint64_t p;
+
+			mac_fmt(t->sw[t->edge[j]].mac, mb);
+			fprintf(f, "pair %s %s ", ma, mb);
+			if (i == j) {
+				fputs("0\n", f);
+				continue;
+			}
+			p = i < j ? (uint64_t)i * (2ULL * E - i - 1) / 2 + (j - i - 1)
+				  : (uint64_t)j * (2ULL * E - j - 1) / 2 + (i - j - 1);
+			for (uint32_t q = 0; q < pcount[p]; q++)
+				fprintf(f, "%s%u", q ? "," : "", vid[pvlan[pfirst[p] + q]]);
+			fputc('\n', f);
+		}
+	}
+	fprintf(f, "end %llu\n", (unsigned long long)E * E);
+	if (close_tmp(f, tmp, path))
+		ERR("%s: write failed", path);
+	f = NULL;
+
+	/* (b) one file per switch */
+	vbuf = malloc((pk.nv + 4) * sizeof(*vbuf));
+	if (!vbuf)
+		ERR("out of memory");
+	for (uint32_t u = 0; u < N; u++) {
+		const struct topo_switch *sw = &t->sw[u];
+		uint32_t a = 0, d = 0;
+		char m[18];
+
+		snprintf(path, sizeof(path), "%s/switches/%s.conf", o->outdir, sw->name);
+		if (!(f = open_tmp(path, tmp, sizeof(tmp))))
+			ERR("%s: %s", tmp, strerror(errno));
+		mac_fmt(sw->mac, m);
+		fprintf(f, "# na-repo switch configuration (docs/repository.md), table serial %llu\n",
+			(unsigned long long)o->serial);
+		fprintf(f, "switch %s\nmac %s\nrole %s\n", sw->name, m, sw->edge ? "edge" : "core");
+		while (a < sw->nadj || d < sw->ndown) {
+			int down = d < sw->ndown && (a >= sw->nadj || sw->down[d] < sw->adj[a].port);
+			uint32_t nvb = 0;
+
+			if (down) {
+				uint16_t port = sw->down[d++];
+
+				fprintf(f, "port %u downlink\n", port);
+				fprintf(f, "port %u vlan %d untagged pvid\n", port, REPO_VLAN_DEFAULT);
+				vbuf[nvb++] = (uint16_t)o->bcast_vlan;
+				for (uint32_t v = 0; v < pk.nv; v++)
+					if (pk.v[v].node[u])
+						vbuf[nvb++] = (uint16_t)vid[v];
+				qsort(vbuf, nvb, sizeof(*vbuf), cmp_u16);
+				for (uint32_t x = 0; x < nvb; x++)
+					fprintf(f, "port %u vlan %u tagged\n", port, vbuf[x]);
+			} else {
+				const struct topo_adj *ad = &sw->adj[a++];
+				const struct topo_link *l = &t->link[ad->link];
+
+				fprintf(f, "port %u uplink %s %u\n", ad->port, t->sw[ad->peer].name,
+					l->a == u ? l->pb : l->pa);
+				if (bl[ad->link])
+					vbuf[nvb++] = (uint16_t)o->bcast_vlan;
+				for (uint32_t v = 0; v < pk.nv; v++)
+					if (lbit(&pk.v[v], ad->link))
+						vbuf[nvb++] = (uint16_t)vid[v];
+				qsort(vbuf, nvb, sizeof(*vbuf), cmp_u16);
+				for (uint32_t x = 0; x < nvb; x++)
+					fprintf(f, "port %u vlan %u tagged\n", ad->port, vbuf[x]);
+			}
+		}
+		for (uint32_t x = 0; x < sw->ndown; x++)
+			fprintf(f, "route 10.%u.0.0/16 via 10.%u.0.1 port %u\n", sw->down[x],
+				sw->down[x], sw->down[x]);
+		if (close_tmp(f, tmp, path))
+			ERR("%s: write failed", path);
+		f = NULL;
+	}
+
+	/* canonical topology and a summary */
+	snprintf(path, sizeof(path), "%s/topology.txt", o->outdir);
+	if (!(f = open_tmp(path, tmp, sizeof(tmp))))
+		ERR("%s: %s", tmp, strerror(errno));
+	topo_write(t, f);
+	if (close_tmp(f, tmp, path))
+		ERR("%s: write failed", path);
+	r->ms_total = now_ms() - t0;
+	snprintf(path, sizeof(path), "%s/vlans.txt", o->outdir);
+	if (!(f = open_tmp(path, tmp, sizeof(tmp))))
+		ERR("%s: %s", tmp, strerror(errno));
+	{
+		uint32_t nb = 0, lb = 0;
+
+		for (uint32_t v = 0; v < N; v++)
+			nb += bneed[v];
+		for (uint32_t l = 0; l < t->nlink; l++)
+			lb += bl[l];
+		fprintf(f, "vlan %d broadcast switches %u links %u\n", o->bcast_vlan, nb, lb);
+	}
+	for (uint32_t v = 0; v < pk.nv; v++) {
+		uint32_t nl = 0;
+
+		for (uint32_t l = 0; l < t->nlink; l++)
+			nl += lbit(&pk.v[v], l);
+		fprintf(f, "vlan %u paths switches %u links %u\n", vid[v], pk.v[v].nnodes, nl);
+	}
+	if (close_tmp(f, tmp, path))
+		ERR("%s: write failed", path);
+	snprintf(path, sizeof(path), "%s/summary.txt", o->outdir);
+	if (!(f = open_tmp(path, tmp, sizeof(tmp))))
+		ERR("%s: %s", tmp, strerror(errno));
+	fprintf(f,
+		"serial %llu\nswitches %u\nedge_switches %u\nlinks %u\nk %d\npacking %s\n"
+		"pairs %u\npaths %llu\nmax_path_links %u\nvlans %u\nlower_bound %u\n"
+		"lower_bound_pairs %u\nlower_bound_forest %u\nbroadcast_vlan %d\n",
+		(unsigned long long)o->serial, N, E, t->nlink, o->k,
+		o->randomized ? "random" : "greedy", r->npairs, (unsigned long long)r->npaths,
+		r->max_path_len, r->nvlans, r->lower_bound, r->lb_pairs, r->lb_forest,
+		o->bcast_vlan);
+	if (close_tmp(f, tmp, path))
+		ERR("%s: write failed", path);
+	f = NULL;
+	ret = 0;
+out:
+	if (f)
+		fclose(f);
+	free(dist);
+	free(queue);
+	free(pfirst);
+	free(pcount);
+	free(use);
+	free(s.stamp);
+	free(s.closed);
+	free(s.g);
+	free(s.plink);
+	free(s.heap);
+	paths_free(&ps);
+	packer_free(&pk);
+	free(order);
+	free(pvlan);
+	free(best);
+	free(lused);
+	free(nused);
+	free(vid);
+	free(bpar);
+	free(bneed);
+	free(bl);
+	free(vbuf);
+	return ret;
+}

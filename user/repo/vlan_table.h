@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Parser of the VLAN table document served by the configuration repository
+ * (format: docs/vlan-table.md).  Self-contained: links with any agent.
+ */
+#ifndef NL_VLAN_TABLE_H
+#define NL_VLAN_TABLE_H
+
+#include <stddef.h>
+#include "netlord.h"
+
+#define NL_VT_FORMAT 1
+#define NL_VT_MAX_SWITCHES 4096 /* rows = switches^2 */
+#define NL_VT_MAX_LINE 256
+
+struct nl_vt_row {
+	__u8 src[6]; /* ingress edge switch */
+	__u8 dst[6]; /* egress edge switch */
+	struct nl_vlan_set set; /* in preference order; {1, {0}} = untagged */
+};
+
+struct nl_vlan_table {
+	unsigned int format; /* NL_VT_FORMAT */
+	__u64 serial; /* table version: a different serial is a new table */
+	__u16 broadcast_vlan;
+	__u32 nswitches;
+	size_t nrows; /* nswitches * nswitches */
+	struct nl_vt_row *rows; /* sorted by (src, dst) */
+};
+
+/*
+ * Parse a whole document from buf[0..len).  Returns 0 and fills *t (free it
+ * with nl_vt_free), or -1 with a message naming the line in err; *t is then
+ * empty.  Never reads outside buf; buf need not be NUL-terminated.
+ */
+int nl_vt_parse(const char *buf, size_t len, struct nl_vlan_table *t, char *err, size_t errlen);
+void nl_vt_free(struct nl_vlan_table *t);
+
+/* The VLANs from edge switch src to edge switch dst, NULL if unknown. */
+const struct nl_vlan_set *nl_vt_lookup(const struct nl_vlan_table *t, const __u8 src[6],
+				       const __u8 dst[6]);
+
+/* The nswitches rows whose source is src (what one agent needs), or NULL. */
+const struct nl_vt_row *nl_vt_rows_from(const struct nl_vlan_table *t, const __u8 src[6]);
+
+#endif
