@@ -6,8 +6,8 @@ REPO_HDRS := $(wildcard user/repo/*.h) include/netlord.h
 REPO_CFLAGS = $(CFLAGS) -Iuser/repo -Wno-format-truncation
 
 BINS += $(OUTPUT)/na-repo
-TEST_BINS += $(OUTPUT)/tests/test_vlan_table $(OUTPUT)/tests/test_topo
-TEST_SCRIPTS += tests/repo/compile.sh tests/repo/server.sh
+TEST_BINS += $(patsubst tests/repo/%.c,$(OUTPUT)/tests/%,$(wildcard tests/repo/test_*.c))
+TEST_SCRIPTS += $(wildcard tests/repo/compile.sh tests/repo/server.sh)
 BENCH_TARGETS += bench-repo
 
 $(OUTPUT)/na-repo: $(REPO_SRCS) $(REPO_HDRS) | $(OUTPUT)
