@@ -37,12 +37,13 @@ struct paths {
 	uint32_t *start; /* first switch */
 	uint16_t *len; /* links */
 	uint32_t *pair;
+	uint32_t *vlan; /* VLAN index the path is packed into */
 	uint64_t nlink, linkcap;
 	uint32_t *link;
 };
 
 static int paths_add(struct paths *ps, uint32_t pair, uint32_t start, const uint32_t *links,
-		     uint16_t len)
+		     uint16_t len, uint32_t vlan)
 {
 	if (ps->n == ps->cap) {
 		uint64_t c = ps->cap ? ps->cap * 2 : 1024;
@@ -60,6 +61,9 @@ static int paths_add(struct paths *ps, uint32_t pair, uint32_t start, const uint
 		if (!(a = realloc(ps->pair, c * sizeof(*ps->pair))))
 			return -1;
 		ps->pair = a;
+		if (!(a = realloc(ps->vlan, c * sizeof(*ps->vlan))))
+			return -1;
+		ps->vlan = a;
 		ps->cap = c;
 	}
 	while (ps->nlink + len > ps->linkcap) {
@@ -75,6 +79,7 @@ static int paths_add(struct paths *ps, uint32_t pair, uint32_t start, const uint
 	ps->start[ps->n] = start;
 	ps->len[ps->n] = len;
 	ps->pair[ps->n] = pair;
+	ps->vlan[ps->n] = vlan;
 	memcpy(ps->link + ps->nlink, links, len * sizeof(*links));
 	ps->nlink += len;
 	ps->n++;
@@ -87,6 +92,7 @@ static void paths_free(struct paths *ps)
 	free(ps->start);
 	free(ps->len);
 	free(ps->pair);
+	free(ps->vlan);
 	free(ps->link);
 }
 
@@ -230,9 +236,16 @@ static int astar(const struct topo *t, struct search *s, const uint16_t *h, cons
 
 /* ---- VLAN packing ------------------------------------------------------------ */
 
+/*
+ * A VLAN is one tree, kept rooted: a path may join only if it touches the
+ * tree (unless the tree is empty), its switches inside the tree are one
+ * contiguous stretch joined by tree links, and the rest hangs off the ends as
+ * new branches.  Then the union is still one loop-free tree and the path is
+ * the tree's unique path between its ends.
+ */
 struct vlan {
-	uint32_t *uf; /* union-find parent, no path compression (rollback) */
-	uint32_t *sz;
+	uint32_t *plink; /* link to the parent, UINT32_MAX at the root */
+	uint32_t *depth;
 	uint8_t *node; /* switch in this VLAN */
 	uint64_t *lbits; /* link in this VLAN */
 	uint32_t nnodes;
@@ -240,17 +253,10 @@ struct vlan {
 
 struct packer {
 	const struct topo *t;
-	uint32_t nv, cap;
+	uint32_t nv, cap, maxv;
 	struct vlan *v;
-	uint32_t undo[2 * 65536];
+	uint32_t nodes[4097];
 };
-
-static uint32_t uf_find(const struct vlan *v, uint32_t x)
-{
-	while (v->uf[x] != x)
-		x = v->uf[x];
-	return x;
-}
 
 static int vlan_new(struct packer *pk)
 {
@@ -267,21 +273,17 @@ static int vlan_new(struct packer *pk)
 		pk->cap = c;
 	}
 	v = &pk->v[pk->nv];
-	v->uf = malloc(t->nsw * sizeof(*v->uf));
-	v->sz = malloc(t->nsw * sizeof(*v->sz));
+	v->plink = malloc(t->nsw * sizeof(*v->plink));
+	v->depth = malloc(t->nsw * sizeof(*v->depth));
 	v->node = calloc(t->nsw, 1);
 	v->lbits = calloc(t->nlink / 64 + 1, sizeof(*v->lbits));
 	v->nnodes = 0;
-	if (!v->uf || !v->sz || !v->node || !v->lbits) {
-		free(v->uf);
-		free(v->sz);
+	if (!v->plink || !v->depth || !v->node || !v->lbits) {
+		free(v->plink);
+		free(v->depth);
 		free(v->node);
 		free(v->lbits);
 		return -1;
-	}
-	for (uint32_t i = 0; i < t->nsw; i++) {
-		v->uf[i] = i;
-		v->sz[i] = 1;
 	}
 	pk->nv++;
 	return 0;
@@ -290,8 +292,8 @@ static int vlan_new(struct packer *pk)
 static void packer_free(struct packer *pk)
 {
 	for (uint32_t i = 0; i < pk->nv; i++) {
-		free(pk->v[i].uf);
-		free(pk->v[i].sz);
+		free(pk->v[i].plink);
+		free(pk->v[i].depth);
 		free(pk->v[i].node);
 		free(pk->v[i].lbits);
 	}
@@ -305,97 +307,155 @@ static inline int lbit(const struct vlan *v, uint32_t l)
 	return (v->lbits[l / 64] >> (l % 64)) & 1;
 }
 
-/*
- * Try to add a path to a VLAN: the path must touch the VLAN (so the VLAN
- * stays one tree) unless the VLAN is empty, and every new link must join two
- * different components (so it stays loop-free; then the path is the unique
- * tree path between its ends).  Commits and returns 1, or returns 0.
- */
+/* add the path to the VLAN if it fits; returns 1 if added */
 static int vlan_try(struct packer *pk, struct vlan *v, uint32_t start, const uint32_t *links,
 		    uint16_t len)
 {
 	const struct topo *t = pk->t;
-	uint32_t nu = 0, x = start;
-	int touch = v->nnodes == 0;
+	uint32_t *nd = pk->nodes;
+	int first = -1, last = -1;
 
-	if (!touch) {
-		if (v->node[x])
-			touch = 1;
-		for (uint16_t i = 0; i < len && !touch; i++) {
-			x = other_end(t, links[i], x);
-			touch = v->node[x];
+	nd[0] = start;
+	for (uint16_t i = 0; i < len; i++)
+		nd[i + 1] = other_end(t, links[i], nd[i]);
+	for (int i = 0; i <= len; i++)
+		if (v->node[nd[i]]) {
+			if (first < 0)
+				first = i;
+			else if (last != i - 1 || !lbit(v, links[i - 1]))
+				return 0; /* re-enters the tree, or a non-tree chord */
+			last = i;
 		}
-		if (!touch)
-			return 0;
+	if (first < 0) {
+		if (v->nnodes)
+			return 0; /* would make the VLAN a forest */
+		/* empty VLAN: the path becomes the tree, rooted at its start */
+		first = last = 0;
+		v->node[start] = 1;
+		v->plink[start] = UINT32_MAX;
+		v->depth[start] = 0;
+		v->nnodes = 1;
 	}
-	x = start;
-	for (uint16_t i = 0; i < len; i++) {
-		uint32_t l = links[i], y = other_end(t, l, x), rx, ry;
-
-		if (!lbit(v, l)) {
-			rx = uf_find(v, x);
-			ry = uf_find(v, y);
-			if (rx == ry) {
-				/* roll back */
-				while (nu) {
-					uint32_t c = pk->undo[--nu * 2], p = pk->undo[nu * 2 + 1];
-
-					v->uf[c] = c;
-					v->sz[p] -= v->sz[c];
-				}
-				return 0;
-			}
-			if (v->sz[rx] < v->sz[ry]) {
-				uint32_t tmp = rx;
-
-				rx = ry;
-				ry = tmp;
-			}
-			v->uf[ry] = rx;
-			v->sz[rx] += v->sz[ry];
-			pk->undo[nu * 2] = ry;
-			pk->undo[nu * 2 + 1] = rx;
-			nu++;
-		}
-		x = y;
-	}
-	x = start;
-	if (!v->node[x]) {
-		v->node[x] = 1;
+	for (int i = first - 1; i >= 0; i--) {
+		v->node[nd[i]] = 1;
+		v->plink[nd[i]] = links[i];
+		v->depth[nd[i]] = v->depth[nd[i + 1]] + 1;
+		v->lbits[links[i] / 64] |= 1ULL << (links[i] % 64);
 		v->nnodes++;
 	}
-	for (uint16_t i = 0; i < len; i++) {
-		v->lbits[links[i] / 64] |= 1ULL << (links[i] % 64);
-		x = other_end(t, links[i], x);
-		if (!v->node[x]) {
-			v->node[x] = 1;
-			v->nnodes++;
-		}
+	for (int i = last + 1; i <= len; i++) {
+		v->node[nd[i]] = 1;
+		v->plink[nd[i]] = links[i - 1];
+		v->depth[nd[i]] = v->depth[nd[i - 1]] + 1;
+		v->lbits[links[i - 1] / 64] |= 1ULL << (links[i - 1] % 64);
+		v->nnodes++;
 	}
 	return 1;
 }
 
-/* first fit in the given order; returns the VLAN count or -1 */
-static int64_t pack(struct packer *pk, const struct paths *ps, const uint64_t *order,
-		    uint32_t *pvlan, uint32_t maxv)
+/* the VLAN's tree path s -> t if both are in it and it has at most max links */
+static int tree_path(const struct topo *t, const struct vlan *v, uint32_t s, uint32_t d,
+		     uint32_t *out, uint32_t max)
 {
-	for (uint64_t i = 0; i < ps->n; i++) {
-		uint64_t p = order[i];
-		uint32_t v;
+	uint32_t back[64], na = 0, nb = 0;
 
-		for (v = 0; v < pk->nv; v++)
-			if (vlan_try(pk, &pk->v[v], ps->start[p], ps->link + ps->off[p], ps->len[p]))
-				break;
-		if (v == pk->nv) {
-			if (pk->nv >= maxv)
-				return -2;
-			if (vlan_new(pk))
-				return -1;
-			vlan_try(pk, &pk->v[v], ps->start[p], ps->link + ps->off[p], ps->len[p]);
+	if (!v->node[s] || !v->node[d] || max > 64)
+		return -1;
+	while (s != d) {
+		if (na + nb >= max)
+			return -1;
+		if (v->depth[s] >= v->depth[d]) {
+			out[na++] = v->plink[s];
+			s = other_end(t, v->plink[s], s);
+		} else {
+			back[nb++] = v->plink[d];
+			d = other_end(t, v->plink[d], d);
 		}
-		pvlan[p] = v;
 	}
-	return pk->nv;
+	while (nb)
+		out[na++] = back[--nb];
+	return (int)na;
+}
+
+/*
+ * For every pair (in the given order) choose up to k paths: first the tree
+ * path of an existing VLAN if it is link-disjoint from the pair's paths so
+ * far and at most `stretch` links longer than the shortest path; otherwise
+ * the A* path (disjoint first, then shortest), packed first-fit into the
+ * VLANs, or into a new one.  Returns 0, -1 (out of memory) or -2 (too many
+ * VLANs).
+ */
+static int build(const struct topo *t, const struct compile_opts *o, const uint16_t *dist,
+		 const uint32_t *pend, const uint32_t *porder, uint32_t npairs, struct search *s,
+		 uint8_t *use, struct paths *ps, struct packer *pk, uint32_t *pfirst,
+		 uint8_t *pcount, struct compile_result *r)
+{
+	uint32_t N = t->nsw, buf[4096], cand[64];
+
+	r->max_path_len = 0;
+	for (uint32_t x = 0; x < npairs; x++) {
+		uint32_t p = porder[x], i = pend[2 * p], j = pend[2 * p + 1];
+		uint32_t src = t->edge[i], dst = t->edge[j];
+		const uint16_t *h = dist + (size_t)j * N;
+		uint32_t limit = h[src] + (uint32_t)o->stretch;
+
+		pfirst[p] = (uint32_t)ps->n;
+		for (int rk = 0; rk < o->k; rk++) {
+			int bestn = -1, n, dup = 0;
+			uint32_t bestv = 0, v;
+
+			for (v = 0; v < pk->nv; v++) {
+				n = tree_path(t, &pk->v[v], src, dst, cand,
+					      limit < 64 ? limit : 64);
+				if (n <= 0 || (bestn >= 0 && n >= bestn))
+					continue;
+				for (int q = 0; q < n && n > 0; q++)
+					if (use[cand[q]])
+						n = 0;
+				if (n > 0) {
+					bestn = n;
+					bestv = v;
+					memcpy(buf, cand, n * sizeof(*buf));
+				}
+			}
+			if (bestn > 0) {
+				n = bestn;
+				v = bestv;
+			} else {
+				n = astar(t, s, h, use, N, src, dst, buf,
+					  sizeof(buf) / sizeof(buf[0]));
+				if (n < 0)
+					return -1;
+				for (uint64_t q = pfirst[p]; q < ps->n && !dup; q++)
+					dup = ps->len[q] == n &&
+					      !memcmp(ps->link + ps->off[q], buf, n * sizeof(*buf));
+				if (dup)
+					break;
+				for (v = 0; v < pk->nv; v++)
+					if (vlan_try(pk, &pk->v[v], src, buf, (uint16_t)n))
+						break;
+				if (v == pk->nv) {
+					if (pk->nv >= pk->maxv)
+						return -2;
+					if (vlan_new(pk))
+						return -1;
+					vlan_try(pk, &pk->v[v], src, buf, (uint16_t)n);
+				}
+			}
+			if (paths_add(ps, p, src, buf, (uint16_t)n, v))
+				return -1;
+			pcount[p]++;
+			if ((uint32_t)n > r->max_path_len)
+				r->max_path_len = n;
+			for (int q = 0; q < n; q++)
+				if (use[buf[q]] < 255)
+					use[buf[q]]++;
+		}
+		for (uint64_t q = pfirst[p]; q < ps->n; q++)
+			for (uint16_t y = 0; y < ps->len[q]; y++)
+				use[ps->link[ps->off[q] + y]] = 0;
+	}
+	return 0;
 }
 
 static uint64_t xorshift(uint64_t *s)
@@ -443,20 +503,19 @@ int repo_compile(const struct topo *t, const struct compile_opts *o, struct comp
 {
 	uint32_t N = t->nsw, E = t->nedge;
 	uint16_t *dist = NULL;
-	uint32_t *queue = NULL, *pfirst = NULL, *bpar = NULL, *vid = NULL, *pvlan = NULL;
-	uint32_t *best = NULL;
+	uint32_t *queue = NULL, *pfirst = NULL, *bpar = NULL, *vid = NULL, *pend = NULL;
+	uint32_t *porder = NULL;
 	uint8_t *pcount = NULL, *use = NULL, *bneed = NULL, *bl = NULL, *lused = NULL;
 	uint8_t *nused = NULL;
-	uint64_t *order = NULL;
 	uint16_t *vbuf = NULL;
 	struct search s = { 0 };
 	struct paths ps = { 0 };
 	struct packer pk = { .t = t };
-	uint32_t buf[4096], maxv;
+	uint32_t maxv;
 	uint64_t npairs = (uint64_t)E * (E - 1) / 2;
-	double t0 = now_ms(), t1;
+	double t0 = now_ms();
 	char path[4096], tmp[4200];
-	int ret = -1, nbest = 0;
+	int ret = -1;
 	FILE *f = NULL;
 
 	memset(r, 0, sizeof(*r));
@@ -499,7 +558,7 @@ int repo_compile(const struct topo *t, const struct compile_opts *o, struct comp
 		}
 	}
 
-	/* k paths per unordered pair (i < j in MAC order) */
+	/* paths and VLANs, pair by pair (greedy), or in random pair orders */
 	s.n = N;
 	s.stamp = calloc(N, sizeof(*s.stamp));
 	s.closed = calloc(N, sizeof(*s.closed));
@@ -508,103 +567,80 @@ int repo_compile(const struct topo *t, const struct compile_opts *o, struct comp
 	pfirst = malloc((npairs + 1) * sizeof(*pfirst));
 	pcount = calloc(npairs + 1, 1);
 	use = calloc(t->nlink + 1, 1);
-	if (!s.stamp || !s.closed || !s.g || !s.plink || !pfirst || !pcount || !use)
+	pend = malloc((npairs + 1) * 2 * sizeof(*pend));
+	porder = malloc((npairs + 1) * sizeof(*porder));
+	if (!s.stamp || !s.closed || !s.g || !s.plink || !pfirst || !pcount || !use || !pend ||
+	    !porder)
 		ERR("out of memory");
-	{
-		uint64_t p = 0;
-
-		for (uint32_t i = 0; i < E; i++)
-			for (uint32_t j = i + 1; j < E; j++, p++) {
-				const uint16_t *h = dist + (size_t)j * N;
-
-				pfirst[p] = (uint32_t)ps.n;
-				for (int r2 = 0; r2 < o->k; r2++) {
-					int n = astar(t, &s, h, use, N, t->edge[i], t->edge[j], buf,
-						      sizeof(buf) / sizeof(buf[0]));
-					int dup = 0;
-
-					if (n < 0)
-						ERR("out of memory");
-					for (uint32_t q = pfirst[p]; q < ps.n && !dup; q++)
-						dup = ps.len[q] == n &&
-						      !memcmp(ps.link + ps.off[q], buf,
-							      n * sizeof(*buf));
-					if (dup)
-						break;
-					if (paths_add(&ps, (uint32_t)p, t->edge[i], buf, (uint16_t)n))
-						ERR("out of memory");
-					pcount[p]++;
-					if ((uint32_t)n > r->max_path_len)
-						r->max_path_len = n;
-					for (int x = 0; x < n; x++)
-						if (use[buf[x]] < 255)
-							use[buf[x]]++;
-				}
-				for (uint32_t q = pfirst[p]; q < ps.n; q++)
-					for (uint16_t x = 0; x < ps.len[q]; x++)
-						use[ps.link[ps.off[q] + x]] = 0;
-			}
-	}
-	t1 = now_ms();
-	r->ms_paths = t1 - t0;
-	r->npairs = (uint32_t)npairs;
-	r->npaths = ps.n;
-
-	/* packing: rank-major order (all first paths, then all second ...) */
-	order = malloc((ps.n + 1) * sizeof(*order));
-	pvlan = malloc((ps.n + 1) * sizeof(*pvlan));
-	best = malloc((ps.n + 1) * sizeof(*best));
-	if (!order || !pvlan || !best)
-		ERR("out of memory");
+	for (uint32_t i = 0, p = 0; i < E; i++)
+		for (uint32_t j = i + 1; j < E; j++, p++) {
+			pend[2 * p] = i;
+			pend[2 * p + 1] = j;
+		}
 	{
 		int tries = o->randomized ? (o->tries > 0 ? o->tries : 1) : 1;
 		uint64_t rng = (uint64_t)o->seed * 2654435761ULL + 88172645463325252ULL;
+		struct paths bps = { 0 };
+		struct packer bpk = { 0 };
+		uint32_t *bfirst = NULL;
+		uint8_t *bcount = NULL;
 
 		for (int tr = 0; tr < tries; tr++) {
-			uint64_t n = 0, seg0;
-			int64_t nv;
+			int rc;
 
-			for (int rk = 0; rk < o->k; rk++) {
-				seg0 = n;
-				for (uint64_t p = 0; p < npairs; p++)
-					if (pcount[p] > rk)
-						order[n++] = pfirst[p] + rk;
-				if (o->randomized)
-					for (uint64_t x = n - seg0; x > 1; x--) {
-						uint64_t y = xorshift(&rng) % x, tmpo;
+			for (uint32_t p = 0; p < npairs; p++)
+				porder[p] = p;
+			if (o->randomized)
+				for (uint64_t x = npairs; x > 1; x--) {
+					uint64_t y = xorshift(&rng) % x;
+					uint32_t tmpo = porder[x - 1];
 
-						tmpo = order[seg0 + x - 1];
-						order[seg0 + x - 1] = order[seg0 + y];
-						order[seg0 + y] = tmpo;
-					}
-			}
-			nv = pack(&pk, &ps, order, pvlan, maxv);
-			if (nv == -2)
+					porder[x - 1] = porder[y];
+					porder[y] = tmpo;
+				}
+			memset(&ps, 0, sizeof(ps));
+			memset(&pk, 0, sizeof(pk));
+			pk.t = t;
+			pk.maxv = maxv;
+			memset(pcount, 0, npairs + 1);
+			rc = build(t, o, dist, pend, porder, (uint32_t)npairs, &s, use, &ps, &pk,
+				   pfirst, pcount, r);
+			if (rc == -2)
 				ERR("the paths need more than %u VLANs (IDs %d..%d); lower k", maxv,
 				    o->first_vlan, REPO_VLAN_MAX);
-			if (nv < 0)
+			if (rc < 0)
 				ERR("out of memory");
-			if (tr == 0 || nv < nbest) {
-				nbest = (int)nv;
-				memcpy(best, pvlan, ps.n * sizeof(*best));
-			}
-			if (tr + 1 < tries)
-				packer_free(&pk);
-		}
-		if (o->randomized && tries > 1) {
-			/* rebuild the VLAN state of the best assignment */
-			packer_free(&pk);
-			for (int v = 0; v < nbest; v++)
-				if (vlan_new(&pk))
+			if (tr == 0 || pk.nv < bpk.nv) {
+				paths_free(&bps);
+				packer_free(&bpk);
+				free(bfirst);
+				free(bcount);
+				bps = ps;
+				bpk = pk;
+				bfirst = pfirst;
+				bcount = pcount;
+				pfirst = malloc((npairs + 1) * sizeof(*pfirst));
+				pcount = calloc(npairs + 1, 1);
+				if (!pfirst || !pcount)
 					ERR("out of memory");
-			for (uint64_t p = 0; p < ps.n; p++)
-				if (!vlan_try(&pk, &pk.v[best[p]], ps.start[p], ps.link + ps.off[p],
-					      ps.len[p]))
-					ERR("internal error: repacking failed");
+			} else {
+				paths_free(&ps);
+				packer_free(&pk);
+			}
+			memset(&ps, 0, sizeof(ps));
+			memset(&pk, 0, sizeof(pk));
 		}
+		free(pfirst);
+		free(pcount);
+		ps = bps;
+		pk = bpk;
+		pfirst = bfirst;
+		pcount = bcount;
 	}
+	r->npairs = (uint32_t)npairs;
+	r->npaths = ps.n;
 	r->nvlans = pk.nv;
-	r->ms_pack = now_ms() - t1;
+	r->ms_paths = now_ms() - t0;
 
 	/* lower bound */
 	lused = calloc(t->nlink + 1, 1);
@@ -719,7 +755,7 @@ int repo_compile(const struct topo *t, const struct compile_opts *o, struct comp
 			p = i < j ? (uint64_t)i * (2ULL * E - i - 1) / 2 + (j - i - 1)
 				  : (uint64_t)j * (2ULL * E - j - 1) / 2 + (i - j - 1);
 			for (uint32_t q = 0; q < pcount[p]; q++)
-				fprintf(f, "%s%u", q ? "," : "", vid[pvlan[pfirst[p] + q]]);
+				fprintf(f, "%s%u", q ? "," : "", vid[ps.vlan[pfirst[p] + q]]);
 			fputc('\n', f);
 		}
 	}
@@ -843,9 +879,8 @@ out:
 	free(s.heap);
 	paths_free(&ps);
 	packer_free(&pk);
-	free(order);
-	free(pvlan);
-	free(best);
+	free(pend);
+	free(porder);
 	free(lused);
 	free(nused);
 	free(vid);

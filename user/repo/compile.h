@@ -14,6 +14,7 @@
 
 struct compile_opts {
 	int k; /* paths per edge-switch pair, 1..NL_MAX_VLANS_PER_PAIR */
+	int stretch; /* reuse a VLAN's tree path up to this many extra links */
 	int randomized; /* 0 = greedy first-fit, 1 = randomized orders */
 	unsigned seed;
 	int tries; /* randomized: keep the best of this many orders */
@@ -31,7 +32,8 @@ struct compile_result {
 	uint32_t lb_pairs; /* max paths of one pair */
 	uint32_t lb_forest; /* ceil(links used / (switches used - 1)) */
 	uint32_t max_path_len;
-	double ms_paths, ms_pack, ms_total;
+	double ms_paths; /* paths and packing */
+	double ms_total;
 };
 
 int repo_compile(const struct topo *t, const struct compile_opts *o, struct compile_result *r,
