@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* VM -> network: local delivery, misses, router errors, MTU, policy drops. */
+#include <string.h>
+#include <bpf/bpf.h>
+#include <criterion/criterion.h>
+#include "harness.h"
+
+static const uint8_t MAC_UNKNOWN[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x99 };
+static const uint8_t S3[6] = { 0x02, 0x4e, 0x4c, 0x00, 0x00, 0x03 };
+
+static void expect_drop(int ifindex, const struct pkt *in, enum nl_counter c)
+{
+	struct run r;
+
+	run_tc(&r, ifindex, in->b, in->len);
+	cr_assert_eq(r.retval, TC_ACT_SHOT, "retval %u", r.retval);
+	cr_assert_eq(counter(c), 1, "counter %d", c);
+	cr_assert(counters_all_zero_except(c, NL_C_MAX), "another counter moved");
+}
+
+/* a1 -> a5 on this same server: straight to the other VIF, no encapsulation */
+Test(forward, local_delivery, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt in = {};
+	struct run r;
+
+	pkt_vm_udp(&in, W_MAC_5, W_MAC_1, W_IP_1, W_IP_5, 16);
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_REDIRECT);
+	cr_assert_eq(r.out_len, in.len);
+	cr_assert_arr_eq(r.out, in.b, in.len, "frame must not be encapsulated");
+	cr_assert_eq(counter(NL_C_TX_LOCAL_DELIVERED), 1);
+	cr_assert_eq(vif_stats(W.slot_a1).tx_packets, 1);
+	cr_assert_eq(vif_stats(W.slot_a5).rx_packets, 1);
+	cr_assert_eq(vif_stats(W.slot_a5).rx_bytes, in.len);
+}
+
+/* b1 has a1's exact MAC and IP: tenant B's frame to MAC_5 finds no VIF */
+Test(forward, local_delivery_stays_in_tenant, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	pkt_vm_udp(&in, W_MAC_5, W_MAC_1, W_IP_1, W_IP_5, 16);
+	expect_drop(W.ifindex_b1, &in, NL_C_TX_NART2_MISS);
+	cr_assert_eq(vif_stats(W.slot_a5).rx_packets, 0);
+}
+
+Test(forward, nart2_miss_event, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct nl_event ev[2];
+	struct pkt in = {};
+
+	pkt_vm_udp(&in, MAC_UNKNOWN, W_MAC_1, W_IP_1, W_IP_2, 16);
+	expect_drop(W.ifindex_a1, &in, NL_C_TX_NART2_MISS);
+	cr_assert_eq(events_drain(ev, 2), 1);
+	cr_assert_eq(ev[0].type, NL_EV_NART2_MISS);
+	cr_assert_eq(ev[0].tenant, W_TENANT_A);
+	cr_assert_eq(ev[0].mac_as, 1);
+	cr_assert_arr_eq(ev[0].mac, MAC_UNKNOWN, 6);
+}
+
+Test(forward, vlan_table_miss_event, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct nl_vif_key k = { .tenant = W_TENANT_A, .mac_as = 1 };
+	struct nl_nart2_val v = { .port = 4 };
+	struct nl_event ev[2];
+	struct pkt in = {};
+
+	memcpy(k.mac, MAC_UNKNOWN, 6);
+	memcpy(v.switch_mac, S3, 6);
+	cr_assert_eq(bpf_map_update_elem(fd_map("nl_nart2"), &k, &v, 0), 0);
+	pkt_vm_udp(&in, MAC_UNKNOWN, W_MAC_1, W_IP_1, W_IP_2, 16);
+	expect_drop(W.ifindex_a1, &in, NL_C_TX_VLAN_MISS);
+	cr_assert_eq(events_drain(ev, 2), 1);
+	cr_assert_eq(ev[0].type, NL_EV_VLAN_MISS);
+	cr_assert_arr_eq(ev[0].switch_mac, S3, 6);
+}
+
+Test(forward, routed_nart1_miss_event, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct nl_event ev[2];
+	struct pkt in = {};
+
+	pkt_vm_udp(&in, W_ROUTER_MAC, W_MAC_1, W_IP_1, W_IP(192, 168, 2, 99), 16);
+	expect_drop(W.ifindex_a1, &in, NL_C_TX_NART1_MISS);
+	cr_assert_eq(events_drain(ev, 2), 1);
+	cr_assert_eq(ev[0].type, NL_EV_NART1_MISS);
+	cr_assert_eq(ev[0].mac_as, 2);
+	cr_assert_eq(rd32((uint8_t *)&ev[0].ip), W_IP(192, 168, 2, 99));
+}
+
+Test(forward, routed_no_subnet, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	pkt_vm_udp(&in, W_ROUTER_MAC, W_MAC_1, W_IP_1, W_IP(172, 16, 0, 1), 16);
+	expect_drop(W.ifindex_a1, &in, NL_C_TX_NO_ROUTE);
+}
+
+/* Tenant B has no 192.168.2.0/24: its router must not reach tenant A's */
+Test(forward, routed_other_tenant_subnet, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	pkt_vm_udp(&in, W_ROUTER_MAC, W_MAC_1, W_IP_1, W_IP_3, 16);
+	expect_drop(W.ifindex_b1, &in, NL_C_TX_NO_ROUTE);
+}
+
+Test(forward, to_router_itself, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	pkt_vm_udp(&in, W_ROUTER_MAC, W_MAC_1, W_IP_1, W_ROUTER_1, 16);
+	expect_drop(W.ifindex_a1, &in, NL_C_TX_TO_ROUTER);
+}
+
+/* Builds the ICMP error the VM should get: independent of the datapath */
+static void expect_icmp(const struct run *r, const struct pkt *orig, uint8_t type, uint8_t code,
+			uint16_t mtu, uint32_t src)
+{
+	uint32_t quote = 28;
+
+	cr_assert_eq(r->retval, TC_ACT_REDIRECT, "ICMP goes back out of the VIF");
+	cr_assert_eq(r->out_len, 14 + 20 + 8 + quote, "len %u", r->out_len);
+	cr_assert_arr_eq(r->out, W_MAC_1, 6);
+	cr_assert_arr_eq(r->out + 6, W_ROUTER_MAC, 6);
+	cr_assert_eq(rd16(r->out + 12), 0x0800);
+	cr_assert_eq(r->out[14], 0x45);
+	cr_assert_eq(rd16(r->out + 16), 20 + 8 + quote);
+	cr_assert_eq(r->out[14 + 9], 1);
+	cr_assert_eq(inet_csum(r->out + 14, 20), 0, "IP checksum");
+	cr_assert_eq(rd32(r->out + 26), src);
+	cr_assert_eq(rd32(r->out + 30), W_IP_1);
+	cr_assert_eq(r->out[34], type);
+	cr_assert_eq(r->out[35], code);
+	cr_assert_eq(rd16(r->out + 38), 0);
+	cr_assert_eq(rd16(r->out + 40), mtu);
+	cr_assert_eq(inet_csum(r->out + 34, 8 + quote), 0, "ICMP checksum");
+	cr_assert_arr_eq(r->out + 42, orig->b + 14, quote, "quoted header");
+}
+
+Test(forward, ttl_expired_icmp, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt in = {};
+	struct run r;
+
+	pkt_eth(&in, W_ROUTER_MAC, W_MAC_1, 0x0800);
+	pkt_ipv4(&in, W_IP_1, W_IP_3, 17, 1, 8 + 100);
+	pkt_udp(&in, 33434, 33434, 100);
+	pkt_fill(&in, 0x77, 100);
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	expect_icmp(&r, &in, 11, 0, 0, W_ROUTER_1);
+	cr_assert_eq(counter(NL_C_TX_TTL_EXCEEDED), 1);
+	cr_assert(counters_all_zero_except(NL_C_TX_TTL_EXCEEDED, NL_C_MAX));
+}
+
+/* 1500-byte IP packet + 34 bytes of ip-mode overhead > fabric MTU 1500 */
+Test(forward, too_big_ipv4_frag_needed, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt in = {};
+	struct run r;
+
+	pkt_vm_udp(&in, W_MAC_2, W_MAC_1, W_IP_1, W_IP_2, 1500 - 28);
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	expect_icmp(&r, &in, 3, 4, 1500 - NL_ENCAP_OVERHEAD_IP, W_ROUTER_1);
+	cr_assert_eq(counter(NL_C_TX_MTU), 1);
+	cr_assert_eq(counter(NL_C_TX_ENCAPSULATED), 0);
+}
+
+Test(forward, largest_fitting_packet_passes, .init = world_setup_udp, .fini = world_teardown)
+{
+	struct pkt in = {};
+	struct run r;
+
+	pkt_vm_udp(&in, W_MAC_2, W_MAC_1, W_IP_1, W_IP_2, 1500 - NL_ENCAP_OVERHEAD_UDP - 28);
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_REDIRECT);
+	cr_assert_eq(rd16(r.out + 16), 1500, "outer IP length must be exactly the MTU");
+	in.len = 0;
+	pkt_vm_udp(&in, W_MAC_2, W_MAC_1, W_IP_1, W_IP_2, 1500 - NL_ENCAP_OVERHEAD_UDP - 27);
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	expect_icmp(&r, &in, 3, 4, 1500 - NL_ENCAP_OVERHEAD_UDP, W_ROUTER_1);
+}
+
+Test(forward, too_big_non_ip_dropped, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	pkt_eth(&in, W_MAC_2, W_MAC_4, 0x88b6);
+	pkt_fill(&in, 1, 1500);
+	expect_drop(W.ifindex_l2, &in, NL_C_TX_MTU);
+}
+
+Test(forward, broadcast_dropped, .init = world_setup_ip, .fini = world_teardown)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	struct pkt in = {};
+
+	pkt_vm_udp(&in, bcast, W_MAC_1, W_IP_1, W_IP(192, 168, 1, 255), 16);
+	expect_drop(W.ifindex_a1, &in, NL_C_TX_BCAST);
+}
+
+Test(forward, ipv6_multicast_dropped, .init = world_setup_ip, .fini = world_teardown)
+{
+	static const uint8_t mcast[6] = { 0x33, 0x33, 0xff, 0x00, 0x00, 0x01 };
+	struct pkt in = {};
+
+	pkt_eth(&in, mcast, W_MAC_1, 0x86dd);
+	pkt_fill(&in, 0, 48);
+	expect_drop(W.ifindex_a1, &in, NL_C_TX_BCAST);
+}
+
+static void not_ready(struct nl_config *cfg)
+{
+	cfg->flags &= ~NL_CFG_F_READY;
+}
+
+Test(forward, nothing_before_lldp, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	cfg_update(not_ready);
+	pkt_vm_udp(&in, W_MAC_2, W_MAC_1, W_IP_1, W_IP_2, 16);
+	expect_drop(W.ifindex_a1, &in, NL_C_TX_NOT_READY);
+}
+
+Test(forward, unknown_interface, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	pkt_vm_udp(&in, W_MAC_2, W_MAC_1, W_IP_1, W_IP_2, 16);
+	expect_drop(W.ifindex_uplink, &in, NL_C_TX_UNKNOWN_VIF);
+}
+
+Test(forward, spoofed_source_mac, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	pkt_vm_udp(&in, W_MAC_2, W_MAC_5, W_IP_1, W_IP_2, 16);
+	expect_drop(W.ifindex_a1, &in, NL_C_TX_SPOOF_MAC);
+}
+
+Test(forward, spoofed_source_ip, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	pkt_vm_udp(&in, W_MAC_2, W_MAC_1, W_IP_5, W_IP_2, 16);
+	expect_drop(W.ifindex_a1, &in, NL_C_TX_SPOOF_IP);
+}
+
+Test(forward, ipv4_from_l2_only_vif, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	pkt_vm_udp(&in, W_MAC_2, W_MAC_4, W_IP_4, W_IP_2, 16);
+	expect_drop(W.ifindex_l2, &in, NL_C_TX_SPOOF_IP);
+}
+
+Test(forward, vlan_tagged_from_vm, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	pkt_eth(&in, W_MAC_2, W_MAC_1, 0x8100);
+	pkt_vlan(&in, 5, 0x0800);
+	pkt_ipv4(&in, W_IP_1, W_IP_2, 17, 64, 8);
+	pkt_udp(&in, 1, 2, 0);
+	expect_drop(W.ifindex_a1, &in, NL_C_TX_MALFORMED);
+}
+
+/* test_run refuses IPv4 frames shorter than an IP header, so the shortest
+ * truncation testable here is a header claiming options the frame lacks */
+Test(forward, truncated_ipv4_options, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	pkt_eth(&in, W_MAC_2, W_MAC_1, 0x0800);
+	pkt_ipv4(&in, W_IP_1, W_IP_2, 17, 64, 0);
+	in.b[14] = 0x47;
+	expect_drop(W.ifindex_a1, &in, NL_C_TX_MALFORMED);
+}
+
+Test(forward, bad_ihl, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	pkt_vm_udp(&in, W_MAC_2, W_MAC_1, W_IP_1, W_IP_2, 16);
+	in.b[14] = 0x43;
+	expect_drop(W.ifindex_a1, &in, NL_C_TX_MALFORMED);
+}
+
+Test(forward, ip_length_beyond_frame, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	pkt_vm_udp(&in, W_MAC_2, W_MAC_1, W_IP_1, W_IP_2, 16);
+	in.b[16] = 0x05; /* total length 1280+ on a 58-byte frame */
+	expect_drop(W.ifindex_a1, &in, NL_C_TX_MALFORMED);
+}
