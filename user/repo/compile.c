@@ -15,10 +15,10 @@
 #include "netlord.h"
 #include "compile.h"
 
-#define ERR(...)                                                                                   \
-	do {                                                                                       \
-		snprintf(err, errlen, __VA_ARGS__);                                                \
-		goto out;                                                                          \
+#define ERR(...)                                    \
+	do {                                        \
+		snprintf(err, errlen, __VA_ARGS__); \
+		goto out;                           \
 	} while (0)
 
 static double now_ms(void)
@@ -33,9 +33,9 @@ static double now_ms(void)
 
 struct paths {
 	uint64_t n, cap;
-	uint64_t *off; /* first link in link[] */
+	uint64_t *off;	 /* first link in link[] */
 	uint32_t *start; /* first switch */
-	uint16_t *len; /* links */
+	uint16_t *len;	 /* links */
 	uint32_t *pair;
 	uint32_t *vlan; /* VLAN index the path is packed into */
 	uint64_t nlink, linkcap;
@@ -110,7 +110,7 @@ struct hent {
 struct search {
 	uint32_t n;
 	uint32_t gen;
-	uint32_t *stamp; /* g/parent valid when stamp == gen */
+	uint32_t *stamp;  /* g/parent valid when stamp == gen */
 	uint32_t *closed; /* closed when == gen */
 	uint64_t *g;
 	uint32_t *plink;
@@ -137,7 +137,7 @@ static int heap_push(struct search *s, uint64_t f, uint32_t v)
 		s->hcap = c;
 	}
 	i = s->hn++;
-	s->heap[i] = (struct hent){ f, v };
+	s->heap[i] = (struct hent){f, v};
 	while (i) {
 		uint64_t p = (i - 1) / 2;
 		struct hent tmp;
@@ -246,7 +246,7 @@ static int astar(const struct topo *t, struct search *s, const uint16_t *h, cons
 struct vlan {
 	uint32_t *plink; /* link to the parent, UINT32_MAX at the root */
 	uint32_t *depth;
-	uint8_t *node; /* switch in this VLAN */
+	uint8_t *node;	 /* switch in this VLAN */
 	uint64_t *lbits; /* link in this VLAN */
 	uint32_t nnodes;
 };
@@ -508,9 +508,9 @@ int repo_compile(const struct topo *t, const struct compile_opts *o, struct comp
 	uint8_t *pcount = NULL, *use = NULL, *bneed = NULL, *bl = NULL, *lused = NULL;
 	uint8_t *nused = NULL;
 	uint16_t *vbuf = NULL;
-	struct search s = { 0 };
-	struct paths ps = { 0 };
-	struct packer pk = { .t = t };
+	struct search s = {0};
+	struct paths ps = {0};
+	struct packer pk = {.t = t};
 	uint32_t maxv;
 	uint64_t npairs = (uint64_t)E * (E - 1) / 2;
 	double t0 = now_ms();
@@ -580,8 +580,8 @@ int repo_compile(const struct topo *t, const struct compile_opts *o, struct comp
 	{
 		int tries = o->randomized ? (o->tries > 0 ? o->tries : 1) : 1;
 		uint64_t rng = (uint64_t)o->seed * 2654435761ULL + 88172645463325252ULL;
-		struct paths bps = { 0 };
-		struct packer bpk = { 0 };
+		struct paths bps = {0};
+		struct packer bpk = {0};
 		uint32_t *bfirst = NULL;
 		uint8_t *bcount = NULL;
 
@@ -777,18 +777,21 @@ int repo_compile(const struct topo *t, const struct compile_opts *o, struct comp
 		if (!(f = open_tmp(path, tmp, sizeof(tmp))))
 			ERR("%s: %s", tmp, strerror(errno));
 		mac_fmt(sw->mac, m);
-		fprintf(f, "# na-repo switch configuration (docs/repository.md), table serial %llu\n",
+		fprintf(f,
+			"# na-repo switch configuration (docs/repository.md), table serial %llu\n",
 			(unsigned long long)o->serial);
 		fprintf(f, "switch %s\nmac %s\nrole %s\n", sw->name, m, sw->edge ? "edge" : "core");
 		while (a < sw->nadj || d < sw->ndown) {
-			int down = d < sw->ndown && (a >= sw->nadj || sw->down[d] < sw->adj[a].port);
+			int down =
+				d < sw->ndown && (a >= sw->nadj || sw->down[d] < sw->adj[a].port);
 			uint32_t nvb = 0;
 
 			if (down) {
 				uint16_t port = sw->down[d++];
 
 				fprintf(f, "port %u downlink\n", port);
-				fprintf(f, "port %u vlan %d untagged pvid\n", port, REPO_VLAN_DEFAULT);
+				fprintf(f, "port %u vlan %d untagged pvid\n", port,
+					REPO_VLAN_DEFAULT);
 				vbuf[nvb++] = (uint16_t)o->bcast_vlan;
 				for (uint32_t v = 0; v < pk.nv; v++)
 					if (pk.v[v].node[u])
@@ -812,9 +815,9 @@ int repo_compile(const struct topo *t, const struct compile_opts *o, struct comp
 					fprintf(f, "port %u vlan %u tagged\n", ad->port, vbuf[x]);
 			}
 		}
-		for (uint32_t x = 0; x < sw->ndown; x++)
-			fprintf(f, "route 10.%u.0.0/16 via 10.%u.0.1 port %u\n", sw->down[x],
-				sw->down[x], sw->down[x]);
+		for (uint32_t x = 0; sw->edge && x < t->nroutes; x++)
+			fprintf(f, "route 10.%u.0.0/16 via 10.%u.0.1 port %u\n", t->routes[x],
+				t->routes[x], t->routes[x]);
 		if (close_tmp(f, tmp, path))
 			ERR("%s: write failed", path);
 		f = NULL;

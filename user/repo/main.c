@@ -21,16 +21,15 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: na-repo <command> ...\n"
-		"  gen fattree <k> [servers-per-edge]   print a fat tree topology\n"
-		"  gen clique <n> [servers]             print a clique of n edge switches\n"
-		"  gen hyperx <a> <b> [servers]         print a 2-D HyperX a x b\n"
-		"  check-topo <topology|->              validate a topology\n"
-		"  compile [-k N] [--stretch N] [--random [--seed S] [--tries T]] [--serial N]\n"
-		"          [--first-vlan V] [--broadcast-vlan V] -o <dir> <topology|->\n"
-		"  serve --listen <addr:port> [--timeout-ms MS] [--max-conns N] <dir>\n"
-		"  check-table <vlan-table.txt|->       validate a VLAN table document\n");
+	fprintf(f, "usage: na-repo <command> ...\n"
+		   "  gen fattree <k> [servers-per-edge]   print a fat tree topology\n"
+		   "  gen clique <n> [servers]             print a clique of n edge switches\n"
+		   "  gen hyperx <a> <b> [servers]         print a 2-D HyperX a x b\n"
+		   "  check-topo <topology|->              validate a topology\n"
+		   "  compile [-k N] [--stretch N] [--random [--seed S] [--tries T]] [--serial N]\n"
+		   "          [--first-vlan V] [--broadcast-vlan V] -o <dir> <topology|->\n"
+		   "  serve --listen <addr:port> [--timeout-ms MS] [--max-conns N] <dir>\n"
+		   "  check-table <vlan-table.txt|->       validate a VLAN table document\n");
 }
 
 static char *read_all(const char *path, size_t *len)
@@ -96,14 +95,23 @@ static long num_arg(const char *s, const char *opt, long lo, long hi)
 static int cmd_compile(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "random", no_argument, 0, 'r' },	 { "seed", required_argument, 0, 's' },
-		{ "tries", required_argument, 0, 't' },	 { "serial", required_argument, 0, 'S' },
-		{ "first-vlan", required_argument, 0, 'f' },
-		{ "broadcast-vlan", required_argument, 0, 'b' },
-		{ "out", required_argument, 0, 'o' },	 { "stretch", required_argument, 0, 'x' },	 { 0, 0, 0, 0 },
+		{"random", no_argument, 0, 'r'},
+		{"seed", required_argument, 0, 's'},
+		{"tries", required_argument, 0, 't'},
+		{"serial", required_argument, 0, 'S'},
+		{"first-vlan", required_argument, 0, 'f'},
+		{"broadcast-vlan", required_argument, 0, 'b'},
+		{"out", required_argument, 0, 'o'},
+		{"stretch", required_argument, 0, 'x'},
+		{0, 0, 0, 0},
 	};
 	struct compile_opts o = {
-		.k = 4, .stretch = 1, .tries = 8, .first_vlan = 10, .bcast_vlan = 4094, .serial = 0,
+		.k = 4,
+		.stretch = 1,
+		.tries = 8,
+		.first_vlan = 10,
+		.bcast_vlan = 4094,
+		.serial = 0,
 	};
 	struct compile_result r;
 	struct topo t;
@@ -168,9 +176,8 @@ static int cmd_compile(int argc, char **argv)
 	}
 	printf("switches %u edge %u links %u pairs %u paths %llu max-path-links %u\n", t.nsw,
 	       t.nedge, t.nlink, r.npairs, (unsigned long long)r.npaths, r.max_path_len);
-	printf("vlans %u lower-bound %u (pairs %u, forest %u) broadcast %d serial %llu\n",
-	       r.nvlans, r.lower_bound, r.lb_pairs, r.lb_forest, o.bcast_vlan,
-	       (unsigned long long)o.serial);
+	printf("vlans %u lower-bound %u (pairs %u, forest %u) broadcast %d serial %llu\n", r.nvlans,
+	       r.lower_bound, r.lb_pairs, r.lb_forest, o.bcast_vlan, (unsigned long long)o.serial);
 	printf("time %.0f ms (paths and packing %.0f ms) -> %s\n", r.ms_total, r.ms_paths,
 	       o.outdir);
 	topo_free(&t);
@@ -180,12 +187,12 @@ static int cmd_compile(int argc, char **argv)
 static int cmd_serve(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "listen", required_argument, 0, 'l' },
-		{ "timeout-ms", required_argument, 0, 't' },
-		{ "max-conns", required_argument, 0, 'm' },
-		{ 0, 0, 0, 0 },
+		{"listen", required_argument, 0, 'l'},
+		{"timeout-ms", required_argument, 0, 't'},
+		{"max-conns", required_argument, 0, 'm'},
+		{0, 0, 0, 0},
 	};
-	struct serve_opts o = { .timeout_ms = 5000, .max_conns = 1024 };
+	struct serve_opts o = {.timeout_ms = 5000, .max_conns = 1024};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {

@@ -25,8 +25,8 @@
 #include "serve.h"
 #include "vlan_table.h"
 
-#define REQ_MAX 8192
-#define HDR_MAX 512
+#define REQ_MAX	  8192
+#define HDR_MAX	  512
 #define TABLE_MAX (1UL << 30)
 #define LINGER_MS 1000
 
@@ -283,7 +283,7 @@ static int request_complete(const struct conn *c)
 
 static void set_write(int ep, struct conn *c, int timeout_ms)
 {
-	struct epoll_event ev = { .events = EPOLLOUT, .data.ptr = c };
+	struct epoll_event ev = {.events = EPOLLOUT, .data.ptr = c};
 
 	c->st = C_WRITE;
 	c->deadline = now_ms() + (uint64_t)timeout_ms;
@@ -342,7 +342,7 @@ static int on_event(int ep, struct conn *c, uint32_t events, int timeout_ms)
 			c->deadline = now_ms() + (uint64_t)timeout_ms;
 		}
 		/* all sent: half-close, then drain what the client still sends */
-		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
+		struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
 
 		shutdown(c->fd, SHUT_WR);
 		table_put(c->tb);
@@ -371,7 +371,7 @@ static int on_event(int ep, struct conn *c, uint32_t events, int timeout_ms)
 static int listen_on(const char *spec)
 {
 	char host[256], *port;
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE }, *ai, *a;
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE}, *ai, *a;
 	int fd = -1, one = 1, rc;
 
 	snprintf(host, sizeof(host), "%s", spec);
@@ -442,9 +442,9 @@ int repo_serve(const struct serve_opts *o)
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (sfd < 0 || lfd < 0 || ep < 0)
 		return 1;
-	ev = (struct epoll_event){ .events = EPOLLIN, .data.ptr = &lfd };
+	ev = (struct epoll_event){.events = EPOLLIN, .data.ptr = &lfd};
 	epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev);
-	ev = (struct epoll_event){ .events = EPOLLIN, .data.ptr = &sfd };
+	ev = (struct epoll_event){.events = EPOLLIN, .data.ptr = &sfd};
 	epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
 
 	while (running) {
@@ -478,7 +478,8 @@ int repo_serve(const struct serve_opts *o)
 				}
 			} else if (evs[i].data.ptr == &lfd) {
 				for (int k = 0; k < 256; k++) {
-					int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+					int fd = accept4(lfd, NULL, NULL,
+							 SOCK_NONBLOCK | SOCK_CLOEXEC);
 					struct conn *c;
 
 					if (fd < 0)
@@ -486,9 +487,11 @@ int repo_serve(const struct serve_opts *o)
 					if (nconns >= o->max_conns) {
 						static const char busy[] =
 							"HTTP/1.1 503 Service Unavailable\r\n"
-							"Connection: close\r\nContent-Length: 0\r\n\r\n";
+							"Connection: close\r\nContent-Length: "
+							"0\r\n\r\n";
 
-						if (send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL) < 0) {
+						if (send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL) <
+						    0) {
 							/* nothing to do: closing anyway */
 						}
 						close(fd);
@@ -507,7 +510,7 @@ int repo_serve(const struct serve_opts *o)
 						conns->prev = c;
 					conns = c;
 					nconns++;
-					ev = (struct epoll_event){ .events = EPOLLIN, .data.ptr = c };
+					ev = (struct epoll_event){.events = EPOLLIN, .data.ptr = c};
 					epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 				}
 			} else {

@@ -4,8 +4,8 @@
 
 struct serve_opts {
 	const char *listen; /* "addr:port", port 0 = any (printed) */
-	const char *dir; /* compiled directory holding vlan-table.txt */
-	int timeout_ms; /* per connection: whole request, then write progress */
+	const char *dir;    /* compiled directory holding vlan-table.txt */
+	int timeout_ms;	    /* per connection: whole request, then write progress */
 	int max_conns;
 };
 

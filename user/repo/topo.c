@@ -11,10 +11,10 @@
 
 #include "topo.h"
 
-#define ERR(...)                                                                                   \
-	do {                                                                                       \
-		snprintf(err, errlen, __VA_ARGS__);                                                \
-		goto fail;                                                                         \
+#define ERR(...)                                    \
+	do {                                        \
+		snprintf(err, errlen, __VA_ARGS__); \
+		goto fail;                          \
 	} while (0)
 
 void mac_fmt(const uint8_t mac[6], char buf[18])
@@ -149,8 +149,8 @@ static const struct topo *cmp_topo;
 
 static int cmp_edge_mac(const void *a, const void *b)
 {
-	return memcmp(cmp_topo->sw[*(const uint32_t *)a].mac, cmp_topo->sw[*(const uint32_t *)b].mac,
-		      6);
+	return memcmp(cmp_topo->sw[*(const uint32_t *)a].mac,
+		      cmp_topo->sw[*(const uint32_t *)b].mac, 6);
 }
 
 static int cmp_mac_idx(const void *a, const void *b)
@@ -187,7 +187,7 @@ int topo_parse(const char *buf, size_t len, const char *fname, struct topo *t, c
 {
 	uint32_t swcap = 0, linkcap = 0, pucap = 0, npu = 0;
 	struct portuse *pu = NULL;
-	struct nametab nt = { 0 };
+	struct nametab nt = {0};
 	struct pairkey *pk = NULL;
 	uint32_t *queue = NULL, *order = NULL;
 	uint8_t *seen = NULL;
@@ -239,7 +239,8 @@ int topo_parse(const char *buf, size_t len, const char *fname, struct topo *t, c
 			if (ntok < 2)
 				ERR("%s:%d: switch: missing name", fname, lineno);
 			if (!valid_name(tok[1]))
-				ERR("%s:%d: switch '%s': invalid name (1..31 of [A-Za-z0-9_.-], not "
+				ERR("%s:%d: switch '%s': invalid name (1..31 of [A-Za-z0-9_.-], "
+				    "not "
 				    "starting with '.' or '-')",
 				    fname, lineno, tok[1]);
 			if (t->nsw >= TOPO_MAX_SWITCHES)
@@ -264,11 +265,11 @@ int topo_parse(const char *buf, size_t len, const char *fname, struct topo *t, c
 						ERR("%s:%d: switch '%s': bad MAC '%s'", fname,
 						    lineno, s->name, tok[i]);
 					if (s->mac[0] & 1)
-						ERR("%s:%d: switch '%s': MAC %s is multicast", fname,
-						    lineno, s->name, tok[i]);
+						ERR("%s:%d: switch '%s': MAC %s is multicast",
+						    fname, lineno, s->name, tok[i]);
 					if (!memcmp(s->mac, "\0\0\0\0\0\0", 6))
-						ERR("%s:%d: switch '%s': MAC is zero", fname, lineno,
-						    s->name);
+						ERR("%s:%d: switch '%s': MAC is zero", fname,
+						    lineno, s->name);
 					has_mac[t->nsw] = 1;
 				} else {
 					ERR("%s:%d: switch '%s': unknown attribute '%s'", fname,
@@ -307,7 +308,8 @@ int topo_parse(const char *buf, size_t len, const char *fname, struct topo *t, c
 					    tok[0], tok[1 + k]);
 				si = name_find(&nt, nm, NULL);
 				if (si < 0)
-					ERR("%s:%d: %s: unknown switch '%s' (declare it with 'switch' "
+					ERR("%s:%d: %s: unknown switch '%s' (declare it with "
+					    "'switch' "
 					    "first)",
 					    fname, lineno, tok[0], nm);
 				idx[k] = (uint32_t)si;
@@ -321,20 +323,21 @@ int topo_parse(const char *buf, size_t len, const char *fname, struct topo *t, c
 					    "(servers get 10.p.0.1, route 10.p.0.0/16)",
 					    fname, lineno, nm, port[k], TOPO_DOWNLINK_MAX);
 				if (!islink && !t->sw[si].edge)
-					ERR("%s:%d: server %s:%ld: switch '%s' is not an edge switch",
+					ERR("%s:%d: server %s:%ld: switch '%s' is not an edge "
+					    "switch",
 					    fname, lineno, nm, port[k], nm);
 				pu = grow(pu, &pucap, npu, sizeof(*pu));
 				if (!pu)
 					ERR("%s: out of memory", fname);
-				pu[npu++] = (struct portuse){ (uint32_t)si, (uint16_t)port[k], lineno,
-							      !islink, t->nlink };
+				pu[npu++] = (struct portuse){(uint32_t)si, (uint16_t)port[k],
+							     lineno, !islink, t->nlink};
 			}
 			if (islink) {
 				struct topo_link *l;
 
 				if (idx[0] == idx[1])
-					ERR("%s:%d: link: switch '%s' linked to itself", fname, lineno,
-					    t->sw[idx[0]].name);
+					ERR("%s:%d: link: switch '%s' linked to itself", fname,
+					    lineno, t->sw[idx[0]].name);
 				t->link = grow(t->link, &linkcap, t->nlink, sizeof(*t->link));
 				if (!t->link)
 					ERR("%s: out of memory", fname);
@@ -368,7 +371,7 @@ int topo_parse(const char *buf, size_t len, const char *fname, struct topo *t, c
 	for (uint32_t i = 0; i < t->nlink; i++) {
 		uint32_t a = t->link[i].a, b = t->link[i].b;
 
-		pk[i] = (struct pairkey){ a < b ? a : b, a < b ? b : a, t->link[i].line };
+		pk[i] = (struct pairkey){a < b ? a : b, a < b ? b : a, t->link[i].line};
 	}
 	qsort(pk, t->nlink, sizeof(*pk), cmp_pairkey);
 	for (uint32_t i = 1; i < t->nlink; i++)
@@ -420,6 +423,34 @@ int topo_parse(const char *buf, size_t len, const char *fname, struct topo *t, c
 	}
 	if (!t->nedge)
 		ERR("%s: no edge switches (mark at least one switch 'edge')", fname);
+
+	/* every edge switch gets the same routes: one per downlink port number */
+	{
+		int dline[TOPO_DOWNLINK_MAX + 1] = {0};
+		uint32_t dsw[TOPO_DOWNLINK_MAX + 1];
+
+		for (uint32_t i = 0; i < t->nsw; i++)
+			for (uint32_t j = 0; j < t->sw[i].ndown; j++)
+				if (!dline[t->sw[i].down[j]]) {
+					dline[t->sw[i].down[j]] = 1;
+					dsw[t->sw[i].down[j]] = i;
+				}
+		for (uint32_t i = 0; i < t->nsw; i++)
+			for (uint32_t j = 0; t->sw[i].edge && j < t->sw[i].nadj; j++) {
+				uint16_t p = t->sw[i].adj[j].port;
+
+				if (p <= TOPO_DOWNLINK_MAX && dline[p])
+					ERR("%s:%d: port %s:%u links to a switch, but port %u is a "
+					    "server port on edge switch '%s' (edge switches share "
+					    "one "
+					    "route table: 10.%u.0.0/16 via port %u)",
+					    fname, t->link[t->sw[i].adj[j].link].line,
+					    t->sw[i].name, p, p, t->sw[dsw[p]].name, p, p);
+			}
+		for (uint32_t p = 1; p <= TOPO_DOWNLINK_MAX; p++)
+			if (dline[p])
+				t->routes[t->nroutes++] = (uint16_t)p;
+	}
 
 	/* connectivity */
 	queue = malloc(t->nsw * sizeof(*queue));
@@ -473,7 +504,8 @@ int topo_parse(const char *buf, size_t len, const char *fname, struct topo *t, c
 
 			mac_fmt(t->sw[order[i]].mac, m);
 			ERR("%s:%d: switch '%s' has MAC %s, already used by switch '%s'", fname,
-			    t->sw[order[i]].line, t->sw[order[i]].name, m, t->sw[order[i - 1]].name);
+			    t->sw[order[i]].line, t->sw[order[i]].name, m,
+			    t->sw[order[i - 1]].name);
 		}
 
 	t->edge = malloc(t->nedge * sizeof(*t->edge));
@@ -650,8 +682,8 @@ static int gen_hyperx(int argc, char **argv, FILE *out, char *err, size_t errlen
 				fprintf(out, "link h%ld_%ld:%ld h%ld_%ld:%ld\n", x, y, s + y2, x,
 					y2, s + 1 + y);
 			for (long x2 = x + 1; x2 < a; x2++)
-				fprintf(out, "link h%ld_%ld:%ld h%ld_%ld:%ld\n", x, y, s + b + x2 - 1,
-					x2, y, s + b + x);
+				fprintf(out, "link h%ld_%ld:%ld h%ld_%ld:%ld\n", x, y,
+					s + b + x2 - 1, x2, y, s + b + x);
 		}
 	for (long x = 0; x < a; x++)
 		for (long y = 0; y < b; y++) {

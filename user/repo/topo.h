@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <stddef.h>
 
-#define TOPO_NAME_MAX 32
+#define TOPO_NAME_MAX	  32
 #define TOPO_MAX_SWITCHES (1U << 20)
-#define TOPO_PORT_MAX 65535
+#define TOPO_PORT_MAX	  65535
 #define TOPO_DOWNLINK_MAX 255 /* 10.p.0.0/16: p is one octet */
 
 struct topo_adj {
@@ -43,7 +43,9 @@ struct topo {
 	uint32_t nlink;
 	struct topo_link *link;
 	uint32_t nedge;
-	uint32_t *edge; /* indexes of edge switches, sorted by MAC */
+	uint32_t *edge;			    /* indexes of edge switches, sorted by MAC */
+	uint32_t nroutes;		    /* union of every edge switch's downlink ports: */
+	uint16_t routes[TOPO_DOWNLINK_MAX]; /* one route each, on every edge switch */
 };
 
 /*

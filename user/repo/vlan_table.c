@@ -8,10 +8,10 @@
 
 #include "vlan_table.h"
 
-#define FAIL(...)                                                                                  \
-	do {                                                                                       \
-		snprintf(err, errlen, __VA_ARGS__);                                                \
-		goto fail;                                                                         \
+#define FAIL(...)                                   \
+	do {                                        \
+		snprintf(err, errlen, __VA_ARGS__); \
+		goto fail;                          \
 	} while (0)
 
 /* decimal without sign or leading zeros; 0 or -1 on overflow/garbage */
@@ -124,7 +124,8 @@ int nl_vt_parse(const char *buf, size_t len, struct nl_vlan_table *t, char *err,
 			FAIL("line %lu: data after the 'end' line", lineno);
 		nw = split(l, n, w, wl);
 		if (nw <= 0)
-			FAIL("line %lu: empty line or bad spacing (words are separated by one space)",
+			FAIL("line %lu: empty line or bad spacing (words are separated by one "
+			     "space)",
 			     lineno);
 		switch (state) {
 		case 0:
@@ -132,8 +133,8 @@ int nl_vt_parse(const char *buf, size_t len, struct nl_vlan_table *t, char *err,
 				FAIL("line %lu: expected 'netlord-vlan-table %d'", lineno,
 				     NL_VT_FORMAT);
 			if (parse_u64(w[1], wl[1], &v) || v != NL_VT_FORMAT)
-				FAIL("line %lu: unsupported format version '%.*s' (want %d)", lineno,
-				     (int)wl[1], w[1], NL_VT_FORMAT);
+				FAIL("line %lu: unsupported format version '%.*s' (want %d)",
+				     lineno, (int)wl[1], w[1], NL_VT_FORMAT);
 			t->format = NL_VT_FORMAT;
 			state++;
 			break;
@@ -196,7 +197,8 @@ int nl_vt_parse(const char *buf, size_t len, struct nl_vlan_table *t, char *err,
 				FAIL("line %lu: bad MAC address (want lowercase xx:xx:xx:xx:xx:xx)",
 				     lineno);
 			if ((r->src[0] & 1) || (r->dst[0] & 1) ||
-			    !memcmp(r->src, "\0\0\0\0\0\0", 6) || !memcmp(r->dst, "\0\0\0\0\0\0", 6))
+			    !memcmp(r->src, "\0\0\0\0\0\0", 6) ||
+			    !memcmp(r->dst, "\0\0\0\0\0\0", 6))
 				FAIL("line %lu: switch MAC is zero or multicast", lineno);
 			if (t->nrows && cmp_row(r - 1, r->src, r->dst) >= 0)
 				FAIL("line %lu: pairs not in strictly increasing (src, dst) order",
@@ -231,7 +233,8 @@ int nl_vt_parse(const char *buf, size_t len, struct nl_vlan_table *t, char *err,
 			}
 			for (int i = 0; i < r->set.count; i++)
 				if (r->set.vlans[i] == NL_VLAN_UNTAGGED && r->set.count > 1)
-					FAIL("line %lu: 0 (untagged) must be the only entry", lineno);
+					FAIL("line %lu: 0 (untagged) must be the only entry",
+					     lineno);
 			if (!memcmp(r->src, r->dst, 6) &&
 			    (r->set.count != 1 || r->set.vlans[0] != NL_VLAN_UNTAGGED))
 				FAIL("line %lu: a switch reaches itself untagged: the list must be "
@@ -254,7 +257,8 @@ int nl_vt_parse(const char *buf, size_t len, struct nl_vlan_table *t, char *err,
 
 			if (memcmp(r->src, t->rows[g * t->nswitches].src, 6) ||
 			    memcmp(r->dst, t->rows[j * t->nswitches].src, 6))
-				FAIL("pair %zu: the pairs are not every (src, dst) of the %u switches",
+				FAIL("pair %zu: the pairs are not every (src, dst) of the %u "
+				     "switches",
 				     g * t->nswitches + j + 1, t->nswitches);
 		}
 	return 0;

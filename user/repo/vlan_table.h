@@ -9,22 +9,22 @@
 #include <stddef.h>
 #include "netlord.h"
 
-#define NL_VT_FORMAT 1
+#define NL_VT_FORMAT	   1
 #define NL_VT_MAX_SWITCHES 4096 /* rows = switches^2 */
-#define NL_VT_MAX_LINE 256
+#define NL_VT_MAX_LINE	   256
 
 struct nl_vt_row {
-	__u8 src[6]; /* ingress edge switch */
-	__u8 dst[6]; /* egress edge switch */
+	__u8 src[6];		/* ingress edge switch */
+	__u8 dst[6];		/* egress edge switch */
 	struct nl_vlan_set set; /* in preference order; {1, {0}} = untagged */
 };
 
 struct nl_vlan_table {
 	unsigned int format; /* NL_VT_FORMAT */
-	__u64 serial; /* table version: a different serial is a new table */
+	__u64 serial;	     /* table version: a different serial is a new table */
 	__u16 broadcast_vlan;
 	__u32 nswitches;
-	size_t nrows; /* nswitches * nswitches */
+	size_t nrows;		/* nswitches * nswitches */
 	struct nl_vt_row *rows; /* sorted by (src, dst) */
 };
 
