@@ -106,8 +106,7 @@ static __always_inline int nl_deliver_local(struct __sk_buff *skb, const struct 
 	return bpf_redirect(dst->ifindex, 0);
 }
 
-SEC("tc")
-int nl_vif_ingress(struct __sk_buff *skb)
+static __always_inline int nl_vif_tx(struct __sk_buff *skb)
 {
 	__u32 ifindex = skb->ifindex;
 	struct nl_config *cfg = nl_config_get();
@@ -229,6 +228,12 @@ int nl_vif_ingress(struct __sk_buff *skb)
 	nl_vif_count_tx(vif->slot, len);
 	nl_count(NL_C_TX_ENCAPSULATED);
 	return bpf_redirect(cfg->uplink_ifindex, 0);
+}
+
+SEC("tc")
+int nl_vif_ingress(struct __sk_buff *skb)
+{
+	return nl_vif_tx(skb);
 }
 
 #endif /* NL_BPF_FORWARD_H */

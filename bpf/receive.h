@@ -71,8 +71,7 @@ static __always_inline int nl_rx_deliver(struct xdp_md *ctx, const struct nl_loc
 	return XDP_PASS;
 }
 
-SEC("xdp")
-int nl_uplink_xdp(struct xdp_md *ctx)
+static __always_inline int nl_uplink_rx(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -176,6 +175,12 @@ int nl_uplink_xdp(struct xdp_md *ctx)
 	nl_vif_count_rx(vif->slot, inner_len);
 	nl_count(NL_C_RX_DELIVERED);
 	return nl_rx_deliver(ctx, vif);
+}
+
+SEC("xdp")
+int nl_uplink_xdp(struct xdp_md *ctx)
+{
+	return nl_uplink_rx(ctx);
 }
 
 /* Uplink tc ingress: second half of the XDP_PASS delivery path. */

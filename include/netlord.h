@@ -144,7 +144,7 @@ struct nl_nart1_val {
 struct nl_nart2_val {
 	__u8 switch_mac[6];
 	__u16 port;
-	__u32 version; /* HERE ordering: a newer location always wins */
+	__u64 version; /* loc_version of the HERE that set it (NL-ARP ordering) */
 };
 
 /* map "subnets" (LPM trie): (tenant, IPv4 prefix) -> MAC_AS of that subnet */
