@@ -2,10 +2,10 @@
 
 DATAPATH_SKELS := $(OUTPUT)/netlord.skel.h $(OUTPUT)/baseline.skel.h
 
-DATAPATH_TEST_SRCS := $(wildcard tests/datapath/*.c)
+DATAPATH_TEST_SRCS := $(wildcard tests/datapath/*.c) tests/lib/world.c
 DATAPATH_TEST := $(OUTPUT)/tests/test_datapath
 
-$(DATAPATH_TEST): $(DATAPATH_TEST_SRCS) tests/datapath/harness.h $(DATAPATH_SKELS) | $(OUTPUT)/tests
-	$(CC) $(CFLAGS) -Itests/datapath $(DATAPATH_TEST_SRCS) -o $@ $(LDLIBS_BPF) -lcriterion
+$(DATAPATH_TEST): $(DATAPATH_TEST_SRCS) tests/datapath/harness.h tests/lib/world.h $(DATAPATH_SKELS) | $(OUTPUT)/tests
+	$(CC) $(CFLAGS) -Itests/datapath -Itests/lib $(DATAPATH_TEST_SRCS) -o $@ $(LDLIBS_BPF) -lcriterion
 
 TEST_BINS += $(DATAPATH_TEST)

@@ -13,16 +13,6 @@
 #include "netlord.skel.h"
 #include "harness.h"
 
-const uint8_t W_S1[6] = { 0x02, 0x4e, 0x4c, 0x00, 0x00, 0x01 };
-const uint8_t W_S2[6] = { 0x02, 0x4e, 0x4c, 0x00, 0x00, 0x02 };
-const uint8_t W_SERVER_MAC[6] = { 0x52, 0x54, 0x00, 0x00, 0x03, 0x01 };
-const uint8_t W_ROUTER_MAC[6] = { 0x02, 0x00, 0x5e, 0x00, 0x01, 0x01 };
-const uint8_t W_MAC_1[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x01 };
-const uint8_t W_MAC_2[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x02 };
-const uint8_t W_MAC_3[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x03 };
-const uint8_t W_MAC_4[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x04 };
-const uint8_t W_MAC_5[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x05 };
-
 struct world W;
 static struct netlord_bpf *skel;
 
@@ -61,149 +51,16 @@ void cfg_update(void (*edit)(struct nl_config *cfg))
 	update("nl_config", &zero, &cfg);
 }
 
-static void add_vif(int ifindex, int slot, __u32 tenant, __u16 mac_as, const uint8_t mac[6],
-		    uint32_t ip, uint32_t router, __u32 flags)
-{
-	struct nl_vif v = {
-		.tenant = tenant,
-		.mac_as = mac_as,
-		.ip = htonl(ip),
-		.router_ip = htonl(router),
-		.prefix_len = 24,
-		.flags = flags,
-		.slot = slot,
-		.ifindex = ifindex,
-	};
-	struct nl_vif_key k = { .tenant = tenant, .mac_as = mac_as };
-	struct nl_local_vif l = { .ifindex = ifindex, .slot = slot, .flags = flags };
-	__u32 idx = ifindex;
-
-	memcpy(v.mac, mac, 6);
-	if (router)
-		memcpy(v.router_mac, W_ROUTER_MAC, 6);
-	memcpy(k.mac, mac, 6);
-	update("nl_vifs", &idx, &v);
-	update("nl_local_vifs", &k, &l);
-}
-
-static void add_nart1(__u32 tenant, uint32_t ip, const uint8_t mac[6], __u16 mac_as)
-{
-	struct nl_nart1_key k = { .tenant = tenant, .ip = htonl(ip) };
-	struct nl_nart1_val v = { .mac_as = mac_as };
-
-	memcpy(v.mac, mac, 6);
-	update("nl_nart1", &k, &v);
-}
-
-static void add_nart2(__u32 tenant, __u16 mac_as, const uint8_t mac[6], const uint8_t sw[6],
-		      __u16 port)
-{
-	struct nl_vif_key k = { .tenant = tenant, .mac_as = mac_as };
-	struct nl_nart2_val v = { .port = port, .version = 1 };
-
-	memcpy(k.mac, mac, 6);
-	memcpy(v.switch_mac, sw, 6);
-	update("nl_nart2", &k, &v);
-}
-
-static void add_subnet(__u32 tenant, uint32_t net, int len, __u16 mac_as, uint32_t router)
-{
-	struct nl_subnet_key k = { .prefixlen = 32 + len, .tenant = tenant, .ip = htonl(net) };
-	struct nl_subnet_val v = { .mac_as = mac_as, .router_ip = htonl(router) };
-
-	update("nl_subnets", &k, &v);
-}
-
-static void add_vlans(const uint8_t sw[6], int n, const __u16 *vlans)
-{
-	struct nl_switch_key k = {};
-	struct nl_vlan_set v = { .count = n };
-
-	memcpy(k.mac, sw, 6);
-	memcpy(v.vlans, vlans, n * sizeof(*vlans));
-	update("nl_vlan_table", &k, &v);
-}
-
-static int ifindex_of(const char *name)
-{
-	int i = if_nametoindex(name);
-
-	cr_assert_gt(i, 0, "no interface %s", name);
-	return i;
-}
-
 void world_setup(int encap_mode, int tenant_bits)
 {
-	static const __u16 s1_vlans[] = { 0 };
-	static const __u16 s2_vlans[] = { W_VLANS_S2_0, W_VLANS_S2_1 };
-	struct nl_config cfg = {
-		.port = W_PORT,
-		.encap_mode = encap_mode,
-		.tenant_bits = tenant_bits,
-		.flags = NL_CFG_F_READY,
-		.fabric_mtu = 1500,
-		.broadcast_vlan = 4094,
-		.event_interval_ms = 100,
-	};
-	__u32 zero = 0;
-	FILE *ip;
+	char err[256];
 
-	cr_assert_eq(unshare(CLONE_NEWNET), 0, "unshare: %s (run as root)", strerror(errno));
-	ip = popen("ip -batch -", "w");
-	cr_assert_not_null(ip);
-	fputs("link add a1 type veth peer name a1p\n"
-	      "link add b1 type veth peer name b1p\n"
-	      "link add a5 type veth peer name a5p\n"
-	      "link add l2 type veth peer name l2p\n"
-	      "link add uplink type veth peer name fabric\n",
-	      ip);
-	cr_assert_eq(pclose(ip), 0, "ip link add failed");
-	W.ifindex_a1 = ifindex_of("a1");
-	W.ifindex_b1 = ifindex_of("b1");
-	W.ifindex_a5 = ifindex_of("a5");
-	W.ifindex_l2 = ifindex_of("l2");
-	W.ifindex_uplink = ifindex_of("uplink");
-	W.slot_a1 = 1;
-	W.slot_b1 = 2;
-	W.slot_a5 = 3;
-	W.slot_l2 = 4;
-
+	cr_assert_eq(world_netns(&W, err, sizeof(err)), 0, "%s", err);
 	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
 	skel = netlord_bpf__open_and_load();
 	cr_assert_not_null(skel, "loading the datapath failed");
-
-	memcpy(cfg.switch_mac, W_S1, 6);
-	memcpy(cfg.server_mac, W_SERVER_MAC, 6);
-	cfg.uplink_ifindex = W.ifindex_uplink;
-	update("nl_config", &zero, &cfg);
-
-	add_vif(W.ifindex_a1, W.slot_a1, W_TENANT_A, 1, W_MAC_1, W_IP_1, W_ROUTER_1,
-		NL_VIF_F_XDP_REDIRECT);
-	add_vif(W.ifindex_b1, W.slot_b1, W_TENANT_B, 1, W_MAC_1, W_IP_1, W_ROUTER_1, 0);
-	add_vif(W.ifindex_a5, W.slot_a5, W_TENANT_A, 1, W_MAC_5, W_IP_5, W_ROUTER_1, 0);
-	/* an L2-only VIF: no IP, MAC space 3 */
-	add_vif(W.ifindex_l2, W.slot_l2, W_TENANT_A, 3, W_MAC_4, 0, 0, 0);
-
-	add_nart1(W_TENANT_A, W_IP_1, W_MAC_1, 1);
-	add_nart1(W_TENANT_A, W_IP_2, W_MAC_2, 1);
-	add_nart1(W_TENANT_A, W_IP_3, W_MAC_3, 2);
-	add_nart1(W_TENANT_A, W_IP_4, W_MAC_4, 1);
-	add_nart1(W_TENANT_A, W_IP_5, W_MAC_5, 1);
-	add_nart1(W_TENANT_B, W_IP_1, W_MAC_1, 1);
-	add_nart1(W_TENANT_B, W_IP_2, W_MAC_2, 1);
-
-	add_nart2(W_TENANT_A, 1, W_MAC_2, W_S2, 7);
-	add_nart2(W_TENANT_A, 2, W_MAC_3, W_S2, 9);
-	add_nart2(W_TENANT_A, 1, W_MAC_4, W_S1, 5);
-	add_nart2(W_TENANT_A, 3, W_MAC_2, W_S2, 7);
-	add_nart2(W_TENANT_B, 1, W_MAC_2, W_S2, 8);
-
-	add_subnet(W_TENANT_A, W_IP(192, 168, 1, 0), 24, 1, W_ROUTER_1);
-	add_subnet(W_TENANT_A, W_IP(192, 168, 2, 0), 24, 2, W_ROUTER_2);
-	add_subnet(W_TENANT_B, W_IP(192, 168, 1, 0), 24, 1, W_ROUTER_1);
-
-	add_vlans(W_S1, 1, s1_vlans);
-	add_vlans(W_S2, 2, s2_vlans);
+	cr_assert_eq(world_fill(skel->obj, &W, encap_mode, tenant_bits, err, sizeof(err)), 0, "%s",
+		     err);
 }
 
 void world_setup_ip(void)
