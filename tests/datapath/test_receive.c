@@ -295,6 +295,22 @@ Test(receive, l2_only_vif_non_ip_inner, .init = world_setup_ip, .fini = world_te
 	expect_delivered_once(W.slot_l2, inner.len);
 }
 
+/* wire-format 2.2: receivers ignore a non-zero UDP checksum */
+Test(receive, udp_nonzero_checksum_ignored, .init = world_setup_udp, .fini = world_teardown)
+{
+	struct pkt inner = {}, in = {};
+	struct run r;
+
+	inner_a2_to_a1(&inner);
+	pkt_netlord(&in, NL_ENCAP_UDP, W_TENANT_A, 1, W_PORT, &inner);
+	put16_at(&in, OFF_L4 + 6, 0xbeef);
+	run_xdp(&r, in.b, in.len);
+	cr_assert_eq(r.retval, XDP_REDIRECT);
+	cr_assert_eq(r.out_len, inner.len);
+	cr_assert_arr_eq(r.out, inner.b, inner.len);
+	expect_delivered_once(W.slot_a1, inner.len);
+}
+
 /* ==== 2. isolation: a1 and b1 have the same MAC and IP ================================ */
 
 Test(receive, isolation_tenant_b_reaches_b1_only, .init = world_setup_ip, .fini = world_teardown)
@@ -544,6 +560,17 @@ Test(receive, pass_14_byte_non_ip, .init = world_setup_ip, .fini = world_teardow
 	expect_pass(&in);
 }
 
+/* 10.3.0.0: tenant 0 is reserved, not NetLord data */
+Test(receive, pass_tenant_0, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt inner = {}, in = {};
+
+	inner_a2_to_a1(&inner);
+	pkt_netlord(&in, NL_ENCAP_IP, 0, 1, W_PORT, &inner);
+	cr_assert_eq(rd32(in.b + OFF_IP + 16), W_IP(10, W_PORT, 0, 0));
+	expect_pass(&in);
+}
+
 /* ==== 5. counted drops ================================================================ */
 
 static void good_ip_frame(struct pkt *in)
@@ -741,6 +768,16 @@ Test(receive, drop_tenant_ffff, .init = world_setup_ip, .fini = world_teardown)
 	cr_assert_eq(events_drain(NULL, 0), 0);
 }
 
+/* 0xfffe is the last valid 16-bit tenant: in range, just not hosted */
+Test(receive, tenant_fffe_in_range, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt inner = {}, in = {};
+
+	inner_a2_to_a1(&inner);
+	pkt_netlord(&in, NL_ENCAP_IP, 0xfffe, 1, W_PORT, &inner);
+	expect_drop(&in, NL_C_RX_NOT_HERE);
+}
+
 /* outer source names tenant B, destination tenant A */
 Test(receive, drop_source_tenant_mismatch, .init = world_setup_ip, .fini = world_teardown)
 {
@@ -849,6 +886,27 @@ Test(receive, tenant24_source_mismatch, .init = world_setup_ip24, .fini = world_
 
 	inner_a2_to_a1(&inner);
 	outer(&in, W_IP(1, 1, 12, 25), W_IP(W_PORT, 0, 12, 25), NL_IPPROTO_ETHERNET, inner.len);
+	pkt_bytes(&in, inner.b, inner.len);
+	expect_drop(&in, NL_C_RX_BAD_TENANT);
+}
+
+Test(receive, tenant24_server_address_passes, .init = world_setup_ip24, .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	outer(&in, W_IP(5, 0, 0, 1), W_IP(W_PORT, 0, 0, 1), 17, 8 + 44);
+	pkt_udp(&in, 40000, NL_ARP_UDP_PORT, 44);
+	pkt_fill(&in, 0x33, 44);
+	expect_pass(&in);
+}
+
+Test(receive, tenant24_tenant_ffffff, .init = world_setup_ip24, .fini = world_teardown)
+{
+	struct pkt inner = {}, in = {};
+
+	inner_a2_to_a1(&inner);
+	outer(&in, W_IP(1, 255, 255, 255), W_IP(W_PORT, 255, 255, 255), NL_IPPROTO_ETHERNET,
+	      inner.len);
 	pkt_bytes(&in, inner.b, inner.len);
 	expect_drop(&in, NL_C_RX_BAD_TENANT);
 }
