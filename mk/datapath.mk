@@ -9,3 +9,19 @@ $(DATAPATH_TEST): $(DATAPATH_TEST_SRCS) tests/datapath/harness.h tests/lib/world
 	$(CC) $(CFLAGS) -Itests/datapath -Itests/lib $(DATAPATH_TEST_SRCS) -o $@ $(LDLIBS_BPF) -lcriterion
 
 TEST_BINS += $(DATAPATH_TEST)
+
+# ns per packet of each datapath program against do-nothing baselines
+DATAPATH_BENCH := $(OUTPUT)/bench/bench_datapath
+
+$(OUTPUT)/bench:
+	mkdir -p $@
+
+$(DATAPATH_BENCH): tests/bench/bench_datapath.c tests/lib/world.c tests/lib/world.h \
+		$(DATAPATH_SKELS) | $(OUTPUT)/bench
+	$(CC) $(CFLAGS) -Itests/lib tests/bench/bench_datapath.c tests/lib/world.c -o $@ $(LDLIBS_BPF)
+
+.PHONY: bench-datapath
+bench-datapath: $(DATAPATH_BENCH)
+	$(DATAPATH_BENCH)
+
+BENCH_TARGETS += bench-datapath
