@@ -12,6 +12,7 @@
 
 #include "lib/arp.h"
 #include "lib/encap.h"
+#include "lib/hash.h"
 #include "lib/icmp.h"
 
 /* The VM's frame headers we look at must be in the linear area. */
@@ -173,12 +174,16 @@ static __always_inline int nl_vif_tx(struct __sk_buff *skb)
 		nl_mac_copy(dst.mac, eth->h_dest);
 	}
 
-	local = bpf_map_lookup_elem(&nl_local_vifs, &dst);
-	if (local)
-		return nl_deliver_local(skb, vif, local);
-
+	/*
+	 * NART-2 first: most traffic leaves the server.  The agent enters its
+	 * own VIFs in NART-2 with this server's location; those, and any VIF
+	 * NART-2 does not know, are looked for among the local VIFs.
+	 */
 	loc = bpf_map_lookup_elem(&nl_nart2, &dst);
-	if (!loc) {
+	if (!loc || (loc->port == cfg->port && nl_mac_eq(loc->switch_mac, cfg->switch_mac))) {
+		local = bpf_map_lookup_elem(&nl_local_vifs, &dst);
+		if (local)
+			return nl_deliver_local(skb, vif, local);
 		nl_tx_miss_event(cfg, vif, NL_EV_NART2_MISS, &dst, 0, NULL);
 		return nl_tx_drop(NL_C_TX_NART2_MISS);
 	}
@@ -207,10 +212,15 @@ static __always_inline int nl_vif_tx(struct __sk_buff *skb)
 	}
 
 	/* One flow, one VLAN: no reordering across paths */
-	hash = bpf_get_hash_recalc(skb);
+	data = nl_skb_data(skb);
+	data_end = nl_skb_data_end(skb);
+	eth = data;
+	if (!nl_fits(eth, data_end))
+		return nl_tx_drop(NL_C_TX_MALFORMED);
+	hash = nl_flow_hash(eth, data_end);
 	vidx = hash % vset->count;
-	if (vidx >= NL_MAX_VLANS_PER_PAIR)
-		return nl_tx_drop(NL_C_TX_VLAN_MISS);
+	/* vidx < count <= 8 already; say so in a way the verifier can see */
+	asm volatile("%0 &= 7" : "+r"(vidx));
 	path.vlan = vset->vlans[vidx];
 	path.hash = hash;
 	path.tenant = dst.tenant;

@@ -212,7 +212,6 @@ struct nl_vif_stats {
 	X(RX_BAD_CSUM, "rx_bad_csum", "outer IPv4 checksum wrong")               \
 	X(RX_BAD_PROTO, "rx_bad_proto", "tenant address with non-NetLord payload") \
 	X(RX_BAD_TENANT, "rx_bad_tenant", "tenant ID out of range or mismatched") \
-	X(RX_WRONG_PORT, "rx_wrong_port", "special address of another port")     \
 	X(RX_INNER_BCAST, "rx_inner_bcast", "inner broadcast/multicast")         \
 	X(RX_NOT_HERE, "rx_not_here", "no such VIF here (NOT-HERE needed)")      \
 	X(RX_DELIVERED, "rx_delivered", "decapsulated and sent to a VIF")       \

@@ -67,8 +67,12 @@ static __always_inline int nl_encapsulate(struct __sk_buff *skb, const struct nl
 	void *data, *data_end;
 	__be16 proto = skb->protocol;
 
-	if (bpf_skb_load_bytes(skb, 0, &inner_eth, sizeof(inner_eth)))
+	data = nl_skb_data(skb);
+	data_end = nl_skb_data_end(skb);
+	eth = data;
+	if (!nl_fits(eth, data_end))
 		return -1;
+	__builtin_memcpy(&inner_eth, eth, sizeof(inner_eth));
 	if (proto == bpf_htons(ETH_P_IP) || proto == bpf_htons(ETH_P_IPV6)) {
 		__u64 flags = BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | NL_ADJ_ROOM_ENCAP_L2(ETH_HLEN) |
 			      BPF_F_ADJ_ROOM_ENCAP_L2_ETH;

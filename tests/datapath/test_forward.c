@@ -296,3 +296,41 @@ Test(forward, ip_length_beyond_frame, .init = world_setup_ip, .fini = world_tear
 	in.b[16] = 0x05; /* total length 1280+ on a 58-byte frame */
 	expect_drop(W.ifindex_a1, &in, NL_C_TX_MALFORMED);
 }
+
+static void nart2_here(__u32 tenant, const uint8_t mac[6])
+{
+	struct nl_vif_key k = { .tenant = tenant, .mac_as = 1 };
+	struct nl_nart2_val v = { .port = W_PORT, .version = 5 };
+
+	memcpy(k.mac, mac, 6);
+	memcpy(v.switch_mac, W_S1, 6);
+	cr_assert_eq(bpf_map_update_elem(fd_map("nl_nart2"), &k, &v, 0), 0);
+}
+
+/* The agent lists its own VIFs in NART-2 with this server's location */
+Test(forward, nart2_location_here_delivers_locally, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt in = {};
+	struct run r;
+
+	nart2_here(W_TENANT_A, W_MAC_5);
+	pkt_vm_udp(&in, W_MAC_5, W_MAC_1, W_IP_1, W_IP_5, 16);
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_REDIRECT);
+	cr_assert_arr_eq(r.out, in.b, in.len);
+	cr_assert_eq(vif_stats(W.slot_a5).rx_packets, 1);
+}
+
+/* NART-2 says "here" but the VIF is gone: a miss, never a loop to the fabric */
+Test(forward, nart2_location_here_but_gone, .init = world_setup_ip, .fini = world_teardown)
+{
+	static const uint8_t gone[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x77 };
+	struct nl_event ev[2];
+	struct pkt in = {};
+
+	nart2_here(W_TENANT_A, gone);
+	pkt_vm_udp(&in, gone, W_MAC_1, W_IP_1, W_IP_5, 16);
+	expect_drop(W.ifindex_a1, &in, NL_C_TX_NART2_MISS);
+	cr_assert_eq(events_drain(ev, 2), 1);
+	cr_assert_arr_eq(ev[0].mac, gone, 6);
+}
