@@ -49,6 +49,13 @@ if ldd "$busybox" >/dev/null 2>&1; then
 	die "$busybox is dynamically linked: apt-get install busybox-static"
 fi
 
+mkdir -p "$out"
+# Several engineers (and run.sh calls) may prepare at once: one at a time.
+if command -v flock >/dev/null 2>&1; then
+	exec 9>"$out/.prepare.lock"
+	flock 9
+fi
+
 stamp=$out/ready
 inputs=("$here/prepare.sh" "$here/initramfs-init.sh")
 if [ "$force" = 0 ] && [ -f "$stamp" ]; then
@@ -121,7 +128,7 @@ ln -sfn "kernel/boot/vmlinuz-$kver" "$out/vmlinuz"
 
 # 3. The initramfs.
 stage=$(mktemp -d "$out/initramfs.XXXXXX")
-trap 'rm -rf "$stage"' EXIT
+trap 'rm -rf "$stage" "$stage.cpio.gz"' EXIT
 mkdir -p "$stage"/{bin,dev,proc,sys,mnt,newroot,lib/modules}
 cp "$busybox" "$stage/bin/busybox"
 cp "$here/initramfs-init.sh" "$stage/init"
@@ -147,8 +154,8 @@ done
 say "initramfs modules, in load order: $(tr '\n' ' ' <"$stage/modules.load")"
 echo "$kver" >"$stage/kernel-version"
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) |
-	gzip -9 >"$out/initramfs.cpio.gz.tmp"
-mv "$out/initramfs.cpio.gz.tmp" "$out/initramfs.cpio.gz"
+	gzip -9 >"$stage.cpio.gz"
+mv "$stage.cpio.gz" "$out/initramfs.cpio.gz"
 echo "$kver" >"$out/kernel-version"
 touch "$stamp"
 say "ready: kernel $kver, $(du -h "$out/initramfs.cpio.gz" | cut -f1) initramfs in $out"
