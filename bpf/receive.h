@@ -147,7 +147,9 @@ static __always_inline int nl_uplink_rx(struct xdp_md *ctx)
 	if (inner_off > 64 || !nl_fits(inner, data_end))
 		return nl_rx_drop(NL_C_RX_MALFORMED);
 	/* the IP length must cover the inner Ethernet header and fit the frame */
-	if (tot_len < sizeof(*ip) + l4len + ETH_HLEN || (void *)ip + tot_len > data_end)
+	/* compare lengths as numbers: older verifiers reject pointer + unbounded length */
+	if (tot_len < sizeof(*ip) + l4len + ETH_HLEN ||
+	    tot_len > (__u32)((long)data_end - (long)ip))
 		return nl_rx_drop(NL_C_RX_MALFORMED);
 
 	saddr = bpf_ntohl(ip->saddr);

@@ -25,3 +25,6 @@ bench-datapath: $(DATAPATH_BENCH)
 	$(DATAPATH_BENCH)
 
 BENCH_TARGETS += bench-datapath
+
+# the packet tests again, on Debian's 6.1 kernel in a VM
+TEST_SCRIPTS += tests/datapath/in-kernel-vm.sh
