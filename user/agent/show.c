@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * status / nart / stats / vif list reports, as text or JSON.  They read the
+ * pinned maps, so they work with the agent stopped too; the agent adds what
+ * only it knows (VLAN table source, NL-ARP counters) when asked over ctl.
+ */
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "agent.h"
+
+static const char *ip_str(__be32 ip, char *buf)
+{
+	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
+}
+
+static __u64 map_count(int fd, size_t keysz)
+{
+	__u8 key[64], *prev = NULL;
+	__u64 n = 0;
+
+	if (keysz > sizeof(key))
+		return 0;
+	while (!bpf_map_get_next_key(fd, prev, key)) {
+		n++;
+		prev = key;
+	}
+	return n;
+}
+
+void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent *a, bool json)
+{
+	struct nl_config c = {};
+	char sw[18], srv[18], addr[INET_ADDRSTRLEN] = "-", ifn[IF_NAMESIZE] = "?";
+	bool ready;
+	const char *state;
+	__u64 nvifs = map_count(m->vifs, 4), n1 = map_count(m->nart1, sizeof(struct nl_nart1_key)),
+	      n2 = map_count(m->nart2, sizeof(struct nl_vif_key)),
+	      nvt = map_count(m->vlan_table, sizeof(struct nl_switch_key));
+
+	na_config_get(m, &c);
+	ready = c.flags & NL_CFG_F_READY;
+	state = ready ? "ready" : "waiting for LLDP";
+	na_fmt_mac(c.switch_mac, sw);
+	na_fmt_mac(c.server_mac, srv);
+	if (ready)
+		ip_str(na_server_addr_of(c.tenant_bits, c.port), addr);
+	if_indextoname(c.uplink_ifindex, ifn);
+	if (json) {
+		fprintf(f,
+			"{\"uplink\":\"%s\",\"agent\":%s,\"state\":\"%s\",\"switch_mac\":\"%s\","
+			"\"port\":%u,\"server_address\":\"%s\",\"server_mac\":\"%s\","
+			"\"encap\":\"%s\",\"tenant_bits\":%u,\"fabric_mtu\":%u,"
+			"\"vif_mtu\":%d,\"broadcast_vlan\":%u,\"vlan_table_rows\":%llu,"
+			"\"vifs\":%llu,\"nart1_entries\":%llu,\"nart2_entries\":%llu",
+			ifn, a ? "true" : "false", state, sw, c.port, addr, srv,
+			c.encap_mode == NL_ENCAP_UDP ? "udp" : "ip", c.tenant_bits, c.fabric_mtu,
+			c.fabric_mtu - na_vif_overhead(c.encap_mode), c.broadcast_vlan,
+			(unsigned long long)nvt, (unsigned long long)nvifs, (unsigned long long)n1,
+			(unsigned long long)n2);
+		if (a)
+			fprintf(f,
+				",\"xdp_mode\":\"%s\",\"vlan_table\":{\"source\":\"%s\","
+				"\"loaded\":%s,\"serial\":%llu,\"error\":\"%s\"}",
+				a->generic_xdp ? "generic" : "native", a->repo,
+				a->vt_loaded ? "true" : "false", (unsigned long long)a->vt_serial,
+				a->vt_error);
+		fprintf(f, "}\n");
+		return;
+	}
+	fprintf(f, "uplink:          %s\n", ifn);
+	fprintf(f, "agent:           %s\n", a ? "running" : "not running (pinned maps only)");
+	fprintf(f, "state:           %s\n", state);
+	fprintf(f, "switch MAC:      %s\n", ready ? sw : "-");
+	fprintf(f, "port:            %u\n", c.port);
+	fprintf(f, "server address:  %s\n", addr);
+	fprintf(f, "server MAC:      %s\n", srv);
+	fprintf(f, "encap:           %s (tenant bits %u)\n",
+		c.encap_mode == NL_ENCAP_UDP ? "udp" : "ip", c.tenant_bits);
+	fprintf(f, "fabric MTU:      %u (VIF MTU %d)\n", c.fabric_mtu,
+		c.fabric_mtu - na_vif_overhead(c.encap_mode));
+	fprintf(f, "broadcast VLAN:  %u\n", c.broadcast_vlan);
+	if (a) {
+		fprintf(f, "XDP mode:        %s\n", a->generic_xdp ? "generic (slow)" : "native");
+		fprintf(f,
+			"VLAN table:      %s, serial %llu, %llu egress switches, source %s%s%s\n",
+			a->vt_loaded ? "loaded" : "not loaded", (unsigned long long)a->vt_serial,
+			(unsigned long long)nvt, a->repo[0] ? a->repo : "(none)",
+			a->vt_error[0] ? ", last error: " : "", a->vt_error);
+	} else {
+		fprintf(f, "VLAN table:      %llu egress switches in the map\n",
+			(unsigned long long)nvt);
+	}
+	fprintf(f, "VIFs:            %llu\n", (unsigned long long)nvifs);
+	fprintf(f, "NART-1 entries:  %llu of %u\n", (unsigned long long)n1, NL_NART1_ENTRIES);
+	fprintf(f, "NART-2 entries:  %llu of %u\n", (unsigned long long)n2, NL_NART2_ENTRIES);
+}
+
+void na_show_vifs(FILE *f, const struct na_maps *m, bool json)
+{
+	__u32 key, *prev = NULL;
+	struct nl_vif v;
+	bool first = true;
+
+	if (json)
+		fprintf(f, "[");
+	else
+		fprintf(f, "%-16s %8s %6s %-17s %-18s %-15s %4s %s\n", "ifname", "tenant", "mac_as",
+			"mac", "ip", "router", "slot", "flags");
+	while (!bpf_map_get_next_key(m->vifs, prev, &key)) {
+		char name[IF_NAMESIZE] = "(gone)", mac[18], ip[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN],
+		     pfx[24];
+
+		prev = &key;
+		if (bpf_map_lookup_elem(m->vifs, &key, &v))
+			continue;
+		if_indextoname(key, name);
+		na_fmt_mac(v.mac, mac);
+		ip_str(v.ip, ip);
+		ip_str(v.router_ip, r);
+		snprintf(pfx, sizeof(pfx), "%s/%u", ip, v.prefix_len);
+		if (json)
+			fprintf(f,
+				"%s{\"ifname\":\"%s\",\"ifindex\":%u,\"tenant\":%u,\"mac_as\":%u,"
+				"\"mac\":\"%s\",\"ip\":\"%s\",\"router\":\"%s\",\"slot\":%u,"
+				"\"xdp_redirect\":%s}",
+				first ? "" : ",", name, key, v.tenant, v.mac_as, mac,
+				v.ip ? pfx : "", v.router_ip ? r : "", v.slot,
+				v.flags & NL_VIF_F_XDP_REDIRECT ? "true" : "false");
+		else
+			fprintf(f, "%-16s %8u %6u %-17s %-18s %-15s %4u %s\n", name, v.tenant,
+				v.mac_as, mac, v.ip ? pfx : "-", v.router_ip ? r : "-", v.slot,
+				v.flags & NL_VIF_F_XDP_REDIRECT ? "xdp-redirect" : "tc");
+		first = false;
+	}
+	if (json)
+		fprintf(f, "]\n");
+}
+
+void na_show_nart(FILE *f, const struct na_maps *m, bool json)
+{
+	struct nl_nart1_key k1, *p1 = NULL;
+	struct nl_nart1_val v1;
+	struct nl_vif_key k2, *p2 = NULL;
+	struct nl_nart2_val v2;
+	__u64 n1 = 0, n2 = 0;
+	bool first = true;
+
+	fprintf(f, json ? "{\"nart1\":[" : "NART-1 (tenant, ip) -> (mac, mac_as)\n");
+	while (!bpf_map_get_next_key(m->nart1, p1, &k1)) {
+		char ip[INET_ADDRSTRLEN], mac[18];
+
+		p1 = &k1;
+		if (bpf_map_lookup_elem(m->nart1, &k1, &v1))
+			continue;
+		n1++;
+		ip_str(k1.ip, ip);
+		na_fmt_mac(v1.mac, mac);
+		if (json)
+			fprintf(f, "%s{\"tenant\":%u,\"ip\":\"%s\",\"mac\":\"%s\",\"mac_as\":%u}",
+				first ? "" : ",", k1.tenant, ip, mac, v1.mac_as);
+		else
+			fprintf(f, "  %8u %-15s -> %s %u\n", k1.tenant, ip, mac, v1.mac_as);
+		first = false;
+	}
+	first = true;
+	fprintf(f, json ? "],\"nart2\":["
+			: "NART-2 (tenant, mac_as, mac) -> (switch, port, version)\n");
+	while (!bpf_map_get_next_key(m->nart2, p2, &k2)) {
+		char sw[18], mac[18];
+
+		p2 = &k2;
+		if (bpf_map_lookup_elem(m->nart2, &k2, &v2))
+			continue;
+		n2++;
+		na_fmt_mac(k2.mac, mac);
+		na_fmt_mac(v2.switch_mac, sw);
+		if (json)
+			fprintf(f,
+				"%s{\"tenant\":%u,\"mac_as\":%u,\"mac\":\"%s\",\"switch\":\"%s\","
+				"\"port\":%u,\"version\":%llu}",
+				first ? "" : ",", k2.tenant, k2.mac_as, mac, sw, v2.port,
+				(unsigned long long)v2.version);
+		else
+			fprintf(f, "  %8u %3u %s -> %s port %u version %llu\n", k2.tenant,
+				k2.mac_as, mac, sw, v2.port, (unsigned long long)v2.version);
+		first = false;
+	}
+	if (json)
+		fprintf(f, "],\"nart1_entries\":%llu,\"nart2_entries\":%llu}\n",
+			(unsigned long long)n1, (unsigned long long)n2);
+	else
+		fprintf(f, "NART-1: %llu entries, NART-2: %llu entries\n", (unsigned long long)n1,
+			(unsigned long long)n2);
+}
+
+static const char *const counter_names[] = {
+#define NAME(name, str, help) str,
+	NL_COUNTERS(NAME)
+#undef NAME
+};
+
+void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent *a, bool json)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 vals[ncpu > 0 ? ncpu : 1];
+	struct nl_vif_stats vs[ncpu > 0 ? ncpu : 1];
+	__u32 key, *prev = NULL;
+	struct nl_vif v;
+	bool first = true;
+
+	fprintf(f, json ? "{\"counters\":{" : "datapath counters (non-zero):\n");
+	for (__u32 c = 0; c < NL_C_MAX; c++) {
+		__u64 sum = 0;
+
+		if (bpf_map_lookup_elem(m->counters, &c, vals))
+			continue;
+		for (int i = 0; i < ncpu; i++)
+			sum += vals[i];
+		if (json)
+			fprintf(f, "%s\"%s\":%llu", c ? "," : "", counter_names[c],
+				(unsigned long long)sum);
+		else if (sum)
+			fprintf(f, "  %-20s %llu\n", counter_names[c], (unsigned long long)sum);
+	}
+	fprintf(f, json ? "},\"vifs\":[" : "per-VIF (VM's view):\n");
+	while (!bpf_map_get_next_key(m->vifs, prev, &key)) {
+		struct nl_vif_stats s = {};
+		char name[IF_NAMESIZE] = "(gone)";
+
+		prev = &key;
+		if (bpf_map_lookup_elem(m->vifs, &key, &v) ||
+		    bpf_map_lookup_elem(m->vif_stats, &v.slot, vs))
+			continue;
+		for (int i = 0; i < ncpu; i++) {
+			s.rx_packets += vs[i].rx_packets;
+			s.rx_bytes += vs[i].rx_bytes;
+			s.tx_packets += vs[i].tx_packets;
+			s.tx_bytes += vs[i].tx_bytes;
+		}
+		if_indextoname(key, name);
+		if (json)
+			fprintf(f,
+				"%s{\"ifname\":\"%s\",\"rx_packets\":%llu,\"rx_bytes\":%llu,"
+				"\"tx_packets\":%llu,\"tx_bytes\":%llu}",
+				first ? "" : ",", name, (unsigned long long)s.rx_packets,
+				(unsigned long long)s.rx_bytes, (unsigned long long)s.tx_packets,
+				(unsigned long long)s.tx_bytes);
+		else
+			fprintf(f, "  %-16s rx %llu pkts %llu bytes, tx %llu pkts %llu bytes\n",
+				name, (unsigned long long)s.rx_packets,
+				(unsigned long long)s.rx_bytes, (unsigned long long)s.tx_packets,
+				(unsigned long long)s.tx_bytes);
+		first = false;
+	}
+	if (json)
+		fprintf(f, "]");
+	if (a) {
+		static const char *ops[] = {"other", "here", "where", "not_here"};
+
+		fprintf(f, json ? ",\"agent\":{" : "agent:\n");
+		for (int i = 1; i < 4; i++)
+			fprintf(f,
+				json ? "\"nlarp_rx_%s\":%llu,\"nlarp_tx_%s\":%llu,"
+				     : "  nlarp_rx_%-10s %llu\n  nlarp_tx_%-10s %llu\n",
+				ops[i], (unsigned long long)a->st.nlarp_rx[i], ops[i],
+				(unsigned long long)a->st.nlarp_tx[i]);
+#define ST(name, val) \
+	fprintf(f, json ? "\"%s\":%llu," : "  %-19s %llu\n", name, (unsigned long long)(val))
+		ST("nlarp_own", a->st.nlarp_own);
+		ST("nlarp_tx_fail", a->st.nlarp_tx_fail);
+		ST("nlarp_not_ready", a->st.nlarp_not_ready);
+		ST("nlarp_no_vlan", a->st.nlarp_no_vlan);
+		ST("nlarp_bad_frame", a->st.nlarp_short);
+		ST("where_ratelimited", a->st.where_ratelimited);
+		ST("ev_nart1_miss", a->st.events[NL_EV_NART1_MISS]);
+		ST("ev_nart2_miss", a->st.events[NL_EV_NART2_MISS]);
+		ST("ev_vlan_miss", a->st.events[NL_EV_VLAN_MISS]);
+		ST("ev_not_here", a->st.events[NL_EV_NOT_HERE]);
+		ST("lldp_rx", a->st.lldp_rx);
+		ST("lldp_changes", a->st.lldp_changes);
+		ST("vlan_table_loads", a->st.vt_loads);
+		ST("vlan_table_errors", a->st.vt_errors);
+		for (int e = 1; e < NLARP_E_MAX; e++) {
+			char n[64];
+
+			snprintf(n, sizeof(n), "nlarp_rejected_%s", nlarp_errname(e));
+			if (json || a->st.nlarp_err[e])
+				ST(n, a->st.nlarp_err[e]);
+		}
+		for (int e = 1; e < LLDP_E_MAX; e++) {
+			char n[64];
+
+			snprintf(n, sizeof(n), "lldp_rejected_%s", lldp_errname(e));
+			if (json || a->st.lldp_err[e])
+				ST(n, a->st.lldp_err[e]);
+		}
+		for (int r = 0; r < NART_R_MAX; r++) {
+			char n[64];
+
+			snprintf(n, sizeof(n), "nart_%s", nart_reason_name(r));
+			if (json || a->st.nart_reason[r])
+				ST(n, a->st.nart_reason[r]);
+		}
+#undef ST
+		if (json)
+			fprintf(f, "\"end\":0}");
+	}
+	if (json)
+		fprintf(f, "}\n");
+}

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * VIFs hosted here: `vif add` fills nl_vifs/nl_local_vifs (+ NART-1 and the
+ * subnet table for an IP VIF), sets the MTU, attaches the tc program and
+ * broadcasts HERE; `vif del` undoes it and broadcasts HERE with the GONE
+ * flag.  The pinned nl_vifs map is the source of truth: a restarted agent
+ * re-adopts every VIF from it (na_vif_readopt).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "agent.h"
+#include "netlord.skel.h"
+
+#define ERR(...)                                    \
+	do {                                        \
+		snprintf(err, errlen, __VA_ARGS__); \
+		return NA_EXIT_REFUSED;             \
+	} while (0)
+
+int na_vif_overhead(int encap_mode)
+{
+	return encap_mode == NL_ENCAP_UDP ? NL_ENCAP_OVERHEAD_UDP : NL_ENCAP_OVERHEAD_IP;
+}
+
+static int set_mtu(const char *ifname, int mtu)
+{
+	struct ifreq ifr = {.ifr_mtu = mtu};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc;
+
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	rc = ioctl(fd, SIOCSIFMTU, &ifr) ? -errno : 0;
+	close(fd);
+	return rc;
+}
+
+/* a tap (virtio/vhost) takes XDP_REDIRECT frames; for anything else use XDP_PASS + tc */
+static bool can_xdp_redirect(const char *ifname)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/tun_flags", ifname);
+	return access(path, F_OK) == 0;
+}
+
+static int alloc_slot(struct na_agent *a, __u32 *slot)
+{
+	static __u8 used[NL_MAX_VIFS];
+	__u32 key, *prev = NULL;
+	struct nl_vif v;
+
+	memset(used, 0, sizeof(used));
+	while (!bpf_map_get_next_key(a->maps.vifs, prev, &key)) {
+		if (!bpf_map_lookup_elem(a->maps.vifs, &key, &v) && v.slot < NL_MAX_VIFS)
+			used[v.slot] = 1;
+		prev = &key;
+	}
+	for (__u32 s = 1; s < NL_MAX_VIFS; s++)
+		if (!used[s]) {
+			*slot = s;
+			return 0;
+		}
+	return -1;
+}
+
+static void zero_stats(struct na_agent *a, __u32 slot)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct nl_vif_stats z[ncpu > 0 ? ncpu : 1];
+
+	memset(z, 0, sizeof(z));
+	bpf_map_update_elem(a->maps.vif_stats, &slot, z, BPF_ANY);
+}
+
+static void subnet_key(const struct nl_vif *v, struct nl_subnet_key *sk)
+{
+	__u32 mask = v->prefix_len ? ~0U << (32 - v->prefix_len) : 0;
+
+	memset(sk, 0, sizeof(*sk));
+	sk->prefixlen = 32 + v->prefix_len;
+	sk->tenant = v->tenant;
+	sk->ip = htonl(ntohl(v->ip) & mask);
+}
+
+static bool mac_as_valid(__u32 mac_as, int tenant_bits)
+{
+	if (tenant_bits == NL_TENANT_BITS_24)
+		return nlarp_port_valid(mac_as, tenant_bits); /* first octet rules */
+	return mac_as <= 255;
+}
+
+int na_vif_add(struct na_agent *a, const char *ifname, const struct nl_vif *req, char *err,
+	       size_t errlen)
+{
+	struct nl_vif v = *req, old;
+	struct nl_vif_key k = {.tenant = req->tenant, .mac_as = req->mac_as};
+	struct nl_local_vif lv, oldlv;
+	int ifindex = (int)if_nametoindex(ifname), rc, mtu;
+	__u32 idx;
+	char mac[18];
+
+	if (!ifindex)
+		ERR("interface %s does not exist", ifname);
+	if (ifindex == a->ifindex)
+		ERR("%s is the uplink, not a VIF", ifname);
+	if (!nlarp_tenant_valid(req->tenant, a->tenant_bits))
+		ERR("tenant %u outside 2..%u of the %d-bit scheme", req->tenant,
+		    a->tenant_bits == 24 ? NL_TENANT_MAX_24 : NL_TENANT_MAX_16, a->tenant_bits);
+	if (!mac_as_valid(req->mac_as, a->tenant_bits))
+		ERR("MAC_AS_ID %u not valid for the %d-bit scheme (it travels in one address "
+		    "octet)",
+		    req->mac_as, a->tenant_bits);
+	if ((req->mac[0] & 1) || !memcmp(req->mac, "\0\0\0\0\0\0", 6))
+		ERR("VIF MAC must be unicast and non-zero");
+	if (req->router_ip && !req->ip)
+		ERR("--router needs --ip");
+	memcpy(k.mac, req->mac, 6);
+	idx = (__u32)ifindex;
+	if (!bpf_map_lookup_elem(a->maps.vifs, &idx, &old)) {
+		if (old.tenant == v.tenant && old.mac_as == v.mac_as &&
+		    !memcmp(old.mac, v.mac, 6) && old.ip == v.ip && old.router_ip == v.router_ip &&
+		    old.prefix_len == v.prefix_len) {
+			na_announce_vif(a, &old, false);
+			return 0; /* idempotent */
+		}
+		ERR("%s is already a VIF with other parameters: `na-loader vif del %s` first",
+		    ifname, ifname);
+	}
+	if (!bpf_map_lookup_elem(a->maps.local_vifs, &k, &oldlv)) {
+		char other[IF_NAMESIZE] = "?";
+
+		if_indextoname(oldlv.ifindex, other);
+		na_fmt_mac(req->mac, mac);
+		ERR("tenant %u MAC_AS %u MAC %s is already hosted here on %s", req->tenant,
+		    req->mac_as, mac, other);
+	}
+	if (v.ip) {
+		struct nl_vif o;
+		__u32 key, *prev = NULL;
+
+		while (!bpf_map_get_next_key(a->maps.vifs, prev, &key)) {
+			if (!bpf_map_lookup_elem(a->maps.vifs, &key, &o) && o.tenant == v.tenant &&
+			    o.ip == v.ip)
+				ERR("tenant %u already has a VIF with that IP here", v.tenant);
+			prev = &key;
+		}
+	}
+	if (alloc_slot(a, &v.slot))
+		ERR("all %d VIF slots are in use", NL_MAX_VIFS - 1);
+	v.ifindex = (__u32)ifindex;
+	v.flags = can_xdp_redirect(ifname) ? NL_VIF_F_XDP_REDIRECT : 0;
+	if (v.router_ip) {
+		static const __u8 rmac[6] = NA_ROUTER_MAC;
+
+		memcpy(v.router_mac, rmac, 6);
+	}
+	mtu = a->uplink_mtu - na_vif_overhead(a->encap_mode);
+	rc = set_mtu(ifname, mtu);
+	if (rc)
+		log_warn("cannot set MTU %d on %s: %s", mtu, ifname, strerror(-rc));
+	zero_stats(a, v.slot);
+	lv.ifindex = v.ifindex;
+	lv.slot = v.slot;
+	lv.flags = v.flags;
+	if (bpf_map_update_elem(a->maps.vifs, &idx, &v, BPF_NOEXIST) ||
+	    bpf_map_update_elem(a->maps.local_vifs, &k, &lv, BPF_NOEXIST)) {
+		rc = errno;
+		bpf_map_delete_elem(a->maps.vifs, &idx);
+		ERR("cannot add the VIF to the maps: %s", strerror(rc));
+	}
+	if (v.ip) {
+		struct nl_nart1_key k1 = {.tenant = v.tenant, .ip = v.ip};
+		struct nl_nart1_val v1 = {.mac_as = v.mac_as};
+		struct nl_subnet_key sk;
+		struct nl_subnet_val sv = {.mac_as = v.mac_as, .router_ip = v.router_ip};
+
+		memcpy(v1.mac, v.mac, 6);
+		bpf_map_update_elem(a->maps.nart1, &k1, &v1, BPF_ANY);
+		subnet_key(&v, &sk);
+		bpf_map_update_elem(a->maps.subnets, &sk, &sv, BPF_ANY);
+	}
+	rc = na_tc_attach(ifindex, bpf_program__fd(a->skel->progs.nl_vif_ingress), true);
+	if (rc) {
+		bpf_map_delete_elem(a->maps.vifs, &idx);
+		bpf_map_delete_elem(a->maps.local_vifs, &k);
+		ERR("cannot attach the tc program to %s: %s", ifname, strerror(-rc));
+	}
+	na_fmt_mac(v.mac, mac);
+	log_info("VIF %s added: tenant %u mac_as %u %s slot %u MTU %d%s", ifname, v.tenant,
+		 v.mac_as, mac, v.slot, mtu,
+		 v.flags & NL_VIF_F_XDP_REDIRECT ? " xdp-redirect" : "");
+	na_announce_vif(a, &v, false);
+	return 0;
+}
+
+/* remove a VIF from every map and tell the other NAs (HERE + GONE) */
+static void withdraw(struct na_agent *a, const struct nl_vif *v)
+{
+	struct nl_vif_key k = {.tenant = v->tenant, .mac_as = v->mac_as};
+	__u32 idx = v->ifindex, key, *prev = NULL;
+	bool subnet_shared = false;
+	struct nl_vif o;
+
+	memcpy(k.mac, v->mac, 6);
+	bpf_map_delete_elem(a->maps.local_vifs, &k);
+	bpf_map_delete_elem(a->maps.vifs, &idx);
+	if (v->ip) {
+		struct nl_nart1_key k1 = {.tenant = v->tenant, .ip = v->ip};
+		struct nl_nart1_val c1;
+		struct nl_subnet_key sk, so;
+
+		if (!bpf_map_lookup_elem(a->maps.nart1, &k1, &c1) && !memcmp(c1.mac, v->mac, 6))
+			bpf_map_delete_elem(a->maps.nart1, &k1);
+		subnet_key(v, &sk);
+		while (!bpf_map_get_next_key(a->maps.vifs, prev, &key)) {
+			if (!bpf_map_lookup_elem(a->maps.vifs, &key, &o) && o.ip) {
+				subnet_key(&o, &so);
+				if (!memcmp(&so, &sk, sizeof(sk)))
+					subnet_shared = true;
+			}
+			prev = &key;
+		}
+		if (!subnet_shared)
+			bpf_map_delete_elem(a->maps.subnets, &sk);
+	}
+	na_announce_vif(a, v, true);
+}
+
+int na_vif_del(struct na_agent *a, const char *ifname, char *err, size_t errlen)
+{
+	int ifindex = (int)if_nametoindex(ifname);
+	__u32 idx = (__u32)ifindex;
+	struct nl_vif v;
+
+	if (!ifindex)
+		ERR("interface %s does not exist (a VIF whose interface disappeared is withdrawn "
+		    "automatically)",
+		    ifname);
+	if (bpf_map_lookup_elem(a->maps.vifs, &idx, &v))
+		ERR("%s is not a VIF of this agent (see `na-loader vif list %s`)", ifname,
+		    a->ifname);
+	na_tc_detach(ifindex);
+	withdraw(a, &v);
+	log_info("VIF %s deleted", ifname);
+	return 0;
+}
+
+/*
+ * At start and every tick: every VIF in the pinned map must still exist and
+ * carry our tc program (re-attached with the current program if missing).
+ * A VIF whose interface is gone is withdrawn.
+ */
+void na_vif_readopt(struct na_agent *a)
+{
+	__u32 key, *prev = NULL, gone[64];
+	struct nl_vif v;
+	unsigned int ngone = 0;
+
+	while (!bpf_map_get_next_key(a->maps.vifs, prev, &key)) {
+		char name[IF_NAMESIZE];
+
+		prev = &key;
+		if (bpf_map_lookup_elem(a->maps.vifs, &key, &v))
+			continue;
+		if (!if_indextoname(key, name)) {
+			if (ngone < 64)
+				gone[ngone++] = key;
+			continue;
+		}
+		if (!na_tc_present((int)key)) {
+			int rc = na_tc_attach((int)key,
+					      bpf_program__fd(a->skel->progs.nl_vif_ingress), true);
+
+			log_info("VIF %s: tc program %s", name,
+				 rc ? "missing and re-attach failed" : "re-attached");
+		}
+	}
+	for (unsigned int i = 0; i < ngone; i++) {
+		__u32 idx = gone[i];
+
+		if (bpf_map_lookup_elem(a->maps.vifs, &idx, &v))
+			continue;
+		log_info("VIF with ifindex %u disappeared: withdrawing it", idx);
+		withdraw(a, &v);
+	}
+}
+
+/* startup: replace the program on every existing VIF with the freshly loaded one */
+void na_vif_reattach_all(struct na_agent *a)
+{
+	__u32 key, *prev = NULL;
+	unsigned int n = 0;
+
+	while (!bpf_map_get_next_key(a->maps.vifs, prev, &key)) {
+		prev = &key;
+		if (!na_tc_attach((int)key, bpf_program__fd(a->skel->progs.nl_vif_ingress), true))
+			n++;
+	}
+	if (n)
+		log_info("re-adopted %u VIF(s) from the pinned maps", n);
+	na_vif_readopt(a);
+}
