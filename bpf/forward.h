@@ -53,8 +53,8 @@ static __always_inline int nl_route(struct __sk_buff *skb, const struct nl_confi
 	void *data_end = nl_skb_data_end(skb);
 	struct ethhdr *eth = nl_skb_data(skb);
 	struct iphdr *ip = (void *)(eth + 1);
-	struct nl_subnet_key sk = { .prefixlen = 64, .tenant = vif->tenant };
-	struct nl_nart1_key nk = { .tenant = vif->tenant };
+	struct nl_subnet_key sk = {.prefixlen = 64, .tenant = vif->tenant};
+	struct nl_nart1_key nk = {.tenant = vif->tenant};
 	struct nl_subnet_val *subnet;
 	struct nl_nart1_val *n1;
 	__u16 old, new;

@@ -17,15 +17,15 @@
 
 /* ---- wire constants (docs/wire-format.md) ------------------------------ */
 
-#define NL_IPPROTO_ETHERNET 143 /* IANA "Ethernet": ip encapsulation */
-#define NL_UDP_PORT 24143 /* udp encapsulation destination port */
-#define NL_UDP_SPORT_MIN 49152 /* flow-hash source ports: 49152..65535 */
-#define NL_ARP_ETHERTYPE 0x88B5 /* NL-ARP broadcasts (IEEE local exp. 1) */
-#define NL_ARP_UDP_PORT 24144 /* NL-ARP unicasts to a peer's server addr */
-#define NL_OUTER_TTL 64
+#define NL_IPPROTO_ETHERNET 143	   /* IANA "Ethernet": ip encapsulation */
+#define NL_UDP_PORT	    24143  /* udp encapsulation destination port */
+#define NL_UDP_SPORT_MIN    49152  /* flow-hash source ports: 49152..65535 */
+#define NL_ARP_ETHERTYPE    0x88B5 /* NL-ARP broadcasts (IEEE local exp. 1) */
+#define NL_ARP_UDP_PORT	    24144  /* NL-ARP unicasts to a peer's server addr */
+#define NL_OUTER_TTL	    64
 
 /* Outer IPv4 + optional UDP + inner Ethernet, i.e. what the L3 MTU must hold */
-#define NL_ENCAP_OVERHEAD_IP (20 + 14)
+#define NL_ENCAP_OVERHEAD_IP  (20 + 14)
 #define NL_ENCAP_OVERHEAD_UDP (20 + 8 + 14)
 
 enum nl_encap_mode {
@@ -43,41 +43,41 @@ enum nl_tenant_bits {
 	NL_TENANT_BITS_16 = 16,
 	NL_TENANT_BITS_24 = 24,
 };
-#define NL_TENANT_MIN 2
-#define NL_TENANT_MAX_16 0xfffeU
-#define NL_TENANT_MAX_24 0xfffffeU
-#define NL_TENANT_PUBLIC 2 /* the shared public address space, [0053] */
+#define NL_TENANT_MIN	  2
+#define NL_TENANT_MAX_16  0xfffeU
+#define NL_TENANT_MAX_24  0xfffffeU
+#define NL_TENANT_PUBLIC  2 /* the shared public address space, [0053] */
 #define NL_SERVER_HOST_ID 1 /* server address = tenant slot 1 */
 
 /* The IP-ID field carries the path VLAN in its low 12 bits. */
 #define NL_IPID_VLAN_MASK 0x0fff
 
 #define NL_MAX_VLANS_PER_PAIR 8
-#define NL_VLAN_UNTAGGED 0 /* a VLAN table entry of 0 means "send untagged" */
+#define NL_VLAN_UNTAGGED      0 /* a VLAN table entry of 0 means "send untagged" */
 
 /* ---- sizes --------------------------------------------------------------- */
 
-#define NL_MAX_VIFS 4096 /* per server */
-#define NL_MAX_SWITCHES 65536 /* VLAN table rows (one per egress switch) */
-#define NL_MAX_SUBNETS 65536
-#define NL_NART1_ENTRIES (1U << 20)
-#define NL_NART2_ENTRIES (1U << 20)
-#define NL_EVENT_RING_BYTES (256 * 1024)
+#define NL_MAX_VIFS	       4096  /* per server */
+#define NL_MAX_SWITCHES	       65536 /* VLAN table rows (one per egress switch) */
+#define NL_MAX_SUBNETS	       65536
+#define NL_NART1_ENTRIES       (1U << 20)
+#define NL_NART2_ENTRIES       (1U << 20)
+#define NL_EVENT_RING_BYTES    (256 * 1024)
 #define NL_EVENT_DEDUP_ENTRIES 16384
 
 /* ---- configuration (map "config", one entry) ------------------------------ */
 
-#define NL_CFG_F_READY (1U << 0) /* LLDP seen and server address set */
+#define NL_CFG_F_READY	     (1U << 0)	/* LLDP seen and server address set */
 #define NL_CFG_F_TEST_POISON (1U << 31) /* tests: scribble on new headroom */
 
 struct nl_config {
 	__u8 switch_mac[6]; /* our edge switch (LLDP chassis ID) */
-	__u16 port; /* our edge switch port (LLDP port ID) */
+	__u16 port;	    /* our edge switch port (LLDP port ID) */
 	__u8 server_mac[6]; /* the uplink's MAC */
-	__u8 encap_mode; /* enum nl_encap_mode */
-	__u8 tenant_bits; /* enum nl_tenant_bits */
+	__u8 encap_mode;    /* enum nl_encap_mode */
+	__u8 tenant_bits;   /* enum nl_tenant_bits */
 	__u32 uplink_ifindex;
-	__u32 flags; /* NL_CFG_F_* */
+	__u32 flags;	  /* NL_CFG_F_* */
 	__u16 fabric_mtu; /* L3 MTU of the fabric (uplink MTU) */
 	__u16 broadcast_vlan;
 	__u32 event_interval_ms; /* min gap between two identical events */
@@ -93,12 +93,12 @@ struct nl_vif {
 	__u32 tenant;
 	__u16 mac_as;
 	__u8 mac[6];
-	__be32 ip; /* 0 = L2-only VIF: no IPv4 allowed */
+	__be32 ip;	  /* 0 = L2-only VIF: no IPv4 allowed */
 	__be32 router_ip; /* virtual router of the VIF's subnet, 0 = none */
 	__u8 router_mac[6];
 	__u8 prefix_len; /* of the VIF's subnet */
-	__u8 flags; /* NL_VIF_F_* */
-	__u32 slot; /* index into vif_stats */
+	__u8 flags;	 /* NL_VIF_F_* */
+	__u32 slot;	 /* index into vif_stats */
 	__u32 ifindex;
 };
 
@@ -150,7 +150,7 @@ struct nl_nart2_val {
 /* map "subnets" (LPM trie): (tenant, IPv4 prefix) -> MAC_AS of that subnet */
 struct nl_subnet_key {
 	__u32 prefixlen; /* 32 (tenant) + IPv4 prefix length */
-	__u32 tenant; /* always matched whole: prefixlen >= 32 */
+	__u32 tenant;	 /* always matched whole: prefixlen >= 32 */
 	__be32 ip;
 };
 
@@ -167,7 +167,7 @@ struct nl_switch_key {
 };
 
 struct nl_vlan_set {
-	__u16 count; /* 1..NL_MAX_VLANS_PER_PAIR */
+	__u16 count;			    /* 1..NL_MAX_VLANS_PER_PAIR */
 	__u16 vlans[NL_MAX_VLANS_PER_PAIR]; /* 0 = untagged */
 };
 
@@ -186,35 +186,35 @@ struct nl_vif_stats {
  * datapath does not forward is counted under exactly one reason.
  */
 #define NL_COUNTERS(X)                                                             \
-	X(TX_NOT_READY, "tx_not_ready", "VM frame before LLDP/config")           \
-	X(TX_UNKNOWN_VIF, "tx_unknown_vif", "frame on an interface not a VIF")   \
-	X(TX_MALFORMED, "tx_malformed", "truncated or invalid VM frame")          \
-	X(TX_SPOOF_MAC, "tx_spoof_mac", "source MAC is not the VIF's")            \
-	X(TX_SPOOF_IP, "tx_spoof_ip", "source IPv4 is not the VIF's")             \
-	X(TX_ARP_REPLIED, "tx_arp_replied", "proxy ARP answered (not a drop)")   \
-	X(TX_ARP_MISS, "tx_arp_miss", "ARP for an address not in NART-1")        \
-	X(TX_ARP_IGNORED, "tx_arp_ignored", "ARP reply/probe/gratuitous from VM") \
-	X(TX_BCAST, "tx_bcast", "tenant broadcast/multicast (not replicated)")   \
-	X(TX_NO_ROUTE, "tx_no_route", "routed packet to no subnet of the tenant") \
-	X(TX_TO_ROUTER, "tx_to_router", "packet addressed to the virtual router") \
-	X(TX_TTL_EXCEEDED, "tx_ttl_exceeded", "TTL expired: ICMP sent to VM")    \
-	X(TX_NART1_MISS, "tx_nart1_miss", "NART-1 miss (WHERE needed)")          \
-	X(TX_NART2_MISS, "tx_nart2_miss", "NART-2 miss (WHERE needed)")          \
-	X(TX_VLAN_MISS, "tx_vlan_miss", "no VLAN towards the egress switch")     \
-	X(TX_MTU, "tx_mtu", "too big after encapsulation (ICMP sent if IPv4)")  \
-	X(TX_GSO_IP_MODE, "tx_gso_ip_mode", "GSO packet in ip mode")             \
+	X(TX_NOT_READY, "tx_not_ready", "VM frame before LLDP/config")             \
+	X(TX_UNKNOWN_VIF, "tx_unknown_vif", "frame on an interface not a VIF")     \
+	X(TX_MALFORMED, "tx_malformed", "truncated or invalid VM frame")           \
+	X(TX_SPOOF_MAC, "tx_spoof_mac", "source MAC is not the VIF's")             \
+	X(TX_SPOOF_IP, "tx_spoof_ip", "source IPv4 is not the VIF's")              \
+	X(TX_ARP_REPLIED, "tx_arp_replied", "proxy ARP answered (not a drop)")     \
+	X(TX_ARP_MISS, "tx_arp_miss", "ARP for an address not in NART-1")          \
+	X(TX_ARP_IGNORED, "tx_arp_ignored", "ARP reply/probe/gratuitous from VM")  \
+	X(TX_BCAST, "tx_bcast", "tenant broadcast/multicast (not replicated)")     \
+	X(TX_NO_ROUTE, "tx_no_route", "routed packet to no subnet of the tenant")  \
+	X(TX_TO_ROUTER, "tx_to_router", "packet addressed to the virtual router")  \
+	X(TX_TTL_EXCEEDED, "tx_ttl_exceeded", "TTL expired: ICMP sent to VM")      \
+	X(TX_NART1_MISS, "tx_nart1_miss", "NART-1 miss (WHERE needed)")            \
+	X(TX_NART2_MISS, "tx_nart2_miss", "NART-2 miss (WHERE needed)")            \
+	X(TX_VLAN_MISS, "tx_vlan_miss", "no VLAN towards the egress switch")       \
+	X(TX_MTU, "tx_mtu", "too big after encapsulation (ICMP sent if IPv4)")     \
+	X(TX_GSO_IP_MODE, "tx_gso_ip_mode", "GSO packet in ip mode")               \
 	X(TX_ENCAP_FAILED, "tx_encap_failed", "kernel refused to grow the packet") \
-	X(TX_LOCAL_DELIVERED, "tx_local", "delivered to a VIF on this server")  \
-	X(TX_ENCAPSULATED, "tx_encap", "encapsulated towards the fabric")       \
-	X(RX_PASS, "rx_pass", "not NetLord data: left to the kernel stack")     \
-	X(RX_NOT_READY, "rx_not_ready", "NetLord data before LLDP/config")      \
-	X(RX_MALFORMED, "rx_malformed", "truncated/bad length/bad IHL/fragment") \
-	X(RX_BAD_CSUM, "rx_bad_csum", "outer IPv4 checksum wrong")               \
+	X(TX_LOCAL_DELIVERED, "tx_local", "delivered to a VIF on this server")     \
+	X(TX_ENCAPSULATED, "tx_encap", "encapsulated towards the fabric")          \
+	X(RX_PASS, "rx_pass", "not NetLord data: left to the kernel stack")        \
+	X(RX_NOT_READY, "rx_not_ready", "NetLord data before LLDP/config")         \
+	X(RX_MALFORMED, "rx_malformed", "truncated/bad length/bad IHL/fragment")   \
+	X(RX_BAD_CSUM, "rx_bad_csum", "outer IPv4 checksum wrong")                 \
 	X(RX_BAD_PROTO, "rx_bad_proto", "tenant address with non-NetLord payload") \
-	X(RX_BAD_TENANT, "rx_bad_tenant", "tenant ID out of range or mismatched") \
-	X(RX_INNER_BCAST, "rx_inner_bcast", "inner broadcast/multicast")         \
-	X(RX_NOT_HERE, "rx_not_here", "no such VIF here (NOT-HERE needed)")      \
-	X(RX_DELIVERED, "rx_delivered", "decapsulated and sent to a VIF")       \
+	X(RX_BAD_TENANT, "rx_bad_tenant", "tenant ID out of range or mismatched")  \
+	X(RX_INNER_BCAST, "rx_inner_bcast", "inner broadcast/multicast")           \
+	X(RX_NOT_HERE, "rx_not_here", "no such VIF here (NOT-HERE needed)")        \
+	X(RX_DELIVERED, "rx_delivered", "decapsulated and sent to a VIF")          \
 	X(EVENT_LOST, "event_lost", "event ring buffer full")
 
 #define NL_COUNTER_ENUM(name, str, help) NL_C_##name,
@@ -226,20 +226,20 @@ enum nl_counter { NL_COUNTERS(NL_COUNTER_ENUM) NL_C_MAX };
 enum nl_event_type {
 	NL_EV_NART1_MISS = 1, /* need WHERE for (tenant, ip) */
 	NL_EV_NART2_MISS = 2, /* need WHERE for (tenant, mac_as, mac) */
-	NL_EV_VLAN_MISS = 3, /* no VLAN table row for switch_mac */
-	NL_EV_NOT_HERE = 4, /* received traffic for a VIF not hosted here */
+	NL_EV_VLAN_MISS = 3,  /* no VLAN table row for switch_mac */
+	NL_EV_NOT_HERE = 4,   /* received traffic for a VIF not hosted here */
 };
 
 struct nl_event {
 	__u32 type; /* enum nl_event_type */
 	__u32 tenant;
 	__u16 mac_as;
-	__u8 mac[6]; /* VIF the event is about */
-	__be32 ip; /* NART1_MISS: the address; NOT_HERE: inner source IP */
+	__u8 mac[6];	    /* VIF the event is about */
+	__be32 ip;	    /* NART1_MISS: the address; NOT_HERE: inner source IP */
 	__u8 switch_mac[6]; /* VLAN_MISS: egress switch */
-	__u8 peer_mac[6]; /* NOT_HERE: inner source MAC (to find the sender) */
+	__u8 peer_mac[6];   /* NOT_HERE: inner source MAC (to find the sender) */
 	__be32 outer_saddr; /* NOT_HERE: outer source address */
-	__u32 ifindex; /* VIF that triggered the miss, 0 on receive */
+	__u32 ifindex;	    /* VIF that triggered the miss, 0 on receive */
 };
 
 /* key of map "event_dedup" (LRU): one event per key per interval */

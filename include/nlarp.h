@@ -16,20 +16,20 @@
 #define NLARP_VERSION 1
 
 enum nlarp_op {
-	NLARP_HERE = 1, /* "this VIF is at this location" */
-	NLARP_WHERE = 2, /* "who hosts this VIF?" */
+	NLARP_HERE = 1,	    /* "this VIF is at this location" */
+	NLARP_WHERE = 2,    /* "who hosts this VIF?" */
 	NLARP_NOT_HERE = 3, /* "that VIF is not at my location" */
 };
 
 #define NLARP_F_HAS_IP (1U << 0) /* ip is valid */
-#define NLARP_F_BY_IP (1U << 1) /* WHERE asks by (tenant, ip), not by MAC */
-#define NLARP_F_GONE (1U << 2) /* HERE withdrawing a deleted VIF */
-#define NLARP_F_REPLY (1U << 3) /* unicast answer to a WHERE */
-#define NLARP_F_KNOWN (NLARP_F_HAS_IP | NLARP_F_BY_IP | NLARP_F_GONE | NLARP_F_REPLY)
+#define NLARP_F_BY_IP  (1U << 1) /* WHERE asks by (tenant, ip), not by MAC */
+#define NLARP_F_GONE   (1U << 2) /* HERE withdrawing a deleted VIF */
+#define NLARP_F_REPLY  (1U << 3) /* unicast answer to a WHERE */
+#define NLARP_F_KNOWN  (NLARP_F_HAS_IP | NLARP_F_BY_IP | NLARP_F_GONE | NLARP_F_REPLY)
 
 struct nlarp_msg {
 	__u8 version; /* NLARP_VERSION */
-	__u8 op; /* enum nlarp_op */
+	__u8 op;      /* enum nlarp_op */
 	__be16 flags; /* NLARP_F_* */
 	__be32 tenant;
 	__be16 mac_as;

@@ -32,8 +32,7 @@ static __always_inline bool nl_tenant_valid(const struct nl_config *cfg, __u32 t
 }
 
 /* Address (host byte order) whose "port" octet is @octet, tenant @tenant. */
-static __always_inline __u32 nl_special_addr(const struct nl_config *cfg, __u32 octet,
-					     __u32 tenant)
+static __always_inline __u32 nl_special_addr(const struct nl_config *cfg, __u32 octet, __u32 tenant)
 {
 	if (nl_tenant24(cfg))
 		return ((octet & 0xff) << 24) | (tenant & 0xffffff);

@@ -10,9 +10,9 @@
 #include "eth.h"
 #include "events.h"
 
-#define ARPHRD_ETHER 1
+#define ARPHRD_ETHER  1
 #define ARPOP_REQUEST 1
-#define ARPOP_REPLY 2
+#define ARPOP_REPLY   2
 
 /* Ethernet/IPv4 ARP body; addresses as bytes, they are not aligned */
 struct nl_arp {
@@ -73,7 +73,7 @@ static __always_inline int nl_proxy_arp(struct __sk_buff *skb, const struct nl_c
 	if (vif->router_ip && tpa == vif->router_ip) {
 		nl_mac_copy(answer, vif->router_mac);
 	} else {
-		struct nl_nart1_key k = { .tenant = vif->tenant, .ip = tpa };
+		struct nl_nart1_key k = {.tenant = vif->tenant, .ip = tpa};
 
 		n1 = bpf_map_lookup_elem(&nl_nart1, &k);
 		if (!n1) {

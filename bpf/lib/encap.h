@@ -13,11 +13,11 @@
 /* Where the packet goes: computed by forwarding, written by encapsulation. */
 struct nl_path {
 	__u32 tenant;
-	__u16 mac_as; /* MAC_AS_ID of the destination VIF */
-	__u16 vlan; /* 0 = untagged */
+	__u16 mac_as;		/* MAC_AS_ID of the destination VIF */
+	__u16 vlan;		/* 0 = untagged */
 	__u8 dst_mac[ETH_ALEN]; /* egress edge switch */
 	__u8 src_mac[ETH_ALEN]; /* ingress edge switch, or us on the same switch */
-	__u16 port; /* egress edge switch port */
+	__u16 port;		/* egress edge switch port */
 	__u8 tos;
 	__u8 pad;
 	__u32 hash; /* inner flow hash: UDP source port */
@@ -89,7 +89,8 @@ static __always_inline int nl_encapsulate(struct __sk_buff *skb, const struct nl
 
 	/* Tests ask for garbage in the new headroom to prove we write it all */
 	if (unlikely(cfg->flags & NL_CFG_F_TEST_POISON))
-		bpf_skb_store_bytes(skb, 0, nl_poison, ETH_HLEN + sizeof(struct iphdr) + l4len + ETH_HLEN, 0);
+		bpf_skb_store_bytes(skb, 0, nl_poison,
+				    ETH_HLEN + sizeof(struct iphdr) + l4len + ETH_HLEN, 0);
 
 	data = nl_skb_data(skb);
 	data_end = nl_skb_data_end(skb);

@@ -7,8 +7,8 @@
 
 static __always_inline bool nl_mac_eq(const __u8 *a, const __u8 *b)
 {
-	return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]) |
-		(a[4] ^ b[4]) | (a[5] ^ b[5])) == 0;
+	return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]) | (a[4] ^ b[4]) |
+		(a[5] ^ b[5])) == 0;
 }
 
 static __always_inline void nl_mac_copy(__u8 *dst, const __u8 *src)

@@ -15,8 +15,8 @@
 #define NL_ICMP_QUOTE_MAX (60 + 8)
 #define NL_ICMP_QUOTE_BUF 84 /* 20 + 0x3f + 1: what the verifier can bound */
 
-static __always_inline int nl_icmp_error(struct __sk_buff *skb, const struct nl_vif *vif,
-					 __u8 type, __u8 code, __u16 mtu)
+static __always_inline int nl_icmp_error(struct __sk_buff *skb, const struct nl_vif *vif, __u8 type,
+					 __u8 code, __u16 mtu)
 {
 	void *data_end = nl_skb_data_end(skb);
 	void *data = nl_skb_data(skb);

@@ -21,7 +21,7 @@
 #include "netlord.skel.h"
 #include "world.h"
 
-#define RUNS 5
+#define RUNS	5
 #define SAMPLES 20000
 
 struct frame {
@@ -147,7 +147,7 @@ static int measure(struct result *res, const char *name, int prog_fd, const stru
 
 	for (int r = 0; r < RUNS; r++) {
 		for (int i = 0; i < SAMPLES; i++) {
-			struct __sk_buff skb = { .ifindex = ifindex };
+			struct __sk_buff skb = {.ifindex = ifindex};
 			LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f->b, .data_size_in = f->len,
 				    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
 
@@ -160,7 +160,8 @@ static int measure(struct result *res, const char *name, int prog_fd, const stru
 				return -1;
 			}
 			if (o.retval != want_retval) {
-				fprintf(stderr, "%s: returned %u, expected %u: not the path to measure\n",
+				fprintf(stderr,
+					"%s: returned %u, expected %u: not the path to measure\n",
 					name, o.retval, want_retval);
 				return -1;
 			}
@@ -180,7 +181,7 @@ static int measure(struct result *res, const char *name, int prog_fd, const stru
 /* the classic figure: one packet reused `repeat` times (baselines only) */
 static uint32_t repeated(int prog_fd, const struct frame *f, int ifindex)
 {
-	struct __sk_buff skb = { .ifindex = ifindex };
+	struct __sk_buff skb = {.ifindex = ifindex};
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f->b, .data_size_in = f->len,
 		    .repeat = 1000000);
 
@@ -234,8 +235,8 @@ int main(void)
 	netlord(&dec_ip, 0);
 	netlord(&dec_udp, 1);
 
-	fail |= measure(&tc_base, "tc baseline (TC_ACT_OK)", bpf_program__fd(base->progs.baseline_tc),
-			&l2, w.ifindex_a1, 0);
+	fail |= measure(&tc_base, "tc baseline (TC_ACT_OK)",
+			bpf_program__fd(base->progs.baseline_tc), &l2, w.ifindex_a1, 0);
 	fail |= measure(&xdp_base, "xdp baseline (XDP_PASS)",
 			bpf_program__fd(base->progs.baseline_xdp), &dec_ip, 0, 2);
 	set_mode(skel, NL_ENCAP_IP);
@@ -254,11 +255,12 @@ int main(void)
 	       "median of %d runs x %d packets; ns include the kernel's timing overhead,\n"
 	       "which the baselines carry too)\n\n",
 	       RUNS, SAMPLES);
-	printf("%-28s %8s %12s %10s %10s\n", "program", "ns/pkt", "runs min-max", "ratio", "target");
+	printf("%-28s %8s %12s %10s %10s\n", "program", "ns/pkt", "runs min-max", "ratio",
+	       "target");
 	printf("%-28s %8u %6u-%-5u %10s\n", tc_base.name, tc_base.median, tc_base.lo, tc_base.hi,
 	       "1.00");
-	printf("%-28s %8u %6u-%-5u %10s\n", xdp_base.name, xdp_base.median, xdp_base.lo, xdp_base.hi,
-	       "1.00");
+	printf("%-28s %8u %6u-%-5u %10s\n", xdp_base.name, xdp_base.median, xdp_base.lo,
+	       xdp_base.hi, "1.00");
 	for (int i = 0; i < n; i++) {
 		int is_xdp = strstr(r[i].name, "decap") != NULL;
 		const struct result *b = is_xdp ? &xdp_base : &tc_base;

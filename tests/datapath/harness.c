@@ -81,10 +81,10 @@ void world_teardown(void)
 
 static void run_tc_ctx(struct run *r, int ifindex, const void *pkt, uint32_t len, uint32_t gso)
 {
-	struct __sk_buff skb = { .ifindex = ifindex, .gso_size = gso, .gso_segs = gso ? 2 : 0 };
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = len,
-		    .data_out = r->out, .data_size_out = sizeof(r->out), .ctx_in = &skb,
-		    .ctx_size_in = sizeof(skb), .repeat = 1);
+	struct __sk_buff skb = {.ifindex = ifindex, .gso_size = gso, .gso_segs = gso ? 2 : 0};
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = len, .data_out = r->out,
+		    .data_size_out = sizeof(r->out), .ctx_in = &skb, .ctx_size_in = sizeof(skb),
+		    .repeat = 1);
 
 	memset(r->out, 0, sizeof(r->out));
 	r->ret = bpf_prog_test_run_opts(fd_vif_prog(), &o);
@@ -106,7 +106,7 @@ void run_tc_gso(struct run *r, int ifindex, const void *pkt, uint32_t len, uint3
 void run_xdp(struct run *r, const void *pkt, uint32_t len)
 {
 	static uint8_t raw[sizeof(r->out) + sizeof(r->meta)];
-	struct xdp_md ctx_in = { .data_end = len }, ctx_out = {};
+	struct xdp_md ctx_in = {.data_end = len}, ctx_out = {};
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = len, .data_out = raw,
 		    .data_size_out = sizeof(raw), .ctx_in = &ctx_in, .ctx_size_in = sizeof(ctx_in),
 		    .ctx_out = &ctx_out, .ctx_size_out = sizeof(ctx_out), .repeat = 1);
@@ -179,7 +179,7 @@ static int on_event(void *ctx, void *data, size_t len)
 
 int events_drain(struct nl_event *evs, int max)
 {
-	struct ev_sink sink = { .evs = evs, .max = max };
+	struct ev_sink sink = {.evs = evs, .max = max};
 	struct ring_buffer *rb = ring_buffer__new(fd_map("nl_events"), on_event, &sink, NULL);
 
 	cr_assert_not_null(rb);
@@ -263,7 +263,7 @@ void pkt_vlan(struct pkt *p, uint16_t vid, uint16_t proto)
 void pkt_ipv4(struct pkt *p, uint32_t src, uint32_t dst, uint8_t proto, uint8_t ttl,
 	      uint16_t payload)
 {
-	uint8_t h[20] = { 0x45, 0 };
+	uint8_t h[20] = {0x45, 0};
 
 	put16(h + 2, 20 + payload);
 	put16(h + 4, 0x1234);
@@ -278,7 +278,7 @@ void pkt_ipv4(struct pkt *p, uint32_t src, uint32_t dst, uint8_t proto, uint8_t 
 
 void pkt_udp(struct pkt *p, uint16_t sport, uint16_t dport, uint16_t payload)
 {
-	uint8_t h[8] = { 0 };
+	uint8_t h[8] = {0};
 
 	put16(h, sport);
 	put16(h + 2, dport);
@@ -288,8 +288,8 @@ void pkt_udp(struct pkt *p, uint16_t sport, uint16_t dport, uint16_t payload)
 
 void pkt_arp_request(struct pkt *p, const uint8_t mac[6], uint32_t ip, uint32_t target)
 {
-	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	uint8_t a[28] = { 0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01 };
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	uint8_t a[28] = {0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01};
 
 	memcpy(a + 8, mac, 6);
 	put32(a + 14, ip);
@@ -319,14 +319,14 @@ int pcap_write(const char *path, const struct run *frames, int n)
 		uint16_t major, minor;
 		int32_t zone;
 		uint32_t sigfigs, snaplen, linktype;
-	} gh = { 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1 };
+	} gh = {0xa1b2c3d4, 2, 4, 0, 0, 65535, 1};
 	FILE *f = fopen(path, "w");
 
 	if (!f)
 		return -1;
 	fwrite(&gh, sizeof(gh), 1, f);
 	for (int i = 0; i < n; i++) {
-		uint32_t rh[4] = { 1700000000 + i, 0, frames[i].out_len, frames[i].out_len };
+		uint32_t rh[4] = {1700000000 + i, 0, frames[i].out_len, frames[i].out_len};
 
 		fwrite(rh, sizeof(rh), 1, f);
 		fwrite(frames[i].out, frames[i].out_len, 1, f);
@@ -341,7 +341,8 @@ const char *hex(const void *p, size_t len)
 	size_t o = 0;
 
 	for (size_t i = 0; i < len && o + 4 < sizeof(buf); i++)
-		o += snprintf(buf + o, sizeof(buf) - o, "%02x%s", b[i], (i % 16 == 15) ? "\n" : " ");
+		o += snprintf(buf + o, sizeof(buf) - o, "%02x%s", b[i],
+			      (i % 16 == 15) ? "\n" : " ");
 	return buf;
 }
 
@@ -349,7 +350,7 @@ void pkt_netlord(struct pkt *p, int mode, uint32_t tenant, uint16_t mac_as, uint
 		 const struct pkt *inner)
 {
 	uint16_t l4 = mode == NL_ENCAP_UDP ? 8 : 0;
-	uint8_t ip[20] = { 0x45, 0 };
+	uint8_t ip[20] = {0x45, 0};
 
 	pkt_eth(p, W_SERVER_MAC, W_S1, 0x0800);
 	put16(ip + 2, 20 + l4 + inner->len);

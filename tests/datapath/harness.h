@@ -14,12 +14,12 @@
 #include "netlord.h"
 
 /* Return codes as the kernel defines them */
-#define TC_ACT_OK 0
-#define TC_ACT_SHOT 2
+#define TC_ACT_OK	0
+#define TC_ACT_SHOT	2
 #define TC_ACT_REDIRECT 7
-#define XDP_DROP 1
-#define XDP_PASS 2
-#define XDP_REDIRECT 4
+#define XDP_DROP	1
+#define XDP_PASS	2
+#define XDP_REDIRECT	4
 
 #include "world.h"
 

@@ -22,7 +22,7 @@ static const uint8_t outer_udp_a1_a2[42] = {
 static void one_vlan_to_s2(void)
 {
 	struct nl_switch_key k = {};
-	struct nl_vlan_set v = { .count = 1, .vlans = { 10 } };
+	struct nl_vlan_set v = {.count = 1, .vlans = {10}};
 
 	memcpy(k.mac, W_S2, 6);
 	cr_assert_eq(bpf_map_update_elem(fd_map("nl_vlan_table"), &k, &v, 0), 0);
@@ -228,7 +228,7 @@ Test(encap, raw_ethertype_l2_only, .init = world_setup_udp, .fini = world_teardo
 
 Test(encap, ipv6_frame, .init = world_setup_ip, .fini = world_teardown)
 {
-	uint8_t v6[40] = { 0x60, 0, 0, 0, 0, 8, 17, 64 };
+	uint8_t v6[40] = {0x60, 0, 0, 0, 0, 8, 17, 64};
 	struct pkt in = {};
 	struct run r;
 

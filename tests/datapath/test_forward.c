@@ -5,8 +5,8 @@
 #include <criterion/criterion.h>
 #include "harness.h"
 
-static const uint8_t MAC_UNKNOWN[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x99 };
-static const uint8_t S3[6] = { 0x02, 0x4e, 0x4c, 0x00, 0x00, 0x03 };
+static const uint8_t MAC_UNKNOWN[6] = {0x52, 0x54, 0x00, 0xaa, 0x00, 0x99};
+static const uint8_t S3[6] = {0x02, 0x4e, 0x4c, 0x00, 0x00, 0x03};
 
 static void expect_drop(int ifindex, const struct pkt *in, enum nl_counter c)
 {
@@ -61,8 +61,8 @@ Test(forward, nart2_miss_event, .init = world_setup_ip, .fini = world_teardown)
 
 Test(forward, vlan_table_miss_event, .init = world_setup_ip, .fini = world_teardown)
 {
-	struct nl_vif_key k = { .tenant = W_TENANT_A, .mac_as = 1 };
-	struct nl_nart2_val v = { .port = 4 };
+	struct nl_vif_key k = {.tenant = W_TENANT_A, .mac_as = 1};
+	struct nl_nart2_val v = {.port = 4};
 	struct nl_event ev[2];
 	struct pkt in = {};
 
@@ -193,7 +193,7 @@ Test(forward, too_big_non_ip_dropped, .init = world_setup_ip, .fini = world_tear
 
 Test(forward, broadcast_dropped, .init = world_setup_ip, .fini = world_teardown)
 {
-	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	struct pkt in = {};
 
 	pkt_vm_udp(&in, bcast, W_MAC_1, W_IP_1, W_IP(192, 168, 1, 255), 16);
@@ -202,7 +202,7 @@ Test(forward, broadcast_dropped, .init = world_setup_ip, .fini = world_teardown)
 
 Test(forward, ipv6_multicast_dropped, .init = world_setup_ip, .fini = world_teardown)
 {
-	static const uint8_t mcast[6] = { 0x33, 0x33, 0xff, 0x00, 0x00, 0x01 };
+	static const uint8_t mcast[6] = {0x33, 0x33, 0xff, 0x00, 0x00, 0x01};
 	struct pkt in = {};
 
 	pkt_eth(&in, mcast, W_MAC_1, 0x86dd);
@@ -299,8 +299,8 @@ Test(forward, ip_length_beyond_frame, .init = world_setup_ip, .fini = world_tear
 
 static void nart2_here(__u32 tenant, const uint8_t mac[6])
 {
-	struct nl_vif_key k = { .tenant = tenant, .mac_as = 1 };
-	struct nl_nart2_val v = { .port = W_PORT, .version = 5 };
+	struct nl_vif_key k = {.tenant = tenant, .mac_as = 1};
+	struct nl_nart2_val v = {.port = W_PORT, .version = 5};
 
 	memcpy(k.mac, mac, 6);
 	memcpy(v.switch_mac, W_S1, 6);
@@ -324,7 +324,7 @@ Test(forward, nart2_location_here_delivers_locally, .init = world_setup_ip, .fin
 /* NART-2 says "here" but the VIF is gone: a miss, never a loop to the fabric */
 Test(forward, nart2_location_here_but_gone, .init = world_setup_ip, .fini = world_teardown)
 {
-	static const uint8_t gone[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x77 };
+	static const uint8_t gone[6] = {0x52, 0x54, 0x00, 0xaa, 0x00, 0x77};
 	struct nl_event ev[2];
 	struct pkt in = {};
 

@@ -77,7 +77,7 @@ static void check(const char *mode_protos)
 static void one_vlan(void)
 {
 	struct nl_switch_key k = {};
-	struct nl_vlan_set v = { .count = 1, .vlans = { 10 } };
+	struct nl_vlan_set v = {.count = 1, .vlans = {10}};
 
 	memcpy(k.mac, W_S2, 6);
 	cr_assert_eq(bpf_map_update_elem(fd_map("nl_vlan_table"), &k, &v, 0), 0);

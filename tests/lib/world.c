@@ -10,15 +10,15 @@
 #include <bpf/libbpf.h>
 #include "world.h"
 
-const uint8_t W_S1[6] = { 0x02, 0x4e, 0x4c, 0x00, 0x00, 0x01 };
-const uint8_t W_S2[6] = { 0x02, 0x4e, 0x4c, 0x00, 0x00, 0x02 };
-const uint8_t W_SERVER_MAC[6] = { 0x52, 0x54, 0x00, 0x00, 0x03, 0x01 };
-const uint8_t W_ROUTER_MAC[6] = { 0x02, 0x00, 0x5e, 0x00, 0x01, 0x01 };
-const uint8_t W_MAC_1[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x01 };
-const uint8_t W_MAC_2[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x02 };
-const uint8_t W_MAC_3[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x03 };
-const uint8_t W_MAC_4[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x04 };
-const uint8_t W_MAC_5[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x05 };
+const uint8_t W_S1[6] = {0x02, 0x4e, 0x4c, 0x00, 0x00, 0x01};
+const uint8_t W_S2[6] = {0x02, 0x4e, 0x4c, 0x00, 0x00, 0x02};
+const uint8_t W_SERVER_MAC[6] = {0x52, 0x54, 0x00, 0x00, 0x03, 0x01};
+const uint8_t W_ROUTER_MAC[6] = {0x02, 0x00, 0x5e, 0x00, 0x01, 0x01};
+const uint8_t W_MAC_1[6] = {0x52, 0x54, 0x00, 0xaa, 0x00, 0x01};
+const uint8_t W_MAC_2[6] = {0x52, 0x54, 0x00, 0xaa, 0x00, 0x02};
+const uint8_t W_MAC_3[6] = {0x52, 0x54, 0x00, 0xaa, 0x00, 0x03};
+const uint8_t W_MAC_4[6] = {0x52, 0x54, 0x00, 0xaa, 0x00, 0x04};
+const uint8_t W_MAC_5[6] = {0x52, 0x54, 0x00, 0xaa, 0x00, 0x05};
 
 struct filler {
 	struct bpf_object *obj;
@@ -61,8 +61,8 @@ static void add_vif(struct filler *f, int ifindex, int slot, __u32 tenant, __u16
 		.slot = slot,
 		.ifindex = ifindex,
 	};
-	struct nl_vif_key k = { .tenant = tenant, .mac_as = mac_as };
-	struct nl_local_vif l = { .ifindex = ifindex, .slot = slot, .flags = flags };
+	struct nl_vif_key k = {.tenant = tenant, .mac_as = mac_as};
+	struct nl_local_vif l = {.ifindex = ifindex, .slot = slot, .flags = flags};
 	__u32 idx = ifindex;
 
 	memcpy(v.mac, mac, 6);
@@ -76,8 +76,8 @@ static void add_vif(struct filler *f, int ifindex, int slot, __u32 tenant, __u16
 static void add_nart1(struct filler *f, __u32 tenant, uint32_t ip, const uint8_t mac[6],
 		      __u16 mac_as)
 {
-	struct nl_nart1_key k = { .tenant = tenant, .ip = htonl(ip) };
-	struct nl_nart1_val v = { .mac_as = mac_as };
+	struct nl_nart1_key k = {.tenant = tenant, .ip = htonl(ip)};
+	struct nl_nart1_val v = {.mac_as = mac_as};
 
 	memcpy(v.mac, mac, 6);
 	update(f, "nl_nart1", &k, &v);
@@ -86,8 +86,8 @@ static void add_nart1(struct filler *f, __u32 tenant, uint32_t ip, const uint8_t
 static void add_nart2(struct filler *f, __u32 tenant, __u16 mac_as, const uint8_t mac[6],
 		      const uint8_t sw[6], __u16 port)
 {
-	struct nl_vif_key k = { .tenant = tenant, .mac_as = mac_as };
-	struct nl_nart2_val v = { .port = port, .version = 1 };
+	struct nl_vif_key k = {.tenant = tenant, .mac_as = mac_as};
+	struct nl_nart2_val v = {.port = port, .version = 1};
 
 	memcpy(k.mac, mac, 6);
 	memcpy(v.switch_mac, sw, 6);
@@ -97,8 +97,8 @@ static void add_nart2(struct filler *f, __u32 tenant, __u16 mac_as, const uint8_
 static void add_subnet(struct filler *f, __u32 tenant, uint32_t net, int len, __u16 mac_as,
 		       uint32_t router)
 {
-	struct nl_subnet_key k = { .prefixlen = 32 + len, .tenant = tenant, .ip = htonl(net) };
-	struct nl_subnet_val v = { .mac_as = mac_as, .router_ip = htonl(router) };
+	struct nl_subnet_key k = {.prefixlen = 32 + len, .tenant = tenant, .ip = htonl(net)};
+	struct nl_subnet_val v = {.mac_as = mac_as, .router_ip = htonl(router)};
 
 	update(f, "nl_subnets", &k, &v);
 }
@@ -106,7 +106,7 @@ static void add_subnet(struct filler *f, __u32 tenant, uint32_t net, int len, __
 static void add_vlans(struct filler *f, const uint8_t sw[6], int n, const __u16 *vlans)
 {
 	struct nl_switch_key k = {};
-	struct nl_vlan_set v = { .count = n };
+	struct nl_vlan_set v = {.count = n};
 
 	memcpy(k.mac, sw, 6);
 	memcpy(v.vlans, vlans, n * sizeof(*vlans));
@@ -115,9 +115,9 @@ static void add_vlans(struct filler *f, const uint8_t sw[6], int n, const __u16 
 
 int world_netns(struct world *w, char *err, size_t errlen)
 {
-	static const char *const names[] = { "a1", "b1", "a5", "l2", "uplink" };
-	int *idx[] = { &w->ifindex_a1, &w->ifindex_b1, &w->ifindex_a5, &w->ifindex_l2,
-		       &w->ifindex_uplink };
+	static const char *const names[] = {"a1", "b1", "a5", "l2", "uplink"};
+	int *idx[] = {&w->ifindex_a1, &w->ifindex_b1, &w->ifindex_a5, &w->ifindex_l2,
+		      &w->ifindex_uplink};
 	FILE *ip;
 
 	if (unshare(CLONE_NEWNET)) {
@@ -156,9 +156,9 @@ int world_netns(struct world *w, char *err, size_t errlen)
 int world_fill(struct bpf_object *obj, const struct world *w, int encap_mode, int tenant_bits,
 	       char *err, size_t errlen)
 {
-	static const __u16 s1_vlans[] = { 0 };
-	static const __u16 s2_vlans[] = { W_VLANS_S2_0, W_VLANS_S2_1 };
-	struct filler f = { .obj = obj, .err = err, .errlen = errlen };
+	static const __u16 s1_vlans[] = {0};
+	static const __u16 s2_vlans[] = {W_VLANS_S2_0, W_VLANS_S2_1};
+	struct filler f = {.obj = obj, .err = err, .errlen = errlen};
 	struct nl_config cfg = {
 		.port = W_PORT,
 		.encap_mode = encap_mode,

@@ -20,17 +20,17 @@ struct bpf_object;
 #define W_PORT 3
 extern const uint8_t W_S1[6], W_S2[6], W_SERVER_MAC[6], W_ROUTER_MAC[6];
 extern const uint8_t W_MAC_1[6], W_MAC_2[6], W_MAC_3[6], W_MAC_4[6], W_MAC_5[6];
-#define W_TENANT_A 0x0c19 /* 12.25 */
-#define W_TENANT_B 0x0d07 /* 13.7 */
+#define W_TENANT_A	 0x0c19 /* 12.25 */
+#define W_TENANT_B	 0x0d07 /* 13.7 */
 #define W_IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 /* subnet 1: 192.168.1.0/24 (MAC_AS 1), subnet 2: 192.168.2.0/24 (MAC_AS 2) */
-#define W_IP_1 W_IP(192, 168, 1, 10) /* local VIF a1 (tenant A) and b1 (tenant B) */
-#define W_IP_2 W_IP(192, 168, 1, 20) /* remote a2 at S2 port 7, b2 at S2 port 8 */
-#define W_IP_3 W_IP(192, 168, 2, 30) /* remote a3 at S2 port 9 (other subnet) */
-#define W_IP_4 W_IP(192, 168, 1, 40) /* remote a4 at S1 port 5 (same switch) */
-#define W_IP_5 W_IP(192, 168, 1, 50) /* local a5, same server as a1 */
-#define W_ROUTER_1 W_IP(192, 168, 1, 1)
-#define W_ROUTER_2 W_IP(192, 168, 2, 1)
+#define W_IP_1	     W_IP(192, 168, 1, 10) /* local VIF a1 (tenant A) and b1 (tenant B) */
+#define W_IP_2	     W_IP(192, 168, 1, 20) /* remote a2 at S2 port 7, b2 at S2 port 8 */
+#define W_IP_3	     W_IP(192, 168, 2, 30) /* remote a3 at S2 port 9 (other subnet) */
+#define W_IP_4	     W_IP(192, 168, 1, 40) /* remote a4 at S1 port 5 (same switch) */
+#define W_IP_5	     W_IP(192, 168, 1, 50) /* local a5, same server as a1 */
+#define W_ROUTER_1   W_IP(192, 168, 1, 1)
+#define W_ROUTER_2   W_IP(192, 168, 2, 1)
 #define W_VLANS_S2_0 10
 #define W_VLANS_S2_1 11
 
