@@ -79,8 +79,8 @@ fi
 mode=$(cat "$job/mode" 2>/dev/null)
 if [ "$mode" = interactive ]; then
 	# A shell or program on the console, with it as controlling terminal.
-	stty -F /dev/console sane 2>/dev/null
-	setsid -w -c bash "$job/cmd" </dev/console >/dev/console 2>&1
+	stty -F /dev/ttyS0 sane 2>/dev/null
+	setsid -w -c bash "$job/cmd" </dev/ttyS0 >/dev/ttyS0 2>&1
 	rc=$?
 else
 	for t in /dev/ttyS1 /dev/ttyS2; do stty -F "$t" raw -echo 2>/dev/null; done

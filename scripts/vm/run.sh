@@ -98,7 +98,11 @@ trap on_signal INT TERM HUP
 			echo "export $n=$(printf %q "${!n}")"
 		fi
 	done
-	[ "$interactive" = 1 ] && echo "export TERM=$(printf %q "${TERM:-vt100}")"
+	if [ "$interactive" = 1 ]; then
+		echo "export TERM=$(printf %q "${TERM:-vt100}")"
+		# The serial line does not tell the guest our terminal's size.
+		size=$(stty size 2>/dev/null) && echo "stty rows ${size% *} cols ${size#* } 2>/dev/null"
+	fi
 	printf 'exec'
 	printf ' %q' "$@"
 	echo
@@ -160,7 +164,8 @@ readers=
 if [ "$interactive" = 1 ]; then
 	# One serial port on our terminal; Ctrl-A x quits qemu.
 	qemu+=(-chardev "stdio,id=con,mux=on,signal=off,logfile=$console" -serial chardev:con -mon chardev=con,mode=readline)
-	"${qemu[@]}" &
+	# (an explicit redirection: "&" alone would give qemu /dev/null as stdin)
+	"${qemu[@]}" <&0 &
 	qpid=$!
 else
 	mkfifo "$job/console.fifo" "$job/stdout.fifo" "$job/stderr.fifo"
