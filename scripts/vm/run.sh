@@ -126,14 +126,15 @@ done
 kvm_works() {
 	[ "${NETLORD_VM_KVM:-auto}" = 0 ] && return 1
 	[ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
-	local boot cache=$vmdir/kvm-probe
+	local boot cache=/run/netlord-vm-kvm-probe
+	[ -w /run ] || cache=$vmdir/kvm-probe
 	boot=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null)
 	if [ -f "$cache" ] && [ "$(head -n 1 "$cache")" = "$boot" ]; then
 		[ "$(sed -n 2p "$cache")" = yes ]
 		return
 	fi
 	local ans=no
-	if timeout 15 qemu-system-x86_64 -accel kvm -cpu host -m 256M -nodefaults -no-user-config \
+	if timeout 8 qemu-system-x86_64 -accel kvm -cpu host -m 256M -nodefaults -no-user-config \
 		-display none -no-reboot -kernel "$vmdir/vmlinuz" -initrd "$vmdir/initramfs.cpio.gz" \
 		-append "console=ttyS0 quiet loglevel=0 panic=-1 nlvm.probe=1" -serial stdio \
 		</dev/null 2>/dev/null | tr -d '\r' | grep -q '^@@VM-PROBE-OK@@'; then
