@@ -217,7 +217,8 @@ fi
 rc=$(tr -d '\r' <"$console" 2>/dev/null | sed -n 's/^.*@@VM-EXIT=\([0-9]\{1,3\}\)@@.*$/\1/p' | tail -n 1)
 if [ -z "$rc" ]; then
 	echo "vm: the VM ended without reporting an exit code (qemu exit $qrc); last console lines:" >&2
-	tr -d '\r' <"$console" 2>/dev/null | tail -n 20 | sed 's/^/vm-console: /' >&2
+	tr -d '\r' <"$console" 2>/dev/null | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' |
+		tail -n 20 | sed 's/^/vm-console: /' >&2
 	[ -s "$job/qemu.log" ] && sed 's/^/qemu: /' "$job/qemu.log" >&2
 	exit 125
 fi

@@ -4,8 +4,9 @@
 # inside it (Debian 6.1 kernel, modprobe 8021q/bridge, a VLAN-aware bridge
 # forwarding tagged traffic to an 802.1Q device, fabric-kernel-ok.sh, bpffs +
 # bpftool); the host then checks that the command's exit code (7), its stdout
-# and stderr, --env and a file written to --out came back.  A second, short
-# run checks that --timeout kills the VM.  Needs root, qemu, ~30 s under TCG.
+# and stderr, --env and a file written to --out came back.  Two short runs
+# check that a VM powered off before reporting an exit code makes run.sh fail
+# (125) and that --timeout kills the VM.  Needs root, qemu, ~30 s under TCG.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -65,6 +66,15 @@ if head -n 1 "$tmp/stderr" | grep -q '^vm: running in a kernel VM (Debian kernel
 	ok "announces the kernel VM and why"
 else
 	bad "announces the kernel VM and why" "$(head -n 1 "$tmp/stderr")"
+fi
+
+# A VM that dies before reporting an exit code is a failure (125), not a pass.
+"$run" -- sh -c 'echo o > /proc/sysrq-trigger; sleep 30' >/dev/null 2>"$tmp/crash.err"
+rc=$?
+if [ "$rc" -eq 125 ] && grep -q 'without reporting an exit code' "$tmp/crash.err"; then
+	ok "VM gone without exit marker gives 125"
+else
+	bad "VM gone without exit marker gives 125" "exit $rc"
 fi
 
 # --timeout: the VM is killed and run.sh says 124, quickly.
