@@ -38,7 +38,13 @@ fail() {
 mkdir -p /dev/pts /dev/shm
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
 mount -t tmpfs -o mode=1777 shm /dev/shm
-mount -t tmpfs -o mode=1777 tmp /tmp
+# /tmp is a fresh tmpfs, except when the job's working directory is under
+# the host's /tmp: then the overlay's /tmp (host files visible, writes going
+# to the tmpfs upper layer) stays, so that the command can start there.
+case $(cat "$job/cwd" 2>/dev/null) in
+/tmp | /tmp/*) ;;
+*) mount -t tmpfs -o mode=1777 tmp /tmp ;;
+esac
 mount -t tmpfs -o mode=0755 run /run
 mount -t bpf -o mode=0700 bpf /sys/fs/bpf || fail "cannot mount /sys/fs/bpf"
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null

@@ -108,6 +108,7 @@ trap on_signal INT TERM HUP
 	echo
 } >"$job/cmd"
 [ "$interactive" = 1 ] && echo interactive >"$job/mode" || echo batch >"$job/mode"
+printf '%s\n' "$cwd" >"$job/cwd"
 
 virtfs=(-virtfs "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap")
 : >"$job/outs"
