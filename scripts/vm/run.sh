@@ -15,7 +15,7 @@
 #   --env NAME        pass the environment variable NAME through (repeatable)
 #   --reason TEXT     why a VM is needed (default: fabric-kernel-ok.sh's answer)
 #   --interactive     command on the console with a terminal (vm-shell)
-#   --verbose         also show the VM's console (boot messages) on stderr
+#   --verbose         kernel messages on, and the VM's console shown on stderr
 # Exit codes: the command's, 124 on timeout, 125 when the VM did not report an
 # exit code (boot failure, crash), 130 on Ctrl-C.
 set -uo pipefail
@@ -154,7 +154,10 @@ fi
 
 echo "vm: running in a kernel VM (Debian kernel $kver, qemu $accel_name) because $reason" >&2
 
-append="console=ttyS0 quiet loglevel=0 panic=-1 rdinit=/init mitigations=off"
+# Kernel messages stay off the console unless --verbose asks for them.
+quiet="quiet loglevel=0"
+[ "$verbose" = 1 ] && quiet="loglevel=6"
+append="console=ttyS0 $quiet panic=-1 rdinit=/init mitigations=off"
 append+=" nlvm.init=$here/guest-init.sh nlvm.job=$job nlvm.dir=$vmdir"
 
 qemu=(qemu-system-x86_64 "${accel[@]}" -m "$mem" -smp "$cpus"
@@ -177,7 +180,8 @@ else
 	cat "$job/stderr.fifo" >&2 &
 	readers+=" $!"
 	if [ "$verbose" = 1 ]; then
-		tee "$console" <"$job/console.fifo" | tr -d '\r' | sed -u 's/^/vm-console: /' >&2 &
+		tee "$console" <"$job/console.fifo" | tr -d '\r' |
+			sed -u 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g; s/^/vm-console: /' >&2 &
 	else
 		cat "$job/console.fifo" >"$console" &
 	fi
