@@ -40,6 +40,26 @@ void na_log(int level, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* libbpf's messages on stderr, minus the EEXIST of an existing clsact qdisc */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (strstr(fmt, "Kernel error message") && level != LIBBPF_WARN)
+		return 0;
+	if (level == LIBBPF_DEBUG && na_log_level < NA_LOG_DEBUG)
+		return 0;
+	if (fmt[0] == '%' && fmt[1] == 's' && !strcmp(fmt, "%s\n")) {
+		va_list aq;
+		const char *msg;
+
+		va_copy(aq, ap);
+		msg = va_arg(aq, const char *);
+		va_end(aq);
+		if (msg && strstr(msg, "Exclusivity flag on"))
+			return 0;
+	}
+	return vfprintf(stderr, fmt, ap);
+}
+
 enum { EP_RB, EP_LLDP, EP_BCAST, EP_UDP, EP_CTL, EP_TIMER, EP_SIGNAL };
 
 static int ep_add(struct na_agent *a, int fd, int tag)
@@ -75,6 +95,7 @@ int na_agent_run(struct na_agent *a)
 	unsigned long tick = 0;
 	int rc;
 
+	libbpf_set_print(libbpf_print);
 	if (take_lock(a))
 		return NA_EXIT_ENV;
 	rc = na_attach_datapath(a, a->encap_mode >= 0, a->tenant_bits > 0);

@@ -294,6 +294,8 @@ int na_attach_datapath(struct na_agent *a, bool encap_set, bool bits_set)
 	}
 	bpf_object__for_each_map(map, a->skel->obj)
 	{
+		if (bpf_map__is_internal(map))
+			continue; /* .rodata/.bss: reloaded with the programs */
 		snprintf(path, sizeof(path), "%s/%s", a->pin_dir, bpf_map__name(map));
 		if (bpf_map__set_pin_path(map, path)) {
 			log_err("cannot set pin path %s", path);

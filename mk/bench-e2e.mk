@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# End-to-end throughput: NetLord (ip, udp) against Linux VXLAN and no overlay
+# on real traffic between network namespaces (issue 6, docs/performance.md).
+# nl-static is a minimal static loader so the benchmark does not need the agent.
+
+NL_STATIC := $(OUTPUT)/bench/nl-static
+
+$(NL_STATIC): tests/bench/nl-static.c include/netlord.h $(OUTPUT)/netlord.skel.h | $(OUTPUT)/bench
+	$(CC) $(CFLAGS) tests/bench/nl-static.c -o $@ $(LDLIBS_BPF)
+
+BINS += $(NL_STATIC)
+
+.PHONY: bench-e2e
+bench-e2e: $(NL_STATIC)
+	scripts/bench-e2e/bench.sh --nl-static $(NL_STATIC) --json $(OUTPUT)/bench-e2e.json
+
+BENCH_TARGETS += bench-e2e
+
+# ping + short TCP in every mode through the real datapath (not a benchmark)
+TEST_SCRIPTS += scripts/bench-e2e/smoke.sh
+test: export NL_STATIC = $(abspath $(NL_STATIC))

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# make bench-e2e: NetLord (ip, udp) against Linux VXLAN and no overlay, same
+# machine, same run (issue 6).  Topology and fairness rules: topo.sh.
+#
+# Per mode and run: one TCP stream and 8 TCP streams (iperf3, Gbit/s), 64-byte
+# UDP datagrams delivered per second (iperf3 -u -l 18: 14+20+8+18 = 60 bytes
+# + FCS = a 64-byte frame), request/response latency (sockperf ping-pong,
+# p50/p99 us), CPU seconds per GB (/proc/stat, all CPUs busy time during the
+# one-stream run / GB delivered).  Runs are interleaved across modes (run 1 of
+# every mode, then run 2, ...) so background load hits all modes alike;
+# medians of RUNS runs.  Prints a table with ratios and writes JSON.
+#
+#   bench.sh --nl-static PATH [--json FILE] [--runs N] [--time S]
+#            [--lat-time S] [--modes "ip udp vxlan direct"]
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+NL_STATIC=
+json=build/bench-e2e.json
+runs=${RUNS:-3}
+t=${BENCH_TIME:-4}
+lat_t=${LAT_TIME:-2}
+modes="ip udp vxlan direct"
+while [ $# -gt 0 ]; do
+	case $1 in
+	--nl-static) NL_STATIC=$2; shift 2 ;;
+	--json) json=$2; shift 2 ;;
+	--runs) runs=$2; shift 2 ;;
+	--time) t=$2; shift 2 ;;
+	--lat-time) lat_t=$2; shift 2 ;;
+	--modes) modes=$2; shift 2 ;;
+	*) echo "usage: $0 --nl-static PATH [--json FILE] [--runs N] [--time S] [--lat-time S] [--modes LIST]" >&2; exit 2 ;;
+	esac
+done
+for tool in ip ethtool iperf3 sockperf python3; do
+	command -v "$tool" >/dev/null || {
+		echo "bench-e2e: $tool is missing (apt-get install iproute2 ethtool iperf3 sockperf python3)" >&2
+		exit 1
+	}
+done
+[ "$(id -u)" = 0 ] || { echo "bench-e2e: needs root" >&2; exit 1; }
+NL_STATIC=$(cd "$(dirname "$NL_STATIC")" && pwd)/$(basename "$NL_STATIC")
+export NL_STATIC
+TOPO_LOGDIR=$(mktemp -d /tmp/nl-e2e.XXXXXX)
+# shellcheck source=topo.sh
+source "$here/topo.sh"
+results=$TOPO_LOGDIR/results
+: >"$results"
+cleanup() {
+	topo_down
+	rm -rf "$TOPO_LOGDIR"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for m in $modes; do
+	topo_up "$m" || { echo "bench-e2e: topology for $m failed" >&2; exit 1; }
+	P=$(topo_prefix "$m")
+	ip netns exec "${P}vm1" ping -c 3 -i 0.2 -W 2 "$TOPO_VM2_IP" >/dev/null || {
+		echo "bench-e2e: $m: vm1 cannot ping vm2" >&2
+		exit 1
+	}
+	ip netns exec "${P}vm2" iperf3 -s -D -B "$TOPO_VM2_IP" || exit 1
+	ip netns exec "${P}vm2" sockperf sr -i "$TOPO_VM2_IP" -p 11111 >/dev/null 2>&1 &
+	TOPO_PIDS+=($!)
+done
+sleep 0.5
+echo "bench-e2e: modes: $modes; $runs runs; iperf3 -t $t; sockperf -t $lat_t; VM MTU $VM_MTU, fabric MTU $FABRIC_MTU; NetLord delivery: $([ "$NL_XDP_REDIRECT" = 1 ] && echo XDP_REDIRECT || echo XDP_PASS+tc)"
+
+busy_jiffies() { # total non-idle jiffies of all CPUs
+	awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat
+}
+
+iperf() { # prefix out.json args...
+	local P=$1 out=$2
+	shift 2
+	ip netns exec "${P}vm1" timeout $((t + 15)) iperf3 -c "$TOPO_VM2_IP" -t "$t" -J "$@" >"$out" 2>&1
+}
+
+hz=$(getconf CLK_TCK)
+for r in $(seq "$runs"); do
+	for m in $modes; do
+		P=$(topo_prefix "$m")
+		o=$TOPO_LOGDIR/$m.$r
+		b0=$(busy_jiffies)
+		iperf "$P" "$o.tcp1.json"
+		b1=$(busy_jiffies)
+		echo "$m tcp1_cpu_jiffies $r $((b1 - b0)) $hz" >>"$results"
+		iperf "$P" "$o.tcp8.json" -P 8
+		iperf "$P" "$o.udp.json" -u -l 18 -b 0
+		ip netns exec "${P}vm1" timeout $((lat_t + 15)) sockperf pp -i "$TOPO_VM2_IP" \
+			-p 11111 -t "$lat_t" -m 64 >"$o.lat.txt" 2>&1
+		echo "$m files $r $o" >>"$results"
+		echo "bench-e2e: run $r $m done"
+	done
+done
+
+# nl-static prints the datapath counters when it stops: show them
+topo_down
+for m in $modes; do
+	case $m in ip | udp) ;; *) continue ;; esac
+	for p in 1 2; do
+		c=$(grep -h '^nl-static counter' "$TOPO_LOGDIR/$(topo_prefix "$m")-nl-static-hv$p.log" |
+			awk '{printf "%s=%s ", $3, $4}')
+		echo "bench-e2e: $m hv$p counters: $c"
+	done
+done
+mkdir -p "$(dirname "$json")"
+python3 "$here/report.py" "$results" "$json" "$modes" "$runs" "$t" "$VM_MTU" "$FABRIC_MTU" \
+	"$NL_XDP_REDIRECT"

@@ -1,0 +1,301 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# na-loader integration test: three servers behind one emulated edge switch,
+# real lldpd, real ping and iperf3 between VMs, two tenants with identical
+# addresses.  Needs root; everything lives in network namespaces it creates
+# (unique names) and is removed by the EXIT trap.
+#
+# The edge switch (namespace "sw"): the patent's edge switch bridges
+# broadcasts on the broadcast VLAN and routes 10.p.0.0/16 to port p,
+# rewriting MACs.  Here: a Linux bridge br0 (no VLAN filtering: the
+# broadcast VLAN's tagged frames are flooded as they are) holds the ports
+# swp1..swp3; br0 and every port carry the switch MAC (the chassis ID lldpd
+# advertises).  Frames to the switch MAC reach br0's IP stack, which forwards
+# with one route per port, `10.p.0.0/16 via 10.p.0.1 dev br0 onlink`; the
+# next hop is resolved by ARP (source 10.p.0.254, a noprefixroute address on
+# br0), answered by the server's kernel for the address the agent set from
+# LLDP, and the bridge delivers the frame to the learned port.  All servers
+# hang off this one switch, so the VLAN table is one untagged pair and
+# outer source MAC = the server's own MAC (same-switch rule).
+#
+# Prints "agent-integration: N passed, M failed" and exits non-zero on failure.
+set -u
+
+NA=${NA_LOADER:-$(cd "$(dirname "$0")/../.." && pwd)/build/na-loader}
+T=$(printf '%04x' $((RANDOM % 65536)))
+SW=nlsw$T
+SWMAC=02:5c:${T:0:2}:${T:2:2}:00:01
+TMP=$(mktemp -d /tmp/na-int.XXXXXX)
+PASS=0
+FAIL=0
+declare -A AGENT_PID
+
+ok() { echo "PASS: $*"; PASS=$((PASS + 1)); }
+bad() { echo "FAIL: $*"; FAIL=$((FAIL + 1)); }
+check() { # description, command...
+	local d=$1
+	shift
+	if "$@"; then ok "$d"; else bad "$d"; fi
+}
+
+srv() { echo "nls$T$1"; }   # server namespace
+up() { echo "nu$T$1"; }     # server uplink (unique: pins are keyed by name)
+vm() { echo "nlv$T$1"; }    # VM namespace
+vif() { echo "nv$T$1"; }    # VIF host side
+# run in a namespace without a new mount namespace (keeps /sys/fs/bpf)
+inns() {
+	local ns=$1
+	shift
+	nsenter --net=/var/run/netns/"$ns" "$@"
+}
+na() { # server, args...
+	local s=$1
+	shift
+	timeout 10 nsenter --net=/var/run/netns/"$(srv "$s")" "$NA" "$@" -i "$(up "$s")"
+}
+
+cleanup() {
+	set +e
+	for s in 1 2 3; do
+		[ -n "${AGENT_PID[$s]:-}" ] && kill "${AGENT_PID[$s]}" 2>/dev/null
+	done
+	[ -f "$TMP/lldpd.pid" ] && kill "$(cat "$TMP/lldpd.pid")" 2>/dev/null
+	sleep 0.3
+	for s in 1 2 3; do
+		[ -n "${AGENT_PID[$s]:-}" ] && kill -9 "${AGENT_PID[$s]}" 2>/dev/null
+		timeout 10 nsenter --net=/var/run/netns/"$(srv $s)" "$NA" detach "$(up $s)" \
+			>/dev/null 2>&1
+		rm -rf "/sys/fs/bpf/netlord/$(up $s)" "/run/netlord/$(up $s)" \
+			"/run/netlord/$(up $s).sock"
+	done
+	for n in $(ip netns list | awk '{print $1}' | grep -E "^nl(sw|s|v)$T"); do
+		ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns del "$n"
+	done
+	if [ "$FAIL" -ne 0 ] || [ -n "${KEEP_LOGS:-}" ]; then
+		for f in "$TMP"/*.log; do
+			echo "----- $f (last 30 lines)"
+			tail -n 30 "$f"
+		done
+	fi
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+need() {
+	command -v "$1" >/dev/null || {
+		echo "FAIL: $1 not installed"
+		echo "agent-integration: 0 passed, 1 failed"
+		exit 1
+	}
+}
+for c in lldpd lldpcli iperf3 ping nsenter python3; do need "$c"; done
+if [ "$(id -u)" -ne 0 ]; then
+	echo "FAIL: must run as root"
+	echo "agent-integration: 0 passed, 1 failed"
+	exit 1
+fi
+[ -x "$NA" ] || { echo "FAIL: $NA not built"; echo "agent-integration: 0 passed, 1 failed"; exit 1; }
+
+wait_for() { # seconds, command...
+	local t=$(($1 * 10))
+	shift
+	while [ $t -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		t=$((t - 1))
+	done
+	return 1
+}
+
+# ---- the switch -------------------------------------------------------------------------
+ip netns add "$SW"
+inns "$SW" ip link set lo up
+inns "$SW" ip link add br0 type bridge
+inns "$SW" ip link set br0 address "$SWMAC"
+for p in 1 2 3; do
+	ip netns add "$(srv $p)"
+	inns "$(srv $p)" ip link set lo up
+	ip link add "swp$p$T" type veth peer name "$(up $p)"
+	ip link set "swp$p$T" netns "$SW"
+	ip link set "$(up $p)" netns "$(srv $p)"
+	inns "$SW" ip link set "swp$p$T" name "swp$p"
+	inns "$SW" ip link set "swp$p" address "$SWMAC"
+	inns "$SW" ip link set "swp$p" master br0
+	inns "$SW" ip link set "swp$p" up
+	inns "$(srv $p)" ip link set "$(up $p)" up
+	inns "$SW" ip addr add "10.$p.0.254/16" dev br0 noprefixroute
+done
+inns "$SW" ip link set br0 up
+inns "$SW" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
+	net.ipv4.conf.br0.rp_filter=0 net.ipv4.conf.all.send_redirects=0 \
+	net.ipv4.conf.br0.send_redirects=0
+for p in 1 2 3; do
+	inns "$SW" ip route add "10.$p.0.0/16" via "10.$p.0.1" dev br0 onlink
+done
+
+# ---- the VLAN table (docs/vlan-table.md): one switch, reaching itself untagged ----------
+cat >"$TMP/vlan-table.txt" <<EOF
+netlord-vlan-table 1
+serial 1
+broadcast 4094
+switches 1
+pair $SWMAC $SWMAC 0
+end 1
+EOF
+
+# ---- agents (before lldpd: they must wait for LLDP) ------------------------------------
+start_agent() { # server
+	local s=$1
+	nsenter --net=/var/run/netns/"$(srv "$s")" "$NA" attach "$(up "$s")" \
+		--repo "$TMP/vlan-table.txt" -v >>"$TMP/agent$s.log" 2>&1 &
+	AGENT_PID[$s]=$!
+	wait_for 10 test -S "/run/netlord/$(up "$s").sock"
+}
+for s in 1 2 3; do start_agent $s || bad "agent $s started"; done
+
+check "before LLDP: status says waiting for LLDP" \
+	bash -c "$(declare -f na srv up); NA=$NA T=$T; na 1 status | grep -q 'state: *waiting for LLDP'"
+
+# VIF add before LLDP: accepted, announced once the location is known
+mkvm() { # vm-name server tenant mac ip
+	local v=$1 s=$2
+	ip netns add "$(vm "$v")"
+	ip link add "$(vif "$v")" type veth peer name eth0 netns "$(vm "$v")"
+	ip link set "$(vif "$v")" netns "$(srv "$s")"
+	inns "$(srv "$s")" ip link set "$(vif "$v")" up
+	inns "$(vm "$v")" ip link set lo up
+	inns "$(vm "$v")" ip link set eth0 address "$4" mtu 1466 up
+	inns "$(vm "$v")" ip addr add "$5/24" dev eth0
+	na "$s" vif add "$(vif "$v")" --tenant "$3" --mac-as 1 --mac "$4" --ip "$5/24"
+}
+MAC1=52:54:00:aa:00:01
+MAC2=52:54:00:aa:00:02
+# tenant 100 (A) and tenant 200 (B) use identical MACs and IPs
+check "vif add A1 (server 1, before LLDP)" mkvm a1 1 100 $MAC1 192.168.1.1
+check "vif add B1 (server 1)" mkvm b1 1 200 $MAC1 192.168.1.1
+
+# ---- lldpd on the switch ports ----------------------------------------------------------
+mkdir -p /run/lldpd
+ip netns exec "$SW" lldpd -d -I swp1,swp2,swp3 -u "$TMP/lldpd.sock" -p "$TMP/lldpd.pid" \
+	-L "" -S "netlord test switch" >"$TMP/lldpd.log" 2>&1 &
+wait_for 5 test -S "$TMP/lldpd.sock"
+ip netns exec "$SW" lldpcli -u "$TMP/lldpd.sock" configure lldp portidsubtype ifname >/dev/null
+ip netns exec "$SW" lldpcli -u "$TMP/lldpd.sock" configure lldp tx-interval 1 >/dev/null
+
+ready() { na "$1" status | grep -q 'state: *ready'; }
+all_ready=true
+for s in 1 2 3; do wait_for 20 ready $s || all_ready=false; done
+check "LLDP: every agent ready" $all_ready
+st2=$(na 2 status)
+check "LLDP: server 2 learned switch MAC and port 2, address 10.2.0.1" \
+	bash -c "grep -q 'switch MAC: *$SWMAC' <<<'$st2' && grep -q 'port: *2$' <<<'$st2' && \
+		nsenter --net=/var/run/netns/$(srv 2) ip -4 addr show dev $(up 2) | grep -q 10.2.0.1/16"
+
+check "vif add A2 (server 2)" mkvm a2 2 100 $MAC2 192.168.1.2
+check "vif add B2 (server 2)" mkvm b2 2 200 $MAC2 192.168.1.2
+
+nart_has() { # server tenant mac port
+	na "$1" nart | grep -qE "^ +$2 +1 $3 -> $SWMAC port $4 "
+}
+here_ok=true
+for s in 1 2 3; do
+	wait_for 5 nart_has $s 100 $MAC1 1 || here_ok=false
+	wait_for 5 nart_has $s 100 $MAC2 2 || here_ok=false
+	wait_for 5 nart_has $s 200 $MAC1 1 || here_ok=false
+	wait_for 5 nart_has $s 200 $MAC2 2 || here_ok=false
+done
+check "HERE propagation: every agent's NART-2 has all four VIFs" $here_ok
+
+vmrun() { local v=$1; shift; inns "$(vm "$v")" "$@"; }
+check "ping tenant A: A1 -> A2" vmrun a1 ping -c 3 -i 0.2 -W 1 192.168.1.2
+check "ping tenant B (same addresses): B1 -> B2" vmrun b1 ping -c 3 -i 0.2 -W 1 192.168.1.2
+
+vmrun a2 iperf3 -s -1 -D -I "$TMP/iperf.pid" >/dev/null 2>&1
+sleep 0.5
+check "iperf3 tenant A: A1 -> A2 (2 s)" bash -c \
+	"nsenter --net=/var/run/netns/$(vm a1) timeout 15 iperf3 -c 192.168.1.2 -t 2 >$TMP/iperf.log 2>&1"
+grep -E 'sender|receiver' "$TMP/iperf.log" | sed 's/^/    /'
+# isolation: no iperf3 server in B2, so B1 must not reach A2's server
+check "isolation: tenant B cannot reach tenant A's iperf3 server" bash -c \
+	"! nsenter --net=/var/run/netns/$(vm b1) timeout 5 iperf3 -c 192.168.1.2 -t 1 >/dev/null 2>&1"
+
+# ---- WHERE/HERE recovery ----------------------------------------------------------------
+na 1 nart del --tenant 100 --mac-as 1 --mac $MAC2
+check "entry deleted by hand is gone" eval "! nart_has 1 100 $MAC2 2"
+vmrun a1 ping -c 4 -i 0.3 -W 1 192.168.1.2 >/dev/null 2>&1
+check "WHERE/HERE recovery: entry back after traffic" wait_for 5 nart_has 1 100 $MAC2 2
+check "WHERE/HERE recovery: ping works" vmrun a1 ping -c 2 -i 0.2 -W 1 192.168.1.2
+
+# ---- hostile input -------------------------------------------------------------------------
+# a VM sends an LLDP frame claiming another switch/port 9, and an NL-ARP HERE
+vmrun a1 python3 -c "
+import socket
+lldp = bytes.fromhex('0180c200000e' '525400aa0001' '88cc' '0207' '04' '02bad0000001'
+                     '0405' '05' '73777039' '0602' '0078' '0000')
+here = bytes.fromhex('ffffffffffff' '525400aa0001' '88b5' '01010001' '00000064' '0001'
+                     '525400bbbbbb' 'c0a80163' '02bad0000001' '0001' '0000000000000001'
+                     '02bad0000001' '0001')
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(('eth0', 0))
+for f in (lldp, here):
+    s.send(f + bytes(max(0, 60 - len(f))))
+"
+sleep 1.5
+check "hostile VM frames: location unchanged (port 1)" bash -c \
+	"$(declare -f na srv up); NA=$NA T=$T; na 1 status | grep -q 'port: *1$'"
+check "hostile VM frames: no NART entry from a VM's fake HERE" bash -c \
+	"! { $(declare -f na srv up); NA=$NA T=$T; for s in 1 2 3; do na \$s nart; done; } | grep -q 52:54:00:bb:bb:bb"
+# malformed NL-ARP from the fabric (switch side): truncated and unknown version
+inns "$SW" python3 -c "
+import socket
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(('swp1', 0))
+hdr = bytes.fromhex('ffffffffffff$(echo $SWMAC | tr -d :)88b5')
+s.send(hdr + bytes.fromhex('0101') + bytes(44))            # truncated (46 bytes payload but zero fields)
+s.send(hdr + bytes.fromhex('09010001') + bytes(60))        # unknown version
+s.send(hdr + bytes.fromhex('01'))                          # 1 byte
+"
+sleep 0.5
+check "malformed NL-ARP counted, agent alive" bash -c \
+	"$(declare -f na srv up); NA=$NA T=$T; na 1 stats | grep -qE 'nlarp_rejected_(version|short)'"
+
+# ---- VM move and NOT-HERE -----------------------------------------------------------------
+# A2 moves from server 2 to server 3: vif del on 2, new VIF on 3
+na 2 vif del "$(vif a2)"
+inns "$(srv 2)" ip link del "$(vif a2)"
+ip link add "$(vif a2m)" type veth peer name eth1 netns "$(vm a2)"
+ip link set "$(vif a2m)" netns "$(srv 3)"
+inns "$(srv 3)" ip link set "$(vif a2m)" up
+vmrun a2 ip link set eth1 address $MAC2 mtu 1466 up
+vmrun a2 ip addr add 192.168.1.2/24 dev eth1
+check "vif add A2 on server 3 (moved)" na 3 vif add "$(vif a2m)" --tenant 100 --mac-as 1 --mac $MAC2 --ip 192.168.1.2/24
+check "move: server 1 learns the new location" wait_for 5 nart_has 1 100 $MAC2 3
+check "move: ping A1 -> A2 after the move" vmrun a1 ping -c 3 -i 0.2 -W 1 192.168.1.2
+# a lost HERE: server 1 is made to believe A2 is still at port 2
+na 1 nart set --tenant 100 --mac-as 1 --mac $MAC2 --switch $SWMAC --port 2 --version 1
+vmrun a1 ping -c 5 -i 0.3 -W 1 192.168.1.2 >/dev/null 2>&1
+check "NOT-HERE: server 2 reported traffic for a VIF it no longer hosts" bash -c \
+	"$(declare -f na srv up); NA=$NA T=$T; na 2 stats | grep -qE 'ev_not_here +[1-9]'"
+check "NOT-HERE: server 1 deleted the stale entry and re-learned port 3" wait_for 5 nart_has 1 100 $MAC2 3
+check "NOT-HERE: ping works again" vmrun a1 ping -c 2 -i 0.2 -W 1 192.168.1.2
+
+# ---- kill -9 and restart with a ping running ----------------------------------------------
+vmrun a1 ping -c 30 -i 0.1 -W 1 192.168.1.2 >"$TMP/ping-kill.log" 2>&1 &
+PING=$!
+sleep 0.5
+kill -9 "${AGENT_PID[1]}"
+wait "${AGENT_PID[1]}" 2>/dev/null
+AGENT_PID[1]=
+sleep 0.8
+start_agent 1
+wait $PING
+check "kill -9 + restart: no lost ping replies" grep -q ' 0% packet loss' "$TMP/ping-kill.log"
+grep -E 'packets transmitted' "$TMP/ping-kill.log" | sed 's/^/    /'
+check "restart: vif list shows the re-adopted VIFs" bash -c \
+	"$(declare -f na srv up); NA=$NA T=$T; l=\$(na 1 vif list); grep -q $(vif a1) <<<\"\$l\" && grep -q $(vif b1) <<<\"\$l\""
+check "restart: traffic after restart" vmrun b1 ping -c 2 -i 0.2 -W 1 192.168.1.2
+
+echo "agent-integration: $PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
