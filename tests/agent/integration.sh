@@ -90,7 +90,7 @@ need() {
 		exit 1
 	}
 }
-for c in lldpd lldpcli iperf3 ping nsenter python3; do need "$c"; done
+for c in lldpd lldpcli iperf3 ping nsenter python3 ethtool; do need "$c"; done
 if [ "$(id -u)" -ne 0 ]; then
 	echo "FAIL: must run as root"
 	echo "agent-integration: 0 passed, 1 failed"
@@ -168,6 +168,9 @@ mkvm() { # vm-name server tenant mac ip
 	inns "$(vm "$v")" ip link set lo up
 	inns "$(vm "$v")" ip link set eth0 address "$4" mtu 1466 up
 	inns "$(vm "$v")" ip addr add "$5/24" dev eth0
+	# ip mode: no GSO handler exists for protocol 143, so guests must not
+	# offload segmentation (docs/wire-format.md 2.2)
+	inns "$(vm "$v")" ethtool -K eth0 tso off gso off >/dev/null 2>&1
 	na "$s" vif add "$(vif "$v")" --tenant "$3" --mac-as 1 --mac "$4" --ip "$5/24"
 }
 MAC1=52:54:00:aa:00:01
@@ -217,6 +220,9 @@ sleep 0.5
 check "iperf3 tenant A: A1 -> A2 (2 s)" bash -c \
 	"nsenter --net=/var/run/netns/$(vm a1) timeout 15 iperf3 -c 192.168.1.2 -t 2 >$TMP/iperf.log 2>&1"
 grep -E 'sender|receiver' "$TMP/iperf.log" | sed 's/^/    /'
+rate=$(awk '/receiver/ { v = $7; u = $8 } END { if (u == "Gbits/sec") v *= 1000; else if (u != "Mbits/sec") v = 0; print int(v) }' "$TMP/iperf.log")
+check "iperf3 tenant A: at least 50 Mbit/s (got ${rate:-0} Mbit/s)" test "${rate:-0}" -ge 50
+na 1 stats | sed -n '1,/per-VIF/p' | sed 's/^/    server 1: /'
 # isolation: no iperf3 server in B2, so B1 must not reach A2's server
 check "isolation: tenant B cannot reach tenant A's iperf3 server" bash -c \
 	"! nsenter --net=/var/run/netns/$(vm b1) timeout 5 iperf3 -c 192.168.1.2 -t 1 >/dev/null 2>&1"
@@ -270,6 +276,7 @@ ip link set "$(vif a2m)" netns "$(srv 3)"
 inns "$(srv 3)" ip link set "$(vif a2m)" up
 vmrun a2 ip link set eth1 address $MAC2 mtu 1466 up
 vmrun a2 ip addr add 192.168.1.2/24 dev eth1
+vmrun a2 ethtool -K eth1 tso off gso off >/dev/null 2>&1
 check "vif add A2 on server 3 (moved)" na 3 vif add "$(vif a2m)" --tenant 100 --mac-as 1 --mac $MAC2 --ip 192.168.1.2/24
 check "move: server 1 learns the new location" wait_for 5 nart_has 1 100 $MAC2 3
 check "move: ping A1 -> A2 after the move" vmrun a1 ping -c 3 -i 0.2 -W 1 192.168.1.2
