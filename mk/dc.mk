@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# The emulated data center (issue 5, docs/emulated-dc.md): scripts/dc/ builds
+# a fabric of VLAN-aware Linux bridges in network namespaces from na-repo
+# compile output; it needs 8021q and VLAN-aware bridges, so on hosts without
+# them it runs in the kernel VM (scripts/vm/).
+.PHONY: dc-compile dc-test
+
+DC_TOPO ?= topologies/demo.topo
+DC_DIR ?= $(OUTPUT)/dc/demo
+
+# na-repo output for the demo topology (k = 2: one path through each core).
+$(DC_DIR)/vlan-table.txt: $(DC_TOPO) $(OUTPUT)/na-repo
+	$(OUTPUT)/na-repo check-topo $(DC_TOPO)
+	mkdir -p $(dir $(DC_DIR))
+	$(OUTPUT)/na-repo compile -k 2 -o $(DC_DIR) $(DC_TOPO)
+
+dc-compile: $(DC_DIR)/vlan-table.txt
+
+# The fabric test alone (one kernel VM boot, about 1-2 minutes under TCG).
+dc-test: $(OUTPUT)/na-repo
+	tests/dc/test_fabric.sh
+
+TEST_SCRIPTS += tests/dc/test_fabric.sh
