@@ -27,6 +27,7 @@ T=$(printf '%04x' $((RANDOM % 65536)))
 SW=nlsw$T
 SWMAC=02:5c:${T:0:2}:${T:2:2}:00:01
 TMP=$(mktemp -d /tmp/na-int.XXXXXX)
+chmod 755 "$TMP" # lldpcli drops privileges before it connects
 PASS=0
 FAIL=0
 declare -A AGENT_PID
@@ -181,11 +182,17 @@ check "vif add B1 (server 1)" mkvm b1 1 200 $MAC1 192.168.1.1
 
 # ---- lldpd on the switch ports ----------------------------------------------------------
 mkdir -p /run/lldpd
-ip netns exec "$SW" lldpd -d -I swp1,swp2,swp3 -u "$TMP/lldpd.sock" -p "$TMP/lldpd.pid" \
-	-L "" -S "netlord test switch" >"$TMP/lldpd.log" 2>&1 &
-wait_for 5 test -S "$TMP/lldpd.sock"
-ip netns exec "$SW" lldpcli -u "$TMP/lldpd.sock" configure lldp portidsubtype ifname >/dev/null
-ip netns exec "$SW" lldpcli -u "$TMP/lldpd.sock" configure lldp tx-interval 1 >/dev/null
+start_lldpd() { # extra lldpcli command (optional)
+	rm -f "$TMP/lldpd.sock"
+	ip netns exec "$SW" lldpd -d -I swp1,swp2,swp3 -u "$TMP/lldpd.sock" -p "$TMP/lldpd.pid" \
+		-L "" -S "netlord test switch" >>"$TMP/lldpd.log" 2>&1 &
+	LLDPD_PID=$!
+	wait_for 5 test -S "$TMP/lldpd.sock"
+	ip netns exec "$SW" lldpcli -u "$TMP/lldpd.sock" configure lldp portidsubtype ifname >/dev/null
+	[ $# -gt 0 ] && ip netns exec "$SW" lldpcli -u "$TMP/lldpd.sock" "$@" >/dev/null
+	ip netns exec "$SW" lldpcli -u "$TMP/lldpd.sock" configure lldp tx-interval 1 >/dev/null
+}
+start_lldpd
 
 ready() { na "$1" status | grep -q 'state: *ready'; }
 all_ready=true
@@ -287,6 +294,22 @@ check "NOT-HERE: server 2 reported traffic for a VIF it no longer hosts" bash -c
 	"$(declare -f na srv up); NA=$NA T=$T; na 2 stats | grep -qE 'ev_not_here +[1-9]'"
 check "NOT-HERE: server 1 deleted the stale entry and re-learned port 3" wait_for 5 nart_has 1 100 $MAC2 3
 check "NOT-HERE: ping works again" vmrun a1 ping -c 2 -i 0.2 -W 1 192.168.1.2
+
+# ---- cable moved: server 3's cable now ends on switch port 7 ----------------------------
+inns "$SW" ip route add 10.7.0.0/16 via 10.7.0.1 dev br0 onlink
+inns "$SW" ip addr add 10.7.0.254/16 dev br0 noprefixroute
+# the port now announces itself as port 7 (Port ID subtype local, "7"): lldpd
+# restarted with that configuration
+kill "$LLDPD_PID"
+wait "$LLDPD_PID" 2>/dev/null
+start_lldpd configure ports swp3 lldp portidsubtype local 7
+port7() { na 3 status | grep -q 'port: *7$'; }
+check "LLDP move: server 3 reconfigured to port 7" wait_for 15 port7
+check "LLDP move: server 3 has address 10.7.0.1, not 10.3.0.1" bash -c \
+	"a=\$(nsenter --net=/var/run/netns/$(srv 3) ip -4 addr show dev $(up 3)); \
+	 grep -q 10.7.0.1/16 <<<\"\$a\" && ! grep -q 10.3.0.1 <<<\"\$a\""
+check "LLDP move: VIFs re-announced (server 1 sees A2 at port 7)" wait_for 5 nart_has 1 100 $MAC2 7
+check "LLDP move: ping A1 -> A2 at the new port" vmrun a1 ping -c 3 -i 0.2 -W 1 192.168.1.2
 
 # ---- kill -9 and restart with a ping running ----------------------------------------------
 vmrun a1 ping -c 30 -i 0.1 -W 1 192.168.1.2 >"$TMP/ping-kill.log" 2>&1 &

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/file.h>
@@ -45,7 +46,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 {
 	if (strstr(fmt, "Kernel error message") && level != LIBBPF_WARN)
 		return 0;
-	if (level == LIBBPF_DEBUG && na_log_level < NA_LOG_DEBUG)
+	if (level == LIBBPF_DEBUG && !getenv("NA_LIBBPF_DEBUG"))
 		return 0;
 	if (fmt[0] == '%' && fmt[1] == 's' && !strcmp(fmt, "%s\n")) {
 		va_list aq;
