@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Criterion tests of na-loader's pure parts: argument parsers, the HTTP
+ * response parser and URL splitter, the WHERE rate limiter. */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <string.h>
+#include <criterion/criterion.h>
+
+#include "agent.h"
+
+/* http.c logs nothing, but agent.h declares na_log */
+int na_log_level;
+void na_log(int level, const char *fmt, ...)
+{
+}
+
+Test(args, mac)
+{
+	__u8 m[6];
+
+	cr_assert_eq(na_parse_mac("52:54:00:AA:00:01", m), 0);
+	cr_assert_eq(m[3], 0xaa);
+	cr_assert_neq(na_parse_mac("01:00:5e:00:00:01", m), 0, "multicast accepted");
+	cr_assert_neq(na_parse_mac("00:00:00:00:00:00", m), 0, "zero accepted");
+	cr_assert_neq(na_parse_mac("52:54:00:aa:00", m), 0);
+	cr_assert_neq(na_parse_mac("52:54:00:aa:00:0g", m), 0);
+	cr_assert_neq(na_parse_mac("52-54-00-aa-00-01", m), 0);
+	cr_assert_neq(na_parse_mac(NULL, m), 0);
+}
+
+Test(args, u32)
+{
+	__u32 v;
+
+	cr_assert_eq(na_parse_u32("65534", 2, 65534, &v), 0);
+	cr_assert_eq(v, 65534);
+	cr_assert_neq(na_parse_u32("65535", 2, 65534, &v), 0);
+	cr_assert_neq(na_parse_u32("1", 2, 65534, &v), 0);
+	cr_assert_neq(na_parse_u32("-3", 0, 10, &v), 0);
+	cr_assert_neq(na_parse_u32("", 0, 10, &v), 0);
+	cr_assert_neq(na_parse_u32("12a", 0, 100, &v), 0);
+	cr_assert_neq(na_parse_u32("99999999999", 0, 0xffffffffU, &v), 0);
+}
+
+Test(args, prefix)
+{
+	__be32 ip;
+	__u8 len;
+
+	cr_assert_eq(na_parse_prefix("192.168.1.7/24", &ip, &len), 0);
+	cr_assert_eq(ip, htonl(0xc0a80107));
+	cr_assert_eq(len, 24);
+	cr_assert_neq(na_parse_prefix("192.168.1.7", &ip, &len), 0);
+	cr_assert_neq(na_parse_prefix("192.168.1.7/33", &ip, &len), 0);
+	cr_assert_neq(na_parse_prefix("192.168.1.7/0", &ip, &len), 0);
+	cr_assert_neq(na_parse_prefix("192.168.1/24", &ip, &len), 0);
+	cr_assert_neq(na_parse_prefix("a.b.c.d/24", &ip, &len), 0);
+}
+
+static int parse(const char *s, int *status, const char **body, size_t *blen)
+{
+	char err[128];
+
+	return na_http_parse(s, strlen(s), status, body, blen, err, sizeof(err));
+}
+
+Test(http, ok_with_length)
+{
+	const char *r = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhelloXX";
+	const char *body;
+	size_t bl;
+	int st;
+
+	cr_assert_eq(parse(r, &st, &body, &bl), 0);
+	cr_assert_eq(st, 200);
+	cr_assert_eq(bl, 5);
+	cr_assert_eq(memcmp(body, "hello", 5), 0);
+}
+
+Test(http, read_to_close_and_status)
+{
+	const char *body;
+	size_t bl;
+	int st;
+
+	cr_assert_eq(parse("HTTP/1.0 404 Not Found\r\n\r\nnope", &st, &body, &bl), 0);
+	cr_assert_eq(st, 404);
+	cr_assert_eq(bl, 4);
+	cr_assert_eq(parse("HTTP/1.1 200 OK\r\ncontent-length:  3 \r\n\r\nabc", &st, &body, &bl),
+		     0);
+	cr_assert_eq(bl, 3);
+}
+
+Test(http, rejects)
+{
+	const char *body;
+	size_t bl;
+	int st;
+
+	cr_assert_neq(parse("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", &st, &body, &bl),
+		      0, "truncated body");
+	cr_assert_neq(parse("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n", &st, &body, &bl), 0,
+		      "truncated header");
+	cr_assert_neq(parse("SMTP 220 hi\r\n\r\n", &st, &body, &bl), 0);
+	cr_assert_neq(parse("HTTP/1.1 2x0 OK\r\n\r\n", &st, &body, &bl), 0);
+	cr_assert_neq(parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
+			    &st, &body, &bl),
+		      0);
+	cr_assert_neq(parse("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+			    &st, &body, &bl),
+		      0, "conflicting lengths");
+	cr_assert_neq(parse("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\nab", &st, &body, &bl), 0);
+	cr_assert_neq(parse("", &st, &body, &bl), 0);
+}
+
+Test(http, split_url)
+{
+	char h[64], p[8], path[64];
+
+	cr_assert_eq(na_http_split_url("http://10.0.0.1:8080/v1/vlan-table", h, sizeof(h), p,
+				       sizeof(p), path, sizeof(path)),
+		     0);
+	cr_assert_str_eq(h, "10.0.0.1");
+	cr_assert_str_eq(p, "8080");
+	cr_assert_str_eq(path, "/v1/vlan-table");
+	cr_assert_eq(na_http_split_url("repo:81", h, sizeof(h), p, sizeof(p), path, sizeof(path)),
+		     0);
+	cr_assert_str_eq(h, "repo");
+	cr_assert_str_eq(path, "/v1/vlan-table");
+	cr_assert_eq(
+		na_http_split_url("http://repo", h, sizeof(h), p, sizeof(p), path, sizeof(path)),
+		0);
+	cr_assert_str_eq(p, "80");
+	cr_assert_neq(
+		na_http_split_url("http://:80/", h, sizeof(h), p, sizeof(p), path, sizeof(path)),
+		0);
+	cr_assert_neq(na_http_split_url("repo:8x", h, sizeof(h), p, sizeof(p), path, sizeof(path)),
+		      0);
+	cr_assert_neq(na_http_split_url("repo:", h, sizeof(h), p, sizeof(p), path, sizeof(path)),
+		      0);
+}
+
+Test(ratelimit, one_per_second_per_key)
+{
+	struct na_ratelimit *rl = na_rl_new(64, 1.0, 2.0);
+	int a = 1, b = 2, allowed = 0;
+
+	cr_assert_not_null(rl);
+	/* burst of 2, then nothing within the same second */
+	cr_assert(na_rl_allow(rl, &a, sizeof(a), 1000));
+	cr_assert(na_rl_allow(rl, &a, sizeof(a), 1000));
+	cr_assert_not(na_rl_allow(rl, &a, sizeof(a), 1001));
+	/* another key has its own bucket */
+	cr_assert(na_rl_allow(rl, &b, sizeof(b), 1001));
+	/* refills at 1/s */
+	cr_assert_not(na_rl_allow(rl, &a, sizeof(a), 1500));
+	cr_assert(na_rl_allow(rl, &a, sizeof(a), 2001));
+	/* a scan: 1000 tries in 10 s give at most burst + 10 */
+	for (int t = 0; t < 1000; t++)
+		allowed += na_rl_allow(rl, &b, sizeof(b), 10000 + t * 10);
+	cr_assert_leq(allowed, 12, "allowed %d", allowed);
+	cr_assert_geq(allowed, 10, "allowed %d", allowed);
+	na_rl_free(rl);
+	cr_assert_null(na_rl_new(0, 1, 1));
+}
