@@ -327,5 +327,33 @@ check "restart: vif list shows the re-adopted VIFs" bash -c \
 	"$(declare -f na srv up); NA=$NA T=$T; l=\$(na 1 vif list); grep -q $(vif a1) <<<\"\$l\" && grep -q $(vif b1) <<<\"\$l\""
 check "restart: traffic after restart" vmrun b1 ping -c 2 -i 0.2 -W 1 192.168.1.2
 
+# ---- VLAN table errors keep the previous table ---------------------------------------------
+cp "$TMP/vlan-table.txt" "$TMP/vlan-table.good"
+printf 'netlord-vlan-table 1\nserial 2\nbroadcast 4094\nswitches 1\n' >"$TMP/vlan-table.txt"
+na 1 refresh >/dev/null 2>&1
+check "malformed VLAN table: refresh fails with exit 4" test $? -eq 4
+check "malformed VLAN table: status shows the error, serial 1 stays in force" bash -c \
+	"$(declare -f na srv up); NA=$NA T=$T; s=\$(na 1 status); grep -q 'loaded, serial 1,' <<<\"\$s\" && grep -q 'last error: .*truncated' <<<\"\$s\""
+check "malformed VLAN table: traffic continues" vmrun a1 ping -c 2 -i 0.2 -W 1 192.168.1.2
+cp "$TMP/vlan-table.good" "$TMP/vlan-table.txt"
+
+# ---- CLI exit codes, bpftool view, detach ---------------------------------------------------
+na 1 vif del nosuchif >/dev/null 2>&1
+check "vif del of an unknown interface: exit 4" test $? -eq 4
+timeout 5 "$NA" vif list -i nosuchuplink >/dev/null 2>&1
+check "ctl verb without an agent: exit 3" test $? -eq 3
+check "bpftool shows named fields of the pinned NART-2" bash -c \
+	"bpftool map dump pinned /sys/fs/bpf/netlord/$(up 1)/nl_nart2 | grep -q switch_mac"
+kill "${AGENT_PID[2]}"
+wait "${AGENT_PID[2]}" 2>/dev/null
+AGENT_PID[2]=
+timeout 10 nsenter --net=/var/run/netns/"$(srv 2)" "$NA" detach "$(up 2)" >>"$TMP/agent2.log" 2>&1
+check "detach: exit 0" test $? -eq 0
+check "detach: pins, XDP, tc and server address gone" bash -c \
+	"! test -e /sys/fs/bpf/netlord/$(up 2) && l=\$(nsenter --net=/var/run/netns/$(srv 2) ip -d link show dev $(up 2)) && \
+	 ! grep -q xdp <<<\"\$l\" && ! nsenter --net=/var/run/netns/$(srv 2) ip -4 addr show dev $(up 2) | grep -q 10.2.0.1 && \
+	 ! nsenter --net=/var/run/netns/$(srv 2) tc filter show dev $(up 2) ingress | grep -q bpf && \
+	 ! nsenter --net=/var/run/netns/$(srv 2) tc filter show dev $(vif b2) ingress | grep -q bpf"
+
 echo "agent-integration: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
