@@ -23,7 +23,7 @@ $(AGENT_UNIT): $(AGENT_UNIT_SRCS) $(AGENT_HDRS) | $(OUTPUT)/tests
 TEST_BINS += $(AGENT_UNIT)
 
 # ---- integration tests (root, network namespaces, lldpd, iperf3) ---------------------------
-TEST_SCRIPTS += tests/agent/integration.sh
+TEST_SCRIPTS += tests/agent/integration.sh tests/agent/integration-udp.sh
 test: export NA_LOADER = $(abspath $(OUTPUT)/na-loader)
 
 # ---- benchmark: kernel memory of the NARTs at 1,000,000 VIFs --------------------------------
