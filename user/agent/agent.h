@@ -47,9 +47,10 @@ void na_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 #define log_debug(...) na_log(NA_LOG_DEBUG, __VA_ARGS__)
 
 /* ---- maps ------------------------------------------------------------------------ */
-#define NA_MAPS(X)                                                                                \
-	X(config)                                                                                 \
-	X(vifs) X(local_vifs) X(nart1) X(nart2) X(subnets) X(vlan_table) X(vif_stats) X(counters) \
+#define NA_MAPS(X)                                                                        \
+	X(config)                                                                         \
+	X(vifs)                                                                           \
+	X(local_vifs) X(nart1) X(nart2) X(subnets) X(vlan_table) X(vif_stats) X(counters) \
 		X(events) X(event_dedup)
 
 struct na_maps {
