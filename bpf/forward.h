@@ -63,10 +63,14 @@ static __always_inline int nl_route(struct __sk_buff *skb, const struct nl_confi
 		return nl_tx_drop(NL_C_TX_TO_ROUTER);
 	sk.ip = ip->daddr;
 	nk.ip = ip->daddr;
+	/*
+	 * Fig. 7 step 715: the destination subnet gives its MAC_AS_ID.  The
+	 * subnet table holds the subnets of this server's VIFs; a subnet with
+	 * no VIF here is known through NART-1, whose entries carry the MAC_AS_ID
+	 * of every address a HERE announced ([0044]: "or a lookup table").
+	 */
 	subnet = bpf_map_lookup_elem(&nl_subnets, &sk);
-	if (!subnet)
-		return nl_tx_drop(NL_C_TX_NO_ROUTE);
-	if (ip->daddr == subnet->router_ip || ip->daddr == vif->router_ip)
+	if (ip->daddr == vif->router_ip || (subnet && ip->daddr == subnet->router_ip))
 		return nl_tx_drop(NL_C_TX_TO_ROUTER);
 	if (ip->ttl <= 1) {
 		nl_count(NL_C_TX_TTL_EXCEEDED);
@@ -75,17 +79,17 @@ static __always_inline int nl_route(struct __sk_buff *skb, const struct nl_confi
 	n1 = bpf_map_lookup_elem(&nl_nart1, &nk);
 	if (!n1) {
 		dst->tenant = vif->tenant;
-		dst->mac_as = subnet->mac_as;
+		dst->mac_as = subnet ? subnet->mac_as : 0;
 		__builtin_memset(dst->mac, 0, ETH_ALEN);
 		nl_tx_miss_event(cfg, vif, NL_EV_NART1_MISS, dst, ip->daddr, NULL);
 		return nl_tx_drop(NL_C_TX_NART1_MISS);
 	}
-	/* NART-1 and the subnet table must agree on the destination MAC space */
-	if (n1->mac_as != subnet->mac_as)
+	/* NART-1 and a known subnet must agree on the destination MAC space */
+	if (subnet && n1->mac_as != subnet->mac_as)
 		return nl_tx_drop(NL_C_TX_NO_ROUTE);
 
 	dst->tenant = vif->tenant;
-	dst->mac_as = subnet->mac_as;
+	dst->mac_as = n1->mac_as;
 	nl_mac_copy(dst->mac, n1->mac);
 
 	/* What a router does: new MACs, TTL - 1 with the checksum following */

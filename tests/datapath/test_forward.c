@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* VM -> network: local delivery, misses, router errors, MTU, policy drops. */
+#include <arpa/inet.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include <criterion/criterion.h>
@@ -89,21 +90,58 @@ Test(forward, routed_nart1_miss_event, .init = world_setup_ip, .fini = world_tea
 	cr_assert_eq(rd32((uint8_t *)&ev[0].ip), W_IP(192, 168, 2, 99));
 }
 
-Test(forward, routed_no_subnet, .init = world_setup_ip, .fini = world_teardown)
+/* No subnet and no NART-1 entry: a miss the agent resolves with WHERE by IP */
+Test(forward, routed_unknown_address, .init = world_setup_ip, .fini = world_teardown)
 {
+	struct nl_event ev[2];
 	struct pkt in = {};
 
 	pkt_vm_udp(&in, W_ROUTER_MAC, W_MAC_1, W_IP_1, W_IP(172, 16, 0, 1), 16);
+	expect_drop(W.ifindex_a1, &in, NL_C_TX_NART1_MISS);
+	cr_assert_eq(events_drain(ev, 2), 1);
+	cr_assert_eq(ev[0].mac_as, 0, "no subnet known: MAC_AS unknown");
+	cr_assert_eq(rd32((uint8_t *)&ev[0].ip), W_IP(172, 16, 0, 1));
+}
+
+/* A subnet with no VIF on this server is reached through NART-1's MAC_AS_ID */
+Test(forward, routed_to_subnet_known_only_from_nart1, .init = world_setup_ip,
+     .fini = world_teardown)
+{
+	struct nl_nart1_key k = { .tenant = W_TENANT_A, .ip = htonl(W_IP(10, 20, 0, 5)) };
+	struct nl_nart1_val v = { .mac_as = 2 };
+	struct pkt in = {};
+	struct run r;
+
+	memcpy(v.mac, W_MAC_3, 6);
+	cr_assert_eq(bpf_map_update_elem(fd_map("nl_nart1"), &k, &v, 0), 0);
+	pkt_vm_udp(&in, W_ROUTER_MAC, W_MAC_1, W_IP_1, W_IP(10, 20, 0, 5), 16);
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_REDIRECT);
+	cr_assert_eq(rd32(r.out + 14 + 12), W_IP(10, 2, 0x0c, 0x19), "MAC_AS 2 from NART-1");
+	cr_assert_eq(rd32(r.out + 14 + 16), W_IP(10, 9, 0x0c, 0x19));
+	cr_assert_arr_eq(r.out + 34, W_MAC_3, 6);
+}
+
+/* NART-1 and the subnet table disagree on the MAC space: refuse to guess */
+Test(forward, routed_inconsistent_mac_space, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct nl_nart1_key k = { .tenant = W_TENANT_A, .ip = htonl(W_IP_3) };
+	struct nl_nart1_val v = { .mac_as = 7 };
+	struct pkt in = {};
+
+	memcpy(v.mac, W_MAC_3, 6);
+	cr_assert_eq(bpf_map_update_elem(fd_map("nl_nart1"), &k, &v, 0), 0);
+	pkt_vm_udp(&in, W_ROUTER_MAC, W_MAC_1, W_IP_1, W_IP_3, 16);
 	expect_drop(W.ifindex_a1, &in, NL_C_TX_NO_ROUTE);
 }
 
-/* Tenant B has no 192.168.2.0/24: its router must not reach tenant A's */
-Test(forward, routed_other_tenant_subnet, .init = world_setup_ip, .fini = world_teardown)
+/* Tenant B has no 192.168.2.30: its router never reaches tenant A's VIF */
+Test(forward, routed_other_tenant_address, .init = world_setup_ip, .fini = world_teardown)
 {
 	struct pkt in = {};
 
 	pkt_vm_udp(&in, W_ROUTER_MAC, W_MAC_1, W_IP_1, W_IP_3, 16);
-	expect_drop(W.ifindex_b1, &in, NL_C_TX_NO_ROUTE);
+	expect_drop(W.ifindex_b1, &in, NL_C_TX_NART1_MISS);
 }
 
 Test(forward, to_router_itself, .init = world_setup_ip, .fini = world_teardown)
