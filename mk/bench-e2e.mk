@@ -18,4 +18,3 @@ BENCH_TARGETS += bench-e2e
 
 # ping + short TCP in every mode through the real datapath (not a benchmark)
 TEST_SCRIPTS += scripts/bench-e2e/smoke.sh
-test: export NL_STATIC = $(abspath $(NL_STATIC))
