@@ -1,0 +1,163 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Shell functions for the emulated data center with agents and VMs
+# (docs/emulated-dc.md), sourced by dc-up.sh, demo.sh and the tests.
+# Set P (namespace prefix) and RUN (run directory) before calling dc_init.
+#
+# Agents: every hypervisor's uplink is called "uplink" and na-loader keys its
+# pins and control socket by interface name, so each hypervisor gets a
+# *holder* process (sleep) in a mount namespace of its own with a private
+# bpffs on /sys/fs/bpf and a tmpfs on /run/netlord; the agent runs in that
+# mount namespace (nsenter -t <holder> -m -n).  The holder keeps the pins
+# alive when the agent is killed, so the datapath keeps forwarding and a new
+# agent finds them (docs/agent.md, "Restart behaviour").
+
+DC_REPO=${DC_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+NA=${NA:-$DC_REPO/build/na-loader}
+
+dc_init() {
+	: "${P:?}" "${RUN:?}"
+	mkdir -p "$RUN"
+}
+
+# tenant ID -> "a.b" (16-bit scheme)
+tdot() { echo "$(($1 >> 8)).$(($1 & 255))"; }
+
+hv_ns() { echo "${P}hv-$1"; }
+vm_ns() { echo "${P}vm-$1"; }
+holder_pid() { cat "$RUN/holder-$1.pid"; }
+agent_pid() { cat "$RUN/agent-$1.pid" 2>/dev/null; }
+
+# na <hv> <na-loader args...>: the CLI against that hypervisor's agent.
+na() {
+	local hv=$1
+	shift
+	nsenter -t "$(holder_pid "$hv")" -m -n "$NA" "$@"
+}
+# in the hypervisor's namespaces (mount + net)
+hvx() {
+	local hv=$1
+	shift
+	nsenter -t "$(holder_pid "$hv")" -m -n "$@"
+}
+vmx() {
+	local vm=$1
+	shift
+	ip netns exec "$(vm_ns "$vm")" "$@"
+}
+
+# holder_start <hv>: the mount namespace for the agent of <hv>.
+holder_start() {
+	local hv=$1 ns pid
+	ns=$(hv_ns "$hv")
+	# shellcheck disable=SC2016
+	ip netns exec "$ns" bash -c 'mkdir -p /run/netlord && mount -t tmpfs nl-run /run/netlord &&
+		mount -t bpf bpf /sys/fs/bpf && exec sleep infinity' </dev/null >/dev/null 2>&1 &
+	pid=$!
+	echo "$pid" >"$RUN/holder-$hv.pid"
+	echo "holder $ns $pid" >>"$RUN/fabric.txt"
+	# wait until the mounts are done (the sleep has replaced bash)
+	for _ in $(seq 1 100); do
+		[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" != "$(readlink -f "$(command -v bash)")" ] &&
+			nsenter -t "$pid" -m test -d /run/netlord 2>/dev/null &&
+			nsenter -t "$pid" -m grep -q ' /sys/fs/bpf bpf ' /proc/self/mounts 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# agent_start <hv> <encap>: na-loader attach uplink in the background.
+agent_start() {
+	local hv=$1 encap=$2 url
+	url=$(awk '$1 == "repo" {print $2}' "$RUN/fabric.txt")
+	nsenter -t "$(holder_pid "$hv")" -m -n "$NA" attach uplink --repo "$url" --encap "$encap" -v \
+		>>"$RUN/agent-$hv.log" 2>&1 </dev/null &
+	echo "$!" >"$RUN/agent-$hv.pid"
+}
+# agent_wait <hv> [tries of 0.2 s]: control socket up and state ready.
+agent_wait() {
+	local hv=$1 n=${2:-300}
+	for _ in $(seq 1 "$n"); do
+		na "$hv" status >"$RUN/status-$hv.txt" 2>/dev/null &&
+			grep -q '^state: *ready' "$RUN/status-$hv.txt" &&
+			grep -q '^VLAN table: *loaded' "$RUN/status-$hv.txt" && return 0
+		kill -0 "$(agent_pid "$hv")" 2>/dev/null || return 1
+		sleep 0.2
+	done
+	return 1
+}
+agent_kill() { # <hv> [signal]
+	local pid
+	pid=$(agent_pid "$1")
+	[ -n "$pid" ] || return 0
+	kill "-${2:-TERM}" "$pid" 2>/dev/null
+	for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+	kill -KILL "$pid" 2>/dev/null
+	return 0
+}
+
+# VM table: <RUN>/vms.txt, one line per VM:
+#   <name> <hv> <tenant> <mac_as> <mac> <ip/len|-> <router|->
+vm_field() { # <vm> <field number 2..7>
+	awk -v v="$1" -v f="$2" '$1 == v {print $f}' "$RUN/vms.txt"
+}
+vm_ip() { local a; a=$(vm_field "$1" 6); echo "${a%/*}"; }
+vm_hv() { vm_field "$1" 2; }
+
+# vm_plug <vm> <hv> <encap>: veth v-<vm> (hypervisor) <-> eth0 (VM), addresses,
+# routes, then vif add.  The VM namespace must exist.
+vm_plug() {
+	local vm=$1 hv=$2 encap=$3 t m mac ip r mtu vif
+	t=$(vm_field "$vm" 3)
+	m=$(vm_field "$vm" 4)
+	mac=$(vm_field "$vm" 5)
+	ip=$(vm_field "$vm" 6)
+	r=$(vm_field "$vm" 7)
+	vif=v-$vm
+	case $encap in ip) mtu=1466 ;; *) mtu=1458 ;; esac
+	ip -n "$(hv_ns "$hv")" link add "$vif" type veth peer name eth0 netns "$(vm_ns "$vm")" || return 1
+	ip -n "$(hv_ns "$hv")" link set "$vif" up
+	ip -n "$(vm_ns "$vm")" link set eth0 address "$mac" mtu "$mtu"
+	# L2-only VIFs speak IPv6; no DAD (tenant multicast is not carried).
+	ip netns exec "$(vm_ns "$vm")" sysctl -qw net.ipv6.conf.eth0.accept_dad=0 >/dev/null 2>&1
+	ip -n "$(vm_ns "$vm")" link set eth0 up
+	if [ "$encap" = ip ]; then
+		# no GSO handler for IP protocol 143 (docs/agent.md)
+		vmx "$vm" ethtool -K eth0 tso off gso off >/dev/null 2>&1
+	fi
+	local args=(vif add "$vif" --tenant "$t" --mac-as "$m" --mac "$mac")
+	if [ "$ip" != - ]; then
+		ip -n "$(vm_ns "$vm")" address add "$ip" dev eth0
+		args+=(--ip "$ip")
+		if [ "$r" != - ]; then
+			ip -n "$(vm_ns "$vm")" route add default via "$r" dev eth0
+			args+=(--router "$r")
+		fi
+	fi
+	na "$hv" "${args[@]}" >>"$RUN/agent-$hv.log" 2>&1 || return 1
+	awk -v v="$vm" -v h="$hv" '$1 == v {$2 = h} {print}' "$RUN/vms.txt" >"$RUN/vms.txt.new" &&
+		mv "$RUN/vms.txt.new" "$RUN/vms.txt"
+}
+# vm_unplug <vm>: vif del on its hypervisor and remove the veth.
+vm_unplug() {
+	local vm=$1 hv
+	hv=$(vm_hv "$vm")
+	na "$hv" vif del "v-$vm" >>"$RUN/agent-$hv.log" 2>&1
+	ip -n "$(hv_ns "$hv")" link del "v-$vm" 2>/dev/null
+	return 0
+}
+
+# ping_loss <vm> <dst> <count> [interval]: prints the loss in percent
+# (100 when ping cannot run).
+ping_loss() {
+	local out
+	out=$(vmx "$1" ping -n -q -c "$3" -i "${4:-0.2}" -W 1 "$2" 2>&1)
+	sed -nE 's/.* ([0-9.]+)% packet loss.*/\1/p' <<<"$out" | grep . || echo 100
+}
+# ping_ok <vm> <dst> [count]: at least one reply
+ping_ok() {
+	vmx "$1" ping -n -q -c "${3:-3}" -i 0.2 -W 1 "$2" >/dev/null 2>&1
+}
+# counter <hv> <name>: one datapath counter (0 when absent)
+counter() {
+	na "$1" stats 2>/dev/null | awk -v n="$2" '$1 == n || $1 == n":" {gsub(/[^0-9]/, "", $2); print $2; f = 1} END {if (!f) print 0}' | head -n 1
+}
