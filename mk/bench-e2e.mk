@@ -8,11 +8,18 @@ NL_STATIC := $(OUTPUT)/bench/nl-static
 $(NL_STATIC): tests/bench/nl-static.c include/netlord.h $(OUTPUT)/netlord.skel.h | $(OUTPUT)/bench
 	$(CC) $(CFLAGS) tests/bench/nl-static.c -o $@ $(LDLIBS_BPF)
 
-BINS += $(NL_STATIC)
+# 64-byte datagram rate with sendmmsg/recvmmsg (iperf3's receiver is slower than the path)
+UDP_PPS := $(OUTPUT)/bench/udp-pps
+
+$(UDP_PPS): scripts/bench-e2e/udp-pps.c | $(OUTPUT)/bench
+	$(CC) $(CFLAGS) $< -o $@
+
+BINS += $(NL_STATIC) $(UDP_PPS)
 
 .PHONY: bench-e2e
-bench-e2e: $(NL_STATIC)
-	scripts/bench-e2e/bench.sh --nl-static $(NL_STATIC) --json $(OUTPUT)/bench-e2e.json
+bench-e2e: $(NL_STATIC) $(UDP_PPS)
+	scripts/bench-e2e/bench.sh --nl-static $(NL_STATIC) --udp-pps $(UDP_PPS) \
+		--json $(OUTPUT)/bench-e2e.json
 
 BENCH_TARGETS += bench-e2e
 

@@ -4,18 +4,19 @@
 # machine, same run (issue 6).  Topology and fairness rules: topo.sh.
 #
 # Per mode and run: one TCP stream and 8 TCP streams (iperf3, Gbit/s), 64-byte
-# UDP datagrams delivered per second (iperf3 -u -l 18: 14+20+8+18 = 60 bytes
-# + FCS = a 64-byte frame), request/response latency (sockperf ping-pong,
+# UDP datagrams delivered per second (udp-pps, sendmmsg/recvmmsg of 18-byte
+# payloads: 14+20+8+18 = 60 bytes + FCS = a 64-byte frame), request/response latency (sockperf ping-pong,
 # p50/p99 us), CPU seconds per GB (/proc/stat, all CPUs busy time during the
 # one-stream run / GB delivered).  Runs are interleaved across modes (run 1 of
 # every mode, then run 2, ...) so background load hits all modes alike;
 # medians of RUNS runs.  Prints a table with ratios and writes JSON.
 #
-#   bench.sh --nl-static PATH [--json FILE] [--runs N] [--time S]
+#   bench.sh --nl-static PATH --udp-pps PATH [--json FILE] [--runs N] [--time S]
 #            [--lat-time S] [--modes "ip udp vxlan direct"]
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 NL_STATIC=
+UDP_PPS=
 json=build/bench-e2e.json
 runs=${RUNS:-3}
 t=${BENCH_TIME:-4}
@@ -24,6 +25,7 @@ modes="ip udp vxlan direct"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--nl-static) NL_STATIC=$2; shift 2 ;;
+	--udp-pps) UDP_PPS=$2; shift 2 ;;
 	--json) json=$2; shift 2 ;;
 	--runs) runs=$2; shift 2 ;;
 	--time) t=$2; shift 2 ;;
@@ -40,6 +42,7 @@ for tool in ip ethtool iperf3 sockperf python3; do
 done
 [ "$(id -u)" = 0 ] || { echo "bench-e2e: needs root" >&2; exit 1; }
 NL_STATIC=$(cd "$(dirname "$NL_STATIC")" && pwd)/$(basename "$NL_STATIC")
+[ -x "$UDP_PPS" ] || { echo "bench-e2e: --udp-pps: $UDP_PPS not built" >&2; exit 1; }
 export NL_STATIC
 TOPO_LOGDIR=$(mktemp -d /tmp/nl-e2e.XXXXXX)
 # shellcheck source=topo.sh
@@ -87,7 +90,14 @@ for r in $(seq "$runs"); do
 		b1=$(busy_jiffies)
 		echo "$m tcp1_cpu_jiffies $r $((b1 - b0)) $hz" >>"$results"
 		iperf "$P" "$o.tcp8.json" -P 8
-		iperf "$P" "$o.udp.json" -u -l 18 -b 0
+		# 64-byte frames: 14 + 20 + 8 + 18 bytes of payload + 4 FCS
+		ip netns exec "${P}vm2" timeout $((t + 20)) "$UDP_PPS" recv "$TOPO_VM2_IP" 5301 "$t" \
+			>"$o.udprx.txt" 2>&1 &
+		rx=$!
+		sleep 0.2
+		ip netns exec "${P}vm1" timeout $((t + 15)) "$UDP_PPS" send "$TOPO_VM2_IP" 5301 "$t" 18 \
+			>"$o.udptx.txt" 2>&1
+		wait "$rx"
 		ip netns exec "${P}vm1" timeout $((lat_t + 15)) sockperf pp -i "$TOPO_VM2_IP" \
 			-p 11111 -t "$lat_t" -m 64 >"$o.lat.txt" 2>&1
 		echo "$m files $r $o" >>"$results"

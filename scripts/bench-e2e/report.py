@@ -3,8 +3,8 @@
 """Medians, ratios and targets of bench-e2e (called by bench.sh).
 
 report.py RESULTS JSON_OUT "MODES" RUNS TIME VM_MTU FABRIC_MTU XDP_REDIRECT
-RESULTS lines: "<mode> files <run> <prefix>" (prefix.{tcp1,tcp8,udp}.json,
-prefix.lat.txt) and "<mode> tcp1_cpu_jiffies <run> <jiffies> <hz>".
+RESULTS lines: "<mode> files <run> <prefix>" (prefix.{tcp1,tcp8}.json,
+prefix.udp{rx,tx}.txt, prefix.lat.txt) and "<mode> tcp1_cpu_jiffies <run> <jiffies> <hz>".
 Exit status 1 if any measurement is missing (a mode that carried no traffic
 must fail the benchmark, not print zeros).
 """
@@ -57,12 +57,16 @@ for line in open(results):
     e = load_iperf(prefix + ".tcp8.json")
     if e:
         add(mode, "tcp8_gbps", e["sum_received"]["bits_per_second"] / 1e9)
-    e = load_iperf(prefix + ".udp.json")
-    if e:
-        rx = e["sum_received"]
-        delivered = rx["packets"] - rx["lost_packets"]
-        add(mode, "udp64_kpps", delivered / rx["seconds"] / 1e3)
-        add(mode, "udp64_sent_kpps", e["sum_sent"]["packets"] / e["sum_sent"]["seconds"] / 1e3)
+    try:
+        rx = re.search(r"received (\d+) pps ([0-9.]+)", open(prefix + ".udprx.txt").read())
+        tx = re.search(r"sent (\d+) pps ([0-9.]+)", open(prefix + ".udptx.txt").read())
+        if rx and tx:
+            add(mode, "udp64_kpps", float(rx.group(2)) / 1e3)
+            add(mode, "udp64_sent_kpps", float(tx.group(2)) / 1e3)
+        else:
+            errors.append(f"{prefix}.udp*.txt: no udp-pps result")
+    except OSError as e:
+        errors.append(str(e))
     try:
         txt = open(prefix + ".lat.txt").read()
         p50 = re.search(r"percentile 50\.000 =\s*([0-9.]+)", txt)
