@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Compact NART lookups (docs/nart.md): bucketized cuckoo tables in mmapable
+ * BPF arrays, written by the agent through mmap under per-bucket sequence
+ * counters, read here without locks.
+ *
+ * A lookup reads the first candidate bucket between two reads of its
+ * sequence counter; on a hit with an unchanged, even counter the slot is a
+ * consistent copy.  Otherwise it reads the second bucket the same way and,
+ * for a miss, checks that neither counter moved: a cuckoo move writes the
+ * key into its other bucket before clearing the old slot, so a key present
+ * the whole time is seen in one of the two.  After NART_READ_TRIES unstable
+ * attempts the lookup gives up (NART_UNSTABLE), which callers treat as a
+ * miss: the datapath then asks WHERE, never uses a torn location.
+ *
+ * Ordering: x86-64 keeps loads in program order (TSO), so compiler barriers
+ * suffice for the reader.  Other architectures need load-acquire (BPF v4
+ * instructions, kernel >= 6.15); see docs/nart.md.
+ *
+ * Not included by the datapath yet: the maps below live in the test object
+ * (bpf/nart_test.bpf.c) until the integration described in docs/nart.md.
+ */
+#ifndef NL_BPF_NART_H
+#define NL_BPF_NART_H
+
+#include "common.h"
+#include "nart_table.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, NART_BUCKETS_1M); /* the agent may resize before load */
+	__type(key, __u32);
+	__type(value, struct nart_bucket);
+} nl_nart1c SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, NART_BUCKETS_1M);
+	__type(key, __u32);
+	__type(value, struct nart_bucket);
+} nl_nart2c SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, NART_MAX_SWITCHES);
+	__type(key, __u32);
+	__type(value, struct nart_switch);
+} nl_switches SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nart_meta);
+} nl_nart_meta SEC(".maps");
+
+enum {
+	NART_ABSENT = 0,
+	NART_FOUND = 1,
+	NART_UNSTABLE = -1, /* writer busy on every try: treat as a miss */
+};
+
+#define nart_read_once(x) (*(volatile typeof(x) *)&(x))
+#define nart_barrier()	  asm volatile("" ::: "memory")
+
+/* Scans one bucket for a key of @kw words; copies the value words on a hit. */
+static __always_inline int nart_scan(struct nart_bucket *b, const __u32 *key, const int kw,
+				     __u32 *val)
+{
+#pragma unroll
+	for (int s = 0; s < NART_SLOTS; s++) {
+		volatile __u32 *w = b->slot[s].w;
+
+		if (w[0] != key[0] || w[1] != key[1])
+			continue;
+		if (kw > 2 && w[2] != key[2])
+			continue;
+		if (kw == 2)
+			val[0] = w[2];
+		val[1] = w[3];
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Generic lookup: @key holds @kw words (key[0] = tenant, never 0), @val gets
+ * the value words (kw == 2: val[0..1] = slot words 2..3; kw == 3: val[1] =
+ * slot word 3).  Returns NART_FOUND, NART_ABSENT or NART_UNSTABLE.
+ */
+static __always_inline int nart_find(void *map, const struct nart_geom *g, const __u32 *key,
+				     const int kw, __u32 *val)
+{
+	struct nart_bucket *a, *b;
+	__u32 ia, ib, sa, sb;
+
+	if (!key[0] || g->nbuckets < 2)
+		return NART_ABSENT;
+	nart_buckets(nart_hash_words(key, kw, g->seed), g->nbuckets, &ia, &ib);
+	a = bpf_map_lookup_elem(map, &ia);
+	b = bpf_map_lookup_elem(map, &ib);
+	if (!a || !b)
+		return NART_ABSENT;
+
+	for (int t = 0; t < NART_READ_TRIES; t++) {
+		sa = nart_read_once(a->seq);
+		nart_barrier();
+		if (sa & 1)
+			continue;
+		if (nart_scan(a, key, kw, val)) {
+			nart_barrier();
+			if (nart_read_once(a->seq) == sa)
+				return NART_FOUND;
+			continue;
+		}
+		sb = nart_read_once(b->seq);
+		nart_barrier();
+		if (sb & 1)
+			continue;
+		if (nart_scan(b, key, kw, val)) {
+			nart_barrier();
+			if (nart_read_once(b->seq) == sb)
+				return NART_FOUND;
+			continue;
+		}
+		nart_barrier();
+		if (nart_read_once(a->seq) == sa && nart_read_once(b->seq) == sb)
+			return NART_ABSENT;
+	}
+	return NART_UNSTABLE;
+}
+
+static __always_inline struct nart_meta *nart_meta_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&nl_nart_meta, &zero);
+}
+
+/* NART-1: (tenant, ip) -> (mac, mac_as).  @out gets the whole slot. */
+static __always_inline int nl_nart1_find(const struct nl_nart1_key *key, struct nart1_slot *out)
+{
+	struct nart_meta *m = nart_meta_get();
+	__u32 k[2], v[2];
+	int rc;
+
+	if (!m)
+		return NART_ABSENT;
+	k[0] = key->tenant;
+	k[1] = key->ip;
+	rc = nart_find(&nl_nart1c, &m->t1, k, NART1_KEY_WORDS, v);
+	if (rc == NART_FOUND) {
+		out->tenant = k[0];
+		out->ip = k[1];
+		__builtin_memcpy(out->mac, v, 8); /* mac[6] + mac_as */
+	}
+	return rc;
+}
+
+/* NART-2: (tenant, mac_as, mac) -> (switch_idx, port).  @out gets the whole slot. */
+static __always_inline int nl_nart2_find(const struct nl_vif_key *key, struct nart2_slot *out)
+{
+	struct nart_meta *m = nart_meta_get();
+	__u32 k[3], v[2];
+	int rc;
+
+	if (!m)
+		return NART_ABSENT;
+	__builtin_memcpy(k, key, sizeof(k));
+	rc = nart_find(&nl_nart2c, &m->t2, k, NART2_KEY_WORDS, v);
+	if (rc == NART_FOUND) {
+		__builtin_memcpy(out, k, sizeof(k));
+		__builtin_memcpy(&out->switch_idx, &v[1], 4);
+	}
+	return rc;
+}
+
+/*
+ * Switch @idx: MAC and VLAN set, a consistent copy (same sequence protocol).
+ * NART_ABSENT for an unassigned index.
+ */
+static __always_inline int nl_switch_get(__u32 idx, struct nart_switch *out)
+{
+	struct nart_switch *sw;
+	__u32 s;
+
+	if (idx == NART_SWITCH_NONE)
+		return NART_ABSENT;
+	sw = bpf_map_lookup_elem(&nl_switches, &idx);
+	if (!sw)
+		return NART_ABSENT;
+	for (int t = 0; t < NART_READ_TRIES; t++) {
+		s = nart_read_once(sw->seq);
+		nart_barrier();
+		if (s & 1)
+			continue;
+		__builtin_memcpy(out, (void *)sw, sizeof(*out));
+		nart_barrier();
+		if (nart_read_once(sw->seq) != s)
+			continue;
+		/* an assigned index always has a MAC (the agent never writes 0) */
+		if (!(out->mac[0] | out->mac[1] | out->mac[2] | out->mac[3] | out->mac[4] |
+		      out->mac[5]))
+			return NART_ABSENT;
+		return NART_FOUND;
+	}
+	return NART_UNSTABLE;
+}
+
+#endif /* NL_BPF_NART_H */
