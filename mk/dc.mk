@@ -21,3 +21,9 @@ dc-test: $(OUTPUT)/na-repo
 	tests/dc/test_fabric.sh
 
 TEST_SCRIPTS += tests/dc/test_fabric.sh
+
+# make demo: build, start the emulated data center (host kernel or kernel VM),
+# show traffic, migration and FDB sizes, tear down (scripts/dc/demo.sh).
+.PHONY: demo
+demo: $(OUTPUT)/na-loader $(OUTPUT)/na-repo dc-compile
+	scripts/dc/demo.sh

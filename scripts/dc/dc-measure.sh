@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Measurements shared by demo.sh, tests/dc/e2e-guest.sh and bench-dc.sh
+# (sourced after dc-lib.sh).
+
+# migrate <vm> <to hv> <encap> <ping src vm> <pps> <seconds before> <seconds after>
+# Pings <vm> from <src> at <pps> with timestamps, moves <vm> (vif del on its
+# hypervisor, veth re-created on <to hv>, vif add there), keeps pinging.
+# Sets MIG_SENT MIG_RECV MIG_LOST MIG_GAP_MS (longest time without a reply,
+# ms) MIG_CONV_MS (HERE logged by the new agent -> last other agent's NART-2
+# update logged, ms) MIG_UPDATED (agents that logged the update).
+migrate() {
+	local vm=$1 to=$2 encap=$3 src=$4 pps=$5 before=$6 after=$7 from dst iv n t tag
+	from=$(vm_hv "$vm")
+	dst=$(vm_ip "$vm")
+	iv=$(awk -v p="$pps" 'BEGIN {printf "%.4f", 1 / p}')
+	n=$(awk -v p="$pps" -v a="$before" -v b="$after" 'BEGIN {printf "%d", p * (a + b)}')
+	vmx "$src" ping -n -D -i "$iv" -c "$n" -W 1 "$dst" >"$RUN/mig-ping.txt" 2>&1 &
+	local ppid=$!
+	sleep "$before"
+	local lines_before
+	declare -A lines_before
+	for h in $(awk '$1 == "hv" {print $2}' "$RUN/fabric.txt" | sed "s/^${P//./\\.}hv-//"); do
+		lines_before[$h]=$(wc -l <"$RUN/agent-$h.log")
+	done
+	vm_unplug "$vm"
+	vm_plug "$vm" "$to" "$encap" || echo "migrate: vif add on $to failed" >&2
+	wait "$ppid"
+	MIG_SENT=$(sed -nE 's/^([0-9]+) packets transmitted.*/\1/p' "$RUN/mig-ping.txt")
+	MIG_RECV=$(sed -nE 's/.* ([0-9]+) received.*/\1/p' "$RUN/mig-ping.txt")
+	MIG_SENT=${MIG_SENT:-0} MIG_RECV=${MIG_RECV:-0}
+	MIG_LOST=$((MIG_SENT - MIG_RECV))
+	MIG_GAP_MS=$(awk -F'[][]' '/bytes from/ {t = $2; if (p != "" && (t - p) * 1000 > g) g = (t - p) * 1000; p = t}
+		END {printf "%d", g}' "$RUN/mig-ping.txt")
+	# HERE from the new host, then NART-2 updates of the others (debug log).
+	local t=$(vm_field "$vm" 3) m=$(vm_field "$vm" 4) mac=$(vm_field "$vm" 5)
+	local t0 last=0 h line
+	t0=$(tail -n +"$((lines_before[$to] + 1))" "$RUN/agent-$to.log" |
+		awk -v pat="HERE tenant $t mac_as $m $mac version" 'index($0, pat) {print $1; exit}')
+	MIG_UPDATED=0
+	for h in "${!lines_before[@]}"; do
+		[ "$h" = "$to" ] && continue
+		line=$(tail -n +"$((lines_before[$h] + 1))" "$RUN/agent-$h.log" |
+			grep -F "HERE tenant $t mac_as $m $mac at port" | grep -v GONE | grep -E 'insert|update|new' | head -n 1 | awk '{print $1}')
+		[ -n "$line" ] || continue
+		MIG_UPDATED=$((MIG_UPDATED + 1))
+		last=$(awk -v a="$last" -v b="$line" 'BEGIN {print (b > a) ? b : a}')
+	done
+	MIG_AFTER_MS=-1
+	[ -n "$t0" ] && MIG_AFTER_MS=$(awk -F'[][]' -v t0="$t0" '/bytes from/ && $2 >= t0 {printf "%d", ($2 - t0) * 1000; exit}' "$RUN/mig-ping.txt")
+	MIG_AFTER_MS=${MIG_AFTER_MS:--1}
+	if [ -n "$t0" ] && [ "$MIG_UPDATED" -gt 0 ]; then
+		MIG_CONV_MS=$(awk -v a="$t0" -v b="$last" 'BEGIN {printf "%d", (b - a) * 1000}')
+	else
+		MIG_CONV_MS=-1
+	fi
+}
+
+# fdb_count <switch>: dynamic (learned) entries of the switch's bridge
+fdb_count() {
+	bridge -n "${P}sw-$1" fdb show br br0 2>/dev/null | grep -v -e permanent -e self -c
+}
+# fdb_macs <switch>: the learned MACs, sorted, unique
+fdb_macs() {
+	bridge -n "${P}sw-$1" fdb show br br0 2>/dev/null | grep -v -e permanent -e self |
+		awk '{print $1}' | sort -u
+}

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# make demo: the emulated NetLord data center end to end (docs/emulated-dc.md).
+#   host part (no --guest): runs the guest part through
+#     scripts/vm/in-fabric-kernel.sh, i.e. directly on a host kernel with
+#     8021q and VLAN-aware bridges, else in the qemu kernel VM (it says which
+#     and why);
+#   guest part (--guest): dc-up.sh (fabric of topologies/demo.topo, agents,
+#     the VMs of topologies/demo.vms), then ping and iperf3 within each
+#     tenant (same server, same edge switch, across the core, routed, L2-only
+#     IPv6), cross-tenant attempts with the counters that dropped them, a VM
+#     migration during a ping stream, core FDB sizes; a summary table; and a
+#     teardown that is checked (also on Ctrl-C).
+# Usage: scripts/dc/demo.sh [--encap udp|ip]   (needs root; make demo builds first)
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+encap=udp
+guest=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--guest) guest=1; shift ;;
+	--encap) encap=$2; shift 2 ;;
+	*) echo "usage: $0 [--encap udp|ip]" >&2; exit 2 ;;
+	esac
+done
+cdir=${DC_DIR:-$repo/build/dc/demo}
+vmsf=${DC_VMS:-$repo/topologies/demo.vms}
+
+if [ "$guest" = 0 ]; then
+	[ "$(id -u)" = 0 ] || { echo "demo: needs root" >&2; exit 2; }
+	for f in "$repo/build/na-loader" "$repo/build/na-repo" "$cdir/vlan-table.txt"; do
+		[ -e "$f" ] || { echo "demo: $f missing (make demo builds it)" >&2; exit 2; }
+	done
+	echo "NetLord demo: an emulated data center ($(basename "$cdir"): 2 core + 3 edge switches, 6 hypervisors)"
+	cd "$repo" && exec scripts/vm/in-fabric-kernel.sh --timeout "${DEMO_TIMEOUT:-600}" --env DC_DIR --env DC_VMS --env NA --env DEMO_PPS -- \
+		"$here/demo.sh" --guest --encap "$encap"
+fi
+
+# ---- guest part ----------------------------------------------------------
+P=nld$$-
+RUN=/run/netlord-dc/$P
+export P RUN
+# shellcheck source=scripts/dc/dc-lib.sh
+. "$here/dc-lib.sh"
+# shellcheck source=scripts/dc/dc-measure.sh
+. "$here/dc-measure.sh"
+T0=$(date +%s.%N)
+el() { awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN {printf "%5.1f", b - a}'; }
+step() { printf '[%s s] %s ... ' "$(el)" "$*"; S0=$(date +%s.%N); }
+done_() { awk -v a="$S0" -v b="$(date +%s.%N)" -v m="${1:-done}" 'BEGIN {printf "%s (%.1f s)\n", m, b - a}'; }
+rows=()
+row() { rows+=("$(printf '%-50s %-6s %s' "$1" "$2" "$3")"); }
+torn=0
+teardown() {
+	[ "$torn" = 1 ] && return
+	torn=1
+	trap - INT TERM
+	local pb
+	step "tearing everything down"
+	"$here/dc-down.sh" --prefix "$P" --run-dir "$RUN" -q
+	done_
+	# Nothing left: namespaces, run directory (pins lived in the holders'
+	# private bpffs), our processes.
+	local ns procs
+	ns=$(ip netns list 2>/dev/null | grep -c "^$P" || true)
+	procs=0
+	for p in "${allpids[@]}"; do kill -0 "$p" 2>/dev/null && procs=$((procs + 1)); done
+	if [ "$ns" = 0 ] && [ ! -e "$RUN" ] && [ "$procs" = 0 ]; then
+		echo "teardown: no namespace, pin, agent, lldpd or na-repo of this run is left"
+	else
+		echo "teardown: LEFT: $ns namespaces, run dir $([ -e "$RUN" ] && echo present || echo gone), $procs processes"
+	fi
+}
+allpids=()
+on_int() { echo; echo "demo: interrupted"; teardown; exit 130; }
+trap on_int INT TERM
+trap teardown EXIT
+
+step "building the data center: fabric, 6 agents, $(grep -c '^vm ' "$vmsf") VMs ($encap encapsulation)"
+if ! "$here/dc-up.sh" "$cdir" "$vmsf" --prefix "$P" --run-dir "$RUN" --encap "$encap" -q 2>"/tmp/dc-up-$P.err"; then
+	echo "FAILED"
+	tail -n 5 "/tmp/dc-up-$P.err"
+	rm -f "/tmp/dc-up-$P.err"
+	exit 1
+fi
+rm -f "/tmp/dc-up-$P.err"
+done_
+for f in "$RUN"/*.pid; do allpids+=("$(cat "$f")"); done
+echo
+echo "VMs (tenant a.b, MAC_AS, MAC, IP -> hypervisor):"
+while read -r vm hv t m mac ip r; do
+	td=$(tdot "$t")
+	[ "$t" = 2 ] && td="2 (public)"
+	printf '  %-3s tenant %-10s MAC_AS %s  %s  %-16s on %s\n' "$vm" "$td" "$m" "$mac" "$ip" "$hv"
+done <"$RUN/vms.txt"
+echo
+
+# 1. ping within each tenant
+step "ping within the tenants (3 echo requests per pair)"
+pingrow() { # label src dst
+	local l
+	l=$(ping_loss "$2" "$3" 3)
+	[ "$l" = 0 ] && row "$1" ok "3/3 replies" || row "$1" FAIL "$l% loss"
+}
+pingrow "ping 12.25 a1->a2 same server" a1 192.168.1.2
+pingrow "ping 12.25 a1->a3 same edge switch" a1 192.168.1.3
+pingrow "ping 12.25 a1->a4 across the core" a1 192.168.1.4
+pingrow "ping 12.25 a1->a5 routed, across the core" a1 192.168.2.5
+pingrow "ping 13.7  b1->b4 across the core" b1 192.168.1.4
+pingrow "ping 13.7  b1->b5 routed, across the core" b1 192.168.2.5
+pingrow "ping 14.3  c1->c5 routed, across the core" c1 192.168.2.5
+# L2-only pair: IPv6 with static neighbours (no tenant multicast, so no ND)
+vmx a6 ip -6 address add fd00::6/64 dev eth0 nodad
+vmx a7 ip -6 address add fd00::7/64 dev eth0 nodad
+vmx a6 ip -6 neigh replace fd00::7 lladdr "$(vm_field a7 5)" dev eth0 nud permanent
+vmx a7 ip -6 neigh replace fd00::6 lladdr "$(vm_field a6 5)" dev eth0 nud permanent
+if vmx a6 ping -6 -n -q -c 3 -i 0.2 -W 1 fd00::7 >/dev/null 2>&1; then
+	row "ping6 12.25 a6->a7 L2-only, across the core" ok "IPv6, no IPv4 on the VIFs"
+else
+	row "ping6 12.25 a6->a7 L2-only, across the core" FAIL "no reply"
+fi
+done_
+
+# 2. iperf3
+step "iperf3 within the tenants (2 s per pair)"
+iperfrow() { # label src dst-vm
+	local dst bw
+	dst=$(vm_ip "$3")
+	vmx "$3" iperf3 -s -1 -D -I "$RUN/iperf-$3.pid" >/dev/null 2>&1
+	sleep 0.5
+	bw=$(vmx "$2" timeout 15 iperf3 -c "$dst" -t 2 -J 2>/dev/null |
+		python3 -c 'import json,sys; print("%.0f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e6))' 2>/dev/null)
+	kill "$(cat "$RUN/iperf-$3.pid" 2>/dev/null)" 2>/dev/null
+	if [ -n "$bw" ] && [ "$bw" -gt 0 ]; then row "$1" ok "$bw Mbit/s"; else row "$1" FAIL "no transfer"; fi
+}
+iperfrow "iperf3 12.25 a1->a2 same server" a1 a2
+iperfrow "iperf3 12.25 a1->a3 same edge switch" a1 a3
+iperfrow "iperf3 12.25 a1->a4 across the core" a1 a4
+iperfrow "iperf3 12.25 a1->a5 routed" a1 a5
+iperfrow "iperf3 13.7  b1->b4 across the core" b1 b4
+done_
+
+# 3. cross-tenant
+step "cross-tenant attempts"
+c0=$(counter edge1-1 tx_arp_miss)
+l=$(ping_loss b1 192.168.1.2 3)   # a2's IP: only tenant 12.25 has it
+c1=$(counter edge1-1 tx_arp_miss)
+[ "$l" = 100 ] && row "13.7 b1 -> 192.168.1.2 (only 12.25 has it)" ok "100% loss, tx_arp_miss +$((c1 - c0))" ||
+	row "13.7 b1 -> 192.168.1.2 (only 12.25 has it)" FAIL "$l% loss"
+# with a2's MAC forced into b1's neighbour table: NART-2 miss, WHERE unanswered
+vmx b1 ip neigh replace 192.168.1.2 lladdr "$(vm_field a2 5)" dev eth0 nud permanent
+c0=$(counter edge1-1 tx_nart2_miss)
+l=$(ping_loss b1 192.168.1.2 3)
+c1=$(counter edge1-1 tx_nart2_miss)
+[ "$l" = 100 ] && row "13.7 b1 -> a2's MAC (static neighbour)" ok "100% loss, tx_nart2_miss +$((c1 - c0))" ||
+	row "13.7 b1 -> a2's MAC (static neighbour)" FAIL "$l% loss"
+vmx b1 ip neigh del 192.168.1.2 dev eth0 2>/dev/null
+c0=$(counter edge2-2 tx_arp_miss)
+l=$(ping_loss c1 192.168.1.4 3)
+c1=$(counter edge2-2 tx_arp_miss)
+[ "$l" = 100 ] && row "14.3 c1 -> 192.168.1.4 (12.25 and 13.7 have it)" ok "100% loss, tx_arp_miss +$((c1 - c0))" ||
+	row "14.3 c1 -> 192.168.1.4 (12.25 and 13.7 have it)" FAIL "$l% loss"
+done_
+
+# 4. migration
+pps=${DEMO_PPS:-500}
+step "migrating a4 (edge2-1 -> edge3-2) during a $pps pps ping from a1"
+migrate a4 edge3-2 "$encap" a1 "$pps" 2 3
+if [ "$MIG_RECV" -gt 0 ] && [ "$MIG_CONV_MS" -ge 0 ]; then
+	row "migration a4 edge2-1 -> edge3-2" ok "lost $MIG_LOST of $MIG_SENT, outage $MIG_GAP_MS ms (unplug+replug included)"
+	row "  HERE sent -> first reply at the new place" ok "$MIG_AFTER_MS ms"
+	row "  HERE sent -> last NA updated" ok "$MIG_CONV_MS ms ($MIG_UPDATED agents)"
+else
+	row "migration a4 edge2-1 -> edge3-2" FAIL "sent $MIG_SENT received $MIG_RECV conv $MIG_CONV_MS"
+fi
+l=$(ping_loss a1 192.168.1.4 3)
+[ "$l" = 0 ] && row "ping a1->a4 at its new place" ok "3/3 replies" || row "ping a1->a4 at its new place" FAIL "$l% loss"
+done_
+
+# 5. core FDBs
+nvm=$(wc -l <"$RUN/vms.txt")
+for c in core1 core2; do
+	n=$(fdb_count "$c")
+	u=$(fdb_macs "$c" | wc -l)
+	row "FDB entries on $c" info "$n (= $u edge switch MACs x VLANs) for $nvm VMs"
+done
+nonedge=$(for c in core1 core2; do fdb_macs "$c"; done | grep -v -i '^02:4e:4c:00:e0:0' | sort -u | wc -l)
+[ "$nonedge" = 0 ] && row "core FDBs hold only edge switch MACs" ok "no VM MAC" ||
+	row "core FDBs hold only edge switch MACs" FAIL "$nonedge other MACs"
+
+echo
+echo "=== summary ($encap encapsulation, $(el | tr -d ' ') s so far) ==="
+printf '%-50s %-6s %s\n' "check" "result" "figure"
+printf '%s\n' "${rows[@]}"
+nf=$(printf '%s\n' "${rows[@]}" | awk '$0 ~ / FAIL /' | wc -l)
+echo
+teardown
+echo "demo: $(printf '%s\n' "${rows[@]}" | grep -c ' ok ') ok, $nf failed, $(el | tr -d ' ') s"
+[ "$nf" = 0 ]
