@@ -414,7 +414,14 @@ Test(nart, reopen_keeps_entries_versions_reset)
 
 /* ---- concurrency: a writer churning while BPF reads ---------------------------------------- */
 
-#define STABLE 2000
+/*
+ * A small table (64 buckets, 192 slots at load 0.9) and few stable keys, so
+ * that the lookups often meet the writer in the same bucket pair: a wrong
+ * write order or a missing sequence counter makes this test fail (checked
+ * by mutating nart_table.c).
+ */
+#define STABLE	     32
+#define CONC_BUCKETS 64
 
 static atomic_bool stop;
 
@@ -494,13 +501,16 @@ static void concurrency(int kind)
 
 		cr_assert_eq(cnart_put(t, &s, 1), 0);
 	}
+	/* a 192-slot table may refuse a little below 0.9: fine, it is full then */
 	while (cnart_load(t) < 0.9) {
 		struct nart_slot s = churn_slot(kind);
 
 		cr_assert_lt(w.nchurn, 8192);
-		cr_assert_eq(cnart_put(t, &s, 1), 0);
+		if (cnart_put(t, &s, 1))
+			break;
 		w.churn[w.nchurn++] = s;
 	}
+	cr_assert_geq(cnart_load(t), 0.85, "small table full at load %.3f", cnart_load(t));
 	skel->data->bench_n = STABLE;
 	skel->bss->bench_next = 0;
 	skel->bss->chk_found = skel->bss->chk_absent = 0;
@@ -530,17 +540,28 @@ static void concurrency(int kind)
 	cr_assert_eq(total, runs);
 	cr_assert_eq(skel->bss->chk_wrong, 0, "a reader saw a wrong or torn value");
 	cr_assert_eq(skel->bss->chk_absent, 0, "a present key was reported absent");
-	cr_assert_leq(skel->bss->chk_unstable * 1000, total, "more than 0.1%% unstable reads");
+	/*
+	 * Unstable = the writer was in the bucket pair on every try: common in
+	 * this 64-bucket stress (the writer never leaves it), rare in a real
+	 * table; the datapath would treat it as a miss (WHERE), never as a
+	 * location.
+	 */
+	cr_assert_leq(skel->bss->chk_unstable * 100, total, "more than 1%% unstable reads");
 	cr_assert_gt(w.ops, 1000, "the writer hardly ran");
 	cr_assert_gt(cnart_get_stats(t).moves - moves0, 1000, "too few cuckoo moves to mean much");
 }
 
-Test(nart, concurrent_writer_nart1, .timeout = 120)
+static void setup_conc(void)
+{
+	setup_sized(CONC_BUCKETS, CONC_BUCKETS);
+}
+
+Test(nart, concurrent_writer_nart1, .init = setup_conc, .timeout = 120)
 {
 	concurrency(CNART_1);
 }
 
-Test(nart, concurrent_writer_nart2, .timeout = 120)
+Test(nart, concurrent_writer_nart2, .init = setup_conc, .timeout = 120)
 {
 	concurrency(CNART_2);
 }
