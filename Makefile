@@ -23,6 +23,8 @@ TEST_SCRIPTS :=
 BENCH_TARGETS :=
 
 .PHONY: all test bench clean format vmlinux help
+# keep BPF objects between runs: they are intermediates of the skeletons
+.SECONDARY:
 all: build-all
 
 $(OUTPUT) $(OUTPUT)/tests:
