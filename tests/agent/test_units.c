@@ -163,3 +163,37 @@ Test(ratelimit, one_per_second_per_key)
 	na_rl_free(rl);
 	cr_assert_null(na_rl_new(0, 1, 1));
 }
+
+/* An address scan: every miss is a new destination, so only the scan guard
+ * bounds it, per scanning VIF and for the whole agent */
+Test(ratelimit, scan_guard_bounds_a_scanning_vif)
+{
+	struct na_scan_guard g;
+	int scanner = 0, other = 0;
+
+	cr_assert_eq(na_scan_guard_init(&g), 0);
+	/* VIF 7 misses 10,000 distinct addresses within one second */
+	for (int i = 0; i < 10000; i++)
+		scanner += na_scan_guard_allow(&g, 7, 5000 + i / 10);
+	cr_assert_leq(scanner, NA_SCAN_VIF_BURST + NA_SCAN_VIF_RATE + 1, "allowed %d", scanner);
+	cr_assert_geq(scanner, NA_SCAN_VIF_BURST, "allowed %d", scanner);
+	/* a well-behaved VIF on the same agent still gets its WHEREs out */
+	for (int i = 0; i < 5; i++)
+		other += na_scan_guard_allow(&g, 8, 6000);
+	cr_assert_eq(other, 5);
+	na_scan_guard_free(&g);
+}
+
+Test(ratelimit, scan_guard_global_cap)
+{
+	struct na_scan_guard g;
+	int allowed = 0;
+
+	cr_assert_eq(na_scan_guard_init(&g), 0);
+	/* 100 VIFs scanning at once, all within one millisecond: the agent's cap */
+	for (__u32 vif = 1; vif <= 100; vif++)
+		for (int i = 0; i < 100; i++)
+			allowed += na_scan_guard_allow(&g, vif, 1000);
+	cr_assert_eq(allowed, (int)NA_SCAN_ALL_BURST, "allowed %d", allowed);
+	na_scan_guard_free(&g);
+}

@@ -47,11 +47,12 @@ void na_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 #define log_debug(...) na_log(NA_LOG_DEBUG, __VA_ARGS__)
 
 /* ---- maps ------------------------------------------------------------------------ */
-#define NA_MAPS(X)                                                                        \
-	X(config)                                                                         \
-	X(vifs)                                                                           \
-	X(local_vifs) X(nart1) X(nart2) X(subnets) X(vlan_table) X(vif_stats) X(counters) \
-		X(events) X(event_dedup)
+#define NA_MAPS(X)                                                                    \
+	X(config)                                                                     \
+	X(vifs)                                                                       \
+	X(local_vifs)                                                                 \
+	X(nart1) X(nart2) X(subnets) X(vlan_table) X(vif_stats) X(counters) X(events) \
+		X(event_dedup)
 
 struct na_maps {
 #define NA_MAP_FD(n) int n;
@@ -72,6 +73,23 @@ struct na_ratelimit *na_rl_new(unsigned int slots, double rate, double burst);
 void na_rl_free(struct na_ratelimit *rl);
 /* consume one token for key at time now_ms; true if allowed */
 bool na_rl_allow(struct na_ratelimit *rl, const void *key, size_t keylen, __u64 now_ms);
+
+/*
+ * The scan guard: bounds the WHEREs that misses can cause, per VIF that
+ * caused them and for the whole agent, whatever the number of distinct
+ * destinations (the per-destination limit alone lets an address scan through).
+ */
+#define NA_SCAN_VIF_RATE  20.0 /* WHEREs per second caused by one VIF */
+#define NA_SCAN_VIF_BURST 50.0
+#define NA_SCAN_ALL_RATE  500.0 /* WHEREs per second for the whole agent */
+#define NA_SCAN_ALL_BURST 1000.0
+struct na_scan_guard {
+	struct na_ratelimit *per_vif, *all;
+};
+int na_scan_guard_init(struct na_scan_guard *g);
+void na_scan_guard_free(struct na_scan_guard *g);
+/* one WHERE caused by VIF ifindex (0: not caused by a VIF) at now_ms; true if allowed */
+bool na_scan_guard_allow(struct na_scan_guard *g, __u32 ifindex, __u64 now_ms);
 
 /* ---- HTTP client (http.c) ---------------------------------------------------------- */
 /* parse a complete HTTP/1.x response; fills status and body (0), or -1 and err */
@@ -104,6 +122,7 @@ struct na_stats {
 	__u64 nlarp_own, nlarp_tx_fail, nlarp_not_ready, nlarp_no_vlan, nlarp_short;
 	__u64 nart_reason[NART_R_MAX];
 	__u64 where_ratelimited;
+	__u64 where_scan_limited;
 	__u64 events[5];
 	__u64 vt_loads, vt_errors;
 };
@@ -138,6 +157,7 @@ struct na_agent {
 	int lldp_fd, bcast_fd, udp_fd, ctl_fd, timer_fd, signal_fd, epoll_fd, lock_fd;
 	struct ring_buffer *rb;
 	struct na_ratelimit *rl;
+	struct na_scan_guard scan;
 	struct na_stats st;
 	bool stop;
 };

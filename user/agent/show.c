@@ -277,6 +277,7 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent *a, b
 		ST("nlarp_no_vlan", a->st.nlarp_no_vlan);
 		ST("nlarp_bad_frame", a->st.nlarp_short);
 		ST("where_ratelimited", a->st.where_ratelimited);
+		ST("where_scan_limited", a->st.where_scan_limited);
 		ST("ev_nart1_miss", a->st.events[NL_EV_NART1_MISS]);
 		ST("ev_nart2_miss", a->st.events[NL_EV_NART2_MISS]);
 		ST("ev_vlan_miss", a->st.events[NL_EV_VLAN_MISS]);
