@@ -197,3 +197,61 @@ Test(ratelimit, scan_guard_global_cap)
 	cr_assert_eq(allowed, (int)NA_SCAN_ALL_BURST, "allowed %d", allowed);
 	na_scan_guard_free(&g);
 }
+
+static struct na_probe_row two_vlans(void)
+{
+	struct na_probe_row r = {.peer_port = 5, .cfg = {.count = 2, .vlans = {10, 11}}};
+
+	r.v[0].alive = r.v[1].alive = true;
+	return r;
+}
+
+/* simulate one second: a probe goes out on every VLAN */
+static bool second(struct na_probe_row *r, __u64 *nonce)
+{
+	bool died = na_probe_row_tick(r);
+
+	for (int i = 0; i < 2; i++) {
+		r->v[i].outstanding = true;
+		r->v[i].nonce = ++*nonce;
+	}
+	return died;
+}
+
+Test(probe, silent_vlan_dropped_after_three_misses_and_back_on_answer)
+{
+	struct na_probe_row r = two_vlans();
+	struct nl_vlan_set eff;
+	__u64 nonce = 0;
+	int t;
+
+	for (t = 0; t < 3; t++) {
+		cr_assert_not(second(&r, &nonce), "died too early at %d", t);
+		/* VLAN 10 answers, 11 stays silent */
+		cr_assert_not(na_probe_row_answer(&r, 10, r.v[0].nonce));
+	}
+	cr_assert(second(&r, &nonce), "3 misses must drop VLAN 11");
+	na_probe_effective(&r, &eff);
+	cr_assert_eq(eff.count, 1);
+	cr_assert_eq(eff.vlans[0], 10);
+	/* a stale answer (old nonce) does not revive it, the current one does */
+	cr_assert_not(na_probe_row_answer(&r, 11, r.v[1].nonce - 2));
+	cr_assert(na_probe_row_answer(&r, 11, r.v[1].nonce));
+	na_probe_effective(&r, &eff);
+	cr_assert_eq(eff.count, 2);
+}
+
+Test(probe, all_silent_keeps_configured_set_and_forgets_peer)
+{
+	struct na_probe_row r = two_vlans();
+	struct nl_vlan_set eff;
+	__u64 nonce = 0;
+
+	for (int t = 0; t < 4; t++)
+		second(&r, &nonce);
+	na_probe_effective(&r, &eff);
+	cr_assert_eq(eff.count, 2, "no answer at all: use every configured VLAN");
+	for (int t = 0; t < NA_PROBE_FORGET_TICKS; t++)
+		second(&r, &nonce);
+	cr_assert_eq(r.peer_port, 0, "a peer silent on every path is forgotten");
+}

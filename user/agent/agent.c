@@ -167,6 +167,7 @@ int na_agent_run(struct na_agent *a)
 					break;
 				tick++;
 				na_vif_readopt(a);
+				na_probe_tick(a);
 				/* re-fetch: every 30 s, every 5 s while no table is loaded */
 				if (a->ready &&
 				    (tick % 30 == 0 || (!a->vt_loaded && tick % 5 == 0)))
@@ -198,6 +199,7 @@ int na_agent_run(struct na_agent *a)
 	ring_buffer__free(a->rb);
 	na_rl_free(a->rl);
 	na_scan_guard_free(&a->scan);
+	na_probe_free(a);
 	netlord_bpf__destroy(a->skel);
 	return rc;
 }

@@ -69,15 +69,17 @@ static int load_rows(struct na_agent *a, const struct nl_vlan_table *t, char *er
 			 mac, (unsigned long long)t->serial);
 		return -1;
 	}
+	/* rows go in through the failover state, which keeps dead paths out */
+	na_probe_load_begin(a);
 	for (__u32 i = 0; i < t->nswitches; i++) {
-		struct nl_switch_key k = {};
+		int e = na_probe_row_loaded(a, rows[i].dst, &rows[i].set);
 
-		memcpy(k.mac, rows[i].dst, 6);
-		if (bpf_map_update_elem(a->maps.vlan_table, &k, &rows[i].set, BPF_ANY)) {
-			snprintf(err, errlen, "cannot update nl_vlan_table: %s", strerror(errno));
+		if (e) {
+			snprintf(err, errlen, "cannot update nl_vlan_table: %s", strerror(-e));
 			return -1;
 		}
 	}
+	na_probe_load_end(a);
 	/* remove switches that left the table, a batch at a time */
 	do {
 		ndead = 0;

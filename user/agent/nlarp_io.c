@@ -138,7 +138,7 @@ int na_nlarp_broadcast(struct na_agent *a, const struct nlarp_fields *m)
 		off = 60;
 	if (send_frame(a, f, off))
 		return -1;
-	a->st.nlarp_tx[m->op & 3]++;
+	a->st.nlarp_tx[m->op < 5 ? m->op : 0]++;
 	return 0;
 }
 
@@ -147,18 +147,12 @@ int na_nlarp_unicast(struct na_agent *a, const __u8 peer_switch[6], __u16 peer_p
 {
 	struct nl_switch_key sk = {};
 	struct nl_vlan_set vs;
-	__u8 f[160] = {}, *ip, *udp;
-	__be32 daddr = na_server_addr_of(a->tenant_bits, peer_port);
-	const __u8 *src;
-	size_t off;
-	__u16 vlan, tot;
-	__u32 s;
-	enum nlarp_err e;
 
 	if (!a->ready) {
 		a->st.nlarp_not_ready++;
 		return -1;
 	}
+	/* the first VLAN in force: failover keeps only answering paths there */
 	memcpy(sk.mac, peer_switch, 6);
 	if (bpf_map_lookup_elem(a->maps.vlan_table, &sk, &vs) || !vs.count ||
 	    vs.count > NL_MAX_VLANS_PER_PAIR) {
@@ -170,7 +164,24 @@ int na_nlarp_unicast(struct na_agent *a, const __u8 peer_switch[6], __u16 peer_p
 			 op_name(m->op));
 		return -1;
 	}
-	vlan = vs.vlans[0];
+	return na_nlarp_unicast_vlan(a, peer_switch, peer_port, vs.vlans[0], m);
+}
+
+int na_nlarp_unicast_vlan(struct na_agent *a, const __u8 peer_switch[6], __u16 peer_port,
+			  __u16 vlan, const struct nlarp_fields *m)
+{
+	__u8 f[160] = {}, *ip, *udp;
+	__be32 daddr = na_server_addr_of(a->tenant_bits, peer_port);
+	const __u8 *src;
+	size_t off;
+	__u16 tot;
+	__u32 s;
+	enum nlarp_err e;
+
+	if (!a->ready) {
+		a->st.nlarp_not_ready++;
+		return -1;
+	}
 	/* switches drop frames whose source and destination MAC are equal [0047] */
 	src = memcmp(peer_switch, a->switch_mac, 6) ? a->switch_mac : a->server_mac;
 	off = put_eth(f, peer_switch, src, vlan, ETH_P_IP);
@@ -214,7 +225,7 @@ int na_nlarp_unicast(struct na_agent *a, const __u8 peer_switch[6], __u16 peer_p
 		off = 60;
 	if (send_frame(a, f, off))
 		return -1;
-	a->st.nlarp_tx[m->op & 3]++;
+	a->st.nlarp_tx[m->op < 5 ? m->op : 0]++;
 	return 0;
 }
 
@@ -333,6 +344,9 @@ static void handle_here(struct na_agent *a, const struct nlarp_fields *m)
 	bool have;
 	char mac[18];
 
+	/* any NA that announces a VIF can answer VLAN probes towards its switch */
+	if (!(m->flags & NLARP_F_GONE))
+		na_probe_peer(a, m->sender_switch_mac, m->sender_port);
 	memcpy(k.mac, m->mac, 6);
 	have = !bpf_map_lookup_elem(a->maps.nart2, &k, &cur);
 	if (have) {
@@ -468,7 +482,7 @@ static void handle_msg(struct na_agent *a, const void *buf, size_t len, const ch
 		a->st.nlarp_own++;
 		return;
 	}
-	a->st.nlarp_rx[m.op & 3]++;
+	a->st.nlarp_rx[m.op < 5 ? m.op : 0]++;
 	switch (m.op) {
 	case NLARP_HERE:
 		handle_here(a, &m);
@@ -478,6 +492,9 @@ static void handle_msg(struct na_agent *a, const void *buf, size_t len, const ch
 		break;
 	case NLARP_NOT_HERE:
 		handle_not_here(a, &m);
+		break;
+	case NLARP_PROBE:
+		na_probe_rx(a, &m);
 		break;
 	}
 }

@@ -260,10 +260,10 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent *a, b
 	if (json)
 		fprintf(f, "]");
 	if (a) {
-		static const char *ops[] = {"other", "here", "where", "not_here"};
+		static const char *ops[] = {"other", "here", "where", "not_here", "probe"};
 
 		fprintf(f, json ? ",\"agent\":{" : "agent:\n");
-		for (int i = 1; i < 4; i++)
+		for (int i = 1; i < 5; i++)
 			fprintf(f,
 				json ? "\"nlarp_rx_%s\":%llu,\"nlarp_tx_%s\":%llu,"
 				     : "  nlarp_rx_%-10s %llu\n  nlarp_tx_%-10s %llu\n",
@@ -278,6 +278,8 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent *a, b
 		ST("nlarp_bad_frame", a->st.nlarp_short);
 		ST("where_ratelimited", a->st.where_ratelimited);
 		ST("where_scan_limited", a->st.where_scan_limited);
+		ST("vlan_failovers", a->st.vlan_failovers);
+		ST("vlan_recoveries", a->st.vlan_recoveries);
 		ST("ev_nart1_miss", a->st.events[NL_EV_NART1_MISS]);
 		ST("ev_nart2_miss", a->st.events[NL_EV_NART2_MISS]);
 		ST("ev_vlan_miss", a->st.events[NL_EV_VLAN_MISS]);
