@@ -27,3 +27,11 @@ TEST_SCRIPTS += tests/dc/test_fabric.sh
 .PHONY: demo
 demo: $(OUTPUT)/na-loader $(OUTPUT)/na-repo dc-compile
 	scripts/dc/demo.sh
+
+# End-to-end test with agents and VMs (one kernel VM boot, 4-5 minutes
+# under TCG): tests/dc/test_e2e.sh.
+.PHONY: dc-e2e
+dc-e2e: $(OUTPUT)/na-loader $(OUTPUT)/na-repo
+	tests/dc/test_e2e.sh
+
+TEST_SCRIPTS += tests/dc/test_e2e.sh
