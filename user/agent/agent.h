@@ -119,6 +119,7 @@ struct na_stats {
 	__u64 nlarp_rx[5], nlarp_tx[5]; /* by op */
 	__u64 nlarp_err[NLARP_E_MAX];
 	__u64 nlarp_own, nlarp_tx_fail, nlarp_not_ready, nlarp_no_vlan, nlarp_short;
+	__u64 nlarp_udp_dup; /* unicasts the kernel also delivered (ignored) */
 	__u64 nart_reason[NART_R_MAX];
 	__u64 where_ratelimited;
 	__u64 where_scan_limited;
@@ -179,7 +180,7 @@ struct na_agent {
 	unsigned int vt_rows;
 	char vt_error[256];
 
-	int lldp_fd, bcast_fd, udp_fd, ctl_fd, timer_fd, signal_fd, epoll_fd, lock_fd;
+	int lldp_fd, bcast_fd, ucast_fd, udp_fd, ctl_fd, timer_fd, signal_fd, epoll_fd, lock_fd;
 	struct ring_buffer *rb;
 	struct na_ratelimit *rl;
 	struct na_scan_guard scan;
@@ -210,6 +211,7 @@ int na_vlan_table_refresh(struct na_agent *a);
 int na_nlarp_open(struct na_agent *a);
 void na_nlarp_bcast_readable(struct na_agent *a);
 void na_nlarp_udp_readable(struct na_agent *a);
+void na_nlarp_ucast_readable(struct na_agent *a);
 int na_nlarp_broadcast(struct na_agent *a, const struct nlarp_fields *m);
 int na_nlarp_unicast(struct na_agent *a, const __u8 peer_switch[6], __u16 peer_port,
 		     const struct nlarp_fields *m);

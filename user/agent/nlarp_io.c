@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_ether.h>
+#include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -31,6 +32,43 @@ static const char *op_name(int op)
 	static const char *n[] = {"?", "HERE", "WHERE", "NOT-HERE"};
 
 	return op >= 1 && op <= 3 ? n[op] : "?";
+}
+
+/*
+ * Unicast NL-ARP is read from the uplink with a packet socket, not through
+ * the kernel's UDP stack: server addresses are only unique per edge switch,
+ * so the NA on port p of another switch sends from our own address 10.p.0.1
+ * and the kernel would drop its datagrams as martians.  The filter keeps
+ * unfragmented IPv4/UDP to port NL_ARP_UDP_PORT.
+ */
+static int open_ucast(struct na_agent *a)
+{
+	static struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 23), /* IP protocol */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 6),
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 20), /* fragment offset */
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 4, 0),
+		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 14), /* IP header length */
+		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 16),	 /* UDP destination port */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NL_ARP_UDP_PORT, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_IP),
+				  .sll_ifindex = a->ifindex};
+
+	/* filter before bind: no unfiltered frame may queue up in between */
+	a->ucast_fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (a->ucast_fd < 0 ||
+	    setsockopt(a->ucast_fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) ||
+	    bind(a->ucast_fd, (struct sockaddr *)&sll, sizeof(sll))) {
+		log_err("cannot open the NL-ARP unicast packet socket on %s: %s", a->ifname,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 int na_nlarp_open(struct na_agent *a)
@@ -49,6 +87,8 @@ int na_nlarp_open(struct na_agent *a)
 		return -1;
 	}
 	setsockopt(a->bcast_fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one));
+	if (open_ucast(a))
+		return -1;
 	a->udp_fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (a->udp_fd < 0) {
 		log_err("cannot open the NL-ARP UDP socket: %s", strerror(errno));
@@ -536,23 +576,52 @@ void na_nlarp_bcast_readable(struct na_agent *a)
 	}
 }
 
+void na_nlarp_ucast_readable(struct na_agent *a)
+{
+	__u8 frame[2048];
+
+	for (;;) {
+		struct sockaddr_ll from;
+		socklen_t fl = sizeof(from);
+		ssize_t n = recvfrom(a->ucast_fd, frame, sizeof(frame), MSG_TRUNC,
+				     (struct sockaddr *)&from, &fl);
+		const __u8 *ip = frame + 14, *udp;
+		size_t ihl, tot;
+
+		if (n < 0)
+			return;
+		if (from.sll_pkttype == PACKET_OUTGOING || from.sll_ifindex != a->ifindex)
+			continue;
+		if ((size_t)n > sizeof(frame) || n < 14 + 20 + 8) {
+			a->st.nlarp_short++;
+			continue;
+		}
+		ihl = (size_t)(ip[0] & 0x0f) * 4;
+		tot = (size_t)ip[2] << 8 | ip[3];
+		/* only what is addressed to this server, whole */
+		if ((ip[0] >> 4) != 4 || ihl < 20 || tot < ihl + 8 || 14 + tot > (size_t)n ||
+		    memcmp(ip + 16, &a->server_addr, 4)) {
+			a->st.nlarp_short++;
+			continue;
+		}
+		udp = ip + ihl;
+		if (((size_t)udp[4] << 8 | udp[5]) != tot - ihl) {
+			a->st.nlarp_short++;
+			continue;
+		}
+		handle_msg(a, udp + 8, tot - ihl - 8, "unicast");
+	}
+}
+
+/*
+ * The UDP socket only holds the port (no "port unreachable" answers, no
+ * other program on it); what the kernel delivers there was already read
+ * from the packet socket.
+ */
 void na_nlarp_udp_readable(struct na_agent *a)
 {
 	__u8 buf[2048];
 
-	for (;;) {
-		struct sockaddr_in from;
-		socklen_t fl = sizeof(from);
-		ssize_t n = recvfrom(a->udp_fd, buf, sizeof(buf), MSG_TRUNC,
-				     (struct sockaddr *)&from, &fl);
-
-		if (n < 0)
-			return;
-		if ((size_t)n > sizeof(buf)) {
-			a->st.nlarp_err[NLARP_E_SHORT]++;
-			log_warn("oversized NL-ARP datagram (%zd bytes) ignored", n);
-			continue;
-		}
-		handle_msg(a, buf, (size_t)n, "unicast");
-	}
+	while (recv(a->udp_fd, buf, sizeof(buf), MSG_TRUNC) >= 0)
+		a->st.nlarp_udp_dup++;
 }

@@ -272,6 +272,7 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent *a, b
 #define ST(name, val) \
 	fprintf(f, json ? "\"%s\":%llu," : "  %-19s %llu\n", name, (unsigned long long)(val))
 		ST("nlarp_own", a->st.nlarp_own);
+		ST("nlarp_udp_dup", a->st.nlarp_udp_dup);
 		ST("nlarp_tx_fail", a->st.nlarp_tx_fail);
 		ST("nlarp_not_ready", a->st.nlarp_not_ready);
 		ST("nlarp_no_vlan", a->st.nlarp_no_vlan);
