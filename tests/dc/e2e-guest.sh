@@ -253,8 +253,8 @@ note "core1's link to edge2 down: $n12 of $t12 flows edge1 -> edge2 answered, $n
 [ "$n12" -gt 0 ] && ok "core1-edge2 down: flows hashed onto VLAN 11 (via core2) still answered ($n12 of 16)" ||
 	bad "core1-edge2 down: flows on the surviving VLAN" "0 of 16"
 # VLAN failover (every flow between edge1 and edge2 moving to the surviving
-# VLAN) is the agent's job and NOT IMPLEMENTED in na-loader (no per-VLAN
-# liveness: user/agent/ has no probe/failover logic; docs/emulated-dc.md).
+# VLAN) is the agent's job; it was missing when this test was written and
+# bb7dd4b adds per-VLAN probes, not yet verified here (docs/emulated-dc.md).
 # The check is therefore not counted unless NETLORD_E2E_FAILOVER=1 asks for it
 # (then it fails until the agent does failover).
 if [ "${NETLORD_E2E_FAILOVER:-0}" = 1 ]; then
