@@ -19,6 +19,12 @@ enum nlarp_op {
 	NLARP_HERE = 1,	    /* "this VIF is at this location" */
 	NLARP_WHERE = 2,    /* "who hosts this VIF?" */
 	NLARP_NOT_HERE = 3, /* "that VIF is not at my location" */
+	/*
+	 * VLAN path liveness between two NAs: a PROBE unicast on path VLAN
+	 * `mac_as` is answered (REPLY flag) on the same VLAN; tenant, MAC and
+	 * IP are 0, loc_version is the prober's nonce.
+	 */
+	NLARP_PROBE = 4,
 };
 
 #define NLARP_F_HAS_IP (1U << 0) /* ip is valid */

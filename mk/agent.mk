@@ -16,7 +16,7 @@ $(OUTPUT)/na-loader: $(AGENT_SRCS) $(AGENT_HDRS) $(OUTPUT)/netlord.skel.h $(NLAG
 # ---- Criterion unit tests of the pure parts ----------------------------------------------
 AGENT_UNIT := $(OUTPUT)/tests/test_agent_units
 AGENT_UNIT_SRCS := tests/agent/test_units.c user/agent/args.c user/agent/http.c \
-	user/agent/ratelimit.c
+	user/agent/ratelimit.c user/agent/probe_state.c
 
 $(AGENT_UNIT): $(AGENT_UNIT_SRCS) $(AGENT_HDRS) | $(OUTPUT)/tests
 	$(CC) $(AGENT_CFLAGS) -DNA_UNIT_TEST $(AGENT_UNIT_SRCS) -o $@ -lcriterion

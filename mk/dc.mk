@@ -27,3 +27,19 @@ TEST_SCRIPTS += tests/dc/test_fabric.sh
 .PHONY: demo
 demo: $(OUTPUT)/na-loader $(OUTPUT)/na-repo dc-compile
 	scripts/dc/demo.sh
+
+# End-to-end test with agents and VMs (one kernel VM boot, 4-5 minutes
+# under TCG): tests/dc/test_e2e.sh.
+.PHONY: dc-e2e
+dc-e2e: $(OUTPUT)/na-loader $(OUTPUT)/na-repo
+	tests/dc/test_e2e.sh
+
+TEST_SCRIPTS += tests/dc/test_e2e.sh
+
+# make bench-dc: migration convergence and loss at 1,000 pps, core FDB sizes
+# for 10/100/1,000 VMs, NetLord vs plain VLAN bridging (printed, not asserted).
+.PHONY: bench-dc
+bench-dc: $(OUTPUT)/na-loader $(OUTPUT)/na-repo dc-compile
+	scripts/dc/bench-dc.sh
+
+BENCH_TARGETS += bench-dc

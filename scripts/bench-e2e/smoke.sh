@@ -6,7 +6,8 @@
 # overlay) VM1 pings VM2 and moves 20 MB over TCP (TSO through udp mode, GRO
 # after XDP delivery); for NetLord, the datapath counters must show
 # encapsulation and delivery and no drop reason.
-# Ends with "bench-e2e-smoke: N passed, M failed".
+# Ends with "bench-e2e-smoke: N passed, M failed" (and the same line labelled
+# "end-to-end-smoke:" for scripts/run-tests.sh).
 #   NL_STATIC=build/bench/nl-static scripts/bench-e2e/smoke.sh
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,6 +23,7 @@ for tool in ip ethtool iperf3 ping; do
 	if ! command -v "$tool" >/dev/null; then
 		bad "$tool is missing"
 		echo "bench-e2e-smoke: $pass passed, $fail failed"
+		echo "end-to-end-smoke: $pass passed, $fail failed"
 		exit 1
 	fi
 done
@@ -104,4 +106,6 @@ done
 topo_down
 
 echo "bench-e2e-smoke: $pass passed, $fail failed"
+# the same for scripts/run-tests.sh, whose summary pattern takes no digits in the label
+echo "end-to-end-smoke: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -163,3 +163,95 @@ Test(ratelimit, one_per_second_per_key)
 	na_rl_free(rl);
 	cr_assert_null(na_rl_new(0, 1, 1));
 }
+
+/* An address scan: every miss is a new destination, so only the scan guard
+ * bounds it, per scanning VIF and for the whole agent */
+Test(ratelimit, scan_guard_bounds_a_scanning_vif)
+{
+	struct na_scan_guard g;
+	int scanner = 0, other = 0;
+
+	cr_assert_eq(na_scan_guard_init(&g), 0);
+	/* VIF 7 misses 10,000 distinct addresses within one second */
+	for (int i = 0; i < 10000; i++)
+		scanner += na_scan_guard_allow(&g, 7, 5000 + i / 10);
+	cr_assert_leq(scanner, NA_SCAN_VIF_BURST + NA_SCAN_VIF_RATE + 1, "allowed %d", scanner);
+	cr_assert_geq(scanner, NA_SCAN_VIF_BURST, "allowed %d", scanner);
+	/* a well-behaved VIF on the same agent still gets its WHEREs out */
+	for (int i = 0; i < 5; i++)
+		other += na_scan_guard_allow(&g, 8, 6000);
+	cr_assert_eq(other, 5);
+	na_scan_guard_free(&g);
+}
+
+Test(ratelimit, scan_guard_global_cap)
+{
+	struct na_scan_guard g;
+	int allowed = 0;
+
+	cr_assert_eq(na_scan_guard_init(&g), 0);
+	/* 100 VIFs scanning at once, all within one millisecond: the agent's cap */
+	for (__u32 vif = 1; vif <= 100; vif++)
+		for (int i = 0; i < 100; i++)
+			allowed += na_scan_guard_allow(&g, vif, 1000);
+	cr_assert_eq(allowed, (int)NA_SCAN_ALL_BURST, "allowed %d", allowed);
+	na_scan_guard_free(&g);
+}
+
+static struct na_probe_row two_vlans(void)
+{
+	struct na_probe_row r = {.peer_port = 5, .cfg = {.count = 2, .vlans = {10, 11}}};
+
+	r.v[0].alive = r.v[1].alive = true;
+	return r;
+}
+
+/* simulate one second: a probe goes out on every VLAN */
+static bool second(struct na_probe_row *r, __u64 *nonce)
+{
+	bool died = na_probe_row_tick(r);
+
+	for (int i = 0; i < 2; i++) {
+		r->v[i].outstanding = true;
+		r->v[i].nonce = ++*nonce;
+	}
+	return died;
+}
+
+Test(probe, silent_vlan_dropped_after_three_misses_and_back_on_answer)
+{
+	struct na_probe_row r = two_vlans();
+	struct nl_vlan_set eff;
+	__u64 nonce = 0;
+	int t;
+
+	for (t = 0; t < 3; t++) {
+		cr_assert_not(second(&r, &nonce), "died too early at %d", t);
+		/* VLAN 10 answers, 11 stays silent */
+		cr_assert_not(na_probe_row_answer(&r, 10, r.v[0].nonce));
+	}
+	cr_assert(second(&r, &nonce), "3 misses must drop VLAN 11");
+	na_probe_effective(&r, &eff);
+	cr_assert_eq(eff.count, 1);
+	cr_assert_eq(eff.vlans[0], 10);
+	/* a stale answer (old nonce) does not revive it, the current one does */
+	cr_assert_not(na_probe_row_answer(&r, 11, r.v[1].nonce - 2));
+	cr_assert(na_probe_row_answer(&r, 11, r.v[1].nonce));
+	na_probe_effective(&r, &eff);
+	cr_assert_eq(eff.count, 2);
+}
+
+Test(probe, all_silent_keeps_configured_set_and_forgets_peer)
+{
+	struct na_probe_row r = two_vlans();
+	struct nl_vlan_set eff;
+	__u64 nonce = 0;
+
+	for (int t = 0; t < 4; t++)
+		second(&r, &nonce);
+	na_probe_effective(&r, &eff);
+	cr_assert_eq(eff.count, 2, "no answer at all: use every configured VLAN");
+	for (int t = 0; t < NA_PROBE_FORGET_TICKS; t++)
+		second(&r, &nonce);
+	cr_assert_eq(r.peer_port, 0, "a peer silent on every path is forgotten");
+}

@@ -287,6 +287,7 @@ tick ip-mode
 
 # ---- 11. teardown -----------------------------------------------------------
 trap - EXIT
+cp "$RUN"/agent-*.log "$out/" 2>/dev/null
 "$repo/scripts/dc/dc-down.sh" --prefix "$P" --run-dir "$RUN" -q
 left=0
 for p in "${allpids[@]}"; do kill -0 "$p" 2>/dev/null && left=$((left + 1)); done

@@ -14,6 +14,8 @@ static const __u8 vm1[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
 #define assert_err(got, want) \
 	cr_assert_eq((got), (want), "got %s, want %s", nlarp_errname(got), nlarp_errname(want))
 
+static struct nlarp_fields probe(void);
+
 static struct nlarp_fields here(void)
 {
 	struct nlarp_fields m = {
@@ -253,7 +255,8 @@ struct reject_case {
 MUT(m_version0, m->version = 0)
 MUT(m_version2, m->version = 2)
 MUT(m_op0, m->op = 0)
-MUT(m_op4, m->op = 4)
+MUT(m_op5, m->op = 5)
+MUT(m_probe_tenant, m->tenant = 5)
 MUT(m_op255, m->op = 255)
 MUT(m_flag4, m->flags |= 1 << 4)
 MUT(m_flag15, m->flags |= 1 << 15)
@@ -300,7 +303,8 @@ static const struct reject_case reject_cases[] = {
 	{"version 0", here, m_version0, 16, NLARP_E_VERSION},
 	{"version 2", here, m_version2, 16, NLARP_E_VERSION},
 	{"op 0", here, m_op0, 16, NLARP_E_OP},
-	{"op 4", here, m_op4, 16, NLARP_E_OP},
+	{"op 5", here, m_op5, 16, NLARP_E_OP},
+	{"probe with a tenant", probe, m_probe_tenant, 16, NLARP_E_PROBE_FIELDS},
 	{"op 255", where_by_mac, m_op255, 16, NLARP_E_OP},
 	{"flag bit 4", here, m_flag4, 16, NLARP_E_FLAGS_UNKNOWN},
 	{"flag bit 15", not_here, m_flag15, 16, NLARP_E_FLAGS_UNKNOWN},
@@ -473,4 +477,59 @@ Test(errors, names_distinct)
 	}
 	cr_assert_str_eq(nlarp_errname(NLARP_E_MAX), "unknown");
 	cr_assert_str_eq(nlarp_errname(NLARP_E_LOC_NOT_SENDER), "loc_not_sender");
+}
+
+static struct nlarp_fields probe(void)
+{
+	static const __u8 sw3[6] = {0x0c, 0x42, 0xa1, 0x00, 0x00, 0x03};
+	struct nlarp_fields m = {
+		.version = NLARP_VERSION,
+		.op = NLARP_PROBE,
+		.mac_as = 11, /* the VLAN under test */
+		.port = 5,
+		.loc_version = 0x1234,
+		.sender_port = 7,
+	};
+
+	memcpy(m.switch_mac, sw3, 6); /* the probed NA's location */
+	memcpy(m.sender_switch_mac, sw7, 6);
+	return m;
+}
+
+Test(nlarp, probe_and_reply_round_trip)
+{
+	struct nlarp_fields m = probe(), out;
+	__u8 buf[NLARP_MSG_LEN];
+
+	assert_err(nlarp_encode(&m, NL_TENANT_BITS_16, buf, sizeof(buf)), NLARP_E_OK);
+	cr_assert_eq(buf[1], 4);
+	cr_assert_eq(buf[8] << 8 | buf[9], 11, "VLAN travels in the MAC_AS_ID field");
+	assert_err(nlarp_decode(buf, sizeof(buf), NL_TENANT_BITS_16, &out), NLARP_E_OK);
+	cr_assert_eq(out.mac_as, 11);
+	cr_assert_eq(out.loc_version, 0x1234);
+	m.flags = NLARP_F_REPLY;
+	assert_err(nlarp_validate(&m, NL_TENANT_BITS_16), NLARP_E_OK);
+}
+
+Test(nlarp, probe_rejects_tenant_fields)
+{
+	struct nlarp_fields m = probe();
+
+	m.tenant = 12 << 8 | 25;
+	assert_err(nlarp_validate(&m, NL_TENANT_BITS_16), NLARP_E_PROBE_FIELDS);
+	m = probe();
+	m.mac[5] = 1;
+	assert_err(nlarp_validate(&m, NL_TENANT_BITS_16), NLARP_E_PROBE_FIELDS);
+	m = probe();
+	m.flags = NLARP_F_GONE;
+	assert_err(nlarp_validate(&m, NL_TENANT_BITS_16), NLARP_E_PROBE_FIELDS);
+	m = probe();
+	m.mac_as = 4095;
+	assert_err(nlarp_validate(&m, NL_TENANT_BITS_16), NLARP_E_PROBE_FIELDS);
+	m = probe();
+	m.port = 0;
+	assert_err(nlarp_validate(&m, NL_TENANT_BITS_16), NLARP_E_PORT);
+	m = probe();
+	m.op = 5;
+	assert_err(nlarp_validate(&m, NL_TENANT_BITS_16), NLARP_E_OP);
 }

@@ -61,7 +61,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
-enum { EP_RB, EP_LLDP, EP_BCAST, EP_UDP, EP_CTL, EP_TIMER, EP_SIGNAL };
+enum { EP_RB, EP_LLDP, EP_BCAST, EP_UCAST, EP_UDP, EP_CTL, EP_TIMER, EP_SIGNAL };
 
 static int ep_add(struct na_agent *a, int fd, int tag)
 {
@@ -125,9 +125,9 @@ int na_agent_run(struct na_agent *a)
 	if (a->signal_fd < 0 || a->timer_fd < 0 || a->epoll_fd < 0 ||
 	    timerfd_settime(a->timer_fd, 0, &its, NULL) ||
 	    ep_add(a, ring_buffer__epoll_fd(a->rb), EP_RB) || ep_add(a, a->lldp_fd, EP_LLDP) ||
-	    ep_add(a, a->bcast_fd, EP_BCAST) || ep_add(a, a->udp_fd, EP_UDP) ||
-	    ep_add(a, a->ctl_fd, EP_CTL) || ep_add(a, a->timer_fd, EP_TIMER) ||
-	    ep_add(a, a->signal_fd, EP_SIGNAL)) {
+	    ep_add(a, a->bcast_fd, EP_BCAST) || ep_add(a, a->ucast_fd, EP_UCAST) ||
+	    ep_add(a, a->udp_fd, EP_UDP) || ep_add(a, a->ctl_fd, EP_CTL) ||
+	    ep_add(a, a->timer_fd, EP_TIMER) || ep_add(a, a->signal_fd, EP_SIGNAL)) {
 		log_err("event loop setup failed: %s", strerror(errno));
 		return NA_EXIT_ENV;
 	}
@@ -154,6 +154,9 @@ int na_agent_run(struct na_agent *a)
 			case EP_BCAST:
 				na_nlarp_bcast_readable(a);
 				break;
+			case EP_UCAST:
+				na_nlarp_ucast_readable(a);
+				break;
 			case EP_UDP:
 				na_nlarp_udp_readable(a);
 				break;
@@ -167,6 +170,7 @@ int na_agent_run(struct na_agent *a)
 					break;
 				tick++;
 				na_vif_readopt(a);
+				na_probe_tick(a);
 				/* re-fetch: every 30 s, every 5 s while no table is loaded */
 				if (a->ready &&
 				    (tick % 30 == 0 || (!a->vt_loaded && tick % 5 == 0)))
@@ -198,6 +202,8 @@ int na_agent_run(struct na_agent *a)
 	ring_buffer__free(a->rb);
 	na_rl_free(a->rl);
 	na_tables_close(a);
+	na_scan_guard_free(&a->scan);
+	na_probe_free(a);
 	netlord_bpf__destroy(a->skel);
 	return rc;
 }

@@ -74,6 +74,23 @@ void na_rl_free(struct na_ratelimit *rl);
 /* consume one token for key at time now_ms; true if allowed */
 bool na_rl_allow(struct na_ratelimit *rl, const void *key, size_t keylen, __u64 now_ms);
 
+/*
+ * The scan guard: bounds the WHEREs that misses can cause, per VIF that
+ * caused them and for the whole agent, whatever the number of distinct
+ * destinations (the per-destination limit alone lets an address scan through).
+ */
+#define NA_SCAN_VIF_RATE  20.0 /* WHEREs per second caused by one VIF */
+#define NA_SCAN_VIF_BURST 50.0
+#define NA_SCAN_ALL_RATE  500.0 /* WHEREs per second for the whole agent */
+#define NA_SCAN_ALL_BURST 1000.0
+struct na_scan_guard {
+	struct na_ratelimit *per_vif, *all;
+};
+int na_scan_guard_init(struct na_scan_guard *g);
+void na_scan_guard_free(struct na_scan_guard *g);
+/* one WHERE caused by VIF ifindex (0: not caused by a VIF) at now_ms; true if allowed */
+bool na_scan_guard_allow(struct na_scan_guard *g, __u32 ifindex, __u64 now_ms);
+
 /* ---- HTTP client (http.c) ---------------------------------------------------------- */
 /* parse a complete HTTP/1.x response; fills status and body (0), or -1 and err */
 int na_http_parse(const char *buf, size_t len, int *status, const char **body, size_t *body_len,
@@ -100,14 +117,42 @@ struct ring_buffer;
 struct na_stats {
 	__u64 lldp_rx, lldp_changes;
 	__u64 lldp_err[LLDP_E_MAX];
-	__u64 nlarp_rx[4], nlarp_tx[4]; /* by op */
+	__u64 nlarp_rx[5], nlarp_tx[5]; /* by op */
 	__u64 nlarp_err[NLARP_E_MAX];
 	__u64 nlarp_own, nlarp_tx_fail, nlarp_not_ready, nlarp_no_vlan, nlarp_short;
+	__u64 nlarp_udp_dup; /* unicasts the kernel also delivered (ignored) */
 	__u64 nart_reason[NART_R_MAX];
 	__u64 where_ratelimited;
+	__u64 where_scan_limited;
+	__u64 vlan_failovers, vlan_recoveries;
 	__u64 events[5];
 	__u64 vt_loads, vt_errors;
 };
+
+/* ---- VLAN failover (probe.c) ------------------------------------------------------- */
+#define NA_PROBE_MISSES	      3	 /* unanswered probes (1 per second) before a VLAN is dropped */
+#define NA_PROBE_FORGET_TICKS 30 /* every VLAN silent this long: look for another peer */
+struct na_probe_vlan {
+	bool alive, outstanding;
+	__u8 misses;
+	__u64 nonce;
+};
+struct na_probe_row {
+	__u8 sw[6];	 /* remote edge switch */
+	__u16 peer_port; /* an NA behind it that answers probes, 0 = none known */
+	unsigned int gen, silent_ticks;
+	struct nl_vlan_set cfg; /* the repository's VLANs for the pair */
+	struct na_probe_vlan v[NL_MAX_VLANS_PER_PAIR];
+};
+struct na_probe {
+	struct na_probe_row *rows;
+	unsigned int n, cap, gen;
+	__u64 nonce;
+};
+/* pure parts, unit-tested */
+void na_probe_effective(const struct na_probe_row *r, struct nl_vlan_set *out);
+bool na_probe_row_tick(struct na_probe_row *r);				   /* true if a VLAN died */
+bool na_probe_row_answer(struct na_probe_row *r, __u16 vlan, __u64 nonce); /* true if revived */
 
 struct na_agent {
 	char ifname[IF_NAMESIZE];
@@ -139,9 +184,11 @@ struct na_agent {
 	unsigned int vt_rows;
 	char vt_error[256];
 
-	int lldp_fd, bcast_fd, udp_fd, ctl_fd, timer_fd, signal_fd, epoll_fd, lock_fd;
+	int lldp_fd, bcast_fd, ucast_fd, udp_fd, ctl_fd, timer_fd, signal_fd, epoll_fd, lock_fd;
 	struct ring_buffer *rb;
 	struct na_ratelimit *rl;
+	struct na_scan_guard scan;
+	struct na_probe probe;
 	struct na_stats st;
 	bool stop;
 };
@@ -181,9 +228,13 @@ int na_vlan_table_refresh(struct na_agent *a);
 int na_nlarp_open(struct na_agent *a);
 void na_nlarp_bcast_readable(struct na_agent *a);
 void na_nlarp_udp_readable(struct na_agent *a);
+void na_nlarp_ucast_readable(struct na_agent *a);
 int na_nlarp_broadcast(struct na_agent *a, const struct nlarp_fields *m);
 int na_nlarp_unicast(struct na_agent *a, const __u8 peer_switch[6], __u16 peer_port,
 		     const struct nlarp_fields *m);
+/* the same on an explicit path VLAN (0 = untagged): VLAN probes */
+int na_nlarp_unicast_vlan(struct na_agent *a, const __u8 peer_switch[6], __u16 peer_port,
+			  __u16 vlan, const struct nlarp_fields *m);
 void na_nlarp_here_fields(struct na_agent *a, const struct nl_vif *v, __u64 version,
 			  struct nlarp_fields *m);
 int na_announce_vif(struct na_agent *a, const struct nl_vif *v, bool gone);
@@ -193,6 +244,15 @@ __u64 na_local_version(struct na_agent *a, const struct nl_vif_key *k);
 /* events.c */
 int na_events_open(struct na_agent *a);
 void na_where_send(struct na_agent *a, __u32 tenant, __u16 mac_as, const __u8 *mac, __be32 ip);
+
+/* probe.c: VLAN path liveness and failover */
+void na_probe_load_begin(struct na_agent *a);
+int na_probe_row_loaded(struct na_agent *a, const __u8 sw[6], const struct nl_vlan_set *set);
+void na_probe_load_end(struct na_agent *a);
+void na_probe_peer(struct na_agent *a, const __u8 sw[6], __u16 port);
+void na_probe_tick(struct na_agent *a);
+void na_probe_rx(struct na_agent *a, const struct nlarp_fields *m);
+void na_probe_free(struct na_agent *a);
 
 /* vif.c */
 int na_vif_add(struct na_agent *a, const char *ifname, const struct nl_vif *req, char *err,

@@ -69,17 +69,17 @@ static int load_rows(struct na_agent *a, const struct nl_vlan_table *t, char *er
 			 mac, (unsigned long long)t->serial);
 		return -1;
 	}
-	/* a row is the VLAN set of the egress switch's entry in the switch array */
+	/* rows go in through the failover state, which keeps dead paths out */
+	na_probe_load_begin(a);
 	for (__u32 i = 0; i < t->nswitches; i++) {
-		int idx = cnart_switch_index(a->switches, rows[i].dst);
+		int e = na_probe_row_loaded(a, rows[i].dst, &rows[i].set);
 
-		if (idx < 0 || cnart_switch_set_vlans(a->switches, idx, rows[i].set.count,
-						      rows[i].set.vlans)) {
-			snprintf(err, errlen, "cannot update the switch array: %s",
-				 strerror(idx < 0 ? -idx : EINVAL));
+		if (e) {
+			snprintf(err, errlen, "cannot update the switch array: %s", strerror(-e));
 			return -1;
 		}
 	}
+	na_probe_load_end(a);
 	/*
 	 * Switches that left the table keep their index (NART-2 entries may
 	 * name it) but lose their VLANs: the datapath then counts tx_vlan_miss.

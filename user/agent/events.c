@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * The datapath's ring buffer: NART misses become WHERE broadcasts (at most
- * one per destination per second, so a VM scanning addresses cannot storm
- * the fabric), reports of traffic for a VIF not hosted here become NOT-HERE
+ * one per destination per second, and at most NA_SCAN_VIF_RATE per second
+ * caused by one VIF, so a VM scanning addresses cannot storm the fabric),
+ * reports of traffic for a VIF not hosted here become NOT-HERE
  * unicasts to the sender's NA.
  */
 #include <errno.h>
@@ -133,6 +134,11 @@ static int on_event(void *ctx, void *data, size_t len)
 		return 0;
 	if (ev->type < 5)
 		a->st.events[ev->type]++;
+	if ((ev->type == NL_EV_NART1_MISS || ev->type == NL_EV_NART2_MISS) &&
+	    !na_scan_guard_allow(&a->scan, ev->ifindex, nart_now_ms())) {
+		a->st.where_scan_limited++;
+		return 0;
+	}
 	switch (ev->type) {
 	case NL_EV_NART1_MISS:
 		na_where_send(a, ev->tenant, ev->mac_as, NULL, ev->ip);
@@ -164,7 +170,7 @@ int na_events_open(struct na_agent *a)
 {
 	a->rl = na_rl_new(16384, WHERE_RATE, WHERE_BURST);
 	a->rb = ring_buffer__new(a->maps.events, on_event, a, NULL);
-	if (!a->rl || !a->rb) {
+	if (!a->rl || !a->rb || na_scan_guard_init(&a->scan)) {
 		log_err("cannot open the event ring buffer: %s", strerror(errno));
 		return -1;
 	}

@@ -98,6 +98,27 @@ static bool ip_unicast(__be32 ip)
 	return true;
 }
 
+/* A PROBE carries only locations and the VLAN it tests (in mac_as) */
+static enum nlarp_err validate_probe(const struct nlarp_fields *m, int tenant_bits)
+{
+	if ((m->flags & ~NLARP_F_REPLY) || m->tenant || m->ip || !mac_zero(m->mac) ||
+	    m->mac_as > 4094)
+		return NLARP_E_PROBE_FIELDS;
+	if (mac_zero(m->switch_mac))
+		return NLARP_E_SWITCH_MAC_ZERO;
+	if (mac_multicast(m->switch_mac))
+		return NLARP_E_SWITCH_MAC_MULTICAST;
+	if (!nlarp_port_valid(m->port, tenant_bits))
+		return NLARP_E_PORT;
+	if (mac_zero(m->sender_switch_mac))
+		return NLARP_E_SENDER_MAC_ZERO;
+	if (mac_multicast(m->sender_switch_mac))
+		return NLARP_E_SENDER_MAC_MULTICAST;
+	if (!nlarp_port_valid(m->sender_port, tenant_bits))
+		return NLARP_E_SENDER_PORT;
+	return NLARP_E_OK;
+}
+
 enum nlarp_err nlarp_validate(const struct nlarp_fields *m, int tenant_bits)
 {
 	bool where, by_ip;
@@ -108,8 +129,10 @@ enum nlarp_err nlarp_validate(const struct nlarp_fields *m, int tenant_bits)
 	by_ip = m->flags & NLARP_F_BY_IP;
 	if (m->version != NLARP_VERSION)
 		return NLARP_E_VERSION;
-	if (m->op < NLARP_HERE || m->op > NLARP_NOT_HERE)
+	if (m->op < NLARP_HERE || m->op > NLARP_PROBE)
 		return NLARP_E_OP;
+	if (m->op == NLARP_PROBE)
+		return validate_probe(m, tenant_bits);
 	if (m->flags & ~NLARP_F_KNOWN)
 		return NLARP_E_FLAGS_UNKNOWN;
 	if (!nlarp_tenant_valid(m->tenant, tenant_bits))

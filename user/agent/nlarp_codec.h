@@ -33,7 +33,7 @@ struct nlarp_fields {
 	X(SHORT, "short", "shorter than NLARP_MSG_LEN (44) bytes")                              \
 	X(BAD_ARG, "bad_arg", "invalid argument (NULL buffer or tenant_bits not 16/24)")        \
 	X(VERSION, "version", "version is not NLARP_VERSION (1)")                               \
-	X(OP, "op", "op is not HERE, WHERE or NOT-HERE")                                        \
+	X(OP, "op", "op is not HERE, WHERE, NOT-HERE or PROBE")                                 \
 	X(FLAGS_UNKNOWN, "flags_unknown", "unknown flag bits set")                              \
 	X(TENANT, "tenant", "tenant ID outside NL_TENANT_MIN..max of the tenant scheme")        \
 	X(MAC_ZERO, "mac_zero", "VIF MAC is 00:00:00:00:00:00")                                 \
@@ -56,7 +56,9 @@ struct nlarp_fields {
 	X(SENDER_MAC_ZERO, "sender_mac_zero", "sender switch MAC is zero")                      \
 	X(SENDER_MAC_MULTICAST, "sender_mac_multicast", "sender switch MAC is multicast")       \
 	X(SENDER_PORT, "sender_port", "sender port outside the range of the tenant scheme")     \
-	X(LOC_NOT_SENDER, "loc_not_sender", "HERE/NOT-HERE location differs from the sender's")
+	X(LOC_NOT_SENDER, "loc_not_sender", "HERE/NOT-HERE location differs from the sender's") \
+	X(PROBE_FIELDS, "probe_fields",                                                         \
+	  "PROBE with a tenant, MAC, IP, flag other than REPLY or VLAN > 4094")
 
 #define NLARP_ERR_ENUM(name, str, help) NLARP_E_##name,
 enum nlarp_err { NLARP_ERRORS(NLARP_ERR_ENUM) NLARP_E_MAX };

@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_ether.h>
+#include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -31,6 +32,43 @@ static const char *op_name(int op)
 	static const char *n[] = {"?", "HERE", "WHERE", "NOT-HERE"};
 
 	return op >= 1 && op <= 3 ? n[op] : "?";
+}
+
+/*
+ * Unicast NL-ARP is read from the uplink with a packet socket, not through
+ * the kernel's UDP stack: server addresses are only unique per edge switch,
+ * so the NA on port p of another switch sends from our own address 10.p.0.1
+ * and the kernel would drop its datagrams as martians.  The filter keeps
+ * unfragmented IPv4/UDP to port NL_ARP_UDP_PORT.
+ */
+static int open_ucast(struct na_agent *a)
+{
+	static struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 23), /* IP protocol */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 6),
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 20), /* fragment offset */
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 4, 0),
+		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 14), /* IP header length */
+		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 16),	 /* UDP destination port */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NL_ARP_UDP_PORT, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_IP),
+				  .sll_ifindex = a->ifindex};
+
+	/* filter before bind: no unfiltered frame may queue up in between */
+	a->ucast_fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (a->ucast_fd < 0 ||
+	    setsockopt(a->ucast_fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) ||
+	    bind(a->ucast_fd, (struct sockaddr *)&sll, sizeof(sll))) {
+		log_err("cannot open the NL-ARP unicast packet socket on %s: %s", a->ifname,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 int na_nlarp_open(struct na_agent *a)
@@ -49,6 +87,8 @@ int na_nlarp_open(struct na_agent *a)
 		return -1;
 	}
 	setsockopt(a->bcast_fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one));
+	if (open_ucast(a))
+		return -1;
 	a->udp_fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (a->udp_fd < 0) {
 		log_err("cannot open the NL-ARP UDP socket: %s", strerror(errno));
@@ -138,7 +178,7 @@ int na_nlarp_broadcast(struct na_agent *a, const struct nlarp_fields *m)
 		off = 60;
 	if (send_frame(a, f, off))
 		return -1;
-	a->st.nlarp_tx[m->op & 3]++;
+	a->st.nlarp_tx[m->op < 5 ? m->op : 0]++;
 	return 0;
 }
 
@@ -146,18 +186,12 @@ int na_nlarp_unicast(struct na_agent *a, const __u8 peer_switch[6], __u16 peer_p
 		     const struct nlarp_fields *m)
 {
 	struct nl_vlan_set vs;
-	__u8 f[160] = {}, *ip, *udp;
-	__be32 daddr = na_server_addr_of(a->tenant_bits, peer_port);
-	const __u8 *src;
-	size_t off;
-	__u16 vlan, tot;
-	__u32 s;
-	enum nlarp_err e;
 
 	if (!a->ready) {
 		a->st.nlarp_not_ready++;
 		return -1;
 	}
+	/* the first VLAN in force: failover keeps only answering paths there */
 	if (na_switch_vlans(a, peer_switch, &vs)) {
 		char mac[18];
 
@@ -167,7 +201,24 @@ int na_nlarp_unicast(struct na_agent *a, const __u8 peer_switch[6], __u16 peer_p
 			 op_name(m->op));
 		return -1;
 	}
-	vlan = vs.vlans[0];
+	return na_nlarp_unicast_vlan(a, peer_switch, peer_port, vs.vlans[0], m);
+}
+
+int na_nlarp_unicast_vlan(struct na_agent *a, const __u8 peer_switch[6], __u16 peer_port,
+			  __u16 vlan, const struct nlarp_fields *m)
+{
+	__u8 f[160] = {}, *ip, *udp;
+	__be32 daddr = na_server_addr_of(a->tenant_bits, peer_port);
+	const __u8 *src;
+	size_t off;
+	__u16 tot;
+	__u32 s;
+	enum nlarp_err e;
+
+	if (!a->ready) {
+		a->st.nlarp_not_ready++;
+		return -1;
+	}
 	/* switches drop frames whose source and destination MAC are equal [0047] */
 	src = memcmp(peer_switch, a->switch_mac, 6) ? a->switch_mac : a->server_mac;
 	off = put_eth(f, peer_switch, src, vlan, ETH_P_IP);
@@ -211,7 +262,7 @@ int na_nlarp_unicast(struct na_agent *a, const __u8 peer_switch[6], __u16 peer_p
 		off = 60;
 	if (send_frame(a, f, off))
 		return -1;
-	a->st.nlarp_tx[m->op & 3]++;
+	a->st.nlarp_tx[m->op < 5 ? m->op : 0]++;
 	return 0;
 }
 
@@ -329,6 +380,9 @@ static void handle_here(struct na_agent *a, const struct nlarp_fields *m)
 	bool have;
 	char mac[18];
 
+	/* any NA that announces a VIF can answer VLAN probes towards its switch */
+	if (!(m->flags & NLARP_F_GONE))
+		na_probe_peer(a, m->sender_switch_mac, m->sender_port);
 	memcpy(k.mac, m->mac, 6);
 	have = na_nart2_get(a, &k, &ce);
 	d = nart_decide(have ? &ce : NULL, m);
@@ -449,7 +503,7 @@ static void handle_msg(struct na_agent *a, const void *buf, size_t len, const ch
 		a->st.nlarp_own++;
 		return;
 	}
-	a->st.nlarp_rx[m.op & 3]++;
+	a->st.nlarp_rx[m.op < 5 ? m.op : 0]++;
 	switch (m.op) {
 	case NLARP_HERE:
 		handle_here(a, &m);
@@ -459,6 +513,9 @@ static void handle_msg(struct na_agent *a, const void *buf, size_t len, const ch
 		break;
 	case NLARP_NOT_HERE:
 		handle_not_here(a, &m);
+		break;
+	case NLARP_PROBE:
+		na_probe_rx(a, &m);
 		break;
 	}
 }
@@ -500,23 +557,52 @@ void na_nlarp_bcast_readable(struct na_agent *a)
 	}
 }
 
+void na_nlarp_ucast_readable(struct na_agent *a)
+{
+	__u8 frame[2048];
+
+	for (;;) {
+		struct sockaddr_ll from;
+		socklen_t fl = sizeof(from);
+		ssize_t n = recvfrom(a->ucast_fd, frame, sizeof(frame), MSG_TRUNC,
+				     (struct sockaddr *)&from, &fl);
+		const __u8 *ip = frame + 14, *udp;
+		size_t ihl, tot;
+
+		if (n < 0)
+			return;
+		if (from.sll_pkttype == PACKET_OUTGOING || from.sll_ifindex != a->ifindex)
+			continue;
+		if ((size_t)n > sizeof(frame) || n < 14 + 20 + 8) {
+			a->st.nlarp_short++;
+			continue;
+		}
+		ihl = (size_t)(ip[0] & 0x0f) * 4;
+		tot = (size_t)ip[2] << 8 | ip[3];
+		/* only what is addressed to this server, whole */
+		if ((ip[0] >> 4) != 4 || ihl < 20 || tot < ihl + 8 || 14 + tot > (size_t)n ||
+		    memcmp(ip + 16, &a->server_addr, 4)) {
+			a->st.nlarp_short++;
+			continue;
+		}
+		udp = ip + ihl;
+		if (((size_t)udp[4] << 8 | udp[5]) != tot - ihl) {
+			a->st.nlarp_short++;
+			continue;
+		}
+		handle_msg(a, udp + 8, tot - ihl - 8, "unicast");
+	}
+}
+
+/*
+ * The UDP socket only holds the port (no "port unreachable" answers, no
+ * other program on it); what the kernel delivers there was already read
+ * from the packet socket.
+ */
 void na_nlarp_udp_readable(struct na_agent *a)
 {
 	__u8 buf[2048];
 
-	for (;;) {
-		struct sockaddr_in from;
-		socklen_t fl = sizeof(from);
-		ssize_t n = recvfrom(a->udp_fd, buf, sizeof(buf), MSG_TRUNC,
-				     (struct sockaddr *)&from, &fl);
-
-		if (n < 0)
-			return;
-		if ((size_t)n > sizeof(buf)) {
-			a->st.nlarp_err[NLARP_E_SHORT]++;
-			log_warn("oversized NL-ARP datagram (%zd bytes) ignored", n);
-			continue;
-		}
-		handle_msg(a, buf, (size_t)n, "unicast");
-	}
+	while (recv(a->udp_fd, buf, sizeof(buf), MSG_TRUNC) >= 0)
+		a->st.nlarp_udp_dup++;
 }

@@ -357,10 +357,10 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent *a, b
 	if (json)
 		fprintf(f, "]");
 	if (a) {
-		static const char *ops[] = {"other", "here", "where", "not_here"};
+		static const char *ops[] = {"other", "here", "where", "not_here", "probe"};
 
 		fprintf(f, json ? ",\"agent\":{" : "agent:\n");
-		for (int i = 1; i < 4; i++)
+		for (int i = 1; i < 5; i++)
 			fprintf(f,
 				json ? "\"nlarp_rx_%s\":%llu,\"nlarp_tx_%s\":%llu,"
 				     : "  nlarp_rx_%-10s %llu\n  nlarp_tx_%-10s %llu\n",
@@ -369,11 +369,15 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent *a, b
 #define ST(name, val) \
 	fprintf(f, json ? "\"%s\":%llu," : "  %-19s %llu\n", name, (unsigned long long)(val))
 		ST("nlarp_own", a->st.nlarp_own);
+		ST("nlarp_udp_dup", a->st.nlarp_udp_dup);
 		ST("nlarp_tx_fail", a->st.nlarp_tx_fail);
 		ST("nlarp_not_ready", a->st.nlarp_not_ready);
 		ST("nlarp_no_vlan", a->st.nlarp_no_vlan);
 		ST("nlarp_bad_frame", a->st.nlarp_short);
 		ST("where_ratelimited", a->st.where_ratelimited);
+		ST("where_scan_limited", a->st.where_scan_limited);
+		ST("vlan_failovers", a->st.vlan_failovers);
+		ST("vlan_recoveries", a->st.vlan_recoveries);
 		ST("ev_nart1_miss", a->st.events[NL_EV_NART1_MISS]);
 		ST("ev_nart2_miss", a->st.events[NL_EV_NART2_MISS]);
 		ST("ev_vlan_miss", a->st.events[NL_EV_VLAN_MISS]);

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * VLAN failover.  The repository gives several VLANs (paths) between two
+ * edge switches; the fabric has no routing protocol to tell us one died.
+ * So every second the agent sends a PROBE on each VLAN towards each remote
+ * edge switch it knows an NA behind, and the NA there answers on the same
+ * VLAN.  A VLAN that misses NA_PROBE_MISSES answers in a row leaves the set
+ * the datapath hashes flows over; its first answer brings it back.  If every
+ * VLAN of a pair is silent the whole configured set stays in force: that
+ * looks like a dead peer, not a dead fabric, and the peer is forgotten until
+ * a HERE names another NA behind that switch.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent.h"
+
+static struct na_probe_row *find_row(struct na_probe *p, const __u8 sw[6])
+{
+	for (unsigned int i = 0; i < p->n; i++)
+		if (!memcmp(p->rows[i].sw, sw, 6))
+			return &p->rows[i];
+	return NULL;
+}
+
+static int apply(struct na_agent *a, const struct na_probe_row *r)
+{
+	struct nl_vlan_set eff;
+	int idx = cnart_switch_index(a->switches, r->sw);
+
+	if (idx < 0)
+		return idx;
+	na_probe_effective(r, &eff);
+	return cnart_switch_set_vlans(a->switches, idx, eff.count, eff.vlans) ? -EINVAL : 0;
+}
+
+static void log_row(const struct na_probe_row *r, const char *what)
+{
+	struct nl_vlan_set eff;
+	char mac[18], list[64] = "";
+	size_t o = 0;
+
+	na_probe_effective(r, &eff);
+	for (unsigned int i = 0; i < eff.count && o < sizeof(list) - 8; i++)
+		o += snprintf(list + o, sizeof(list) - o, "%s%u", i ? "," : "", eff.vlans[i]);
+	na_fmt_mac(r->sw, mac);
+	log_warn("VLANs towards edge switch %s: %s, now using %s", mac, what, list);
+}
+
+void na_probe_load_begin(struct na_agent *a)
+{
+	a->probe.gen++;
+}
+
+int na_probe_row_loaded(struct na_agent *a, const __u8 sw[6], const struct nl_vlan_set *set)
+{
+	struct na_probe *p = &a->probe;
+	struct na_probe_row *r = find_row(p, sw);
+
+	if (!r) {
+		if (p->n == p->cap) {
+			unsigned int cap = p->cap ? p->cap * 2 : 64;
+			struct na_probe_row *rows = realloc(p->rows, cap * sizeof(*rows));
+
+			if (!rows)
+				return -ENOMEM;
+			p->rows = rows;
+			p->cap = cap;
+		}
+		r = &p->rows[p->n++];
+		memset(r, 0, sizeof(*r));
+		memcpy(r->sw, sw, 6);
+	}
+	if (memcmp(&r->cfg, set, sizeof(*set))) {
+		/* new paths: every VLAN starts alive, nothing outstanding */
+		r->cfg = *set;
+		memset(r->v, 0, sizeof(r->v));
+		for (unsigned int i = 0; i < NL_MAX_VLANS_PER_PAIR; i++)
+			r->v[i].alive = true;
+	}
+	r->gen = p->gen;
+	return apply(a, r);
+}
+
+void na_probe_load_end(struct na_agent *a)
+{
+	struct na_probe *p = &a->probe;
+
+	for (unsigned int i = 0; i < p->n;)
+		if (p->rows[i].gen != p->gen)
+			p->rows[i] = p->rows[--p->n];
+		else
+			i++;
+}
+
+void na_probe_peer(struct na_agent *a, const __u8 sw[6], __u16 port)
+{
+	struct na_probe_row *r;
+
+	if (!memcmp(sw, a->switch_mac, 6))
+		return;
+	r = find_row(&a->probe, sw);
+	if (r && !r->peer_port)
+		r->peer_port = port;
+}
+
+void na_probe_tick(struct na_agent *a)
+{
+	struct na_probe *p = &a->probe;
+
+	if (!a->ready)
+		return;
+	for (unsigned int i = 0; i < p->n; i++) {
+		struct na_probe_row *r = &p->rows[i];
+
+		/* one path, or nobody to ask: nothing to fail over to or from */
+		if (r->cfg.count < 2 || !r->peer_port)
+			continue;
+		if (na_probe_row_tick(r)) {
+			a->st.vlan_failovers++;
+			log_row(r, "a path stopped answering");
+			apply(a, r);
+		}
+		if (!r->peer_port)
+			continue;
+		for (unsigned int j = 0; j < r->cfg.count && j < NL_MAX_VLANS_PER_PAIR; j++) {
+			struct nlarp_fields m = {
+				.version = NLARP_VERSION,
+				.op = NLARP_PROBE,
+				.mac_as = r->cfg.vlans[j],
+				.port = r->peer_port,
+				.loc_version = ++p->nonce,
+				.sender_port = a->port,
+			};
+
+			memcpy(m.switch_mac, r->sw, 6);
+			memcpy(m.sender_switch_mac, a->switch_mac, 6);
+			if (!na_nlarp_unicast_vlan(a, r->sw, r->peer_port, r->cfg.vlans[j], &m)) {
+				r->v[j].outstanding = true;
+				r->v[j].nonce = m.loc_version;
+			}
+		}
+	}
+}
+
+void na_probe_rx(struct na_agent *a, const struct nlarp_fields *m)
+{
+	struct na_probe_row *r;
+
+	if (!(m->flags & NLARP_F_REPLY)) {
+		struct nlarp_fields reply = *m;
+
+		/* answer on the VLAN that was tested, to the NA that asked */
+		reply.flags = NLARP_F_REPLY;
+		memcpy(reply.switch_mac, m->sender_switch_mac, 6);
+		reply.port = m->sender_port;
+		memcpy(reply.sender_switch_mac, a->switch_mac, 6);
+		reply.sender_port = a->port;
+		na_nlarp_unicast_vlan(a, m->sender_switch_mac, m->sender_port, m->mac_as, &reply);
+		return;
+	}
+	r = find_row(&a->probe, m->sender_switch_mac);
+	if (r && na_probe_row_answer(r, m->mac_as, m->loc_version)) {
+		a->st.vlan_recoveries++;
+		log_row(r, "a path answers again");
+		apply(a, r);
+	}
+}
+
+void na_probe_free(struct na_agent *a)
+{
+	free(a->probe.rows);
+	memset(&a->probe, 0, sizeof(a->probe));
+}
