@@ -56,7 +56,7 @@ static __always_inline int nl_route(struct __sk_buff *skb, const struct nl_confi
 	struct nl_subnet_key sk = {.prefixlen = 64, .tenant = vif->tenant};
 	struct nl_nart1_key nk = {.tenant = vif->tenant};
 	struct nl_subnet_val *subnet;
-	struct nl_nart1_val *n1;
+	struct nart1_slot n1;
 	__u16 old, new;
 
 	if (!nl_fits(ip, data_end) || eth->h_proto != bpf_htons(ETH_P_IP))
@@ -76,8 +76,8 @@ static __always_inline int nl_route(struct __sk_buff *skb, const struct nl_confi
 		nl_count(NL_C_TX_TTL_EXCEEDED);
 		return nl_icmp_error(skb, vif, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
 	}
-	n1 = bpf_map_lookup_elem(&nl_nart1, &nk);
-	if (!n1) {
+	/* NART_UNSTABLE (writer busy on every try) is a miss: WHERE confirms */
+	if (nl_nart1_find(&cfg->nart1, &nk, &n1) != NART_FOUND) {
 		dst->tenant = vif->tenant;
 		dst->mac_as = subnet ? subnet->mac_as : 0;
 		__builtin_memset(dst->mac, 0, ETH_ALEN);
@@ -85,15 +85,15 @@ static __always_inline int nl_route(struct __sk_buff *skb, const struct nl_confi
 		return nl_tx_drop(NL_C_TX_NART1_MISS);
 	}
 	/* NART-1 and a known subnet must agree on the destination MAC space */
-	if (subnet && n1->mac_as != subnet->mac_as)
+	if (subnet && n1.mac_as != subnet->mac_as)
 		return nl_tx_drop(NL_C_TX_NO_ROUTE);
 
 	dst->tenant = vif->tenant;
-	dst->mac_as = n1->mac_as;
-	nl_mac_copy(dst->mac, n1->mac);
+	dst->mac_as = n1.mac_as;
+	nl_mac_copy(dst->mac, n1.mac);
 
 	/* What a router does: new MACs, TTL - 1 with the checksum following */
-	nl_mac_copy(eth->h_dest, n1->mac);
+	nl_mac_copy(eth->h_dest, n1.mac);
 	nl_mac_copy(eth->h_source, vif->router_mac);
 	old = *(__u16 *)&ip->ttl;
 	ip->ttl--;
@@ -120,12 +120,11 @@ static __always_inline int nl_vif_tx(struct __sk_buff *skb)
 	struct ethhdr *eth;
 	struct nl_vif_key dst;
 	struct nl_local_vif *local;
-	struct nl_nart2_val *loc;
-	struct nl_vlan_set *vset;
-	struct nl_switch_key swk = {};
+	struct nart2_slot loc;
+	struct nart_switch sw;
 	struct nl_path path = {};
 	__u32 pull, len, hash, vidx;
-	bool is_ipv4 = false;
+	bool is_ipv4 = false, found, sw_ok;
 	int verdict;
 
 	if (!cfg)
@@ -181,20 +180,23 @@ static __always_inline int nl_vif_tx(struct __sk_buff *skb)
 	/*
 	 * NART-2 first: most traffic leaves the server.  The agent enters its
 	 * own VIFs in NART-2 with this server's location; those, and any VIF
-	 * NART-2 does not know, are looked for among the local VIFs.
+	 * NART-2 does not know, are looked for among the local VIFs.  The
+	 * location is (switch index, port); the switch array gives the switch
+	 * MAC and the VLAN table row towards it in one lookup.  An unstable
+	 * read (the writer busy on every try) counts as a miss.
 	 */
-	loc = bpf_map_lookup_elem(&nl_nart2, &dst);
-	if (!loc || (loc->port == cfg->port && nl_mac_eq(loc->switch_mac, cfg->switch_mac))) {
+	found = nl_nart2_find(&cfg->nart2, &dst, &loc) == NART_FOUND;
+	sw_ok = found && nl_switch_get(loc.switch_idx, &sw) == NART_FOUND;
+	if (!found || (sw_ok && loc.port == cfg->port && nl_mac_eq(sw.mac, cfg->switch_mac))) {
 		local = bpf_map_lookup_elem(&nl_local_vifs, &dst);
 		if (local)
 			return nl_deliver_local(skb, vif, local);
 		nl_tx_miss_event(cfg, vif, NL_EV_NART2_MISS, &dst, 0, NULL);
 		return nl_tx_drop(NL_C_TX_NART2_MISS);
 	}
-	nl_mac_copy(swk.mac, loc->switch_mac);
-	vset = bpf_map_lookup_elem(&nl_vlan_table, &swk);
-	if (!vset || vset->count == 0 || vset->count > NL_MAX_VLANS_PER_PAIR) {
-		nl_tx_miss_event(cfg, vif, NL_EV_VLAN_MISS, &dst, 0, loc->switch_mac);
+	/* an unreadable switch entry (never assigned, or unstable) is a VLAN miss too */
+	if (!sw_ok || sw.count == 0 || sw.count > NL_MAX_VLANS_PER_PAIR) {
+		nl_tx_miss_event(cfg, vif, NL_EV_VLAN_MISS, &dst, 0, sw_ok ? sw.mac : NULL);
 		return nl_tx_drop(NL_C_TX_VLAN_MISS);
 	}
 
@@ -222,17 +224,17 @@ static __always_inline int nl_vif_tx(struct __sk_buff *skb)
 	if (!nl_fits(eth, data_end))
 		return nl_tx_drop(NL_C_TX_MALFORMED);
 	hash = nl_flow_hash(eth, data_end);
-	vidx = hash % vset->count;
+	vidx = hash % sw.count;
 	/* vidx < count <= 8 already; say so in a way the verifier can see */
 	asm volatile("%0 &= 7" : "+r"(vidx));
-	path.vlan = vset->vlans[vidx];
+	path.vlan = sw.vlans[vidx];
 	path.hash = hash;
 	path.tenant = dst.tenant;
 	path.mac_as = dst.mac_as;
-	path.port = loc->port;
-	nl_mac_copy(path.dst_mac, loc->switch_mac);
+	path.port = loc.port;
+	nl_mac_copy(path.dst_mac, sw.mac);
 	/* Switches drop frames whose source and destination MAC are equal [0047] */
-	if (nl_mac_eq(loc->switch_mac, cfg->switch_mac))
+	if (nl_mac_eq(sw.mac, cfg->switch_mac))
 		nl_mac_copy(path.src_mac, cfg->server_mac);
 	else
 		nl_mac_copy(path.src_mac, cfg->switch_mac);

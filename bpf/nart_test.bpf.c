@@ -37,6 +37,21 @@ struct {
 	__type(value, struct nl_vlan_set);
 } ref_vlan SEC(".maps");
 
+/* geometry of both tables (the datapath has it in struct nl_config) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nart_meta);
+} nl_nart_meta SEC(".maps");
+
+static __always_inline struct nart_meta *nart_meta_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&nl_nart_meta, &zero);
+}
+
 /* NART_OP_BENCH_KEYS: every run takes the next key index modulo bench_n */
 __u32 bench_next = 0;
 __u32 bench_n = 1;
@@ -71,10 +86,10 @@ static __always_inline int do_check(__u32 op, __u32 *k)
 		return NART_ABSENT;
 	if (op == NART_OP_FIND1) {
 		k[2] = 0;
-		rc = nart_find(&nl_nart1c, &m->t1, k, NART1_KEY_WORDS, v);
+		rc = nart_find(&nl_nart1, &m->t1, k, NART1_KEY_WORDS, v);
 		count_check(rc, nart_test_value_ok(k, NART1_KEY_WORDS, v));
 	} else {
-		rc = nart_find(&nl_nart2c, &m->t2, k, NART2_KEY_WORDS, v);
+		rc = nart_find(&nl_nart2, &m->t2, k, NART2_KEY_WORDS, v);
 		count_check(rc, nart_test_value_ok(k, NART2_KEY_WORDS, v));
 	}
 	return rc;
@@ -84,11 +99,14 @@ static __always_inline int do_find2(struct nart_test_msg *msg, const __u32 *k)
 {
 	struct nl_vif_key key;
 	struct nart2_slot s;
+	struct nart_meta *m = nart_meta_get();
 	struct nart_switch sw;
 	int rc;
 
+	if (!m)
+		return NART_ABSENT;
 	__builtin_memcpy(&key, k, sizeof(key));
-	rc = nl_nart2_find(&key, &s);
+	rc = nl_nart2_find(&m->t2, &key, &s);
 	if (rc != NART_FOUND)
 		return rc;
 	msg->val[1] = (__u32)s.switch_idx | (__u32)s.port << 16;
@@ -151,9 +169,12 @@ static __always_inline void nart_test(struct nart_test_msg *msg)
 	switch (op) {
 	case NART_OP_FIND1: {
 		struct nl_nart1_key key = {.tenant = k[0], .ip = k[1]};
+		struct nart_meta *m = nart_meta_get();
 		struct nart1_slot s;
 
-		rc = nl_nart1_find(&key, &s);
+		if (!m)
+			break;
+		rc = nl_nart1_find(&m->t1, &key, &s);
 		if (rc == NART_FOUND)
 			__builtin_memcpy(msg->val, s.mac, 8);
 		break;

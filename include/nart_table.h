@@ -59,6 +59,27 @@ struct nart_bucket {
 } __attribute__((aligned(64)));
 
 /*
+ * The same bucket with typed slots: the value types the maps declare, so
+ * BTF (bpftool map dump) shows named fields.  The code works on struct
+ * nart_bucket; all three have the same layout.
+ */
+struct nart1_bucket {
+	__u32 seq;
+	__u32 pad[3];
+	struct nart1_slot slot[NART_SLOTS];
+} __attribute__((aligned(64)));
+
+struct nart2_bucket {
+	__u32 seq;
+	__u32 pad[3];
+	struct nart2_slot slot[NART_SLOTS];
+} __attribute__((aligned(64)));
+
+_Static_assert(sizeof(struct nart_bucket) == NART_BUCKET_BYTES, "bucket = one cache line");
+_Static_assert(sizeof(struct nart1_bucket) == NART_BUCKET_BYTES, "bucket = one cache line");
+_Static_assert(sizeof(struct nart2_bucket) == NART_BUCKET_BYTES, "bucket = one cache line");
+
+/*
  * Switch array (value of map "switches", indexed by switch_idx): the egress
  * edge switch's MAC and the VLANs usable towards it, i.e. a NART-2 location
  * and the VLAN table row in one place.  count 0 = no VLAN table row.
@@ -72,9 +93,9 @@ struct nart_switch {
 };
 
 /*
- * Geometry of both tables (map "nart_meta", one entry; in the datapath these
- * would join struct nl_config).  The seeds are random per table creation so
- * tenants cannot aim their addresses at one bucket pair.
+ * Geometry of a table: in the datapath, fields nart1 and nart2 of struct
+ * nl_config; in the test object, map "nart_meta".  The seeds are random per
+ * table creation so tenants cannot aim their addresses at one bucket pair.
  */
 struct nart_geom {
 	__u32 nbuckets;

@@ -15,6 +15,8 @@
 #include <linux/types.h>
 #endif
 
+#include "nart_table.h" /* compact NART layouts (docs/nart.md) */
+
 /* ---- wire constants (docs/wire-format.md) ------------------------------ */
 
 #define NL_IPPROTO_ETHERNET 143	   /* IANA "Ethernet": ip encapsulation */
@@ -57,9 +59,10 @@ enum nl_tenant_bits {
 
 /* ---- sizes --------------------------------------------------------------- */
 
-#define NL_MAX_VIFS	       4096  /* per server */
-#define NL_MAX_SWITCHES	       65536 /* VLAN table rows (one per egress switch) */
-#define NL_MAX_SUBNETS	       65536
+#define NL_MAX_VIFS	4096  /* per server */
+#define NL_MAX_SWITCHES 65536 /* VLAN table rows (one per egress switch) */
+#define NL_MAX_SUBNETS	65536
+/* former hash NARTs' size, kept for the comparison benchmarks */
 #define NL_NART1_ENTRIES       (1U << 20)
 #define NL_NART2_ENTRIES       (1U << 20)
 #define NL_EVENT_RING_BYTES    (256 * 1024)
@@ -81,6 +84,9 @@ struct nl_config {
 	__u16 fabric_mtu; /* L3 MTU of the fabric (uplink MTU) */
 	__u16 broadcast_vlan;
 	__u32 event_interval_ms; /* min gap between two identical events */
+	/* compact NARTs (maps nl_nart1, nl_nart2): bucket count and hash seed */
+	struct nart_geom nart1;
+	struct nart_geom nart2;
 };
 
 /* ---- VIFs hosted on this server ------------------------------------------ */
@@ -129,6 +135,13 @@ struct nl_xdp_meta {
 
 /* ---- NART ------------------------------------------------------------------ */
 
+/*
+ * The NARTs are compact cuckoo tables (include/nart_table.h, docs/nart.md):
+ * a NART-1 slot is struct nl_nart1_key + struct nl_nart1_val, a NART-2 slot
+ * struct nl_vif_key + (switch index, port); the switch index points into
+ * map "switches" (struct nart_switch: egress switch MAC + its VLAN set).
+ */
+
 /* NART-1: (tenant, IP) -> (MAC, MAC_AS_ID) */
 struct nl_nart1_key {
 	__u32 tenant;
@@ -140,7 +153,10 @@ struct nl_nart1_val {
 	__u16 mac_as;
 };
 
-/* NART-2: struct nl_vif_key -> location (edge switch MAC, port) */
+/*
+ * NART-2 as a kernel hash map used to store it: struct nl_vif_key -> location
+ * (edge switch MAC, port).  Only the comparison benchmarks use it now.
+ */
 struct nl_nart2_val {
 	__u8 switch_mac[6];
 	__u16 port;
@@ -160,7 +176,11 @@ struct nl_subnet_val {
 	__be32 router_ip;
 };
 
-/* map "vlan_table": egress edge switch MAC -> VLANs usable from our switch */
+/*
+ * A VLAN table row: egress edge switch MAC -> VLANs usable from our switch.
+ * In the datapath the set lives in the switch array (struct nart_switch);
+ * struct nl_switch_key is the key of the former hash map (benchmarks only).
+ */
 struct nl_switch_key {
 	__u8 mac[6];
 	__u16 pad;

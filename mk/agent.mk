@@ -4,7 +4,8 @@
 
 AGENT_LIB_SRCS := user/agent/lldp.c user/agent/nlarp.c user/agent/nart_logic.c
 AGENT_SRCS := $(filter-out $(AGENT_LIB_SRCS),$(wildcard user/agent/*.c)) user/repo/vlan_table.c
-AGENT_HDRS := $(wildcard user/agent/*.h) user/repo/vlan_table.h include/netlord.h include/nlarp.h
+AGENT_HDRS := $(wildcard user/agent/*.h) user/repo/vlan_table.h include/netlord.h include/nlarp.h \
+	include/nart_table.h
 AGENT_CFLAGS = $(CFLAGS) -Iuser/agent -Iuser/repo -Wno-format-truncation
 
 BINS += $(OUTPUT)/na-loader
@@ -29,8 +30,9 @@ test: export NA_LOADER = $(abspath $(OUTPUT)/na-loader)
 # ---- benchmark: kernel memory of the NARTs at 1,000,000 VIFs --------------------------------
 AGENT_BENCH := $(OUTPUT)/agent/bench/bench_nart_mem
 
-$(AGENT_BENCH): tests/agent/bench_nart_mem.c $(OUTPUT)/netlord.skel.h | $(OUTPUT)/agent/bench
-	$(CC) $(AGENT_CFLAGS) $< -o $@ $(LDLIBS_BPF)
+$(AGENT_BENCH): tests/agent/bench_nart_mem.c user/agent/nart_table.c user/agent/nart_table.h \
+		$(OUTPUT)/netlord.skel.h | $(OUTPUT)/agent/bench
+	$(CC) $(AGENT_CFLAGS) $< user/agent/nart_table.c -o $@ $(LDLIBS_BPF)
 
 .PHONY: bench-nart-mem
 bench-nart-mem: $(AGENT_BENCH)

@@ -5,8 +5,9 @@
 
 NL_STATIC := $(OUTPUT)/bench/nl-static
 
-$(NL_STATIC): tests/bench/nl-static.c include/netlord.h $(OUTPUT)/netlord.skel.h | $(OUTPUT)/bench
-	$(CC) $(CFLAGS) tests/bench/nl-static.c -o $@ $(LDLIBS_BPF)
+$(NL_STATIC): tests/bench/nl-static.c user/agent/nart_table.c user/agent/nart_table.h \
+		include/nart_table.h include/netlord.h $(OUTPUT)/netlord.skel.h | $(OUTPUT)/bench
+	$(CC) $(CFLAGS) tests/bench/nl-static.c user/agent/nart_table.c -o $@ $(LDLIBS_BPF)
 
 # 64-byte datagram rate with sendmmsg/recvmmsg (iperf3's receiver is slower than the path)
 UDP_PPS := $(OUTPUT)/bench/udp-pps

@@ -2,10 +2,13 @@
 
 DATAPATH_SKELS := $(OUTPUT)/netlord.skel.h $(OUTPUT)/baseline.skel.h
 
-DATAPATH_TEST_SRCS := $(wildcard tests/datapath/*.c) tests/lib/world.c
+# the world writes the compact NARTs with the agent's writer
+WORLD_SRCS := tests/lib/world.c user/agent/nart_table.c
+WORLD_HDRS := tests/lib/world.h user/agent/nart_table.h include/nart_table.h include/netlord.h
+DATAPATH_TEST_SRCS := $(wildcard tests/datapath/*.c) $(WORLD_SRCS)
 DATAPATH_TEST := $(OUTPUT)/tests/test_datapath
 
-$(DATAPATH_TEST): $(DATAPATH_TEST_SRCS) tests/datapath/harness.h tests/lib/world.h $(DATAPATH_SKELS) | $(OUTPUT)/tests
+$(DATAPATH_TEST): $(DATAPATH_TEST_SRCS) tests/datapath/harness.h $(WORLD_HDRS) $(DATAPATH_SKELS) | $(OUTPUT)/tests
 	$(CC) $(CFLAGS) -Itests/datapath -Itests/lib $(DATAPATH_TEST_SRCS) -o $@ $(LDLIBS_BPF) -lcriterion
 
 TEST_BINS += $(DATAPATH_TEST)
@@ -16,9 +19,9 @@ DATAPATH_BENCH := $(OUTPUT)/bench/bench_datapath
 $(OUTPUT)/bench:
 	mkdir -p $@
 
-$(DATAPATH_BENCH): tests/bench/bench_datapath.c tests/lib/world.c tests/lib/world.h \
+$(DATAPATH_BENCH): tests/bench/bench_datapath.c $(WORLD_SRCS) $(WORLD_HDRS) \
 		$(DATAPATH_SKELS) | $(OUTPUT)/bench
-	$(CC) $(CFLAGS) -Itests/lib tests/bench/bench_datapath.c tests/lib/world.c -o $@ $(LDLIBS_BPF)
+	$(CC) $(CFLAGS) -Itests/lib tests/bench/bench_datapath.c $(WORLD_SRCS) -o $@ $(LDLIBS_BPF)
 
 .PHONY: bench-datapath
 bench-datapath: $(DATAPATH_BENCH)

@@ -45,7 +45,7 @@ static __always_inline int nl_proxy_arp(struct __sk_buff *skb, const struct nl_c
 	void *data_end = nl_skb_data_end(skb);
 	struct ethhdr *eth = nl_skb_data(skb);
 	struct nl_arp *arp = (void *)(eth + 1);
-	struct nl_nart1_val *n1;
+	struct nart1_slot n1;
 	__u8 answer[ETH_ALEN];
 	__be32 spa, tpa;
 
@@ -75,8 +75,8 @@ static __always_inline int nl_proxy_arp(struct __sk_buff *skb, const struct nl_c
 	} else {
 		struct nl_nart1_key k = {.tenant = vif->tenant, .ip = tpa};
 
-		n1 = bpf_map_lookup_elem(&nl_nart1, &k);
-		if (!n1) {
+		/* an unstable read counts as a miss: the WHERE re-confirms */
+		if (nl_nart1_find(&cfg->nart1, &k, &n1) != NART_FOUND) {
 			struct nl_event ev = {
 				.type = NL_EV_NART1_MISS,
 				.tenant = vif->tenant,
@@ -90,11 +90,11 @@ static __always_inline int nl_proxy_arp(struct __sk_buff *skb, const struct nl_c
 			return TC_ACT_SHOT;
 		}
 		/* Another subnet's VIF is reached through the router, not by ARP */
-		if (n1->mac_as != vif->mac_as) {
+		if (n1.mac_as != vif->mac_as) {
 			nl_count(NL_C_TX_ARP_MISS);
 			return TC_ACT_SHOT;
 		}
-		nl_mac_copy(answer, n1->mac);
+		nl_mac_copy(answer, n1.mac);
 	}
 
 	nl_mac_copy(eth->h_dest, vif->mac);

@@ -29,23 +29,6 @@ struct {
 	__type(value, struct nl_local_vif);
 } nl_local_vifs SEC(".maps");
 
-/* NARTs grow with use: a million preallocated entries would cost ~100 MB each */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, NL_NART1_ENTRIES);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct nl_nart1_key);
-	__type(value, struct nl_nart1_val);
-} nl_nart1 SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, NL_NART2_ENTRIES);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct nl_vif_key);
-	__type(value, struct nl_nart2_val);
-} nl_nart2 SEC(".maps");
-
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, NL_MAX_SUBNETS);
@@ -53,14 +36,6 @@ struct {
 	__type(key, struct nl_subnet_key);
 	__type(value, struct nl_subnet_val);
 } nl_subnets SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, NL_MAX_SWITCHES);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct nl_switch_key);
-	__type(value, struct nl_vlan_set);
-} nl_vlan_table SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -87,6 +62,9 @@ struct {
 	__type(key, struct nl_event_key);
 	__type(value, __u64); /* ktime of the last event sent for this key */
 } nl_event_dedup SEC(".maps");
+
+/* NART-1, NART-2 and the switch array (VLAN table rows): compact tables */
+#include "nart.h"
 
 static __always_inline struct nl_config *nl_config_get(void)
 {

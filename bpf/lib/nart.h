@@ -17,8 +17,10 @@
  * suffice for the reader.  Other architectures need load-acquire (BPF v4
  * instructions, kernel >= 6.15); see docs/nart.md.
  *
- * Not included by the datapath yet: the maps below live in the test object
- * (bpf/nart_test.bpf.c) until the integration described in docs/nart.md.
+ * The maps below are the datapath's NART-1, NART-2 and switch array
+ * (included by bpf/lib/maps.h, pinned as nl_nart1, nl_nart2, nl_switches);
+ * the geometry (bucket count, seed) of each table is in struct nl_config.
+ * The test object bpf/nart_test.bpf.c uses the same maps and lookups.
  */
 #ifndef NL_BPF_NART_H
 #define NL_BPF_NART_H
@@ -31,16 +33,16 @@ struct {
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, NART_BUCKETS_1M); /* the agent may resize before load */
 	__type(key, __u32);
-	__type(value, struct nart_bucket);
-} nl_nart1c SEC(".maps");
+	__type(value, struct nart1_bucket);
+} nl_nart1 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, NART_BUCKETS_1M);
 	__type(key, __u32);
-	__type(value, struct nart_bucket);
-} nl_nart2c SEC(".maps");
+	__type(value, struct nart2_bucket);
+} nl_nart2 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -49,13 +51,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct nart_switch);
 } nl_switches SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct nart_meta);
-} nl_nart_meta SEC(".maps");
 
 enum {
 	NART_ABSENT = 0,
@@ -133,25 +128,16 @@ static __always_inline int nart_find(void *map, const struct nart_geom *g, const
 	return NART_UNSTABLE;
 }
 
-static __always_inline struct nart_meta *nart_meta_get(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&nl_nart_meta, &zero);
-}
-
 /* NART-1: (tenant, ip) -> (mac, mac_as).  @out gets the whole slot. */
-static __always_inline int nl_nart1_find(const struct nl_nart1_key *key, struct nart1_slot *out)
+static __always_inline int nl_nart1_find(const struct nart_geom *g, const struct nl_nart1_key *key,
+					 struct nart1_slot *out)
 {
-	struct nart_meta *m = nart_meta_get();
 	__u32 k[2], v[2];
 	int rc;
 
-	if (!m)
-		return NART_ABSENT;
 	k[0] = key->tenant;
 	k[1] = key->ip;
-	rc = nart_find(&nl_nart1c, &m->t1, k, NART1_KEY_WORDS, v);
+	rc = nart_find(&nl_nart1, g, k, NART1_KEY_WORDS, v);
 	if (rc == NART_FOUND) {
 		out->tenant = k[0];
 		out->ip = k[1];
@@ -161,16 +147,14 @@ static __always_inline int nl_nart1_find(const struct nl_nart1_key *key, struct 
 }
 
 /* NART-2: (tenant, mac_as, mac) -> (switch_idx, port).  @out gets the whole slot. */
-static __always_inline int nl_nart2_find(const struct nl_vif_key *key, struct nart2_slot *out)
+static __always_inline int nl_nart2_find(const struct nart_geom *g, const struct nl_vif_key *key,
+					 struct nart2_slot *out)
 {
-	struct nart_meta *m = nart_meta_get();
 	__u32 k[3], v[2];
 	int rc;
 
-	if (!m)
-		return NART_ABSENT;
 	__builtin_memcpy(k, key, sizeof(k));
-	rc = nart_find(&nl_nart2c, &m->t2, k, NART2_KEY_WORDS, v);
+	rc = nart_find(&nl_nart2, g, k, NART2_KEY_WORDS, v);
 	if (rc == NART_FOUND) {
 		__builtin_memcpy(out, k, sizeof(k));
 		__builtin_memcpy(&out->switch_idx, &v[1], 4);

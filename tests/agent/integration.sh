@@ -352,8 +352,9 @@ na 1 vif del nosuchif >/dev/null 2>&1
 check "vif del of an unknown interface: exit 4" test $? -eq 4
 timeout 5 "$NA" vif list -i nosuchuplink >/dev/null 2>&1
 check "ctl verb without an agent: exit 3" test $? -eq 3
-check "bpftool shows named fields of the pinned NART-2" bash -c \
-	"bpftool map dump pinned /sys/fs/bpf/netlord/$(up 1)/nl_nart2 | grep -q switch_mac"
+check "bpftool shows named fields of the pinned NART-2 and switch array" bash -c \
+	"bpftool map dump pinned /sys/fs/bpf/netlord/$(up 1)/nl_nart2 | grep -q switch_idx &&
+	 bpftool map dump pinned /sys/fs/bpf/netlord/$(up 1)/nl_switches | grep -q vlans"
 kill "${AGENT_PID[2]}"
 wait "${AGENT_PID[2]}" 2>/dev/null
 AGENT_PID[2]=

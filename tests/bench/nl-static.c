@@ -29,6 +29,8 @@
 #include <bpf/libbpf.h>
 #include "netlord.h"
 #include "netlord.skel.h"
+/* the agent's writer of the compact NARTs (same file name as include/nart_table.h) */
+#include "../../user/agent/nart_table.h"
 
 static volatile sig_atomic_t stop;
 
@@ -54,8 +56,7 @@ static int parse_mac(const char *s, __u8 mac[6])
 	unsigned int b[6];
 	char extra;
 
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &extra) !=
-	    6)
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &extra) != 6)
 		return -1;
 	for (int i = 0; i < 6; i++) {
 		if (b[i] > 255)
@@ -118,7 +119,8 @@ static int tc_attach(int ifindex, int prog_fd, struct bpf_tc_hook *hook)
 	}
 	err = bpf_tc_attach(hook, &opts);
 	if (err) {
-		fprintf(stderr, "nl-static: tc attach on ifindex %d: %s\n", ifindex, strerror(-err));
+		fprintf(stderr, "nl-static: tc attach on ifindex %d: %s\n", ifindex,
+			strerror(-err));
 		return -1;
 	}
 	return 0;
@@ -158,9 +160,23 @@ static void dump_counters(struct netlord_bpf *skel)
 int main(int argc, char **argv)
 {
 	enum {
-		O_UPLINK = 1, O_VIF, O_TENANT, O_MAC_AS, O_VM_MAC, O_VM_IP, O_PEER_MAC, O_PEER_IP,
-		O_SWITCH_MAC, O_PEER_SWITCH_MAC, O_PORT, O_PEER_PORT, O_ENCAP, O_SERVER_MAC,
-		O_XDP_REDIRECT, O_SKB_MODE, O_DUMP,
+		O_UPLINK = 1,
+		O_VIF,
+		O_TENANT,
+		O_MAC_AS,
+		O_VM_MAC,
+		O_VM_IP,
+		O_PEER_MAC,
+		O_PEER_IP,
+		O_SWITCH_MAC,
+		O_PEER_SWITCH_MAC,
+		O_PORT,
+		O_PEER_PORT,
+		O_ENCAP,
+		O_SERVER_MAC,
+		O_XDP_REDIRECT,
+		O_SKB_MODE,
+		O_DUMP,
 	};
 	static const struct option opts[] = {
 		{"uplink", required_argument, NULL, O_UPLINK},
@@ -197,17 +213,39 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case O_UPLINK: uplink = optarg; break;
-		case O_VIF: vifname = optarg; break;
-		case O_TENANT: tenant = strtoul(optarg, NULL, 0); break;
-		case O_MAC_AS: mac_as = strtoul(optarg, NULL, 0); break;
-		case O_PORT: port = strtoul(optarg, NULL, 0); break;
-		case O_PEER_PORT: peer_port = strtoul(optarg, NULL, 0); break;
-		case O_VM_MAC: have_vm_mac = !parse_mac(optarg, vm_mac); break;
-		case O_PEER_MAC: have_peer_mac = !parse_mac(optarg, peer_mac); break;
-		case O_SWITCH_MAC: have_switch = !parse_mac(optarg, switch_mac); break;
-		case O_PEER_SWITCH_MAC: have_peer_switch = !parse_mac(optarg, peer_switch_mac); break;
-		case O_SERVER_MAC: have_server_mac = !parse_mac(optarg, server_mac); break;
+		case O_UPLINK:
+			uplink = optarg;
+			break;
+		case O_VIF:
+			vifname = optarg;
+			break;
+		case O_TENANT:
+			tenant = strtoul(optarg, NULL, 0);
+			break;
+		case O_MAC_AS:
+			mac_as = strtoul(optarg, NULL, 0);
+			break;
+		case O_PORT:
+			port = strtoul(optarg, NULL, 0);
+			break;
+		case O_PEER_PORT:
+			peer_port = strtoul(optarg, NULL, 0);
+			break;
+		case O_VM_MAC:
+			have_vm_mac = !parse_mac(optarg, vm_mac);
+			break;
+		case O_PEER_MAC:
+			have_peer_mac = !parse_mac(optarg, peer_mac);
+			break;
+		case O_SWITCH_MAC:
+			have_switch = !parse_mac(optarg, switch_mac);
+			break;
+		case O_PEER_SWITCH_MAC:
+			have_peer_switch = !parse_mac(optarg, peer_switch_mac);
+			break;
+		case O_SERVER_MAC:
+			have_server_mac = !parse_mac(optarg, server_mac);
+			break;
 		case O_VM_IP:
 			if (inet_pton(AF_INET, optarg, &vm_ip) != 1)
 				goto bad;
@@ -224,16 +262,23 @@ int main(int argc, char **argv)
 			else
 				goto bad;
 			break;
-		case O_XDP_REDIRECT: xdp_redirect = true; break;
-		case O_SKB_MODE: skb_mode = true; break;
-		case O_DUMP: dump = true; break;
-		default: goto bad;
+		case O_XDP_REDIRECT:
+			xdp_redirect = true;
+			break;
+		case O_SKB_MODE:
+			skb_mode = true;
+			break;
+		case O_DUMP:
+			dump = true;
+			break;
+		default:
+			goto bad;
 		}
 	}
 	if (optind != argc || !uplink || !vifname || !have_vm_mac || !have_peer_mac ||
 	    !have_switch || !vm_ip.s_addr || !peer_ip.s_addr || tenant < NL_TENANT_MIN ||
-	    tenant > NL_TENANT_MAX_16 || mac_as > 255 || port < 1 || port > 255 ||
-	    peer_port < 1 || peer_port > 255)
+	    tenant > NL_TENANT_MAX_16 || mac_as > 255 || port < 1 || port > 255 || peer_port < 1 ||
+	    peer_port > 255)
 		goto bad;
 	if (!have_peer_switch)
 		memcpy(peer_switch_mac, switch_mac, 6);
@@ -276,39 +321,55 @@ int main(int argc, char **argv)
 			.ifindex = vif_ifindex,
 		};
 		struct nl_vif_key me = {.tenant = tenant, .mac_as = mac_as};
-		struct nl_vif_key peer = {.tenant = tenant, .mac_as = mac_as};
 		struct nl_local_vif lv = {.ifindex = vif_ifindex, .slot = slot, .flags = vflags};
-		struct nl_nart1_key n1k = {.tenant = tenant};
-		struct nl_nart1_val n1v = {.mac_as = mac_as};
-		struct nl_nart2_val n2me = {.port = port, .version = 1};
-		struct nl_nart2_val n2peer = {.port = peer_port, .version = 1};
-		struct nl_switch_key swk = {};
-		struct nl_vlan_set vset = {.count = 1, .vlans = {NL_VLAN_UNTAGGED}};
+		struct nart1_slot n1 = {.tenant = tenant, .mac_as = mac_as};
+		struct nart2_slot n2me = {.tenant = tenant, .mac_as = mac_as, .port = port};
+		struct nart2_slot n2peer = {.tenant = tenant, .mac_as = mac_as, .port = peer_port};
+		static const __u16 untagged[] = {NL_VLAN_UNTAGGED};
+		struct cnart *t1, *t2;
+		struct cnart_switches *sw;
+		int me_idx, peer_idx;
 
 		memcpy(cfg.switch_mac, switch_mac, 6);
 		memcpy(cfg.server_mac, server_mac, 6);
 		memcpy(vif.mac, vm_mac, 6);
 		memcpy(me.mac, vm_mac, 6);
-		memcpy(peer.mac, peer_mac, 6);
-		memcpy(n2me.switch_mac, switch_mac, 6);
-		memcpy(n2peer.switch_mac, peer_switch_mac, 6);
-		memcpy(swk.mac, peer_switch_mac, 6);
+		memcpy(n2me.mac, vm_mac, 6);
+		memcpy(n2peer.mac, peer_mac, 6);
 
+		/* the compact NARTs and the switch array, written through mmap */
+		t1 = cnart_open(bpf_map__fd(skel->maps.nl_nart1), CNART_1, cnart_random_seed());
+		t2 = cnart_open(bpf_map__fd(skel->maps.nl_nart2), CNART_2, cnart_random_seed());
+		sw = cnart_switches_open(bpf_map__fd(skel->maps.nl_switches));
+		if (!t1 || !t2 || !sw) {
+			fprintf(stderr, "nl-static: cannot map the NART arrays: %s\n",
+				strerror(errno));
+			goto out;
+		}
+		cfg.nart1 = cnart_geom(t1);
+		cfg.nart2 = cnart_geom(t2);
+		me_idx = cnart_switch_index(sw, switch_mac);
+		peer_idx = cnart_switch_index(sw, peer_switch_mac);
+		n2me.switch_idx = (__u16)me_idx;
+		n2peer.switch_idx = (__u16)peer_idx;
+		/* NART-1 for the peer and for ourselves (ARP from the peer side) */
+		n1.ip = peer_ip.s_addr;
+		memcpy(n1.mac, peer_mac, 6);
+		if (me_idx <= 0 || peer_idx <= 0 ||
+		    cnart_switch_set_vlans(sw, peer_idx, 1, untagged) ||
+		    cnart2_put(t2, &n2me, 1) < 0 || cnart2_put(t2, &n2peer, 1) < 0 ||
+		    cnart1_put(t1, &n1, 1) < 0) {
+			fprintf(stderr, "nl-static: cannot fill the NARTs\n");
+			goto out;
+		}
+		n1.ip = vm_ip.s_addr;
+		memcpy(n1.mac, vm_mac, 6);
+		if (cnart1_put(t1, &n1, 1) < 0)
+			goto out;
+		/* the mappings stay until exit: the datapath reads the arrays, not them */
 		if (update(skel->maps.nl_config, &zero, &cfg) ||
 		    update(skel->maps.nl_vifs, &idx, &vif) ||
-		    update(skel->maps.nl_local_vifs, &me, &lv) ||
-		    update(skel->maps.nl_nart2, &me, &n2me) ||
-		    update(skel->maps.nl_nart2, &peer, &n2peer) ||
-		    update(skel->maps.nl_vlan_table, &swk, &vset))
-			goto out;
-		/* NART-1 for the peer and for ourselves (ARP from the peer side) */
-		n1k.ip = peer_ip.s_addr;
-		memcpy(n1v.mac, peer_mac, 6);
-		if (update(skel->maps.nl_nart1, &n1k, &n1v))
-			goto out;
-		n1k.ip = vm_ip.s_addr;
-		memcpy(n1v.mac, vm_mac, 6);
-		if (update(skel->maps.nl_nart1, &n1k, &n1v))
+		    update(skel->maps.nl_local_vifs, &me, &lv))
 			goto out;
 	}
 
@@ -330,8 +391,9 @@ int main(int argc, char **argv)
 	vif_tc = true;
 
 	printf("READY uplink=%s(%d) mtu=%d vif=%s(%d) encap=%s xdp=%s vif_flags=%s\n", uplink,
-	       uplink_ifindex, uplink_mtu, vifname, vif_ifindex, encap == NL_ENCAP_UDP ? "udp" : "ip",
-	       skb_mode ? "skb" : "native", xdp_redirect ? "xdp_redirect" : "xdp_pass+tc");
+	       uplink_ifindex, uplink_mtu, vifname, vif_ifindex,
+	       encap == NL_ENCAP_UDP ? "udp" : "ip", skb_mode ? "skb" : "native",
+	       xdp_redirect ? "xdp_redirect" : "xdp_pass+tc");
 	fflush(stdout);
 	while (!stop)
 		pause();

@@ -21,11 +21,9 @@ static const uint8_t outer_udp_a1_a2[42] = {
 
 static void one_vlan_to_s2(void)
 {
-	struct nl_switch_key k = {};
-	struct nl_vlan_set v = {.count = 1, .vlans = {10}};
+	static const __u16 vlans[] = {10};
 
-	memcpy(k.mac, W_S2, 6);
-	cr_assert_eq(bpf_map_update_elem(fd_map("nl_vlan_table"), &k, &v, 0), 0);
+	cr_assert_eq(world_vlans_set(W_S2, 1, vlans), 0);
 }
 
 static void poison_on(struct nl_config *cfg)

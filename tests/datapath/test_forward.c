@@ -62,14 +62,10 @@ Test(forward, nart2_miss_event, .init = world_setup_ip, .fini = world_teardown)
 
 Test(forward, vlan_table_miss_event, .init = world_setup_ip, .fini = world_teardown)
 {
-	struct nl_vif_key k = {.tenant = W_TENANT_A, .mac_as = 1};
-	struct nl_nart2_val v = {.port = 4};
 	struct nl_event ev[2];
 	struct pkt in = {};
 
-	memcpy(k.mac, MAC_UNKNOWN, 6);
-	memcpy(v.switch_mac, S3, 6);
-	cr_assert_eq(bpf_map_update_elem(fd_map("nl_nart2"), &k, &v, 0), 0);
+	cr_assert_eq(world_nart2_set(W_TENANT_A, 1, MAC_UNKNOWN, S3, 4), 0);
 	pkt_vm_udp(&in, MAC_UNKNOWN, W_MAC_1, W_IP_1, W_IP_2, 16);
 	expect_drop(W.ifindex_a1, &in, NL_C_TX_VLAN_MISS);
 	cr_assert_eq(events_drain(ev, 2), 1);
@@ -107,13 +103,10 @@ Test(forward, routed_unknown_address, .init = world_setup_ip, .fini = world_tear
 Test(forward, routed_to_subnet_known_only_from_nart1, .init = world_setup_ip,
      .fini = world_teardown)
 {
-	struct nl_nart1_key k = { .tenant = W_TENANT_A, .ip = htonl(W_IP(10, 20, 0, 5)) };
-	struct nl_nart1_val v = { .mac_as = 2 };
 	struct pkt in = {};
 	struct run r;
 
-	memcpy(v.mac, W_MAC_3, 6);
-	cr_assert_eq(bpf_map_update_elem(fd_map("nl_nart1"), &k, &v, 0), 0);
+	cr_assert_eq(world_nart1_set(W_TENANT_A, W_IP(10, 20, 0, 5), W_MAC_3, 2), 0);
 	pkt_vm_udp(&in, W_ROUTER_MAC, W_MAC_1, W_IP_1, W_IP(10, 20, 0, 5), 16);
 	run_tc(&r, W.ifindex_a1, in.b, in.len);
 	cr_assert_eq(r.retval, TC_ACT_REDIRECT);
@@ -125,12 +118,9 @@ Test(forward, routed_to_subnet_known_only_from_nart1, .init = world_setup_ip,
 /* NART-1 and the subnet table disagree on the MAC space: refuse to guess */
 Test(forward, routed_inconsistent_mac_space, .init = world_setup_ip, .fini = world_teardown)
 {
-	struct nl_nart1_key k = { .tenant = W_TENANT_A, .ip = htonl(W_IP_3) };
-	struct nl_nart1_val v = { .mac_as = 7 };
 	struct pkt in = {};
 
-	memcpy(v.mac, W_MAC_3, 6);
-	cr_assert_eq(bpf_map_update_elem(fd_map("nl_nart1"), &k, &v, 0), 0);
+	cr_assert_eq(world_nart1_set(W_TENANT_A, W_IP_3, W_MAC_3, 7), 0);
 	pkt_vm_udp(&in, W_ROUTER_MAC, W_MAC_1, W_IP_1, W_IP_3, 16);
 	expect_drop(W.ifindex_a1, &in, NL_C_TX_NO_ROUTE);
 }
@@ -337,12 +327,7 @@ Test(forward, ip_length_beyond_frame, .init = world_setup_ip, .fini = world_tear
 
 static void nart2_here(__u32 tenant, const uint8_t mac[6])
 {
-	struct nl_vif_key k = {.tenant = tenant, .mac_as = 1};
-	struct nl_nart2_val v = {.port = W_PORT, .version = 5};
-
-	memcpy(k.mac, mac, 6);
-	memcpy(v.switch_mac, W_S1, 6);
-	cr_assert_eq(bpf_map_update_elem(fd_map("nl_nart2"), &k, &v, 0), 0);
+	cr_assert_eq(world_nart2_set(tenant, 1, mac, W_S1, W_PORT), 0);
 }
 
 /* The agent lists its own VIFs in NART-2 with this server's location */

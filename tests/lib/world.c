@@ -9,6 +9,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "world.h"
+/* the agent's writer of the compact tables (same file name as include/nart_table.h) */
+#include "../../user/agent/nart_table.h"
 
 const uint8_t W_S1[6] = {0x02, 0x4e, 0x4c, 0x00, 0x00, 0x01};
 const uint8_t W_S2[6] = {0x02, 0x4e, 0x4c, 0x00, 0x00, 0x02};
@@ -19,6 +21,75 @@ const uint8_t W_MAC_2[6] = {0x52, 0x54, 0x00, 0xaa, 0x00, 0x02};
 const uint8_t W_MAC_3[6] = {0x52, 0x54, 0x00, 0xaa, 0x00, 0x03};
 const uint8_t W_MAC_4[6] = {0x52, 0x54, 0x00, 0xaa, 0x00, 0x04};
 const uint8_t W_MAC_5[6] = {0x52, 0x54, 0x00, 0xaa, 0x00, 0x05};
+
+/* the compact NARTs and switch array of the object world_fill() filled last */
+static struct {
+	struct cnart *t1, *t2;
+	struct cnart_switches *sw;
+} tabs;
+
+static void tables_close(void)
+{
+	cnart_close(tabs.t1);
+	cnart_close(tabs.t2);
+	cnart_switches_close(tabs.sw);
+	memset(&tabs, 0, sizeof(tabs));
+}
+
+static int map_fd(struct bpf_object *obj, const char *name)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
+
+	return m ? bpf_map__fd(m) : -1;
+}
+
+/* maps the tables of @obj with fresh random seeds (like a first agent start) */
+static int tables_open(struct bpf_object *obj)
+{
+	tables_close();
+	tabs.t1 = cnart_open(map_fd(obj, "nl_nart1"), CNART_1, cnart_random_seed());
+	tabs.t2 = cnart_open(map_fd(obj, "nl_nart2"), CNART_2, cnart_random_seed());
+	tabs.sw = cnart_switches_open(map_fd(obj, "nl_switches"));
+	return tabs.t1 && tabs.t2 && tabs.sw ? 0 : -1;
+}
+
+int world_nart1_set(__u32 tenant, uint32_t ip, const uint8_t mac[6], __u16 mac_as)
+{
+	struct nart1_slot s = {.tenant = tenant, .ip = htonl(ip), .mac_as = mac_as};
+
+	if (!tabs.t1)
+		return -EBADF;
+	memcpy(s.mac, mac, 6);
+	return cnart1_put(tabs.t1, &s, 1) < 0 ? -1 : 0;
+}
+
+int world_nart2_set(__u32 tenant, __u16 mac_as, const uint8_t mac[6], const uint8_t sw[6],
+		    __u16 port)
+{
+	struct nart2_slot s = {.tenant = tenant, .mac_as = mac_as, .port = port};
+	int idx;
+
+	if (!tabs.t2)
+		return -EBADF;
+	idx = cnart_switch_index(tabs.sw, sw);
+	if (idx <= 0)
+		return -1;
+	memcpy(s.mac, mac, 6);
+	s.switch_idx = (__u16)idx;
+	return cnart2_put(tabs.t2, &s, 1) < 0 ? -1 : 0;
+}
+
+int world_vlans_set(const uint8_t sw[6], int n, const __u16 *vlans)
+{
+	int idx;
+
+	if (!tabs.sw)
+		return -EBADF;
+	idx = cnart_switch_index(tabs.sw, sw);
+	if (idx <= 0)
+		return -1;
+	return cnart_switch_set_vlans(tabs.sw, idx, (__u16)n, vlans);
+}
 
 struct filler {
 	struct bpf_object *obj;
@@ -76,22 +147,15 @@ static void add_vif(struct filler *f, int ifindex, int slot, __u32 tenant, __u16
 static void add_nart1(struct filler *f, __u32 tenant, uint32_t ip, const uint8_t mac[6],
 		      __u16 mac_as)
 {
-	struct nl_nart1_key k = {.tenant = tenant, .ip = htonl(ip)};
-	struct nl_nart1_val v = {.mac_as = mac_as};
-
-	memcpy(v.mac, mac, 6);
-	update(f, "nl_nart1", &k, &v);
+	if (world_nart1_set(tenant, ip, mac, mac_as))
+		fail(f, "NART-1 insert failed");
 }
 
 static void add_nart2(struct filler *f, __u32 tenant, __u16 mac_as, const uint8_t mac[6],
 		      const uint8_t sw[6], __u16 port)
 {
-	struct nl_vif_key k = {.tenant = tenant, .mac_as = mac_as};
-	struct nl_nart2_val v = {.port = port, .version = 1};
-
-	memcpy(k.mac, mac, 6);
-	memcpy(v.switch_mac, sw, 6);
-	update(f, "nl_nart2", &k, &v);
+	if (world_nart2_set(tenant, mac_as, mac, sw, port))
+		fail(f, "NART-2 insert failed");
 }
 
 static void add_subnet(struct filler *f, __u32 tenant, uint32_t net, int len, __u16 mac_as,
@@ -105,12 +169,8 @@ static void add_subnet(struct filler *f, __u32 tenant, uint32_t net, int len, __
 
 static void add_vlans(struct filler *f, const uint8_t sw[6], int n, const __u16 *vlans)
 {
-	struct nl_switch_key k = {};
-	struct nl_vlan_set v = {.count = n};
-
-	memcpy(k.mac, sw, 6);
-	memcpy(v.vlans, vlans, n * sizeof(*vlans));
-	update(f, "nl_vlan_table", &k, &v);
+	if (world_vlans_set(sw, n, vlans))
+		fail(f, "switch array: cannot set the VLANs");
 }
 
 int world_netns(struct world *w, char *err, size_t errlen)
@@ -171,6 +231,12 @@ int world_fill(struct bpf_object *obj, const struct world *w, int encap_mode, in
 	};
 	__u32 zero = 0;
 
+	if (tables_open(obj)) {
+		snprintf(err, errlen, "cannot map the NART arrays: %s", strerror(errno));
+		return -1;
+	}
+	cfg.nart1 = cnart_geom(tabs.t1);
+	cfg.nart2 = cnart_geom(tabs.t2);
 	memcpy(cfg.switch_mac, W_S1, 6);
 	memcpy(cfg.server_mac, W_SERVER_MAC, 6);
 	update(&f, "nl_config", &zero, &cfg);

@@ -46,8 +46,18 @@ extern struct world W;
  * veths a1, b1, a5, l2 (VIFs) and uplink.  Returns 0 or -1 with @err set.
  */
 int world_netns(struct world *w, char *err, size_t errlen);
-/* Fills the maps of a loaded datapath object; 0 or -1 with @err set. */
+/*
+ * Fills the maps of a loaded datapath object; 0 or -1 with @err set.  The
+ * NARTs and the switch array are written through the agent's writer
+ * (user/agent/nart_table.c), mapped until the next world_fill().
+ */
 int world_fill(struct bpf_object *obj, const struct world *w, int encap_mode, int tenant_bits,
 	       char *err, size_t errlen);
+/* Entries of the last filled object's NART-1 / NART-2 (ip in host order); 0 or < 0 */
+int world_nart1_set(__u32 tenant, uint32_t ip, const uint8_t mac[6], __u16 mac_as);
+int world_nart2_set(__u32 tenant, __u16 mac_as, const uint8_t mac[6], const uint8_t sw[6],
+		    __u16 port);
+/* The VLAN table row towards switch @sw (n = 0: no row) */
+int world_vlans_set(const uint8_t sw[6], int n, const __u16 *vlans);
 
 #endif

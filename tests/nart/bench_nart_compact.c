@@ -292,8 +292,8 @@ int main(void)
 	}
 	k1 = kernel_kb();
 	a1 = meminfo_kb("MemAvailable");
-	t1 = cnart_open(bpf_map__fd(skel->maps.nl_nart1c), CNART_1, cnart_random_seed());
-	t2 = cnart_open(bpf_map__fd(skel->maps.nl_nart2c), CNART_2, cnart_random_seed());
+	t1 = cnart_open(bpf_map__fd(skel->maps.nl_nart1), CNART_1, cnart_random_seed());
+	t2 = cnart_open(bpf_map__fd(skel->maps.nl_nart2), CNART_2, cnart_random_seed());
 	sw = cnart_switches_open(bpf_map__fd(skel->maps.nl_switches));
 	if (!t1 || !t2 || !sw || cnart_meta_write(bpf_map__fd(skel->maps.nl_nart_meta), t1, t2)) {
 		fprintf(stderr, "bench-nart-compact: mmap: %s\n", strerror(errno));
@@ -310,8 +310,8 @@ int main(void)
 	if (fill_cnart(t1, CNART_1, 0) || fill_cnart(t2, CNART_2, 0))
 		return 1;
 	k2 = kernel_kb();
-	m1 = memlock(bpf_map__fd(skel->maps.nl_nart1c));
-	m2 = memlock(bpf_map__fd(skel->maps.nl_nart2c));
+	m1 = memlock(bpf_map__fd(skel->maps.nl_nart1));
+	m2 = memlock(bpf_map__fd(skel->maps.nl_nart2));
 	ms = memlock(bpf_map__fd(skel->maps.nl_switches));
 
 	/* today's hash maps, same keys, for the lookup comparison */

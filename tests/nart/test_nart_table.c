@@ -28,12 +28,12 @@ static void setup_sized(__u32 nb1, __u32 nb2)
 
 	skel = nart_test_bpf__open();
 	cr_assert_not_null(skel, "open: %s", strerror(errno));
-	bpf_map__set_max_entries(skel->maps.nl_nart1c, nb1);
-	bpf_map__set_max_entries(skel->maps.nl_nart2c, nb2);
+	bpf_map__set_max_entries(skel->maps.nl_nart1, nb1);
+	bpf_map__set_max_entries(skel->maps.nl_nart2, nb2);
 	err = nart_test_bpf__load(skel);
 	cr_assert_eq(err, 0, "load (verifier): %d %s", err, strerror(errno));
-	t1 = cnart_open(bpf_map__fd(skel->maps.nl_nart1c), CNART_1, cnart_random_seed());
-	t2 = cnart_open(bpf_map__fd(skel->maps.nl_nart2c), CNART_2, cnart_random_seed());
+	t1 = cnart_open(bpf_map__fd(skel->maps.nl_nart1), CNART_1, cnart_random_seed());
+	t2 = cnart_open(bpf_map__fd(skel->maps.nl_nart2), CNART_2, cnart_random_seed());
 	sw = cnart_switches_open(bpf_map__fd(skel->maps.nl_switches));
 	cr_assert(t1 && t2 && sw, "cnart_open: %s", strerror(errno));
 	cr_assert_eq(cnart_meta_write(bpf_map__fd(skel->maps.nl_nart_meta), t1, t2), 0);
@@ -404,7 +404,7 @@ Test(nart, reopen_keeps_entries_versions_reset)
 	s.ip = 77;
 	cr_assert_eq(cnart1_put(t1, &s, 50), 0);
 	cnart_close(t1);
-	t1 = cnart_open(bpf_map__fd(skel->maps.nl_nart1c), CNART_1, g.seed);
+	t1 = cnart_open(bpf_map__fd(skel->maps.nl_nart1), CNART_1, g.seed);
 	cr_assert_not_null(t1);
 	cr_assert_eq(cnart_count(t1), 101);
 	cr_assert(cnart_get(t1, key, NULL, &v));

@@ -201,6 +201,7 @@ int na_agent_run(struct na_agent *a)
 	unlink(a->sock_path);
 	ring_buffer__free(a->rb);
 	na_rl_free(a->rl);
+	na_tables_close(a);
 	na_scan_guard_free(&a->scan);
 	na_probe_free(a);
 	netlord_bpf__destroy(a->skel);

@@ -16,6 +16,7 @@
 #include "lldp.h"
 #include "nlarp_codec.h"
 #include "nart_logic.h"
+#include "nart_table.h" /* user/agent/nart_table.h: the compact tables' writer */
 
 /* ---- exit codes (docs/agent.md, na-loader --help) -------------------------- */
 enum na_exit {
@@ -51,7 +52,7 @@ void na_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 	X(config)     \
 	X(vifs)       \
 	X(local_vifs) \
-	X(nart1) X(nart2) X(subnets) X(vlan_table) X(vif_stats) X(counters) X(events) X(event_dedup)
+	X(nart1) X(nart2) X(subnets) X(switches) X(vif_stats) X(counters) X(events) X(event_dedup)
 
 struct na_maps {
 #define NA_MAP_FD(n) int n;
@@ -161,6 +162,9 @@ struct na_agent {
 	char sock_path[PATH_MAX];
 	struct netlord_bpf *skel;
 	struct na_maps maps;
+	/* the compact NARTs and switch array, written only by this process (tables.c) */
+	struct cnart *nart1, *nart2;
+	struct cnart_switches *switches;
 	int encap_mode, tenant_bits;
 	bool generic_xdp;
 	char repo[PATH_MAX]; /* VLAN table source, "" = none */
@@ -197,6 +201,19 @@ int na_tc_detach(int ifindex);
 bool na_tc_present(int ifindex);
 int na_check_env(const char *ifname, int *ifindex);
 int na_mkdir_p(const char *path, int mode);
+
+/* tables.c: NART-1, NART-2 and the switch array (VLAN table rows) */
+int na_tables_open(struct na_agent *a, struct nl_config *cfg); /* fills cfg->nart1/2 */
+void na_tables_close(struct na_agent *a);
+bool na_nart1_get(const struct na_agent *a, const struct nl_nart1_key *k, struct nl_nart1_val *v);
+int na_nart1_put(struct na_agent *a, const struct nl_nart1_key *k, const struct nl_nart1_val *v);
+bool na_nart1_del(struct na_agent *a, const struct nl_nart1_key *k);
+bool na_nart2_get(const struct na_agent *a, const struct nl_vif_key *k, struct nart_entry *e);
+int na_nart2_put(struct na_agent *a, const struct nl_vif_key *k, const struct nart_loc *loc,
+		 __u64 version);
+bool na_nart2_del(struct na_agent *a, const struct nl_vif_key *k);
+/* the VLAN set towards switch @mac; -ENOENT if none */
+int na_switch_vlans(const struct na_agent *a, const __u8 mac[6], struct nl_vlan_set *set);
 
 /* lldp_listen.c */
 int na_lldp_open(struct na_agent *a);
@@ -253,7 +270,7 @@ int na_ctl_request(const char *ifname, const char *line, FILE *out);
 
 /* show.c: report printers shared by the agent (ctl) and the CLI (pinned maps) */
 void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent *a, bool json);
-void na_show_nart(FILE *f, const struct na_maps *m, bool json);
+void na_show_nart(FILE *f, const struct na_maps *m, const struct na_agent *a, bool json);
 void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent *a, bool json);
 void na_show_vifs(FILE *f, const struct na_maps *m, bool json);
 

@@ -324,11 +324,19 @@ int na_attach_datapath(struct na_agent *a, bool encap_set, bool bits_set)
 		return NA_EXIT_ENV;
 	}
 	if (cfg.uplink_ifindex && cfg.uplink_ifindex != (__u32)a->ifindex) {
+		struct nart_geom g1 = cfg.nart1, g2 = cfg.nart2;
+
 		log_warn("pinned state belonged to ifindex %u, %s is now %d: starting over "
 			 "(waiting for LLDP)",
 			 cfg.uplink_ifindex, a->ifname, a->ifindex);
 		memset(&cfg, 0, sizeof(cfg));
+		/* the pinned NARTs keep their entries, so their seeds too */
+		cfg.nart1 = g1;
+		cfg.nart2 = g2;
 	}
+	/* the agent is the tables' only writer: map them (re-adopting pinned ones) */
+	if (na_tables_open(a, &cfg))
+		return NA_EXIT_ENV;
 	memcpy(cfg.server_mac, a->server_mac, 6);
 	cfg.encap_mode = (__u8)a->encap_mode;
 	cfg.tenant_bits = (__u8)a->tenant_bits;

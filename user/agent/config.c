@@ -3,8 +3,9 @@
  * The VLAN table: fetched from the configuration repository
  * (GET /v1/vlan-table) or read from a local file, validated with
  * user/repo/vlan_table.c, and the rows whose source is our edge switch
- * loaded into the datapath's nl_vlan_table map.  Any error (unreachable,
- * malformed, our switch missing) is logged and the table in force stays.
+ * loaded into the VLAN sets of the datapath's switch array nl_switches.
+ * Any error (unreachable, malformed, our switch missing) is logged and the
+ * table in force stays.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -56,9 +57,8 @@ static int read_file(const char *path, char **buf, size_t *len, char *err, size_
 static int load_rows(struct na_agent *a, const struct nl_vlan_table *t, char *err, size_t errlen)
 {
 	const struct nl_vt_row *rows = nl_vt_rows_from(t, a->switch_mac);
-	struct nl_switch_key key, *prev = NULL, dead[256];
 	struct nl_config cfg;
-	unsigned int ndead;
+	struct nart_switch sw;
 	char mac[18];
 
 	if (!rows) {
@@ -75,23 +75,18 @@ static int load_rows(struct na_agent *a, const struct nl_vlan_table *t, char *er
 		int e = na_probe_row_loaded(a, rows[i].dst, &rows[i].set);
 
 		if (e) {
-			snprintf(err, errlen, "cannot update nl_vlan_table: %s", strerror(-e));
+			snprintf(err, errlen, "cannot update the switch array: %s", strerror(-e));
 			return -1;
 		}
 	}
 	na_probe_load_end(a);
-	/* remove switches that left the table, a batch at a time */
-	do {
-		ndead = 0;
-		prev = NULL;
-		while (ndead < 256 && !bpf_map_get_next_key(a->maps.vlan_table, prev, &key)) {
-			if (!nl_vt_lookup(t, a->switch_mac, key.mac))
-				dead[ndead++] = key;
-			prev = &key;
-		}
-		for (unsigned int i = 0; i < ndead; i++)
-			bpf_map_delete_elem(a->maps.vlan_table, &dead[i]);
-	} while (ndead == 256);
+	/*
+	 * Switches that left the table keep their index (NART-2 entries may
+	 * name it) but lose their VLANs: the datapath then counts tx_vlan_miss.
+	 */
+	for (int idx = 1; !cnart_switch_read(a->switches, idx, &sw); idx++)
+		if (sw.count && !nl_vt_lookup(t, a->switch_mac, sw.mac))
+			cnart_switch_set_vlans(a->switches, idx, 0, NULL);
 	if (!na_config_get(&a->maps, &cfg)) {
 		cfg.broadcast_vlan = t->broadcast_vlan;
 		na_config_put(&a->maps, &cfg);

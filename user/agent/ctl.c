@@ -8,6 +8,11 @@
  *   vif del <ifname>
  *   vif list [json]          status [json]        stats [json]
  *   nart [json]              refresh              quit
+ *   nart set <tenant> <mac_as> <mac> <switch> <port> <version>     (debug)
+ *   nart del <tenant> <mac_as> <mac>  |  nart del <tenant> ip <A>  (debug)
+ *
+ * The nart set/del verbs exist so the agent stays the only writer of the
+ * NARTs (mmap writer, user/agent/tables.c).
  */
 #include <errno.h>
 #include <poll.h>
@@ -52,6 +57,61 @@ static int split_words(char *line, char **w, int max)
 	return n;
 }
 
+/* nart set / nart del: 0, or an exit code with @err set */
+static int nart_edit(struct na_agent *a, char **w, int n, char *err, size_t errlen)
+{
+	struct nl_vif_key k = {};
+	__u32 tenant, x;
+
+	if (n < 4 || na_parse_u32(w[2], NL_TENANT_MIN, NL_TENANT_MAX_24, &tenant))
+		goto usage;
+	if (!strcmp(w[1], "del") && n == 5 && !strcmp(w[3], "ip")) {
+		struct nl_nart1_key k1 = {.tenant = tenant};
+
+		if (na_parse_ipv4(w[4], &k1.ip))
+			goto usage;
+		if (!na_nart1_del(a, &k1))
+			goto missing;
+		log_info("nart del: NART-1 tenant %u %s deleted by request", tenant, w[4]);
+		return 0;
+	}
+	if (n < 5 || na_parse_u32(w[3], 0, 255, &x) || na_parse_mac(w[4], k.mac))
+		goto usage;
+	k.tenant = tenant;
+	k.mac_as = (__u16)x;
+	if (!strcmp(w[1], "del") && n == 5) {
+		if (!na_nart2_del(a, &k))
+			goto missing;
+		log_info("nart del: NART-2 tenant %u mac_as %u %s deleted by request", tenant, x,
+			 w[4]);
+		return 0;
+	}
+	if (!strcmp(w[1], "set") && n == 8) {
+		struct nart_loc loc;
+		__u32 port;
+		char *end;
+		__u64 version = strtoull(w[7], &end, 10);
+
+		if (na_parse_mac(w[5], loc.switch_mac) || na_parse_u32(w[6], 1, 255, &port) ||
+		    *end || end == w[7])
+			goto usage;
+		loc.port = (__u16)port;
+		if (na_nart2_put(a, &k, &loc, version)) {
+			snprintf(err, errlen, "NART-2 insert failed (table full?)");
+			return NA_EXIT_REFUSED;
+		}
+		log_info("nart set: NART-2 tenant %u mac_as %u %s -> %s port %u version %llu",
+			 tenant, x, w[4], w[5], port, (unsigned long long)version);
+		return 0;
+	}
+usage:
+	snprintf(err, errlen, "malformed nart set/del request");
+	return NA_EXIT_USAGE;
+missing:
+	snprintf(err, errlen, "no such entry");
+	return NA_EXIT_REFUSED;
+}
+
 static void handle(struct na_agent *a, char *line, FILE *f)
 {
 	char *w[10], err[256] = "";
@@ -85,9 +145,12 @@ static void handle(struct na_agent *a, char *line, FILE *f)
 		fprintf(f, "ok\n");
 		na_show_stats(f, &a->maps, a, json);
 		return;
+	} else if (n >= 2 && !strcmp(w[0], "nart") &&
+		   (!strcmp(w[1], "set") || !strcmp(w[1], "del"))) {
+		rc = nart_edit(a, w, n, err, sizeof(err));
 	} else if (n >= 1 && !strcmp(w[0], "nart")) {
 		fprintf(f, "ok\n");
-		na_show_nart(f, &a->maps, json);
+		na_show_nart(f, &a->maps, a, json);
 		return;
 	} else if (n == 1 && !strcmp(w[0], "refresh")) {
 		a->vt_loaded = false;

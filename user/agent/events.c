@@ -68,25 +68,30 @@ void na_where_send(struct na_agent *a, __u32 tenant, __u16 mac_as, const __u8 *m
 }
 
 /* the NA hosting the sender of a frame we could not deliver */
-static bool find_sender(struct na_agent *a, const struct nl_event *ev, struct nl_nart2_val *loc)
+static bool find_sender(struct na_agent *a, const struct nl_event *ev, struct nart_loc *loc)
 {
 	struct nl_vif_key k = {.tenant = ev->tenant, .mac_as = ev->mac_as};
+	struct nart_entry e;
 
 	if (ev->ip) {
 		struct nl_nart1_key k1 = {.tenant = ev->tenant, .ip = ev->ip};
 		struct nl_nart1_val v1;
 
-		if (!bpf_map_lookup_elem(a->maps.nart1, &k1, &v1) &&
-		    !memcmp(v1.mac, ev->peer_mac, 6)) {
+		if (na_nart1_get(a, &k1, &v1) && !memcmp(v1.mac, ev->peer_mac, 6)) {
 			struct nl_vif_key k2 = {.tenant = ev->tenant, .mac_as = v1.mac_as};
 
 			memcpy(k2.mac, v1.mac, 6);
-			if (!bpf_map_lookup_elem(a->maps.nart2, &k2, loc))
+			if (na_nart2_get(a, &k2, &e)) {
+				*loc = e.loc;
 				return true;
+			}
 		}
 	}
 	memcpy(k.mac, ev->peer_mac, 6);
-	return !bpf_map_lookup_elem(a->maps.nart2, &k, loc);
+	if (!na_nart2_get(a, &k, &e))
+		return false;
+	*loc = e.loc;
+	return true;
 }
 
 static void not_here(struct na_agent *a, const struct nl_event *ev)
@@ -99,7 +104,7 @@ static void not_here(struct na_agent *a, const struct nl_event *ev)
 		.port = a->port,
 		.sender_port = a->port,
 	};
-	struct nl_nart2_val loc;
+	struct nart_loc loc;
 	char mac[18];
 
 	if (!a->ready || !allowed(a, NLARP_NOT_HERE, ev->tenant, ev->mac_as, ev->mac, 0))

@@ -408,66 +408,51 @@ static int cmd_show(const char *verb, struct cli *c)
 	else if (!strcmp(verb, "stats"))
 		na_show_stats(stdout, &m, NULL, c->json);
 	else
-		na_show_nart(stdout, &m, c->json);
+		na_show_nart(stdout, &m, NULL, c->json);
 	na_maps_close(&m);
 	return 0;
 }
 
+/*
+ * nart set/del (debug): checked here, carried out by the agent over the
+ * control socket, since the agent is the only writer of the NARTs.
+ */
 static int cmd_nart_edit(struct cli *c)
 {
-	char ifb[64];
+	char ifb[64], line[256];
 	const char *iface = iface_of(c, ifb, sizeof(ifb));
-	struct na_maps m;
+	__u8 mac[6];
+	__be32 ip;
 	__u32 tenant, x;
-	int rc = 0;
+	int rc;
 
 	if (!iface)
 		return err_usage("nart", "cannot tell which uplink: use -i <uplink>");
 	if (!c->tenant || na_parse_u32(c->tenant, 2, NL_TENANT_MAX_24, &tenant))
 		return err_usage("nart", "--tenant T required");
-	if (na_maps_open_pinned(iface, &m))
-		return no_agent(iface);
 	if (!strcmp(c->pos[0], "del") && c->ip) {
-		struct nl_nart1_key k = {.tenant = tenant};
-
-		if (na_parse_ipv4(c->ip, &k.ip))
-			rc = err_usage("nart", "--ip A.B.C.D");
-		else if (bpf_map_delete_elem(m.nart1, &k))
-			rc = NA_EXIT_REFUSED,
-			fprintf(stderr, "na-loader nart del: no such entry\n");
+		if (na_parse_ipv4(c->ip, &ip))
+			return err_usage("nart", "--ip A.B.C.D");
+		snprintf(line, sizeof(line), "nart del %u ip %s", tenant, c->ip);
 	} else {
-		struct nl_vif_key k = {.tenant = tenant};
-
 		if (!c->mac_as || na_parse_u32(c->mac_as, 0, 255, &x) || !c->mac ||
-		    na_parse_mac(c->mac, k.mac)) {
-			rc = err_usage("nart", "--mac-as N --mac M required");
-			goto out;
-		}
-		k.mac_as = (__u16)x;
+		    na_parse_mac(c->mac, mac))
+			return err_usage("nart", "--mac-as N --mac M required");
 		if (!strcmp(c->pos[0], "del")) {
-			if (bpf_map_delete_elem(m.nart2, &k))
-				rc = NA_EXIT_REFUSED,
-				fprintf(stderr, "na-loader nart del: no such entry\n");
+			snprintf(line, sizeof(line), "nart del %u %u %s", tenant, x, c->mac);
 		} else {
-			struct nl_nart2_val v = {.version = 1};
 			__u32 port;
 
-			if (!c->sw || na_parse_mac(c->sw, v.switch_mac) || !c->port ||
-			    na_parse_u32(c->port, 1, 255, &port)) {
-				rc = err_usage("nart", "--switch S --port P required");
-				goto out;
-			}
-			v.port = (__u16)port;
-			if (c->version)
-				v.version = strtoull(c->version, NULL, 10);
-			if (bpf_map_update_elem(m.nart2, &k, &v, BPF_ANY))
-				rc = NA_EXIT_REFUSED,
-				fprintf(stderr, "na-loader nart set: %s\n", strerror(errno));
+			if (!c->sw || na_parse_mac(c->sw, mac) || !c->port ||
+			    na_parse_u32(c->port, 1, 255, &port))
+				return err_usage("nart", "--switch S --port P required");
+			snprintf(line, sizeof(line), "nart set %u %u %s %s %u %llu", tenant, x,
+				 c->mac, c->sw, port,
+				 c->version ? strtoull(c->version, NULL, 10) : 1ULL);
 		}
 	}
-out:
-	na_maps_close(&m);
-	return rc;
+	rc = na_ctl_request(iface, line, stdout);
+	return rc == -NA_EXIT_NO_AGENT ? no_agent(iface) : rc;
 }
 
 int main(int argc, char **argv)

@@ -111,7 +111,7 @@ __u64 nart_now_ms(void)
 
 /* ---- table ------------------------------------------------------------------------------ */
 
-struct nart_slot {
+struct nart_tslot {
 	__u32 tag; /* 0: empty; else high hash bits | 1 */
 	__u32 tenant;
 	__u16 mac_as;
@@ -121,10 +121,10 @@ struct nart_slot {
 	__u64 version;
 };
 
-_Static_assert(sizeof(struct nart_slot) == 32, "one NART slot is 32 bytes");
+_Static_assert(sizeof(struct nart_tslot) == 32, "one NART slot is 32 bytes");
 
 struct nart_table {
-	struct nart_slot *slots;
+	struct nart_tslot *slots;
 	size_t mask;
 	size_t count;
 	size_t max_entries;
@@ -144,7 +144,7 @@ static __u64 key_hash(const struct nl_vif_key *k)
 	return h;
 }
 
-static bool slot_is(const struct nart_slot *s, __u32 tag, const struct nl_vif_key *k)
+static bool slot_is(const struct nart_tslot *s, __u32 tag, const struct nl_vif_key *k)
 {
 	return s->tag == tag && s->tenant == k->tenant && s->mac_as == k->mac_as &&
 	       memcmp(s->mac, k->mac, 6) == 0;
@@ -155,7 +155,7 @@ struct nart_table *nart_table_new(size_t max_entries)
 	struct nart_table *t;
 	size_t cap = 16;
 
-	if (max_entries == 0 || max_entries > SIZE_MAX / 4 / sizeof(struct nart_slot))
+	if (max_entries == 0 || max_entries > SIZE_MAX / 4 / sizeof(struct nart_tslot))
 		return NULL;
 	while (cap < 2 * max_entries)
 		cap <<= 1;
@@ -195,7 +195,7 @@ static size_t find_slot(const struct nart_table *t, const struct nl_vif_key *k, 
 bool nart_table_lookup(const struct nart_table *t, const struct nl_vif_key *key,
 		       struct nart_entry *out)
 {
-	const struct nart_slot *s = &t->slots[find_slot(t, key, key_hash(key))];
+	const struct nart_tslot *s = &t->slots[find_slot(t, key, key_hash(key))];
 
 	if (!s->tag)
 		return false;
@@ -210,7 +210,7 @@ bool nart_table_lookup(const struct nart_table *t, const struct nl_vif_key *key,
 int nart_table_put(struct nart_table *t, const struct nl_vif_key *key, const struct nart_entry *e)
 {
 	__u64 h = key_hash(key);
-	struct nart_slot *s = &t->slots[find_slot(t, key, h)];
+	struct nart_tslot *s = &t->slots[find_slot(t, key, h)];
 
 	if (!s->tag) {
 		if (t->count >= t->max_entries)
@@ -227,7 +227,7 @@ int nart_table_put(struct nart_table *t, const struct nl_vif_key *key, const str
 	return 0;
 }
 
-static size_t slot_home(const struct nart_table *t, const struct nart_slot *s)
+static size_t slot_home(const struct nart_table *t, const struct nart_tslot *s)
 {
 	struct nl_vif_key k = {.tenant = s->tenant, .mac_as = s->mac_as};
 
@@ -273,14 +273,14 @@ size_t nart_table_capacity(const struct nart_table *t)
 
 size_t nart_table_mem_bytes(const struct nart_table *t)
 {
-	return sizeof(*t) + (t->mask + 1) * sizeof(struct nart_slot);
+	return sizeof(*t) + (t->mask + 1) * sizeof(struct nart_tslot);
 }
 
 struct nart_decision nart_table_apply(struct nart_table *t, const struct nlarp_fields *m, int *err)
 {
 	struct nl_vif_key key = {.tenant = m->tenant, .mac_as = m->mac_as};
 	__u64 h;
-	struct nart_slot *s;
+	struct nart_tslot *s;
 	struct nart_entry cur;
 	struct nart_decision d;
 	int ret = 0;

@@ -411,6 +411,21 @@ size_t cnart_user_bytes(const struct cnart *t)
 	       sizeof(*t);
 }
 
+void cnart_clear(struct cnart *t)
+{
+	for (__u32 i = 0; i < t->nbuckets; i++)
+		for (int s = 0; s < NART_SLOTS; s++)
+			if (t->b[i].slot[s].w[0])
+				slot_clear(&t->b[i], s);
+	memset(t->version, 0, (size_t)t->nbuckets * NART_SLOTS * sizeof(__u64));
+	t->count = 0;
+}
+
+size_t cnart_map_bytes(const struct cnart *t)
+{
+	return t->map_bytes;
+}
+
 int cnart_meta_write(int meta_fd, const struct cnart *t1, const struct cnart *t2)
 {
 	struct nart_meta m = {};
@@ -588,4 +603,60 @@ int cnart_switch_read(const struct cnart_switches *s, int idx, struct nart_switc
 size_t cnart_switch_count(const struct cnart_switches *s)
 {
 	return s->count;
+}
+
+/* ---- read-only view -------------------------------------------------------------------------- */
+
+int cnart_view_open(int map_fd, struct cnart_view *v)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	long page = sysconf(_SC_PAGESIZE);
+	void *mem;
+
+	memset(v, 0, sizeof(*v));
+	if (bpf_obj_get_info_by_fd(map_fd, &info, &len))
+		return -errno;
+	if (info.type != BPF_MAP_TYPE_ARRAY || !(info.map_flags & BPF_F_MMAPABLE) ||
+	    (info.value_size != sizeof(struct nart_bucket) &&
+	     info.value_size != sizeof(struct nart_switch)))
+		return -EINVAL;
+	v->n = info.max_entries;
+	v->value_size = info.value_size;
+	v->map_bytes = ((size_t)v->n * v->value_size + page - 1) & ~(page - 1);
+	mem = mmap(NULL, v->map_bytes, PROT_READ, MAP_SHARED, map_fd, 0);
+	if (mem == MAP_FAILED)
+		return -errno;
+	v->mem = mem;
+	return 0;
+}
+
+void cnart_view_close(struct cnart_view *v)
+{
+	if (v->mem)
+		munmap((void *)v->mem, v->map_bytes);
+	memset(v, 0, sizeof(*v));
+}
+
+bool cnart_view_read(const struct cnart_view *v, __u32 i, void *out)
+{
+	const __u32 *e = (const __u32 *)((const char *)v->mem + (size_t)i * v->value_size);
+	__u32 *o = out;
+
+	if (i >= v->n)
+		return false;
+	for (int t = 0; t < 1000; t++) {
+		__u32 s = __atomic_load_n(&e[0], __ATOMIC_ACQUIRE);
+
+		if (s & 1)
+			continue;
+		for (__u32 w = 0; w < v->value_size / 4; w++)
+			o[w] = __atomic_load_n(&e[w], __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE); /* smp_rmb: data before the re-read */
+		if (__atomic_load_n(&e[0], __ATOMIC_RELAXED) == s) {
+			o[0] = s;
+			return true;
+		}
+	}
+	return false;
 }

@@ -70,6 +70,11 @@ struct nart_geom cnart_geom(const struct cnart *t);
 struct cnart_stats cnart_get_stats(const struct cnart *t);
 size_t cnart_user_bytes(const struct cnart *t); /* side array + path queue */
 
+/* Empties the table (writer protocol, bucket by bucket); versions back to 0. */
+void cnart_clear(struct cnart *t);
+/* Kernel memory of the array (bytes mapped) */
+size_t cnart_map_bytes(const struct cnart *t);
+
 /* Writes both geometries into the one-entry meta array (map "nart_meta"). */
 int cnart_meta_write(int meta_fd, const struct cnart *t1, const struct cnart *t2);
 
@@ -128,5 +133,24 @@ int cnart_switch_set_vlans(struct cnart_switches *s, int idx, __u16 count, const
 /* A copy of entry @idx; -ENOENT if unassigned */
 int cnart_switch_read(const struct cnart_switches *s, int idx, struct nart_switch *out);
 size_t cnart_switch_count(const struct cnart_switches *s);
+
+/* ---- read-only view (another process than the writer, e.g. the CLI) ---------------- */
+
+/*
+ * A PROT_READ mapping of a table or switch array; entries are read with the
+ * readers' sequence protocol, so a copy is never torn.  No versions: those
+ * live in the writer's memory.
+ */
+struct cnart_view {
+	const void *mem;
+	size_t map_bytes;
+	__u32 n;	  /* entries (buckets or switches) */
+	__u32 value_size; /* sizeof(struct nart_bucket) or sizeof(struct nart_switch) */
+};
+
+int cnart_view_open(int map_fd, struct cnart_view *v); /* 0 or -errno */
+void cnart_view_close(struct cnart_view *v);
+/* consistent copy of entry @i into @out (value_size bytes); false if never stable */
+bool cnart_view_read(const struct cnart_view *v, __u32 i, void *out);
 
 #endif /* NL_AGENT_NART_TABLE_H */

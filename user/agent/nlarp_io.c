@@ -185,7 +185,6 @@ int na_nlarp_broadcast(struct na_agent *a, const struct nlarp_fields *m)
 int na_nlarp_unicast(struct na_agent *a, const __u8 peer_switch[6], __u16 peer_port,
 		     const struct nlarp_fields *m)
 {
-	struct nl_switch_key sk = {};
 	struct nl_vlan_set vs;
 
 	if (!a->ready) {
@@ -193,9 +192,7 @@ int na_nlarp_unicast(struct na_agent *a, const __u8 peer_switch[6], __u16 peer_p
 		return -1;
 	}
 	/* the first VLAN in force: failover keeps only answering paths there */
-	memcpy(sk.mac, peer_switch, 6);
-	if (bpf_map_lookup_elem(a->maps.vlan_table, &sk, &vs) || !vs.count ||
-	    vs.count > NL_MAX_VLANS_PER_PAIR) {
+	if (na_switch_vlans(a, peer_switch, &vs)) {
 		char mac[18];
 
 		a->st.nlarp_no_vlan++;
@@ -273,11 +270,11 @@ int na_nlarp_unicast_vlan(struct na_agent *a, const __u8 peer_switch[6], __u16 p
 
 __u64 na_local_version(struct na_agent *a, const struct nl_vif_key *k)
 {
-	struct nl_nart2_val v;
+	struct nart_entry e;
 
-	if (!bpf_map_lookup_elem(a->maps.nart2, k, &v) && !memcmp(v.switch_mac, a->switch_mac, 6) &&
-	    v.port == a->port)
-		return v.version;
+	if (na_nart2_get(a, k, &e) && !memcmp(e.loc.switch_mac, a->switch_mac, 6) &&
+	    e.loc.port == a->port)
+		return e.version;
 	return 0;
 }
 
@@ -308,7 +305,8 @@ void na_nlarp_here_fields(struct na_agent *a, const struct nl_vif *v, __u64 vers
 int na_announce_vif(struct na_agent *a, const struct nl_vif *v, bool gone)
 {
 	struct nl_vif_key k = {.tenant = v->tenant, .mac_as = v->mac_as};
-	struct nl_nart2_val cur = {}, nv = {};
+	struct nart_entry cur;
+	struct nart_loc here = {.port = a->port};
 	struct nlarp_fields m;
 	__u64 known = 0, ver;
 	char mac[18];
@@ -316,16 +314,14 @@ int na_announce_vif(struct na_agent *a, const struct nl_vif *v, bool gone)
 	memcpy(k.mac, v->mac, 6);
 	if (!a->ready)
 		return 0; /* announced once LLDP gives us a location */
-	if (!bpf_map_lookup_elem(a->maps.nart2, &k, &cur))
+	if (na_nart2_get(a, &k, &cur))
 		known = cur.version;
 	ver = nart_next_version(known, nart_now_ms());
 	if (gone) {
-		bpf_map_delete_elem(a->maps.nart2, &k);
+		na_nart2_del(a, &k);
 	} else {
-		memcpy(nv.switch_mac, a->switch_mac, 6);
-		nv.port = a->port;
-		nv.version = ver;
-		bpf_map_update_elem(a->maps.nart2, &k, &nv, BPF_ANY);
+		memcpy(here.switch_mac, a->switch_mac, 6);
+		na_nart2_put(a, &k, &here, ver);
 	}
 	na_nlarp_here_fields(a, v, ver, &m);
 	if (gone)
@@ -378,7 +374,7 @@ static bool find_local(struct na_agent *a, const struct nl_vif_key *k, struct nl
 static void handle_here(struct na_agent *a, const struct nlarp_fields *m)
 {
 	struct nl_vif_key k = {.tenant = m->tenant, .mac_as = m->mac_as};
-	struct nl_nart2_val cur, nv = {};
+	struct nart_loc nl = {.port = m->port};
 	struct nart_entry ce;
 	struct nart_decision d;
 	bool have;
@@ -388,12 +384,7 @@ static void handle_here(struct na_agent *a, const struct nlarp_fields *m)
 	if (!(m->flags & NLARP_F_GONE))
 		na_probe_peer(a, m->sender_switch_mac, m->sender_port);
 	memcpy(k.mac, m->mac, 6);
-	have = !bpf_map_lookup_elem(a->maps.nart2, &k, &cur);
-	if (have) {
-		memcpy(ce.loc.switch_mac, cur.switch_mac, 6);
-		ce.loc.port = cur.port;
-		ce.version = cur.version;
-	}
+	have = na_nart2_get(a, &k, &ce);
 	d = nart_decide(have ? &ce : NULL, m);
 	a->st.nart_reason[d.reason]++;
 	na_fmt_mac(m->mac, mac);
@@ -405,18 +396,15 @@ static void handle_here(struct na_agent *a, const struct nlarp_fields *m)
 	switch (d.action) {
 	case NART_INSERT:
 	case NART_UPDATE:
-		memcpy(nv.switch_mac, m->switch_mac, 6);
-		nv.port = m->port;
-		nv.version = m->loc_version;
-		if (bpf_map_update_elem(a->maps.nart2, &k, &nv, BPF_ANY))
-			log_warn("NART-2 update failed: %s (table full?)", strerror(errno));
+		memcpy(nl.switch_mac, m->switch_mac, 6);
+		na_nart2_put(a, &k, &nl, m->loc_version); /* logs a failure (table full?) */
 		if (find_local(a, &k, &(struct nl_vif){}))
 			log_warn("tenant %u %s hosted here is announced at port %u with a newer "
 				 "version: was it started elsewhere without `vif del` here?",
 				 m->tenant, mac, m->port);
 		break;
 	case NART_DELETE:
-		bpf_map_delete_elem(a->maps.nart2, &k);
+		na_nart2_del(a, &k);
 		break;
 	default:
 		break;
@@ -432,13 +420,12 @@ static void handle_here(struct na_agent *a, const struct nlarp_fields *m)
 
 		memcpy(v1.mac, m->mac, 6);
 		if (d.action == NART_DELETE) {
-			if (!bpf_map_lookup_elem(a->maps.nart1, &k1, &c1) &&
-			    !memcmp(c1.mac, m->mac, 6) && c1.mac_as == m->mac_as)
-				bpf_map_delete_elem(a->maps.nart1, &k1);
+			if (na_nart1_get(a, &k1, &c1) && !memcmp(c1.mac, m->mac, 6) &&
+			    c1.mac_as == m->mac_as)
+				na_nart1_del(a, &k1);
 		} else if (d.action == NART_INSERT || d.action == NART_UPDATE ||
 			   d.reason == NART_R_DUPLICATE) {
-			if (bpf_map_update_elem(a->maps.nart1, &k1, &v1, BPF_ANY))
-				log_warn("NART-1 update failed: %s (table full?)", strerror(errno));
+			na_nart1_put(a, &k1, &v1); /* logs a failure (table full?) */
 		}
 	}
 }
@@ -473,19 +460,13 @@ static void handle_where(struct na_agent *a, const struct nlarp_fields *m)
 static void handle_not_here(struct na_agent *a, const struct nlarp_fields *m)
 {
 	struct nl_vif_key k = {.tenant = m->tenant, .mac_as = m->mac_as};
-	struct nl_nart2_val cur;
 	struct nart_entry ce;
 	struct nart_decision d;
 	bool have;
 	char mac[18];
 
 	memcpy(k.mac, m->mac, 6);
-	have = !bpf_map_lookup_elem(a->maps.nart2, &k, &cur);
-	if (have) {
-		memcpy(ce.loc.switch_mac, cur.switch_mac, 6);
-		ce.loc.port = cur.port;
-		ce.version = cur.version;
-	}
+	have = na_nart2_get(a, &k, &ce);
 	d = nart_decide(have ? &ce : NULL, m);
 	a->st.nart_reason[d.reason]++;
 	na_fmt_mac(m->mac, mac);
@@ -494,7 +475,7 @@ static void handle_not_here(struct na_agent *a, const struct nlarp_fields *m)
 			  m->port, nart_reason_name(d.reason));
 		return;
 	}
-	bpf_map_delete_elem(a->maps.nart2, &k);
+	na_nart2_del(a, &k);
 	log_info("NOT-HERE: tenant %u mac_as %u %s is not at port %u: entry deleted, asking "
 		 "WHERE",
 		 m->tenant, m->mac_as, mac, m->port);

@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <bpf/bpf.h>
 
 #include "agent.h"
 
@@ -27,12 +26,13 @@ static struct na_probe_row *find_row(struct na_probe *p, const __u8 sw[6])
 
 static int apply(struct na_agent *a, const struct na_probe_row *r)
 {
-	struct nl_switch_key k = {};
 	struct nl_vlan_set eff;
+	int idx = cnart_switch_index(a->switches, r->sw);
 
-	memcpy(k.mac, r->sw, 6);
+	if (idx < 0)
+		return idx;
 	na_probe_effective(r, &eff);
-	return bpf_map_update_elem(a->maps.vlan_table, &k, &eff, BPF_ANY) ? -errno : 0;
+	return cnart_switch_set_vlans(a->switches, idx, eff.count, eff.vlans) ? -EINVAL : 0;
 }
 
 static void log_row(const struct na_probe_row *r, const char *what)

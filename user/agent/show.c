@@ -2,7 +2,9 @@
 /*
  * status / nart / stats / vif list reports, as text or JSON.  They read the
  * pinned maps, so they work with the agent stopped too; the agent adds what
- * only it knows (VLAN table source, NL-ARP counters) when asked over ctl.
+ * only it knows (VLAN table source, NL-ARP counters, NART-2 versions) when
+ * asked over ctl.  The NARTs and the switch array are read through a
+ * read-only mapping with the readers' sequence protocol (cnart_view_read).
  */
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -16,6 +18,58 @@
 static const char *ip_str(__be32 ip, char *buf)
 {
 	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
+}
+
+/* the compact tables, mapped read-only */
+struct nart_views {
+	struct cnart_view t1, t2, sw;
+};
+
+static int views_open(const struct na_maps *m, struct nart_views *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (cnart_view_open(m->nart1, &v->t1) || cnart_view_open(m->nart2, &v->t2) ||
+	    cnart_view_open(m->switches, &v->sw)) {
+		cnart_view_close(&v->t1);
+		cnart_view_close(&v->t2);
+		return -1;
+	}
+	return 0;
+}
+
+static void views_close(struct nart_views *v)
+{
+	cnart_view_close(&v->t1);
+	cnart_view_close(&v->t2);
+	cnart_view_close(&v->sw);
+}
+
+static __u64 view_entries(const struct cnart_view *t)
+{
+	struct nart_bucket b;
+	__u64 n = 0;
+
+	for (__u32 i = 0; i < t->n; i++)
+		if (cnart_view_read(t, i, &b))
+			for (int s = 0; s < NART_SLOTS; s++)
+				n += b.slot[s].w[0] != 0;
+	return n;
+}
+
+/* switches with a VLAN table row (count > 0), and switches with an index */
+static __u64 view_switches(const struct cnart_view *sw, __u64 *indexed)
+{
+	struct nart_switch e;
+	__u64 n = 0;
+
+	*indexed = 0;
+	for (__u32 i = 1; i < sw->n && cnart_view_read(sw, i, &e); i++) {
+		if (!(e.mac[0] | e.mac[1] | e.mac[2] | e.mac[3] | e.mac[4] | e.mac[5]))
+			break; /* indexes are assigned in order */
+		++*indexed;
+		n += e.count != 0;
+	}
+	return n;
 }
 
 static __u64 map_count(int fd, size_t keysz)
@@ -38,10 +92,24 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent *a, 
 	char sw[18], srv[18], addr[INET_ADDRSTRLEN] = "-", ifn[IF_NAMESIZE] = "?";
 	bool ready;
 	const char *state;
-	__u64 nvifs = map_count(m->vifs, 4), n1 = map_count(m->nart1, sizeof(struct nl_nart1_key)),
-	      n2 = map_count(m->nart2, sizeof(struct nl_vif_key)),
-	      nvt = map_count(m->vlan_table, sizeof(struct nl_switch_key));
+	__u64 nvifs = map_count(m->vifs, 4), n1 = 0, n2 = 0, nvt = 0, nsw = 0, cap1 = 0, cap2 = 0;
+	double mib = 0;
+	struct nart_views v;
 
+	if (!views_open(m, &v)) {
+		if (a) { /* the writer knows its counts */
+			n1 = cnart_count(a->nart1);
+			n2 = cnart_count(a->nart2);
+		} else {
+			n1 = view_entries(&v.t1);
+			n2 = view_entries(&v.t2);
+		}
+		nvt = view_switches(&v.sw, &nsw);
+		cap1 = (__u64)v.t1.n * NART_SLOTS;
+		cap2 = (__u64)v.t2.n * NART_SLOTS;
+		mib = (double)(v.t1.map_bytes + v.t2.map_bytes + v.sw.map_bytes) / (1 << 20);
+		views_close(&v);
+	}
 	na_config_get(m, &c);
 	ready = c.flags & NL_CFG_F_READY;
 	state = ready ? "ready" : "waiting for LLDP";
@@ -56,12 +124,15 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent *a, 
 			"\"port\":%u,\"server_address\":\"%s\",\"server_mac\":\"%s\","
 			"\"encap\":\"%s\",\"tenant_bits\":%u,\"fabric_mtu\":%u,"
 			"\"vif_mtu\":%d,\"broadcast_vlan\":%u,\"vlan_table_rows\":%llu,"
-			"\"vifs\":%llu,\"nart1_entries\":%llu,\"nart2_entries\":%llu",
+			"\"vifs\":%llu,\"nart1_entries\":%llu,\"nart2_entries\":%llu,"
+			"\"nart1_slots\":%llu,\"nart2_slots\":%llu,\"switch_indexes\":%llu,"
+			"\"nart_kernel_mib\":%.1f",
 			ifn, a ? "true" : "false", state, sw, c.port, addr, srv,
 			c.encap_mode == NL_ENCAP_UDP ? "udp" : "ip", c.tenant_bits, c.fabric_mtu,
 			c.fabric_mtu - na_vif_overhead(c.encap_mode), c.broadcast_vlan,
 			(unsigned long long)nvt, (unsigned long long)nvifs, (unsigned long long)n1,
-			(unsigned long long)n2);
+			(unsigned long long)n2, (unsigned long long)cap1, (unsigned long long)cap2,
+			(unsigned long long)nsw, mib);
 		if (a)
 			fprintf(f,
 				",\"xdp_mode\":\"%s\",\"vlan_table\":{\"source\":\"%s\","
@@ -96,8 +167,12 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent *a, 
 			(unsigned long long)nvt);
 	}
 	fprintf(f, "VIFs:            %llu\n", (unsigned long long)nvifs);
-	fprintf(f, "NART-1 entries:  %llu of %u\n", (unsigned long long)n1, NL_NART1_ENTRIES);
-	fprintf(f, "NART-2 entries:  %llu of %u\n", (unsigned long long)n2, NL_NART2_ENTRIES);
+	fprintf(f, "NART-1 entries:  %llu of %llu slots (load %.2f)\n", (unsigned long long)n1,
+		(unsigned long long)cap1, cap1 ? (double)n1 / cap1 : 0.0);
+	fprintf(f, "NART-2 entries:  %llu of %llu slots (load %.2f)\n", (unsigned long long)n2,
+		(unsigned long long)cap2, cap2 ? (double)n2 / cap2 : 0.0);
+	fprintf(f, "NART memory:     %.1f MiB kernel (NART-1, NART-2, %llu switch indexes)\n", mib,
+		(unsigned long long)nsw);
 }
 
 void na_show_vifs(FILE *f, const struct na_maps *m, bool json)
@@ -141,55 +216,77 @@ void na_show_vifs(FILE *f, const struct na_maps *m, bool json)
 		fprintf(f, "]\n");
 }
 
-void na_show_nart(FILE *f, const struct na_maps *m, bool json)
+void na_show_nart(FILE *f, const struct na_maps *m, const struct na_agent *a, bool json)
 {
-	struct nl_nart1_key k1, *p1 = NULL;
-	struct nl_nart1_val v1;
-	struct nl_vif_key k2, *p2 = NULL;
-	struct nl_nart2_val v2;
+	struct nart_views v;
+	struct nart_bucket b;
 	__u64 n1 = 0, n2 = 0;
 	bool first = true;
 
+	if (views_open(m, &v)) {
+		fprintf(f, json ? "{\"error\":\"cannot map the NART arrays\"}\n"
+				: "cannot map the NART arrays\n");
+		return;
+	}
 	fprintf(f, json ? "{\"nart1\":[" : "NART-1 (tenant, ip) -> (mac, mac_as)\n");
-	while (!bpf_map_get_next_key(m->nart1, p1, &k1)) {
-		char ip[INET_ADDRSTRLEN], mac[18];
-
-		p1 = &k1;
-		if (bpf_map_lookup_elem(m->nart1, &k1, &v1))
+	for (__u32 i = 0; i < v.t1.n; i++) {
+		if (!cnart_view_read(&v.t1, i, &b))
 			continue;
-		n1++;
-		ip_str(k1.ip, ip);
-		na_fmt_mac(v1.mac, mac);
-		if (json)
-			fprintf(f, "%s{\"tenant\":%u,\"ip\":\"%s\",\"mac\":\"%s\",\"mac_as\":%u}",
-				first ? "" : ",", k1.tenant, ip, mac, v1.mac_as);
-		else
-			fprintf(f, "  %8u %-15s -> %s %u\n", k1.tenant, ip, mac, v1.mac_as);
-		first = false;
+		for (int s = 0; s < NART_SLOTS; s++) {
+			const struct nart1_slot *e = (const void *)&b.slot[s];
+			char ip[INET_ADDRSTRLEN], mac[18];
+
+			if (!e->tenant)
+				continue;
+			n1++;
+			ip_str(e->ip, ip);
+			na_fmt_mac(e->mac, mac);
+			if (json)
+				fprintf(f,
+					"%s{\"tenant\":%u,\"ip\":\"%s\",\"mac\":\"%s\",\"mac_as\":%"
+					"u}",
+					first ? "" : ",", e->tenant, ip, mac, e->mac_as);
+			else
+				fprintf(f, "  %8u %-15s -> %s %u\n", e->tenant, ip, mac, e->mac_as);
+			first = false;
+		}
 	}
 	first = true;
 	fprintf(f, json ? "],\"nart2\":["
 			: "NART-2 (tenant, mac_as, mac) -> (switch, port, version)\n");
-	while (!bpf_map_get_next_key(m->nart2, p2, &k2)) {
-		char sw[18], mac[18];
-
-		p2 = &k2;
-		if (bpf_map_lookup_elem(m->nart2, &k2, &v2))
+	for (__u32 i = 0; i < v.t2.n; i++) {
+		if (!cnart_view_read(&v.t2, i, &b))
 			continue;
-		n2++;
-		na_fmt_mac(k2.mac, mac);
-		na_fmt_mac(v2.switch_mac, sw);
-		if (json)
-			fprintf(f,
-				"%s{\"tenant\":%u,\"mac_as\":%u,\"mac\":\"%s\",\"switch\":\"%s\","
-				"\"port\":%u,\"version\":%llu}",
-				first ? "" : ",", k2.tenant, k2.mac_as, mac, sw, v2.port,
-				(unsigned long long)v2.version);
-		else
-			fprintf(f, "  %8u %3u %s -> %s port %u version %llu\n", k2.tenant,
-				k2.mac_as, mac, sw, v2.port, (unsigned long long)v2.version);
-		first = false;
+		for (int s = 0; s < NART_SLOTS; s++) {
+			const struct nart2_slot *e = (const void *)&b.slot[s];
+			struct nart_switch sw = {};
+			char swm[18], mac[18], ver[24] = "-", jver[24] = "null";
+			__u64 version;
+
+			if (!e->tenant)
+				continue;
+			n2++;
+			cnart_view_read(&v.sw, e->switch_idx, &sw);
+			na_fmt_mac(e->mac, mac);
+			na_fmt_mac(sw.mac, swm);
+			/* versions are in the agent's memory only */
+			if (a && cnart_get(a->nart2, (const __u32 *)e, NULL, &version))
+				snprintf(jver, sizeof(jver), "%llu", (unsigned long long)version),
+					snprintf(ver, sizeof(ver), "%s", jver);
+			if (json)
+				fprintf(f,
+					"%s{\"tenant\":%u,\"mac_as\":%u,\"mac\":\"%s\","
+					"\"switch\":\"%s\",\"switch_idx\":%u,\"port\":%u,"
+					"\"version\":%s}",
+					first ? "" : ",", e->tenant, e->mac_as, mac, swm,
+					e->switch_idx, e->port, jver);
+			else
+				fprintf(f, "  %8u %3u %s -> %s port %u version %s\n", e->tenant,
+					e->mac_as, mac, swm, e->port, ver);
+			first = false;
+		}
 	}
+	views_close(&v);
 	if (json)
 		fprintf(f, "],\"nart1_entries\":%llu,\"nart2_entries\":%llu}\n",
 			(unsigned long long)n1, (unsigned long long)n2);

@@ -185,7 +185,7 @@ int na_vif_add(struct na_agent *a, const char *ifname, const struct nl_vif *req,
 		struct nl_subnet_val sv = {.mac_as = v.mac_as, .router_ip = v.router_ip};
 
 		memcpy(v1.mac, v.mac, 6);
-		bpf_map_update_elem(a->maps.nart1, &k1, &v1, BPF_ANY);
+		na_nart1_put(a, &k1, &v1);
 		subnet_key(&v, &sk);
 		bpf_map_update_elem(a->maps.subnets, &sk, &sv, BPF_ANY);
 	}
@@ -219,8 +219,8 @@ static void withdraw(struct na_agent *a, const struct nl_vif *v)
 		struct nl_nart1_val c1;
 		struct nl_subnet_key sk, so;
 
-		if (!bpf_map_lookup_elem(a->maps.nart1, &k1, &c1) && !memcmp(c1.mac, v->mac, 6))
-			bpf_map_delete_elem(a->maps.nart1, &k1);
+		if (na_nart1_get(a, &k1, &c1) && !memcmp(c1.mac, v->mac, 6))
+			na_nart1_del(a, &k1);
 		subnet_key(v, &sk);
 		while (!bpf_map_get_next_key(a->maps.vifs, prev, &key)) {
 			if (!bpf_map_lookup_elem(a->maps.vifs, &key, &o) && o.ip) {
