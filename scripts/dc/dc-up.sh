@@ -72,20 +72,9 @@ done < <(sed 's/#.*//' "$vmsf")
 nvm=$(wc -l <"$RUN/vms.txt")
 
 # Agents.
-# WORKAROUND (agent bug, reported): unicast NL-ARP (HERE answering a WHERE,
-# NOT-HERE) goes from 10.p.0.1 to 10.q.0.1 and is read by the receiver's
-# kernel UDP stack; server addresses are local to an edge switch, so two
-# servers on the same port number of different switches (edge1-1 and
-# edge2-1: both 10.1.0.1) exchange packets whose source is the receiver's
-# own address, and the kernel drops them as martians unless accept_local is
-# set.  DC_NO_ACCEPT_LOCAL=1 leaves it off (then tests/dc/test_e2e.sh shows
-# the lost-HERE repair failing between same-port servers).
-if [ "${DC_NO_ACCEPT_LOCAL:-0}" != 1 ]; then
-	for hv in "${hvs[@]}"; do
-		ip netns exec "$(hv_ns "$hv")" sysctl -qw net.ipv4.conf.all.accept_local=1 \
-			net.ipv4.conf.uplink.accept_local=1 >/dev/null
-	done
-fi
+# (No accept_local: the agents read unicast NL-ARP with a packet socket, so
+# same-port servers of different switches, which share 10.p.0.1, reach each
+# other; the lost-HERE repair in tests/dc/test_e2e.sh covers that pair.)
 for hv in "${hvs[@]}"; do holder_start "$hv" || die "mount namespace for $hv"; done
 for hv in "${hvs[@]}"; do agent_start "$hv" "$encap"; done
 for hv in "${hvs[@]}"; do

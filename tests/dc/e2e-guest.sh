@@ -252,19 +252,13 @@ note "core1's link to edge2 down: $n12 of $t12 flows edge1 -> edge2 answered, $n
 	bad "core1-edge2 down: edge1 -> edge3 unaffected" "$n13 of 16"
 [ "$n12" -gt 0 ] && ok "core1-edge2 down: flows hashed onto VLAN 11 (via core2) still answered ($n12 of 16)" ||
 	bad "core1-edge2 down: flows on the surviving VLAN" "0 of 16"
-# VLAN failover (every flow between edge1 and edge2 moving to the surviving
-# VLAN) is the agent's job; it was missing when this test was written and
-# bb7dd4b adds per-VLAN probes, not yet verified here (docs/emulated-dc.md).
-# The check is therefore not counted unless NETLORD_E2E_FAILOVER=1 asks for it
-# (then it fails until the agent does failover).
-if [ "${NETLORD_E2E_FAILOVER:-0}" = 1 ]; then
-	sleep 5
-	read -r n12 t12 < <(vmx a1 $py "$here/flows.py" client 192.168.1.4 7777 16)
-	[ "$n12" = 16 ] && ok "VLAN failover: all 16 flows edge1 -> edge2 answered 5 s after the failure" ||
-		bad "VLAN failover: all 16 flows edge1 -> edge2 answered 5 s after the failure" "$n12 of 16"
-else
-	note "NOT CHECKED: VLAN failover (na-loader has none; flows hashed onto VLAN 10 stay black-holed; NETLORD_E2E_FAILOVER=1 counts it)"
-fi
+# VLAN failover: the agents' per-VLAN probes (docs/agent.md) drop VLAN 10
+# after 3 unanswered probes, so every flow between edge1 and edge2 moves to
+# VLAN 11 within about 4 s.
+sleep 5
+read -r n12 t12 < <(vmx a1 $py "$here/flows.py" client 192.168.1.4 7777 16)
+[ "$n12" = 16 ] && ok "VLAN failover: all 16 flows edge1 -> edge2 answered 5 s after the failure" ||
+	bad "VLAN failover: all 16 flows edge1 -> edge2 answered 5 s after the failure" "$n12 of 16"
 ip -n "${P}sw-core1" link set swp2 up
 tick link-down
 

@@ -33,7 +33,7 @@ if ! "$na_repo" compile -k 2 -o "$tmp/demo" "$repo/topologies/demo.topo" >"$tmp/
 	finish
 fi
 t0=$(date +%s)
-(cd "$repo" && scripts/vm/in-fabric-kernel.sh --timeout 540 --out "$tmp" --env NA --env NETLORD_E2E_FAILOVER -- \
+(cd "$repo" && scripts/vm/in-fabric-kernel.sh --timeout 540 --out "$tmp" --env NA -- \
 	tests/dc/e2e-guest.sh "$tmp" "$tmp/demo" "$repo/topologies/demo.vms" "$prefix") >"$tmp/guest.out" 2>"$tmp/guest.err"
 rc=$?
 echo "# fabric kernel run: $(($(date +%s) - t0)) s, exit $rc"
