@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# Removes everything scripts/dc/fabric-up.sh (and hypervisors-up.sh) built for
+# Removes everything scripts/dc/fabric-up.sh (and dc-up.sh) built for
 # one prefix: the processes running inside its namespaces (lldpd, na-repo
 # serve, agents, captures), the processes recorded in its run directory, the
 # namespaces <P>sw-*, <P>hv-*, <P>vm-*, <P>mgmt (their veths go with them) and
@@ -25,7 +25,7 @@ done
 run_dir=${run_dir:-/run/netlord-dc/${prefix:-default}}
 say() { [ "$quiet" = 1 ] || echo "fabric-down: $*" >&2; }
 
-# Our namespaces: exactly the names fabric-up.sh and hypervisors-up.sh make.
+# Our namespaces: exactly the names fabric-up.sh and dc-up.sh make.
 mapfile -t nss < <(ip netns list 2>/dev/null | awk '{print $1}' |
 	grep -E "^${prefix//./\\.}(sw-|hv-|vm-|mgmt$)" || true)
 
