@@ -98,18 +98,21 @@ static bool ip_unicast(__be32 ip)
 	return true;
 }
 
-/* A PROBE carries only locations and the VLAN it tests (in mac_as) */
-static enum nlarp_err validate_probe(const struct nlarp_fields *m, int tenant_bits)
+/* The VIF location (HERE, NOT-HERE, PROBE) */
+static enum nlarp_err check_location(const struct nlarp_fields *m, int tenant_bits)
 {
-	if ((m->flags & ~NLARP_F_REPLY) || m->tenant || m->ip || !mac_zero(m->mac) ||
-	    m->mac_as > 4094)
-		return NLARP_E_PROBE_FIELDS;
 	if (mac_zero(m->switch_mac))
 		return NLARP_E_SWITCH_MAC_ZERO;
 	if (mac_multicast(m->switch_mac))
 		return NLARP_E_SWITCH_MAC_MULTICAST;
 	if (!nlarp_port_valid(m->port, tenant_bits))
 		return NLARP_E_PORT;
+	return NLARP_E_OK;
+}
+
+/* Where answers go: every message */
+static enum nlarp_err check_sender(const struct nlarp_fields *m, int tenant_bits)
+{
 	if (mac_zero(m->sender_switch_mac))
 		return NLARP_E_SENDER_MAC_ZERO;
 	if (mac_multicast(m->sender_switch_mac))
@@ -119,8 +122,21 @@ static enum nlarp_err validate_probe(const struct nlarp_fields *m, int tenant_bi
 	return NLARP_E_OK;
 }
 
+/* A PROBE carries only locations and the VLAN it tests (in mac_as) */
+static enum nlarp_err validate_probe(const struct nlarp_fields *m, int tenant_bits)
+{
+	enum nlarp_err e;
+
+	if ((m->flags & ~NLARP_F_REPLY) || m->tenant || m->ip || !mac_zero(m->mac) ||
+	    m->mac_as > 4094)
+		return NLARP_E_PROBE_FIELDS;
+	e = check_location(m, tenant_bits);
+	return e != NLARP_E_OK ? e : check_sender(m, tenant_bits);
+}
+
 enum nlarp_err nlarp_validate(const struct nlarp_fields *m, int tenant_bits)
 {
+	enum nlarp_err err;
 	bool where, by_ip;
 
 	if (!m || (tenant_bits != NL_TENANT_BITS_16 && tenant_bits != NL_TENANT_BITS_24))
@@ -174,22 +190,17 @@ enum nlarp_err nlarp_validate(const struct nlarp_fields *m, int tenant_bits)
 		if (m->loc_version != 0)
 			return NLARP_E_WHERE_VERSION;
 	} else {
-		if (mac_zero(m->switch_mac))
-			return NLARP_E_SWITCH_MAC_ZERO;
-		if (mac_multicast(m->switch_mac))
-			return NLARP_E_SWITCH_MAC_MULTICAST;
-		if (!nlarp_port_valid(m->port, tenant_bits))
-			return NLARP_E_PORT;
+		enum nlarp_err e = check_location(m, tenant_bits);
+
+		if (e != NLARP_E_OK)
+			return e;
 		if (m->op == NLARP_HERE && m->loc_version == 0)
 			return NLARP_E_VERSION_ZERO;
 	}
 
-	if (mac_zero(m->sender_switch_mac))
-		return NLARP_E_SENDER_MAC_ZERO;
-	if (mac_multicast(m->sender_switch_mac))
-		return NLARP_E_SENDER_MAC_MULTICAST;
-	if (!nlarp_port_valid(m->sender_port, tenant_bits))
-		return NLARP_E_SENDER_PORT;
+	err = check_sender(m, tenant_bits);
+	if (err != NLARP_E_OK)
+		return err;
 
 	if (!where &&
 	    (memcmp(m->switch_mac, m->sender_switch_mac, 6) != 0 || m->port != m->sender_port))
