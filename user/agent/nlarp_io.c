@@ -156,6 +156,17 @@ static size_t put_eth(__u8 *f, const __u8 dst[6], const __u8 src[6], __u16 vlan,
 	return off;
 }
 
+/* pads to the Ethernet minimum, sends and counts one NL-ARP frame */
+static int send_message(struct na_agent *a, __u8 *f, size_t len, int op)
+{
+	if (len < 60)
+		len = 60; /* the buffers are zeroed: the padding is zeros */
+	if (send_frame(a, f, len))
+		return -1;
+	a->st.nlarp_tx[op < 5 ? op : 0]++;
+	return 0;
+}
+
 int na_nlarp_broadcast(struct na_agent *a, const struct nlarp_fields *m)
 {
 	static const __u8 bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
@@ -173,13 +184,7 @@ int na_nlarp_broadcast(struct na_agent *a, const struct nlarp_fields *m)
 		log_err("refusing to send an invalid %s: %s", op_name(m->op), nlarp_strerror(e));
 		return -1;
 	}
-	off += NLARP_MSG_LEN;
-	if (off < 60)
-		off = 60;
-	if (send_frame(a, f, off))
-		return -1;
-	a->st.nlarp_tx[m->op < 5 ? m->op : 0]++;
-	return 0;
+	return send_message(a, f, off + NLARP_MSG_LEN, m->op);
 }
 
 int na_nlarp_unicast(struct na_agent *a, const __u8 peer_switch[6], __u16 peer_port,
@@ -257,13 +262,7 @@ int na_nlarp_unicast_vlan(struct na_agent *a, const __u8 peer_switch[6], __u16 p
 		s = 0xffff;
 	udp[6] = (__u8)(s >> 8);
 	udp[7] = (__u8)s;
-	off += tot;
-	if (off < 60)
-		off = 60;
-	if (send_frame(a, f, off))
-		return -1;
-	a->st.nlarp_tx[m->op < 5 ? m->op : 0]++;
-	return 0;
+	return send_message(a, f, off + tot, m->op);
 }
 
 /* ---- local VIF announcements --------------------------------------------------------------- */
