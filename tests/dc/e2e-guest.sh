@@ -162,6 +162,9 @@ sleep 3
 w1=$(na edge1-1 stats | awk '$1 == "nlarp_tx_where" {print $2}')
 rl1=$(na edge1-1 stats | awk '$1 == "where_ratelimited" {print $2}')
 note "address scan from b1 (1,024 ARP requests for 192.168.16.0/22): edge1-1 sent $((w1 - w0)) WHEREs, where_ratelimited +$((rl1 - rl0)), datapath tx_arp_miss $(counter edge1-1 tx_arp_miss)"
+# the scan guard: at most burst 50 + 20/s per scanning VIF (3-4 s here)
+[ $((w1 - w0)) -le 150 ] && ok "hostile: a 1,024-address scan caused $((w1 - w0)) WHEREs, not 1,024 (scan guard)" ||
+	bad "hostile: WHERE storm from an address scan bounded" "$((w1 - w0)) WHEREs for 1,024 addresses"
 wait "$hp" "$hp2"
 snap >"$out/nart-after.txt"
 if cmp -s "$out/nart-before.txt" "$out/nart-after.txt"; then
