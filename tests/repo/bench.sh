@@ -30,9 +30,12 @@ run() { # <label> <gen args> -- <compile options>
 run "fattree k=8" fattree 8 --
 run "fattree k=16" fattree 16 --
 run "fattree k=32" fattree 32 --
+run "hyperx 4x4" hyperx 4 4 --
 run "hyperx 8x8" hyperx 8 8 --
 run "hyperx 8x8 s3" hyperx 8 8 -- --stretch 3
 run "hyperx 8x8 r" hyperx 8 8 -- --stretch 3 --random --tries 8
+run "hyperx 16x16" hyperx 16 16 --
+run "clique 8" clique 8 --
 run "clique 16" clique 16 --
-echo "(k=4 paths per pair, greedy first-fit, stretch 1 unless: s3 = --stretch 3,"
+echo "(k=4 paths per pair, stretch 1 unless: s3 = --stretch 3,"
 echo " r = --random --tries 8; ms = wall time including writing every file)"

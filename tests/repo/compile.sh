@@ -52,6 +52,21 @@ gen hyperx 3 5 1 && compile_check hyperx3x5 "$T/gen.topo"
 gen clique 8 && compile_check clique8 "$T/gen.topo"
 gen clique 8 && compile_check clique8-k8 "$T/gen.topo" -k8
 gen clique 2 && compile_check clique2 "$T/gen.topo"
+gen hyperx 8 8 && compile_check hyperx8x8 "$T/gen.topo"
+gen hyperx 4 4 && compile_check hyperx4x4-k8 "$T/gen.topo" -k8
+gen clique 16 && compile_check clique16 "$T/gen.topo"
+# an irregular fabric where greedy path choice used to list 2 VLANs for the
+# pair (s4,s5) although 3 link-disjoint paths exist
+{
+	for i in 0 1 2 3 4 5 6 7 8 9; do echo "switch s$i edge"; done
+	for i in 10 11 12 13; do echo "switch s$i"; done
+	for l in s0:3-s1:3 s0:4-s2:3 s0:5-s3:3 s0:6-s6:3 s0:7-s9:3 s1:4-s10:3 s2:4-s5:3 \
+		s2:5-s12:3 s2:6-s13:3 s3:4-s4:3 s3:5-s7:3 s4:4-s5:4 s4:5-s8:3 s5:5-s9:4 \
+		s8:4-s12:4 s9:5-s11:3; do echo "link ${l%-*} ${l#*-}"; done
+	for i in 0 1 2 3 4 5 6 7 8 9; do echo "server s$i:1"; echo "server s$i:2"; done
+} >"$T/irregular.topo"
+compile_check irregular "$T/irregular.topo"
+compile_check irregular-k8 "$T/irregular.topo" -k8
 for f in topologies/*.topo; do
 	compile_check "example-$(basename "$f" .topo)" "$f"
 done
@@ -63,6 +78,24 @@ if "$NAREPO" compile --serial 1 -o "$T/ft" "$T/gen.topo" | grep -q '^vlans 4 low
 else
 	ko "fattree8: VLAN count above the lower bound"
 fi
+
+# HyperX and cliques: tree-first packing reaches the lower bound (8x8, clique
+# 16) or comes within one VLAN of it (4x4: 5 against 4)
+expect_vlans() { # <label> <VLAN count> <lower bound> <gen args...>
+	local label=$1 nv=$2 lb=$3
+	shift 3
+	gen "$@"
+	if "$NAREPO" compile --serial 1 -o "$T/ev" "$T/gen.topo" | grep -q "^vlans $nv lower-bound $lb "; then
+		ok "$label: $nv VLANs, lower bound $lb"
+	else
+		ko "$label: not $nv VLANs against a lower bound of $lb"
+		"$NAREPO" compile --serial 1 -o "$T/ev" "$T/gen.topo"
+	fi
+}
+expect_vlans "hyperx 8x8" 5 5 hyperx 8 8
+expect_vlans "hyperx 4x4" 5 4 hyperx 4 4
+expect_vlans "clique 16" 5 5 clique 16
+expect_vlans "clique 8" 5 4 clique 8
 
 # a single-path fabric needs exactly one path VLAN
 "$NAREPO" compile --serial 1 -o "$T/line" topologies/line3.topo >/dev/null

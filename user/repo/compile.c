@@ -2,7 +2,9 @@
 /*
  * na-repo compile: for every pair of edge switches compute up to k paths
  * (link-disjoint where the topology allows, shortest first), pack them into
- * as few loop-free VLAN trees as possible (SPAIN, NSDI 2010), add a broadcast
+ * as few loop-free VLAN trees as possible (SPAIN, NSDI 2010) -- or, when
+ * that needs fewer VLANs, choose spanning trees first and give every pair its
+ * paths in them (build_trees) -- add a broadcast
  * tree spanning every edge switch, and write the VLAN table plus one
  * configuration file per switch.  docs/repository.md explains the method.
  */
@@ -458,6 +460,436 @@ static int build(const struct topo *t, const struct compile_opts *o, const uint1
 	return 0;
 }
 
+/* ---- tree-first packing ---------------------------------------------------------- */
+
+/*
+ * Edge-disjoint paths between s and d (unit capacities), at most cap:
+ * augmenting paths by BFS over the residual graph.  flow[] (per link, + means
+ * a -> b) must be zero on entry and is zero again on return.
+ */
+static int max_flow(const struct topo *t, uint32_t s, uint32_t d, int cap, int8_t *flow,
+		    uint32_t *prevl, uint32_t *seen, uint32_t *gen, uint32_t *queue,
+		    uint32_t *touched)
+{
+	int f = 0;
+	uint32_t nt = 0;
+
+	while (f < cap) {
+		uint32_t qh = 0, qt = 0;
+
+		(*gen)++;
+		seen[s] = *gen;
+		queue[qt++] = s;
+		while (qh < qt && seen[d] != *gen) {
+			uint32_t u = queue[qh++];
+
+			for (uint32_t j = 0; j < t->sw[u].nadj; j++) {
+				uint32_t w = t->sw[u].adj[j].peer, l = t->sw[u].adj[j].link;
+				int fl = t->link[l].a == u ? flow[l] : -flow[l];
+
+				if (seen[w] == *gen || fl >= 1)
+					continue;
+				seen[w] = *gen;
+				prevl[w] = l;
+				queue[qt++] = w;
+			}
+		}
+		if (seen[d] != *gen)
+			break;
+		for (uint32_t v = d; v != s;) {
+			uint32_t l = prevl[v], u = other_end(t, l, v);
+
+			flow[l] += t->link[l].a == u ? 1 : -1;
+			touched[nt++] = l;
+			v = u;
+		}
+		f++;
+	}
+	for (uint32_t i = 0; i < nt; i++)
+		flow[touched[i]] = 0;
+	return f;
+}
+
+/* candidate spanning trees: parent link and depth of every switch */
+struct ctree {
+	uint32_t *par; /* [N], UINT32_MAX at the root */
+	uint32_t *dep; /* [N] */
+	uint32_t *ord; /* [N] BFS order */
+};
+
+/* the tree's path a -> b (links in order); returns its length */
+static int ctree_path(const struct topo *t, const struct ctree *c, uint32_t a, uint32_t b,
+		      uint32_t *out, uint32_t *back)
+{
+	uint32_t na = 0, nb = 0;
+
+	while (a != b) {
+		if (c->dep[a] >= c->dep[b]) {
+			out[na++] = c->par[a];
+			a = other_end(t, c->par[a], a);
+		} else {
+			back[nb++] = c->par[b];
+			b = other_end(t, c->par[b], b);
+		}
+	}
+	while (nb)
+		out[na++] = back[--nb];
+	return (int)na;
+}
+
+/*
+ * Tree-first packing: candidate spanning trees are the BFS trees from every
+ * switch (neighbours visited in port order, and in reverse port order); for a
+ * 2-D HyperX these are the "comb" trees of every row and column, for a clique
+ * the stars.  Trees are chosen greedily: the next one gives the most pairs
+ * that still lack paths a path different from theirs (then: fewest links
+ * shared with the pair's paths, then shortest), until every pair has
+ * min(k, max-flow) different paths.  Each pair then takes up to k of the
+ * chosen trees (different paths, fewest shared links, then shortest), and
+ * every chosen tree is pruned to the smallest subtree holding its pairs.
+ * Returns 0 (ps/pk/pfirst/pcount filled), 1 (no result with fewer than
+ * `better` VLANs), -1 (out of memory).  `better` is lifted to the VLAN ID
+ * space if the greedy result (gcount: its paths per pair) gives some pair
+ * fewer than min(k, max-flow) paths.
+ */
+static int build_trees(const struct topo *t, const struct compile_opts *o, const uint32_t *pend,
+		       uint32_t npairs, uint32_t better, const uint8_t *gcount, struct paths *ps,
+		       struct packer *pk, uint32_t *pfirst, uint8_t *pcount,
+		       struct compile_result *r)
+{
+	uint32_t N = t->nsw, L = t->nlink, W64 = L / 64 + 1, m = 0, nsel = 0, gen = 0;
+	struct ctree *c = NULL;
+	uint64_t *cbits = NULL;
+	uint32_t *queue = NULL, *prevl = NULL, *seen = NULL, *touched = NULL, *lstamp = NULL;
+	uint32_t *buf = NULL, *back = NULL, *pbuf = NULL, *sel = NULL, *chosen = NULL;
+	uint32_t *cnt = NULL, *vmap = NULL;
+	uint8_t *need = NULL, *have = NULL, *issel = NULL, *kept = NULL, *term = NULL;
+	int8_t *flow = NULL;
+	int64_t *score = NULL;
+	int ret = -1, k = o->k;
+	uint32_t stamp = 0;
+
+	c = calloc(2 * N, sizeof(*c));
+	cbits = calloc((size_t)2 * N * W64, sizeof(*cbits));
+	queue = malloc(N * sizeof(*queue));
+	prevl = malloc(N * sizeof(*prevl));
+	seen = calloc(N, sizeof(*seen));
+	touched = malloc(((size_t)k * N + 1) * sizeof(*touched));
+	lstamp = calloc(L + 1, sizeof(*lstamp));
+	buf = malloc((N + 1) * sizeof(*buf));
+	back = malloc((N + 1) * sizeof(*back));
+	pbuf = malloc(((size_t)NL_MAX_VLANS_PER_PAIR * (N + 1)) * sizeof(*pbuf));
+	sel = malloc(2 * N * sizeof(*sel));
+	chosen = malloc((size_t)npairs * NL_MAX_VLANS_PER_PAIR * sizeof(*chosen));
+	need = malloc(npairs + 1);
+	have = calloc(npairs + 1, 1);
+	issel = calloc(2 * N, 1);
+	flow = calloc(L + 1, 1);
+	score = malloc(2 * N * sizeof(*score));
+	if (!c || !cbits || !queue || !prevl || !seen || !touched || !lstamp || !buf || !back ||
+	    !pbuf || !sel || !chosen || !need || !have || !issel || !flow || !score)
+		goto out;
+
+	/* candidate trees, without duplicates */
+	for (uint32_t root = 0; root < N; root++)
+		for (int rev = 0; rev < 2; rev++) {
+			struct ctree *x = &c[m];
+			uint64_t *bits = cbits + (size_t)m * W64;
+			uint32_t qh = 0, qt = 0, dupl = 0;
+
+			x->par = malloc(N * sizeof(*x->par));
+			x->dep = malloc(N * sizeof(*x->dep));
+			x->ord = malloc(N * sizeof(*x->ord));
+			if (!x->par || !x->dep || !x->ord) {
+				free(x->par);
+				free(x->dep);
+				free(x->ord);
+				x->par = x->dep = x->ord = NULL;
+				goto out;
+			}
+			gen++;
+			seen[root] = gen;
+			x->par[root] = UINT32_MAX;
+			x->dep[root] = 0;
+			queue[qt++] = root;
+			while (qh < qt) {
+				uint32_t u = queue[qh++], na = t->sw[u].nadj;
+
+				for (uint32_t jj = 0; jj < na; jj++) {
+					uint32_t j = rev ? na - 1 - jj : jj;
+					uint32_t w = t->sw[u].adj[j].peer, l = t->sw[u].adj[j].link;
+
+					if (seen[w] == gen)
+						continue;
+					seen[w] = gen;
+					x->par[w] = l;
+					x->dep[w] = x->dep[u] + 1;
+					bits[l / 64] |= 1ULL << (l % 64);
+					queue[qt++] = w;
+				}
+			}
+			memcpy(x->ord, queue, N * sizeof(*queue));
+			for (uint32_t y = 0; y < m && !dupl; y++)
+				dupl = !memcmp(bits, cbits + (size_t)y * W64, W64 * sizeof(*bits));
+			if (dupl) {
+				free(x->par);
+				free(x->dep);
+				free(x->ord);
+				x->par = x->dep = x->ord = NULL;
+				memset(bits, 0, W64 * sizeof(*bits));
+			} else {
+				m++;
+			}
+		}
+
+	/* how many different paths every pair needs: min(k, max-flow) */
+	for (uint32_t p = 0; p < npairs; p++)
+		need[p] = (uint8_t)max_flow(t, t->edge[pend[2 * p]], t->edge[pend[2 * p + 1]], k,
+					    flow, prevl, seen, &gen, queue, touched);
+	/* a greedy result short of min(k, max-flow) paths for a pair is no bar */
+	for (uint32_t p = 0; p < npairs; p++)
+		if (gcount[p] < need[p])
+			better = pk->maxv + 1;
+
+	/* choose trees greedily */
+	for (;;) {
+		uint32_t best = UINT32_MAX, left = 0;
+
+		for (uint32_t p = 0; p < npairs; p++)
+			left += have[p] < need[p];
+		if (!left)
+			break;
+		if (nsel + 1 >= better)
+			goto fail;
+		memset(score, 0, m * sizeof(*score));
+		for (uint32_t p = 0; p < npairs; p++) {
+			uint32_t a = t->edge[pend[2 * p]], b = t->edge[pend[2 * p + 1]];
+			uint32_t *cp = chosen + (size_t)p * NL_MAX_VLANS_PER_PAIR;
+			int plen[NL_MAX_VLANS_PER_PAIR];
+
+			if (have[p] >= need[p])
+				continue;
+			stamp++;
+			for (uint32_t q = 0; q < have[p]; q++) {
+				uint32_t *pp = pbuf + (size_t)q * (N + 1);
+
+				plen[q] = ctree_path(t, &c[cp[q]], a, b, pp, back);
+				for (int y = 0; y < plen[q]; y++)
+					lstamp[pp[y]] = stamp;
+			}
+			for (uint32_t x = 0; x < m; x++) {
+				int n, shared = 0, dupl = 0;
+
+				if (issel[x])
+					continue;
+				n = ctree_path(t, &c[x], a, b, buf, back);
+				for (uint32_t q = 0; q < have[p] && !dupl; q++)
+					dupl = plen[q] == n &&
+					       !memcmp(buf, pbuf + (size_t)q * (N + 1),
+						       n * sizeof(*buf));
+				if (dupl)
+					continue;
+				for (int y = 0; y < n; y++)
+					shared += lstamp[buf[y]] == stamp;
+				score[x] += (1LL << 40) - ((int64_t)shared << 20) - n;
+			}
+		}
+		for (uint32_t x = 0; x < m; x++)
+			if (!issel[x] && score[x] > 0 &&
+			    (best == UINT32_MAX || score[x] > score[best]))
+				best = x;
+		if (best == UINT32_MAX)
+			goto fail; /* the candidate trees cannot give enough paths */
+		issel[best] = 1;
+		sel[nsel++] = best;
+		for (uint32_t p = 0; p < npairs; p++) {
+			uint32_t a = t->edge[pend[2 * p]], b = t->edge[pend[2 * p + 1]];
+			uint32_t *cp = chosen + (size_t)p * NL_MAX_VLANS_PER_PAIR;
+			int n, dupl = 0;
+
+			if (have[p] >= need[p])
+				continue;
+			n = ctree_path(t, &c[best], a, b, buf, back);
+			for (uint32_t q = 0; q < have[p] && !dupl; q++) {
+				int n2 = ctree_path(t, &c[cp[q]], a, b, pbuf, back);
+
+				dupl = n2 == n && !memcmp(buf, pbuf, n * sizeof(*buf));
+			}
+			if (!dupl)
+				cp[have[p]++] = best;
+		}
+	}
+
+	/* every pair takes up to k of the chosen trees */
+	cnt = calloc(N, sizeof(*cnt));
+	vmap = malloc((nsel + 1) * sizeof(*vmap));
+	kept = calloc(L + 1, 1);
+	term = calloc((size_t)nsel * N + 1, 1);
+	if (!cnt || !vmap || !kept || !term)
+		goto out;
+	for (uint32_t p = 0; p < npairs; p++) {
+		uint32_t a = t->edge[pend[2 * p]], b = t->edge[pend[2 * p + 1]];
+		uint32_t *cp = chosen + (size_t)p * NL_MAX_VLANS_PER_PAIR;
+		int plen[NL_MAX_VLANS_PER_PAIR], np = 0;
+		uint8_t taken[4096] = {0};
+
+		stamp++;
+		while (np < k) {
+			int64_t bs = INT64_MAX;
+			uint32_t bx = UINT32_MAX;
+			int bn = 0;
+
+			for (uint32_t s = 0; s < nsel && s < 4096; s++) {
+				int n, shared = 0, dupl = 0;
+
+				if (taken[s])
+					continue;
+				n = ctree_path(t, &c[sel[s]], a, b, buf, back);
+				for (int q = 0; q < np && !dupl; q++)
+					dupl = plen[q] == n &&
+					       !memcmp(buf, pbuf + (size_t)q * (N + 1),
+						       n * sizeof(*buf));
+				if (dupl) {
+					taken[s] = 1;
+					continue;
+				}
+				for (int y = 0; y < n; y++)
+					shared += lstamp[buf[y]] == stamp;
+				if (((int64_t)shared << 20) + n < bs) {
+					bs = ((int64_t)shared << 20) + n;
+					bx = s;
+					bn = n;
+				}
+			}
+			if (bx == UINT32_MAX)
+				break;
+			taken[bx] = 1;
+			plen[np] =
+				ctree_path(t, &c[sel[bx]], a, b, pbuf + (size_t)np * (N + 1), back);
+			for (int y = 0; y < bn; y++)
+				lstamp[pbuf[(size_t)np * (N + 1) + y]] = stamp;
+			cp[np++] = bx;
+			term[(size_t)bx * N + a] = term[(size_t)bx * N + b] = 1;
+		}
+		if (np < need[p])
+			goto fail; /* cannot happen: the choice guaranteed need[p] */
+		have[p] = (uint8_t)np;
+	}
+
+	/* VLANs: every used tree pruned to the smallest subtree holding its pairs */
+	for (uint32_t s = 0; s < nsel; s++) {
+		const struct ctree *x = &c[sel[s]];
+		const uint8_t *tm = term + (size_t)s * N;
+		uint32_t total = 0, first = UINT32_MAX, qh = 0, qt = 0;
+		struct vlan *v;
+
+		vmap[s] = UINT32_MAX;
+		for (uint32_t u = 0; u < N; u++)
+			if (tm[u]) {
+				total++;
+				if (first == UINT32_MAX)
+					first = u;
+			}
+		if (!total)
+			continue;
+		for (uint32_t i = N; i-- > 0;) {
+			uint32_t u = x->ord[i];
+
+			cnt[u] = tm[u];
+		}
+		for (uint32_t i = N; i-- > 1;) {
+			uint32_t u = x->ord[i];
+
+			cnt[other_end(t, x->par[u], u)] += cnt[u];
+		}
+		for (uint32_t i = 1; i < N; i++) {
+			uint32_t u = x->ord[i];
+
+			kept[x->par[u]] = cnt[u] > 0 && cnt[u] < total;
+		}
+		if (vlan_new(pk))
+			goto out;
+		vmap[s] = pk->nv - 1;
+		v = &pk->v[pk->nv - 1];
+		v->node[first] = 1;
+		v->plink[first] = UINT32_MAX;
+		v->depth[first] = 0;
+		v->nnodes = 1;
+		queue[qt++] = first;
+		while (qh < qt) {
+			uint32_t u = queue[qh++];
+
+			for (uint32_t j = 0; j < t->sw[u].nadj; j++) {
+				uint32_t w = t->sw[u].adj[j].peer, l = t->sw[u].adj[j].link;
+
+				if (!kept[l] || v->node[w])
+					continue;
+				v->node[w] = 1;
+				v->plink[w] = l;
+				v->depth[w] = v->depth[u] + 1;
+				v->lbits[l / 64] |= 1ULL << (l % 64);
+				v->nnodes++;
+				queue[qt++] = w;
+			}
+		}
+		for (uint32_t i = 1; i < N; i++)
+			kept[x->par[x->ord[i]]] = 0;
+	}
+	if (pk->nv >= better)
+		goto fail;
+
+	/* the paths, pair by pair */
+	r->max_path_len = 0;
+	for (uint32_t p = 0; p < npairs; p++) {
+		uint32_t a = t->edge[pend[2 * p]], b = t->edge[pend[2 * p + 1]];
+		uint32_t *cp = chosen + (size_t)p * NL_MAX_VLANS_PER_PAIR;
+
+		pfirst[p] = (uint32_t)ps->n;
+		pcount[p] = 0;
+		for (uint32_t q = 0; q < have[p]; q++) {
+			int n = ctree_path(t, &c[sel[cp[q]]], a, b, buf, back);
+
+			if (n > 4096 || paths_add(ps, p, a, buf, (uint16_t)n, vmap[cp[q]]))
+				goto out;
+			pcount[p]++;
+			if ((uint32_t)n > r->max_path_len)
+				r->max_path_len = n;
+		}
+	}
+	ret = 0;
+	goto out;
+fail:
+	ret = 1;
+out:
+	for (uint32_t x = 0; c && x < 2 * N; x++) {
+		free(c[x].par);
+		free(c[x].dep);
+		free(c[x].ord);
+	}
+	free(c);
+	free(cbits);
+	free(queue);
+	free(prevl);
+	free(seen);
+	free(touched);
+	free(lstamp);
+	free(buf);
+	free(back);
+	free(pbuf);
+	free(sel);
+	free(chosen);
+	free(need);
+	free(have);
+	free(issel);
+	free(flow);
+	free(score);
+	free(cnt);
+	free(vmap);
+	free(kept);
+	free(term);
+	return ret;
+}
+
 static uint64_t xorshift(uint64_t *s)
 {
 	uint64_t x = *s;
@@ -636,6 +1068,48 @@ int repo_compile(const struct topo *t, const struct compile_opts *o, struct comp
 		pk = bpk;
 		pfirst = bfirst;
 		pcount = bcount;
+	}
+	/*
+	 * tree-first packing (build_trees), kept if it needs fewer VLANs; skipped
+	 * when greedy already has as few VLANs as some pair has paths (optimal),
+	 * or when the fabric is too large for trying every switch's BFS trees
+	 */
+	{
+		uint32_t maxp = 0;
+
+		for (uint64_t p = 0; p < npairs; p++)
+			if (pcount[p] > maxp)
+				maxp = pcount[p];
+		if (pk.nv > maxp && (uint64_t)2 * N * npairs <= 20000000ULL && E > 1) {
+			struct paths tps = {0};
+			struct packer tpk = {.t = t, .maxv = maxv};
+			struct compile_result tr = {0};
+			uint32_t *tfirst = malloc((npairs + 1) * sizeof(*tfirst));
+			uint8_t *tcount = calloc(npairs + 1, 1);
+			int rc = tfirst && tcount
+					 ? build_trees(t, o, pend, (uint32_t)npairs, pk.nv, pcount,
+						       &tps, &tpk, tfirst, tcount, &tr)
+					 : -1;
+
+			if (rc == 0) {
+				paths_free(&ps);
+				packer_free(&pk);
+				free(pfirst);
+				free(pcount);
+				ps = tps;
+				pk = tpk;
+				pfirst = tfirst;
+				pcount = tcount;
+				r->max_path_len = tr.max_path_len;
+			} else {
+				paths_free(&tps);
+				packer_free(&tpk);
+				free(tfirst);
+				free(tcount);
+				if (rc < 0)
+					ERR("out of memory");
+			}
+		}
 	}
 	r->npairs = (uint32_t)npairs;
 	r->npaths = ps.n;
