@@ -229,6 +229,12 @@ int na_nlarp_open(struct na_agent *a);
 void na_nlarp_bcast_readable(struct na_agent *a);
 void na_nlarp_udp_readable(struct na_agent *a);
 void na_nlarp_ucast_readable(struct na_agent *a);
+/*
+ * Next frame a packet socket on the uplink received from the wire (never one
+ * we sent, never another interface's); its full length, which may exceed
+ * len (MSG_TRUNC), or -1 once the socket is drained.
+ */
+ssize_t na_uplink_recv(const struct na_agent *a, int fd, void *buf, size_t len);
 int na_nlarp_broadcast(struct na_agent *a, const struct nlarp_fields *m);
 int na_nlarp_unicast(struct na_agent *a, const __u8 peer_switch[6], __u16 peer_port,
 		     const struct nlarp_fields *m);

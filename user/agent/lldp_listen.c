@@ -113,7 +113,6 @@ int na_lldp_open(struct na_agent *a)
 	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
 				  .sll_protocol = htons(LLDP_ETHERTYPE),
 				  .sll_ifindex = a->ifindex};
-	int one = 1;
 
 	a->lldp_fd =
 		socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(LLDP_ETHERTYPE));
@@ -121,7 +120,6 @@ int na_lldp_open(struct na_agent *a)
 		log_err("cannot open the LLDP socket on %s: %s", a->ifname, strerror(errno));
 		return -1;
 	}
-	setsockopt(a->lldp_fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one));
 	for (int i = 0; i < 3; i++) {
 		struct packet_mreq mr = {
 			.mr_ifindex = a->ifindex, .mr_type = PACKET_MR_MULTICAST, .mr_alen = 6};
@@ -175,26 +173,13 @@ static void location_changed(struct na_agent *a, const struct lldp_info *li)
 void na_lldp_readable(struct na_agent *a)
 {
 	__u8 frame[2048];
-	char ctrl[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	ssize_t n;
 
-	for (;;) {
-		struct sockaddr_ll from;
-		struct iovec iov = {.iov_base = frame, .iov_len = sizeof(frame)};
-		struct msghdr mh = {.msg_name = &from,
-				    .msg_namelen = sizeof(from),
-				    .msg_iov = &iov,
-				    .msg_iovlen = 1,
-				    .msg_control = ctrl,
-				    .msg_controllen = sizeof(ctrl)};
+	/* only what the switch sent us, never our own or another host's frames */
+	while ((n = na_uplink_recv(a, a->lldp_fd, frame, sizeof(frame))) >= 0) {
 		struct lldp_info li;
 		enum lldp_err e;
-		ssize_t n = recvmsg(a->lldp_fd, &mh, MSG_TRUNC);
 
-		if (n < 0)
-			return;
-		/* only what the switch sent us, never our own or another host's frames */
-		if (from.sll_pkttype == PACKET_OUTGOING || from.sll_ifindex != a->ifindex)
-			continue;
 		a->st.lldp_rx++;
 		if ((size_t)n > sizeof(frame)) {
 			a->st.lldp_err[LLDP_E_TLV_TRUNCATED]++;

@@ -86,7 +86,6 @@ int na_nlarp_open(struct na_agent *a)
 			strerror(errno));
 		return -1;
 	}
-	setsockopt(a->bcast_fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one));
 	if (open_ucast(a))
 		return -1;
 	a->udp_fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -519,27 +518,28 @@ static void handle_msg(struct na_agent *a, const void *buf, size_t len, const ch
 	}
 }
 
+ssize_t na_uplink_recv(const struct na_agent *a, int fd, void *buf, size_t len)
+{
+	for (;;) {
+		struct sockaddr_ll from;
+		socklen_t fl = sizeof(from);
+		ssize_t n = recvfrom(fd, buf, len, MSG_TRUNC, (struct sockaddr *)&from, &fl);
+
+		if (n < 0)
+			return -1;
+		if (from.sll_pkttype != PACKET_OUTGOING && from.sll_ifindex == a->ifindex)
+			return n;
+	}
+}
+
 void na_nlarp_bcast_readable(struct na_agent *a)
 {
 	__u8 frame[2048];
-	char ctrl[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	ssize_t n;
 
-	for (;;) {
-		struct sockaddr_ll from;
-		struct iovec iov = {.iov_base = frame, .iov_len = sizeof(frame)};
-		struct msghdr mh = {.msg_name = &from,
-				    .msg_namelen = sizeof(from),
-				    .msg_iov = &iov,
-				    .msg_iovlen = 1,
-				    .msg_control = ctrl,
-				    .msg_controllen = sizeof(ctrl)};
-		ssize_t n = recvmsg(a->bcast_fd, &mh, MSG_TRUNC);
+	while ((n = na_uplink_recv(a, a->bcast_fd, frame, sizeof(frame))) >= 0) {
 		size_t off = 14;
 
-		if (n < 0)
-			return;
-		if (from.sll_pkttype == PACKET_OUTGOING || from.sll_ifindex != a->ifindex)
-			continue;
 		if ((size_t)n > sizeof(frame) || n < 14) {
 			a->st.nlarp_short++;
 			continue;
@@ -559,19 +559,12 @@ void na_nlarp_bcast_readable(struct na_agent *a)
 void na_nlarp_ucast_readable(struct na_agent *a)
 {
 	__u8 frame[2048];
+	ssize_t n;
 
-	for (;;) {
-		struct sockaddr_ll from;
-		socklen_t fl = sizeof(from);
-		ssize_t n = recvfrom(a->ucast_fd, frame, sizeof(frame), MSG_TRUNC,
-				     (struct sockaddr *)&from, &fl);
+	while ((n = na_uplink_recv(a, a->ucast_fd, frame, sizeof(frame))) >= 0) {
 		const __u8 *ip = frame + 14, *udp;
 		size_t ihl, tot;
 
-		if (n < 0)
-			return;
-		if (from.sll_pkttype == PACKET_OUTGOING || from.sll_ifindex != a->ifindex)
-			continue;
 		if ((size_t)n > sizeof(frame) || n < 14 + 20 + 8) {
 			a->st.nlarp_short++;
 			continue;
