@@ -30,7 +30,7 @@ test: export NA_LOADER = $(abspath $(OUTPUT)/na-loader)
 # ---- benchmark: kernel memory of the NARTs at 1,000,000 VIFs --------------------------------
 AGENT_BENCH := $(OUTPUT)/agent/bench/bench_nart_mem
 
-$(AGENT_BENCH): tests/agent/bench_nart_mem.c user/agent/nart_table.c user/agent/nart_table.h \
+$(AGENT_BENCH): tests/agent/bench_nart_mem.c tests/lib/meminfo.h user/agent/nart_table.c user/agent/nart_table.h \
 		$(OUTPUT)/netlord.skel.h | $(OUTPUT)/agent/bench
 	$(CC) $(AGENT_CFLAGS) $< user/agent/nart_table.c -o $@ $(LDLIBS_BPF)
 

@@ -24,7 +24,7 @@ TEST_SCRIPTS += tests/nart/in-kernel-vm.sh
 
 NART_BENCH := $(OUTPUT)/bench/bench_nart_compact
 
-$(NART_BENCH): tests/nart/bench_nart_compact.c $(NART_SRCS) $(NART_HDRS) \
+$(NART_BENCH): tests/nart/bench_nart_compact.c tests/lib/meminfo.h $(NART_SRCS) $(NART_HDRS) \
 		$(OUTPUT)/nart_test.skel.h | $(OUTPUT)/bench
 	$(CC) $(NART_CFLAGS) tests/nart/bench_nart_compact.c $(NART_SRCS) -o $@ $(LDLIBS_BPF)
 

@@ -22,25 +22,12 @@
 
 #include "netlord.h"
 #include "netlord.skel.h"
+#include "../lib/meminfo.h"
 /* the agent's writer (same file name as include/nart_table.h) */
 #include "../../user/agent/nart_table.h"
 
 #define N     1000000U
 #define BATCH 10000U
-
-static long long meminfo_kb(const char *field)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	long long v = -1;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, field, strlen(field)) && line[strlen(field)] == ':')
-			v = atoll(line + strlen(field) + 1);
-	if (f)
-		fclose(f);
-	return v;
-}
 
 static long long kernel_kb(void)
 {

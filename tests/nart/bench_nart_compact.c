@@ -22,25 +22,12 @@
 
 #include "../../user/agent/nart_table.h" /* also include/nart_table.h */
 #include "nart_test.skel.h"
+#include "../lib/meminfo.h"
 
 #define N	  NART_TARGET_ENTRIES
 #define REPS	  5
 #define NSWITCH	  200
 #define HASHBATCH 10000U
-
-static long long meminfo_kb(const char *field)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	long long v = -1;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, field, strlen(field)) && line[strlen(field)] == ':')
-			v = atoll(line + strlen(field) + 1);
-	if (f)
-		fclose(f);
-	return v;
-}
 
 static long long kernel_kb(void)
 {
