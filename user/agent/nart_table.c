@@ -203,25 +203,35 @@ void cnart_close(struct cnart *t)
 
 /* ---- lookups ------------------------------------------------------------------------------ */
 
+/* the slot holding key in one of its two candidate buckets b1, b2: -1 if absent */
+static int locate(const struct cnart *t, const __u32 *key, __u32 b1, __u32 b2, __u32 *b)
+{
+	int s = find_in(t, b1, key);
+
+	*b = b1;
+	if (s < 0) {
+		s = find_in(t, b2, key);
+		*b = b2;
+	}
+	return s;
+}
+
 bool cnart_get(const struct cnart *t, const __u32 *key, struct nart_slot *out, __u64 *version)
 {
-	__u32 bk[2];
+	__u32 b1, b2, b;
 	int s;
 
 	if (!key[0])
 		return false;
-	key_buckets(t, key, &bk[0], &bk[1]);
-	for (int i = 0; i < 2; i++) {
-		s = find_in(t, bk[i], key);
-		if (s < 0)
-			continue;
-		if (out)
-			*out = t->b[bk[i]].slot[s];
-		if (version)
-			*version = *ver(t, bk[i], s);
-		return true;
-	}
-	return false;
+	key_buckets(t, key, &b1, &b2);
+	s = locate(t, key, b1, b2, &b);
+	if (s < 0)
+		return false;
+	if (out)
+		*out = t->b[b].slot[s];
+	if (version)
+		*version = *ver(t, b, s);
+	return true;
 }
 
 /* ---- insertion --------------------------------------------------------------------------------
@@ -308,12 +318,7 @@ int cnart_put(struct cnart *t, const struct nart_slot *s, __u64 version)
 	if (!s->w[0])
 		return -EINVAL;
 	key_buckets(t, s->w, &b1, &b2);
-	f = find_in(t, b1, s->w);
-	b = b1;
-	if (f < 0) {
-		f = find_in(t, b2, s->w);
-		b = b2;
-	}
+	f = locate(t, s->w, b1, b2, &b);
 	if (f >= 0) {
 		/* same key: the value changes in place, the key words stay */
 		slot_write(&t->b[b], f, s);
@@ -345,23 +350,20 @@ int cnart_put(struct cnart *t, const struct nart_slot *s, __u64 version)
 
 bool cnart_del(struct cnart *t, const __u32 *key)
 {
-	__u32 bk[2];
+	__u32 b1, b2, b;
 	int s;
 
 	if (!key[0])
 		return false;
-	key_buckets(t, key, &bk[0], &bk[1]);
-	for (int i = 0; i < 2; i++) {
-		s = find_in(t, bk[i], key);
-		if (s < 0)
-			continue;
-		slot_clear(&t->b[bk[i]], s);
-		*ver(t, bk[i], s) = 0;
-		t->count--;
-		t->st.deletes++;
-		return true;
-	}
-	return false;
+	key_buckets(t, key, &b1, &b2);
+	s = locate(t, key, b1, b2, &b);
+	if (s < 0)
+		return false;
+	slot_clear(&t->b[b], s);
+	*ver(t, b, s) = 0;
+	t->count--;
+	t->st.deletes++;
+	return true;
 }
 
 int cnart_iterate(const struct cnart *t,
