@@ -5,15 +5,16 @@
 
 NL_STATIC := $(OUTPUT)/bench/nl-static
 
-$(NL_STATIC): tests/bench/nl-static.c user/agent/nart_table.c user/agent/nart_table.h \
-		include/nart_table.h include/netlord.h $(OUTPUT)/netlord.skel.h | $(OUTPUT)/bench
-	$(CC) $(CFLAGS) tests/bench/nl-static.c user/agent/nart_table.c -o $@ $(LDLIBS_BPF)
+$(NL_STATIC): $(call objs,tests/bench/nl-static.c) $(LIBNETLORD) | $(OUTPUT)/bench
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF)
 
 # 64-byte datagram rate with sendmmsg/recvmmsg (iperf3's receiver is slower than the path)
 UDP_PPS := $(OUTPUT)/bench/udp-pps
 
-$(UDP_PPS): scripts/bench-e2e/udp-pps.c | $(OUTPUT)/bench
-	$(CC) $(CFLAGS) $< -o $@
+$(UDP_PPS): $(call objs,scripts/bench-e2e/udp-pps.c) | $(OUTPUT)/bench
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@
 
 BINS += $(NL_STATIC) $(UDP_PPS)
 

@@ -1,27 +1,28 @@
-# The BPF datapath and its packet-level tests.
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# The BPF datapath (bpf/) and its packet-level tests (tests/datapath/).
 
-DATAPATH_SKELS := $(OUTPUT)/netlord.skel.h $(OUTPUT)/baseline.skel.h
+SKELS += $(OUTPUT)/netlord.skel.h $(OUTPUT)/baseline.skel.h
 
-# the world writes the compact NARTs with the agent's writer
-WORLD_SRCS := tests/lib/world.c user/agent/nart_table.c
-WORLD_HDRS := tests/lib/world.h user/agent/nart_table.h include/nart_table.h include/netlord.h
-DATAPATH_TEST_SRCS := $(wildcard tests/datapath/*.c) $(WORLD_SRCS)
+# the world writes the compact NARTs with the agent's writer (libnetlord)
+WORLD_OBJS := $(call objs,tests/lib/world.c)
+DATAPATH_TEST_OBJS := $(call objs,$(wildcard tests/datapath/*.c)) $(WORLD_OBJS)
 DATAPATH_TEST := $(OUTPUT)/tests/test_datapath
 
-$(DATAPATH_TEST): $(DATAPATH_TEST_SRCS) tests/datapath/harness.h $(WORLD_HDRS) $(DATAPATH_SKELS) | $(OUTPUT)/tests
-	$(CC) $(CFLAGS) -Itests/datapath -Itests/lib $(DATAPATH_TEST_SRCS) -o $@ $(LDLIBS_BPF) -lcriterion
+$(DATAPATH_TEST_OBJS) $(call objs,tests/bench/bench_datapath.c): CPPFLAGS += -Itests/datapath -Itests/lib
+
+$(DATAPATH_TEST): $(DATAPATH_TEST_OBJS) $(LIBNETLORD) | $(OUTPUT)/tests
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) -lcriterion
 
 TEST_BINS += $(DATAPATH_TEST)
 
 # ns per packet of each datapath program against do-nothing baselines
 DATAPATH_BENCH := $(OUTPUT)/bench/bench_datapath
 
-$(OUTPUT)/bench:
-	mkdir -p $@
-
-$(DATAPATH_BENCH): tests/bench/bench_datapath.c $(WORLD_SRCS) $(WORLD_HDRS) \
-		$(DATAPATH_SKELS) | $(OUTPUT)/bench
-	$(CC) $(CFLAGS) -Itests/lib tests/bench/bench_datapath.c $(WORLD_SRCS) -o $@ $(LDLIBS_BPF)
+$(DATAPATH_BENCH): $(call objs,tests/bench/bench_datapath.c) $(WORLD_OBJS) $(LIBNETLORD) \
+		| $(OUTPUT)/bench
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF)
 
 .PHONY: bench-datapath
 bench-datapath: $(DATAPATH_BENCH)

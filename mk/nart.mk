@@ -1,32 +1,24 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Compact NART tables (docs/nart.md): the BPF test object nart_test.bpf.o
-# (generic rule), the agent-side writer user/agent/nart_table.c, their
-# Criterion tests (also on Debian's 6.1 kernel in the VM) and
-# bench-nart-compact.  Nothing here is linked into the datapath or
-# na-loader yet.
+# (generic rule), the writer user/lib/cnart.c, their Criterion tests (also
+# on Debian's 6.1 kernel in the VM) and bench-nart-compact.
 
-NART_SRCS := user/agent/nart_table.c
-NART_HDRS := include/nart_table.h include/netlord.h bpf/lib/nart.h user/agent/nart_table.h
-NART_CFLAGS = $(CFLAGS) -Iuser/agent
-
-# the generic rule only knows include/netlord.h
-$(OUTPUT)/nart_test.bpf.o: include/nart_table.h
+SKELS += $(OUTPUT)/nart_test.skel.h
 
 NART_TEST := $(OUTPUT)/tests/test_nart_table
 
-$(NART_TEST): tests/nart/test_nart_table.c $(NART_SRCS) $(NART_HDRS) $(OUTPUT)/nart_test.skel.h \
-		| $(OUTPUT)/tests
-	$(CC) $(NART_CFLAGS) tests/nart/test_nart_table.c $(NART_SRCS) -o $@ $(LDLIBS_BPF) \
-		-lcriterion -lpthread
+$(NART_TEST): $(call objs,tests/nart/test_nart_table.c) $(LIBNETLORD) | $(OUTPUT)/tests
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) -lcriterion -lpthread
 
 TEST_BINS += $(NART_TEST)
 TEST_SCRIPTS += tests/nart/in-kernel-vm.sh
 
 NART_BENCH := $(OUTPUT)/bench/bench_nart_compact
 
-$(NART_BENCH): tests/nart/bench_nart_compact.c tests/lib/meminfo.h $(NART_SRCS) $(NART_HDRS) \
-		$(OUTPUT)/nart_test.skel.h | $(OUTPUT)/bench
-	$(CC) $(NART_CFLAGS) tests/nart/bench_nart_compact.c $(NART_SRCS) -o $@ $(LDLIBS_BPF)
+$(NART_BENCH): $(call objs,tests/nart/bench_nart_compact.c) $(LIBNETLORD) | $(OUTPUT)/bench
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF)
 
 .PHONY: bench-nart-compact
 bench-nart-compact: $(NART_BENCH)

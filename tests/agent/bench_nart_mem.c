@@ -24,7 +24,7 @@
 #include "netlord.skel.h"
 #include "../lib/meminfo.h"
 /* the agent's writer (same file name as include/nart_table.h) */
-#include "../../user/agent/nart_table.h"
+#include "cnart.h"
 
 #define N     1000000U
 #define BATCH 10000U

@@ -1,45 +1,47 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Criterion tests of na-loader's pure parts: argument parsers, the HTTP
- * response parser and URL splitter, the WHERE rate limiter. */
+ * response parser and URL splitter, the WHERE rate limiter and scan guard,
+ * the VLAN failover state machine, the control request check. */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <string.h>
 #include <criterion/criterion.h>
 
-#include "agent.h"
-
-/* http.c logs nothing, but agent.h declares na_log */
-int na_log_level;
-void na_log(int level, const char *fmt, ...)
-{
-}
+#include "ctl_proto.h"
+#include "http.h"
+#include "parse.h"
+#include "probe.h"
+#include "ratelimit.h"
+#include "scan_guard.h"
 
 Test(args, mac)
 {
 	__u8 m[6];
 
-	cr_assert_eq(na_parse_mac("52:54:00:AA:00:01", m), 0);
+	cr_assert_eq(nl_parse_mac("52:54:00:AA:00:01", m), 0);
 	cr_assert_eq(m[3], 0xaa);
-	cr_assert_neq(na_parse_mac("01:00:5e:00:00:01", m), 0, "multicast accepted");
-	cr_assert_neq(na_parse_mac("00:00:00:00:00:00", m), 0, "zero accepted");
-	cr_assert_neq(na_parse_mac("52:54:00:aa:00", m), 0);
-	cr_assert_neq(na_parse_mac("52:54:00:aa:00:0g", m), 0);
-	cr_assert_neq(na_parse_mac("52-54-00-aa-00-01", m), 0);
-	cr_assert_neq(na_parse_mac(NULL, m), 0);
+	cr_assert_neq(nl_parse_mac("01:00:5e:00:00:01", m), 0, "multicast accepted");
+	cr_assert_neq(nl_parse_mac("00:00:00:00:00:00", m), 0, "zero accepted");
+	cr_assert_neq(nl_parse_mac("52:54:00:aa:00", m), 0);
+	cr_assert_neq(nl_parse_mac("52:54:00:aa:00:0g", m), 0);
+	cr_assert_neq(nl_parse_mac("52-54-00-aa-00-01", m), 0);
+	cr_assert_neq(nl_parse_mac(NULL, m), 0);
 }
 
 Test(args, u32)
 {
 	__u32 v;
 
-	cr_assert_eq(na_parse_u32("65534", 2, 65534, &v), 0);
+	cr_assert_eq(nl_parse_u32("65534", 2, 65534, &v), 0);
 	cr_assert_eq(v, 65534);
-	cr_assert_neq(na_parse_u32("65535", 2, 65534, &v), 0);
-	cr_assert_neq(na_parse_u32("1", 2, 65534, &v), 0);
-	cr_assert_neq(na_parse_u32("-3", 0, 10, &v), 0);
-	cr_assert_neq(na_parse_u32("", 0, 10, &v), 0);
-	cr_assert_neq(na_parse_u32("12a", 0, 100, &v), 0);
-	cr_assert_neq(na_parse_u32("99999999999", 0, 0xffffffffU, &v), 0);
+	cr_assert_neq(nl_parse_u32("65535", 2, 65534, &v), 0);
+	cr_assert_neq(nl_parse_u32("1", 2, 65534, &v), 0);
+	cr_assert_neq(nl_parse_u32("-3", 0, 10, &v), 0);
+	cr_assert_neq(nl_parse_u32("", 0, 10, &v), 0);
+	cr_assert_neq(nl_parse_u32("12a", 0, 100, &v), 0);
+	cr_assert_neq(nl_parse_u32("99999999999", 0, 0xffffffffU, &v), 0);
 }
 
 Test(args, prefix)
@@ -47,21 +49,21 @@ Test(args, prefix)
 	__be32 ip;
 	__u8 len;
 
-	cr_assert_eq(na_parse_prefix("192.168.1.7/24", &ip, &len), 0);
+	cr_assert_eq(nl_parse_prefix("192.168.1.7/24", &ip, &len), 0);
 	cr_assert_eq(ip, htonl(0xc0a80107));
 	cr_assert_eq(len, 24);
-	cr_assert_neq(na_parse_prefix("192.168.1.7", &ip, &len), 0);
-	cr_assert_neq(na_parse_prefix("192.168.1.7/33", &ip, &len), 0);
-	cr_assert_neq(na_parse_prefix("192.168.1.7/0", &ip, &len), 0);
-	cr_assert_neq(na_parse_prefix("192.168.1/24", &ip, &len), 0);
-	cr_assert_neq(na_parse_prefix("a.b.c.d/24", &ip, &len), 0);
+	cr_assert_neq(nl_parse_prefix("192.168.1.7", &ip, &len), 0);
+	cr_assert_neq(nl_parse_prefix("192.168.1.7/33", &ip, &len), 0);
+	cr_assert_neq(nl_parse_prefix("192.168.1.7/0", &ip, &len), 0);
+	cr_assert_neq(nl_parse_prefix("192.168.1/24", &ip, &len), 0);
+	cr_assert_neq(nl_parse_prefix("a.b.c.d/24", &ip, &len), 0);
 }
 
 static int parse(const char *s, int *status, const char **body, size_t *blen)
 {
 	char err[128];
 
-	return na_http_parse(s, strlen(s), status, body, blen, err, sizeof(err));
+	return nl_http_parse(s, strlen(s), status, body, blen, err, sizeof(err));
 }
 
 Test(http, ok_with_length)
@@ -117,51 +119,51 @@ Test(http, split_url)
 {
 	char h[64], p[8], path[64];
 
-	cr_assert_eq(na_http_split_url("http://10.0.0.1:8080/v1/vlan-table", h, sizeof(h), p,
+	cr_assert_eq(nl_http_split_url("http://10.0.0.1:8080/v1/vlan-table", h, sizeof(h), p,
 				       sizeof(p), path, sizeof(path)),
 		     0);
 	cr_assert_str_eq(h, "10.0.0.1");
 	cr_assert_str_eq(p, "8080");
 	cr_assert_str_eq(path, "/v1/vlan-table");
-	cr_assert_eq(na_http_split_url("repo:81", h, sizeof(h), p, sizeof(p), path, sizeof(path)),
+	cr_assert_eq(nl_http_split_url("repo:81", h, sizeof(h), p, sizeof(p), path, sizeof(path)),
 		     0);
 	cr_assert_str_eq(h, "repo");
 	cr_assert_str_eq(path, "/v1/vlan-table");
 	cr_assert_eq(
-		na_http_split_url("http://repo", h, sizeof(h), p, sizeof(p), path, sizeof(path)),
+		nl_http_split_url("http://repo", h, sizeof(h), p, sizeof(p), path, sizeof(path)),
 		0);
 	cr_assert_str_eq(p, "80");
 	cr_assert_neq(
-		na_http_split_url("http://:80/", h, sizeof(h), p, sizeof(p), path, sizeof(path)),
+		nl_http_split_url("http://:80/", h, sizeof(h), p, sizeof(p), path, sizeof(path)),
 		0);
-	cr_assert_neq(na_http_split_url("repo:8x", h, sizeof(h), p, sizeof(p), path, sizeof(path)),
+	cr_assert_neq(nl_http_split_url("repo:8x", h, sizeof(h), p, sizeof(p), path, sizeof(path)),
 		      0);
-	cr_assert_neq(na_http_split_url("repo:", h, sizeof(h), p, sizeof(p), path, sizeof(path)),
+	cr_assert_neq(nl_http_split_url("repo:", h, sizeof(h), p, sizeof(p), path, sizeof(path)),
 		      0);
 }
 
 Test(ratelimit, one_per_second_per_key)
 {
-	struct na_ratelimit *rl = na_rl_new(64, 1.0, 2.0);
+	struct nl_ratelimit *rl = nl_rl_new(64, 1.0, 2.0);
 	int a = 1, b = 2, allowed = 0;
 
 	cr_assert_not_null(rl);
 	/* burst of 2, then nothing within the same second */
-	cr_assert(na_rl_allow(rl, &a, sizeof(a), 1000));
-	cr_assert(na_rl_allow(rl, &a, sizeof(a), 1000));
-	cr_assert_not(na_rl_allow(rl, &a, sizeof(a), 1001));
+	cr_assert(nl_rl_allow(rl, &a, sizeof(a), 1000));
+	cr_assert(nl_rl_allow(rl, &a, sizeof(a), 1000));
+	cr_assert_not(nl_rl_allow(rl, &a, sizeof(a), 1001));
 	/* another key has its own bucket */
-	cr_assert(na_rl_allow(rl, &b, sizeof(b), 1001));
+	cr_assert(nl_rl_allow(rl, &b, sizeof(b), 1001));
 	/* refills at 1/s */
-	cr_assert_not(na_rl_allow(rl, &a, sizeof(a), 1500));
-	cr_assert(na_rl_allow(rl, &a, sizeof(a), 2001));
+	cr_assert_not(nl_rl_allow(rl, &a, sizeof(a), 1500));
+	cr_assert(nl_rl_allow(rl, &a, sizeof(a), 2001));
 	/* a scan: 1000 tries in 10 s give at most burst + 10 */
 	for (int t = 0; t < 1000; t++)
-		allowed += na_rl_allow(rl, &b, sizeof(b), 10000 + t * 10);
+		allowed += nl_rl_allow(rl, &b, sizeof(b), 10000 + t * 10);
 	cr_assert_leq(allowed, 12, "allowed %d", allowed);
 	cr_assert_geq(allowed, 10, "allowed %d", allowed);
-	na_rl_free(rl);
-	cr_assert_null(na_rl_new(0, 1, 1));
+	nl_rl_free(rl);
+	cr_assert_null(nl_rl_new(0, 1, 1));
 }
 
 /* An address scan: every miss is a new destination, so only the scan guard
@@ -254,4 +256,43 @@ Test(probe, all_silent_keeps_configured_set_and_forgets_peer)
 	for (int t = 0; t < NA_PROBE_FORGET_TICKS; t++)
 		second(&r, &nonce);
 	cr_assert_eq(r.peer_port, 0, "a peer silent on every path is forgotten");
+}
+
+static struct na_request vif_add_request(void)
+{
+	struct na_request r = {.magic = NA_REQ_MAGIC, .verb = NA_REQ_VIF_ADD};
+
+	snprintf(r.ifname, sizeof(r.ifname), "vnet3");
+	r.vif.tenant = 3097;
+	r.vif.mac_as = 1;
+	memcpy(r.vif.mac, "\x52\x54\x00\x00\x00\x01", 6);
+	return r;
+}
+
+Test(ctl_proto, checks_what_both_ends_rely_on)
+{
+	struct na_request r = vif_add_request();
+	char err[128];
+
+	cr_assert_eq(na_request_check(&r, err, sizeof(err)), 0);
+	r.magic = 0;
+	cr_assert_eq(na_request_check(&r, err, sizeof(err)), -EINVAL, "wrong magic accepted");
+	r = vif_add_request();
+	memset(r.ifname, 'x', sizeof(r.ifname));
+	cr_assert_eq(na_request_check(&r, err, sizeof(err)), -EINVAL, "unterminated ifname");
+	r = vif_add_request();
+	r.vif.tenant = 1;
+	cr_assert_eq(na_request_check(&r, err, sizeof(err)), -EINVAL, "tenant 1 accepted");
+	r = vif_add_request();
+	r.vif.mac[0] = 0x01;
+	cr_assert_eq(na_request_check(&r, err, sizeof(err)), -EINVAL, "multicast MAC accepted");
+	r = vif_add_request();
+	r.vif.router_ip = 1;
+	cr_assert_eq(na_request_check(&r, err, sizeof(err)), -EINVAL, "router without an IP");
+	r = vif_add_request();
+	r.verb = NA_REQ_MAX;
+	cr_assert_eq(na_request_check(&r, err, sizeof(err)), -EINVAL, "unknown verb accepted");
+	r = vif_add_request();
+	r.flags = 0x80;
+	cr_assert_eq(na_request_check(&r, err, sizeof(err)), -EINVAL, "unknown flag accepted");
 }

@@ -30,7 +30,7 @@
 #include "netlord.h"
 #include "netlord.skel.h"
 /* the agent's writer of the compact NARTs (same file name as include/nart_table.h) */
-#include "../../user/agent/nart_table.h"
+#include "cnart.h"
 
 static volatile sig_atomic_t stop;
 

@@ -10,7 +10,7 @@
 #include <bpf/libbpf.h>
 #include "world.h"
 /* the agent's writer of the compact tables (same file name as include/nart_table.h) */
-#include "../../user/agent/nart_table.h"
+#include "cnart.h"
 
 const uint8_t W_S1[6] = {0x02, 0x4e, 0x4c, 0x00, 0x00, 0x01};
 const uint8_t W_S2[6] = {0x02, 0x4e, 0x4c, 0x00, 0x00, 0x02};

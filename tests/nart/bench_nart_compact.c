@@ -20,7 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "../../user/agent/nart_table.h" /* also include/nart_table.h */
+#include "cnart.h" /* user/lib: the writer; also include/nart_table.h */
 #include "nart_test.skel.h"
 #include "../lib/meminfo.h"
 

@@ -15,7 +15,7 @@
 #include <bpf/libbpf.h>
 #include <criterion/criterion.h>
 
-#include "../../user/agent/nart_table.h" /* also include/nart_table.h */
+#include "cnart.h" /* user/lib: the writer; also include/nart_table.h */
 #include "nart_test.skel.h"
 
 static struct nart_test_bpf *skel;

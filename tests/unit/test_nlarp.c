@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "addr.h"
 #include "nlarp_codec.h"
 
 static const __u8 sw7[6] = {0x0c, 0x42, 0xa1, 0x00, 0x00, 0x07};
@@ -442,27 +443,27 @@ Test(validate, every_unknown_flag_bit)
 
 Test(ranges, tenant_and_port)
 {
-	cr_assert(!nlarp_tenant_valid(1, 16));
-	cr_assert(nlarp_tenant_valid(2, 16));
-	cr_assert(nlarp_tenant_valid(0xfffe, 16));
-	cr_assert(!nlarp_tenant_valid(0xffff, 16));
-	cr_assert(nlarp_tenant_valid(0xffff, 24));
-	cr_assert(nlarp_tenant_valid(0xfffffe, 24));
-	cr_assert(!nlarp_tenant_valid(0xffffff, 24));
-	cr_assert(!nlarp_tenant_valid(5, 8));
+	cr_assert(!nl_tenant_valid(1, 16));
+	cr_assert(nl_tenant_valid(2, 16));
+	cr_assert(nl_tenant_valid(0xfffe, 16));
+	cr_assert(!nl_tenant_valid(0xffff, 16));
+	cr_assert(nl_tenant_valid(0xffff, 24));
+	cr_assert(nl_tenant_valid(0xfffffe, 24));
+	cr_assert(!nl_tenant_valid(0xffffff, 24));
+	cr_assert(!nl_tenant_valid(5, 8));
 
-	cr_assert(!nlarp_port_valid(0, 16));
-	cr_assert(nlarp_port_valid(1, 16));
-	cr_assert(nlarp_port_valid(127, 16));
-	cr_assert(nlarp_port_valid(255, 16));
-	cr_assert(!nlarp_port_valid(256, 16));
-	cr_assert(!nlarp_port_valid(0, 24));
-	cr_assert(nlarp_port_valid(1, 24));
-	cr_assert(nlarp_port_valid(126, 24));
-	cr_assert(!nlarp_port_valid(127, 24));
-	cr_assert(nlarp_port_valid(223, 24));
-	cr_assert(!nlarp_port_valid(224, 24));
-	cr_assert(!nlarp_port_valid(7, 20));
+	cr_assert(!nl_port_valid(0, 16));
+	cr_assert(nl_port_valid(1, 16));
+	cr_assert(nl_port_valid(127, 16));
+	cr_assert(nl_port_valid(255, 16));
+	cr_assert(!nl_port_valid(256, 16));
+	cr_assert(!nl_port_valid(0, 24));
+	cr_assert(nl_port_valid(1, 24));
+	cr_assert(nl_port_valid(126, 24));
+	cr_assert(!nl_port_valid(127, 24));
+	cr_assert(nl_port_valid(223, 24));
+	cr_assert(!nl_port_valid(224, 24));
+	cr_assert(!nl_port_valid(7, 20));
 }
 
 Test(errors, names_distinct)

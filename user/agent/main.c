@@ -1,17 +1,40 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * na-loader: verb dispatch, --help, exit codes (docs/agent.md).
+ * na-loader: the command line (docs/agent.md).  One table of verbs, each
+ * with its own options, handler and help, in the manner of xdp-loader.
+ * A verb parses its arguments into a struct na_request (ctl_proto.h) once;
+ * the agent checks it with the same code.  Handlers return 0 or a -errno;
+ * only main() turns that into an exit code.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
 
-#include "agent.h"
+#include "ctl_client.h"
+#include "daemon.h"
+#include "detach.h"
+#include "log.h"
+#include "maps.h"
+#include "parse.h"
+#include "paths.h"
+#include "show.h"
+
+/* ---- exit codes (docs/agent.md) ---------------------------------------------------------- */
+enum na_exit {
+	NA_EXIT_OK = 0,
+	NA_EXIT_USAGE = 1,    /* bad command line */
+	NA_EXIT_ENV = 2,      /* not root, no BTF/bpffs, interface missing, load failed */
+	NA_EXIT_NO_AGENT = 3, /* no agent running for that interface */
+	NA_EXIT_REFUSED = 4,  /* the agent refused the request (bad VIF, conflict, ...) */
+	NA_EXIT_RUNTIME = 5,  /* the agent stopped on an unrecoverable error */
+};
 
 static const char exit_codes[] =
 	"Exit codes:\n"
@@ -23,104 +46,126 @@ static const char exit_codes[] =
 	"  4  the agent refused the request (the message says why)\n"
 	"  5  the agent stopped on an unrecoverable runtime error\n";
 
-static void usage_main(FILE *f)
+/* a handler's result for a verb that talks to the agent */
+static int ctl_exit(int err)
 {
-	fprintf(f,
-		"usage: na-loader <verb> [options]\n"
-		"NetLord Network Agent: loads the eBPF datapath on an uplink and runs the "
-		"agent.\n\n"
-		"verbs:\n"
-		"  attach <iface> [--repo <url|file>] [--encap ip|udp] [--tenant-bits 16|24] [-v]\n"
-		"  detach <iface>\n"
-		"  vif add <ifname> --tenant T --mac-as N --mac M [--ip A/len [--router R]] [-i "
-		"uplink]\n"
-		"  vif del <ifname> [-i uplink]\n"
-		"  vif list [-i uplink] [--json]\n"
-		"  status [-i uplink] [--json]\n"
-		"  nart [-i uplink] [--json]\n"
-		"  nart del --tenant T --mac-as N --mac M [-i uplink]     (debug)\n"
-		"  nart del --tenant T --ip A [-i uplink]                  (debug, NART-1)\n"
-		"  nart set --tenant T --mac-as N --mac M --switch S --port P [--version V] "
-		"(debug)\n"
-		"  stats [-i uplink] [--json]\n"
-		"  refresh [-i uplink]            re-fetch the VLAN table now\n\n"
-		"`na-loader <verb> --help` describes each verb.  -i defaults to the only\n"
-		"interface under /sys/fs/bpf/netlord/.\n\n%s",
-		exit_codes);
+	switch (err) {
+	case 0:
+		return NA_EXIT_OK;
+	case -EINVAL:
+		return NA_EXIT_USAGE;
+	case -ENOTCONN:
+		return NA_EXIT_NO_AGENT;
+	case -ECONNRESET:
+		return NA_EXIT_RUNTIME;
+	default:
+		return NA_EXIT_REFUSED;
+	}
 }
 
-static void usage_verb(const char *verb, FILE *f)
+/* a handler's result for a verb that works on this host itself */
+static int local_exit(int err)
 {
-	if (!strcmp(verb, "attach"))
-		fprintf(f, "usage: na-loader attach <iface> [--repo <url|file>] [--encap ip|udp]\n"
-			   "                         [--tenant-bits 16|24] [-v|--verbose]\n"
-			   "Load the datapath on the uplink <iface> (XDP native, generic with a "
-			   "warning),\npin maps, programs and the XDP link under "
-			   "/sys/fs/bpf/netlord/<iface>/, then\nrun the agent in the foreground "
-			   "(logs on stderr) until SIGTERM/SIGINT.\nThe datapath keeps forwarding "
-			   "after the agent exits; a new `attach` re-adopts\nthe pinned state and "
-			   "VIFs.  --repo: http://host:port[/path] or host:port\n(GET "
-			   "/v1/vlan-table), "
-			   "or a file path (starting with / or .).  --encap and\n--tenant-bits "
-			   "default to ip and 16, or to the pinned state's values.\n");
-	else if (!strcmp(verb, "detach"))
-		fprintf(f, "usage: na-loader detach <iface>\nStop the agent if running, remove "
-			   "XDP, tc filters (uplink and VIFs),\npins and the server address.\n");
-	else if (!strcmp(verb, "vif"))
-		fprintf(f,
-			"usage: na-loader vif add <ifname> --tenant T --mac-as N --mac M\n"
-			"                          [--ip A/len [--router R]] [-i uplink]\n"
-			"       na-loader vif del <ifname> [-i uplink]\n"
-			"       na-loader vif list [-i uplink] [--json]\n"
-			"add: attach the datapath to the VIF's host-side interface, set its MTU "
-			"to the\nuplink MTU minus the encapsulation overhead, and broadcast HERE.\n"
-			"del: detach and broadcast HERE with the GONE flag (other NAs delete "
-			"their\n"
-			"entries; a lost GONE is repaired by NOT-HERE).  Needs the running "
-			"agent.\n");
-	else if (!strcmp(verb, "nart"))
-		fprintf(f, "usage: na-loader nart [-i uplink] [--json]\n"
-			   "       na-loader nart del --tenant T (--mac-as N --mac M | --ip A)\n"
-			   "       na-loader nart set --tenant T --mac-as N --mac M --switch S "
-			   "--port P [--version V]\nShow NART-1 and NART-2; del/set edit the "
-			   "pinned maps directly (debugging, tests).\n");
-	else
-		fprintf(f,
-			"usage: na-loader %s [-i uplink] [--json]\n"
-			"status: switch MAC, port, server address, encap, VLAN table, sizes "
-			"(\"waiting for\nLLDP\" before the first LLDP frame).  stats: datapath "
-			"drop-reason and per-VIF\ncounters, agent NL-ARP counters.  Works from "
-			"the pinned maps if the agent is\nnot running (exit 0, agent fields "
-			"missing).\n",
-			verb);
-	fprintf(f, "\n%s", exit_codes);
+	if (!err)
+		return NA_EXIT_OK;
+	if (err == -EINVAL)
+		return NA_EXIT_USAGE;
+	if (err == NA_ERR_RUNTIME)
+		return NA_EXIT_RUNTIME;
+	return NA_EXIT_ENV;
 }
 
-static bool want_help(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-			return true;
-	return false;
-}
+/* ---- the verbs' shared pieces ------------------------------------------------------------ */
+
+struct verb;
+struct cli {
+	const struct verb *verb;
+	const char *iface;
+	bool json;
+};
+
+/* the verb's message for a bad command line; always -EINVAL */
+static int usage_err(const struct verb *v, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* the only attached interface, for -i's default */
 static int default_iface(char *out, size_t len)
 {
-	FILE *p = popen("ls -1 " NA_PIN_ROOT " 2>/dev/null", "r");
-	char line[64];
+	DIR *d = opendir(NA_PIN_ROOT);
+	struct dirent *de;
 	int n = 0;
 
-	if (!p)
-		return -1;
-	while (fgets(line, sizeof(line), p)) {
-		line[strcspn(line, "\n")] = 0;
+	if (!d)
+		return -ENOENT;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
 		if (!n)
-			snprintf(out, len, "%s", line);
+			snprintf(out, len, "%s", de->d_name);
 		n++;
 	}
-	pclose(p);
-	return n == 1 ? 0 : -1;
+	closedir(d);
+	return n == 1 ? 0 : -ENOENT;
+}
+
+static int resolve_iface(struct cli *c, char *buf, size_t len)
+{
+	if (c->iface)
+		return 0;
+	if (default_iface(buf, len))
+		return usage_err(c->verb, "cannot tell which uplink: use -i <uplink>");
+	c->iface = buf;
+	return 0;
+}
+
+static void request_init(struct na_request *r, enum na_req_verb verb, const struct cli *c)
+{
+	memset(r, 0, sizeof(*r));
+	r->magic = NA_REQ_MAGIC;
+	r->verb = verb;
+	r->flags = c->json ? NA_REQ_F_JSON : 0;
+}
+
+static int send_request(const struct cli *c, const struct na_request *r)
+{
+	char err[256];
+	int rc = na_request_check(r, err, sizeof(err));
+
+	if (rc)
+		return usage_err(c->verb, "%s", err);
+	rc = na_ctl_request(c->iface, r, stdout);
+	if (rc == -ENOTCONN)
+		fprintf(stderr,
+			"na-loader: no agent is running for %s (start it: na-loader attach %s)\n",
+			c->iface, c->iface);
+	return rc;
+}
+
+/* ---- the verb table ----------------------------------------------------------------------- */
+
+struct verb {
+	const char *name;
+	const char *synopsis; /* the overview's lines */
+	const char *help;     /* `na-loader <verb> --help` */
+	const struct option *opts;
+	const char *shortopts;
+	/* the options already parsed into the request and the cli; argv: operands */
+	int (*run)(struct cli *c, struct na_request *r, int argc, char **argv);
+	/* one option of this verb: 0 or -EINVAL */
+	int (*opt)(struct cli *c, struct na_request *r, int o, const char *arg);
+	int (*exit)(int err);
+};
+
+static int usage_err(const struct verb *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "na-loader %s: ", v->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see `na-loader %s --help`)\n", v->name);
+	return -EINVAL;
 }
 
 enum {
@@ -135,277 +180,205 @@ enum {
 	O_JSON,
 	O_SWITCH,
 	O_PORT,
-	O_VERSION
+	O_VERSION,
 };
 
-static const struct option opts[] = {
-	{"repo", required_argument, NULL, O_REPO},
-	{"encap", required_argument, NULL, O_ENCAP},
-	{"tenant-bits", required_argument, NULL, O_BITS},
-	{"tenant", required_argument, NULL, O_TENANT},
-	{"mac-as", required_argument, NULL, O_MACAS},
-	{"mac", required_argument, NULL, O_MAC},
-	{"ip", required_argument, NULL, O_IP},
-	{"router", required_argument, NULL, O_ROUTER},
-	{"json", no_argument, NULL, O_JSON},
-	{"switch", required_argument, NULL, O_SWITCH},
-	{"port", required_argument, NULL, O_PORT},
-	{"version", required_argument, NULL, O_VERSION},
-	{"iface", required_argument, NULL, 'i'},
-	{"verbose", no_argument, NULL, 'v'},
-	{NULL, 0, NULL, 0},
-};
+#define OPT_IFACE                                     \
+	{                                             \
+		"iface", required_argument, NULL, 'i' \
+	}
+#define OPT_JSON                                  \
+	{                                         \
+		"json", no_argument, NULL, O_JSON \
+	}
+#define OPT_HELP                               \
+	{                                      \
+		"help", no_argument, NULL, 'h' \
+	}
+#define OPT_END                  \
+	{                        \
+		NULL, 0, NULL, 0 \
+	}
 
-struct cli {
-	const char *repo, *encap, *bits, *tenant, *mac_as, *mac, *ip, *router, *sw, *port, *version,
-		*iface;
-	bool json;
-	int verbose;
-	int npos;
-	char *pos[4];
-};
-
-static int parse_cli(int argc, char **argv, struct cli *c)
+/* options every ctl verb has: -i and --json */
+static int common_opt(struct cli *c, struct na_request *r, int o, const char *arg)
 {
-	int o;
-
-	memset(c, 0, sizeof(*c));
-	optind = 1;
-	while ((o = getopt_long(argc, argv, "i:v", opts, NULL)) != -1) {
-		switch (o) {
-		case O_REPO:
-			c->repo = optarg;
-			break;
-		case O_ENCAP:
-			c->encap = optarg;
-			break;
-		case O_BITS:
-			c->bits = optarg;
-			break;
-		case O_TENANT:
-			c->tenant = optarg;
-			break;
-		case O_MACAS:
-			c->mac_as = optarg;
-			break;
-		case O_MAC:
-			c->mac = optarg;
-			break;
-		case O_IP:
-			c->ip = optarg;
-			break;
-		case O_ROUTER:
-			c->router = optarg;
-			break;
-		case O_JSON:
-			c->json = true;
-			break;
-		case O_SWITCH:
-			c->sw = optarg;
-			break;
-		case O_PORT:
-			c->port = optarg;
-			break;
-		case O_VERSION:
-			c->version = optarg;
-			break;
-		case 'i':
-			c->iface = optarg;
-			break;
-		case 'v':
-			c->verbose++;
-			break;
-		default:
-			return -1;
-		}
+	if (o == 'i') {
+		c->iface = arg;
+		return 0;
 	}
-	for (; optind < argc; optind++) {
-		if (c->npos == 4)
-			return -1;
-		c->pos[c->npos++] = argv[optind];
+	if (o == O_JSON) {
+		c->json = true;
+		r->flags |= NA_REQ_F_JSON;
+		return 0;
 	}
-	return 0;
+	return -EINVAL;
 }
 
-static int err_usage(const char *verb, const char *msg)
-{
-	fprintf(stderr, "na-loader %s: %s (see `na-loader %s --help`)\n", verb, msg, verb);
-	return NA_EXIT_USAGE;
-}
+/* ---- attach / detach ---------------------------------------------------------------------- */
 
-static int cmd_attach(struct cli *c)
-{
-	static struct na_agent a;
+static struct na_daemon_opts attach_opts;
+static int attach_verbose;
 
-	if (c->npos != 1)
-		return err_usage("attach", "exactly one uplink interface expected");
-	memset(&a, 0, sizeof(a));
-	a.encap_mode = -1;
-	a.tenant_bits = 0;
-	if (c->encap) {
-		if (!strcmp(c->encap, "ip"))
-			a.encap_mode = NL_ENCAP_IP;
-		else if (!strcmp(c->encap, "udp"))
-			a.encap_mode = NL_ENCAP_UDP;
+static int attach_opt(struct cli *c, struct na_request *r, int o, const char *arg)
+{
+	switch (o) {
+	case O_REPO:
+		if (snprintf(attach_opts.repo, sizeof(attach_opts.repo), "%s", arg) >=
+		    (int)sizeof(attach_opts.repo))
+			return usage_err(c->verb, "--repo is too long");
+		return 0;
+	case O_ENCAP:
+		if (!strcmp(arg, "ip"))
+			attach_opts.encap_mode = NL_ENCAP_IP;
+		else if (!strcmp(arg, "udp"))
+			attach_opts.encap_mode = NL_ENCAP_UDP;
 		else
-			return err_usage("attach", "--encap must be ip or udp");
-	}
-	if (c->bits) {
-		if (!strcmp(c->bits, "16"))
-			a.tenant_bits = 16;
-		else if (!strcmp(c->bits, "24"))
-			a.tenant_bits = 24;
+			return usage_err(c->verb, "--encap must be ip or udp");
+		return 0;
+	case O_BITS:
+		if (!strcmp(arg, "16"))
+			attach_opts.tenant_bits = NL_TENANT_BITS_16;
+		else if (!strcmp(arg, "24"))
+			attach_opts.tenant_bits = NL_TENANT_BITS_24;
 		else
-			return err_usage("attach", "--tenant-bits must be 16 or 24");
+			return usage_err(c->verb, "--tenant-bits must be 16 or 24");
+		return 0;
+	case 'v':
+		attach_verbose = 1;
+		return 0;
 	}
-	if (c->repo)
-		snprintf(a.repo, sizeof(a.repo), "%s", c->repo);
-	na_log_level = NA_LOG_INFO + (c->verbose ? 1 : 0);
-	{
-		int rc = na_check_env(c->pos[0], &a.ifindex);
-		bool encap_set = a.encap_mode >= 0, bits_set = a.tenant_bits > 0;
-
-		if (rc)
-			return rc;
-		snprintf(a.ifname, sizeof(a.ifname), "%s", c->pos[0]);
-		snprintf(a.pin_dir, sizeof(a.pin_dir), "%s/%s", NA_PIN_ROOT, a.ifname);
-		snprintf(a.run_dir, sizeof(a.run_dir), "%s/%s", NA_RUN_ROOT, a.ifname);
-		snprintf(a.sock_path, sizeof(a.sock_path), "%s/%s.sock", NA_RUN_ROOT, a.ifname);
-		if (!encap_set)
-			a.encap_mode = NL_ENCAP_IP;
-		if (!bits_set)
-			a.tenant_bits = NL_TENANT_BITS_16;
-		/* na_agent_run re-derives "set" from these: keep the user's intent */
-		if (!encap_set)
-			a.encap_mode = -1;
-		if (!bits_set)
-			a.tenant_bits = 0;
-		return na_agent_run(&a);
-	}
+	return -EINVAL;
 }
 
-static int cmd_detach(struct cli *c)
+static int run_attach(struct cli *c, struct na_request *r, int argc, char **argv)
 {
-	int ifindex;
+	if (argc != 1)
+		return usage_err(c->verb, "exactly one uplink interface expected");
+	if (strlen(argv[0]) >= sizeof(attach_opts.ifname))
+		return usage_err(c->verb, "'%s' is not a valid interface name", argv[0]);
+	snprintf(attach_opts.ifname, sizeof(attach_opts.ifname), "%s", argv[0]);
+	nl_log_init("na-loader", attach_verbose ? NL_LOG_DEBUG : NL_LOG_INFO);
+	return na_daemon_run(&attach_opts);
+}
 
-	if (c->npos != 1)
-		return err_usage("detach", "exactly one uplink interface expected");
+static int run_detach(struct cli *c, struct na_request *r, int argc, char **argv)
+{
+	struct na_request quit;
+
+	if (argc != 1)
+		return usage_err(c->verb, "exactly one uplink interface expected");
 	if (geteuid() != 0) {
 		fprintf(stderr, "na-loader detach: must run as root\n");
-		return NA_EXIT_ENV;
+		return -EPERM;
 	}
-	(void)ifindex;
-	if (na_ctl_request(c->pos[0], "quit", stdout) == 0) {
+	request_init(&quit, NA_REQ_QUIT, c);
+	if (na_ctl_request(argv[0], &quit, stdout) == 0) {
 		/* wait for the agent to let go of its lock and socket */
 		for (int i = 0; i < 50; i++) {
 			char p[PATH_MAX];
 
-			snprintf(p, sizeof(p), "%s/%s.sock", NA_RUN_ROOT, c->pos[0]);
+			snprintf(p, sizeof(p), "%s/%s.sock", NA_RUN_ROOT, argv[0]);
 			if (access(p, F_OK))
 				break;
 			usleep(100000);
 		}
 	}
-	return na_detach(c->pos[0]);
+	return na_detach(argv[0]);
 }
 
-static const char *iface_of(struct cli *c, char *buf, size_t len)
+/* ---- vif ------------------------------------------------------------------------------------ */
+
+static int vif_opt(struct cli *c, struct na_request *r, int o, const char *arg)
 {
-	if (c->iface)
-		return c->iface;
-	if (default_iface(buf, len))
-		return NULL;
-	return buf;
-}
+	__u32 x;
 
-static int no_agent(const char *iface)
-{
-	fprintf(stderr, "na-loader: no agent is running for %s (start it: na-loader attach %s)\n",
-		iface, iface);
-	return NA_EXIT_NO_AGENT;
-}
-
-static int cmd_vif(struct cli *c)
-{
-	char ifb[64], line[512];
-	const char *iface = iface_of(c, ifb, sizeof(ifb));
-	int rc;
-
-	if (c->npos < 1)
-		return err_usage("vif", "add, del or list expected");
-	if (!iface)
-		return err_usage("vif", "cannot tell which uplink: use -i <uplink>");
-	if (!strcmp(c->pos[0], "add")) {
-		__u8 mac[6];
-		__u32 x;
-		__be32 ip;
-		__u8 len;
-
-		if (c->npos != 2 || !c->tenant || !c->mac_as || !c->mac)
-			return err_usage("vif", "vif add <ifname> --tenant T --mac-as N --mac M");
-		if (na_parse_u32(c->tenant, 2, NL_TENANT_MAX_24, &x))
-			return err_usage("vif", "--tenant must be a number >= 2");
-		if (na_parse_u32(c->mac_as, 0, 255, &x))
-			return err_usage("vif", "--mac-as must be 0..255");
-		if (na_parse_mac(c->mac, mac))
-			return err_usage("vif", "--mac must be a unicast xx:xx:xx:xx:xx:xx");
-		if (c->ip && na_parse_prefix(c->ip, &ip, &len))
-			return err_usage("vif", "--ip must be A.B.C.D/len");
-		if (c->router && (!c->ip || na_parse_ipv4(c->router, &ip)))
-			return err_usage("vif", "--router must be A.B.C.D and needs --ip");
-		snprintf(line, sizeof(line), "vif add %s %s %s %s %s %s", c->pos[1], c->tenant,
-			 c->mac_as, c->mac, c->ip ? c->ip : "-", c->router ? c->router : "-");
-	} else if (!strcmp(c->pos[0], "del")) {
-		if (c->npos != 2)
-			return err_usage("vif", "vif del <ifname>");
-		snprintf(line, sizeof(line), "vif del %s", c->pos[1]);
-	} else if (!strcmp(c->pos[0], "list")) {
-		snprintf(line, sizeof(line), "vif list%s", c->json ? " json" : "");
-	} else {
-		return err_usage("vif", "add, del or list expected");
+	switch (o) {
+	case O_TENANT:
+		if (nl_parse_u32(arg, NL_TENANT_MIN, NL_TENANT_MAX_24, &r->vif.tenant))
+			return usage_err(c->verb, "--tenant must be a number %u..%u", NL_TENANT_MIN,
+					 NL_TENANT_MAX_24);
+		return 0;
+	case O_MACAS:
+		if (nl_parse_u32(arg, 0, 255, &x))
+			return usage_err(c->verb, "--mac-as must be 0..255");
+		r->vif.mac_as = (__u16)x;
+		return 0;
+	case O_MAC:
+		if (nl_parse_mac(arg, r->vif.mac))
+			return usage_err(c->verb, "--mac must be a unicast xx:xx:xx:xx:xx:xx");
+		return 0;
+	case O_IP:
+		if (nl_parse_prefix(arg, &r->vif.ip, &r->vif.prefix_len))
+			return usage_err(c->verb, "--ip must be A.B.C.D/len");
+		return 0;
+	case O_ROUTER:
+		if (nl_parse_ipv4(arg, &r->vif.router_ip))
+			return usage_err(c->verb, "--router must be A.B.C.D and needs --ip");
+		return 0;
 	}
-	rc = na_ctl_request(iface, line, stdout);
-	if (rc == -NA_EXIT_NO_AGENT) {
+	return common_opt(c, r, o, arg);
+}
+
+static int run_vif(struct cli *c, struct na_request *r, int argc, char **argv)
+{
+	char ifb[IF_NAMESIZE * 4];
+	const char *sub = argc ? argv[0] : "";
+	int err;
+
+	if (!strcmp(sub, "add") || !strcmp(sub, "del")) {
+		if (argc != 2 || strlen(argv[1]) >= sizeof(r->ifname))
+			return usage_err(c->verb, "vif %s <ifname>%s", sub,
+					 !strcmp(sub, "add") ? " --tenant T --mac-as N --mac M"
+							     : "");
+		snprintf(r->ifname, sizeof(r->ifname), "%s", argv[1]);
+		r->verb = !strcmp(sub, "add") ? NA_REQ_VIF_ADD : NA_REQ_VIF_DEL;
+	} else if (!strcmp(sub, "list") && argc == 1) {
+		r->verb = NA_REQ_VIF_LIST;
+	} else {
+		return usage_err(c->verb, "add, del or list expected");
+	}
+	if (r->verb == NA_REQ_VIF_ADD && (!r->vif.tenant || !memcmp(r->vif.mac, "\0\0\0\0\0\0", 6)))
+		return usage_err(c->verb, "vif add <ifname> --tenant T --mac-as N --mac M");
+	err = resolve_iface(c, ifb, sizeof(ifb));
+	if (err)
+		return err;
+	err = send_request(c, r);
+	if (err == -ENOTCONN && r->verb == NA_REQ_VIF_LIST) {
 		struct na_maps m;
 
 		/* the list is in the pinned map even without the agent */
-		if (!strcmp(c->pos[0], "list") && !na_maps_open_pinned(iface, &m)) {
+		if (!na_maps_open_pinned(c->iface, &m)) {
 			na_show_vifs(stdout, &m, c->json);
 			na_maps_close(&m);
 			return 0;
 		}
-		return no_agent(iface);
 	}
-	return rc;
+	return err;
 }
 
-static int cmd_show(const char *verb, struct cli *c)
-{
-	char ifb[64], line[64];
-	const char *iface = iface_of(c, ifb, sizeof(ifb));
-	struct na_maps m;
-	int rc;
+/* ---- status / stats / nart / refresh -----------------------------------------------------------
+ */
 
-	if (!iface)
-		return err_usage(verb, "cannot tell which uplink: use -i <uplink>");
-	snprintf(line, sizeof(line), "%s%s", verb, c->json ? " json" : "");
-	rc = na_ctl_request(iface, line, stdout);
-	if (rc != -NA_EXIT_NO_AGENT)
-		return rc;
+/* without an agent, the reports come from the pinned maps */
+static int show_pinned(struct cli *c, enum na_req_verb verb)
+{
+	struct na_maps m;
+
 	if (geteuid() != 0) {
-		fprintf(stderr, "na-loader %s: must run as root\n", verb);
-		return NA_EXIT_ENV;
+		fprintf(stderr, "na-loader %s: must run as root\n", c->verb->name);
+		return -EPERM;
 	}
-	if (na_maps_open_pinned(iface, &m)) {
+	if (na_maps_open_pinned(c->iface, &m)) {
 		fprintf(stderr,
 			"na-loader %s: no datapath on %s (no pins in %s/%s): run "
 			"`na-loader attach %s`\n",
-			verb, iface, NA_PIN_ROOT, iface, iface);
-		return NA_EXIT_NO_AGENT;
+			c->verb->name, c->iface, NA_PIN_ROOT, c->iface, c->iface);
+		return -ENOTCONN;
 	}
-	if (!strcmp(verb, "status"))
+	if (verb == NA_REQ_STATUS)
 		na_show_status(stdout, &m, NULL, c->json);
-	else if (!strcmp(verb, "stats"))
+	else if (verb == NA_REQ_STATS)
 		na_show_stats(stdout, &m, NULL, c->json);
 	else
 		na_show_nart(stdout, &m, NULL, c->json);
@@ -413,85 +386,276 @@ static int cmd_show(const char *verb, struct cli *c)
 	return 0;
 }
 
-/*
- * nart set/del (debug): checked here, carried out by the agent over the
- * control socket, since the agent is the only writer of the NARTs.
- */
-static int cmd_nart_edit(struct cli *c)
+static int run_report(struct cli *c, struct na_request *r, enum na_req_verb verb)
 {
-	char ifb[64], line[256];
-	const char *iface = iface_of(c, ifb, sizeof(ifb));
-	__u8 mac[6];
-	__be32 ip;
-	__u32 tenant, x;
-	int rc;
+	char ifb[IF_NAMESIZE * 4], msg[128];
+	int err = resolve_iface(c, ifb, sizeof(ifb));
 
-	if (!iface)
-		return err_usage("nart", "cannot tell which uplink: use -i <uplink>");
-	if (!c->tenant || na_parse_u32(c->tenant, 2, NL_TENANT_MAX_24, &tenant))
-		return err_usage("nart", "--tenant T required");
-	if (!strcmp(c->pos[0], "del") && c->ip) {
-		if (na_parse_ipv4(c->ip, &ip))
-			return err_usage("nart", "--ip A.B.C.D");
-		snprintf(line, sizeof(line), "nart del %u ip %s", tenant, c->ip);
-	} else {
-		if (!c->mac_as || na_parse_u32(c->mac_as, 0, 255, &x) || !c->mac ||
-		    na_parse_mac(c->mac, mac))
-			return err_usage("nart", "--mac-as N --mac M required");
-		if (!strcmp(c->pos[0], "del")) {
-			snprintf(line, sizeof(line), "nart del %u %u %s", tenant, x, c->mac);
-		} else {
-			__u32 port;
+	if (err)
+		return err;
+	r->verb = verb;
+	err = na_request_check(r, msg, sizeof(msg));
+	if (!err)
+		err = na_ctl_request(c->iface, r, stdout);
+	return err == -ENOTCONN ? show_pinned(c, verb) : err;
+}
 
-			if (!c->sw || na_parse_mac(c->sw, mac) || !c->port ||
-			    na_parse_u32(c->port, 1, 255, &port))
-				return err_usage("nart", "--switch S --port P required");
-			snprintf(line, sizeof(line), "nart set %u %u %s %s %u %llu", tenant, x,
-				 c->mac, c->sw, port,
-				 c->version ? strtoull(c->version, NULL, 10) : 1ULL);
-		}
+static int run_status(struct cli *c, struct na_request *r, int argc, char **argv)
+{
+	if (argc)
+		return usage_err(c->verb, "unexpected argument '%s'", argv[0]);
+	return run_report(c, r, !strcmp(c->verb->name, "status") ? NA_REQ_STATUS : NA_REQ_STATS);
+}
+
+static int nart_opt(struct cli *c, struct na_request *r, int o, const char *arg)
+{
+	__u32 x;
+
+	switch (o) {
+	case O_TENANT:
+		if (nl_parse_u32(arg, NL_TENANT_MIN, NL_TENANT_MAX_24, &r->key.tenant))
+			return usage_err(c->verb, "--tenant T required");
+		return 0;
+	case O_MACAS:
+		if (nl_parse_u32(arg, 0, 255, &x))
+			return usage_err(c->verb, "--mac-as N --mac M required");
+		r->key.mac_as = (__u16)x;
+		return 0;
+	case O_MAC:
+		return nl_parse_mac(arg, r->key.mac)
+			       ? usage_err(c->verb, "--mac-as N --mac M required")
+			       : 0;
+	case O_IP:
+		return nl_parse_ipv4(arg, &r->ip) ? usage_err(c->verb, "--ip A.B.C.D") : 0;
+	case O_SWITCH:
+		return nl_parse_mac(arg, r->switch_mac)
+			       ? usage_err(c->verb, "--switch S --port P required")
+			       : 0;
+	case O_PORT:
+		if (nl_parse_u32(arg, 1, 255, &x))
+			return usage_err(c->verb, "--switch S --port P required");
+		r->port = (__u16)x;
+		return 0;
+	case O_VERSION: {
+		char *end;
+
+		errno = 0;
+		r->version = strtoull(arg, &end, 10);
+		if (errno || *end || end == arg || arg[0] == '-')
+			return usage_err(c->verb, "--version must be a decimal u64");
+		return 0;
 	}
-	rc = na_ctl_request(iface, line, stdout);
-	return rc == -NA_EXIT_NO_AGENT ? no_agent(iface) : rc;
+	}
+	return common_opt(c, r, o, arg);
+}
+
+/*
+ * nart set/del (debug): checked here, carried out by the agent, since the
+ * agent is the only writer of the NARTs.
+ */
+static int run_nart(struct cli *c, struct na_request *r, int argc, char **argv)
+{
+	char ifb[IF_NAMESIZE * 4];
+	int err;
+
+	if (!argc)
+		return run_report(c, r, NA_REQ_NART_SHOW);
+	if (argc != 1 || (strcmp(argv[0], "del") && strcmp(argv[0], "set")))
+		return usage_err(c->verb, "nart [del|set] expected");
+	if (!strcmp(argv[0], "set"))
+		r->verb = NA_REQ_NART_SET;
+	else
+		r->verb = r->ip ? NA_REQ_NART_DEL_IP : NA_REQ_NART_DEL;
+	if (r->verb == NA_REQ_NART_SET && !r->version)
+		r->version = 1;
+	err = resolve_iface(c, ifb, sizeof(ifb));
+	return err ? err : send_request(c, r);
+}
+
+static int run_refresh(struct cli *c, struct na_request *r, int argc, char **argv)
+{
+	char ifb[IF_NAMESIZE * 4];
+	int err;
+
+	if (argc)
+		return usage_err(c->verb, "unexpected argument '%s'", argv[0]);
+	r->verb = NA_REQ_REFRESH;
+	err = resolve_iface(c, ifb, sizeof(ifb));
+	return err ? err : send_request(c, r);
+}
+
+static const struct option attach_options[] = {
+	{"repo", required_argument, NULL, O_REPO},
+	{"encap", required_argument, NULL, O_ENCAP},
+	{"tenant-bits", required_argument, NULL, O_BITS},
+	{"verbose", no_argument, NULL, 'v'},
+	OPT_HELP,
+	OPT_END,
+};
+static const struct option detach_options[] = {OPT_HELP, OPT_END};
+static const struct option vif_options[] = {
+	{"tenant", required_argument, NULL, O_TENANT},
+	{"mac-as", required_argument, NULL, O_MACAS},
+	{"mac", required_argument, NULL, O_MAC},
+	{"ip", required_argument, NULL, O_IP},
+	{"router", required_argument, NULL, O_ROUTER},
+	OPT_IFACE,
+	OPT_JSON,
+	OPT_HELP,
+	OPT_END,
+};
+static const struct option report_options[] = {OPT_IFACE, OPT_JSON, OPT_HELP, OPT_END};
+static const struct option nart_options[] = {
+	{"tenant", required_argument, NULL, O_TENANT},
+	{"mac-as", required_argument, NULL, O_MACAS},
+	{"mac", required_argument, NULL, O_MAC},
+	{"ip", required_argument, NULL, O_IP},
+	{"switch", required_argument, NULL, O_SWITCH},
+	{"port", required_argument, NULL, O_PORT},
+	{"version", required_argument, NULL, O_VERSION},
+	OPT_IFACE,
+	OPT_JSON,
+	OPT_HELP,
+	OPT_END,
+};
+static const struct option refresh_options[] = {OPT_IFACE, OPT_HELP, OPT_END};
+
+static const char report_help[] =
+	"status: switch MAC, port, server address, encap, VLAN table, sizes (\"waiting for\n"
+	"LLDP\" before the first LLDP frame).  stats: datapath drop-reason and per-VIF\n"
+	"counters, agent NL-ARP counters.  Works from the pinned maps if the agent is\n"
+	"not running (exit 0, agent fields missing).\n";
+
+static const struct verb verbs[] = {
+	{"attach",
+	 "  attach <iface> [--repo <url|file>] [--encap ip|udp] [--tenant-bits 16|24] [-v]\n",
+	 "usage: na-loader attach <iface> [--repo <url|file>] [--encap ip|udp]\n"
+	 "                         [--tenant-bits 16|24] [-v|--verbose]\n"
+	 "Load the datapath on the uplink <iface> (XDP native, generic with a warning),\n"
+	 "pin maps, programs and the XDP link under /sys/fs/bpf/netlord/<iface>/, then\n"
+	 "run the agent in the foreground (logs on stderr) until SIGTERM/SIGINT.\n"
+	 "The datapath keeps forwarding after the agent exits; a new `attach` re-adopts\n"
+	 "the pinned state and VIFs.  --repo: http://host:port[/path] or host:port\n"
+	 "(GET /v1/vlan-table), or a file path (starting with / or .).  --encap and\n"
+	 "--tenant-bits default to ip and 16, or to the pinned state's values.\n",
+	 attach_options, "v", run_attach, attach_opt, local_exit},
+	{"detach", "  detach <iface>\n",
+	 "usage: na-loader detach <iface>\n"
+	 "Stop the agent if running, remove XDP, tc filters (uplink and VIFs),\n"
+	 "pins and the server address.\n",
+	 detach_options, "", run_detach, NULL, local_exit},
+	{"vif",
+	 "  vif add <ifname> --tenant T --mac-as N --mac M [--ip A/len [--router R]] "
+	 "[-i uplink]\n"
+	 "  vif del <ifname> [-i uplink]\n"
+	 "  vif list [-i uplink] [--json]\n",
+	 "usage: na-loader vif add <ifname> --tenant T --mac-as N --mac M\n"
+	 "                          [--ip A/len [--router R]] [-i uplink]\n"
+	 "       na-loader vif del <ifname> [-i uplink]\n"
+	 "       na-loader vif list [-i uplink] [--json]\n"
+	 "add: attach the datapath to the VIF's host-side interface, set its MTU to the\n"
+	 "uplink MTU minus the encapsulation overhead, and broadcast HERE.\n"
+	 "del: detach and broadcast HERE with the GONE flag (other NAs delete their\n"
+	 "entries; a lost GONE is repaired by NOT-HERE).  Needs the running agent.\n",
+	 vif_options, "i:", run_vif, vif_opt, ctl_exit},
+	{"status", "  status [-i uplink] [--json]\n",
+	 "usage: na-loader status [-i uplink] [--json]\n", report_options, "i:", run_status,
+	 common_opt, ctl_exit},
+	{"stats", "  stats [-i uplink] [--json]\n", "usage: na-loader stats [-i uplink] [--json]\n",
+	 report_options, "i:", run_status, common_opt, ctl_exit},
+	{"nart",
+	 "  nart [-i uplink] [--json]\n"
+	 "  nart del --tenant T --mac-as N --mac M [-i uplink]     (debug)\n"
+	 "  nart del --tenant T --ip A [-i uplink]                  (debug, NART-1)\n"
+	 "  nart set --tenant T --mac-as N --mac M --switch S --port P [--version V] "
+	 "(debug)\n",
+	 "usage: na-loader nart [-i uplink] [--json]\n"
+	 "       na-loader nart del --tenant T (--mac-as N --mac M | --ip A)\n"
+	 "       na-loader nart set --tenant T --mac-as N --mac M --switch S --port P "
+	 "[--version V]\n"
+	 "Show NART-1 and NART-2; del/set edit the tables through the agent (debugging,\n"
+	 "tests).\n",
+	 nart_options, "i:", run_nart, nart_opt, ctl_exit},
+	{"refresh", "  refresh [-i uplink]            re-fetch the VLAN table now\n",
+	 "usage: na-loader refresh [-i uplink]\nRe-fetch the VLAN table now.\n", refresh_options,
+	 "i:", run_refresh, common_opt, ctl_exit},
+};
+
+#define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+static void usage_main(FILE *f)
+{
+	fprintf(f, "usage: na-loader <verb> [options]\n"
+		   "NetLord Network Agent: loads the eBPF datapath on an uplink and runs the "
+		   "agent.\n\nverbs:\n");
+	for (size_t i = 0; i < NVERBS; i++)
+		fputs(verbs[i].synopsis, f);
+	fprintf(f,
+		"\n`na-loader <verb> --help` describes each verb.  -i defaults to the only\n"
+		"interface under /sys/fs/bpf/netlord/.\n\n%s",
+		exit_codes);
+}
+
+static void usage_verb(const struct verb *v, FILE *f)
+{
+	fputs(v->help, f);
+	if (v->run == run_status)
+		fputs(report_help, f);
+	fprintf(f, "\n%s", exit_codes);
+}
+
+static const struct verb *find_verb(const char *name)
+{
+	for (size_t i = 0; i < NVERBS; i++)
+		if (!strcmp(verbs[i].name, name))
+			return &verbs[i];
+	return NULL;
+}
+
+/* parse the verb's options (argv[0] is the verb) and run it; 0 or -errno */
+static int run_verb(const struct verb *v, int argc, char **argv)
+{
+	struct cli c = {.verb = v};
+	struct na_request r;
+	char shortopts[16];
+	int o;
+
+	request_init(&r, 0, &c);
+	attach_opts.encap_mode = -1;
+	snprintf(shortopts, sizeof(shortopts), "%sh", v->shortopts);
+	optind = 1;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, shortopts, v->opts, NULL)) != -1) {
+		int err;
+
+		if (o == 'h') {
+			usage_verb(v, stdout);
+			return 0;
+		}
+		if (o == '?' || !v->opt)
+			return usage_err(v, "bad option '%s'", argv[optind - 1]);
+		err = v->opt(&c, &r, o, optarg);
+		if (err)
+			return err;
+	}
+	return v->run(&c, &r, argc - optind, argv + optind);
 }
 
 int main(int argc, char **argv)
 {
-	const char *verb = argc > 1 ? argv[1] : NULL;
-	struct cli c;
+	const char *name = argc > 1 ? argv[1] : NULL;
+	const struct verb *v;
 
-	if (!verb || !strcmp(verb, "--help") || !strcmp(verb, "-h") || !strcmp(verb, "help")) {
-		usage_main(verb ? stdout : stderr);
-		return verb ? 0 : NA_EXIT_USAGE;
+	if (!name || !strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+		usage_main(name ? stdout : stderr);
+		return name ? NA_EXIT_OK : NA_EXIT_USAGE;
 	}
-	if (want_help(argc - 1, argv + 1)) {
-		usage_verb(verb, stdout);
-		return 0;
+	v = find_verb(name);
+	if (!v) {
+		fprintf(stderr, "na-loader: unknown verb '%s'\n\n", name);
+		usage_main(stderr);
+		return NA_EXIT_USAGE;
 	}
-	if (parse_cli(argc - 1, argv + 1, &c))
-		return err_usage(verb, "bad option");
-	if (!strcmp(verb, "attach"))
-		return cmd_attach(&c);
-	if (!strcmp(verb, "detach"))
-		return cmd_detach(&c);
-	if (!strcmp(verb, "vif"))
-		return cmd_vif(&c);
-	if (!strcmp(verb, "status") || !strcmp(verb, "stats") ||
-	    (!strcmp(verb, "nart") && c.npos == 0))
-		return cmd_show(verb, &c);
-	if (!strcmp(verb, "nart") && (!strcmp(c.pos[0], "del") || !strcmp(c.pos[0], "set")))
-		return cmd_nart_edit(&c);
-	if (!strcmp(verb, "refresh")) {
-		char ifb[64];
-		const char *iface = iface_of(&c, ifb, sizeof(ifb));
-		int rc;
-
-		if (!iface)
-			return err_usage(verb, "cannot tell which uplink: use -i <uplink>");
-		rc = na_ctl_request(iface, "refresh", stdout);
-		return rc == -NA_EXIT_NO_AGENT ? no_agent(iface) : rc;
-	}
-	fprintf(stderr, "na-loader: unknown verb '%s'\n\n", verb);
-	usage_main(stderr);
-	return NA_EXIT_USAGE;
+	nl_log_init("na-loader", NL_LOG_INFO);
+	return v->exit(run_verb(v, argc - 1, argv + 1));
 }

@@ -11,10 +11,14 @@
  * a HERE names another NA behind that switch.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent.h"
+#include "cnart.h"
+#include "log.h"
+#include "probe.h"
+#include "util.h"
 
 static struct na_probe_row *find_row(struct na_probe *p, const __u8 sw[6])
 {
@@ -24,38 +28,37 @@ static struct na_probe_row *find_row(struct na_probe *p, const __u8 sw[6])
 	return NULL;
 }
 
-static int apply(struct na_agent *a, const struct na_probe_row *r)
+static int apply(struct na_probe *p, const struct na_probe_row *r)
 {
 	struct nl_vlan_set eff;
-	int idx = cnart_switch_index(a->switches, r->sw);
+	int idx = cnart_switch_index(p->tables->switches, r->sw);
 
 	if (idx < 0)
 		return idx;
 	na_probe_effective(r, &eff);
-	return cnart_switch_set_vlans(a->switches, idx, eff.count, eff.vlans) ? -EINVAL : 0;
+	return cnart_switch_set_vlans(p->tables->switches, idx, eff.count, eff.vlans) ? -EINVAL : 0;
 }
 
 static void log_row(const struct na_probe_row *r, const char *what)
 {
 	struct nl_vlan_set eff;
-	char mac[18], list[64] = "";
+	char mac[NL_MAC_STRLEN], list[64] = "";
 	size_t o = 0;
 
 	na_probe_effective(r, &eff);
 	for (unsigned int i = 0; i < eff.count && o < sizeof(list) - 8; i++)
 		o += snprintf(list + o, sizeof(list) - o, "%s%u", i ? "," : "", eff.vlans[i]);
-	na_fmt_mac(r->sw, mac);
+	nl_fmt_mac(r->sw, mac);
 	log_warn("VLANs towards edge switch %s: %s, now using %s", mac, what, list);
 }
 
-void na_probe_load_begin(struct na_agent *a)
+void na_probe_load_begin(struct na_probe *p)
 {
-	a->probe.gen++;
+	p->gen++;
 }
 
-int na_probe_row_loaded(struct na_agent *a, const __u8 sw[6], const struct nl_vlan_set *set)
+int na_probe_row_loaded(struct na_probe *p, const __u8 sw[6], const struct nl_vlan_set *set)
 {
-	struct na_probe *p = &a->probe;
 	struct na_probe_row *r = find_row(p, sw);
 
 	if (!r) {
@@ -80,13 +83,11 @@ int na_probe_row_loaded(struct na_agent *a, const __u8 sw[6], const struct nl_vl
 			r->v[i].alive = true;
 	}
 	r->gen = p->gen;
-	return apply(a, r);
+	return apply(p, r);
 }
 
-void na_probe_load_end(struct na_agent *a)
+void na_probe_load_end(struct na_probe *p)
 {
-	struct na_probe *p = &a->probe;
-
 	for (unsigned int i = 0; i < p->n;)
 		if (p->rows[i].gen != p->gen)
 			p->rows[i] = p->rows[--p->n];
@@ -94,22 +95,20 @@ void na_probe_load_end(struct na_agent *a)
 			i++;
 }
 
-void na_probe_peer(struct na_agent *a, const __u8 sw[6], __u16 port)
+void na_probe_peer(struct na_probe *p, const __u8 sw[6], __u16 port)
 {
 	struct na_probe_row *r;
 
-	if (!memcmp(sw, a->switch_mac, 6))
+	if (!memcmp(sw, p->loc->switch_mac, 6))
 		return;
-	r = find_row(&a->probe, sw);
+	r = find_row(p, sw);
 	if (r && !r->peer_port)
 		r->peer_port = port;
 }
 
-void na_probe_tick(struct na_agent *a)
+void na_probe_tick(struct na_probe *p)
 {
-	struct na_probe *p = &a->probe;
-
-	if (!a->ready)
+	if (!p->loc->ready)
 		return;
 	for (unsigned int i = 0; i < p->n; i++) {
 		struct na_probe_row *r = &p->rows[i];
@@ -118,9 +117,9 @@ void na_probe_tick(struct na_agent *a)
 		if (r->cfg.count < 2 || !r->peer_port)
 			continue;
 		if (na_probe_row_tick(r)) {
-			a->st.vlan_failovers++;
+			p->st->vlan_failovers++;
 			log_row(r, "a path stopped answering");
-			apply(a, r);
+			apply(p, r);
 		}
 		if (!r->peer_port)
 			continue;
@@ -131,12 +130,13 @@ void na_probe_tick(struct na_agent *a)
 				.mac_as = r->cfg.vlans[j],
 				.port = r->peer_port,
 				.loc_version = ++p->nonce,
-				.sender_port = a->port,
+				.sender_port = p->loc->port,
 			};
 
 			memcpy(m.switch_mac, r->sw, 6);
-			memcpy(m.sender_switch_mac, a->switch_mac, 6);
-			if (!na_nlarp_unicast_vlan(a, r->sw, r->peer_port, r->cfg.vlans[j], &m)) {
+			memcpy(m.sender_switch_mac, p->loc->switch_mac, 6);
+			if (!na_nlarp_unicast_vlan(p->io, r->sw, r->peer_port, r->cfg.vlans[j],
+						   &m)) {
 				r->v[j].outstanding = true;
 				r->v[j].nonce = m.loc_version;
 			}
@@ -144,7 +144,7 @@ void na_probe_tick(struct na_agent *a)
 	}
 }
 
-void na_probe_rx(struct na_agent *a, const struct nlarp_fields *m)
+void na_probe_rx(struct na_probe *p, const struct nlarp_fields *m)
 {
 	struct na_probe_row *r;
 
@@ -155,21 +155,23 @@ void na_probe_rx(struct na_agent *a, const struct nlarp_fields *m)
 		reply.flags = NLARP_F_REPLY;
 		memcpy(reply.switch_mac, m->sender_switch_mac, 6);
 		reply.port = m->sender_port;
-		memcpy(reply.sender_switch_mac, a->switch_mac, 6);
-		reply.sender_port = a->port;
-		na_nlarp_unicast_vlan(a, m->sender_switch_mac, m->sender_port, m->mac_as, &reply);
+		memcpy(reply.sender_switch_mac, p->loc->switch_mac, 6);
+		reply.sender_port = p->loc->port;
+		na_nlarp_unicast_vlan(p->io, m->sender_switch_mac, m->sender_port, m->mac_as,
+				      &reply);
 		return;
 	}
-	r = find_row(&a->probe, m->sender_switch_mac);
+	r = find_row(p, m->sender_switch_mac);
 	if (r && na_probe_row_answer(r, m->mac_as, m->loc_version)) {
-		a->st.vlan_recoveries++;
+		p->st->vlan_recoveries++;
 		log_row(r, "a path answers again");
-		apply(a, r);
+		apply(p, r);
 	}
 }
 
-void na_probe_free(struct na_agent *a)
+void na_probe_free(struct na_probe *p)
 {
-	free(a->probe.rows);
-	memset(&a->probe, 0, sizeof(a->probe));
+	free(p->rows);
+	p->rows = NULL;
+	p->n = p->cap = 0;
 }

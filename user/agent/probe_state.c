@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "agent.h"
+#include "probe.h"
 
 void na_probe_effective(const struct na_probe_row *r, struct nl_vlan_set *out)
 {

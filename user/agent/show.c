@@ -13,7 +13,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "agent.h"
+#include "cnart.h"
+#include "addr.h"
+#include "show.h"
+#include "vif.h"
+#include "util.h"
 
 static const char *ip_str(__be32 ip, char *buf)
 {
@@ -86,7 +90,7 @@ static __u64 map_count(int fd, size_t keysz)
 	return n;
 }
 
-void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent *a, bool json)
+void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent_view *a, bool json)
 {
 	struct nl_config c = {};
 	char sw[18], srv[18], addr[INET_ADDRSTRLEN] = "-", ifn[IF_NAMESIZE] = "?";
@@ -98,8 +102,8 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent *a, 
 
 	if (!views_open(m, &v)) {
 		if (a) { /* the writer knows its counts */
-			n1 = cnart_count(a->nart1);
-			n2 = cnart_count(a->nart2);
+			n1 = cnart_count(a->tables->nart1);
+			n2 = cnart_count(a->tables->nart2);
 		} else {
 			n1 = view_entries(&v.t1);
 			n2 = view_entries(&v.t2);
@@ -113,10 +117,10 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent *a, 
 	na_config_get(m, &c);
 	ready = c.flags & NL_CFG_F_READY;
 	state = ready ? "ready" : "waiting for LLDP";
-	na_fmt_mac(c.switch_mac, sw);
-	na_fmt_mac(c.server_mac, srv);
+	nl_fmt_mac(c.switch_mac, sw);
+	nl_fmt_mac(c.server_mac, srv);
 	if (ready)
-		ip_str(na_server_addr_of(c.tenant_bits, c.port), addr);
+		ip_str(nl_server_addr(c.tenant_bits, c.port), addr);
 	if_indextoname(c.uplink_ifindex, ifn);
 	if (json) {
 		fprintf(f,
@@ -137,9 +141,9 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent *a, 
 			fprintf(f,
 				",\"xdp_mode\":\"%s\",\"vlan_table\":{\"source\":\"%s\","
 				"\"loaded\":%s,\"serial\":%llu,\"error\":\"%s\"}",
-				a->generic_xdp ? "generic" : "native", a->repo,
-				a->vt_loaded ? "true" : "false", (unsigned long long)a->vt_serial,
-				a->vt_error);
+				a->generic_xdp ? "generic" : "native", a->vc->repo,
+				a->vc->loaded ? "true" : "false", (unsigned long long)a->vc->serial,
+				a->vc->error);
 		fprintf(f, "}\n");
 		return;
 	}
@@ -159,9 +163,9 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent *a, 
 		fprintf(f, "XDP mode:        %s\n", a->generic_xdp ? "generic (slow)" : "native");
 		fprintf(f,
 			"VLAN table:      %s, serial %llu, %llu egress switches, source %s%s%s\n",
-			a->vt_loaded ? "loaded" : "not loaded", (unsigned long long)a->vt_serial,
-			(unsigned long long)nvt, a->repo[0] ? a->repo : "(none)",
-			a->vt_error[0] ? ", last error: " : "", a->vt_error);
+			a->vc->loaded ? "loaded" : "not loaded", (unsigned long long)a->vc->serial,
+			(unsigned long long)nvt, a->vc->repo[0] ? a->vc->repo : "(none)",
+			a->vc->error[0] ? ", last error: " : "", a->vc->error);
 	} else {
 		fprintf(f, "VLAN table:      %llu egress switches in the map\n",
 			(unsigned long long)nvt);
@@ -194,7 +198,7 @@ void na_show_vifs(FILE *f, const struct na_maps *m, bool json)
 		if (bpf_map_lookup_elem(m->vifs, &key, &v))
 			continue;
 		if_indextoname(key, name);
-		na_fmt_mac(v.mac, mac);
+		nl_fmt_mac(v.mac, mac);
 		ip_str(v.ip, ip);
 		ip_str(v.router_ip, r);
 		snprintf(pfx, sizeof(pfx), "%s/%u", ip, v.prefix_len);
@@ -216,7 +220,7 @@ void na_show_vifs(FILE *f, const struct na_maps *m, bool json)
 		fprintf(f, "]\n");
 }
 
-void na_show_nart(FILE *f, const struct na_maps *m, const struct na_agent *a, bool json)
+void na_show_nart(FILE *f, const struct na_maps *m, const struct na_agent_view *a, bool json)
 {
 	struct nart_views v;
 	struct nart_bucket b;
@@ -240,7 +244,7 @@ void na_show_nart(FILE *f, const struct na_maps *m, const struct na_agent *a, bo
 				continue;
 			n1++;
 			ip_str(e->ip, ip);
-			na_fmt_mac(e->mac, mac);
+			nl_fmt_mac(e->mac, mac);
 			if (json)
 				fprintf(f,
 					"%s{\"tenant\":%u,\"ip\":\"%s\",\"mac\":\"%s\",\"mac_as\":%"
@@ -267,10 +271,10 @@ void na_show_nart(FILE *f, const struct na_maps *m, const struct na_agent *a, bo
 				continue;
 			n2++;
 			cnart_view_read(&v.sw, e->switch_idx, &sw);
-			na_fmt_mac(e->mac, mac);
-			na_fmt_mac(sw.mac, swm);
+			nl_fmt_mac(e->mac, mac);
+			nl_fmt_mac(sw.mac, swm);
 			/* versions are in the agent's memory only */
-			if (a && cnart_get(a->nart2, (const __u32 *)e, NULL, &version))
+			if (a && cnart_get(a->tables->nart2, (const __u32 *)e, NULL, &version))
 				snprintf(jver, sizeof(jver), "%llu", (unsigned long long)version),
 					snprintf(ver, sizeof(ver), "%s", jver);
 			if (json)
@@ -301,7 +305,7 @@ static const char *const counter_names[] = {
 #undef NAME
 };
 
-void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent *a, bool json)
+void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent_view *a, bool json)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	__u64 vals[ncpu > 0 ? ncpu : 1];
@@ -364,48 +368,48 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent *a, b
 			fprintf(f,
 				json ? "\"nlarp_rx_%s\":%llu,\"nlarp_tx_%s\":%llu,"
 				     : "  nlarp_rx_%-10s %llu\n  nlarp_tx_%-10s %llu\n",
-				ops[i], (unsigned long long)a->st.nlarp_rx[i], ops[i],
-				(unsigned long long)a->st.nlarp_tx[i]);
+				ops[i], (unsigned long long)a->st->nlarp_rx[i], ops[i],
+				(unsigned long long)a->st->nlarp_tx[i]);
 #define ST(name, val) \
 	fprintf(f, json ? "\"%s\":%llu," : "  %-19s %llu\n", name, (unsigned long long)(val))
-		ST("nlarp_own", a->st.nlarp_own);
-		ST("nlarp_udp_dup", a->st.nlarp_udp_dup);
-		ST("nlarp_tx_fail", a->st.nlarp_tx_fail);
-		ST("nlarp_not_ready", a->st.nlarp_not_ready);
-		ST("nlarp_no_vlan", a->st.nlarp_no_vlan);
-		ST("nlarp_bad_frame", a->st.nlarp_short);
-		ST("where_ratelimited", a->st.where_ratelimited);
-		ST("where_scan_limited", a->st.where_scan_limited);
-		ST("vlan_failovers", a->st.vlan_failovers);
-		ST("vlan_recoveries", a->st.vlan_recoveries);
-		ST("ev_nart1_miss", a->st.events[NL_EV_NART1_MISS]);
-		ST("ev_nart2_miss", a->st.events[NL_EV_NART2_MISS]);
-		ST("ev_vlan_miss", a->st.events[NL_EV_VLAN_MISS]);
-		ST("ev_not_here", a->st.events[NL_EV_NOT_HERE]);
-		ST("lldp_rx", a->st.lldp_rx);
-		ST("lldp_changes", a->st.lldp_changes);
-		ST("vlan_table_loads", a->st.vt_loads);
-		ST("vlan_table_errors", a->st.vt_errors);
+		ST("nlarp_own", a->st->nlarp_own);
+		ST("nlarp_udp_dup", a->st->nlarp_udp_dup);
+		ST("nlarp_tx_fail", a->st->nlarp_tx_fail);
+		ST("nlarp_not_ready", a->st->nlarp_not_ready);
+		ST("nlarp_no_vlan", a->st->nlarp_no_vlan);
+		ST("nlarp_bad_frame", a->st->nlarp_short);
+		ST("where_ratelimited", a->st->where_ratelimited);
+		ST("where_scan_limited", a->st->where_scan_limited);
+		ST("vlan_failovers", a->st->vlan_failovers);
+		ST("vlan_recoveries", a->st->vlan_recoveries);
+		ST("ev_nart1_miss", a->st->events[NL_EV_NART1_MISS]);
+		ST("ev_nart2_miss", a->st->events[NL_EV_NART2_MISS]);
+		ST("ev_vlan_miss", a->st->events[NL_EV_VLAN_MISS]);
+		ST("ev_not_here", a->st->events[NL_EV_NOT_HERE]);
+		ST("lldp_rx", a->st->lldp_rx);
+		ST("lldp_changes", a->st->lldp_changes);
+		ST("vlan_table_loads", a->st->vt_loads);
+		ST("vlan_table_errors", a->st->vt_errors);
 		for (int e = 1; e < NLARP_E_MAX; e++) {
 			char n[64];
 
 			snprintf(n, sizeof(n), "nlarp_rejected_%s", nlarp_errname(e));
-			if (json || a->st.nlarp_err[e])
-				ST(n, a->st.nlarp_err[e]);
+			if (json || a->st->nlarp_err[e])
+				ST(n, a->st->nlarp_err[e]);
 		}
 		for (int e = 1; e < LLDP_E_MAX; e++) {
 			char n[64];
 
 			snprintf(n, sizeof(n), "lldp_rejected_%s", lldp_errname(e));
-			if (json || a->st.lldp_err[e])
-				ST(n, a->st.lldp_err[e]);
+			if (json || a->st->lldp_err[e])
+				ST(n, a->st->lldp_err[e]);
 		}
 		for (int r = 0; r < NART_R_MAX; r++) {
 			char n[64];
 
 			snprintf(n, sizeof(n), "nart_%s", nart_reason_name(r));
-			if (json || a->st.nart_reason[r])
-				ST(n, a->st.nart_reason[r]);
+			if (json || a->st->nart_reason[r])
+				ST(n, a->st->nart_reason[r]);
 		}
 #undef ST
 		if (json)

@@ -1,13 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/*
- * VIFs hosted here: `vif add` fills nl_vifs/nl_local_vifs (+ NART-1 and the
- * subnet table for an IP VIF), sets the MTU, attaches the tc program and
- * broadcasts HERE; `vif del` undoes it and broadcasts HERE with the GONE
- * flag.  The pinned nl_vifs map is the source of truth: a restarted agent
- * re-adopts every VIF from it (na_vif_readopt).
- */
+/* The VIFs hosted here (vif.h). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,14 +12,25 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "agent.h"
-#include "netlord.skel.h"
+#include "addr.h"
+#include "log.h"
+#include "parse.h"
+#include "resolver.h"
+#include "tc.h"
+#include "util.h"
+#include "vif.h"
 
-#define ERR(...)                                    \
-	do {                                        \
-		snprintf(err, errlen, __VA_ARGS__); \
-		return NA_EXIT_REFUSED;             \
-	} while (0)
+/* formats the message for the operator and returns @rc (a -errno) */
+static int __attribute__((format(printf, 4, 5)))
+refuse(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return rc;
+}
 
 int na_vif_overhead(int encap_mode)
 {
@@ -53,15 +59,15 @@ static bool can_xdp_redirect(const char *ifname)
 	return access(path, F_OK) == 0;
 }
 
-static int alloc_slot(struct na_agent *a, __u32 *slot)
+static int alloc_slot(struct na_vifs *vs, __u32 *slot)
 {
 	static __u8 used[NL_MAX_VIFS];
 	__u32 key, *prev = NULL;
 	struct nl_vif v;
 
 	memset(used, 0, sizeof(used));
-	while (!bpf_map_get_next_key(a->maps.vifs, prev, &key)) {
-		if (!bpf_map_lookup_elem(a->maps.vifs, &key, &v) && v.slot < NL_MAX_VIFS)
+	while (!bpf_map_get_next_key(vs->maps->vifs, prev, &key)) {
+		if (!bpf_map_lookup_elem(vs->maps->vifs, &key, &v) && v.slot < NL_MAX_VIFS)
 			used[v.slot] = 1;
 		prev = &key;
 	}
@@ -73,13 +79,13 @@ static int alloc_slot(struct na_agent *a, __u32 *slot)
 	return -1;
 }
 
-static void zero_stats(struct na_agent *a, __u32 slot)
+static void zero_stats(struct na_vifs *vs, __u32 slot)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	struct nl_vif_stats z[ncpu > 0 ? ncpu : 1];
 
 	memset(z, 0, sizeof(z));
-	bpf_map_update_elem(a->maps.vif_stats, &slot, z, BPF_ANY);
+	bpf_map_update_elem(vs->maps->vif_stats, &slot, z, BPF_ANY);
 }
 
 static void subnet_key(const struct nl_vif *v, struct nl_subnet_key *sk)
@@ -92,14 +98,7 @@ static void subnet_key(const struct nl_vif *v, struct nl_subnet_key *sk)
 	sk->ip = htonl(ntohl(v->ip) & mask);
 }
 
-static bool mac_as_valid(__u32 mac_as, int tenant_bits)
-{
-	if (tenant_bits == NL_TENANT_BITS_24)
-		return nlarp_port_valid(mac_as, tenant_bits); /* first octet rules */
-	return mac_as <= 255;
-}
-
-int na_vif_add(struct na_agent *a, const char *ifname, const struct nl_vif *req, char *err,
+int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req, char *err,
 	       size_t errlen)
 {
 	struct nl_vif v = *req, old;
@@ -107,56 +106,65 @@ int na_vif_add(struct na_agent *a, const char *ifname, const struct nl_vif *req,
 	struct nl_local_vif lv, oldlv;
 	int ifindex = (int)if_nametoindex(ifname), rc, mtu;
 	__u32 idx;
-	char mac[18];
+	char mac[NL_MAC_STRLEN];
 
 	if (!ifindex)
-		ERR("interface %s does not exist", ifname);
-	if (ifindex == a->ifindex)
-		ERR("%s is the uplink, not a VIF", ifname);
-	if (!nlarp_tenant_valid(req->tenant, a->tenant_bits))
-		ERR("tenant %u outside 2..%u of the %d-bit scheme", req->tenant,
-		    a->tenant_bits == 24 ? NL_TENANT_MAX_24 : NL_TENANT_MAX_16, a->tenant_bits);
-	if (!mac_as_valid(req->mac_as, a->tenant_bits))
-		ERR("MAC_AS_ID %u not valid for the %d-bit scheme (it travels in one address "
-		    "octet)",
-		    req->mac_as, a->tenant_bits);
+		return refuse(err, errlen, -ENODEV, "interface %s does not exist", ifname);
+	if (ifindex == vs->up->ifindex)
+		return refuse(err, errlen, -EBUSY, "%s is the uplink, not a VIF", ifname);
+	if (!nl_tenant_valid(req->tenant, vs->loc->tenant_bits))
+		return refuse(err, errlen, -EDOM, "tenant %u outside 2..%u of the %d-bit scheme",
+			      req->tenant,
+			      vs->loc->tenant_bits == 24 ? NL_TENANT_MAX_24 : NL_TENANT_MAX_16,
+			      vs->loc->tenant_bits);
+	if (!nl_mac_as_valid(req->mac_as, vs->loc->tenant_bits))
+		return refuse(
+			err, errlen, -EDOM,
+			"MAC_AS_ID %u not valid for the %d-bit scheme (it travels in one address "
+			"octet)",
+			req->mac_as, vs->loc->tenant_bits);
 	if ((req->mac[0] & 1) || !memcmp(req->mac, "\0\0\0\0\0\0", 6))
-		ERR("VIF MAC must be unicast and non-zero");
+		return refuse(err, errlen, -EDOM, "VIF MAC must be unicast and non-zero");
 	if (req->router_ip && !req->ip)
-		ERR("--router needs --ip");
+		return refuse(err, errlen, -EDOM, "--router needs --ip");
 	memcpy(k.mac, req->mac, 6);
 	idx = (__u32)ifindex;
-	if (!bpf_map_lookup_elem(a->maps.vifs, &idx, &old)) {
+	if (!bpf_map_lookup_elem(vs->maps->vifs, &idx, &old)) {
 		if (old.tenant == v.tenant && old.mac_as == v.mac_as &&
 		    !memcmp(old.mac, v.mac, 6) && old.ip == v.ip && old.router_ip == v.router_ip &&
 		    old.prefix_len == v.prefix_len) {
-			na_announce_vif(a, &old, false);
+			na_announce_vif(vs->res, &old, false);
 			return 0; /* idempotent */
 		}
-		ERR("%s is already a VIF with other parameters: `na-loader vif del %s` first",
-		    ifname, ifname);
+		return refuse(
+			err, errlen, -EEXIST,
+			"%s is already a VIF with other parameters: `na-loader vif del %s` first",
+			ifname, ifname);
 	}
-	if (!bpf_map_lookup_elem(a->maps.local_vifs, &k, &oldlv)) {
+	if (!bpf_map_lookup_elem(vs->maps->local_vifs, &k, &oldlv)) {
 		char other[IF_NAMESIZE] = "?";
 
 		if_indextoname(oldlv.ifindex, other);
-		na_fmt_mac(req->mac, mac);
-		ERR("tenant %u MAC_AS %u MAC %s is already hosted here on %s", req->tenant,
-		    req->mac_as, mac, other);
+		nl_fmt_mac(req->mac, mac);
+		return refuse(err, errlen, -EEXIST,
+			      "tenant %u MAC_AS %u MAC %s is already hosted here on %s",
+			      req->tenant, req->mac_as, mac, other);
 	}
 	if (v.ip) {
 		struct nl_vif o;
 		__u32 key, *prev = NULL;
 
-		while (!bpf_map_get_next_key(a->maps.vifs, prev, &key)) {
-			if (!bpf_map_lookup_elem(a->maps.vifs, &key, &o) && o.tenant == v.tenant &&
-			    o.ip == v.ip)
-				ERR("tenant %u already has a VIF with that IP here", v.tenant);
+		while (!bpf_map_get_next_key(vs->maps->vifs, prev, &key)) {
+			if (!bpf_map_lookup_elem(vs->maps->vifs, &key, &o) &&
+			    o.tenant == v.tenant && o.ip == v.ip)
+				return refuse(err, errlen, -EEXIST,
+					      "tenant %u already has a VIF with that IP here",
+					      v.tenant);
 			prev = &key;
 		}
 	}
-	if (alloc_slot(a, &v.slot))
-		ERR("all %d VIF slots are in use", NL_MAX_VIFS - 1);
+	if (alloc_slot(vs, &v.slot))
+		return refuse(err, errlen, -ENOSPC, "all %d VIF slots are in use", NL_MAX_VIFS - 1);
 	v.ifindex = (__u32)ifindex;
 	v.flags = can_xdp_redirect(ifname) ? NL_VIF_F_XDP_REDIRECT : 0;
 	if (v.router_ip) {
@@ -164,19 +172,20 @@ int na_vif_add(struct na_agent *a, const char *ifname, const struct nl_vif *req,
 
 		memcpy(v.router_mac, rmac, 6);
 	}
-	mtu = a->uplink_mtu - na_vif_overhead(a->encap_mode);
+	mtu = vs->up->mtu - na_vif_overhead(vs->encap_mode);
 	rc = set_mtu(ifname, mtu);
 	if (rc)
 		log_warn("cannot set MTU %d on %s: %s", mtu, ifname, strerror(-rc));
-	zero_stats(a, v.slot);
+	zero_stats(vs, v.slot);
 	lv.ifindex = v.ifindex;
 	lv.slot = v.slot;
 	lv.flags = v.flags;
-	if (bpf_map_update_elem(a->maps.vifs, &idx, &v, BPF_NOEXIST) ||
-	    bpf_map_update_elem(a->maps.local_vifs, &k, &lv, BPF_NOEXIST)) {
+	if (bpf_map_update_elem(vs->maps->vifs, &idx, &v, BPF_NOEXIST) ||
+	    bpf_map_update_elem(vs->maps->local_vifs, &k, &lv, BPF_NOEXIST)) {
 		rc = errno;
-		bpf_map_delete_elem(a->maps.vifs, &idx);
-		ERR("cannot add the VIF to the maps: %s", strerror(rc));
+		bpf_map_delete_elem(vs->maps->vifs, &idx);
+		return refuse(err, errlen, -EIO, "cannot add the VIF to the maps: %s",
+			      strerror(rc));
 	}
 	if (v.ip) {
 		struct nl_nart1_key k1 = {.tenant = v.tenant, .ip = v.ip};
@@ -185,26 +194,27 @@ int na_vif_add(struct na_agent *a, const char *ifname, const struct nl_vif *req,
 		struct nl_subnet_val sv = {.mac_as = v.mac_as, .router_ip = v.router_ip};
 
 		memcpy(v1.mac, v.mac, 6);
-		na_nart1_put(a, &k1, &v1);
+		nart_store_nart1_put(vs->tables, &k1, &v1);
 		subnet_key(&v, &sk);
-		bpf_map_update_elem(a->maps.subnets, &sk, &sv, BPF_ANY);
+		bpf_map_update_elem(vs->maps->subnets, &sk, &sv, BPF_ANY);
 	}
-	rc = na_tc_attach(ifindex, bpf_program__fd(a->skel->progs.nl_vif_ingress), true);
+	rc = na_tc_attach(ifindex, vs->prog_fd, true);
 	if (rc) {
-		bpf_map_delete_elem(a->maps.vifs, &idx);
-		bpf_map_delete_elem(a->maps.local_vifs, &k);
-		ERR("cannot attach the tc program to %s: %s", ifname, strerror(-rc));
+		bpf_map_delete_elem(vs->maps->vifs, &idx);
+		bpf_map_delete_elem(vs->maps->local_vifs, &k);
+		return refuse(err, errlen, -EIO, "cannot attach the tc program to %s: %s", ifname,
+			      strerror(-rc));
 	}
-	na_fmt_mac(v.mac, mac);
+	nl_fmt_mac(v.mac, mac);
 	log_info("VIF %s added: tenant %u mac_as %u %s slot %u MTU %d%s", ifname, v.tenant,
 		 v.mac_as, mac, v.slot, mtu,
 		 v.flags & NL_VIF_F_XDP_REDIRECT ? " xdp-redirect" : "");
-	na_announce_vif(a, &v, false);
+	na_announce_vif(vs->res, &v, false);
 	return 0;
 }
 
 /* remove a VIF from every map and tell the other NAs (HERE + GONE) */
-static void withdraw(struct na_agent *a, const struct nl_vif *v)
+static void withdraw(struct na_vifs *vs, const struct nl_vif *v)
 {
 	struct nl_vif_key k = {.tenant = v->tenant, .mac_as = v->mac_as};
 	__u32 idx = v->ifindex, key, *prev = NULL;
@@ -212,18 +222,18 @@ static void withdraw(struct na_agent *a, const struct nl_vif *v)
 	struct nl_vif o;
 
 	memcpy(k.mac, v->mac, 6);
-	bpf_map_delete_elem(a->maps.local_vifs, &k);
-	bpf_map_delete_elem(a->maps.vifs, &idx);
+	bpf_map_delete_elem(vs->maps->local_vifs, &k);
+	bpf_map_delete_elem(vs->maps->vifs, &idx);
 	if (v->ip) {
 		struct nl_nart1_key k1 = {.tenant = v->tenant, .ip = v->ip};
 		struct nl_nart1_val c1;
 		struct nl_subnet_key sk, so;
 
-		if (na_nart1_get(a, &k1, &c1) && !memcmp(c1.mac, v->mac, 6))
-			na_nart1_del(a, &k1);
+		if (nart_store_nart1_get(vs->tables, &k1, &c1) && !memcmp(c1.mac, v->mac, 6))
+			nart_store_nart1_del(vs->tables, &k1);
 		subnet_key(v, &sk);
-		while (!bpf_map_get_next_key(a->maps.vifs, prev, &key)) {
-			if (!bpf_map_lookup_elem(a->maps.vifs, &key, &o) && o.ip) {
+		while (!bpf_map_get_next_key(vs->maps->vifs, prev, &key)) {
+			if (!bpf_map_lookup_elem(vs->maps->vifs, &key, &o) && o.ip) {
 				subnet_key(&o, &so);
 				if (!memcmp(&so, &sk, sizeof(sk)))
 					subnet_shared = true;
@@ -231,26 +241,29 @@ static void withdraw(struct na_agent *a, const struct nl_vif *v)
 			prev = &key;
 		}
 		if (!subnet_shared)
-			bpf_map_delete_elem(a->maps.subnets, &sk);
+			bpf_map_delete_elem(vs->maps->subnets, &sk);
 	}
-	na_announce_vif(a, v, true);
+	na_announce_vif(vs->res, v, true);
 }
 
-int na_vif_del(struct na_agent *a, const char *ifname, char *err, size_t errlen)
+int na_vif_del(struct na_vifs *vs, const char *ifname, char *err, size_t errlen)
 {
 	int ifindex = (int)if_nametoindex(ifname);
 	__u32 idx = (__u32)ifindex;
 	struct nl_vif v;
 
 	if (!ifindex)
-		ERR("interface %s does not exist (a VIF whose interface disappeared is withdrawn "
-		    "automatically)",
-		    ifname);
-	if (bpf_map_lookup_elem(a->maps.vifs, &idx, &v))
-		ERR("%s is not a VIF of this agent (see `na-loader vif list %s`)", ifname,
-		    a->ifname);
+		return refuse(err, errlen, -ENODEV,
+			      "interface %s does not exist (a VIF whose interface disappeared is "
+			      "withdrawn "
+			      "automatically)",
+			      ifname);
+	if (bpf_map_lookup_elem(vs->maps->vifs, &idx, &v))
+		return refuse(err, errlen, -ENOENT,
+			      "%s is not a VIF of this agent (see `na-loader vif list %s`)", ifname,
+			      vs->up->ifname);
 	na_tc_detach(ifindex);
-	withdraw(a, &v);
+	withdraw(vs, &v);
 	log_info("VIF %s deleted", ifname);
 	return 0;
 }
@@ -260,17 +273,17 @@ int na_vif_del(struct na_agent *a, const char *ifname, char *err, size_t errlen)
  * carry our tc program (re-attached with the current program if missing).
  * A VIF whose interface is gone is withdrawn.
  */
-void na_vif_readopt(struct na_agent *a)
+void na_vif_readopt(struct na_vifs *vs)
 {
 	__u32 key, *prev = NULL, gone[64];
 	struct nl_vif v;
 	unsigned int ngone = 0;
 
-	while (!bpf_map_get_next_key(a->maps.vifs, prev, &key)) {
+	while (!bpf_map_get_next_key(vs->maps->vifs, prev, &key)) {
 		char name[IF_NAMESIZE];
 
 		prev = &key;
-		if (bpf_map_lookup_elem(a->maps.vifs, &key, &v))
+		if (bpf_map_lookup_elem(vs->maps->vifs, &key, &v))
 			continue;
 		if (!if_indextoname(key, name)) {
 			if (ngone < 64)
@@ -278,8 +291,7 @@ void na_vif_readopt(struct na_agent *a)
 			continue;
 		}
 		if (!na_tc_present((int)key)) {
-			int rc = na_tc_attach((int)key,
-					      bpf_program__fd(a->skel->progs.nl_vif_ingress), true);
+			int rc = na_tc_attach((int)key, vs->prog_fd, true);
 
 			log_info("VIF %s: tc program %s", name,
 				 rc ? "missing and re-attach failed" : "re-attached");
@@ -288,25 +300,25 @@ void na_vif_readopt(struct na_agent *a)
 	for (unsigned int i = 0; i < ngone; i++) {
 		__u32 idx = gone[i];
 
-		if (bpf_map_lookup_elem(a->maps.vifs, &idx, &v))
+		if (bpf_map_lookup_elem(vs->maps->vifs, &idx, &v))
 			continue;
 		log_info("VIF with ifindex %u disappeared: withdrawing it", idx);
-		withdraw(a, &v);
+		withdraw(vs, &v);
 	}
 }
 
 /* startup: replace the program on every existing VIF with the freshly loaded one */
-void na_vif_reattach_all(struct na_agent *a)
+void na_vif_reattach_all(struct na_vifs *vs)
 {
 	__u32 key, *prev = NULL;
 	unsigned int n = 0;
 
-	while (!bpf_map_get_next_key(a->maps.vifs, prev, &key)) {
+	while (!bpf_map_get_next_key(vs->maps->vifs, prev, &key)) {
 		prev = &key;
-		if (!na_tc_attach((int)key, bpf_program__fd(a->skel->progs.nl_vif_ingress), true))
+		if (!na_tc_attach((int)key, vs->prog_fd, true))
 			n++;
 	}
 	if (n)
 		log_info("re-adopted %u VIF(s) from the pinned maps", n);
-	na_vif_readopt(a);
+	na_vif_readopt(vs);
 }

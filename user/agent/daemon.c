@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The agent daemon (daemon.h): the one place that sees every module.  It
+ * wires them together (each gets only the pieces it needs), runs the epoll
+ * loop over the ring buffer, the LLDP and NL-ARP sockets, the control
+ * socket, a 1 s timer and a signalfd, and carries control requests out.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "addr.h"
+#include "daemon.h"
+#include "datapath.h"
+#include "events.h"
+#include "location.h"
+#include "log.h"
+#include "nlarp_io.h"
+#include "parse.h"
+#include "paths.h"
+#include "probe.h"
+#include "resolver.h"
+#include "show.h"
+#include "stats.h"
+#include "ctl_server.h"
+#include "util.h"
+#include "vif.h"
+#include "vlan_config.h"
+
+struct na_daemon {
+	struct na_uplink up;
+	struct na_location loc;
+	struct na_datapath dp;
+	struct nart_store tables;
+	struct na_stats st;
+	struct na_nlarp_io io;
+	struct na_probe probe;
+	struct na_resolver res;
+	struct na_vlan_config vc;
+	struct na_events ev;
+	struct na_vifs vifs;
+	struct na_ctl_server ctl;
+	int encap_mode;
+	char run_dir[PATH_MAX];
+	int lldp_fd, timer_fd, signal_fd, epoll_fd, lock_fd;
+	bool stop;
+};
+
+/* libbpf's messages on stderr, minus the EEXIST of an existing clsact qdisc */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (strstr(fmt, "Kernel error message") && level != LIBBPF_WARN)
+		return 0;
+	if (level == LIBBPF_DEBUG && !getenv("NA_LIBBPF_DEBUG"))
+		return 0;
+	if (fmt[0] == '%' && fmt[1] == 's' && !strcmp(fmt, "%s\n")) {
+		va_list aq;
+		const char *msg;
+
+		va_copy(aq, ap);
+		msg = va_arg(aq, const char *);
+		va_end(aq);
+		if (msg && strstr(msg, "Exclusivity flag on"))
+			return 0;
+	}
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int take_lock(struct na_daemon *d)
+{
+	char path[PATH_MAX + 8];
+	int err = nl_mkdir_p(d->run_dir, 0700);
+
+	if (err) {
+		log_err("cannot create %s: %s", d->run_dir, strerror(-err));
+		return err;
+	}
+	snprintf(path, sizeof(path), "%s/lock", d->run_dir);
+	d->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (d->lock_fd < 0 || flock(d->lock_fd, LOCK_EX | LOCK_NB)) {
+		log_err("another na-loader agent is running for %s (%s); stop it first",
+			d->up.ifname, path);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/*
+ * The configuration map: tables mapped with the pinned geometry, our
+ * uplink's values written, a pinned location re-adopted (forwarding goes
+ * on while LLDP confirms it).
+ */
+static int adopt_config(struct na_daemon *d)
+{
+	struct nl_config cfg = {};
+	int err;
+
+	na_config_get(&d->dp.maps, &cfg);
+	if (cfg.uplink_ifindex && cfg.uplink_ifindex != (__u32)d->up.ifindex) {
+		struct nart_geom g1 = cfg.nart1, g2 = cfg.nart2;
+
+		log_warn("pinned state belonged to ifindex %u, %s is now %d: starting over "
+			 "(waiting for LLDP)",
+			 cfg.uplink_ifindex, d->up.ifname, d->up.ifindex);
+		memset(&cfg, 0, sizeof(cfg));
+		/* the pinned NARTs keep their entries, so their seeds too */
+		cfg.nart1 = g1;
+		cfg.nart2 = g2;
+	}
+	/* the agent is the tables' only writer: map them (re-adopting pinned ones) */
+	err = nart_store_open(&d->tables, d->dp.maps.nart1, d->dp.maps.nart2, d->dp.maps.switches,
+			      &cfg.nart1, &cfg.nart2);
+	if (err)
+		return err;
+	memcpy(cfg.server_mac, d->up.mac, 6);
+	cfg.encap_mode = (__u8)d->encap_mode;
+	cfg.tenant_bits = (__u8)d->loc.tenant_bits;
+	cfg.uplink_ifindex = (__u32)d->up.ifindex;
+	cfg.fabric_mtu = (__u16)d->up.mtu;
+	if (!cfg.event_interval_ms)
+		cfg.event_interval_ms = 100;
+	if (cfg.flags & NL_CFG_F_READY) {
+		d->loc.ready = true;
+		memcpy(d->loc.switch_mac, cfg.switch_mac, 6);
+		d->loc.port = cfg.port;
+		d->loc.server_addr = nl_server_addr(d->loc.tenant_bits, d->loc.port);
+		log_info("re-adopted location: port %u (forwarding continues; LLDP will "
+			 "confirm it)",
+			 d->loc.port);
+	}
+	err = na_config_put(&d->dp.maps, &cfg);
+	if (err)
+		log_err("cannot write the configuration map: %s", strerror(-err));
+	return err;
+}
+
+/* LLDP named a new location: the datapath, the VLAN rows and the peers learn it */
+static void location_changed(struct na_daemon *d)
+{
+	struct nl_config cfg;
+	int err = na_config_get(&d->dp.maps, &cfg);
+
+	if (!err) {
+		memcpy(cfg.switch_mac, d->loc.switch_mac, 6);
+		cfg.port = d->loc.port;
+		cfg.flags |= NL_CFG_F_READY;
+		err = na_config_put(&d->dp.maps, &cfg);
+	}
+	if (err) {
+		log_err("cannot write the config map: %s", strerror(-err));
+		return;
+	}
+	/* our switch decides which VLAN table rows apply */
+	na_vlan_config_refresh(&d->vc, true);
+	na_announce_all(&d->res);
+}
+
+static int handle_request(void *ctx, const struct na_request *r, FILE *out, char *err,
+			  size_t errlen);
+
+/* each module gets the pieces it works with, nothing more */
+static void wire(struct na_daemon *d)
+{
+	d->io = (struct na_nlarp_io){.up = &d->up,
+				     .loc = &d->loc,
+				     .tables = &d->tables,
+				     .st = &d->st,
+				     .bcast_fd = -1,
+				     .ucast_fd = -1,
+				     .udp_fd = -1};
+	d->probe =
+		(struct na_probe){.io = &d->io, .loc = &d->loc, .tables = &d->tables, .st = &d->st};
+	d->res = (struct na_resolver){.io = &d->io,
+				      .loc = &d->loc,
+				      .tables = &d->tables,
+				      .maps = &d->dp.maps,
+				      .probe = &d->probe,
+				      .st = &d->st};
+	d->vc.loc = &d->loc;
+	d->vc.tables = &d->tables;
+	d->vc.maps = &d->dp.maps;
+	d->vc.probe = &d->probe;
+	d->vc.broadcast_vlan = &d->io.broadcast_vlan;
+	d->vc.st = &d->st;
+	d->ev = (struct na_events){.res = &d->res, .vc = &d->vc, .st = &d->st};
+	d->vifs = (struct na_vifs){.maps = &d->dp.maps,
+				   .tables = &d->tables,
+				   .res = &d->res,
+				   .up = &d->up,
+				   .loc = &d->loc};
+	d->ctl = (struct na_ctl_server){.fd = -1, .handle = handle_request, .ctx = d};
+}
+
+/* ---- control requests -------------------------------------------------------------------- */
+
+static int nart_edit(struct na_daemon *d, const struct na_request *r, char *err, size_t errlen)
+{
+	struct nl_nart1_key k1 = {.tenant = r->key.tenant, .ip = r->ip};
+	struct nart_loc loc = {.port = r->port};
+	char mac[NL_MAC_STRLEN];
+
+	nl_fmt_mac(r->key.mac, mac);
+	switch (r->verb) {
+	case NA_REQ_NART_DEL_IP:
+		if (!nart_store_nart1_del(&d->tables, &k1))
+			break;
+		log_info("nart del: NART-1 tenant %u deleted by request", r->key.tenant);
+		return 0;
+	case NA_REQ_NART_DEL:
+		if (!nart_store_nart2_del(&d->tables, &r->key))
+			break;
+		log_info("nart del: NART-2 tenant %u mac_as %u %s deleted by request",
+			 r->key.tenant, r->key.mac_as, mac);
+		return 0;
+	default: /* NA_REQ_NART_SET */
+		memcpy(loc.switch_mac, r->switch_mac, 6);
+		if (nart_store_nart2_put(&d->tables, &r->key, &loc, r->version)) {
+			snprintf(err, errlen, "NART-2 insert failed (table full?)");
+			return -ENOSPC;
+		}
+		log_info("nart set: NART-2 tenant %u mac_as %u %s -> port %u version %llu",
+			 r->key.tenant, r->key.mac_as, mac, r->port,
+			 (unsigned long long)r->version);
+		return 0;
+	}
+	snprintf(err, errlen, "no such entry");
+	return -ENOENT;
+}
+
+static int handle_request(void *ctx, const struct na_request *r, FILE *out, char *err,
+			  size_t errlen)
+{
+	struct na_daemon *d = ctx;
+	struct na_agent_view view = {
+		.tables = &d->tables, .generic_xdp = d->dp.generic_xdp, .vc = &d->vc, .st = &d->st};
+	bool json = r->flags & NA_REQ_F_JSON;
+	int rc;
+
+	switch (r->verb) {
+	case NA_REQ_VIF_ADD:
+		return na_vif_add(&d->vifs, r->ifname, &r->vif, err, errlen);
+	case NA_REQ_VIF_DEL:
+		return na_vif_del(&d->vifs, r->ifname, err, errlen);
+	case NA_REQ_VIF_LIST:
+		na_show_vifs(out, &d->dp.maps, json);
+		return 0;
+	case NA_REQ_STATUS:
+		na_show_status(out, &d->dp.maps, &view, json);
+		return 0;
+	case NA_REQ_STATS:
+		na_show_stats(out, &d->dp.maps, &view, json);
+		return 0;
+	case NA_REQ_NART_SHOW:
+		na_show_nart(out, &d->dp.maps, &view, json);
+		return 0;
+	case NA_REQ_REFRESH:
+		rc = na_vlan_config_refresh(&d->vc, true);
+		snprintf(err, errlen, "%s", d->vc.error);
+		/* a table that cannot be used is a refusal, not a malformed request */
+		return rc == -EINVAL ? -EPROTO : rc;
+	case NA_REQ_QUIT:
+		log_info("quit requested over the control socket");
+		d->stop = true;
+		return 0;
+	default:
+		return nart_edit(d, r, err, errlen);
+	}
+}
+
+/* ---- start and loop ----------------------------------------------------------------------- */
+
+static int start(struct na_daemon *d, const struct na_daemon_opts *o)
+{
+	int err = na_datapath_check_env(o->ifname, &d->up.ifindex);
+
+	if (err)
+		return err;
+	snprintf(d->up.ifname, sizeof(d->up.ifname), "%s", o->ifname);
+	snprintf(d->run_dir, sizeof(d->run_dir), "%s/%s", NA_RUN_ROOT, o->ifname);
+	snprintf(d->vc.repo, sizeof(d->vc.repo), "%s", o->repo);
+	d->encap_mode = o->encap_mode;
+	d->loc.tenant_bits = o->tenant_bits;
+	err = take_lock(d);
+	if (!err)
+		err = na_datapath_load(&d->dp, &d->up, &d->encap_mode, &d->loc.tenant_bits);
+	if (!err) {
+		err = na_uplink_query(&d->up);
+		if (err)
+			log_err("cannot read MAC/MTU of %s: %s", d->up.ifname, strerror(-err));
+	}
+	if (!err)
+		err = adopt_config(d);
+	if (!err)
+		err = na_datapath_attach(&d->dp, &d->up);
+	if (err)
+		return err;
+	if (d->loc.ready)
+		na_server_addr_apply(&d->up, &d->loc, true);
+	d->vifs.encap_mode = d->encap_mode;
+	d->vifs.prog_fd = d->dp.vif_prog_fd;
+	na_vif_reattach_all(&d->vifs);
+	d->lldp_fd = na_lldp_open(&d->up);
+	if (d->lldp_fd < 0)
+		return d->lldp_fd;
+	err = na_nlarp_open(&d->io);
+	if (!err)
+		err = na_resolver_init(&d->res);
+	if (!err)
+		err = na_events_open(&d->ev, d->dp.maps.events);
+	if (err)
+		return err;
+	{
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/%s.sock", NA_RUN_ROOT, o->ifname);
+		return na_ctl_listen(&d->ctl, path);
+	}
+}
+
+enum { EP_RB, EP_LLDP, EP_BCAST, EP_UCAST, EP_UDP, EP_CTL, EP_TIMER, EP_SIGNAL };
+
+static int ep_add(struct na_daemon *d, int fd, int tag)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (__u32)tag};
+
+	return epoll_ctl(d->epoll_fd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+static int loop_setup(struct na_daemon *d)
+{
+	struct itimerspec its = {.it_interval = {1, 0}, .it_value = {1, 0}};
+	const int fds[] = {na_events_fd(&d->ev),
+			   d->lldp_fd,
+			   d->io.bcast_fd,
+			   d->io.ucast_fd,
+			   d->io.udp_fd,
+			   d->ctl.fd,
+			   -1,
+			   -1};
+	sigset_t mask;
+	int err = 0;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	d->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	d->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	d->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (d->signal_fd < 0 || d->timer_fd < 0 || d->epoll_fd < 0 ||
+	    timerfd_settime(d->timer_fd, 0, &its, NULL))
+		err = -errno;
+	for (int tag = EP_RB; !err && tag <= EP_CTL; tag++)
+		err = ep_add(d, fds[tag], tag);
+	if (!err)
+		err = ep_add(d, d->timer_fd, EP_TIMER);
+	if (!err)
+		err = ep_add(d, d->signal_fd, EP_SIGNAL);
+	if (err)
+		log_err("event loop setup failed: %s", strerror(-err));
+	return err;
+}
+
+static void on_tick(struct na_daemon *d, unsigned long tick)
+{
+	na_vif_readopt(&d->vifs);
+	na_probe_tick(&d->probe);
+	/* re-fetch: every 30 s, every 5 s while no table is loaded */
+	if (d->loc.ready && (tick % 30 == 0 || (!d->vc.loaded && tick % 5 == 0)))
+		na_vlan_config_refresh(&d->vc, false);
+}
+
+static void on_signal(struct na_daemon *d)
+{
+	struct signalfd_siginfo si;
+
+	if (read(d->signal_fd, &si, sizeof(si)) != sizeof(si))
+		return;
+	if (si.ssi_signo == SIGHUP) {
+		log_info("SIGHUP: re-fetching the VLAN table");
+		na_vlan_config_refresh(&d->vc, true);
+		return;
+	}
+	log_info("signal %u: exiting; the datapath keeps forwarding (pinned in %s)", si.ssi_signo,
+		 d->dp.pin_dir);
+	d->stop = true;
+}
+
+static void dispatch(struct na_daemon *d, __u32 tag, unsigned long *tick)
+{
+	__u64 x;
+
+	switch (tag) {
+	case EP_RB:
+		na_events_consume(&d->ev);
+		break;
+	case EP_LLDP:
+		if (na_lldp_read(d->lldp_fd, &d->up, &d->loc, &d->st) > 0)
+			location_changed(d);
+		break;
+	case EP_BCAST:
+		na_nlarp_read_bcast(&d->io, na_resolver_rx, &d->res);
+		break;
+	case EP_UCAST:
+		na_nlarp_read_ucast(&d->io, na_resolver_rx, &d->res);
+		break;
+	case EP_UDP:
+		na_nlarp_read_udp(&d->io);
+		break;
+	case EP_CTL:
+		na_ctl_serve(&d->ctl);
+		break;
+	case EP_TIMER:
+		if (read(d->timer_fd, &x, sizeof(x)) == sizeof(x))
+			on_tick(d, ++*tick);
+		break;
+	case EP_SIGNAL:
+		on_signal(d);
+		break;
+	}
+}
+
+static int loop(struct na_daemon *d)
+{
+	struct epoll_event evs[16];
+	unsigned long tick = 0;
+
+	while (!d->stop) {
+		int n = epoll_wait(d->epoll_fd, evs, 16, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			log_err("epoll_wait: %s", strerror(errno));
+			return NA_ERR_RUNTIME;
+		}
+		for (int i = 0; i < n; i++)
+			dispatch(d, evs[i].data.u32, &tick);
+	}
+	return 0;
+}
+
+static void shut_down(struct na_daemon *d)
+{
+	na_ctl_close(&d->ctl);
+	na_events_close(&d->ev);
+	na_resolver_free(&d->res);
+	na_nlarp_close(&d->io);
+	na_probe_free(&d->probe);
+	nart_store_close(&d->tables);
+	na_datapath_close(&d->dp);
+}
+
+int na_daemon_run(const struct na_daemon_opts *o)
+{
+	static struct na_daemon d; /* large (the counters): not on the stack */
+	int err;
+
+	memset(&d, 0, sizeof(d));
+	d.lldp_fd = d.timer_fd = d.signal_fd = d.epoll_fd = d.lock_fd = -1;
+	wire(&d);
+	libbpf_set_print(libbpf_print);
+	err = start(&d, o);
+	if (!err) {
+		na_vlan_config_refresh(&d.vc, false);
+		if (d.loc.ready)
+			na_announce_all(&d.res);
+		else
+			log_info("waiting for LLDP on %s (nothing is forwarded until then)",
+				 d.up.ifname);
+		err = loop_setup(&d);
+	}
+	if (!err) {
+		log_info("agent running on %s; control socket %s", d.up.ifname, d.ctl.path);
+		err = loop(&d);
+	}
+	shut_down(&d);
+	return err;
+}

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* NL-ARP address resolution (resolver.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "local_vifs.h"
+#include "log.h"
+#include "nart_apply.h"
+#include "ratelimit.h"
+#include "resolver.h"
+#include "util.h"
+
+#define WHERE_RATE  1.0 /* per second per destination */
+#define WHERE_BURST 2.0
+
+int na_resolver_init(struct na_resolver *r)
+{
+	r->rl = nl_rl_new(16384, WHERE_RATE, WHERE_BURST);
+	return r->rl ? 0 : -ENOMEM;
+}
+
+void na_resolver_free(struct na_resolver *r)
+{
+	nl_rl_free(r->rl);
+	r->rl = NULL;
+}
+
+/* ---- announcing our VIFs ------------------------------------------------------------------ */
+
+/* the version of our own announcement of @k, 0 if none is in force */
+static __u64 local_version(const struct na_resolver *r, const struct nl_vif_key *k)
+{
+	struct nart_entry e;
+
+	if (nart_store_nart2_get(r->tables, k, &e) &&
+	    !memcmp(e.loc.switch_mac, r->loc->switch_mac, 6) && e.loc.port == r->loc->port)
+		return e.version;
+	return 0;
+}
+
+static void here_fields(const struct na_resolver *r, const struct nl_vif *v, __u64 version,
+			struct nlarp_fields *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->version = NLARP_VERSION;
+	m->op = NLARP_HERE;
+	m->tenant = v->tenant;
+	m->mac_as = v->mac_as;
+	memcpy(m->mac, v->mac, 6);
+	if (v->ip) {
+		m->flags |= NLARP_F_HAS_IP;
+		m->ip = v->ip;
+	}
+	memcpy(m->switch_mac, r->loc->switch_mac, 6);
+	m->port = r->loc->port;
+	m->loc_version = version;
+	memcpy(m->sender_switch_mac, r->loc->switch_mac, 6);
+	m->sender_port = r->loc->port;
+}
+
+int na_announce_vif(struct na_resolver *r, const struct nl_vif *v, bool gone)
+{
+	struct nl_vif_key k = {.tenant = v->tenant, .mac_as = v->mac_as};
+	struct nart_entry cur;
+	struct nart_loc here = {.port = r->loc->port};
+	struct nlarp_fields m;
+	__u64 known = 0, ver;
+	char mac[NL_MAC_STRLEN];
+
+	memcpy(k.mac, v->mac, 6);
+	if (!r->loc->ready)
+		return 0; /* announced once LLDP gives us a location */
+	if (nart_store_nart2_get(r->tables, &k, &cur))
+		known = cur.version;
+	ver = nart_next_version(known, nl_now_ms());
+	if (gone) {
+		nart_store_nart2_del(r->tables, &k);
+	} else {
+		memcpy(here.switch_mac, r->loc->switch_mac, 6);
+		nart_store_nart2_put(r->tables, &k, &here, ver);
+	}
+	here_fields(r, v, ver, &m);
+	if (gone)
+		m.flags |= NLARP_F_GONE;
+	nl_fmt_mac(v->mac, mac);
+	log_info("%s tenant %u mac_as %u %s version %llu", gone ? "HERE+GONE" : "HERE", v->tenant,
+		 v->mac_as, mac, (unsigned long long)ver);
+	return na_nlarp_broadcast(r->io, &m);
+}
+
+static int announce_one(const struct nl_vif *v, void *ctx)
+{
+	na_announce_vif(ctx, v, false);
+	return 0;
+}
+
+void na_announce_all(struct na_resolver *r)
+{
+	na_local_vif_foreach(r->maps, announce_one, r);
+}
+
+/* ---- what other NAs say ---------------------------------------------------------------------- */
+
+static void handle_here(struct na_resolver *r, const struct nlarp_fields *m)
+{
+	struct nl_vif_key k = {.tenant = m->tenant, .mac_as = m->mac_as};
+	struct nart_apply_result res;
+	char mac[NL_MAC_STRLEN];
+
+	/* any NA that announces a VIF can answer VLAN probes towards its switch */
+	if (!(m->flags & NLARP_F_GONE))
+		na_probe_peer(r->probe, m->sender_switch_mac, m->sender_port);
+	res = nart_apply(&nart_store_ops, r->tables, m);
+	r->st->nart_reason[res.d.reason]++;
+	nl_fmt_mac(m->mac, mac);
+	if (res.d.contradictory)
+		log_warn("contradictory HERE for tenant %u %s: same version %llu, two locations "
+			 "(%s)",
+			 m->tenant, mac, (unsigned long long)m->loc_version,
+			 nart_reason_name(res.d.reason));
+	memcpy(k.mac, m->mac, 6);
+	if ((res.d.action == NART_INSERT || res.d.action == NART_UPDATE) &&
+	    na_local_vif_find(r->maps, &k, &(struct nl_vif){}))
+		log_warn("tenant %u %s hosted here is announced at port %u with a newer "
+			 "version: was it started elsewhere without `vif del` here?",
+			 m->tenant, mac, m->port);
+	log_debug("HERE tenant %u mac_as %u %s at port %u v%llu: %s %s", m->tenant, m->mac_as, mac,
+		  m->port, (unsigned long long)m->loc_version, nart_action_name(res.d.action),
+		  nart_reason_name(res.d.reason));
+}
+
+static void handle_where(struct na_resolver *r, const struct nlarp_fields *m)
+{
+	struct nl_vif_key k = {.tenant = m->tenant, .mac_as = m->mac_as};
+	struct nlarp_fields reply;
+	struct nl_vif v;
+	bool found;
+
+	memcpy(k.mac, m->mac, 6);
+	if (m->flags & NLARP_F_BY_IP)
+		found = na_local_vif_by_ip(r->maps, m->tenant, m->ip, &v);
+	else
+		found = na_local_vif_find(r->maps, &k, &v);
+	if (!found)
+		return;
+	k.mac_as = v.mac_as;
+	memcpy(k.mac, v.mac, 6);
+	here_fields(r, &v, local_version(r, &k), &reply);
+	if (!reply.loc_version) {
+		/* not announced yet (e.g. before LLDP): stamp it now */
+		na_announce_vif(r, &v, false);
+		reply.loc_version = local_version(r, &k);
+	}
+	reply.flags |= NLARP_F_REPLY;
+	log_debug("WHERE from port %u answered for tenant %u", m->sender_port, m->tenant);
+	na_nlarp_unicast(r->io, m->sender_switch_mac, m->sender_port, &reply);
+}
+
+static void handle_not_here(struct na_resolver *r, const struct nlarp_fields *m)
+{
+	struct nart_apply_result res = nart_apply(&nart_store_ops, r->tables, m);
+	char mac[NL_MAC_STRLEN];
+
+	r->st->nart_reason[res.d.reason]++;
+	nl_fmt_mac(m->mac, mac);
+	if (res.d.action != NART_DELETE) {
+		log_debug("NOT-HERE for tenant %u %s from port %u ignored: %s", m->tenant, mac,
+			  m->port, nart_reason_name(res.d.reason));
+		return;
+	}
+	log_info("NOT-HERE: tenant %u mac_as %u %s is not at port %u: entry deleted, asking "
+		 "WHERE",
+		 m->tenant, m->mac_as, mac, m->port);
+	na_where_send(r, m->tenant, m->mac_as, m->mac, 0);
+}
+
+void na_resolver_rx(void *ctx, const struct nlarp_fields *m)
+{
+	struct na_resolver *r = ctx;
+
+	switch (m->op) {
+	case NLARP_HERE:
+		handle_here(r, m);
+		break;
+	case NLARP_WHERE:
+		handle_where(r, m);
+		break;
+	case NLARP_NOT_HERE:
+		handle_not_here(r, m);
+		break;
+	case NLARP_PROBE:
+		na_probe_rx(r->probe, m);
+		break;
+	}
+}
+
+/* ---- asking --------------------------------------------------------------------------------- */
+
+struct rl_key {
+	__u32 type;
+	__u32 tenant;
+	__u16 mac_as;
+	__u8 mac[6];
+	__be32 ip;
+};
+
+static bool allowed(struct na_resolver *r, __u32 type, __u32 tenant, __u16 mac_as, const __u8 *mac,
+		    __be32 ip)
+{
+	struct rl_key k = {.type = type, .tenant = tenant, .mac_as = mac_as, .ip = ip};
+
+	if (mac)
+		memcpy(k.mac, mac, 6);
+	if (nl_rl_allow(r->rl, &k, sizeof(k), nl_now_ms()))
+		return true;
+	r->st->where_ratelimited++;
+	return false;
+}
+
+void na_where_send(struct na_resolver *r, __u32 tenant, __u16 mac_as, const __u8 *mac, __be32 ip)
+{
+	struct nlarp_fields m = {
+		.version = NLARP_VERSION,
+		.op = NLARP_WHERE,
+		.tenant = tenant,
+		.mac_as = mac_as,
+		.sender_port = r->loc->port,
+	};
+	char what[40];
+
+	if (!r->loc->ready)
+		return;
+	if (!allowed(r, NLARP_WHERE, tenant, mac_as, ip ? NULL : mac, ip))
+		return;
+	memcpy(m.sender_switch_mac, r->loc->switch_mac, 6);
+	if (ip) {
+		m.flags = NLARP_F_BY_IP | NLARP_F_HAS_IP;
+		m.ip = ip;
+		snprintf(what, sizeof(what), "%u.%u.%u.%u", ((__u8 *)&ip)[0], ((__u8 *)&ip)[1],
+			 ((__u8 *)&ip)[2], ((__u8 *)&ip)[3]);
+	} else {
+		memcpy(m.mac, mac, 6);
+		nl_fmt_mac(mac, what);
+	}
+	log_info("WHERE tenant %u mac_as %u %s", tenant, mac_as, what);
+	na_nlarp_broadcast(r->io, &m);
+}
+
+/* the location of the NA hosting the sender of a frame we could not deliver */
+static bool find_sender(const struct na_resolver *r, __u32 tenant, __u16 mac_as,
+			const __u8 *peer_mac, __be32 peer_ip, struct nart_loc *loc)
+{
+	struct nl_vif_key k = {.tenant = tenant, .mac_as = mac_as};
+	struct nart_entry e;
+
+	if (peer_ip) {
+		struct nl_nart1_key k1 = {.tenant = tenant, .ip = peer_ip};
+		struct nl_nart1_val v1;
+
+		if (nart_store_nart1_get(r->tables, &k1, &v1) && !memcmp(v1.mac, peer_mac, 6)) {
+			struct nl_vif_key k2 = {.tenant = tenant, .mac_as = v1.mac_as};
+
+			memcpy(k2.mac, v1.mac, 6);
+			if (nart_store_nart2_get(r->tables, &k2, &e)) {
+				*loc = e.loc;
+				return true;
+			}
+		}
+	}
+	memcpy(k.mac, peer_mac, 6);
+	if (!nart_store_nart2_get(r->tables, &k, &e))
+		return false;
+	*loc = e.loc;
+	return true;
+}
+
+void na_not_here_send(struct na_resolver *r, __u32 tenant, __u16 mac_as, const __u8 *mac,
+		      const __u8 *peer_mac, __be32 peer_ip)
+{
+	const struct na_location *here = r->loc;
+	struct nlarp_fields m = {
+		.version = NLARP_VERSION,
+		.op = NLARP_NOT_HERE,
+		.tenant = tenant,
+		.mac_as = mac_as,
+		.port = here->port,
+		.sender_port = here->port,
+	};
+	struct nart_loc loc;
+	char smac[NL_MAC_STRLEN];
+
+	if (!here->ready || !allowed(r, NLARP_NOT_HERE, tenant, mac_as, mac, 0))
+		return;
+	memcpy(m.mac, mac, 6);
+	memcpy(m.switch_mac, here->switch_mac, 6);
+	memcpy(m.sender_switch_mac, here->switch_mac, 6);
+	nl_fmt_mac(mac, smac);
+	if (find_sender(r, tenant, mac_as, peer_mac, peer_ip, &loc) &&
+	    (memcmp(loc.switch_mac, here->switch_mac, 6) || loc.port != here->port)) {
+		log_info("NOT-HERE tenant %u mac_as %u %s -> NA at port %u", tenant, mac_as, smac,
+			 loc.port);
+		na_nlarp_unicast(r->io, loc.switch_mac, loc.port, &m);
+	} else {
+		log_info("NOT-HERE tenant %u mac_as %u %s broadcast (sender unknown)", tenant,
+			 mac_as, smac);
+		na_nlarp_broadcast(r->io, &m);
+	}
+}

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* The VLAN table in force (vlan_config.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
+
+#include "cnart.h"
+#include "http.h"
+#include "log.h"
+#include "util.h"
+#include "vlan_config.h"
+#include "vlan_table.h"
+
+#define VT_FILE_MAX	   (64L << 20)
+#define VT_HTTP_TIMEOUT_MS 3000
+
+static bool is_file_source(const char *src)
+{
+	return src[0] == '/' || src[0] == '.' || !strncmp(src, "file:", 5);
+}
+
+static int read_source(const char *src, char **buf, size_t *len, char *err, size_t errlen)
+{
+	const char *path = src + (strncmp(src, "file:", 5) ? 0 : 5);
+	int rc;
+
+	if (!is_file_source(src))
+		return nl_http_get(src, VT_HTTP_TIMEOUT_MS, buf, len, err, errlen);
+	rc = nl_read_file(path, VT_FILE_MAX, buf, len);
+	if (rc == -EFBIG)
+		snprintf(err, errlen, "%s: larger than %ld bytes", path, VT_FILE_MAX);
+	else if (rc)
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(-rc));
+	return rc;
+}
+
+static int load_rows(struct na_vlan_config *vc, const struct nl_vlan_table *t, char *err,
+		     size_t errlen)
+{
+	const struct nl_vt_row *rows = nl_vt_rows_from(t, vc->loc->switch_mac);
+	struct nl_config cfg;
+	struct nart_switch sw;
+	char mac[NL_MAC_STRLEN];
+
+	if (!rows) {
+		nl_fmt_mac(vc->loc->switch_mac, mac);
+		snprintf(err, errlen,
+			 "our edge switch %s is not in the VLAN table (serial %llu): fix the "
+			 "repository's topology",
+			 mac, (unsigned long long)t->serial);
+		return -ENOENT;
+	}
+	/* rows go in through the failover state, which keeps dead paths out */
+	na_probe_load_begin(vc->probe);
+	for (__u32 i = 0; i < t->nswitches; i++) {
+		int e = na_probe_row_loaded(vc->probe, rows[i].dst, &rows[i].set);
+
+		if (e) {
+			snprintf(err, errlen, "cannot update the switch array: %s", strerror(-e));
+			return e;
+		}
+	}
+	na_probe_load_end(vc->probe);
+	/*
+	 * Switches that left the table keep their index (NART-2 entries may
+	 * name it) but lose their VLANs: the datapath then counts tx_vlan_miss.
+	 */
+	for (int idx = 1; !cnart_switch_read(vc->tables->switches, idx, &sw); idx++)
+		if (sw.count && !nl_vt_lookup(t, vc->loc->switch_mac, sw.mac))
+			cnart_switch_set_vlans(vc->tables->switches, idx, 0, NULL);
+	if (!na_config_get(vc->maps, &cfg)) {
+		cfg.broadcast_vlan = t->broadcast_vlan;
+		na_config_put(vc->maps, &cfg);
+	}
+	*vc->broadcast_vlan = t->broadcast_vlan;
+	vc->rows = t->nswitches;
+	return 0;
+}
+
+int na_vlan_config_refresh(struct na_vlan_config *vc, bool force)
+{
+	struct nl_vlan_table t;
+	char err[256] = "", *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!vc->repo[0])
+		return 0;
+	if (force)
+		vc->loaded = false;
+	rc = read_source(vc->repo, &buf, &len, err, sizeof(err));
+	if (rc)
+		goto fail;
+	rc = nl_vt_parse(buf, len, &t, err, sizeof(err));
+	free(buf);
+	if (rc)
+		goto fail;
+	if (!vc->loc->ready || (vc->loaded && t.serial == vc->serial)) {
+		/* validated; the rows for our switch are loaded once LLDP names it */
+		nl_vt_free(&t);
+		vc->error[0] = 0;
+		return 0;
+	}
+	rc = load_rows(vc, &t, err, sizeof(err));
+	if (!rc) {
+		log_info("VLAN table serial %llu loaded from %s: %u egress switches, broadcast "
+			 "VLAN %u",
+			 (unsigned long long)t.serial, vc->repo, t.nswitches, t.broadcast_vlan);
+		vc->serial = t.serial;
+		vc->loaded = true;
+		vc->error[0] = 0;
+		vc->st->vt_loads++;
+	}
+	nl_vt_free(&t);
+	if (!rc)
+		return 0;
+fail:
+	vc->st->vt_errors++;
+	if (strcmp(vc->error, err))
+		log_err("VLAN table from %s rejected: %s; %s", vc->repo, err,
+			vc->loaded ? "the previous table stays in force"
+				   : "no table loaded yet (traffic to other switches waits)");
+	snprintf(vc->error, sizeof(vc->error), "%s", err);
+	return rc < 0 ? rc : -EINVAL;
+}
