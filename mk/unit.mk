@@ -76,3 +76,6 @@ bench-nlarp: $(NLARP_BENCH)
 	$(NLARP_BENCH)
 
 BENCH_TARGETS += bench-nlarp
+
+# ---- the layering rules of user/ and bpf/ (docs/architecture.md), read from the build ---------
+TEST_SCRIPTS += tests/layout/check_layers.py
