@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The VLAN table parser (user/repo/vlan_table.c, docs/vlan-table.md). */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,7 +84,7 @@ Test(vlan_table, eight_vlans_max)
 	char err[256];
 
 	cr_assert_eq(parse_edit("10,11,12\n", "10,11,12,13,14,15,16,17\n", err), 0, "%s", err);
-	cr_assert_eq(parse_edit("10,11,12\n", "10,11,12,13,14,15,16,17,18\n", err), -1);
+	cr_assert_eq(parse_edit("10,11,12\n", "10,11,12,13,14,15,16,17,18\n", err), -EINVAL);
 	cr_assert(strstr(err, "line 7: more than 8 VLANs"), "%s", err);
 }
 
@@ -140,7 +141,7 @@ Test(vlan_table, malformed_documents_name_the_line)
 	for (size_t i = 0; i < sizeof(bads) / sizeof(bads[0]); i++) {
 		char err[256] = "";
 
-		cr_expect_eq(parse_edit(bads[i].from, bads[i].to, err), -1, "case %zu accepted", i);
+		cr_expect_eq(parse_edit(bads[i].from, bads[i].to, err), -EINVAL, "case %zu accepted", i);
 		cr_expect(strstr(err, bads[i].msg), "case %zu: '%s' lacks '%s'", i, err,
 			  bads[i].msg);
 	}
@@ -151,8 +152,8 @@ Test(vlan_table, empty_and_null)
 	struct nl_vlan_table t;
 	char err[256];
 
-	cr_assert_eq(nl_vt_parse("", 0, &t, err, sizeof(err)), -1);
-	cr_assert_eq(nl_vt_parse(NULL, 100, &t, err, sizeof(err)), -1);
+	cr_assert_eq(nl_vt_parse("", 0, &t, err, sizeof(err)), -EINVAL);
+	cr_assert_eq(nl_vt_parse(NULL, 100, &t, err, sizeof(err)), -EINVAL);
 	cr_assert(strstr(err, "ends before"), "%s", err);
 }
 
@@ -161,7 +162,7 @@ Test(vlan_table, long_line)
 	char doc[1024], err[256];
 
 	snprintf(doc, sizeof(doc), "netlord-vlan-table 1\nserial %0300d\n", 1);
-	cr_assert_eq(parse(doc, err), -1);
+	cr_assert_eq(parse(doc, err), -EINVAL);
 	cr_assert(strstr(err, "line 2: longer than 256 bytes"), "%s", err);
 }
 
@@ -176,7 +177,7 @@ Test(vlan_table, not_nul_terminated)
 	memcpy(p, good, n);
 	cr_assert_eq(nl_vt_parse(p, n, &t, err, sizeof(err)), 0, "%s", err);
 	nl_vt_free(&t);
-	cr_assert_eq(nl_vt_parse(p, n - 1, &t, err, sizeof(err)), -1);
+	cr_assert_eq(nl_vt_parse(p, n - 1, &t, err, sizeof(err)), -EINVAL);
 	free(p);
 }
 

@@ -152,7 +152,7 @@ int main(int argc, char **argv)
 		return 1;
 	for (r = 0; r < RUNS; r++) {
 		struct test_nart t;
-		int err = test_nart_open(&t, buckets, 64);
+		int err = test_nart_open(&t, buckets, NART_MAX_SWITCHES);
 
 		if (err) {
 			fprintf(stderr, "bench-nlarp: cannot create the NART arrays: %s (root?)\n",

@@ -2,17 +2,34 @@
 /*
  * Strict parser of the VLAN table document (docs/vlan-table.md).
  */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vlan_table.h"
 
-#define FAIL(...)                                   \
-	do {                                        \
-		snprintf(err, errlen, __VA_ARGS__); \
-		goto fail;                          \
-	} while (0)
+/* the parser's state between lines */
+struct vt_parser {
+	struct nl_vlan_table *t;
+	size_t cap; /* rows allocated */
+	unsigned long lineno;
+	int state; /* 0 format, 1 serial, 2 broadcast, 3 switches, 4 pairs, 5 done */
+	char *err;
+	size_t errlen;
+};
+
+/* the message naming the line; always -EINVAL */
+static int __attribute__((format(printf, 2, 3))) bad(struct vt_parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->err, p->errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
 
 /* decimal without sign or leading zeros; 0 or -1 on overflow/garbage */
 static int parse_u64(const char *s, size_t n, __u64 *out)
@@ -93,163 +110,187 @@ static int word_is(const char *w, size_t n, const char *lit)
 	return strlen(lit) == n && !memcmp(w, lit, n);
 }
 
-int nl_vt_parse(const char *buf, size_t len, struct nl_vlan_table *t, char *err, size_t errlen)
+/* the four header lines: format, serial, broadcast VLAN, switch count */
+static int header_line(struct vt_parser *p, int nw, const char **w, const size_t *wl)
 {
-	size_t off = 0, cap = 0;
-	unsigned long lineno = 0;
-	int state = 0; /* 0 format, 1 serial, 2 broadcast, 3 switches, 4 pairs, 5 done */
+	struct nl_vlan_table *t = p->t;
+	unsigned long lineno = p->lineno;
 	__u64 v;
 
-	memset(t, 0, sizeof(*t));
-	if (!buf)
-		len = 0;
-	while (off < len) {
-		const char *l = buf + off, *nl, *w[5];
-		size_t n, wl[5];
-		int nw;
-
-		lineno++;
-		nl = memchr(l, '\n', len - off);
-		if (!nl)
-			FAIL("line %lu: missing newline at end of document (truncated?)", lineno);
-		n = (size_t)(nl - l);
-		off += n + 1;
-		if (n > NL_VT_MAX_LINE)
-			FAIL("line %lu: longer than %d bytes", lineno, NL_VT_MAX_LINE);
-		if (memchr(l, 0, n) || memchr(l, '\r', n) || memchr(l, '\t', n))
-			FAIL("line %lu: NUL, CR or TAB character", lineno);
-		if (n > 0 && l[0] == '#')
-			continue;
-		if (state == 5)
-			FAIL("line %lu: data after the 'end' line", lineno);
-		nw = split(l, n, w, wl);
-		if (nw <= 0)
-			FAIL("line %lu: empty line or bad spacing (words are separated by one "
-			     "space)",
-			     lineno);
-		switch (state) {
-		case 0:
-			if (nw != 2 || !word_is(w[0], wl[0], "netlord-vlan-table"))
-				FAIL("line %lu: expected 'netlord-vlan-table %d'", lineno,
-				     NL_VT_FORMAT);
-			if (parse_u64(w[1], wl[1], &v) || v != NL_VT_FORMAT)
-				FAIL("line %lu: unsupported format version '%.*s' (want %d)",
-				     lineno, (int)wl[1], w[1], NL_VT_FORMAT);
-			t->format = NL_VT_FORMAT;
-			state++;
-			break;
-		case 1:
-			if (nw != 2 || !word_is(w[0], wl[0], "serial") ||
-			    parse_u64(w[1], wl[1], &t->serial))
-				FAIL("line %lu: expected 'serial <decimal u64>'", lineno);
-			state++;
-			break;
-		case 2:
-			if (nw != 2 || !word_is(w[0], wl[0], "broadcast") ||
-			    parse_u64(w[1], wl[1], &v) || v < 2 || v > 4094)
-				FAIL("line %lu: expected 'broadcast <VLAN 2..4094>'", lineno);
-			t->broadcast_vlan = (__u16)v;
-			state++;
-			break;
-		case 3:
-			if (nw != 2 || !word_is(w[0], wl[0], "switches") ||
-			    parse_u64(w[1], wl[1], &v) || v < 1 || v > NL_VT_MAX_SWITCHES)
-				FAIL("line %lu: expected 'switches <1..%d>'", lineno,
-				     NL_VT_MAX_SWITCHES);
-			t->nswitches = (__u32)v;
-			state++;
-			break;
-		case 4: {
-			struct nl_vt_row *r;
-			const char *s;
-			size_t sl;
-
-			if (nw == 2 && word_is(w[0], wl[0], "end")) {
-				if (parse_u64(w[1], wl[1], &v) || v != t->nrows)
-					FAIL("line %lu: 'end' count '%.*s' does not match %zu pair "
-					     "lines",
-					     lineno, (int)wl[1], w[1], t->nrows);
-				state = 5;
-				break;
-			}
-			if (nw != 4 || !word_is(w[0], wl[0], "pair"))
-				FAIL("line %lu: expected 'pair <src-mac> <dst-mac> <vlan,...>' or "
-				     "'end <count>'",
-				     lineno);
-			if (t->nrows == (size_t)t->nswitches * t->nswitches)
-				FAIL("line %lu: more than switches^2 = %zu pair lines", lineno,
-				     t->nrows);
-			if (t->nrows == cap) {
-				size_t c = cap ? cap * 2 : 64;
-				void *a;
-
-				if (c > (size_t)t->nswitches * t->nswitches)
-					c = (size_t)t->nswitches * t->nswitches;
-				a = realloc(t->rows, c * sizeof(*t->rows));
-				if (!a)
-					FAIL("line %lu: out of memory", lineno);
-				t->rows = a;
-				cap = c;
-			}
-			r = &t->rows[t->nrows];
-			memset(r, 0, sizeof(*r));
-			if (parse_mac(w[1], wl[1], r->src) || parse_mac(w[2], wl[2], r->dst))
-				FAIL("line %lu: bad MAC address (want lowercase xx:xx:xx:xx:xx:xx)",
-				     lineno);
-			if ((r->src[0] & 1) || (r->dst[0] & 1) ||
-			    !memcmp(r->src, "\0\0\0\0\0\0", 6) ||
-			    !memcmp(r->dst, "\0\0\0\0\0\0", 6))
-				FAIL("line %lu: switch MAC is zero or multicast", lineno);
-			if (t->nrows && cmp_row(r - 1, r->src, r->dst) >= 0)
-				FAIL("line %lu: pairs not in strictly increasing (src, dst) order",
-				     lineno);
-			s = w[3];
-			sl = wl[3];
-			while (sl) {
-				size_t k = 0;
-
-				while (k < sl && s[k] != ',')
-					k++;
-				if (r->set.count == NL_MAX_VLANS_PER_PAIR)
-					FAIL("line %lu: more than %d VLANs", lineno,
-					     NL_MAX_VLANS_PER_PAIR);
-				if (parse_u64(s, k, &v) || v == 1 || v > 4094)
-					FAIL("line %lu: bad VLAN '%.*s' (0 = untagged, or 2..4094)",
-					     lineno, (int)k, s);
-				if (v == t->broadcast_vlan)
-					FAIL("line %lu: broadcast VLAN %llu used as a path VLAN",
-					     lineno, (unsigned long long)v);
-				for (int i = 0; i < r->set.count; i++)
-					if (r->set.vlans[i] == v)
-						FAIL("line %lu: VLAN %llu listed twice", lineno,
-						     (unsigned long long)v);
-				r->set.vlans[r->set.count++] = (__u16)v;
-				if (k == sl)
-					break;
-				if (k + 1 == sl)
-					FAIL("line %lu: trailing comma", lineno);
-				s += k + 1;
-				sl -= k + 1;
-			}
-			for (int i = 0; i < r->set.count; i++)
-				if (r->set.vlans[i] == NL_VLAN_UNTAGGED && r->set.count > 1)
-					FAIL("line %lu: 0 (untagged) must be the only entry",
-					     lineno);
-			if (!memcmp(r->src, r->dst, 6) &&
-			    (r->set.count != 1 || r->set.vlans[0] != NL_VLAN_UNTAGGED))
-				FAIL("line %lu: a switch reaches itself untagged: the list must be "
-				     "'0'",
-				     lineno);
-			t->nrows++;
-			break;
-		}
-		}
+	switch (p->state) {
+	case 0:
+		if (nw != 2 || !word_is(w[0], wl[0], "netlord-vlan-table"))
+			return bad(p, "line %lu: expected 'netlord-vlan-table %d'", lineno,
+				   NL_VT_FORMAT);
+		if (parse_u64(w[1], wl[1], &v) || v != NL_VT_FORMAT)
+			return bad(p, "line %lu: unsupported format version '%.*s' (want %d)",
+				   lineno, (int)wl[1], w[1], NL_VT_FORMAT);
+		t->format = NL_VT_FORMAT;
+		break;
+	case 1:
+		if (nw != 2 || !word_is(w[0], wl[0], "serial") ||
+		    parse_u64(w[1], wl[1], &t->serial))
+			return bad(p, "line %lu: expected 'serial <decimal u64>'", lineno);
+		break;
+	case 2:
+		if (nw != 2 || !word_is(w[0], wl[0], "broadcast") || parse_u64(w[1], wl[1], &v) ||
+		    v < 2 || v > 4094)
+			return bad(p, "line %lu: expected 'broadcast <VLAN 2..4094>'", lineno);
+		t->broadcast_vlan = (__u16)v;
+		break;
+	default:
+		if (nw != 2 || !word_is(w[0], wl[0], "switches") || parse_u64(w[1], wl[1], &v) ||
+		    v < 1 || v > NL_VT_MAX_SWITCHES)
+			return bad(p, "line %lu: expected 'switches <1..%d>'", lineno,
+				   NL_VT_MAX_SWITCHES);
+		t->nswitches = (__u32)v;
+		break;
 	}
-	if (state != 5)
-		FAIL("line %lu: document ends before the 'end' line (truncated?)", lineno);
+	p->state++;
+	return 0;
+}
+
+/* the VLAN list of a pair line: "v1,v2,..." into r->set */
+static int vlan_list(struct vt_parser *p, struct nl_vt_row *r, const char *s, size_t sl)
+{
+	unsigned long lineno = p->lineno;
+	__u64 v;
+
+	while (sl) {
+		size_t k = 0;
+
+		while (k < sl && s[k] != ',')
+			k++;
+		if (r->set.count == NL_MAX_VLANS_PER_PAIR)
+			return bad(p, "line %lu: more than %d VLANs", lineno,
+				   NL_MAX_VLANS_PER_PAIR);
+		if (parse_u64(s, k, &v) || v == 1 || v > 4094)
+			return bad(p, "line %lu: bad VLAN '%.*s' (0 = untagged, or 2..4094)",
+				   lineno, (int)k, s);
+		if (v == p->t->broadcast_vlan)
+			return bad(p, "line %lu: broadcast VLAN %llu used as a path VLAN", lineno,
+				   (unsigned long long)v);
+		for (int i = 0; i < r->set.count; i++)
+			if (r->set.vlans[i] == v)
+				return bad(p, "line %lu: VLAN %llu listed twice", lineno,
+					   (unsigned long long)v);
+		r->set.vlans[r->set.count++] = (__u16)v;
+		if (k == sl)
+			break;
+		if (k + 1 == sl)
+			return bad(p, "line %lu: trailing comma", lineno);
+		s += k + 1;
+		sl -= k + 1;
+	}
+	for (int i = 0; i < r->set.count; i++)
+		if (r->set.vlans[i] == NL_VLAN_UNTAGGED && r->set.count > 1)
+			return bad(p, "line %lu: 0 (untagged) must be the only entry", lineno);
+	if (!memcmp(r->src, r->dst, 6) &&
+	    (r->set.count != 1 || r->set.vlans[0] != NL_VLAN_UNTAGGED))
+		return bad(p, "line %lu: a switch reaches itself untagged: the list must be '0'",
+			   lineno);
+	return 0;
+}
+
+/* room for one more row */
+static struct nl_vt_row *new_row(struct vt_parser *p)
+{
+	struct nl_vlan_table *t = p->t;
+	size_t max = (size_t)t->nswitches * t->nswitches;
+
+	if (t->nrows == p->cap) {
+		size_t c = p->cap ? p->cap * 2 : 64;
+		void *a;
+
+		if (c > max)
+			c = max;
+		a = realloc(t->rows, c * sizeof(*t->rows));
+		if (!a)
+			return NULL;
+		t->rows = a;
+		p->cap = c;
+	}
+	memset(&t->rows[t->nrows], 0, sizeof(t->rows[0]));
+	return &t->rows[t->nrows];
+}
+
+/* "pair <src-mac> <dst-mac> <vlan,...>" or "end <count>" */
+static int pair_line(struct vt_parser *p, int nw, const char **w, const size_t *wl)
+{
+	struct nl_vlan_table *t = p->t;
+	unsigned long lineno = p->lineno;
+	struct nl_vt_row *r;
+	__u64 v;
+	int err;
+
+	if (nw == 2 && word_is(w[0], wl[0], "end")) {
+		if (parse_u64(w[1], wl[1], &v) || v != t->nrows)
+			return bad(p, "line %lu: 'end' count '%.*s' does not match %zu pair lines",
+				   lineno, (int)wl[1], w[1], t->nrows);
+		p->state = 5;
+		return 0;
+	}
+	if (nw != 4 || !word_is(w[0], wl[0], "pair"))
+		return bad(p,
+			   "line %lu: expected 'pair <src-mac> <dst-mac> <vlan,...>' or "
+			   "'end <count>'",
+			   lineno);
+	if (t->nrows == (size_t)t->nswitches * t->nswitches)
+		return bad(p, "line %lu: more than switches^2 = %zu pair lines", lineno, t->nrows);
+	r = new_row(p);
+	if (!r)
+		return bad(p, "line %lu: out of memory", lineno);
+	if (parse_mac(w[1], wl[1], r->src) || parse_mac(w[2], wl[2], r->dst))
+		return bad(p, "line %lu: bad MAC address (want lowercase xx:xx:xx:xx:xx:xx)",
+			   lineno);
+	if ((r->src[0] & 1) || (r->dst[0] & 1) || !memcmp(r->src, "\0\0\0\0\0\0", 6) ||
+	    !memcmp(r->dst, "\0\0\0\0\0\0", 6))
+		return bad(p, "line %lu: switch MAC is zero or multicast", lineno);
+	if (t->nrows && cmp_row(r - 1, r->src, r->dst) >= 0)
+		return bad(p, "line %lu: pairs not in strictly increasing (src, dst) order",
+			   lineno);
+	err = vlan_list(p, r, w[3], wl[3]);
+	if (err)
+		return err;
+	t->nrows++;
+	return 0;
+}
+
+/* one line of the document: [l, l + n) without its newline */
+static int parse_line(struct vt_parser *p, const char *l, size_t n)
+{
+	const char *w[5];
+	size_t wl[5];
+	int nw;
+
+	if (n > NL_VT_MAX_LINE)
+		return bad(p, "line %lu: longer than %d bytes", p->lineno, NL_VT_MAX_LINE);
+	if (memchr(l, 0, n) || memchr(l, '\r', n) || memchr(l, '\t', n))
+		return bad(p, "line %lu: NUL, CR or TAB character", p->lineno);
+	if (n > 0 && l[0] == '#')
+		return 0;
+	if (p->state == 5)
+		return bad(p, "line %lu: data after the 'end' line", p->lineno);
+	nw = split(l, n, w, wl);
+	if (nw <= 0)
+		return bad(p,
+			   "line %lu: empty line or bad spacing (words are separated by one "
+			   "space)",
+			   p->lineno);
+	return p->state < 4 ? header_line(p, nw, w, wl) : pair_line(p, nw, w, wl);
+}
+
+/* after the last line: complete, and every (src, dst) of the switches */
+static int check_complete(struct vt_parser *p)
+{
+	struct nl_vlan_table *t = p->t;
+
+	if (p->state != 5)
+		return bad(p, "line %lu: document ends before the 'end' line (truncated?)",
+			   p->lineno);
 	if (t->nrows != (size_t)t->nswitches * t->nswitches)
-		FAIL("line %lu: %zu pair lines, want switches^2 = %zu", lineno, t->nrows,
-		     (size_t)t->nswitches * t->nswitches);
+		return bad(p, "line %lu: %zu pair lines, want switches^2 = %zu", p->lineno,
+			   t->nrows, (size_t)t->nswitches * t->nswitches);
 	/* full matrix: group g has source S_g and destinations S_0..S_{n-1} */
 	for (size_t g = 0; g < t->nswitches; g++)
 		for (size_t j = 0; j < t->nswitches; j++) {
@@ -257,14 +298,40 @@ int nl_vt_parse(const char *buf, size_t len, struct nl_vlan_table *t, char *err,
 
 			if (memcmp(r->src, t->rows[g * t->nswitches].src, 6) ||
 			    memcmp(r->dst, t->rows[j * t->nswitches].src, 6))
-				FAIL("pair %zu: the pairs are not every (src, dst) of the %u "
-				     "switches",
-				     g * t->nswitches + j + 1, t->nswitches);
+				return bad(p,
+					   "pair %zu: the pairs are not every (src, dst) of the %u "
+					   "switches",
+					   g * t->nswitches + j + 1, t->nswitches);
 		}
 	return 0;
-fail:
-	nl_vt_free(t);
-	return -1;
+}
+
+int nl_vt_parse(const char *buf, size_t len, struct nl_vlan_table *t, char *err, size_t errlen)
+{
+	struct vt_parser p = {.t = t, .err = err, .errlen = errlen};
+	size_t off = 0;
+	int rc = 0;
+
+	memset(t, 0, sizeof(*t));
+	if (!buf)
+		len = 0;
+	while (!rc && off < len) {
+		const char *l = buf + off, *nl = memchr(l, '\n', len - off);
+
+		p.lineno++;
+		if (!nl) {
+			rc = bad(&p, "line %lu: missing newline at end of document (truncated?)",
+				 p.lineno);
+			break;
+		}
+		off += (size_t)(nl - l) + 1;
+		rc = parse_line(&p, l, (size_t)(nl - l));
+	}
+	if (!rc)
+		rc = check_complete(&p);
+	if (rc)
+		nl_vt_free(t);
+	return rc;
 }
 
 void nl_vt_free(struct nl_vlan_table *t)

@@ -30,7 +30,7 @@ struct nl_vlan_table {
 
 /*
  * Parse a whole document from buf[0..len).  Returns 0 and fills *t (free it
- * with nl_vt_free), or -1 with a message naming the line in err; *t is then
+ * with nl_vt_free), or -EINVAL with a message naming the line in err; *t is then
  * empty.  Never reads outside buf; buf need not be NUL-terminated.
  */
 int nl_vt_parse(const char *buf, size_t len, struct nl_vlan_table *t, char *err, size_t errlen);
