@@ -1,6 +1,23 @@
 # The BPF datapath and its packet-level tests.
 
-DATAPATH_SKELS := $(OUTPUT)/netlord.skel.h $(OUTPUT)/baseline.skel.h
+# BPF test programs (tests/progs/, as the kernel's selftests/bpf/progs/):
+# objects and skeletons in $(OUTPUT)/progs/ (included as "progs/x.skel.h"),
+# header dependencies from -MMD.  mk/nart.mk uses these rules too.
+PROGS_OUT := $(OUTPUT)/progs
+
+$(PROGS_OUT):
+	mkdir -p $@
+
+$(PROGS_OUT)/%.bpf.o: tests/progs/%.bpf.c | $(PROGS_OUT)
+	$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $(@:.o=.d) -c $< -o $@
+
+# through a temporary file: a failed bpftool leaves no truncated skeleton
+$(PROGS_OUT)/%.skel.h: $(PROGS_OUT)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+-include $(wildcard $(PROGS_OUT)/*.d)
+
+DATAPATH_SKELS := $(OUTPUT)/netlord.skel.h
 
 # the world writes the compact NARTs with the agent's writer
 WORLD_SRCS := tests/lib/world.c user/agent/nart_table.c
@@ -20,7 +37,7 @@ $(OUTPUT)/bench:
 	mkdir -p $@
 
 $(DATAPATH_BENCH): tests/bench/bench_datapath.c $(WORLD_SRCS) $(WORLD_HDRS) \
-		$(DATAPATH_SKELS) | $(OUTPUT)/bench
+		$(DATAPATH_SKELS) $(PROGS_OUT)/baseline.skel.h | $(OUTPUT)/bench
 	$(CC) $(CFLAGS) -Itests/lib tests/bench/bench_datapath.c $(WORLD_SRCS) -o $@ $(LDLIBS_BPF)
 
 .PHONY: bench-datapath

@@ -20,7 +20,7 @@
  * The maps below are the datapath's NART-1, NART-2 and switch array
  * (included by bpf/lib/maps.h, pinned as nl_nart1, nl_nart2, nl_switches);
  * the geometry (bucket count, seed) of each table is in struct nl_config.
- * The test object bpf/nart_test.bpf.c uses the same maps and lookups.
+ * The test object tests/progs/nart_test.bpf.c uses the same maps and lookups.
  */
 #ifndef NL_BPF_NART_H
 #define NL_BPF_NART_H

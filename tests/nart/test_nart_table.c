@@ -2,7 +2,7 @@
 /*
  * Compact NART tables (docs/nart.md): the agent's mmap writer
  * (user/agent/nart_table.c) against the BPF readers (bpf/lib/nart.h) run
- * with BPF_PROG_TEST_RUN in bpf/nart_test.bpf.c.
+ * with BPF_PROG_TEST_RUN in tests/progs/nart_test.bpf.c.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -16,7 +16,8 @@
 #include <criterion/criterion.h>
 
 #include "../../user/agent/nart_table.h" /* also include/nart_table.h */
-#include "nart_test.skel.h"
+#include "nart_test.h"
+#include "progs/nart_test.skel.h"
 
 static struct nart_test_bpf *skel;
 static struct cnart *t1, *t2;
