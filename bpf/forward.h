@@ -11,6 +11,7 @@
 #define NL_BPF_FORWARD_H
 
 #include "lib/arp.h"
+#include "lib/drop.h"
 #include "lib/encap.h"
 #include "lib/hash.h"
 #include "lib/icmp.h"
@@ -18,28 +19,19 @@
 /* The VM's frame headers we look at must be in the linear area. */
 #define NL_TX_PULL_LEN (ETH_HLEN + 60 + 8)
 
-static __always_inline int nl_tx_drop(__u32 counter)
-{
-	nl_count(counter);
-	return TC_ACT_SHOT;
-}
-
 static __always_inline void nl_tx_miss_event(const struct nl_config *cfg, const struct nl_vif *vif,
 					     __u32 type, const struct nl_vif_key *key, __be32 ip,
 					     const __u8 *switch_mac)
 {
 	struct nl_event ev = {
 		.type = type,
-		.tenant = key->tenant,
-		.mac_as = key->mac_as,
 		.ip = ip,
 		.ifindex = vif->ifindex,
 	};
 
-	nl_mac_copy(ev.mac, key->mac);
 	if (switch_mac)
 		nl_mac_copy(ev.switch_mac, switch_mac);
-	nl_event_send(cfg, &ev);
+	nl_miss_event(cfg, &ev, key);
 }
 
 /*
@@ -60,7 +52,7 @@ static __always_inline int nl_route(struct __sk_buff *skb, const struct nl_confi
 	__u16 old, new;
 
 	if (!nl_fits(ip, data_end) || eth->h_proto != bpf_htons(ETH_P_IP))
-		return nl_tx_drop(NL_C_TX_TO_ROUTER);
+		return nl_drop(skb, NL_C_TX_TO_ROUTER);
 	sk.ip = ip->daddr;
 	nk.ip = ip->daddr;
 	/*
@@ -71,22 +63,21 @@ static __always_inline int nl_route(struct __sk_buff *skb, const struct nl_confi
 	 */
 	subnet = bpf_map_lookup_elem(&nl_subnets, &sk);
 	if (ip->daddr == vif->router_ip || (subnet && ip->daddr == subnet->router_ip))
-		return nl_tx_drop(NL_C_TX_TO_ROUTER);
-	if (ip->ttl <= 1) {
-		nl_count(NL_C_TX_TTL_EXCEEDED);
-		return nl_icmp_error(skb, vif, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
-	}
+		return nl_drop(skb, NL_C_TX_TO_ROUTER);
+	if (ip->ttl <= 1)
+		return nl_icmp_error(skb, vif, NL_C_TX_TTL_EXCEEDED, ICMP_TIME_EXCEEDED,
+				     ICMP_EXC_TTL, 0);
 	/* NART_UNSTABLE (writer busy on every try) is a miss: WHERE confirms */
 	if (nl_nart1_find(&cfg->nart1, &nk, &n1) != NART_FOUND) {
 		dst->tenant = vif->tenant;
 		dst->mac_as = subnet ? subnet->mac_as : 0;
 		__builtin_memset(dst->mac, 0, ETH_ALEN);
 		nl_tx_miss_event(cfg, vif, NL_EV_NART1_MISS, dst, ip->daddr, NULL);
-		return nl_tx_drop(NL_C_TX_NART1_MISS);
+		return nl_drop(skb, NL_C_TX_NART1_MISS);
 	}
 	/* NART-1 and a known subnet must agree on the destination MAC space */
 	if (subnet && n1.mac_as != subnet->mac_as)
-		return nl_tx_drop(NL_C_TX_NO_ROUTE);
+		return nl_drop(skb, NL_C_TX_NO_ROUTE);
 
 	dst->tenant = vif->tenant;
 	dst->mac_as = n1.mac_as;
@@ -130,12 +121,12 @@ static __always_inline int nl_vif_tx(struct __sk_buff *skb)
 	if (!cfg)
 		return TC_ACT_SHOT;
 	if (!vif)
-		return nl_tx_drop(NL_C_TX_UNKNOWN_VIF);
+		return nl_drop(skb, NL_C_TX_UNKNOWN_VIF);
 	if (!(cfg->flags & NL_CFG_F_READY))
-		return nl_tx_drop(NL_C_TX_NOT_READY);
+		return nl_drop(skb, NL_C_TX_NOT_READY);
 	/* VMs send untagged frames; a tag would escape the tenant's L2 */
 	if (skb->vlan_present)
-		return nl_tx_drop(NL_C_TX_MALFORMED);
+		return nl_drop(skb, NL_C_TX_MALFORMED);
 
 	pull = skb->len < NL_TX_PULL_LEN ? skb->len : NL_TX_PULL_LEN;
 	if ((long)nl_skb_data_end(skb) - (long)nl_skb_data(skb) < (long)pull)
@@ -144,15 +135,15 @@ static __always_inline int nl_vif_tx(struct __sk_buff *skb)
 	data_end = nl_skb_data_end(skb);
 	eth = data;
 	if (!nl_fits(eth, data_end))
-		return nl_tx_drop(NL_C_TX_MALFORMED);
+		return nl_drop(skb, NL_C_TX_MALFORMED);
 	if (!nl_mac_eq(eth->h_source, vif->mac))
-		return nl_tx_drop(NL_C_TX_SPOOF_MAC);
+		return nl_drop(skb, NL_C_TX_SPOOF_MAC);
 	if (eth->h_proto == bpf_htons(ETH_P_ARP))
 		return nl_proxy_arp(skb, cfg, vif);
 	if (nl_eth_is_vlan(eth->h_proto))
-		return nl_tx_drop(NL_C_TX_MALFORMED);
+		return nl_drop(skb, NL_C_TX_MALFORMED);
 	if (nl_mac_is_multicast(eth->h_dest))
-		return nl_tx_drop(NL_C_TX_BCAST);
+		return nl_drop(skb, NL_C_TX_BCAST);
 
 	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
 		struct iphdr *ip = (void *)(eth + 1);
@@ -160,9 +151,9 @@ static __always_inline int nl_vif_tx(struct __sk_buff *skb)
 		if (!nl_fits(ip, data_end) || ip->version != 4 || ip->ihl < 5 ||
 		    bpf_ntohs(ip->tot_len) < ip->ihl * 4 ||
 		    bpf_ntohs(ip->tot_len) > skb->len - ETH_HLEN)
-			return nl_tx_drop(NL_C_TX_MALFORMED);
+			return nl_drop(skb, NL_C_TX_MALFORMED);
 		if (!vif->ip || ip->saddr != vif->ip)
-			return nl_tx_drop(NL_C_TX_SPOOF_IP);
+			return nl_drop(skb, NL_C_TX_SPOOF_IP);
 		path.tos = ip->tos & 0xfc; /* DSCP travels outside, ECN does not */
 		is_ipv4 = true;
 	}
@@ -192,12 +183,12 @@ static __always_inline int nl_vif_tx(struct __sk_buff *skb)
 		if (local)
 			return nl_deliver_local(skb, vif, local);
 		nl_tx_miss_event(cfg, vif, NL_EV_NART2_MISS, &dst, 0, NULL);
-		return nl_tx_drop(NL_C_TX_NART2_MISS);
+		return nl_drop(skb, NL_C_TX_NART2_MISS);
 	}
 	/* an unreadable switch entry (never assigned, or unstable) is a VLAN miss too */
 	if (!sw_ok || sw.count == 0 || sw.count > NL_MAX_VLANS_PER_PAIR) {
 		nl_tx_miss_event(cfg, vif, NL_EV_VLAN_MISS, &dst, 0, sw_ok ? sw.mac : NULL);
-		return nl_tx_drop(NL_C_TX_VLAN_MISS);
+		return nl_drop(skb, NL_C_TX_VLAN_MISS);
 	}
 
 	len = skb->len;
@@ -206,15 +197,14 @@ static __always_inline int nl_vif_tx(struct __sk_buff *skb)
 								 : NL_ENCAP_OVERHEAD_IP;
 
 		if (len - ETH_HLEN + overhead > cfg->fabric_mtu) {
-			nl_count(NL_C_TX_MTU);
-			if (is_ipv4)
-				return nl_icmp_error(skb, vif, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
-						     cfg->fabric_mtu - overhead);
-			return TC_ACT_SHOT;
+			if (!is_ipv4)
+				return nl_drop(skb, NL_C_TX_MTU);
+			return nl_icmp_error(skb, vif, NL_C_TX_MTU, ICMP_DEST_UNREACH,
+					     ICMP_FRAG_NEEDED, cfg->fabric_mtu - overhead);
 		}
 	} else if (cfg->encap_mode != NL_ENCAP_UDP) {
 		/* No GSO handler exists for IP protocol 143: the VIF must not offload */
-		return nl_tx_drop(NL_C_TX_GSO_IP_MODE);
+		return nl_drop(skb, NL_C_TX_GSO_IP_MODE);
 	}
 
 	/* One flow, one VLAN: no reordering across paths */
@@ -222,7 +212,7 @@ static __always_inline int nl_vif_tx(struct __sk_buff *skb)
 	data_end = nl_skb_data_end(skb);
 	eth = data;
 	if (!nl_fits(eth, data_end))
-		return nl_tx_drop(NL_C_TX_MALFORMED);
+		return nl_drop(skb, NL_C_TX_MALFORMED);
 	hash = nl_flow_hash(eth, data_end);
 	vidx = hash % sw.count;
 	/* vidx < count <= 8 already; say so in a way the verifier can see */
@@ -240,7 +230,7 @@ static __always_inline int nl_vif_tx(struct __sk_buff *skb)
 		nl_mac_copy(path.src_mac, cfg->switch_mac);
 
 	if (nl_encapsulate(skb, cfg, &path))
-		return nl_tx_drop(NL_C_TX_ENCAP_FAILED);
+		return nl_drop(skb, NL_C_TX_ENCAP_FAILED);
 	nl_vif_count_tx(vif->slot, len);
 	nl_count(NL_C_TX_ENCAPSULATED);
 	return bpf_redirect(cfg->uplink_ifindex, 0);

@@ -13,6 +13,7 @@
 
 #include "lib/addr.h"
 #include "lib/csum.h"
+#include "lib/drop.h"
 #include "lib/eth.h"
 #include "lib/events.h"
 
@@ -21,16 +22,10 @@ struct nl_vlan_hdr {
 	__be16 proto;
 };
 
+/* Not NetLord data: counted, left to the kernel stack */
 static __always_inline int nl_rx_pass(void)
 {
-	nl_count(NL_C_RX_PASS);
-	return XDP_PASS;
-}
-
-static __always_inline int nl_rx_drop(__u32 counter)
-{
-	nl_count(counter);
-	return XDP_DROP;
+	return nl_count_verdict(NL_C_RX_PASS, XDP_PASS);
 }
 
 static __always_inline void nl_rx_not_here(const struct nl_config *cfg,
@@ -40,16 +35,13 @@ static __always_inline void nl_rx_not_here(const struct nl_config *cfg,
 	struct iphdr *iip = (void *)(inner + 1);
 	struct nl_event ev = {
 		.type = NL_EV_NOT_HERE,
-		.tenant = key->tenant,
-		.mac_as = key->mac_as,
 		.outer_saddr = outer_saddr,
 	};
 
-	nl_mac_copy(ev.mac, key->mac);
 	nl_mac_copy(ev.peer_mac, inner->h_source);
 	if (inner->h_proto == bpf_htons(ETH_P_IP) && nl_fits(iip, data_end))
 		ev.ip = iip->saddr;
-	nl_event_send(cfg, &ev);
+	nl_miss_event(cfg, &ev, key);
 }
 
 /* Hand the decapsulated frame to the VIF, by XDP redirect or via tc. */
@@ -104,7 +96,7 @@ static __always_inline int nl_uplink_rx(struct xdp_md *ctx)
 	if (proto != bpf_htons(ETH_P_IP))
 		return nl_rx_pass();
 	if (!nl_fits(ip, data_end))
-		return nl_rx_drop(NL_C_RX_MALFORMED);
+		return nl_drop(ctx, NL_C_RX_MALFORMED);
 
 	daddr = bpf_ntohl(ip->daddr);
 	tenant = daddr & nl_tenant_mask(cfg);
@@ -113,31 +105,31 @@ static __always_inline int nl_uplink_rx(struct xdp_md *ctx)
 	    tenant <= NL_SERVER_HOST_ID)
 		return nl_rx_pass();
 	if (!(cfg->flags & NL_CFG_F_READY))
-		return nl_rx_drop(NL_C_RX_NOT_READY);
+		return nl_drop(ctx, NL_C_RX_NOT_READY);
 	if (!nl_tenant_valid(cfg, tenant))
-		return nl_rx_drop(NL_C_RX_BAD_TENANT);
+		return nl_drop(ctx, NL_C_RX_BAD_TENANT);
 
 	/* From here on the packet claims to be NetLord data for one of our tenants */
 	if (ip->version != 4 || ip->ihl != 5)
-		return nl_rx_drop(NL_C_RX_MALFORMED);
+		return nl_drop(ctx, NL_C_RX_MALFORMED);
 	if (ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))
-		return nl_rx_drop(NL_C_RX_MALFORMED);
+		return nl_drop(ctx, NL_C_RX_MALFORMED);
 	if (!nl_ipv4_csum_ok(ip))
-		return nl_rx_drop(NL_C_RX_BAD_CSUM);
+		return nl_drop(ctx, NL_C_RX_BAD_CSUM);
 	if (ip->protocol == NL_IPPROTO_ETHERNET && cfg->encap_mode == NL_ENCAP_IP) {
 		l4len = 0;
 	} else if (ip->protocol == IPPROTO_UDP && cfg->encap_mode == NL_ENCAP_UDP) {
 		struct udphdr *uh = (void *)(ip + 1);
 
 		if (!nl_fits(uh, data_end))
-			return nl_rx_drop(NL_C_RX_MALFORMED);
+			return nl_drop(ctx, NL_C_RX_MALFORMED);
 		if (uh->dest != bpf_htons(NL_UDP_PORT))
-			return nl_rx_drop(NL_C_RX_BAD_PROTO);
+			return nl_drop(ctx, NL_C_RX_BAD_PROTO);
 		if (bpf_ntohs(uh->len) != bpf_ntohs(ip->tot_len) - sizeof(*ip))
-			return nl_rx_drop(NL_C_RX_MALFORMED);
+			return nl_drop(ctx, NL_C_RX_MALFORMED);
 		l4len = sizeof(*uh);
 	} else {
-		return nl_rx_drop(NL_C_RX_BAD_PROTO);
+		return nl_drop(ctx, NL_C_RX_BAD_PROTO);
 	}
 
 	tot_len = bpf_ntohs(ip->tot_len);
@@ -145,18 +137,18 @@ static __always_inline int nl_uplink_rx(struct xdp_md *ctx)
 	inner_off = frame_len + sizeof(*ip) + l4len;
 	inner = data + inner_off;
 	if (inner_off > 64 || !nl_fits(inner, data_end))
-		return nl_rx_drop(NL_C_RX_MALFORMED);
+		return nl_drop(ctx, NL_C_RX_MALFORMED);
 	/* the IP length must cover the inner Ethernet header and fit the frame */
 	/* compare lengths as numbers: older verifiers reject pointer + unbounded length */
 	if (tot_len < sizeof(*ip) + l4len + ETH_HLEN ||
 	    tot_len > (__u32)((long)data_end - (long)ip))
-		return nl_rx_drop(NL_C_RX_MALFORMED);
+		return nl_drop(ctx, NL_C_RX_MALFORMED);
 
 	saddr = bpf_ntohl(ip->saddr);
 	if ((saddr & nl_tenant_mask(cfg)) != tenant || !nl_addr_in_scheme(cfg, saddr))
-		return nl_rx_drop(NL_C_RX_BAD_TENANT);
+		return nl_drop(ctx, NL_C_RX_BAD_TENANT);
 	if (nl_mac_is_multicast(inner->h_dest))
-		return nl_rx_drop(NL_C_RX_INNER_BCAST);
+		return nl_drop(ctx, NL_C_RX_INNER_BCAST);
 
 	key.tenant = tenant;
 	key.mac_as = nl_addr_octet(cfg, saddr);
@@ -164,16 +156,16 @@ static __always_inline int nl_uplink_rx(struct xdp_md *ctx)
 	vif = bpf_map_lookup_elem(&nl_local_vifs, &key);
 	if (!vif) {
 		nl_rx_not_here(cfg, &key, inner, data_end, ip->saddr);
-		return nl_rx_drop(NL_C_RX_NOT_HERE);
+		return nl_drop(ctx, NL_C_RX_NOT_HERE);
 	}
 
 	/* Ethernet padding after a short packet is not part of the inner frame */
 	excess = (int)((long)data_end - (long)ip) - (int)tot_len;
 	inner_len = tot_len - sizeof(*ip) - l4len;
 	if (excess > 0 && bpf_xdp_adjust_tail(ctx, -excess))
-		return nl_rx_drop(NL_C_RX_MALFORMED);
+		return nl_drop(ctx, NL_C_RX_MALFORMED);
 	if (bpf_xdp_adjust_head(ctx, inner_off))
-		return nl_rx_drop(NL_C_RX_MALFORMED);
+		return nl_drop(ctx, NL_C_RX_MALFORMED);
 	nl_vif_count_rx(vif->slot, inner_len);
 	nl_count(NL_C_RX_DELIVERED);
 	return nl_rx_deliver(ctx, vif);
