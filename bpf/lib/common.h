@@ -53,6 +53,9 @@
 #define nl_skb_data(skb)     nl_ctx_ptr(skb, data)
 #define nl_skb_data_end(skb) nl_ctx_ptr(skb, data_end)
 
+/* What a step returns when the packet goes on to the next step. */
+#define NL_CONTINUE (-1)
+
 /* Header fits in the packet: the one bounds check the verifier wants. */
 #define nl_fits(ptr, end) ((void *)((ptr) + 1) <= (void *)(end))
 
