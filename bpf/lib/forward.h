@@ -19,6 +19,9 @@
 #include "icmp.h"
 #include "nart.h"
 
+/* nl_tx_path() bounds the VLAN index for the verifier with "& 7" */
+_Static_assert(NL_MAX_VLANS_PER_PAIR <= 8, "VLAN index mask in nl_tx_path()");
+
 /* The VM's frame headers we look at must be in the linear area. */
 #define NL_TX_PULL_LEN (ETH_HLEN + 60 + 8)
 

@@ -16,6 +16,9 @@
 /* RFC 792: quote the original IP header and the first 8 bytes after it */
 #define NL_ICMP_QUOTE_MAX (60 + 8)
 #define NL_ICMP_QUOTE_BUF 84 /* 20 + 0x3f + 1: what the verifier can bound */
+_Static_assert(NL_ICMP_QUOTE_BUF == sizeof(struct iphdr) + 0x3f + 1 &&
+		       NL_ICMP_QUOTE_MAX <= NL_ICMP_QUOTE_BUF,
+	       "the quote buffer covers the masked quote length");
 
 /*
  * The VM's packet is counted once, under @reason, on entry: it is consumed
