@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Definitions every datapath file needs: kernel types, helpers, constants. */
+/*
+ * Definitions every datapath file needs: kernel types, helpers, constants.
+ * Plumbing, no patent paragraph of its own.
+ */
 #ifndef NL_BPF_COMMON_H
 #define NL_BPF_COMMON_H
 

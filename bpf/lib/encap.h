@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Encapsulation (patent Fig. 8): outer Ethernet + IPv4 (+ UDP) in front of
- * the tenant's Ethernet frame.  Layout in docs/wire-format.md.
+ * Encapsulation (patent Fig. 8, [0046]-[0047]): outer Ethernet + IPv4
+ * (+ UDP) in front of the tenant's Ethernet frame.  Layout in
+ * docs/wire-format.md.
  */
 #ifndef NL_BPF_ENCAP_H
 #define NL_BPF_ENCAP_H

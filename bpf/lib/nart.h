@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Compact NART lookups (docs/nart.md): bucketized cuckoo tables in mmapable
- * BPF arrays, written by the agent through mmap under per-bucket sequence
- * counters, read here without locks.
+ * Compact NART lookups (patent [0036]-[0037]; docs/nart.md): bucketized
+ * cuckoo tables in mmapable BPF arrays, written by the agent through mmap
+ * under per-bucket sequence counters, read here without locks.
  *
  * A lookup reads the first candidate bucket between two reads of its
  * sequence counter; on a hit with an unchanged, even counter the slot is a
