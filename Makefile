@@ -69,9 +69,17 @@ $(OUTPUT)/%.bpf.o: bpf/%.bpf.c | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
+# through a temporary file: a failed bpftool leaves no truncated skeleton
 $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< > $@
+	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+# BPF test programs (tests/progs/, as the kernel's selftests/bpf/progs/):
+# objects and skeletons in $(OUTPUT)/progs/, included as "progs/x.skel.h"
+$(OUTPUT)/progs/%.bpf.o: tests/progs/%.bpf.c
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Itests/progs $(DEPFLAGS) -c $< -o $@
 
 include $(sort $(wildcard mk/*.mk))
 

@@ -163,6 +163,28 @@ struct nl_nart2_val {
 	__u64 version; /* loc_version of the HERE that set it (NL-ARP ordering) */
 };
 
+/*
+ * The compact NART (include/nart_table.h) stores these records in its
+ * slots, and its switch array stands in for the VLAN table rows: the sizes
+ * must agree.  Here because both the BPF objects and user space include
+ * this file.
+ */
+_Static_assert(NART_SWITCH_VLANS == NL_MAX_VLANS_PER_PAIR,
+	       "a switch array entry holds one VLAN table row");
+_Static_assert(NART_MAX_SWITCHES == NL_MAX_SWITCHES, "one switch array entry per VLAN table row");
+_Static_assert(sizeof(struct nl_nart1_key) == NART1_KEY_WORDS * 4 &&
+		       sizeof(struct nl_nart1_key) + sizeof(struct nl_nart1_val) ==
+			       sizeof(struct nart1_slot) &&
+		       __builtin_offsetof(struct nart1_slot, mac) == sizeof(struct nl_nart1_key),
+	       "a NART-1 slot is struct nl_nart1_key + struct nl_nart1_val");
+_Static_assert(sizeof(struct nl_vif_key) == NART2_KEY_WORDS * 4 &&
+		       __builtin_offsetof(struct nart2_slot, switch_idx) ==
+			       sizeof(struct nl_vif_key),
+	       "a NART-2 slot starts with struct nl_vif_key");
+_Static_assert(sizeof(struct nart1_slot) == sizeof(struct nart_slot) &&
+		       sizeof(struct nart2_slot) == sizeof(struct nart_slot),
+	       "typed slots have the layout of struct nart_slot");
+
 /* map "subnets" (LPM trie): (tenant, IPv4 prefix) -> MAC_AS of that subnet */
 struct nl_subnet_key {
 	__u32 prefixlen; /* 32 (tenant) + IPv4 prefix length */
@@ -242,6 +264,11 @@ enum nl_counter { NL_COUNTERS(NL_COUNTER_ENUM) NL_C_MAX };
 #undef NL_COUNTER_ENUM
 
 /* ---- events to the agent (ring buffer "events") ---------------------------------- */
+
+/* the kernel wants a ring buffer of a power-of-two number of pages */
+_Static_assert((NL_EVENT_RING_BYTES & (NL_EVENT_RING_BYTES - 1)) == 0 &&
+		       NL_EVENT_RING_BYTES % 4096 == 0,
+	       "NL_EVENT_RING_BYTES: power of two, whole pages");
 
 enum nl_event_type {
 	NL_EV_NART1_MISS = 1, /* need WHERE for (tenant, ip) */

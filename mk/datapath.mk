@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# The BPF datapath (bpf/) and its packet-level tests (tests/datapath/).
+# The BPF datapath (bpf/) and its packet-level tests (tests/datapath/); the
+# do-nothing baselines of the benchmark are a test program (tests/progs/).
 
-SKELS += $(OUTPUT)/netlord.skel.h $(OUTPUT)/baseline.skel.h
+SKELS += $(OUTPUT)/netlord.skel.h $(OUTPUT)/progs/baseline.skel.h
 
 # the world writes the compact NARTs with the agent's writer (libnetlord)
 WORLD_OBJS := $(call objs,tests/lib/world.c)

@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# Compact NART tables (docs/nart.md): the BPF test object nart_test.bpf.o
-# (generic rule), the writer user/lib/cnart.c, their Criterion tests (also
-# on Debian's 6.1 kernel in the VM) and bench-nart-compact.
+# Compact NART tables (docs/nart.md): the BPF test object
+# tests/progs/nart_test.bpf.c, the writer user/lib/cnart.c, their Criterion
+# tests (also on Debian's 6.1 kernel in the VM) and bench-nart-compact.
 
-SKELS += $(OUTPUT)/nart_test.skel.h
+SKELS += $(OUTPUT)/progs/nart_test.skel.h
+
+NART_TEST_OBJS := $(call objs,tests/nart/test_nart_table.c tests/nart/bench_nart_compact.c)
+$(NART_TEST_OBJS): CPPFLAGS += -Itests/progs
 
 NART_TEST := $(OUTPUT)/tests/test_nart_table
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Tenant special addresses (docs/wire-format.md, "Outer IPv4 addresses").
+ * Tenant special addresses (patent [0020], [0047]; docs/wire-format.md,
+ * "Outer IPv4 addresses").
  *
  *   16-bit scheme: destination 10.p.T    source 10.M.T
  *   24-bit scheme: destination p.T       source M.T

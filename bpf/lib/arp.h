@@ -7,6 +7,7 @@
 #ifndef NL_BPF_ARP_H
 #define NL_BPF_ARP_H
 
+#include "drop.h"
 #include "eth.h"
 #include "events.h"
 
@@ -50,25 +51,17 @@ static __always_inline int nl_proxy_arp(struct __sk_buff *skb, const struct nl_c
 	__be32 spa, tpa;
 
 	if (!nl_fits(arp, data_end) || arp->htype != bpf_htons(ARPHRD_ETHER) ||
-	    arp->ptype != bpf_htons(ETH_P_IP) || arp->hlen != ETH_ALEN || arp->plen != 4) {
-		nl_count(NL_C_TX_MALFORMED);
-		return TC_ACT_SHOT;
-	}
-	if (!nl_mac_eq(arp->sha, vif->mac)) {
-		nl_count(NL_C_TX_SPOOF_MAC);
-		return TC_ACT_SHOT;
-	}
+	    arp->ptype != bpf_htons(ETH_P_IP) || arp->hlen != ETH_ALEN || arp->plen != 4)
+		return nl_drop(skb, NL_C_TX_MALFORMED);
+	if (!nl_mac_eq(arp->sha, vif->mac))
+		return nl_drop(skb, NL_C_TX_SPOOF_MAC);
 	spa = nl_load_be32(arp->spa);
 	tpa = nl_load_be32(arp->tpa);
 	/* spa 0 is an RFC 5227 probe; an L2-only VIF owns no IPv4 address */
-	if (!vif->ip || (spa && spa != vif->ip)) {
-		nl_count(NL_C_TX_SPOOF_IP);
-		return TC_ACT_SHOT;
-	}
-	if (arp->op != bpf_htons(ARPOP_REQUEST) || tpa == spa || tpa == vif->ip) {
-		nl_count(NL_C_TX_ARP_IGNORED);
-		return TC_ACT_SHOT;
-	}
+	if (!vif->ip || (spa && spa != vif->ip))
+		return nl_drop(skb, NL_C_TX_SPOOF_IP);
+	if (arp->op != bpf_htons(ARPOP_REQUEST) || tpa == spa || tpa == vif->ip)
+		return nl_drop(skb, NL_C_TX_ARP_IGNORED);
 
 	if (vif->router_ip && tpa == vif->router_ip) {
 		nl_mac_copy(answer, vif->router_mac);
@@ -77,23 +70,19 @@ static __always_inline int nl_proxy_arp(struct __sk_buff *skb, const struct nl_c
 
 		/* an unstable read counts as a miss: the WHERE re-confirms */
 		if (nl_nart1_find(&cfg->nart1, &k, &n1) != NART_FOUND) {
+			struct nl_vif_key who = {.tenant = vif->tenant, .mac_as = vif->mac_as};
 			struct nl_event ev = {
 				.type = NL_EV_NART1_MISS,
-				.tenant = vif->tenant,
-				.mac_as = vif->mac_as,
 				.ip = tpa,
 				.ifindex = vif->ifindex,
 			};
 
-			nl_event_send(cfg, &ev);
-			nl_count(NL_C_TX_ARP_MISS);
-			return TC_ACT_SHOT;
+			nl_miss_event(cfg, &ev, &who);
+			return nl_drop(skb, NL_C_TX_ARP_MISS);
 		}
 		/* Another subnet's VIF is reached through the router, not by ARP */
-		if (n1.mac_as != vif->mac_as) {
-			nl_count(NL_C_TX_ARP_MISS);
-			return TC_ACT_SHOT;
-		}
+		if (n1.mac_as != vif->mac_as)
+			return nl_drop(skb, NL_C_TX_ARP_MISS);
 		nl_mac_copy(answer, n1.mac);
 	}
 

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Definitions every datapath file needs: kernel types, helpers, constants. */
+/*
+ * Definitions every datapath file needs: kernel types, helpers, constants.
+ * Plumbing, no patent paragraph of its own.
+ */
 #ifndef NL_BPF_COMMON_H
 #define NL_BPF_COMMON_H
 
@@ -52,6 +55,9 @@
 	})
 #define nl_skb_data(skb)     nl_ctx_ptr(skb, data)
 #define nl_skb_data_end(skb) nl_ctx_ptr(skb, data_end)
+
+/* What a step returns when the packet goes on to the next step. */
+#define NL_CONTINUE (-1)
 
 /* Header fits in the packet: the one bounds check the verifier wants. */
 #define nl_fits(ptr, end) ((void *)((ptr) + 1) <= (void *)(end))

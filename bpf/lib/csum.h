@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Internet checksum helpers for the fixed 20-byte IPv4 header we write. */
+/*
+ * Internet checksum helpers for the fixed 20-byte IPv4 header we write
+ * (the outer header of patent Fig. 8, [0046]) and the TTL the router
+ * decrements ([0044]).
+ */
 #ifndef NL_BPF_CSUM_H
 #define NL_BPF_CSUM_H
 

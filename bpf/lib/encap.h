@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Encapsulation (patent Fig. 8): outer Ethernet + IPv4 (+ UDP) in front of
- * the tenant's Ethernet frame.  Layout in docs/wire-format.md.
+ * Encapsulation (patent Fig. 8, [0046]-[0047]): outer Ethernet + IPv4
+ * (+ UDP) in front of the tenant's Ethernet frame.  Layout in
+ * docs/wire-format.md.
  */
 #ifndef NL_BPF_ENCAP_H
 #define NL_BPF_ENCAP_H
@@ -22,6 +23,10 @@ struct nl_path {
 	__u8 pad;
 	__u32 hash; /* inner flow hash: UDP source port */
 };
+
+/* the flow hash fills the low 14 bits of the UDP source port */
+_Static_assert((NL_UDP_SPORT_MIN & 0x3fff) == 0 && NL_UDP_SPORT_MIN >= 0xc000,
+	       "UDP source ports NL_UDP_SPORT_MIN..65535");
 
 static const __u8 nl_poison[64] = {
 	0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5,

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Ethernet address helpers. */
+/* Ethernet address helpers (a VIF is <tenant, MAC_AS_ID, MAC>, patent [0026]). */
 #ifndef NL_BPF_ETH_H
 #define NL_BPF_ETH_H
 

@@ -5,6 +5,7 @@
  * kernel's flow dissector (bpf_get_hash_recalc) costs more than the whole
  * rest of the encapsulation on packets that arrive without a hash.
  * Murmur3-style mixing; only 16-bit loads, since IP headers sit at offset 14.
+ * Patent [0045] (a VLAN of the pair's set per flow), [0055] (UDP header).
  */
 #ifndef NL_BPF_HASH_H
 #define NL_BPF_HASH_H

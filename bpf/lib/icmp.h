@@ -1,22 +1,32 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * ICMPv4 errors from the virtual router back to the VM: time exceeded
- * (TTL 1 on a routed packet) and fragmentation needed (packet too big for
- * the fabric after encapsulation).  The packet is rewritten in place into
- * the error and sent back out of the VIF.
+ * (TTL 1 on a routed packet, the router of patent [0044]) and
+ * fragmentation needed (packet too big for the fabric after the
+ * encapsulation of [0046]).  The packet is rewritten in place into the
+ * error and sent back out of the VIF.
  */
 #ifndef NL_BPF_ICMP_H
 #define NL_BPF_ICMP_H
 
 #include "csum.h"
+#include "stats.h"
 #include "eth.h"
 
 /* RFC 792: quote the original IP header and the first 8 bytes after it */
 #define NL_ICMP_QUOTE_MAX (60 + 8)
 #define NL_ICMP_QUOTE_BUF 84 /* 20 + 0x3f + 1: what the verifier can bound */
+_Static_assert(NL_ICMP_QUOTE_BUF == sizeof(struct iphdr) + 0x3f + 1 &&
+		       NL_ICMP_QUOTE_MAX <= NL_ICMP_QUOTE_BUF,
+	       "the quote buffer covers the masked quote length");
 
-static __always_inline int nl_icmp_error(struct __sk_buff *skb, const struct nl_vif *vif, __u8 type,
-					 __u8 code, __u16 mtu)
+/*
+ * The VM's packet is counted once, under @reason, on entry: it is consumed
+ * either way, answered with the error or, when the error cannot be built,
+ * dropped without a second count.
+ */
+static __always_inline int nl_icmp_error(struct __sk_buff *skb, const struct nl_vif *vif,
+					 __u32 reason, __u8 type, __u8 code, __u16 mtu)
 {
 	void *data_end = nl_skb_data_end(skb);
 	void *data = nl_skb_data(skb);
@@ -28,6 +38,7 @@ static __always_inline int nl_icmp_error(struct __sk_buff *skb, const struct nl_
 	__u32 quote, l3len;
 	__s64 sum;
 
+	nl_count(reason);
 	if (!nl_fits(oip, data_end))
 		return TC_ACT_SHOT;
 	osaddr = oip->saddr;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Every map of the datapath.  Keys and values come from include/netlord.h;
- * the agent pins these maps so both it and bpftool see them by name.
+ * the agent pins these maps so both it and bpftool see them by name.  They
+ * hold the NA's state of patent Fig. 2: VIFs, NARTs ([0036]-[0037]),
+ * VLAN table rows, counters and the event ring.
  */
 #ifndef NL_BPF_MAPS_H
 #define NL_BPF_MAPS_H

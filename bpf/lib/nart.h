@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Compact NART lookups (docs/nart.md): bucketized cuckoo tables in mmapable
- * BPF arrays, written by the agent through mmap under per-bucket sequence
- * counters, read here without locks.
+ * Compact NART lookups (patent [0036]-[0037]; docs/nart.md): bucketized
+ * cuckoo tables in mmapable BPF arrays, written by the agent through mmap
+ * under per-bucket sequence counters, read here without locks.
  *
  * A lookup reads the first candidate bucket between two reads of its
  * sequence counter; on a hit with an unchanged, even counter the slot is a
@@ -20,7 +20,7 @@
  * The maps below are the datapath's NART-1, NART-2 and switch array
  * (included by bpf/lib/maps.h, pinned as nl_nart1, nl_nart2, nl_switches);
  * the geometry (bucket count, seed) of each table is in struct nl_config.
- * The test object bpf/nart_test.bpf.c uses the same maps and lookups.
+ * The test object tests/progs/nart_test.bpf.c uses the same maps and lookups.
  */
 #ifndef NL_BPF_NART_H
 #define NL_BPF_NART_H

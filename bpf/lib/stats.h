@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Per-reason and per-VIF counters (per-CPU, so no atomics on the fast path). */
+/*
+ * Per-reason and per-VIF counters (per-CPU, so no atomics on the fast
+ * path).  A project decision (spec section 4), no patent paragraph.
+ */
 #ifndef NL_BPF_STATS_H
 #define NL_BPF_STATS_H
 

@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "baseline.skel.h"
+#include "progs/baseline.skel.h"
 #include "netlord.skel.h"
 #include "world.h"
 

@@ -49,7 +49,7 @@ int world_netns(struct world *w, char *err, size_t errlen);
 /*
  * Fills the maps of a loaded datapath object; 0 or -1 with @err set.  The
  * NARTs and the switch array are written through the agent's writer
- * (user/agent/nart_table.c), mapped until the next world_fill().
+ * (user/lib/cnart.c), mapped until the next world_fill().
  */
 int world_fill(struct bpf_object *obj, const struct world *w, int encap_mode, int tenant_bits,
 	       char *err, size_t errlen);

@@ -21,7 +21,8 @@
 #include <bpf/libbpf.h>
 
 #include "cnart.h" /* user/lib: the writer; also include/nart_table.h */
-#include "nart_test.skel.h"
+#include "nart_test.h"
+#include "progs/nart_test.skel.h"
 #include "../lib/meminfo.h"
 
 #define N	  NART_TARGET_ENTRIES

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Compact NART tables (docs/nart.md): the agent's mmap writer
- * (user/agent/nart_table.c) against the BPF readers (bpf/lib/nart.h) run
- * with BPF_PROG_TEST_RUN in bpf/nart_test.bpf.c.
+ * (user/lib/cnart.c) against the BPF readers (bpf/lib/nart.h) run
+ * with BPF_PROG_TEST_RUN in tests/progs/nart_test.bpf.c.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -16,7 +16,8 @@
 #include <criterion/criterion.h>
 
 #include "cnart.h" /* user/lib: the writer; also include/nart_table.h */
-#include "nart_test.skel.h"
+#include "nart_test.h"
+#include "progs/nart_test.skel.h"
 
 static struct nart_test_bpf *skel;
 static struct cnart *t1, *t2;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Test object for the compact NART (bpf/lib/nart.h, docs/nart.md): the packet
+ * Test object for the compact NART (bpf/lib/nart.h, docs/nart.md; the NARTs
+ * of patent [0029]-[0031]), not part of the datapath: the packet
  * is a struct nart_test_msg naming a table and a key; the program looks the
  * key up and writes the result back into the packet.  The same request can
  * go to kernel hash maps with the datapath's types (the NARTs of today), so
@@ -9,6 +10,7 @@
  */
 #include "lib/common.h"
 #include "lib/nart.h"
+#include "nart_test.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Do-nothing programs: the per-packet cost baseline for `make bench`. */
+/*
+ * Do-nothing programs: the per-packet cost baseline of `make bench-datapath`
+ * (tests/bench/bench_datapath.c, docs/performance.md).  Test-only; no
+ * patent paragraph, it only measures what the datapath programs add.
+ */
 #include "lib/common.h"
 
 SEC("xdp")
