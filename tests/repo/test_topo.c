@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* na-repo topology parser, generators and compiler (user/repo/). */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,7 +131,7 @@ Test(compile, refuses_bad_k)
 	char err[256];
 
 	gen_parse("clique 3", &t);
-	cr_assert_eq(repo_compile(&t, &o, &r, err, sizeof(err)), -1);
+	cr_assert_eq(repo_compile(&t, &o, &r, err, sizeof(err)), -EINVAL);
 	cr_assert(strstr(err, "k must be 1..8"), "%s", err);
 	topo_free(&t);
 }

@@ -48,6 +48,12 @@ struct topo {
 	uint16_t routes[TOPO_DOWNLINK_MAX]; /* one route each, on every edge switch */
 };
 
+/* the switch at the other end of link l from switch v */
+static inline uint32_t topo_peer(const struct topo *t, uint32_t l, uint32_t v)
+{
+	return t->link[l].a == v ? t->link[l].b : t->link[l].a;
+}
+
 /*
  * Parse and validate a topology.  On error returns -1 and writes a message
  * naming the offending line/element into err.
