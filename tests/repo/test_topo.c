@@ -87,7 +87,7 @@ Test(topo, error_names_line_and_element)
 	struct topo t;
 	char err[256];
 
-	cr_assert_eq(topo_parse(text, strlen(text), "f.topo", &t, err, sizeof(err)), -1);
+	cr_assert_eq(topo_parse(text, strlen(text), "f.topo", &t, err, sizeof(err)), -EINVAL);
 	cr_assert(strstr(err, "f.topo:3: link: unknown switch 'b'"), "%s", err);
 	cr_assert_null(t.sw);
 }

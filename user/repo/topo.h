@@ -55,8 +55,8 @@ static inline uint32_t topo_peer(const struct topo *t, uint32_t l, uint32_t v)
 }
 
 /*
- * Parse and validate a topology.  On error returns -1 and writes a message
- * naming the offending line/element into err.
+ * Parse and validate a topology.  On error returns -EINVAL (or -ENOMEM) and
+ * writes a message naming the offending line/element into err.
  */
 int topo_parse(const char *buf, size_t len, const char *fname, struct topo *t, char *err,
 	       size_t errlen);
@@ -64,7 +64,19 @@ void topo_free(struct topo *t);
 /* write the topology back in the canonical format (MACs always explicit) */
 void topo_write(const struct topo *t, FILE *f);
 
-/* generators; return 0 or -1 with a message in err */
+/* generators: `fattree <k> [servers]`, `clique <n> [servers]`, `hyperx <a> <b> [servers]` */
+enum topo_gen_kind { TOPO_GEN_FATTREE, TOPO_GEN_CLIQUE, TOPO_GEN_HYPERX };
+
+struct topo_gen_spec {
+	enum topo_gen_kind kind;
+	long a, b;    /* fattree: k; clique: n; hyperx: a x b */
+	long servers; /* per edge switch */
+};
+
+/* the generator's arguments: 0, or -EINVAL with a message in err */
+int topo_gen_parse(int argc, char **argv, struct topo_gen_spec *g, char *err, size_t errlen);
+void topo_gen_write(const struct topo_gen_spec *g, FILE *out);
+/* both: 0, or -EINVAL with a message in err */
 int topo_gen(int argc, char **argv, FILE *out, char *err, size_t errlen);
 
 void mac_fmt(const uint8_t mac[6], char buf[18]);
