@@ -216,7 +216,7 @@ static int cmd_serve(int argc, char **argv)
 		return 2;
 	}
 	o.dir = argv[optind];
-	return repo_serve(&o);
+	return repo_serve(&o) < 0 ? 1 : 0;
 }
 
 static int cmd_check_table(const char *path)
