@@ -5,7 +5,7 @@
 REPO_COMPILE_SRCS := user/repo/compile.c user/repo/path_search.c user/repo/packing.c \
 	user/repo/pack_greedy.c user/repo/pack_trees.c user/repo/bcast_tree.c \
 	user/repo/compile_output.c user/repo/errmsg.c
-REPO_SRCS := user/repo/main.c user/repo/topo.c user/repo/serve.c user/repo/vlan_table.c \
+REPO_SRCS := user/repo/main.c user/repo/cli.c user/repo/topo.c user/repo/serve.c user/repo/vlan_table.c \
 	$(REPO_COMPILE_SRCS)
 REPO_HDRS := $(wildcard user/repo/*.h) include/netlord.h
 REPO_CFLAGS = $(CFLAGS) -Iuser/repo -Wno-format-truncation
