@@ -57,24 +57,11 @@ static int vlan_try(const struct topo *t, struct vlan *v, uint32_t start, const 
 static int tree_path(const struct topo *t, const struct vlan *v, uint32_t s, uint32_t d,
 		     uint32_t *out, uint32_t max)
 {
-	uint32_t back[64], na = 0, nb = 0;
+	uint32_t back[64];
 
 	if (!v->node[s] || !v->node[d] || max > 64)
 		return -1;
-	while (s != d) {
-		if (na + nb >= max)
-			return -1;
-		if (v->depth[s] >= v->depth[d]) {
-			out[na++] = v->plink[s];
-			s = topo_peer(t, v->plink[s], s);
-		} else {
-			back[nb++] = v->plink[d];
-			d = topo_peer(t, v->plink[d], d);
-		}
-	}
-	while (nb)
-		out[na++] = back[--nb];
-	return (int)na;
+	return rooted_tree_path(t, v->plink, v->depth, s, d, out, back, max);
 }
 
 /*

@@ -60,20 +60,7 @@ struct tree_pack {
 static int ctree_path(const struct topo *t, const struct ctree *c, uint32_t a, uint32_t b,
 		      uint32_t *out, uint32_t *back)
 {
-	uint32_t na = 0, nb = 0;
-
-	while (a != b) {
-		if (c->dep[a] >= c->dep[b]) {
-			out[na++] = c->par[a];
-			a = topo_peer(t, c->par[a], a);
-		} else {
-			back[nb++] = c->par[b];
-			b = topo_peer(t, c->par[b], b);
-		}
-	}
-	while (nb)
-		out[na++] = back[--nb];
-	return (int)na;
+	return rooted_tree_path(t, c->par, c->dep, a, b, out, back, UINT32_MAX);
 }
 
 static void ctree_free(struct ctree *x)

@@ -85,6 +85,33 @@ static inline void vlan_attach(struct vlan *v, uint32_t u, uint32_t l, uint32_t 
 	v->nnodes++;
 }
 
+/*
+ * The path a -> b in a rooted tree given by each switch's parent link par[]
+ * and depth dep[] (both switches in the tree): its links in order into out
+ * (back: scratch as large), and their number; -1 if longer than max links.
+ */
+static inline int rooted_tree_path(const struct topo *t, const uint32_t *par, const uint32_t *dep,
+				   uint32_t a, uint32_t b, uint32_t *out, uint32_t *back,
+				   uint32_t max)
+{
+	uint32_t na = 0, nb = 0;
+
+	while (a != b) {
+		if (na + nb >= max)
+			return -1;
+		if (dep[a] >= dep[b]) {
+			out[na++] = par[a];
+			a = topo_peer(t, par[a], a);
+		} else {
+			back[nb++] = par[b];
+			b = topo_peer(t, par[b], b);
+		}
+	}
+	while (nb)
+		out[na++] = back[--nb];
+	return (int)na;
+}
+
 /* the result of a packing stage */
 struct packing {
 	struct path_set ps;

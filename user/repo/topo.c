@@ -654,34 +654,23 @@ int topo_parse(const char *buf, size_t len, const char *fname, struct topo *t, c
 		.errlen = errlen,
 		.nt = {.cap = 1024, .t = t},
 	};
-	int rc;
+	/* after the lines: the checks and derived data, in order */
+	static int (*const steps[])(struct parser *) = {
+		check_ports,	check_dup_links, build_adjacency, check_edges,
+		collect_routes, check_connected, assign_macs,	  list_edges,
+	};
+	int rc = 0;
 
 	memset(t, 0, sizeof(*t));
 	ps.nt.slot = malloc(ps.nt.cap * sizeof(*ps.nt.slot));
-	if (!ps.nt.slot)
+	if (!ps.nt.slot) {
 		rc = oom(&ps);
-	else
-		rc = 0;
-	if (!rc) {
+	} else {
 		memset(ps.nt.slot, 0xff, ps.nt.cap * sizeof(*ps.nt.slot));
 		rc = parse_lines(&ps, buf, len);
 	}
-	if (!rc)
-		rc = check_ports(&ps);
-	if (!rc)
-		rc = check_dup_links(&ps);
-	if (!rc)
-		rc = build_adjacency(&ps);
-	if (!rc)
-		rc = check_edges(&ps);
-	if (!rc)
-		rc = collect_routes(&ps);
-	if (!rc)
-		rc = check_connected(&ps);
-	if (!rc)
-		rc = assign_macs(&ps);
-	if (!rc)
-		rc = list_edges(&ps);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]) && !rc; i++)
+		rc = steps[i](&ps);
 	free(ps.pu);
 	free(ps.nt.slot);
 	free(ps.has_mac);
