@@ -9,6 +9,7 @@
 
 #include "compile.h"
 #include "topo.h"
+#include "topo_gen.h"
 
 static int gen_parse(const char *spec, struct topo *t)
 {

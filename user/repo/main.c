@@ -21,6 +21,7 @@
 #include "compile.h"
 #include "serve.h"
 #include "topo.h"
+#include "topo_gen.h"
 #include "vlan_table.h"
 
 #define EXIT_USAGE 2

@@ -64,20 +64,8 @@ void topo_free(struct topo *t);
 /* write the topology back in the canonical format (MACs always explicit) */
 void topo_write(const struct topo *t, FILE *f);
 
-/* generators: `fattree <k> [servers]`, `clique <n> [servers]`, `hyperx <a> <b> [servers]` */
-enum topo_gen_kind { TOPO_GEN_FATTREE, TOPO_GEN_CLIQUE, TOPO_GEN_HYPERX };
-
-struct topo_gen_spec {
-	enum topo_gen_kind kind;
-	long a, b;    /* fattree: k; clique: n; hyperx: a x b */
-	long servers; /* per edge switch */
-};
-
-/* the generator's arguments: 0, or -EINVAL with a message in err */
-int topo_gen_parse(int argc, char **argv, struct topo_gen_spec *g, char *err, size_t errlen);
-void topo_gen_write(const struct topo_gen_spec *g, FILE *out);
-/* both: 0, or -EINVAL with a message in err */
-int topo_gen(int argc, char **argv, FILE *out, char *err, size_t errlen);
+/* "123" -> 123 within [lo, hi]; -1 otherwise */
+long topo_parse_num(const char *s, long lo, long hi);
 
 void mac_fmt(const uint8_t mac[6], char buf[18]);
 int mac_parse(const char *s, uint8_t mac[6]);
