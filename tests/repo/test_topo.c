@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* na-repo topology parser, generators and compiler (user/repo/). */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "compile.h"
 #include "topo.h"
+#include "topo_gen.h"
 
 static int gen_parse(const char *spec, struct topo *t)
 {
@@ -86,7 +88,7 @@ Test(topo, error_names_line_and_element)
 	struct topo t;
 	char err[256];
 
-	cr_assert_eq(topo_parse(text, strlen(text), "f.topo", &t, err, sizeof(err)), -1);
+	cr_assert_eq(topo_parse(text, strlen(text), "f.topo", &t, err, sizeof(err)), -EINVAL);
 	cr_assert(strstr(err, "f.topo:3: link: unknown switch 'b'"), "%s", err);
 	cr_assert_null(t.sw);
 }
@@ -130,7 +132,7 @@ Test(compile, refuses_bad_k)
 	char err[256];
 
 	gen_parse("clique 3", &t);
-	cr_assert_eq(repo_compile(&t, &o, &r, err, sizeof(err)), -1);
+	cr_assert_eq(repo_compile(&t, &o, &r, err, sizeof(err)), -EINVAL);
 	cr_assert(strstr(err, "k must be 1..8"), "%s", err);
 	topo_free(&t);
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * na-repo compile: SPAIN-style paths and VLAN packing (docs/repository.md).
+ * The options and the result of repo_compile(); the stages are described in
+ * compile.c.
  */
 #ifndef NA_REPO_COMPILE_H
 #define NA_REPO_COMPILE_H
@@ -36,6 +38,11 @@ struct compile_result {
 	double ms_total;
 };
 
+/*
+ * Compile the topology into o->outdir.  Returns 0, or -errno (-EINVAL for a
+ * bad option, -ENOSPC for too few VLAN IDs, -ENOMEM, or the error of a file
+ * operation) with a message in err.
+ */
 int repo_compile(const struct topo *t, const struct compile_opts *o, struct compile_result *r,
 		 char *err, size_t errlen);
 

@@ -1,36 +1,30 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * na-repo: NetLord's configuration repository (docs/repository.md).
+ * na-repo: NetLord's configuration repository (docs/repository.md; patent
+ * [0012]).  The verbs, their options and their handlers, in one table:
  *   na-repo gen fattree <k> [servers] | clique <n> [servers] | hyperx <a> <b> [servers]
  *   na-repo check-topo <topology>
  *   na-repo compile [options] -o <dir> <topology|->
  *   na-repo serve --listen <addr:port> <dir>
  *   na-repo check-table <vlan-table.txt>
+ * Exit codes: 0 success, 1 the verb failed (bad topology or table, I/O),
+ * 2 a bad command line.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "netlord.h"
+#include "cli.h"
 #include "compile.h"
 #include "serve.h"
 #include "topo.h"
+#include "topo_gen.h"
 #include "vlan_table.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: na-repo <command> ...\n"
-		   "  gen fattree <k> [servers-per-edge]   print a fat tree topology\n"
-		   "  gen clique <n> [servers]             print a clique of n edge switches\n"
-		   "  gen hyperx <a> <b> [servers]         print a 2-D HyperX a x b\n"
-		   "  check-topo <topology|->              validate a topology\n"
-		   "  compile [-k N] [--stretch N] [--random [--seed S] [--tries T]] [--serial N]\n"
-		   "          [--first-vlan V] [--broadcast-vlan V] -o <dir> <topology|->\n"
-		   "  serve --listen <addr:port> [--timeout-ms MS] [--max-conns N] <dir>\n"
-		   "  check-table <vlan-table.txt|->       validate a VLAN table document\n");
-}
+#define EXIT_USAGE 2
 
 static char *read_all(const char *path, size_t *len)
 {
@@ -62,6 +56,7 @@ static char *read_all(const char *path, size_t *len)
 	return buf;
 }
 
+/* read and parse a topology file ("-": stdin): 0, or -errno with a message printed */
 static int load_topo(const char *path, struct topo *t)
 {
 	char err[512];
@@ -70,7 +65,7 @@ static int load_topo(const char *path, struct topo *t)
 	int rc;
 
 	if (!buf)
-		return -1;
+		return -EIO;
 	rc = topo_parse(buf, len, strcmp(path, "-") ? path : "<stdin>", t, err, sizeof(err));
 	free(buf);
 	if (rc)
@@ -78,202 +73,342 @@ static int load_topo(const char *path, struct topo *t)
 	return rc;
 }
 
-static long num_arg(const char *s, const char *opt, long lo, long hi)
-{
-	char *end;
-	long v;
+/* ---- gen ------------------------------------------------------------------------ */
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || end == s || v < lo || v > hi) {
-		fprintf(stderr, "na-repo: %s must be %ld..%ld, got '%s'\n", opt, lo, hi, s);
-		exit(2);
-	}
-	return v;
+static struct topo_gen_spec gen_spec;
+
+static int gen_args(int argc, char **argv)
+{
+	char err[256];
+	int rc = topo_gen_parse(argc, argv, &gen_spec, err, sizeof(err));
+
+	if (rc)
+		fprintf(stderr, "na-repo: %s\n", err);
+	return rc;
 }
 
-static int cmd_compile(int argc, char **argv)
+static int gen_run(void)
 {
-	static const struct option lo[] = {
-		{"random", no_argument, 0, 'r'},
-		{"seed", required_argument, 0, 's'},
-		{"tries", required_argument, 0, 't'},
-		{"serial", required_argument, 0, 'S'},
-		{"first-vlan", required_argument, 0, 'f'},
-		{"broadcast-vlan", required_argument, 0, 'b'},
-		{"out", required_argument, 0, 'o'},
-		{"stretch", required_argument, 0, 'x'},
-		{0, 0, 0, 0},
-	};
-	struct compile_opts o = {
-		.k = 4,
-		.stretch = 1,
-		.tries = 8,
-		.first_vlan = 10,
-		.bcast_vlan = 4094,
-		.serial = 0,
-	};
-	struct compile_result r;
+	topo_gen_write(&gen_spec, stdout);
+	return fflush(stdout) ? -EIO : 0;
+}
+
+/* ---- check-topo ---------------------------------------------------------------- */
+
+static const char *check_path;
+
+static int check_args(int argc, char **argv)
+{
+	check_path = argv[0];
+	return 0;
+}
+
+static int check_topo_run(void)
+{
 	struct topo t;
-	char err[512];
-	int c, have_serial = 0;
+	int rc = load_topo(check_path, &t);
 
-	while ((c = getopt_long(argc, argv, "k:o:", lo, NULL)) != -1) {
-		switch (c) {
-		case 'k':
-			o.k = (int)num_arg(optarg, "-k", 1, NL_MAX_VLANS_PER_PAIR);
-			break;
-		case 'r':
-			o.randomized = 1;
-			break;
-		case 's':
-			o.seed = (unsigned)num_arg(optarg, "--seed", 0, 0x7fffffff);
-			break;
-		case 't':
-			o.tries = (int)num_arg(optarg, "--tries", 1, 10000);
-			break;
-		case 'S': {
-			char *end;
-
-			errno = 0;
-			o.serial = strtoull(optarg, &end, 10);
-			if (errno || *end || end == optarg || optarg[0] == '-') {
-				fprintf(stderr, "na-repo: --serial must be a decimal u64\n");
-				return 2;
-			}
-			have_serial = 1;
-			break;
-		}
-		case 'f':
-			o.first_vlan = (int)num_arg(optarg, "--first-vlan", 2, 4094);
-			break;
-		case 'b':
-			o.bcast_vlan = (int)num_arg(optarg, "--broadcast-vlan", 2, 4094);
-			break;
-		case 'x':
-			o.stretch = (int)num_arg(optarg, "--stretch", 0, 16);
-			break;
-		case 'o':
-			o.outdir = optarg;
-			break;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind + 1 != argc || !o.outdir) {
-		usage(stderr);
-		return 2;
-	}
-	if (!have_serial)
-		o.serial = (uint64_t)time(NULL);
-	if (load_topo(argv[optind], &t))
-		return 1;
-	if (repo_compile(&t, &o, &r, err, sizeof(err))) {
-		fprintf(stderr, "na-repo: compile: %s\n", err);
-		topo_free(&t);
-		return 1;
-	}
-	printf("switches %u edge %u links %u pairs %u paths %llu max-path-links %u\n", t.nsw,
-	       t.nedge, t.nlink, r.npairs, (unsigned long long)r.npaths, r.max_path_len);
-	printf("vlans %u lower-bound %u (pairs %u, forest %u) broadcast %d serial %llu\n", r.nvlans,
-	       r.lower_bound, r.lb_pairs, r.lb_forest, o.bcast_vlan, (unsigned long long)o.serial);
-	printf("time %.0f ms (paths and packing %.0f ms) -> %s\n", r.ms_total, r.ms_paths,
-	       o.outdir);
+	if (rc)
+		return rc;
+	printf("%s: %u switches (%u edge), %u links\n", check_path, t.nsw, t.nedge, t.nlink);
 	topo_free(&t);
 	return 0;
 }
 
-static int cmd_serve(int argc, char **argv)
-{
-	static const struct option lo[] = {
-		{"listen", required_argument, 0, 'l'},
-		{"timeout-ms", required_argument, 0, 't'},
-		{"max-conns", required_argument, 0, 'm'},
-		{0, 0, 0, 0},
-	};
-	struct serve_opts o = {.timeout_ms = 5000, .max_conns = 1024};
-	int c;
+/* ---- compile ------------------------------------------------------------------- */
 
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (c) {
-		case 'l':
-			o.listen = optarg;
-			break;
-		case 't':
-			o.timeout_ms = (int)num_arg(optarg, "--timeout-ms", 10, 3600000);
-			break;
-		case 'm':
-			o.max_conns = (int)num_arg(optarg, "--max-conns", 1, 1000000);
-			break;
-		default:
-			usage(stderr);
-			return 2;
-		}
+enum {
+	OPT_RANDOM = 256,
+	OPT_SEED,
+	OPT_TRIES,
+	OPT_SERIAL,
+	OPT_FIRST_VLAN,
+	OPT_BCAST_VLAN,
+	OPT_STRETCH,
+	OPT_LISTEN,
+	OPT_TIMEOUT,
+	OPT_MAX_CONNS,
+};
+
+static const struct cli_opt compile_opts[] = {
+	{NULL, 'k', "N", 0, "paths per pair of edge switches, 1..8 (default 4)"},
+	{"stretch", OPT_STRETCH, "N", 0,
+	 "reuse a VLAN's tree path if at most N links longer\n"
+	 "than the shortest path, 0..16 (default 1)"},
+	{"random", OPT_RANDOM, NULL, 0, "pack the pairs in random orders, keep the best"},
+	{"seed", OPT_SEED, "S", 0, "--random: the seed, 0..2147483647 (default 0)"},
+	{"tries", OPT_TRIES, "T", 0, "--random: how many orders, 1..10000 (default 8)"},
+	{"serial", OPT_SERIAL, "N", 0, "the table's serial, a u64 (default: the time now)"},
+	{"first-vlan", OPT_FIRST_VLAN, "V", 0,
+	 "path VLAN IDs upwards from V, 2..4094 (default 10)"},
+	{"broadcast-vlan", OPT_BCAST_VLAN, "V", 0, "the broadcast VLAN, 2..4094 (default 4094)"},
+	{"out", 'o', "dir", 1, "write the output into this directory"},
+	{0},
+};
+
+static struct compile_opts copt = {
+	.k = 4,
+	.stretch = 1,
+	.tries = 8,
+	.first_vlan = 10,
+	.bcast_vlan = 4094,
+};
+static int have_serial;
+
+static int set_serial(const char *arg)
+{
+	char *end;
+
+	errno = 0;
+	copt.serial = strtoull(arg, &end, 10);
+	if (errno || *end || end == arg || arg[0] == '-') {
+		fprintf(stderr, "na-repo: --serial must be a decimal u64\n");
+		return -EINVAL;
 	}
-	if (optind + 1 != argc || !o.listen) {
-		usage(stderr);
-		return 2;
-	}
-	o.dir = argv[optind];
-	return repo_serve(&o);
+	have_serial = 1;
+	return 0;
 }
 
-static int cmd_check_table(const char *path)
+static int compile_opt(int key, const char *arg)
+{
+	long v = 0;
+	int rc = 0;
+
+	switch (key) {
+	case 'k':
+		rc = cli_num(arg, "-k", 1, NL_MAX_VLANS_PER_PAIR, &v);
+		copt.k = (int)v;
+		break;
+	case OPT_RANDOM:
+		copt.randomized = 1;
+		break;
+	case OPT_SEED:
+		rc = cli_num(arg, "--seed", 0, 0x7fffffff, &v);
+		copt.seed = (unsigned)v;
+		break;
+	case OPT_TRIES:
+		rc = cli_num(arg, "--tries", 1, 10000, &v);
+		copt.tries = (int)v;
+		break;
+	case OPT_SERIAL:
+		return set_serial(arg);
+	case OPT_FIRST_VLAN:
+		rc = cli_num(arg, "--first-vlan", 2, 4094, &v);
+		copt.first_vlan = (int)v;
+		break;
+	case OPT_BCAST_VLAN:
+		rc = cli_num(arg, "--broadcast-vlan", 2, 4094, &v);
+		copt.bcast_vlan = (int)v;
+		break;
+	case OPT_STRETCH:
+		rc = cli_num(arg, "--stretch", 0, 16, &v);
+		copt.stretch = (int)v;
+		break;
+	case 'o':
+		copt.outdir = arg;
+		break;
+	}
+	return rc;
+}
+
+static int compile_run(void)
+{
+	struct compile_result r;
+	struct topo t;
+	char err[512];
+	int rc;
+
+	if (!have_serial)
+		copt.serial = (uint64_t)time(NULL);
+	rc = load_topo(check_path, &t);
+	if (rc)
+		return rc;
+	rc = repo_compile(&t, &copt, &r, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "na-repo: compile: %s\n", err);
+		topo_free(&t);
+		return rc;
+	}
+	printf("switches %u edge %u links %u pairs %u paths %llu max-path-links %u\n", t.nsw,
+	       t.nedge, t.nlink, r.npairs, (unsigned long long)r.npaths, r.max_path_len);
+	printf("vlans %u lower-bound %u (pairs %u, forest %u) broadcast %d serial %llu\n", r.nvlans,
+	       r.lower_bound, r.lb_pairs, r.lb_forest, copt.bcast_vlan,
+	       (unsigned long long)copt.serial);
+	printf("time %.0f ms (paths and packing %.0f ms) -> %s\n", r.ms_total, r.ms_paths,
+	       copt.outdir);
+	topo_free(&t);
+	return 0;
+}
+
+/* ---- serve --------------------------------------------------------------------- */
+
+static const struct cli_opt serve_opts[] = {
+	{"listen", OPT_LISTEN, "addr:port", 1, "listen here (port 0: any, printed)"},
+	{"timeout-ms", OPT_TIMEOUT, "MS", 0,
+	 "per connection: for the whole request, then for\n"
+	 "each write, 10..3600000 (default 5000)"},
+	{"max-conns", OPT_MAX_CONNS, "N", 0,
+	 "answer 503 above N open connections, 1..1000000\n(default 1024)"},
+	{0},
+};
+
+static struct serve_opts sopt = {.timeout_ms = 5000, .max_conns = 1024};
+
+static int serve_opt(int key, const char *arg)
+{
+	long v = 0;
+	int rc = 0;
+
+	switch (key) {
+	case OPT_LISTEN:
+		sopt.listen = arg;
+		break;
+	case OPT_TIMEOUT:
+		rc = cli_num(arg, "--timeout-ms", 10, 3600000, &v);
+		sopt.timeout_ms = (int)v;
+		break;
+	case OPT_MAX_CONNS:
+		rc = cli_num(arg, "--max-conns", 1, 1000000, &v);
+		sopt.max_conns = (int)v;
+		break;
+	}
+	return rc;
+}
+
+static int serve_args(int argc, char **argv)
+{
+	sopt.dir = argv[0];
+	return 0;
+}
+
+static int serve_run(void)
+{
+	return repo_serve(&sopt);
+}
+
+/* ---- check-table --------------------------------------------------------------- */
+
+static int check_table_run(void)
 {
 	struct nl_vlan_table vt;
 	char err[256];
 	size_t len;
-	char *buf = read_all(path, &len);
+	char *buf = read_all(check_path, &len);
 
 	if (!buf)
-		return 1;
+		return -EIO;
 	if (nl_vt_parse(buf, len, &vt, err, sizeof(err))) {
-		fprintf(stderr, "na-repo: %s: %s\n", path, err);
+		fprintf(stderr, "na-repo: %s: %s\n", check_path, err);
 		free(buf);
-		return 1;
+		return -EINVAL;
 	}
-	printf("%s: format %u serial %llu broadcast %u switches %u rows %zu\n", path, vt.format,
-	       (unsigned long long)vt.serial, vt.broadcast_vlan, vt.nswitches, vt.nrows);
+	printf("%s: format %u serial %llu broadcast %u switches %u rows %zu\n", check_path,
+	       vt.format, (unsigned long long)vt.serial, vt.broadcast_vlan, vt.nswitches, vt.nrows);
 	nl_vt_free(&vt);
 	free(buf);
 	return 0;
 }
 
+/* ---- the verbs ----------------------------------------------------------------- */
+
+static const struct cli_verb verbs[] = {
+	{
+		.name = "gen",
+		.summary =
+			"gen fattree <k> [servers-per-edge]   print a fat tree topology\n"
+			"gen clique <n> [servers]             print a clique of n edge switches\n"
+			"gen hyperx <a> <b> [servers]         print a 2-D HyperX a x b",
+		.args = "fattree <k> [servers-per-edge] | clique <n> [servers] |\n"
+			"                   hyperx <a> <b> [servers]",
+		.help = "Print a generated topology on stdout: a fat tree of k pods (k even,\n"
+			"2..254; k/2 servers per edge switch unless given), a clique of n edge\n"
+			"switches (1..4096), or a 2-D HyperX of a x b edge switches (1..256 "
+			"each);\n"
+			"2 servers per switch unless given (1..255).",
+		.min_args = 0,
+		.max_args = -1,
+		.set_args = gen_args,
+		.run = gen_run,
+	},
+	{
+		.name = "check-topo",
+		.summary = "check-topo <topology|->              validate a topology",
+		.args = "<topology|->",
+		.help = "Parse and validate a topology (docs/repository.md, \"Topology format\");\n"
+			"print its size, or the first error naming the line and element.",
+		.min_args = 1,
+		.max_args = 1,
+		.set_args = check_args,
+		.run = check_topo_run,
+	},
+	{
+		.name = "compile",
+		.summary = "compile [-k N] [--stretch N] [--random [--seed S] [--tries T]] "
+			   "[--serial N]\n"
+			   "        [--first-vlan V] [--broadcast-vlan V] -o <dir> <topology|->",
+		.args = "[options] -o <dir> <topology|->",
+		.help = "Compute up to k paths for every pair of edge switches, pack them into\n"
+			"loop-free VLANs, add the broadcast VLAN, and write the VLAN table, one\n"
+			"configuration per switch, the canonical topology, vlans.txt and\n"
+			"summary.txt into <dir> (docs/repository.md).",
+		.opts = compile_opts,
+		.min_args = 1,
+		.max_args = 1,
+		.set_opt = compile_opt,
+		.set_args = check_args,
+		.run = compile_run,
+	},
+	{
+		.name = "serve",
+		.summary = "serve --listen <addr:port> [--timeout-ms MS] [--max-conns N] <dir>",
+		.args = "--listen <addr:port> [options] <dir>",
+		.help = "Serve <dir>/vlan-table.txt over HTTP/1.1 (GET /v1/vlan-table) until\n"
+			"SIGINT or SIGTERM; SIGHUP reloads it (the old table is kept if the new\n"
+			"one does not parse).",
+		.opts = serve_opts,
+		.min_args = 1,
+		.max_args = 1,
+		.set_opt = serve_opt,
+		.set_args = serve_args,
+		.run = serve_run,
+	},
+	{
+		.name = "check-table",
+		.summary = "check-table <vlan-table.txt|->       validate a VLAN table document",
+		.args = "<vlan-table.txt|->",
+		.help = "Parse and validate a VLAN table document (docs/vlan-table.md); print its\n"
+			"serial, broadcast VLAN and size.",
+		.min_args = 1,
+		.max_args = 1,
+		.set_args = check_args,
+		.run = check_table_run,
+	},
+};
+
+#define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
+
 int main(int argc, char **argv)
 {
+	const struct cli_verb *v;
+	int rc;
+
 	if (argc < 2) {
-		usage(stderr);
-		return 2;
+		cli_usage(verbs, NVERBS, stderr);
+		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return 0;
+		cli_usage(verbs, NVERBS, stdout);
+		return EXIT_SUCCESS;
 	}
-	if (!strcmp(argv[1], "gen")) {
-		char err[256];
-
-		if (topo_gen(argc - 2, argv + 2, stdout, err, sizeof(err))) {
-			fprintf(stderr, "na-repo: %s\n", err);
-			return 2;
-		}
-		return fflush(stdout) ? 1 : 0;
+	v = cli_find(verbs, NVERBS, argv[1]);
+	if (!v) {
+		cli_usage(verbs, NVERBS, stderr);
+		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "check-topo") && argc == 3) {
-		struct topo t;
-
-		if (load_topo(argv[2], &t))
-			return 1;
-		printf("%s: %u switches (%u edge), %u links\n", argv[2], t.nsw, t.nedge, t.nlink);
-		topo_free(&t);
-		return 0;
-	}
-	if (!strcmp(argv[1], "compile"))
-		return cmd_compile(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "serve"))
-		return cmd_serve(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "check-table") && argc == 3)
-		return cmd_check_table(argv[2]);
-	usage(stderr);
-	return 2;
+	rc = cli_parse(v, argc - 1, argv + 1);
+	if (rc == CLI_HELP)
+		return EXIT_SUCCESS;
+	if (rc < 0)
+		return EXIT_USAGE;
+	return v->run() < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errmsg.h"
 #include "serve.h"
 #include "vlan_table.h"
 
@@ -52,6 +53,9 @@ struct conn {
 	uint64_t deadline;
 	struct conn *prev, *next;
 };
+
+/* epoll data of the listening socket and of the signalfd (connections: their conn) */
+static char tag_listen, tag_signal;
 
 static struct table *cur;
 static struct conn *conns;
@@ -85,21 +89,22 @@ static void table_put(struct table *t)
 	}
 }
 
-/* read and validate dir/vlan-table.txt */
-static struct table *table_load(const char *dir, char *err, size_t errlen)
+/* read and validate dir/vlan-table.txt into *out: 0, or -errno with a message */
+static int table_load(const char *dir, struct table **out, char *err, size_t errlen)
 {
 	char path[4096], perr[256];
 	struct nl_vlan_table vt;
 	struct table *t = NULL;
 	size_t cap = 1 << 16, len = 0;
 	char *buf = NULL;
+	int rc = 0;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/vlan-table.txt", dir);
 	f = fopen(path, "rb");
 	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
+		rc = -errno;
+		return repo_errf(err, errlen, rc, "%s: %s", path, strerror(-rc));
 	}
 	buf = malloc(cap);
 	while (buf) {
@@ -109,7 +114,8 @@ static struct table *table_load(const char *dir, char *err, size_t errlen)
 		if (len < cap)
 			break;
 		if (cap >= TABLE_MAX) {
-			snprintf(err, errlen, "%s: larger than %lu bytes", path, TABLE_MAX);
+			rc = repo_errf(err, errlen, -EFBIG, "%s: larger than %lu bytes", path,
+				       TABLE_MAX);
 			goto fail;
 		}
 		cap *= 2;
@@ -120,21 +126,21 @@ static struct table *table_load(const char *dir, char *err, size_t errlen)
 		buf = nb;
 	}
 	if (!buf) {
-		snprintf(err, errlen, "%s: out of memory", path);
+		rc = repo_errf(err, errlen, -ENOMEM, "%s: out of memory", path);
 		goto fail;
 	}
 	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error", path);
+		rc = repo_errf(err, errlen, -EIO, "%s: read error", path);
 		goto fail;
 	}
 	if (nl_vt_parse(buf, len, &vt, perr, sizeof(perr))) {
-		snprintf(err, errlen, "%s: %s", path, perr);
+		rc = repo_errf(err, errlen, -EINVAL, "%s: %s", path, perr);
 		goto fail;
 	}
 	t = calloc(1, sizeof(*t));
 	if (!t) {
 		nl_vt_free(&vt);
-		snprintf(err, errlen, "out of memory");
+		rc = repo_errf(err, errlen, -ENOMEM, "out of memory");
 		goto fail;
 	}
 	t->refs = 1;
@@ -143,11 +149,12 @@ static struct table *table_load(const char *dir, char *err, size_t errlen)
 	t->serial = vt.serial;
 	nl_vt_free(&vt);
 	fclose(f);
-	return t;
+	*out = t;
+	return 0;
 fail:
 	free(buf);
 	fclose(f);
-	return NULL;
+	return rc;
 }
 
 static void conn_close(int ep, struct conn *c)
@@ -368,6 +375,7 @@ static int on_event(int ep, struct conn *c, uint32_t events, int timeout_ms)
 	return 0;
 }
 
+/* a listening socket on "addr:port" (logs its address): the fd, or -errno */
 static int listen_on(const char *spec)
 {
 	char host[256], *port;
@@ -378,7 +386,7 @@ static int listen_on(const char *spec)
 	port = strrchr(host, ':');
 	if (!port) {
 		logmsg("--listen: expected <addr>:<port>, got '%s'", spec);
-		return -1;
+		return -EINVAL;
 	}
 	*port++ = 0;
 	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
@@ -388,7 +396,7 @@ static int listen_on(const char *spec)
 	rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai);
 	if (rc) {
 		logmsg("--listen %s: %s", spec, gai_strerror(rc));
-		return -1;
+		return -EINVAL;
 	}
 	for (a = ai; a; a = a->ai_next) {
 		fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -400,10 +408,11 @@ static int listen_on(const char *spec)
 		close(fd);
 		fd = -1;
 	}
+	rc = -errno;
 	freeaddrinfo(ai);
 	if (fd < 0) {
-		logmsg("--listen %s: %s", spec, strerror(errno));
-		return -1;
+		logmsg("--listen %s: %s", spec, strerror(-rc));
+		return rc;
 	}
 	{
 		struct sockaddr_storage ss;
@@ -418,34 +427,90 @@ static int listen_on(const char *spec)
 	return fd;
 }
 
-int repo_serve(const struct serve_opts *o)
+/* drain the signalfd: SIGHUP reloads the table; returns 0 once told to stop */
+static int on_signals(int sfd, const char *dir)
 {
-	struct epoll_event ev, evs[64];
+	struct signalfd_siginfo si;
 	char err[512];
-	sigset_t mask;
-	int ep, lfd, sfd, running = 1;
-	uint64_t next_sweep = 0;
+	int running = 1;
 
-	cur = table_load(o->dir, err, sizeof(err));
-	if (!cur) {
-		logmsg("%s", err);
-		return 1;
+	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+		struct table *t;
+
+		if (si.ssi_signo != SIGHUP) {
+			running = 0;
+			continue;
+		}
+		if (table_load(dir, &t, err, sizeof(err))) {
+			logmsg("reload failed, keeping serial %llu: %s", cur->serial, err);
+			continue;
+		}
+		logmsg("reloaded: serial %llu -> %llu", cur->serial, t->serial);
+		table_put(cur);
+		cur = t;
 	}
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-	lfd = listen_on(o->listen);
-	ep = epoll_create1(EPOLL_CLOEXEC);
-	if (sfd < 0 || lfd < 0 || ep < 0)
-		return 1;
-	ev = (struct epoll_event){.events = EPOLLIN, .data.ptr = &lfd};
-	epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev);
-	ev = (struct epoll_event){.events = EPOLLIN, .data.ptr = &sfd};
-	epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
+	return running;
+}
+
+/* accept what is pending (up to 256); above max_conns answer 503 and close */
+static void accept_conns(int ep, int lfd, const struct serve_opts *o)
+{
+	static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\n"
+				   "Connection: close\r\nContent-Length: 0\r\n\r\n";
+
+	for (int k = 0; k < 256; k++) {
+		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct epoll_event ev;
+		struct conn *c;
+
+		if (fd < 0)
+			break;
+		if (nconns >= o->max_conns) {
+			if (send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL) < 0) {
+				/* nothing to do: closing anyway */
+			}
+			close(fd);
+			continue;
+		}
+		c = calloc(1, sizeof(*c));
+		if (!c) {
+			close(fd);
+			continue;
+		}
+		c->fd = fd;
+		c->st = C_READ;
+		c->deadline = now_ms() + (uint64_t)o->timeout_ms;
+		c->next = conns;
+		if (conns)
+			conns->prev = c;
+		conns = c;
+		nconns++;
+		ev = (struct epoll_event){.events = EPOLLIN, .data.ptr = c};
+		epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+	}
+}
+
+/* close the connections past their deadline */
+static void close_expired(int ep, uint64_t now)
+{
+	struct conn *c = conns, *nx;
+
+	for (; c; c = nx) {
+		nx = c->next;
+		if (now >= c->deadline)
+			conn_close(ep, c);
+	}
+}
+
+/*
+ * The event loop, until SIGINT/SIGTERM.  An epoll_wait error is logged and
+ * stops the server like a signal (exit status 0, as na-repo always did).
+ */
+static void serve_loop(int ep, int lfd, int sfd, const struct serve_opts *o)
+{
+	struct epoll_event evs[64];
+	uint64_t next_sweep = 0;
+	int running = 1;
 
 	while (running) {
 		int n = epoll_wait(ep, evs, 64, 100);
@@ -453,66 +518,14 @@ int repo_serve(const struct serve_opts *o)
 
 		if (n < 0 && errno != EINTR) {
 			logmsg("epoll_wait: %s", strerror(errno));
-			break;
+			return;
 		}
 		for (int i = 0; i < n; i++) {
-			if (evs[i].data.ptr == &sfd) {
-				struct signalfd_siginfo si;
-
-				while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-					if (si.ssi_signo != SIGHUP) {
-						running = 0;
-						continue;
-					}
-					struct table *t = table_load(o->dir, err, sizeof(err));
-
-					if (!t) {
-						logmsg("reload failed, keeping serial %llu: %s",
-						       cur->serial, err);
-						continue;
-					}
-					logmsg("reloaded: serial %llu -> %llu", cur->serial,
-					       t->serial);
-					table_put(cur);
-					cur = t;
-				}
-			} else if (evs[i].data.ptr == &lfd) {
-				for (int k = 0; k < 256; k++) {
-					int fd = accept4(lfd, NULL, NULL,
-							 SOCK_NONBLOCK | SOCK_CLOEXEC);
-					struct conn *c;
-
-					if (fd < 0)
-						break;
-					if (nconns >= o->max_conns) {
-						static const char busy[] =
-							"HTTP/1.1 503 Service Unavailable\r\n"
-							"Connection: close\r\nContent-Length: "
-							"0\r\n\r\n";
-
-						if (send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL) <
-						    0) {
-							/* nothing to do: closing anyway */
-						}
-						close(fd);
-						continue;
-					}
-					c = calloc(1, sizeof(*c));
-					if (!c) {
-						close(fd);
-						continue;
-					}
-					c->fd = fd;
-					c->st = C_READ;
-					c->deadline = now_ms() + (uint64_t)o->timeout_ms;
-					c->next = conns;
-					if (conns)
-						conns->prev = c;
-					conns = c;
-					nconns++;
-					ev = (struct epoll_event){.events = EPOLLIN, .data.ptr = c};
-					epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
-				}
+			if (evs[i].data.ptr == &tag_signal) {
+				if (!on_signals(sfd, o->dir))
+					running = 0;
+			} else if (evs[i].data.ptr == &tag_listen) {
+				accept_conns(ep, lfd, o);
 			} else {
 				struct conn *c = evs[i].data.ptr;
 
@@ -522,22 +535,56 @@ int repo_serve(const struct serve_opts *o)
 		}
 		now = now_ms();
 		if (now >= next_sweep) {
-			struct conn *c = conns, *nx;
-
-			for (; c; c = nx) {
-				nx = c->next;
-				if (now >= c->deadline)
-					conn_close(ep, c);
-			}
+			close_expired(ep, now);
 			next_sweep = now + 100;
 		}
 	}
-	while (conns)
-		conn_close(ep, conns);
+}
+
+int repo_serve(const struct serve_opts *o)
+{
+	struct epoll_event ev;
+	char err[512];
+	sigset_t mask;
+	int ep = -1, lfd = -1, sfd = -1, rc;
+
+	rc = table_load(o->dir, &cur, err, sizeof(err));
+	if (rc) {
+		logmsg("%s", err);
+		return rc;
+	}
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (sfd < 0)
+		rc = -errno;
+	lfd = listen_on(o->listen);
+	if (lfd < 0 && !rc)
+		rc = lfd;
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0 && !rc)
+		rc = -errno;
+	if (!rc) {
+		ev = (struct epoll_event){.events = EPOLLIN, .data.ptr = &tag_listen};
+		epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev);
+		ev = (struct epoll_event){.events = EPOLLIN, .data.ptr = &tag_signal};
+		epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
+		serve_loop(ep, lfd, sfd, o);
+		while (conns)
+			conn_close(ep, conns);
+	}
 	table_put(cur);
-	close(ep);
-	close(lfd);
-	close(sfd);
-	logmsg("stopped");
-	return 0;
+	if (ep >= 0)
+		close(ep);
+	if (lfd >= 0)
+		close(lfd);
+	if (sfd >= 0)
+		close(sfd);
+	if (!rc)
+		logmsg("stopped");
+	return rc;
 }

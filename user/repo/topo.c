@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * na-repo: topology parser, validator and generators.
+ * na-repo: topology parser, validator and canonical writer (generators:
+ * topo_gen.c).
  * The format is specified in docs/repository.md.
  */
 #include <ctype.h>
@@ -9,19 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errmsg.h"
 #include "topo.h"
-
-#define ERR(...)                                    \
-	do {                                        \
-		snprintf(err, errlen, __VA_ARGS__); \
-		goto fail;                          \
-	} while (0)
-
-void mac_fmt(const uint8_t mac[6], char buf[18])
-{
-	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
-		 mac[5]);
-}
+#include "util.h"
 
 static int hexval(char c)
 {
@@ -64,8 +55,7 @@ static int valid_name(const char *s)
 	return 1;
 }
 
-/* "123" -> 123 within [lo, hi]; -1 otherwise */
-static long parse_num(const char *s, long lo, long hi)
+long topo_parse_num(const char *s, long lo, long hi)
 {
 	char *end;
 	long v;
@@ -182,208 +172,293 @@ static void *grow(void *p, uint32_t *cap, uint32_t n, size_t sz)
 	return realloc(p, *cap * sz);
 }
 
-int topo_parse(const char *buf, size_t len, const char *fname, struct topo *t, char *err,
-	       size_t errlen)
+/* parsing state of topo_parse() */
+struct parser {
+	struct topo *t;
+	const char *fname;
+	char *err;
+	size_t errlen;
+	int lineno;
+	struct nametab nt;
+	struct portuse *pu; /* every port a line uses */
+	uint32_t npu, pucap;
+	int *has_mac; /* per switch: MAC given in the topology */
+	uint32_t hmcap, swcap, linkcap;
+};
+
+static int oom(struct parser *ps)
 {
-	uint32_t swcap = 0, linkcap = 0, pucap = 0, npu = 0;
-	struct portuse *pu = NULL;
-	struct nametab nt = {0};
-	struct pairkey *pk = NULL;
-	uint32_t *queue = NULL, *order = NULL;
-	uint8_t *seen = NULL;
-	int *has_mac = NULL;
-	uint32_t hmcap = 0;
-	char *line = NULL;
-	int lineno = 0;
+	return repo_errf(ps->err, ps->errlen, -ENOMEM, "%s: out of memory", ps->fname);
+}
+
+/* the name table grew too full: four times the slots, and rehash */
+static int nametab_grow(struct parser *ps)
+{
+	struct nametab *nt = &ps->nt;
+	uint32_t pos;
+
+	free(nt->slot);
+	nt->cap *= 4;
+	nt->slot = malloc(nt->cap * sizeof(*nt->slot));
+	if (!nt->slot)
+		return oom(ps);
+	memset(nt->slot, 0xff, nt->cap * sizeof(*nt->slot));
+	for (uint32_t k = 0; k < ps->t->nsw; k++) {
+		name_find(nt, ps->t->sw[k].name, &pos);
+		nt->slot[pos] = k;
+	}
+	return 0;
+}
+
+/* "mac <MAC>" of switch s, the word at tok */
+static int parse_switch_mac(struct parser *ps, struct topo_switch *s, const char *tok)
+{
+	if (mac_parse(tok, s->mac))
+		return repo_errf(ps->err, ps->errlen, -EINVAL, "%s:%d: switch '%s': bad MAC '%s'",
+				 ps->fname, ps->lineno, s->name, tok);
+	if (s->mac[0] & 1)
+		return repo_errf(ps->err, ps->errlen, -EINVAL,
+				 "%s:%d: switch '%s': MAC %s is multicast", ps->fname, ps->lineno,
+				 s->name, tok);
+	if (!memcmp(s->mac, "\0\0\0\0\0\0", 6))
+		return repo_errf(ps->err, ps->errlen, -EINVAL, "%s:%d: switch '%s': MAC is zero",
+				 ps->fname, ps->lineno, s->name);
+	return 0;
+}
+
+/* switch <name> [edge] [mac <MAC>] */
+static int parse_switch(struct parser *ps, char **tok, int ntok)
+{
+	struct topo *t = ps->t;
+	struct topo_switch *s;
+	uint32_t pos;
+	int rc;
+
+	if (ntok < 2)
+		return repo_errf(ps->err, ps->errlen, -EINVAL, "%s:%d: switch: missing name",
+				 ps->fname, ps->lineno);
+	if (!valid_name(tok[1]))
+		return repo_errf(ps->err, ps->errlen, -EINVAL,
+				 "%s:%d: switch '%s': invalid name (1..31 of [A-Za-z0-9_.-], "
+				 "not starting with '.' or '-')",
+				 ps->fname, ps->lineno, tok[1]);
+	if (t->nsw >= TOPO_MAX_SWITCHES)
+		return repo_errf(ps->err, ps->errlen, -EINVAL, "%s:%d: too many switches",
+				 ps->fname, ps->lineno);
+	if (name_find(&ps->nt, tok[1], &pos) >= 0)
+		return repo_errf(ps->err, ps->errlen, -EINVAL,
+				 "%s:%d: switch '%s' declared twice (first on line %d)", ps->fname,
+				 ps->lineno, tok[1], t->sw[ps->nt.slot[pos]].line);
+	t->sw = grow(t->sw, &ps->swcap, t->nsw, sizeof(*t->sw));
+	ps->has_mac = grow(ps->has_mac, &ps->hmcap, t->nsw, sizeof(*ps->has_mac));
+	if (!t->sw || !ps->has_mac)
+		return oom(ps);
+	s = &t->sw[t->nsw];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", tok[1]);
+	s->line = ps->lineno;
+	ps->has_mac[t->nsw] = 0;
+	for (int i = 2; i < ntok; i++) {
+		if (!strcmp(tok[i], "edge")) {
+			s->edge = 1;
+		} else if (!strcmp(tok[i], "mac") && i + 1 < ntok) {
+			rc = parse_switch_mac(ps, s, tok[++i]);
+			if (rc)
+				return rc;
+			ps->has_mac[t->nsw] = 1;
+		} else {
+			return repo_errf(ps->err, ps->errlen, -EINVAL,
+					 "%s:%d: switch '%s': unknown attribute '%s'", ps->fname,
+					 ps->lineno, s->name, tok[i]);
+		}
+	}
+	ps->nt.slot[pos] = t->nsw++;
+	return t->nsw * 2 > ps->nt.cap ? nametab_grow(ps) : 0;
+}
+
+/* one <switch>:<port> of a link or server line: its switch and port, recorded in pu */
+static int parse_endpoint(struct parser *ps, const char *kw, char *tok, int islink, uint32_t *idx,
+			  long *port)
+{
+	const struct topo *t = ps->t;
+	char *nm, *pstr;
+	int64_t si;
+
+	if (split_ep(tok, &nm, &pstr))
+		return repo_errf(ps->err, ps->errlen, -EINVAL,
+				 "%s:%d: %s: '%s' is not <switch>:<port>", ps->fname, ps->lineno,
+				 kw, tok);
+	si = name_find(&ps->nt, nm, NULL);
+	if (si < 0)
+		return repo_errf(ps->err, ps->errlen, -EINVAL,
+				 "%s:%d: %s: unknown switch '%s' (declare it with 'switch' first)",
+				 ps->fname, ps->lineno, kw, nm);
+	*idx = (uint32_t)si;
+	*port = topo_parse_num(pstr, 1, TOPO_PORT_MAX);
+	if (*port < 0)
+		return repo_errf(ps->err, ps->errlen, -EINVAL,
+				 "%s:%d: %s: port '%s' of switch '%s' must be a number 1..%d",
+				 ps->fname, ps->lineno, kw, pstr, nm, TOPO_PORT_MAX);
+	if (!islink && *port > TOPO_DOWNLINK_MAX)
+		return repo_errf(ps->err, ps->errlen, -EINVAL,
+				 "%s:%d: server %s:%ld: a downlink port must be 1..%d "
+				 "(servers get 10.p.0.1, route 10.p.0.0/16)",
+				 ps->fname, ps->lineno, nm, *port, TOPO_DOWNLINK_MAX);
+	if (!islink && !t->sw[si].edge)
+		return repo_errf(ps->err, ps->errlen, -EINVAL,
+				 "%s:%d: server %s:%ld: switch '%s' is not an edge switch",
+				 ps->fname, ps->lineno, nm, *port, nm);
+	ps->pu = grow(ps->pu, &ps->pucap, ps->npu, sizeof(*ps->pu));
+	if (!ps->pu)
+		return oom(ps);
+	ps->pu[ps->npu++] =
+		(struct portuse){(uint32_t)si, (uint16_t)*port, ps->lineno, !islink, t->nlink};
+	return 0;
+}
+
+/* link <switch>:<port> <switch>:<port>, or server <switch>:<port> [name] */
+static int parse_link_or_server(struct parser *ps, char **tok, int ntok)
+{
+	struct topo *t = ps->t;
+	int islink = tok[0][0] == 'l';
+	int nep = islink ? 2 : 1;
+	struct topo_link *l;
+	uint32_t idx[2];
+	long port[2];
+	int rc;
+
+	if (ntok != 1 + nep && !(!islink && ntok == 3))
+		return repo_errf(ps->err, ps->errlen, -EINVAL, "%s:%d: %s: expected %s", ps->fname,
+				 ps->lineno, tok[0],
+				 islink ? "'link <switch>:<port> <switch>:<port>'"
+					: "'server <switch>:<port> [name]'");
+	for (int k = 0; k < nep; k++) {
+		rc = parse_endpoint(ps, tok[0], tok[1 + k], islink, &idx[k], &port[k]);
+		if (rc)
+			return rc;
+	}
+	if (!islink)
+		return 0;
+	if (idx[0] == idx[1])
+		return repo_errf(ps->err, ps->errlen, -EINVAL,
+				 "%s:%d: link: switch '%s' linked to itself", ps->fname, ps->lineno,
+				 t->sw[idx[0]].name);
+	t->link = grow(t->link, &ps->linkcap, t->nlink, sizeof(*t->link));
+	if (!t->link)
+		return oom(ps);
+	l = &t->link[t->nlink++];
+	l->a = idx[0];
+	l->b = idx[1];
+	l->pa = (uint16_t)port[0];
+	l->pb = (uint16_t)port[1];
+	l->line = ps->lineno;
+	return 0;
+}
+
+/* one line, without its newline, into words */
+static int parse_line(struct parser *ps, char *line, size_t n)
+{
+	char *tok[8], *save, *p;
+	int ntok = 0;
+
+	if (memchr(line, 0, n))
+		return repo_errf(ps->err, ps->errlen, -EINVAL, "%s:%d: NUL byte in line", ps->fname,
+				 ps->lineno);
+	if ((p = strchr(line, '#')))
+		*p = 0;
+	for (p = strtok_r(line, " \t\r", &save); p; p = strtok_r(NULL, " \t\r", &save)) {
+		if (ntok == 8)
+			return repo_errf(ps->err, ps->errlen, -EINVAL, "%s:%d: too many words",
+					 ps->fname, ps->lineno);
+		tok[ntok++] = p;
+	}
+	if (!ntok)
+		return 0;
+	if (!strcmp(tok[0], "switch"))
+		return parse_switch(ps, tok, ntok);
+	if (!strcmp(tok[0], "link") || !strcmp(tok[0], "server"))
+		return parse_link_or_server(ps, tok, ntok);
+	return repo_errf(ps->err, ps->errlen, -EINVAL,
+			 "%s:%d: unknown keyword '%s' (expected switch, link or server)", ps->fname,
+			 ps->lineno, tok[0]);
+}
+
+static int parse_lines(struct parser *ps, const char *buf, size_t len)
+{
+	char *line = malloc(len + 1);
 	size_t off = 0;
+	int rc = 0;
 
-	memset(t, 0, sizeof(*t));
-	if (!fname)
-		fname = "topology";
-	nt.cap = 1024;
-	nt.slot = malloc(nt.cap * sizeof(*nt.slot));
-	line = malloc(len + 1);
-	if (!nt.slot || !line)
-		ERR("%s: out of memory", fname);
-	memset(nt.slot, 0xff, nt.cap * sizeof(*nt.slot));
-	nt.t = t;
-
-	while (off < len) {
+	if (!line)
+		return oom(ps);
+	while (off < len && !rc) {
 		size_t e = off, n;
-		char *tok[8], *save, *p;
-		int ntok = 0;
 
 		while (e < len && buf[e] != '\n')
 			e++;
 		n = e - off;
-		lineno++;
+		ps->lineno++;
 		memcpy(line, buf + off, n);
 		line[n] = 0;
 		off = e + 1;
-		if (memchr(line, 0, n))
-			ERR("%s:%d: NUL byte in line", fname, lineno);
-		if ((p = strchr(line, '#')))
-			*p = 0;
-		for (p = strtok_r(line, " \t\r", &save); p; p = strtok_r(NULL, " \t\r", &save)) {
-			if (ntok == 8)
-				ERR("%s:%d: too many words", fname, lineno);
-			tok[ntok++] = p;
-		}
-		if (!ntok)
-			continue;
-		if (!strcmp(tok[0], "switch")) {
-			struct topo_switch *s;
-			uint32_t pos;
-			int i;
-
-			if (ntok < 2)
-				ERR("%s:%d: switch: missing name", fname, lineno);
-			if (!valid_name(tok[1]))
-				ERR("%s:%d: switch '%s': invalid name (1..31 of [A-Za-z0-9_.-], "
-				    "not "
-				    "starting with '.' or '-')",
-				    fname, lineno, tok[1]);
-			if (t->nsw >= TOPO_MAX_SWITCHES)
-				ERR("%s:%d: too many switches", fname, lineno);
-			if (name_find(&nt, tok[1], &pos) >= 0)
-				ERR("%s:%d: switch '%s' declared twice (first on line %d)", fname,
-				    lineno, tok[1], t->sw[nt.slot[pos]].line);
-			t->sw = grow(t->sw, &swcap, t->nsw, sizeof(*t->sw));
-			has_mac = grow(has_mac, &hmcap, t->nsw, sizeof(*has_mac));
-			if (!t->sw || !has_mac)
-				ERR("%s: out of memory", fname);
-			s = &t->sw[t->nsw];
-			memset(s, 0, sizeof(*s));
-			snprintf(s->name, sizeof(s->name), "%s", tok[1]);
-			s->line = lineno;
-			has_mac[t->nsw] = 0;
-			for (i = 2; i < ntok; i++) {
-				if (!strcmp(tok[i], "edge")) {
-					s->edge = 1;
-				} else if (!strcmp(tok[i], "mac") && i + 1 < ntok) {
-					if (mac_parse(tok[++i], s->mac))
-						ERR("%s:%d: switch '%s': bad MAC '%s'", fname,
-						    lineno, s->name, tok[i]);
-					if (s->mac[0] & 1)
-						ERR("%s:%d: switch '%s': MAC %s is multicast",
-						    fname, lineno, s->name, tok[i]);
-					if (!memcmp(s->mac, "\0\0\0\0\0\0", 6))
-						ERR("%s:%d: switch '%s': MAC is zero", fname,
-						    lineno, s->name);
-					has_mac[t->nsw] = 1;
-				} else {
-					ERR("%s:%d: switch '%s': unknown attribute '%s'", fname,
-					    lineno, s->name, tok[i]);
-				}
-			}
-			nt.slot[pos] = t->nsw++;
-			if (t->nsw * 2 > nt.cap) {
-				free(nt.slot);
-				nt.cap *= 4;
-				nt.slot = malloc(nt.cap * sizeof(*nt.slot));
-				if (!nt.slot)
-					ERR("%s: out of memory", fname);
-				memset(nt.slot, 0xff, nt.cap * sizeof(*nt.slot));
-				for (uint32_t k = 0; k < t->nsw; k++) {
-					name_find(&nt, t->sw[k].name, &pos);
-					nt.slot[pos] = k;
-				}
-			}
-		} else if (!strcmp(tok[0], "link") || !strcmp(tok[0], "server")) {
-			int islink = tok[0][0] == 'l';
-			int nep = islink ? 2 : 1;
-			uint32_t idx[2];
-			long port[2];
-
-			if (ntok != 1 + nep && !(!islink && ntok == 3))
-				ERR("%s:%d: %s: expected %s", fname, lineno, tok[0],
-				    islink ? "'link <switch>:<port> <switch>:<port>'"
-					   : "'server <switch>:<port> [name]'");
-			for (int k = 0; k < nep; k++) {
-				char *nm, *ps;
-				int64_t si;
-
-				if (split_ep(tok[1 + k], &nm, &ps))
-					ERR("%s:%d: %s: '%s' is not <switch>:<port>", fname, lineno,
-					    tok[0], tok[1 + k]);
-				si = name_find(&nt, nm, NULL);
-				if (si < 0)
-					ERR("%s:%d: %s: unknown switch '%s' (declare it with "
-					    "'switch' "
-					    "first)",
-					    fname, lineno, tok[0], nm);
-				idx[k] = (uint32_t)si;
-				port[k] = parse_num(ps, 1, TOPO_PORT_MAX);
-				if (port[k] < 0)
-					ERR("%s:%d: %s: port '%s' of switch '%s' must be a number "
-					    "1..%d",
-					    fname, lineno, tok[0], ps, nm, TOPO_PORT_MAX);
-				if (!islink && port[k] > TOPO_DOWNLINK_MAX)
-					ERR("%s:%d: server %s:%ld: a downlink port must be 1..%d "
-					    "(servers get 10.p.0.1, route 10.p.0.0/16)",
-					    fname, lineno, nm, port[k], TOPO_DOWNLINK_MAX);
-				if (!islink && !t->sw[si].edge)
-					ERR("%s:%d: server %s:%ld: switch '%s' is not an edge "
-					    "switch",
-					    fname, lineno, nm, port[k], nm);
-				pu = grow(pu, &pucap, npu, sizeof(*pu));
-				if (!pu)
-					ERR("%s: out of memory", fname);
-				pu[npu++] = (struct portuse){(uint32_t)si, (uint16_t)port[k],
-							     lineno, !islink, t->nlink};
-			}
-			if (islink) {
-				struct topo_link *l;
-
-				if (idx[0] == idx[1])
-					ERR("%s:%d: link: switch '%s' linked to itself", fname,
-					    lineno, t->sw[idx[0]].name);
-				t->link = grow(t->link, &linkcap, t->nlink, sizeof(*t->link));
-				if (!t->link)
-					ERR("%s: out of memory", fname);
-				l = &t->link[t->nlink++];
-				l->a = idx[0];
-				l->b = idx[1];
-				l->pa = (uint16_t)port[0];
-				l->pb = (uint16_t)port[1];
-				l->line = lineno;
-			}
-		} else {
-			ERR("%s:%d: unknown keyword '%s' (expected switch, link or server)", fname,
-			    lineno, tok[0]);
-		}
+		rc = parse_line(ps, line, n);
 	}
+	free(line);
+	if (!rc && !ps->t->nsw)
+		rc = repo_errf(ps->err, ps->errlen, -EINVAL, "%s: no switches", ps->fname);
+	return rc;
+}
 
-	if (!t->nsw)
-		ERR("%s: no switches", fname);
+/* no port used twice; sorts pu by (switch, port) */
+static int check_ports(struct parser *ps)
+{
+	struct portuse *pu = ps->pu;
 
-	/* ports used twice */
-	qsort(pu, npu, sizeof(*pu), cmp_portuse);
-	for (uint32_t i = 1; i < npu; i++)
+	qsort(pu, ps->npu, sizeof(*pu), cmp_portuse);
+	for (uint32_t i = 1; i < ps->npu; i++)
 		if (pu[i].sw == pu[i - 1].sw && pu[i].port == pu[i - 1].port)
-			ERR("%s:%d: port %s:%u already used on line %d", fname, pu[i].line,
-			    t->sw[pu[i].sw].name, pu[i].port, pu[i - 1].line);
+			return repo_errf(ps->err, ps->errlen, -EINVAL,
+					 "%s:%d: port %s:%u already used on line %d", ps->fname,
+					 pu[i].line, ps->t->sw[pu[i].sw].name, pu[i].port,
+					 pu[i - 1].line);
+	return 0;
+}
 
-	/* duplicate links between the same two switches */
-	pk = malloc((t->nlink + 1) * sizeof(*pk));
+/* no two links between the same two switches */
+static int check_dup_links(struct parser *ps)
+{
+	const struct topo *t = ps->t;
+	struct pairkey *pk = malloc((t->nlink + 1) * sizeof(*pk));
+	int rc = 0;
+
 	if (!pk)
-		ERR("%s: out of memory", fname);
+		return oom(ps);
 	for (uint32_t i = 0; i < t->nlink; i++) {
 		uint32_t a = t->link[i].a, b = t->link[i].b;
 
 		pk[i] = (struct pairkey){a < b ? a : b, a < b ? b : a, t->link[i].line};
 	}
 	qsort(pk, t->nlink, sizeof(*pk), cmp_pairkey);
-	for (uint32_t i = 1; i < t->nlink; i++)
+	for (uint32_t i = 1; i < t->nlink && !rc; i++)
 		if (pk[i].a == pk[i - 1].a && pk[i].b == pk[i - 1].b)
-			ERR("%s:%d: duplicate link between '%s' and '%s' (first on line %d)", fname,
-			    pk[i].line, t->sw[pk[i].a].name, t->sw[pk[i].b].name, pk[i - 1].line);
+			rc = repo_errf(ps->err, ps->errlen, -EINVAL,
+				       "%s:%d: duplicate link between '%s' and '%s' (first on line "
+				       "%d)",
+				       ps->fname, pk[i].line, t->sw[pk[i].a].name,
+				       t->sw[pk[i].b].name, pk[i - 1].line);
+	free(pk);
+	return rc;
+}
 
-	/* adjacency and downlinks, already sorted by (switch, port) */
-	for (uint32_t i = 0; i < npu; i++) {
-		struct topo_switch *s = &t->sw[pu[i].sw];
+/* adjacency and downlinks of every switch, from pu (sorted by switch, port) */
+static int build_adjacency(struct parser *ps)
+{
+	struct topo *t = ps->t;
 
-		if (pu[i].server)
+	for (uint32_t i = 0; i < ps->npu; i++) {
+		struct topo_switch *s = &t->sw[ps->pu[i].sw];
+
+		if (ps->pu[i].server)
 			s->ndown++;
 		else
 			s->nadj++;
@@ -394,96 +469,132 @@ int topo_parse(const char *buf, size_t len, const char *fname, struct topo *t, c
 		s->adj = calloc(s->nadj + 1, sizeof(*s->adj));
 		s->down = calloc(s->ndown + 1, sizeof(*s->down));
 		if (!s->adj || !s->down)
-			ERR("%s: out of memory", fname);
+			return oom(ps);
 		s->nadj = s->ndown = 0;
 	}
-	for (uint32_t i = 0; i < npu; i++) {
-		struct topo_switch *s = &t->sw[pu[i].sw];
+	for (uint32_t i = 0; i < ps->npu; i++) {
+		const struct portuse *u = &ps->pu[i];
+		struct topo_switch *s = &t->sw[u->sw];
 
-		if (pu[i].server) {
-			s->down[s->ndown++] = pu[i].port;
+		if (u->server) {
+			s->down[s->ndown++] = u->port;
 		} else {
-			const struct topo_link *l = &t->link[pu[i].link];
+			const struct topo_link *l = &t->link[u->link];
 			struct topo_adj *a = &s->adj[s->nadj++];
 
-			a->link = pu[i].link;
-			a->port = pu[i].port;
-			a->peer = l->a == pu[i].sw && l->pa == pu[i].port ? l->b : l->a;
+			a->link = u->link;
+			a->port = u->port;
+			a->peer = l->a == u->sw && l->pa == u->port ? l->b : l->a;
 		}
 	}
+	return 0;
+}
 
-	/* edge switches must have servers */
+/* edge switches must have servers, and there must be one */
+static int check_edges(struct parser *ps)
+{
+	struct topo *t = ps->t;
+
 	for (uint32_t i = 0; i < t->nsw; i++) {
-		if (t->sw[i].edge) {
-			if (!t->sw[i].ndown)
-				ERR("%s:%d: edge switch '%s' has no servers", fname, t->sw[i].line,
-				    t->sw[i].name);
-			t->nedge++;
-		}
+		if (!t->sw[i].edge)
+			continue;
+		if (!t->sw[i].ndown)
+			return repo_errf(ps->err, ps->errlen, -EINVAL,
+					 "%s:%d: edge switch '%s' has no servers", ps->fname,
+					 t->sw[i].line, t->sw[i].name);
+		t->nedge++;
 	}
 	if (!t->nedge)
-		ERR("%s: no edge switches (mark at least one switch 'edge')", fname);
+		return repo_errf(ps->err, ps->errlen, -EINVAL,
+				 "%s: no edge switches (mark at least one switch 'edge')",
+				 ps->fname);
+	return 0;
+}
 
-	/* every edge switch gets the same routes: one per downlink port number */
-	{
-		int dline[TOPO_DOWNLINK_MAX + 1] = {0};
-		uint32_t dsw[TOPO_DOWNLINK_MAX + 1];
+/*
+ * Every edge switch gets the same routes: one per downlink port number used
+ * anywhere (patent [0020]).  So no edge switch may link to another switch on
+ * such a port.
+ */
+static int collect_routes(struct parser *ps)
+{
+	struct topo *t = ps->t;
+	int dline[TOPO_DOWNLINK_MAX + 1] = {0};
+	uint32_t dsw[TOPO_DOWNLINK_MAX + 1];
 
-		for (uint32_t i = 0; i < t->nsw; i++)
-			for (uint32_t j = 0; j < t->sw[i].ndown; j++)
-				if (!dline[t->sw[i].down[j]]) {
-					dline[t->sw[i].down[j]] = 1;
-					dsw[t->sw[i].down[j]] = i;
-				}
-		for (uint32_t i = 0; i < t->nsw; i++)
-			for (uint32_t j = 0; t->sw[i].edge && j < t->sw[i].nadj; j++) {
-				uint16_t p = t->sw[i].adj[j].port;
-
-				if (p <= TOPO_DOWNLINK_MAX && dline[p])
-					ERR("%s:%d: port %s:%u links to a switch, but port %u is a "
-					    "server port on edge switch '%s' (edge switches share "
-					    "one "
-					    "route table: 10.%u.0.0/16 via port %u)",
-					    fname, t->link[t->sw[i].adj[j].link].line,
-					    t->sw[i].name, p, p, t->sw[dsw[p]].name, p, p);
+	for (uint32_t i = 0; i < t->nsw; i++)
+		for (uint32_t j = 0; j < t->sw[i].ndown; j++)
+			if (!dline[t->sw[i].down[j]]) {
+				dline[t->sw[i].down[j]] = 1;
+				dsw[t->sw[i].down[j]] = i;
 			}
-		for (uint32_t p = 1; p <= TOPO_DOWNLINK_MAX; p++)
-			if (dline[p])
-				t->routes[t->nroutes++] = (uint16_t)p;
-	}
+	for (uint32_t i = 0; i < t->nsw; i++)
+		for (uint32_t j = 0; t->sw[i].edge && j < t->sw[i].nadj; j++) {
+			uint16_t p = t->sw[i].adj[j].port;
 
-	/* connectivity */
-	queue = malloc(t->nsw * sizeof(*queue));
-	seen = calloc(t->nsw, 1);
-	if (!queue || !seen)
-		ERR("%s: out of memory", fname);
-	{
-		uint32_t qh = 0, qt = 0;
-
-		queue[qt++] = 0;
-		seen[0] = 1;
-		while (qh < qt) {
-			const struct topo_switch *s = &t->sw[queue[qh++]];
-
-			for (uint32_t j = 0; j < s->nadj; j++)
-				if (!seen[s->adj[j].peer]) {
-					seen[s->adj[j].peer] = 1;
-					queue[qt++] = s->adj[j].peer;
-				}
+			if (p <= TOPO_DOWNLINK_MAX && dline[p])
+				return repo_errf(
+					ps->err, ps->errlen, -EINVAL,
+					"%s:%d: port %s:%u links to a switch, but port %u is a "
+					"server port on edge switch '%s' (edge switches share one "
+					"route table: 10.%u.0.0/16 via port %u)",
+					ps->fname, t->link[t->sw[i].adj[j].link].line,
+					t->sw[i].name, p, p, t->sw[dsw[p]].name, p, p);
 		}
-		for (uint32_t i = 0; i < t->nsw; i++)
-			if (!seen[i])
-				ERR("%s:%d: topology is disconnected: switch '%s' cannot reach "
-				    "switch '%s'",
-				    fname, t->sw[i].line, t->sw[i].name, t->sw[0].name);
-	}
+	for (uint32_t p = 1; p <= TOPO_DOWNLINK_MAX; p++)
+		if (dline[p])
+			t->routes[t->nroutes++] = (uint16_t)p;
+	return 0;
+}
 
-	/* MACs: derive the missing ones, then check uniqueness */
+/* every switch reaches switch 0 */
+static int check_connected(struct parser *ps)
+{
+	const struct topo *t = ps->t;
+	uint32_t *queue = malloc(t->nsw * sizeof(*queue)), qh = 0, qt = 0;
+	uint8_t *seen = calloc(t->nsw, 1);
+	int rc = 0;
+
+	if (!queue || !seen) {
+		free(queue);
+		free(seen);
+		return oom(ps);
+	}
+	queue[qt++] = 0;
+	seen[0] = 1;
+	while (qh < qt) {
+		const struct topo_switch *s = &t->sw[queue[qh++]];
+
+		for (uint32_t j = 0; j < s->nadj; j++)
+			if (!seen[s->adj[j].peer]) {
+				seen[s->adj[j].peer] = 1;
+				queue[qt++] = s->adj[j].peer;
+			}
+	}
+	for (uint32_t i = 0; i < t->nsw && !rc; i++)
+		if (!seen[i])
+			rc = repo_errf(ps->err, ps->errlen, -EINVAL,
+				       "%s:%d: topology is disconnected: switch '%s' cannot reach "
+				       "switch '%s'",
+				       ps->fname, t->sw[i].line, t->sw[i].name, t->sw[0].name);
+	free(queue);
+	free(seen);
+	return rc;
+}
+
+/* MACs: derive the missing ones (02:4e:4c + index + 1), then check uniqueness */
+static int assign_macs(struct parser *ps)
+{
+	struct topo *t = ps->t;
+	uint32_t *order;
+	int rc = 0;
+
 	for (uint32_t i = 0; i < t->nsw; i++) {
-		if (has_mac[i])
+		if (ps->has_mac[i])
 			continue;
 		if (i + 1 > 0xffffff)
-			ERR("%s: too many switches to derive MACs", fname);
+			return repo_errf(ps->err, ps->errlen, -EINVAL,
+					 "%s: too many switches to derive MACs", ps->fname);
 		t->sw[i].mac[0] = 0x02;
 		t->sw[i].mac[1] = 0x4e;
 		t->sw[i].mac[2] = 0x4c;
@@ -493,49 +604,74 @@ int topo_parse(const char *buf, size_t len, const char *fname, struct topo *t, c
 	}
 	order = malloc(t->nsw * sizeof(*order));
 	if (!order)
-		ERR("%s: out of memory", fname);
+		return oom(ps);
 	for (uint32_t i = 0; i < t->nsw; i++)
 		order[i] = i;
 	cmp_topo = t;
 	qsort(order, t->nsw, sizeof(*order), cmp_mac_idx);
-	for (uint32_t i = 1; i < t->nsw; i++)
+	for (uint32_t i = 1; i < t->nsw && !rc; i++)
 		if (!memcmp(t->sw[order[i]].mac, t->sw[order[i - 1]].mac, 6)) {
 			char m[18];
 
-			mac_fmt(t->sw[order[i]].mac, m);
-			ERR("%s:%d: switch '%s' has MAC %s, already used by switch '%s'", fname,
-			    t->sw[order[i]].line, t->sw[order[i]].name, m,
-			    t->sw[order[i - 1]].name);
+			nl_fmt_mac(t->sw[order[i]].mac, m);
+			rc = repo_errf(ps->err, ps->errlen, -EINVAL,
+				       "%s:%d: switch '%s' has MAC %s, already used by switch '%s'",
+				       ps->fname, t->sw[order[i]].line, t->sw[order[i]].name, m,
+				       t->sw[order[i - 1]].name);
 		}
+	free(order);
+	return rc;
+}
+
+/* the edge switches, sorted by MAC */
+static int list_edges(struct parser *ps)
+{
+	struct topo *t = ps->t;
 
 	t->edge = malloc(t->nedge * sizeof(*t->edge));
 	if (!t->edge)
-		ERR("%s: out of memory", fname);
+		return oom(ps);
 	for (uint32_t i = 0, n = 0; i < t->nsw; i++)
 		if (t->sw[i].edge)
 			t->edge[n++] = i;
+	cmp_topo = t;
 	qsort(t->edge, t->nedge, sizeof(*t->edge), cmp_edge_mac);
-
-	free(order);
-	free(queue);
-	free(seen);
-	free(pk);
-	free(pu);
-	free(nt.slot);
-	free(line);
-	free(has_mac);
 	return 0;
-fail:
-	free(order);
-	free(queue);
-	free(seen);
-	free(pk);
-	free(pu);
-	free(nt.slot);
-	free(line);
-	free(has_mac);
-	topo_free(t);
-	return -1;
+}
+
+int topo_parse(const char *buf, size_t len, const char *fname, struct topo *t, char *err,
+	       size_t errlen)
+{
+	struct parser ps = {
+		.t = t,
+		.fname = fname ? fname : "topology",
+		.err = err,
+		.errlen = errlen,
+		.nt = {.cap = 1024, .t = t},
+	};
+	/* after the lines: the checks and derived data, in order */
+	static int (*const steps[])(struct parser *) = {
+		check_ports,	check_dup_links, build_adjacency, check_edges,
+		collect_routes, check_connected, assign_macs,	  list_edges,
+	};
+	int rc = 0;
+
+	memset(t, 0, sizeof(*t));
+	ps.nt.slot = malloc(ps.nt.cap * sizeof(*ps.nt.slot));
+	if (!ps.nt.slot) {
+		rc = oom(&ps);
+	} else {
+		memset(ps.nt.slot, 0xff, ps.nt.cap * sizeof(*ps.nt.slot));
+		rc = parse_lines(&ps, buf, len);
+	}
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]) && !rc; i++)
+		rc = steps[i](&ps);
+	free(ps.pu);
+	free(ps.nt.slot);
+	free(ps.has_mac);
+	if (rc)
+		topo_free(t);
+	return rc;
 }
 
 void topo_free(struct topo *t)
@@ -557,7 +693,7 @@ void topo_write(const struct topo *t, FILE *f)
 
 	fprintf(f, "# NetLord topology (canonical form written by na-repo)\n");
 	for (uint32_t i = 0; i < t->nsw; i++) {
-		mac_fmt(t->sw[i].mac, m);
+		nl_fmt_mac(t->sw[i].mac, m);
 		fprintf(f, "switch %s%s mac %s\n", t->sw[i].name, t->sw[i].edge ? " edge" : "", m);
 	}
 	for (uint32_t i = 0; i < t->nlink; i++) {
@@ -568,145 +704,4 @@ void topo_write(const struct topo *t, FILE *f)
 	for (uint32_t i = 0; i < t->nsw; i++)
 		for (uint32_t j = 0; j < t->sw[i].ndown; j++)
 			fprintf(f, "server %s:%u\n", t->sw[i].name, t->sw[i].down[j]);
-}
-
-/* ---- generators ---------------------------------------------------------- */
-
-static long gen_arg(int argc, char **argv, int i, long def, long lo, long hi, const char *what,
-		    char *err, size_t errlen)
-{
-	long v;
-
-	if (i >= argc)
-		return def < 0 ? (snprintf(err, errlen, "missing %s", what), -1) : def;
-	v = parse_num(argv[i], lo, hi);
-	if (v < 0)
-		snprintf(err, errlen, "%s must be a number %ld..%ld, got '%s'", what, lo, hi,
-			 argv[i]);
-	return v;
-}
-
-static void gen_servers(FILE *out, const char *name, long s)
-{
-	for (long p = 1; p <= s; p++)
-		fprintf(out, "server %s:%ld\n", name, p);
-}
-
-/* fat tree (Al-Fares): k pods of k/2 edge + k/2 aggregation, (k/2)^2 cores */
-static int gen_fattree(int argc, char **argv, FILE *out, char *err, size_t errlen)
-{
-	long k = gen_arg(argc, argv, 0, -1, 2, 254, "k", err, errlen);
-	long h, s;
-
-	if (k < 0)
-		return -1;
-	if (k % 2) {
-		snprintf(err, errlen, "fat tree k must be even, got %ld", k);
-		return -1;
-	}
-	h = k / 2;
-	s = gen_arg(argc, argv, 1, h, 1, 255, "servers per edge switch", err, errlen);
-	if (s < 0)
-		return -1;
-	fprintf(out, "# fat tree k=%ld: %ld pods, %ld core switches, %ld servers per edge switch\n",
-		k, k, h * h, s);
-	for (long p = 0; p < k; p++)
-		for (long i = 0; i < h; i++)
-			fprintf(out, "switch e%ld_%ld edge\n", p, i);
-	for (long p = 0; p < k; p++)
-		for (long i = 0; i < h; i++)
-			fprintf(out, "switch a%ld_%ld\n", p, i);
-	for (long c = 0; c < h * h; c++)
-		fprintf(out, "switch c%ld\n", c);
-	/* edge: downlinks 1..s, uplinks s+1..s+h; agg: 1..h down, h+1..k up */
-	for (long p = 0; p < k; p++)
-		for (long i = 0; i < h; i++)
-			for (long j = 0; j < h; j++)
-				fprintf(out, "link e%ld_%ld:%ld a%ld_%ld:%ld\n", p, i, s + 1 + j, p,
-					j, i + 1);
-	for (long p = 0; p < k; p++)
-		for (long j = 0; j < h; j++)
-			for (long c = 0; c < h; c++)
-				fprintf(out, "link a%ld_%ld:%ld c%ld:%ld\n", p, j, h + 1 + c,
-					j * h + c, p + 1);
-	for (long p = 0; p < k; p++)
-		for (long i = 0; i < h; i++) {
-			char nm[32];
-
-			snprintf(nm, sizeof(nm), "e%ld_%ld", p, i);
-			gen_servers(out, nm, s);
-		}
-	return 0;
-}
-
-static int gen_clique(int argc, char **argv, FILE *out, char *err, size_t errlen)
-{
-	long n = gen_arg(argc, argv, 0, -1, 1, 4096, "n", err, errlen);
-	long s = n < 0 ? -1 : gen_arg(argc, argv, 1, 2, 1, 255, "servers per switch", err, errlen);
-
-	if (n < 0 || s < 0)
-		return -1;
-	fprintf(out, "# clique of %ld edge switches, %ld servers each\n", n, s);
-	for (long i = 0; i < n; i++)
-		fprintf(out, "switch s%ld edge\n", i);
-	/* switch i reaches switch j on port s + 1 + j' (j' = j, minus one if j > i) */
-	for (long i = 0; i < n; i++)
-		for (long j = i + 1; j < n; j++)
-			fprintf(out, "link s%ld:%ld s%ld:%ld\n", i, s + j, j, s + 1 + i);
-	for (long i = 0; i < n; i++) {
-		char nm[32];
-
-		snprintf(nm, sizeof(nm), "s%ld", i);
-		gen_servers(out, nm, s);
-	}
-	return 0;
-}
-
-/* 2-D HyperX a x b: every switch linked to all others of its row and column */
-static int gen_hyperx(int argc, char **argv, FILE *out, char *err, size_t errlen)
-{
-	long a = gen_arg(argc, argv, 0, -1, 1, 256, "a", err, errlen);
-	long b = a < 0 ? -1 : gen_arg(argc, argv, 1, -1, 1, 256, "b", err, errlen);
-	long s = b < 0 ? -1 : gen_arg(argc, argv, 2, 2, 1, 255, "servers per switch", err, errlen);
-
-	if (a < 0 || b < 0 || s < 0)
-		return -1;
-	fprintf(out, "# 2-D HyperX %ldx%ld, %ld servers per switch\n", a, b, s);
-	for (long x = 0; x < a; x++)
-		for (long y = 0; y < b; y++)
-			fprintf(out, "switch h%ld_%ld edge\n", x, y);
-	/* ports: s+1+y' along the row (dimension y), s+b+x' along the column */
-	for (long x = 0; x < a; x++)
-		for (long y = 0; y < b; y++) {
-			for (long y2 = y + 1; y2 < b; y2++)
-				fprintf(out, "link h%ld_%ld:%ld h%ld_%ld:%ld\n", x, y, s + y2, x,
-					y2, s + 1 + y);
-			for (long x2 = x + 1; x2 < a; x2++)
-				fprintf(out, "link h%ld_%ld:%ld h%ld_%ld:%ld\n", x, y,
-					s + b + x2 - 1, x2, y, s + b + x);
-		}
-	for (long x = 0; x < a; x++)
-		for (long y = 0; y < b; y++) {
-			char nm[32];
-
-			snprintf(nm, sizeof(nm), "h%ld_%ld", x, y);
-			gen_servers(out, nm, s);
-		}
-	return 0;
-}
-
-int topo_gen(int argc, char **argv, FILE *out, char *err, size_t errlen)
-{
-	if (argc < 1) {
-		snprintf(err, errlen, "gen: expected fattree|clique|hyperx");
-		return -1;
-	}
-	if (!strcmp(argv[0], "fattree"))
-		return gen_fattree(argc - 1, argv + 1, out, err, errlen);
-	if (!strcmp(argv[0], "clique"))
-		return gen_clique(argc - 1, argv + 1, out, err, errlen);
-	if (!strcmp(argv[0], "hyperx"))
-		return gen_hyperx(argc - 1, argv + 1, out, err, errlen);
-	snprintf(err, errlen, "gen: unknown topology '%s' (fattree, clique, hyperx)", argv[0]);
-	return -1;
 }

@@ -48,9 +48,15 @@ struct topo {
 	uint16_t routes[TOPO_DOWNLINK_MAX]; /* one route each, on every edge switch */
 };
 
+/* the switch at the other end of link l from switch v */
+static inline uint32_t topo_peer(const struct topo *t, uint32_t l, uint32_t v)
+{
+	return t->link[l].a == v ? t->link[l].b : t->link[l].a;
+}
+
 /*
- * Parse and validate a topology.  On error returns -1 and writes a message
- * naming the offending line/element into err.
+ * Parse and validate a topology.  On error returns -EINVAL (or -ENOMEM) and
+ * writes a message naming the offending line/element into err.
  */
 int topo_parse(const char *buf, size_t len, const char *fname, struct topo *t, char *err,
 	       size_t errlen);
@@ -58,10 +64,9 @@ void topo_free(struct topo *t);
 /* write the topology back in the canonical format (MACs always explicit) */
 void topo_write(const struct topo *t, FILE *f);
 
-/* generators; return 0 or -1 with a message in err */
-int topo_gen(int argc, char **argv, FILE *out, char *err, size_t errlen);
+/* "123" -> 123 within [lo, hi]; -1 otherwise */
+long topo_parse_num(const char *s, long lo, long hi);
 
-void mac_fmt(const uint8_t mac[6], char buf[18]);
 int mac_parse(const char *s, uint8_t mac[6]);
 
 #endif
