@@ -1,8 +1,6 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # na-repo: the configuration repository (docs/repository.md)
 
-# error messages, used by every part
-REPO_COMMON_SRCS := user/repo/errmsg.c
 # the topology: parser, validator, writer and generators
 REPO_TOPO_SRCS := user/repo/topo.c user/repo/topo_gen.c
 # the compiler (topology -> VLAN table and switch configurations); test_topo
@@ -11,7 +9,7 @@ REPO_COMPILE_SRCS := user/repo/compile.c user/repo/path_search.c user/repo/packi
 	user/repo/pack_greedy.c user/repo/pack_trees.c user/repo/bcast_tree.c \
 	user/repo/compile_output.c
 REPO_SRCS := user/repo/main.c user/repo/cli.c user/repo/serve.c \
-	$(REPO_COMMON_SRCS) $(REPO_TOPO_SRCS) $(REPO_COMPILE_SRCS)
+	$(REPO_TOPO_SRCS) $(REPO_COMPILE_SRCS)
 
 $(call objs,$(REPO_SRCS) $(wildcard tests/repo/*.c)): CPPFLAGS += -Iuser/repo
 $(call objs,$(REPO_SRCS)): CFLAGS += -Wno-format-truncation
@@ -30,8 +28,8 @@ $(OUTPUT)/tests/test_vlan_table: $(call objs,tests/repo/test_vlan_table.c) $(LIB
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion
 
-$(OUTPUT)/tests/test_topo: $(call objs,tests/repo/test_topo.c $(REPO_COMMON_SRCS) \
-		$(REPO_TOPO_SRCS) $(REPO_COMPILE_SRCS)) $(LIBNETLORD) | $(OUTPUT)/tests
+$(OUTPUT)/tests/test_topo: $(call objs,tests/repo/test_topo.c $(REPO_TOPO_SRCS) \
+		$(REPO_COMPILE_SRCS)) $(LIBNETLORD) | $(OUTPUT)/tests
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion
 

@@ -1,22 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The control request, checked the same way on both ends (ctl_proto.h). */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ctl_proto.h"
-
-static int __attribute__((format(printf, 3, 4))) bad(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
+#include "util.h"
 
 static bool mac_unicast(const __u8 *m)
 {
@@ -28,7 +18,7 @@ static int check_ifname(const struct na_request *r, char *err, size_t errlen)
 	size_t n = strnlen(r->ifname, sizeof(r->ifname));
 
 	if (n == 0 || n == sizeof(r->ifname) || strchr(r->ifname, '/'))
-		return bad(err, errlen, "malformed interface name");
+		return nl_errf(err, errlen, -EINVAL, "malformed interface name");
 	return 0;
 }
 
@@ -39,38 +29,39 @@ static int check_vif_add(const struct na_request *r, char *err, size_t errlen)
 	if (check_ifname(r, err, errlen))
 		return -EINVAL;
 	if (v->tenant < NL_TENANT_MIN || v->tenant > NL_TENANT_MAX_24)
-		return bad(err, errlen, "--tenant must be %u..%u", NL_TENANT_MIN, NL_TENANT_MAX_24);
+		return nl_errf(err, errlen, -EINVAL, "--tenant must be %u..%u", NL_TENANT_MIN,
+			       NL_TENANT_MAX_24);
 	if (v->mac_as > 255)
-		return bad(err, errlen, "--mac-as must be 0..255");
+		return nl_errf(err, errlen, -EINVAL, "--mac-as must be 0..255");
 	if (!mac_unicast(v->mac))
-		return bad(err, errlen, "--mac must be a unicast xx:xx:xx:xx:xx:xx");
+		return nl_errf(err, errlen, -EINVAL, "--mac must be a unicast xx:xx:xx:xx:xx:xx");
 	if (v->ip && (v->prefix_len < 1 || v->prefix_len > 32))
-		return bad(err, errlen, "--ip must be A.B.C.D/len");
+		return nl_errf(err, errlen, -EINVAL, "--ip must be A.B.C.D/len");
 	if (!v->ip && (v->prefix_len || v->router_ip))
-		return bad(err, errlen, "--router must be A.B.C.D and needs --ip");
+		return nl_errf(err, errlen, -EINVAL, "--router must be A.B.C.D and needs --ip");
 	return 0;
 }
 
 static int check_nart_key(const struct na_request *r, char *err, size_t errlen)
 {
 	if (r->key.tenant < NL_TENANT_MIN || r->key.tenant > NL_TENANT_MAX_24)
-		return bad(err, errlen, "--tenant T required");
+		return nl_errf(err, errlen, -EINVAL, "--tenant T required");
 	if (r->verb == NA_REQ_NART_DEL_IP)
-		return r->ip ? 0 : bad(err, errlen, "--ip A.B.C.D");
+		return r->ip ? 0 : nl_errf(err, errlen, -EINVAL, "--ip A.B.C.D");
 	if (r->key.mac_as > 255 || !mac_unicast(r->key.mac))
-		return bad(err, errlen, "--mac-as N --mac M required");
+		return nl_errf(err, errlen, -EINVAL, "--mac-as N --mac M required");
 	if (r->verb == NA_REQ_NART_SET &&
 	    (!mac_unicast(r->switch_mac) || r->port < 1 || r->port > 255))
-		return bad(err, errlen, "--switch S --port P required");
+		return nl_errf(err, errlen, -EINVAL, "--switch S --port P required");
 	return 0;
 }
 
 int na_request_check(const struct na_request *r, char *err, size_t errlen)
 {
 	if (r->magic != NA_REQ_MAGIC)
-		return bad(err, errlen, "not a request of this na-loader version");
+		return nl_errf(err, errlen, -EINVAL, "not a request of this na-loader version");
 	if (r->flags & ~NA_REQ_F_JSON)
-		return bad(err, errlen, "unknown request flags");
+		return nl_errf(err, errlen, -EINVAL, "unknown request flags");
 	switch (r->verb) {
 	case NA_REQ_VIF_ADD:
 		return check_vif_add(r, err, errlen);
@@ -88,6 +79,6 @@ int na_request_check(const struct na_request *r, char *err, size_t errlen)
 	case NA_REQ_QUIT:
 		return 0;
 	default:
-		return bad(err, errlen, "unknown request");
+		return nl_errf(err, errlen, -EINVAL, "unknown request");
 	}
 }

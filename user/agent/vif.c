@@ -2,7 +2,6 @@
 /* The VIFs hosted here (vif.h). */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,18 +18,6 @@
 #include "tc.h"
 #include "util.h"
 #include "vif.h"
-
-/* formats the message for the operator and returns @rc (a -errno) */
-static int __attribute__((format(printf, 4, 5)))
-refuse(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return rc;
-}
 
 int na_vif_overhead(int encap_mode)
 {
@@ -109,24 +96,24 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 	char mac[NL_MAC_STRLEN];
 
 	if (!ifindex)
-		return refuse(err, errlen, -ENODEV, "interface %s does not exist", ifname);
+		return nl_errf(err, errlen, -ENODEV, "interface %s does not exist", ifname);
 	if (ifindex == vs->up->ifindex)
-		return refuse(err, errlen, -EBUSY, "%s is the uplink, not a VIF", ifname);
+		return nl_errf(err, errlen, -EBUSY, "%s is the uplink, not a VIF", ifname);
 	if (!nl_tenant_valid(req->tenant, vs->loc->tenant_bits))
-		return refuse(err, errlen, -EDOM, "tenant %u outside 2..%u of the %d-bit scheme",
-			      req->tenant,
-			      vs->loc->tenant_bits == 24 ? NL_TENANT_MAX_24 : NL_TENANT_MAX_16,
-			      vs->loc->tenant_bits);
+		return nl_errf(err, errlen, -EDOM, "tenant %u outside 2..%u of the %d-bit scheme",
+			       req->tenant,
+			       vs->loc->tenant_bits == 24 ? NL_TENANT_MAX_24 : NL_TENANT_MAX_16,
+			       vs->loc->tenant_bits);
 	if (!nl_mac_as_valid(req->mac_as, vs->loc->tenant_bits))
-		return refuse(
+		return nl_errf(
 			err, errlen, -EDOM,
 			"MAC_AS_ID %u not valid for the %d-bit scheme (it travels in one address "
 			"octet)",
 			req->mac_as, vs->loc->tenant_bits);
 	if ((req->mac[0] & 1) || !memcmp(req->mac, "\0\0\0\0\0\0", 6))
-		return refuse(err, errlen, -EDOM, "VIF MAC must be unicast and non-zero");
+		return nl_errf(err, errlen, -EDOM, "VIF MAC must be unicast and non-zero");
 	if (req->router_ip && !req->ip)
-		return refuse(err, errlen, -EDOM, "--router needs --ip");
+		return nl_errf(err, errlen, -EDOM, "--router needs --ip");
 	memcpy(k.mac, req->mac, 6);
 	idx = (__u32)ifindex;
 	if (!bpf_map_lookup_elem(vs->maps->vifs, &idx, &old)) {
@@ -136,7 +123,7 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 			na_announce_vif(vs->res, &old, false);
 			return 0; /* idempotent */
 		}
-		return refuse(
+		return nl_errf(
 			err, errlen, -EEXIST,
 			"%s is already a VIF with other parameters: `na-loader vif del %s` first",
 			ifname, ifname);
@@ -146,9 +133,9 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 
 		if_indextoname(oldlv.ifindex, other);
 		nl_fmt_mac(req->mac, mac);
-		return refuse(err, errlen, -EEXIST,
-			      "tenant %u MAC_AS %u MAC %s is already hosted here on %s",
-			      req->tenant, req->mac_as, mac, other);
+		return nl_errf(err, errlen, -EEXIST,
+			       "tenant %u MAC_AS %u MAC %s is already hosted here on %s",
+			       req->tenant, req->mac_as, mac, other);
 	}
 	if (v.ip) {
 		struct nl_vif o;
@@ -157,14 +144,15 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		while (!bpf_map_get_next_key(vs->maps->vifs, prev, &key)) {
 			if (!bpf_map_lookup_elem(vs->maps->vifs, &key, &o) &&
 			    o.tenant == v.tenant && o.ip == v.ip)
-				return refuse(err, errlen, -EEXIST,
-					      "tenant %u already has a VIF with that IP here",
-					      v.tenant);
+				return nl_errf(err, errlen, -EEXIST,
+					       "tenant %u already has a VIF with that IP here",
+					       v.tenant);
 			prev = &key;
 		}
 	}
 	if (alloc_slot(vs, &v.slot))
-		return refuse(err, errlen, -ENOSPC, "all %d VIF slots are in use", NL_MAX_VIFS - 1);
+		return nl_errf(err, errlen, -ENOSPC, "all %d VIF slots are in use",
+			       NL_MAX_VIFS - 1);
 	v.ifindex = (__u32)ifindex;
 	v.flags = can_xdp_redirect(ifname) ? NL_VIF_F_XDP_REDIRECT : 0;
 	if (v.router_ip) {
@@ -184,8 +172,8 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 	    bpf_map_update_elem(vs->maps->local_vifs, &k, &lv, BPF_NOEXIST)) {
 		rc = errno;
 		bpf_map_delete_elem(vs->maps->vifs, &idx);
-		return refuse(err, errlen, -EIO, "cannot add the VIF to the maps: %s",
-			      strerror(rc));
+		return nl_errf(err, errlen, -EIO, "cannot add the VIF to the maps: %s",
+			       strerror(rc));
 	}
 	if (v.ip) {
 		struct nl_nart1_key k1 = {.tenant = v.tenant, .ip = v.ip};
@@ -202,8 +190,8 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 	if (rc) {
 		bpf_map_delete_elem(vs->maps->vifs, &idx);
 		bpf_map_delete_elem(vs->maps->local_vifs, &k);
-		return refuse(err, errlen, -EIO, "cannot attach the tc program to %s: %s", ifname,
-			      strerror(-rc));
+		return nl_errf(err, errlen, -EIO, "cannot attach the tc program to %s: %s", ifname,
+			       strerror(-rc));
 	}
 	nl_fmt_mac(v.mac, mac);
 	log_info("VIF %s added: tenant %u mac_as %u %s slot %u MTU %d%s", ifname, v.tenant,
@@ -253,15 +241,15 @@ int na_vif_del(struct na_vifs *vs, const char *ifname, char *err, size_t errlen)
 	struct nl_vif v;
 
 	if (!ifindex)
-		return refuse(err, errlen, -ENODEV,
-			      "interface %s does not exist (a VIF whose interface disappeared is "
-			      "withdrawn "
-			      "automatically)",
-			      ifname);
+		return nl_errf(err, errlen, -ENODEV,
+			       "interface %s does not exist (a VIF whose interface disappeared is "
+			       "withdrawn "
+			       "automatically)",
+			       ifname);
 	if (bpf_map_lookup_elem(vs->maps->vifs, &idx, &v))
-		return refuse(err, errlen, -ENOENT,
-			      "%s is not a VIF of this agent (see `na-loader vif list %s`)", ifname,
-			      vs->up->ifname);
+		return nl_errf(err, errlen, -ENOENT,
+			       "%s is not a VIF of this agent (see `na-loader vif list %s`)",
+			       ifname, vs->up->ifname);
 	na_tc_detach(ifindex);
 	withdraw(vs, &v);
 	log_info("VIF %s deleted", ifname);

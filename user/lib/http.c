@@ -5,7 +5,6 @@
  * no chunked encoding, no redirects, a deadline on the whole exchange.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
@@ -18,20 +17,9 @@
 #include <unistd.h>
 
 #include "http.h"
+#include "util.h"
 
 #define HTTP_MAX_RESPONSE (64UL << 20)
-
-/* formats the message for the caller and returns @rc (a -errno) */
-static int __attribute__((format(printf, 4, 5)))
-http_fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return rc;
-}
 
 int nl_http_parse(const char *buf, size_t len, int *status, const char **body, size_t *body_len,
 		  char *err, size_t errlen)
@@ -46,18 +34,17 @@ int nl_http_parse(const char *buf, size_t len, int *status, const char **body, s
 			break;
 		}
 	if (!end)
-		return http_fail(err, errlen, -EPROTO,
-				 "response ends inside the header (truncated)");
+		return nl_errf(err, errlen, -EPROTO, "response ends inside the header (truncated)");
 	if (len < 12 || (memcmp(buf, "HTTP/1.1 ", 9) && memcmp(buf, "HTTP/1.0 ", 9)))
-		return http_fail(err, errlen, -EPROTO, "not an HTTP/1.x response");
+		return nl_errf(err, errlen, -EPROTO, "not an HTTP/1.x response");
 	code = 0;
 	for (int i = 9; i < 12; i++) {
 		if (buf[i] < '0' || buf[i] > '9')
-			return http_fail(err, errlen, -EPROTO, "bad status code");
+			return nl_errf(err, errlen, -EPROTO, "bad status code");
 		code = code * 10 + (buf[i] - '0');
 	}
 	if (buf[12] != ' ' && buf[12] != '\r')
-		return http_fail(err, errlen, -EPROTO, "bad status line");
+		return nl_errf(err, errlen, -EPROTO, "bad status line");
 	p = memchr(buf, '\n', (size_t)(end - buf));
 	while (p && p < end) {
 		const char *eol;
@@ -80,14 +67,13 @@ int nl_http_parse(const char *buf, size_t len, int *status, const char **body, s
 			while (v < eol && *v == ' ')
 				v++;
 			if (!digits || v != eol)
-				return http_fail(err, errlen, -EPROTO, "bad Content-Length header");
+				return nl_errf(err, errlen, -EPROTO, "bad Content-Length header");
 			if (clen >= 0 && clen != x)
-				return http_fail(err, errlen, -EPROTO,
-						 "conflicting Content-Length headers");
+				return nl_errf(err, errlen, -EPROTO,
+					       "conflicting Content-Length headers");
 			clen = x;
 		} else if (n > 18 && !strncasecmp(line, "Transfer-Encoding:", 18)) {
-			return http_fail(err, errlen, -EPROTO,
-					 "Transfer-Encoding is not supported");
+			return nl_errf(err, errlen, -EPROTO, "Transfer-Encoding is not supported");
 		}
 		p = eol + 1;
 		if (eol >= end)
@@ -98,9 +84,9 @@ int nl_http_parse(const char *buf, size_t len, int *status, const char **body, s
 	*body_len = len - (size_t)(end + 4 - buf);
 	if (clen >= 0) {
 		if ((size_t)clen > *body_len)
-			return http_fail(err, errlen, -EPROTO,
-					 "body shorter than Content-Length (%zu of %lld bytes)",
-					 *body_len, clen);
+			return nl_errf(err, errlen, -EPROTO,
+				       "body shorter than Content-Length (%zu of %lld bytes)",
+				       *body_len, clen);
 		*body_len = (size_t)clen;
 	}
 	return 0;
@@ -179,15 +165,15 @@ int nl_http_get(const char *url, int timeout_ms, char **body_out, size_t *body_l
 	size_t blen;
 
 	if (nl_http_split_url(url, host, sizeof(host), port, sizeof(port), path, sizeof(path)))
-		return http_fail(
+		return nl_errf(
 			err, errlen, -EINVAL,
 			"cannot parse repository address '%s' (want http://host:port[/path] or "
 			"host:port)",
 			url);
 	rc = getaddrinfo(host, port, &hints, &res);
 	if (rc)
-		return http_fail(err, errlen, -EHOSTUNREACH, "cannot resolve %s: %s", host,
-				 gai_strerror(rc));
+		return nl_errf(err, errlen, -EHOSTUNREACH, "cannot resolve %s: %s", host,
+			       gai_strerror(rc));
 	for (ai = res; ai; ai = ai->ai_next) {
 		int soerr = 0;
 		socklen_t sl = sizeof(soerr);
@@ -205,17 +191,16 @@ int nl_http_get(const char *url, int timeout_ms, char **body_out, size_t *body_l
 	}
 	freeaddrinfo(res);
 	if (fd < 0)
-		return http_fail(
-			err, errlen, -ECONNREFUSED,
-			"cannot connect to %s:%s (is the repository running and reachable?)", host,
-			port);
+		return nl_errf(err, errlen, -ECONNREFUSED,
+			       "cannot connect to %s:%s (is the repository running and reachable?)",
+			       host, port);
 	rc = snprintf(req, sizeof(req),
 		      "GET %s HTTP/1.1\r\nHost: %s:%s\r\nUser-Agent: na-loader\r\n"
 		      "Connection: close\r\n\r\n",
 		      path, host, port);
 	if (send(fd, req, (size_t)rc, MSG_NOSIGNAL) != rc) {
 		close(fd);
-		return http_fail(err, errlen, -EIO, "cannot send the request to %s:%s", host, port);
+		return nl_errf(err, errlen, -EIO, "cannot send the request to %s:%s", host, port);
 	}
 	for (;;) {
 		ssize_t n;
@@ -234,9 +219,9 @@ int nl_http_get(const char *url, int timeout_ms, char **body_out, size_t *body_l
 		if (wait_fd(fd, POLLIN, deadline) <= 0) {
 			close(fd);
 			free(buf);
-			return http_fail(err, errlen, -ETIMEDOUT,
-					 "timeout after %d ms waiting for %s:%s", timeout_ms, host,
-					 port);
+			return nl_errf(err, errlen, -ETIMEDOUT,
+				       "timeout after %d ms waiting for %s:%s", timeout_ms, host,
+				       port);
 		}
 		n = recv(fd, buf + len, cap - len - 1, 0);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
@@ -244,8 +229,8 @@ int nl_http_get(const char *url, int timeout_ms, char **body_out, size_t *body_l
 		if (n < 0) {
 			close(fd);
 			free(buf);
-			return http_fail(err, errlen, -EIO, "receive from %s:%s: %s", host, port,
-					 strerror(errno));
+			return nl_errf(err, errlen, -EIO, "receive from %s:%s: %s", host, port,
+				       strerror(errno));
 		}
 		if (n == 0)
 			break;
@@ -259,8 +244,8 @@ int nl_http_get(const char *url, int timeout_ms, char **body_out, size_t *body_l
 	}
 	if (status != 200) {
 		free(buf);
-		return http_fail(err, errlen, -ENOENT, "repository answered HTTP %d for %s", status,
-				 path);
+		return nl_errf(err, errlen, -ENOENT, "repository answered HTTP %d for %s", status,
+			       path);
 	}
 	memmove(buf, body, blen);
 	buf[blen] = 0;
@@ -270,5 +255,5 @@ int nl_http_get(const char *url, int timeout_ms, char **body_out, size_t *body_l
 too_big:
 	close(fd);
 	free(buf);
-	return http_fail(err, errlen, -EFBIG, "response larger than %lu bytes", HTTP_MAX_RESPONSE);
+	return nl_errf(err, errlen, -EFBIG, "response larger than %lu bytes", HTTP_MAX_RESPONSE);
 }

@@ -22,8 +22,7 @@ static int hexval(char c)
 	return -EINVAL;
 }
 
-/* exactly xx:xx:xx:xx:xx:xx (either case); unicast, non-zero */
-int nl_parse_mac(const char *s, __u8 mac[6])
+int nl_parse_mac_text(const char *s, __u8 mac[6])
 {
 	if (!s || strlen(s) != 17)
 		return -EINVAL;
@@ -34,6 +33,13 @@ int nl_parse_mac(const char *s, __u8 mac[6])
 			return -EINVAL;
 		mac[i] = (__u8)(h << 4 | l);
 	}
+	return 0;
+}
+
+int nl_parse_mac(const char *s, __u8 mac[6])
+{
+	if (nl_parse_mac_text(s, mac))
+		return -EINVAL;
 	if (mac[0] & 1)
 		return -EINVAL;
 	if (!(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))

@@ -9,7 +9,9 @@
 
 #include <linux/types.h>
 
-/* exactly xx:xx:xx:xx:xx:xx (either case); unicast, non-zero */
+/* exactly xx:xx:xx:xx:xx:xx (either case), any address */
+int nl_parse_mac_text(const char *s, __u8 mac[6]);
+/* the same, and unicast, non-zero (a VIF's or a switch's MAC) */
 int nl_parse_mac(const char *s, __u8 mac[6]);
 /* decimal only, no sign, within [min, max] */
 int nl_parse_u32(const char *s, __u32 min, __u32 max, __u32 *out);

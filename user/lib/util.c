@@ -2,6 +2,7 @@
 /* Small shared helpers (util.h). */
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -77,6 +78,16 @@ void nl_fmt_mac(const __u8 m[6], char out[NL_MAC_STRLEN])
 {
 	snprintf(out, NL_MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
 		 m[5]);
+}
+
+int nl_errf(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 static __u64 clock_ms(clockid_t id)

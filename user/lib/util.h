@@ -27,6 +27,13 @@ __u64 nl_now_ms(void);
 /* CLOCK_MONOTONIC in milliseconds (deadlines, rate limits) */
 __u64 nl_mono_ms(void);
 
+/*
+ * Format a message for the operator into @err (at most @errlen bytes) and
+ * return @rc, a -errno: how a function says both what failed and why.
+ */
+int nl_errf(char *err, size_t errlen, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* RFC 1071: add @n bytes to the 32-bit sum @s; fold to the 16-bit checksum */
 __u32 nl_csum_add(__u32 s, const void *p, size_t n);
 __u16 nl_csum_fold(__u32 s);

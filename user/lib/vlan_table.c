@@ -3,11 +3,11 @@
  * Strict parser of the VLAN table document (docs/vlan-table.md).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
 #include "vlan_table.h"
 
 /* the parser's state between lines */
@@ -19,17 +19,6 @@ struct vt_parser {
 	char *err;
 	size_t errlen;
 };
-
-/* the message naming the line; always -EINVAL */
-static int __attribute__((format(printf, 2, 3))) bad(struct vt_parser *p, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(p->err, p->errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
 
 /* decimal without sign or leading zeros; 0 or -1 on overflow/garbage */
 static int parse_u64(const char *s, size_t n, __u64 *out)
@@ -120,29 +109,34 @@ static int header_line(struct vt_parser *p, int nw, const char **w, const size_t
 	switch (p->state) {
 	case 0:
 		if (nw != 2 || !word_is(w[0], wl[0], "netlord-vlan-table"))
-			return bad(p, "line %lu: expected 'netlord-vlan-table %d'", lineno,
-				   NL_VT_FORMAT);
+			return nl_errf(p->err, p->errlen, -EINVAL,
+				       "line %lu: expected 'netlord-vlan-table %d'", lineno,
+				       NL_VT_FORMAT);
 		if (parse_u64(w[1], wl[1], &v) || v != NL_VT_FORMAT)
-			return bad(p, "line %lu: unsupported format version '%.*s' (want %d)",
-				   lineno, (int)wl[1], w[1], NL_VT_FORMAT);
+			return nl_errf(p->err, p->errlen, -EINVAL,
+				       "line %lu: unsupported format version '%.*s' (want %d)",
+				       lineno, (int)wl[1], w[1], NL_VT_FORMAT);
 		t->format = NL_VT_FORMAT;
 		break;
 	case 1:
 		if (nw != 2 || !word_is(w[0], wl[0], "serial") ||
 		    parse_u64(w[1], wl[1], &t->serial))
-			return bad(p, "line %lu: expected 'serial <decimal u64>'", lineno);
+			return nl_errf(p->err, p->errlen, -EINVAL,
+				       "line %lu: expected 'serial <decimal u64>'", lineno);
 		break;
 	case 2:
 		if (nw != 2 || !word_is(w[0], wl[0], "broadcast") || parse_u64(w[1], wl[1], &v) ||
 		    v < 2 || v > 4094)
-			return bad(p, "line %lu: expected 'broadcast <VLAN 2..4094>'", lineno);
+			return nl_errf(p->err, p->errlen, -EINVAL,
+				       "line %lu: expected 'broadcast <VLAN 2..4094>'", lineno);
 		t->broadcast_vlan = (__u16)v;
 		break;
 	default:
 		if (nw != 2 || !word_is(w[0], wl[0], "switches") || parse_u64(w[1], wl[1], &v) ||
 		    v < 1 || v > NL_VT_MAX_SWITCHES)
-			return bad(p, "line %lu: expected 'switches <1..%d>'", lineno,
-				   NL_VT_MAX_SWITCHES);
+			return nl_errf(p->err, p->errlen, -EINVAL,
+				       "line %lu: expected 'switches <1..%d>'", lineno,
+				       NL_VT_MAX_SWITCHES);
 		t->nswitches = (__u32)v;
 		break;
 	}
@@ -162,33 +156,39 @@ static int vlan_list(struct vt_parser *p, struct nl_vt_row *r, const char *s, si
 		while (k < sl && s[k] != ',')
 			k++;
 		if (r->set.count == NL_MAX_VLANS_PER_PAIR)
-			return bad(p, "line %lu: more than %d VLANs", lineno,
-				   NL_MAX_VLANS_PER_PAIR);
+			return nl_errf(p->err, p->errlen, -EINVAL, "line %lu: more than %d VLANs",
+				       lineno, NL_MAX_VLANS_PER_PAIR);
 		if (parse_u64(s, k, &v) || v == 1 || v > 4094)
-			return bad(p, "line %lu: bad VLAN '%.*s' (0 = untagged, or 2..4094)",
-				   lineno, (int)k, s);
+			return nl_errf(p->err, p->errlen, -EINVAL,
+				       "line %lu: bad VLAN '%.*s' (0 = untagged, or 2..4094)",
+				       lineno, (int)k, s);
 		if (v == p->t->broadcast_vlan)
-			return bad(p, "line %lu: broadcast VLAN %llu used as a path VLAN", lineno,
-				   (unsigned long long)v);
+			return nl_errf(p->err, p->errlen, -EINVAL,
+				       "line %lu: broadcast VLAN %llu used as a path VLAN", lineno,
+				       (unsigned long long)v);
 		for (int i = 0; i < r->set.count; i++)
 			if (r->set.vlans[i] == v)
-				return bad(p, "line %lu: VLAN %llu listed twice", lineno,
-					   (unsigned long long)v);
+				return nl_errf(p->err, p->errlen, -EINVAL,
+					       "line %lu: VLAN %llu listed twice", lineno,
+					       (unsigned long long)v);
 		r->set.vlans[r->set.count++] = (__u16)v;
 		if (k == sl)
 			break;
 		if (k + 1 == sl)
-			return bad(p, "line %lu: trailing comma", lineno);
+			return nl_errf(p->err, p->errlen, -EINVAL, "line %lu: trailing comma",
+				       lineno);
 		s += k + 1;
 		sl -= k + 1;
 	}
 	for (int i = 0; i < r->set.count; i++)
 		if (r->set.vlans[i] == NL_VLAN_UNTAGGED && r->set.count > 1)
-			return bad(p, "line %lu: 0 (untagged) must be the only entry", lineno);
+			return nl_errf(p->err, p->errlen, -EINVAL,
+				       "line %lu: 0 (untagged) must be the only entry", lineno);
 	if (!memcmp(r->src, r->dst, 6) &&
 	    (r->set.count != 1 || r->set.vlans[0] != NL_VLAN_UNTAGGED))
-		return bad(p, "line %lu: a switch reaches itself untagged: the list must be '0'",
-			   lineno);
+		return nl_errf(p->err, p->errlen, -EINVAL,
+			       "line %lu: a switch reaches itself untagged: the list must be '0'",
+			       lineno);
 	return 0;
 }
 
@@ -225,30 +225,35 @@ static int pair_line(struct vt_parser *p, int nw, const char **w, const size_t *
 
 	if (nw == 2 && word_is(w[0], wl[0], "end")) {
 		if (parse_u64(w[1], wl[1], &v) || v != t->nrows)
-			return bad(p, "line %lu: 'end' count '%.*s' does not match %zu pair lines",
-				   lineno, (int)wl[1], w[1], t->nrows);
+			return nl_errf(p->err, p->errlen, -EINVAL,
+				       "line %lu: 'end' count '%.*s' does not match %zu pair lines",
+				       lineno, (int)wl[1], w[1], t->nrows);
 		p->state = 5;
 		return 0;
 	}
 	if (nw != 4 || !word_is(w[0], wl[0], "pair"))
-		return bad(p,
-			   "line %lu: expected 'pair <src-mac> <dst-mac> <vlan,...>' or "
-			   "'end <count>'",
-			   lineno);
+		return nl_errf(p->err, p->errlen, -EINVAL,
+			       "line %lu: expected 'pair <src-mac> <dst-mac> <vlan,...>' or "
+			       "'end <count>'",
+			       lineno);
 	if (t->nrows == (size_t)t->nswitches * t->nswitches)
-		return bad(p, "line %lu: more than switches^2 = %zu pair lines", lineno, t->nrows);
+		return nl_errf(p->err, p->errlen, -EINVAL,
+			       "line %lu: more than switches^2 = %zu pair lines", lineno, t->nrows);
 	r = new_row(p);
 	if (!r)
-		return bad(p, "line %lu: out of memory", lineno);
+		return nl_errf(p->err, p->errlen, -EINVAL, "line %lu: out of memory", lineno);
 	if (parse_mac(w[1], wl[1], r->src) || parse_mac(w[2], wl[2], r->dst))
-		return bad(p, "line %lu: bad MAC address (want lowercase xx:xx:xx:xx:xx:xx)",
-			   lineno);
+		return nl_errf(p->err, p->errlen, -EINVAL,
+			       "line %lu: bad MAC address (want lowercase xx:xx:xx:xx:xx:xx)",
+			       lineno);
 	if ((r->src[0] & 1) || (r->dst[0] & 1) || !memcmp(r->src, "\0\0\0\0\0\0", 6) ||
 	    !memcmp(r->dst, "\0\0\0\0\0\0", 6))
-		return bad(p, "line %lu: switch MAC is zero or multicast", lineno);
+		return nl_errf(p->err, p->errlen, -EINVAL,
+			       "line %lu: switch MAC is zero or multicast", lineno);
 	if (t->nrows && cmp_row(r - 1, r->src, r->dst) >= 0)
-		return bad(p, "line %lu: pairs not in strictly increasing (src, dst) order",
-			   lineno);
+		return nl_errf(p->err, p->errlen, -EINVAL,
+			       "line %lu: pairs not in strictly increasing (src, dst) order",
+			       lineno);
 	err = vlan_list(p, r, w[3], wl[3]);
 	if (err)
 		return err;
@@ -264,19 +269,22 @@ static int parse_line(struct vt_parser *p, const char *l, size_t n)
 	int nw;
 
 	if (n > NL_VT_MAX_LINE)
-		return bad(p, "line %lu: longer than %d bytes", p->lineno, NL_VT_MAX_LINE);
+		return nl_errf(p->err, p->errlen, -EINVAL, "line %lu: longer than %d bytes",
+			       p->lineno, NL_VT_MAX_LINE);
 	if (memchr(l, 0, n) || memchr(l, '\r', n) || memchr(l, '\t', n))
-		return bad(p, "line %lu: NUL, CR or TAB character", p->lineno);
+		return nl_errf(p->err, p->errlen, -EINVAL, "line %lu: NUL, CR or TAB character",
+			       p->lineno);
 	if (n > 0 && l[0] == '#')
 		return 0;
 	if (p->state == 5)
-		return bad(p, "line %lu: data after the 'end' line", p->lineno);
+		return nl_errf(p->err, p->errlen, -EINVAL, "line %lu: data after the 'end' line",
+			       p->lineno);
 	nw = split(l, n, w, wl);
 	if (nw <= 0)
-		return bad(p,
-			   "line %lu: empty line or bad spacing (words are separated by one "
-			   "space)",
-			   p->lineno);
+		return nl_errf(p->err, p->errlen, -EINVAL,
+			       "line %lu: empty line or bad spacing (words are separated by one "
+			       "space)",
+			       p->lineno);
 	return p->state < 4 ? header_line(p, nw, w, wl) : pair_line(p, nw, w, wl);
 }
 
@@ -286,11 +294,13 @@ static int check_complete(struct vt_parser *p)
 	struct nl_vlan_table *t = p->t;
 
 	if (p->state != 5)
-		return bad(p, "line %lu: document ends before the 'end' line (truncated?)",
-			   p->lineno);
+		return nl_errf(p->err, p->errlen, -EINVAL,
+			       "line %lu: document ends before the 'end' line (truncated?)",
+			       p->lineno);
 	if (t->nrows != (size_t)t->nswitches * t->nswitches)
-		return bad(p, "line %lu: %zu pair lines, want switches^2 = %zu", p->lineno,
-			   t->nrows, (size_t)t->nswitches * t->nswitches);
+		return nl_errf(p->err, p->errlen, -EINVAL,
+			       "line %lu: %zu pair lines, want switches^2 = %zu", p->lineno,
+			       t->nrows, (size_t)t->nswitches * t->nswitches);
 	/* full matrix: group g has source S_g and destinations S_0..S_{n-1} */
 	for (size_t g = 0; g < t->nswitches; g++)
 		for (size_t j = 0; j < t->nswitches; j++) {
@@ -298,10 +308,11 @@ static int check_complete(struct vt_parser *p)
 
 			if (memcmp(r->src, t->rows[g * t->nswitches].src, 6) ||
 			    memcmp(r->dst, t->rows[j * t->nswitches].src, 6))
-				return bad(p,
-					   "pair %zu: the pairs are not every (src, dst) of the %u "
-					   "switches",
-					   g * t->nswitches + j + 1, t->nswitches);
+				return nl_errf(
+					p->err, p->errlen, -EINVAL,
+					"pair %zu: the pairs are not every (src, dst) of the %u "
+					"switches",
+					g * t->nswitches + j + 1, t->nswitches);
 		}
 	return 0;
 }
@@ -320,8 +331,9 @@ int nl_vt_parse(const char *buf, size_t len, struct nl_vlan_table *t, char *err,
 
 		p.lineno++;
 		if (!nl) {
-			rc = bad(&p, "line %lu: missing newline at end of document (truncated?)",
-				 p.lineno);
+			rc = nl_errf(p.err, p.errlen, -EINVAL,
+				     "line %lu: missing newline at end of document (truncated?)",
+				     p.lineno);
 			break;
 		}
 		off += (size_t)(nl - l) + 1;

@@ -23,7 +23,7 @@
 #include "bcast_tree.h"
 #include "compile.h"
 #include "compile_output.h"
-#include "errmsg.h"
+#include "util.h"
 #include "pack_greedy.h"
 #include "pack_trees.h"
 #include "packing.h"
@@ -47,15 +47,15 @@ static int check_opts(const struct topo *t, const struct compile_opts *o, uint32
 	uint64_t npairs = (uint64_t)t->nedge * (t->nedge - 1) / 2;
 
 	if (o->k < 1 || o->k > NL_MAX_VLANS_PER_PAIR)
-		return repo_errf(err, errlen, -EINVAL, "k must be 1..%d", NL_MAX_VLANS_PER_PAIR);
+		return nl_errf(err, errlen, -EINVAL, "k must be 1..%d", NL_MAX_VLANS_PER_PAIR);
 	if (o->bcast_vlan < REPO_VLAN_MIN || o->bcast_vlan > REPO_VLAN_MAX)
-		return repo_errf(err, errlen, -EINVAL, "broadcast VLAN must be %d..%d",
-				 REPO_VLAN_MIN, REPO_VLAN_MAX);
+		return nl_errf(err, errlen, -EINVAL, "broadcast VLAN must be %d..%d", REPO_VLAN_MIN,
+			       REPO_VLAN_MAX);
 	if (o->first_vlan < REPO_VLAN_MIN || o->first_vlan > REPO_VLAN_MAX)
-		return repo_errf(err, errlen, -EINVAL, "first VLAN must be %d..%d", REPO_VLAN_MIN,
-				 REPO_VLAN_MAX);
+		return nl_errf(err, errlen, -EINVAL, "first VLAN must be %d..%d", REPO_VLAN_MIN,
+			       REPO_VLAN_MAX);
 	if (npairs > UINT32_MAX / NL_MAX_VLANS_PER_PAIR)
-		return repo_errf(err, errlen, -EINVAL, "too many edge switches (%u)", t->nedge);
+		return nl_errf(err, errlen, -EINVAL, "too many edge switches (%u)", t->nedge);
 	*maxv = (uint32_t)(REPO_VLAN_MAX - o->first_vlan + 1) -
 		(o->bcast_vlan >= o->first_vlan ? 1 : 0);
 	return 0;
@@ -155,12 +155,12 @@ static int stage_error(int rc, const struct compile_opts *o, uint32_t maxv, char
 		       size_t errlen)
 {
 	if (rc == -ERANGE)
-		return repo_errf(err, errlen, rc, "topology diameter too large");
+		return nl_errf(err, errlen, rc, "topology diameter too large");
 	if (rc == -ENOSPC)
-		return repo_errf(err, errlen, rc,
-				 "the paths need more than %u VLANs (IDs %d..%d); lower k", maxv,
-				 o->first_vlan, REPO_VLAN_MAX);
-	return repo_errf(err, errlen, rc, "out of memory");
+		return nl_errf(err, errlen, rc,
+			       "the paths need more than %u VLANs (IDs %d..%d); lower k", maxv,
+			       o->first_vlan, REPO_VLAN_MAX);
+	return nl_errf(err, errlen, rc, "out of memory");
 }
 
 int repo_compile(const struct topo *t, const struct compile_opts *o, struct compile_result *r,

@@ -11,7 +11,6 @@
 
 #include "compile_output.h"
 #include "util.h"
-#include "errmsg.h"
 
 /* writes a file's contents; arg: what the writer needs besides out */
 typedef void (*write_body_fn)(FILE *f, const struct repo_output *out, void *arg);
@@ -29,12 +28,12 @@ static int write_file(const char *path, write_body_fn body, const struct repo_ou
 	if (!f) {
 		int e = errno;
 
-		return repo_errf(err, errlen, -e, "%s: %s", tmp, strerror(e));
+		return nl_errf(err, errlen, -e, "%s: %s", tmp, strerror(e));
 	}
 	body(f, out, arg);
 	bad = ferror(f);
 	if (fclose(f) || bad || rename(tmp, path))
-		return repo_errf(err, errlen, -EIO, "%s: write failed", path);
+		return nl_errf(err, errlen, -EIO, "%s: write failed", path);
 	return 0;
 }
 
@@ -43,7 +42,7 @@ static int make_dir(const char *d, char *err, size_t errlen)
 	if (mkdir(d, 0755) && errno != EEXIST) {
 		int e = errno;
 
-		return repo_errf(err, errlen, -e, "%s: %s", d, strerror(e));
+		return nl_errf(err, errlen, -e, "%s: %s", d, strerror(e));
 	}
 	return 0;
 }
@@ -167,7 +166,7 @@ static int write_switch_confs(const struct repo_output *out, char *err, size_t e
 
 	sc.vbuf = malloc((out->pk->vs.nv + 4) * sizeof(*sc.vbuf));
 	if (!sc.vbuf)
-		return repo_errf(err, errlen, -ENOMEM, "out of memory");
+		return nl_errf(err, errlen, -ENOMEM, "out of memory");
 	for (sc.u = 0; sc.u < out->t->nsw && !rc; sc.u++) {
 		snprintf(path, sizeof(path), "%s/switches/%s.conf", out->o->outdir,
 			 out->t->sw[sc.u].name);

@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "errmsg.h"
+#include "util.h"
 #include "serve.h"
 #include "vlan_table.h"
 
@@ -104,7 +104,7 @@ static int table_load(const char *dir, struct table **out, char *err, size_t err
 	f = fopen(path, "rb");
 	if (!f) {
 		rc = -errno;
-		return repo_errf(err, errlen, rc, "%s: %s", path, strerror(-rc));
+		return nl_errf(err, errlen, rc, "%s: %s", path, strerror(-rc));
 	}
 	buf = malloc(cap);
 	while (buf) {
@@ -114,8 +114,8 @@ static int table_load(const char *dir, struct table **out, char *err, size_t err
 		if (len < cap)
 			break;
 		if (cap >= TABLE_MAX) {
-			rc = repo_errf(err, errlen, -EFBIG, "%s: larger than %lu bytes", path,
-				       TABLE_MAX);
+			rc = nl_errf(err, errlen, -EFBIG, "%s: larger than %lu bytes", path,
+				     TABLE_MAX);
 			goto fail;
 		}
 		cap *= 2;
@@ -126,21 +126,21 @@ static int table_load(const char *dir, struct table **out, char *err, size_t err
 		buf = nb;
 	}
 	if (!buf) {
-		rc = repo_errf(err, errlen, -ENOMEM, "%s: out of memory", path);
+		rc = nl_errf(err, errlen, -ENOMEM, "%s: out of memory", path);
 		goto fail;
 	}
 	if (ferror(f)) {
-		rc = repo_errf(err, errlen, -EIO, "%s: read error", path);
+		rc = nl_errf(err, errlen, -EIO, "%s: read error", path);
 		goto fail;
 	}
 	if (nl_vt_parse(buf, len, &vt, perr, sizeof(perr))) {
-		rc = repo_errf(err, errlen, -EINVAL, "%s: %s", path, perr);
+		rc = nl_errf(err, errlen, -EINVAL, "%s: %s", path, perr);
 		goto fail;
 	}
 	t = calloc(1, sizeof(*t));
 	if (!t) {
 		nl_vt_free(&vt);
-		rc = repo_errf(err, errlen, -ENOMEM, "out of memory");
+		rc = nl_errf(err, errlen, -ENOMEM, "out of memory");
 		goto fail;
 	}
 	t->refs = 1;

@@ -10,38 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "errmsg.h"
 #include "topo.h"
+#include "parse.h"
 #include "util.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int mac_parse(const char *s, uint8_t mac[6])
-{
-	for (int i = 0; i < 6; i++) {
-		int h = hexval(s[0]), l = h < 0 ? -1 : hexval(s[1]);
-
-		if (h < 0 || l < 0)
-			return -1;
-		mac[i] = (uint8_t)(h << 4 | l);
-		s += 2;
-		if (i < 5) {
-			if (*s != ':')
-				return -1;
-			s++;
-		}
-	}
-	return *s ? -1 : 0;
-}
 
 static int valid_name(const char *s)
 {
@@ -188,7 +159,7 @@ struct parser {
 
 static int oom(struct parser *ps)
 {
-	return repo_errf(ps->err, ps->errlen, -ENOMEM, "%s: out of memory", ps->fname);
+	return nl_errf(ps->err, ps->errlen, -ENOMEM, "%s: out of memory", ps->fname);
 }
 
 /* the name table grew too full: four times the slots, and rehash */
@@ -213,16 +184,16 @@ static int nametab_grow(struct parser *ps)
 /* "mac <MAC>" of switch s, the word at tok */
 static int parse_switch_mac(struct parser *ps, struct topo_switch *s, const char *tok)
 {
-	if (mac_parse(tok, s->mac))
-		return repo_errf(ps->err, ps->errlen, -EINVAL, "%s:%d: switch '%s': bad MAC '%s'",
-				 ps->fname, ps->lineno, s->name, tok);
+	if (nl_parse_mac_text(tok, s->mac))
+		return nl_errf(ps->err, ps->errlen, -EINVAL, "%s:%d: switch '%s': bad MAC '%s'",
+			       ps->fname, ps->lineno, s->name, tok);
 	if (s->mac[0] & 1)
-		return repo_errf(ps->err, ps->errlen, -EINVAL,
-				 "%s:%d: switch '%s': MAC %s is multicast", ps->fname, ps->lineno,
-				 s->name, tok);
+		return nl_errf(ps->err, ps->errlen, -EINVAL,
+			       "%s:%d: switch '%s': MAC %s is multicast", ps->fname, ps->lineno,
+			       s->name, tok);
 	if (!memcmp(s->mac, "\0\0\0\0\0\0", 6))
-		return repo_errf(ps->err, ps->errlen, -EINVAL, "%s:%d: switch '%s': MAC is zero",
-				 ps->fname, ps->lineno, s->name);
+		return nl_errf(ps->err, ps->errlen, -EINVAL, "%s:%d: switch '%s': MAC is zero",
+			       ps->fname, ps->lineno, s->name);
 	return 0;
 }
 
@@ -235,20 +206,20 @@ static int parse_switch(struct parser *ps, char **tok, int ntok)
 	int rc;
 
 	if (ntok < 2)
-		return repo_errf(ps->err, ps->errlen, -EINVAL, "%s:%d: switch: missing name",
-				 ps->fname, ps->lineno);
+		return nl_errf(ps->err, ps->errlen, -EINVAL, "%s:%d: switch: missing name",
+			       ps->fname, ps->lineno);
 	if (!valid_name(tok[1]))
-		return repo_errf(ps->err, ps->errlen, -EINVAL,
-				 "%s:%d: switch '%s': invalid name (1..31 of [A-Za-z0-9_.-], "
-				 "not starting with '.' or '-')",
-				 ps->fname, ps->lineno, tok[1]);
+		return nl_errf(ps->err, ps->errlen, -EINVAL,
+			       "%s:%d: switch '%s': invalid name (1..31 of [A-Za-z0-9_.-], "
+			       "not starting with '.' or '-')",
+			       ps->fname, ps->lineno, tok[1]);
 	if (t->nsw >= TOPO_MAX_SWITCHES)
-		return repo_errf(ps->err, ps->errlen, -EINVAL, "%s:%d: too many switches",
-				 ps->fname, ps->lineno);
+		return nl_errf(ps->err, ps->errlen, -EINVAL, "%s:%d: too many switches", ps->fname,
+			       ps->lineno);
 	if (name_find(&ps->nt, tok[1], &pos) >= 0)
-		return repo_errf(ps->err, ps->errlen, -EINVAL,
-				 "%s:%d: switch '%s' declared twice (first on line %d)", ps->fname,
-				 ps->lineno, tok[1], t->sw[ps->nt.slot[pos]].line);
+		return nl_errf(ps->err, ps->errlen, -EINVAL,
+			       "%s:%d: switch '%s' declared twice (first on line %d)", ps->fname,
+			       ps->lineno, tok[1], t->sw[ps->nt.slot[pos]].line);
 	t->sw = grow(t->sw, &ps->swcap, t->nsw, sizeof(*t->sw));
 	ps->has_mac = grow(ps->has_mac, &ps->hmcap, t->nsw, sizeof(*ps->has_mac));
 	if (!t->sw || !ps->has_mac)
@@ -267,9 +238,9 @@ static int parse_switch(struct parser *ps, char **tok, int ntok)
 				return rc;
 			ps->has_mac[t->nsw] = 1;
 		} else {
-			return repo_errf(ps->err, ps->errlen, -EINVAL,
-					 "%s:%d: switch '%s': unknown attribute '%s'", ps->fname,
-					 ps->lineno, s->name, tok[i]);
+			return nl_errf(ps->err, ps->errlen, -EINVAL,
+				       "%s:%d: switch '%s': unknown attribute '%s'", ps->fname,
+				       ps->lineno, s->name, tok[i]);
 		}
 	}
 	ps->nt.slot[pos] = t->nsw++;
@@ -285,29 +256,29 @@ static int parse_endpoint(struct parser *ps, const char *kw, char *tok, int isli
 	int64_t si;
 
 	if (split_ep(tok, &nm, &pstr))
-		return repo_errf(ps->err, ps->errlen, -EINVAL,
-				 "%s:%d: %s: '%s' is not <switch>:<port>", ps->fname, ps->lineno,
-				 kw, tok);
+		return nl_errf(ps->err, ps->errlen, -EINVAL,
+			       "%s:%d: %s: '%s' is not <switch>:<port>", ps->fname, ps->lineno, kw,
+			       tok);
 	si = name_find(&ps->nt, nm, NULL);
 	if (si < 0)
-		return repo_errf(ps->err, ps->errlen, -EINVAL,
-				 "%s:%d: %s: unknown switch '%s' (declare it with 'switch' first)",
-				 ps->fname, ps->lineno, kw, nm);
+		return nl_errf(ps->err, ps->errlen, -EINVAL,
+			       "%s:%d: %s: unknown switch '%s' (declare it with 'switch' first)",
+			       ps->fname, ps->lineno, kw, nm);
 	*idx = (uint32_t)si;
 	*port = topo_parse_num(pstr, 1, TOPO_PORT_MAX);
 	if (*port < 0)
-		return repo_errf(ps->err, ps->errlen, -EINVAL,
-				 "%s:%d: %s: port '%s' of switch '%s' must be a number 1..%d",
-				 ps->fname, ps->lineno, kw, pstr, nm, TOPO_PORT_MAX);
+		return nl_errf(ps->err, ps->errlen, -EINVAL,
+			       "%s:%d: %s: port '%s' of switch '%s' must be a number 1..%d",
+			       ps->fname, ps->lineno, kw, pstr, nm, TOPO_PORT_MAX);
 	if (!islink && *port > TOPO_DOWNLINK_MAX)
-		return repo_errf(ps->err, ps->errlen, -EINVAL,
-				 "%s:%d: server %s:%ld: a downlink port must be 1..%d "
-				 "(servers get 10.p.0.1, route 10.p.0.0/16)",
-				 ps->fname, ps->lineno, nm, *port, TOPO_DOWNLINK_MAX);
+		return nl_errf(ps->err, ps->errlen, -EINVAL,
+			       "%s:%d: server %s:%ld: a downlink port must be 1..%d "
+			       "(servers get 10.p.0.1, route 10.p.0.0/16)",
+			       ps->fname, ps->lineno, nm, *port, TOPO_DOWNLINK_MAX);
 	if (!islink && !t->sw[si].edge)
-		return repo_errf(ps->err, ps->errlen, -EINVAL,
-				 "%s:%d: server %s:%ld: switch '%s' is not an edge switch",
-				 ps->fname, ps->lineno, nm, *port, nm);
+		return nl_errf(ps->err, ps->errlen, -EINVAL,
+			       "%s:%d: server %s:%ld: switch '%s' is not an edge switch", ps->fname,
+			       ps->lineno, nm, *port, nm);
 	ps->pu = grow(ps->pu, &ps->pucap, ps->npu, sizeof(*ps->pu));
 	if (!ps->pu)
 		return oom(ps);
@@ -328,10 +299,10 @@ static int parse_link_or_server(struct parser *ps, char **tok, int ntok)
 	int rc;
 
 	if (ntok != 1 + nep && !(!islink && ntok == 3))
-		return repo_errf(ps->err, ps->errlen, -EINVAL, "%s:%d: %s: expected %s", ps->fname,
-				 ps->lineno, tok[0],
-				 islink ? "'link <switch>:<port> <switch>:<port>'"
-					: "'server <switch>:<port> [name]'");
+		return nl_errf(ps->err, ps->errlen, -EINVAL, "%s:%d: %s: expected %s", ps->fname,
+			       ps->lineno, tok[0],
+			       islink ? "'link <switch>:<port> <switch>:<port>'"
+				      : "'server <switch>:<port> [name]'");
 	for (int k = 0; k < nep; k++) {
 		rc = parse_endpoint(ps, tok[0], tok[1 + k], islink, &idx[k], &port[k]);
 		if (rc)
@@ -340,9 +311,9 @@ static int parse_link_or_server(struct parser *ps, char **tok, int ntok)
 	if (!islink)
 		return 0;
 	if (idx[0] == idx[1])
-		return repo_errf(ps->err, ps->errlen, -EINVAL,
-				 "%s:%d: link: switch '%s' linked to itself", ps->fname, ps->lineno,
-				 t->sw[idx[0]].name);
+		return nl_errf(ps->err, ps->errlen, -EINVAL,
+			       "%s:%d: link: switch '%s' linked to itself", ps->fname, ps->lineno,
+			       t->sw[idx[0]].name);
 	t->link = grow(t->link, &ps->linkcap, t->nlink, sizeof(*t->link));
 	if (!t->link)
 		return oom(ps);
@@ -362,14 +333,14 @@ static int parse_line(struct parser *ps, char *line, size_t n)
 	int ntok = 0;
 
 	if (memchr(line, 0, n))
-		return repo_errf(ps->err, ps->errlen, -EINVAL, "%s:%d: NUL byte in line", ps->fname,
-				 ps->lineno);
+		return nl_errf(ps->err, ps->errlen, -EINVAL, "%s:%d: NUL byte in line", ps->fname,
+			       ps->lineno);
 	if ((p = strchr(line, '#')))
 		*p = 0;
 	for (p = strtok_r(line, " \t\r", &save); p; p = strtok_r(NULL, " \t\r", &save)) {
 		if (ntok == 8)
-			return repo_errf(ps->err, ps->errlen, -EINVAL, "%s:%d: too many words",
-					 ps->fname, ps->lineno);
+			return nl_errf(ps->err, ps->errlen, -EINVAL, "%s:%d: too many words",
+				       ps->fname, ps->lineno);
 		tok[ntok++] = p;
 	}
 	if (!ntok)
@@ -378,9 +349,9 @@ static int parse_line(struct parser *ps, char *line, size_t n)
 		return parse_switch(ps, tok, ntok);
 	if (!strcmp(tok[0], "link") || !strcmp(tok[0], "server"))
 		return parse_link_or_server(ps, tok, ntok);
-	return repo_errf(ps->err, ps->errlen, -EINVAL,
-			 "%s:%d: unknown keyword '%s' (expected switch, link or server)", ps->fname,
-			 ps->lineno, tok[0]);
+	return nl_errf(ps->err, ps->errlen, -EINVAL,
+		       "%s:%d: unknown keyword '%s' (expected switch, link or server)", ps->fname,
+		       ps->lineno, tok[0]);
 }
 
 static int parse_lines(struct parser *ps, const char *buf, size_t len)
@@ -405,7 +376,7 @@ static int parse_lines(struct parser *ps, const char *buf, size_t len)
 	}
 	free(line);
 	if (!rc && !ps->t->nsw)
-		rc = repo_errf(ps->err, ps->errlen, -EINVAL, "%s: no switches", ps->fname);
+		rc = nl_errf(ps->err, ps->errlen, -EINVAL, "%s: no switches", ps->fname);
 	return rc;
 }
 
@@ -417,10 +388,10 @@ static int check_ports(struct parser *ps)
 	qsort(pu, ps->npu, sizeof(*pu), cmp_portuse);
 	for (uint32_t i = 1; i < ps->npu; i++)
 		if (pu[i].sw == pu[i - 1].sw && pu[i].port == pu[i - 1].port)
-			return repo_errf(ps->err, ps->errlen, -EINVAL,
-					 "%s:%d: port %s:%u already used on line %d", ps->fname,
-					 pu[i].line, ps->t->sw[pu[i].sw].name, pu[i].port,
-					 pu[i - 1].line);
+			return nl_errf(ps->err, ps->errlen, -EINVAL,
+				       "%s:%d: port %s:%u already used on line %d", ps->fname,
+				       pu[i].line, ps->t->sw[pu[i].sw].name, pu[i].port,
+				       pu[i - 1].line);
 	return 0;
 }
 
@@ -441,11 +412,11 @@ static int check_dup_links(struct parser *ps)
 	qsort(pk, t->nlink, sizeof(*pk), cmp_pairkey);
 	for (uint32_t i = 1; i < t->nlink && !rc; i++)
 		if (pk[i].a == pk[i - 1].a && pk[i].b == pk[i - 1].b)
-			rc = repo_errf(ps->err, ps->errlen, -EINVAL,
-				       "%s:%d: duplicate link between '%s' and '%s' (first on line "
-				       "%d)",
-				       ps->fname, pk[i].line, t->sw[pk[i].a].name,
-				       t->sw[pk[i].b].name, pk[i - 1].line);
+			rc = nl_errf(ps->err, ps->errlen, -EINVAL,
+				     "%s:%d: duplicate link between '%s' and '%s' (first on line "
+				     "%d)",
+				     ps->fname, pk[i].line, t->sw[pk[i].a].name,
+				     t->sw[pk[i].b].name, pk[i - 1].line);
 	free(pk);
 	return rc;
 }
@@ -499,15 +470,14 @@ static int check_edges(struct parser *ps)
 		if (!t->sw[i].edge)
 			continue;
 		if (!t->sw[i].ndown)
-			return repo_errf(ps->err, ps->errlen, -EINVAL,
-					 "%s:%d: edge switch '%s' has no servers", ps->fname,
-					 t->sw[i].line, t->sw[i].name);
+			return nl_errf(ps->err, ps->errlen, -EINVAL,
+				       "%s:%d: edge switch '%s' has no servers", ps->fname,
+				       t->sw[i].line, t->sw[i].name);
 		t->nedge++;
 	}
 	if (!t->nedge)
-		return repo_errf(ps->err, ps->errlen, -EINVAL,
-				 "%s: no edge switches (mark at least one switch 'edge')",
-				 ps->fname);
+		return nl_errf(ps->err, ps->errlen, -EINVAL,
+			       "%s: no edge switches (mark at least one switch 'edge')", ps->fname);
 	return 0;
 }
 
@@ -533,7 +503,7 @@ static int collect_routes(struct parser *ps)
 			uint16_t p = t->sw[i].adj[j].port;
 
 			if (p <= TOPO_DOWNLINK_MAX && dline[p])
-				return repo_errf(
+				return nl_errf(
 					ps->err, ps->errlen, -EINVAL,
 					"%s:%d: port %s:%u links to a switch, but port %u is a "
 					"server port on edge switch '%s' (edge switches share one "
@@ -573,10 +543,10 @@ static int check_connected(struct parser *ps)
 	}
 	for (uint32_t i = 0; i < t->nsw && !rc; i++)
 		if (!seen[i])
-			rc = repo_errf(ps->err, ps->errlen, -EINVAL,
-				       "%s:%d: topology is disconnected: switch '%s' cannot reach "
-				       "switch '%s'",
-				       ps->fname, t->sw[i].line, t->sw[i].name, t->sw[0].name);
+			rc = nl_errf(ps->err, ps->errlen, -EINVAL,
+				     "%s:%d: topology is disconnected: switch '%s' cannot reach "
+				     "switch '%s'",
+				     ps->fname, t->sw[i].line, t->sw[i].name, t->sw[0].name);
 	free(queue);
 	free(seen);
 	return rc;
@@ -593,8 +563,8 @@ static int assign_macs(struct parser *ps)
 		if (ps->has_mac[i])
 			continue;
 		if (i + 1 > 0xffffff)
-			return repo_errf(ps->err, ps->errlen, -EINVAL,
-					 "%s: too many switches to derive MACs", ps->fname);
+			return nl_errf(ps->err, ps->errlen, -EINVAL,
+				       "%s: too many switches to derive MACs", ps->fname);
 		t->sw[i].mac[0] = 0x02;
 		t->sw[i].mac[1] = 0x4e;
 		t->sw[i].mac[2] = 0x4c;
@@ -614,10 +584,10 @@ static int assign_macs(struct parser *ps)
 			char m[18];
 
 			nl_fmt_mac(t->sw[order[i]].mac, m);
-			rc = repo_errf(ps->err, ps->errlen, -EINVAL,
-				       "%s:%d: switch '%s' has MAC %s, already used by switch '%s'",
-				       ps->fname, t->sw[order[i]].line, t->sw[order[i]].name, m,
-				       t->sw[order[i - 1]].name);
+			rc = nl_errf(ps->err, ps->errlen, -EINVAL,
+				     "%s:%d: switch '%s' has MAC %s, already used by switch '%s'",
+				     ps->fname, t->sw[order[i]].line, t->sw[order[i]].name, m,
+				     t->sw[order[i - 1]].name);
 		}
 	free(order);
 	return rc;

@@ -67,6 +67,4 @@ void topo_write(const struct topo *t, FILE *f);
 /* "123" -> 123 within [lo, hi]; -1 otherwise */
 long topo_parse_num(const char *s, long lo, long hi);
 
-int mac_parse(const char *s, uint8_t mac[6]);
-
 #endif

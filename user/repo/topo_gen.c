@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "errmsg.h"
+#include "util.h"
 #include "topo_gen.h"
 
 static long gen_arg(int argc, char **argv, int i, long def, long lo, long hi, const char *what,
@@ -37,7 +37,7 @@ static int parse_fattree(int argc, char **argv, struct topo_gen_spec *g, char *e
 	if (g->a < 0)
 		return -EINVAL;
 	if (g->a % 2)
-		return repo_errf(err, errlen, -EINVAL, "fat tree k must be even, got %ld", g->a);
+		return nl_errf(err, errlen, -EINVAL, "fat tree k must be even, got %ld", g->a);
 	g->servers =
 		gen_arg(argc, argv, 1, g->a / 2, 1, 255, "servers per edge switch", err, errlen);
 	return g->servers < 0 ? -EINVAL : 0;
@@ -144,7 +144,7 @@ int topo_gen_parse(int argc, char **argv, struct topo_gen_spec *g, char *err, si
 {
 	memset(g, 0, sizeof(*g));
 	if (argc < 1)
-		return repo_errf(err, errlen, -EINVAL, "gen: expected fattree|clique|hyperx");
+		return nl_errf(err, errlen, -EINVAL, "gen: expected fattree|clique|hyperx");
 	if (!strcmp(argv[0], "fattree")) {
 		g->kind = TOPO_GEN_FATTREE;
 		return parse_fattree(argc - 1, argv + 1, g, err, errlen);
@@ -157,8 +157,8 @@ int topo_gen_parse(int argc, char **argv, struct topo_gen_spec *g, char *err, si
 		g->kind = TOPO_GEN_HYPERX;
 		return parse_hyperx(argc - 1, argv + 1, g, err, errlen);
 	}
-	return repo_errf(err, errlen, -EINVAL,
-			 "gen: unknown topology '%s' (fattree, clique, hyperx)", argv[0]);
+	return nl_errf(err, errlen, -EINVAL, "gen: unknown topology '%s' (fattree, clique, hyperx)",
+		       argv[0]);
 }
 
 void topo_gen_write(const struct topo_gen_spec *g, FILE *out)
