@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "addr.h"
+#include "local_vifs.h"
 #include "log.h"
 #include "parse.h"
 #include "resolver.h"
@@ -46,18 +47,19 @@ static bool can_xdp_redirect(const char *ifname)
 	return access(path, F_OK) == 0;
 }
 
+static int mark_slot(const struct nl_vif *v, void *used)
+{
+	if (v->slot < NL_MAX_VIFS)
+		((__u8 *)used)[v->slot] = 1;
+	return 0;
+}
+
 static int alloc_slot(struct na_vifs *vs, __u32 *slot)
 {
 	static __u8 used[NL_MAX_VIFS];
-	__u32 key, *prev = NULL;
-	struct nl_vif v;
 
 	memset(used, 0, sizeof(used));
-	while (!bpf_map_get_next_key(vs->maps->vifs, prev, &key)) {
-		if (!bpf_map_lookup_elem(vs->maps->vifs, &key, &v) && v.slot < NL_MAX_VIFS)
-			used[v.slot] = 1;
-		prev = &key;
-	}
+	na_local_vif_foreach(vs->maps, mark_slot, used);
 	for (__u32 s = 1; s < NL_MAX_VIFS; s++)
 		if (!used[s]) {
 			*slot = s;
@@ -137,19 +139,9 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 			       "tenant %u MAC_AS %u MAC %s is already hosted here on %s",
 			       req->tenant, req->mac_as, mac, other);
 	}
-	if (v.ip) {
-		struct nl_vif o;
-		__u32 key, *prev = NULL;
-
-		while (!bpf_map_get_next_key(vs->maps->vifs, prev, &key)) {
-			if (!bpf_map_lookup_elem(vs->maps->vifs, &key, &o) &&
-			    o.tenant == v.tenant && o.ip == v.ip)
-				return nl_errf(err, errlen, -EEXIST,
-					       "tenant %u already has a VIF with that IP here",
-					       v.tenant);
-			prev = &key;
-		}
-	}
+	if (v.ip && na_local_vif_by_ip(vs->maps, v.tenant, v.ip, &old))
+		return nl_errf(err, errlen, -EEXIST,
+			       "tenant %u already has a VIF with that IP here", v.tenant);
 	if (alloc_slot(vs, &v.slot))
 		return nl_errf(err, errlen, -ENOSPC, "all %d VIF slots are in use",
 			       NL_MAX_VIFS - 1);
@@ -201,13 +193,22 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 	return 0;
 }
 
+/* 1 if local VIF @v has an address in subnet @sk */
+static int in_subnet(const struct nl_vif *v, void *sk)
+{
+	struct nl_subnet_key vk;
+
+	if (!v->ip)
+		return 0;
+	subnet_key(v, &vk);
+	return !memcmp(&vk, sk, sizeof(vk));
+}
+
 /* remove a VIF from every map and tell the other NAs (HERE + GONE) */
 static void withdraw(struct na_vifs *vs, const struct nl_vif *v)
 {
 	struct nl_vif_key k = {.tenant = v->tenant, .mac_as = v->mac_as};
-	__u32 idx = v->ifindex, key, *prev = NULL;
-	bool subnet_shared = false;
-	struct nl_vif o;
+	__u32 idx = v->ifindex;
 
 	memcpy(k.mac, v->mac, 6);
 	bpf_map_delete_elem(vs->maps->local_vifs, &k);
@@ -215,20 +216,13 @@ static void withdraw(struct na_vifs *vs, const struct nl_vif *v)
 	if (v->ip) {
 		struct nl_nart1_key k1 = {.tenant = v->tenant, .ip = v->ip};
 		struct nl_nart1_val c1;
-		struct nl_subnet_key sk, so;
+		struct nl_subnet_key sk;
 
 		if (nart_store_nart1_get(vs->tables, &k1, &c1) && !memcmp(c1.mac, v->mac, 6))
 			nart_store_nart1_del(vs->tables, &k1);
 		subnet_key(v, &sk);
-		while (!bpf_map_get_next_key(vs->maps->vifs, prev, &key)) {
-			if (!bpf_map_lookup_elem(vs->maps->vifs, &key, &o) && o.ip) {
-				subnet_key(&o, &so);
-				if (!memcmp(&so, &sk, sizeof(sk)))
-					subnet_shared = true;
-			}
-			prev = &key;
-		}
-		if (!subnet_shared)
+		/* the subnet stays while another VIF here is in it */
+		if (!na_local_vif_foreach(vs->maps, in_subnet, &sk))
 			bpf_map_delete_elem(vs->maps->subnets, &sk);
 	}
 	na_announce_vif(vs->res, v, true);
