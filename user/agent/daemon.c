@@ -339,14 +339,6 @@ static int ep_add(struct na_daemon *d, int fd, int tag)
 static int loop_setup(struct na_daemon *d)
 {
 	struct itimerspec its = {.it_interval = {1, 0}, .it_value = {1, 0}};
-	const int fds[] = {na_events_fd(&d->ev),
-			   d->lldp_fd,
-			   d->io.bcast_fd,
-			   d->io.ucast_fd,
-			   d->io.udp_fd,
-			   d->ctl.fd,
-			   -1,
-			   -1};
 	sigset_t mask;
 	int err = 0;
 
@@ -362,12 +354,14 @@ static int loop_setup(struct na_daemon *d)
 	if (d->signal_fd < 0 || d->timer_fd < 0 || d->epoll_fd < 0 ||
 	    timerfd_settime(d->timer_fd, 0, &its, NULL))
 		err = -errno;
-	for (int tag = EP_RB; !err && tag <= EP_CTL; tag++)
-		err = ep_add(d, fds[tag], tag);
-	if (!err)
-		err = ep_add(d, d->timer_fd, EP_TIMER);
-	if (!err)
-		err = ep_add(d, d->signal_fd, EP_SIGNAL);
+	if (!err) {
+		/* indexed by the EP_* tags */
+		const int fds[] = {na_events_fd(&d->ev), d->lldp_fd, d->io.bcast_fd, d->io.ucast_fd,
+				   d->io.udp_fd,	 d->ctl.fd,  d->timer_fd,    d->signal_fd};
+
+		for (int tag = EP_RB; !err && tag <= EP_SIGNAL; tag++)
+			err = ep_add(d, fds[tag], tag);
+	}
 	if (err)
 		log_err("event loop setup failed: %s", strerror(-err));
 	return err;
