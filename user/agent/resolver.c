@@ -59,26 +59,81 @@ static void here_fields(const struct na_resolver *r, const struct nl_vif *v, __u
 	m->sender_port = r->loc->port;
 }
 
+/* our VIF's IP binding: authoritative here, stamped with its announcement's version */
+static void bind_ip(struct na_resolver *r, const struct nl_vif *v, __u64 ver)
+{
+	struct nl_nart1_key k1 = {.tenant = v->tenant, .ip = v->ip};
+	struct nl_nart1_val v1 = {.mac_as = v->mac_as};
+
+	if (!v->ip)
+		return;
+	memcpy(v1.mac, v->mac, 6);
+	nart_store_nart1_put(r->tables, &k1, &v1, ver);
+}
+
+/* the IP binding of a withdrawn VIF, only if it still names that VIF */
+static void unbind_ip(struct na_resolver *r, const struct nl_vif *v)
+{
+	struct nl_nart1_key k1 = {.tenant = v->tenant, .ip = v->ip};
+	struct nl_nart1_val c1;
+
+	if (v->ip && nart_store_nart1_get(r->tables, &k1, &c1) && !memcmp(c1.mac, v->mac, 6) &&
+	    c1.mac_as == v->mac_as)
+		nart_store_nart1_del(r->tables, &k1);
+}
+
+/*
+ * Withdrawing our VIF removes only what says it is here: if another NA's
+ * newer HERE already moved the entry (live migration: `vif add` there
+ * came first), the entries stay and keep the VIF reachable from here.
+ */
+static void withdraw_local(struct na_resolver *r, const struct nl_vif *v,
+			   const struct nl_vif_key *k, const struct nart_loc *here, __u64 ver)
+{
+	struct nart_entry cur;
+	bool have = nart_store_nart2_get(r->tables, k, &cur);
+	struct nart_tomb t = {.loc = *here, .gone = ver};
+	char mac[NL_MAC_STRLEN];
+
+	if (have && nart_loc_cmp(&cur.loc, here)) {
+		nl_fmt_mac(v->mac, mac);
+		log_info("tenant %u %s withdrawn here is already announced at port %u (v%llu): "
+			 "its entries stay",
+			 v->tenant, mac, cur.loc.port, (unsigned long long)cur.version);
+		return;
+	}
+	if (have) {
+		t.floor = cur.version;
+		nart_store_nart2_del(r->tables, k);
+	}
+	nart_store_tomb_put(r->tables, k, &t);
+	unbind_ip(r, v);
+}
+
 int na_announce_vif(struct na_resolver *r, const struct nl_vif *v, bool gone)
 {
 	struct nl_vif_key k = {.tenant = v->tenant, .mac_as = v->mac_as};
-	struct nart_entry cur;
 	struct nart_loc here = {.port = r->loc->port};
 	struct nlarp_fields m;
-	__u64 known = 0, ver;
+	__u64 ver;
 	char mac[NL_MAC_STRLEN];
 
 	memcpy(k.mac, v->mac, 6);
-	if (!r->loc->ready)
-		return 0; /* announced once LLDP gives us a location */
-	if (nart_store_nart2_get(r->tables, &k, &cur))
-		known = cur.version;
-	ver = nart_next_version(known, nl_now_ms());
+	memcpy(here.switch_mac, r->loc->switch_mac, 6);
+	ver = nart_store_stamp(r->tables, &k);
+	if (!r->loc->ready) {
+		/* no location before LLDP: the IP binding only; announced later */
+		if (gone)
+			unbind_ip(r, v);
+		else
+			bind_ip(r, v, ver);
+		return 0;
+	}
 	if (gone) {
-		nart_store_nart2_del(r->tables, &k);
+		withdraw_local(r, v, &k, &here, ver);
 	} else {
-		memcpy(here.switch_mac, r->loc->switch_mac, 6);
 		nart_store_nart2_put(r->tables, &k, &here, ver);
+		bind_ip(r, v, ver);
 	}
 	here_fields(r, v, ver, &m);
 	if (gone)
@@ -89,8 +144,33 @@ int na_announce_vif(struct na_resolver *r, const struct nl_vif *v, bool gone)
 	return na_nlarp_broadcast(r->io, &m);
 }
 
+/*
+ * Our VIF @k is announced elsewhere with a newer version than ours: it is
+ * migrating away (the destination's `vif add` came before our `vif del`).
+ * We neither re-announce it nor answer WHERE for it: that would pull the
+ * fabric back to the old place.
+ */
+static bool moved_away(const struct na_resolver *r, const struct nl_vif_key *k)
+{
+	struct nart_entry e;
+
+	return r->loc->ready && nart_store_nart2_get(r->tables, k, &e) &&
+	       (memcmp(e.loc.switch_mac, r->loc->switch_mac, 6) || e.loc.port != r->loc->port);
+}
+
 static int announce_one(const struct nl_vif *v, void *ctx)
 {
+	struct nl_vif_key k = {.tenant = v->tenant, .mac_as = v->mac_as};
+	char mac[NL_MAC_STRLEN];
+
+	memcpy(k.mac, v->mac, 6);
+	if (moved_away(ctx, &k)) {
+		nl_fmt_mac(v->mac, mac);
+		log_info("tenant %u %s is announced at another place with a newer version: not "
+			 "re-announced (migrating away)",
+			 v->tenant, mac);
+		return 0;
+	}
 	na_announce_vif(ctx, v, false);
 	return 0;
 }
@@ -102,8 +182,19 @@ void na_announce_all(struct na_resolver *r)
 
 /* ---- what other NAs say ---------------------------------------------------------------------- */
 
+/* our location, NULL before LLDP gave one */
+static const struct nart_loc *self_loc(const struct na_resolver *r, struct nart_loc *buf)
+{
+	if (!r->loc->ready)
+		return NULL;
+	memcpy(buf->switch_mac, r->loc->switch_mac, 6);
+	buf->port = r->loc->port;
+	return buf;
+}
+
 static void handle_here(struct na_resolver *r, const struct nlarp_fields *m)
 {
+	struct nart_loc self;
 	struct nl_vif_key k = {.tenant = m->tenant, .mac_as = m->mac_as};
 	struct nart_apply_result res;
 	char mac[NL_MAC_STRLEN];
@@ -111,7 +202,7 @@ static void handle_here(struct na_resolver *r, const struct nlarp_fields *m)
 	/* any NA that announces a VIF can answer VLAN probes towards its switch */
 	if (!(m->flags & NLARP_F_GONE))
 		na_probe_peer(r->probe, m->sender_switch_mac, m->sender_port);
-	res = nart_apply(&nart_store_ops, r->tables, m);
+	res = nart_apply(&nart_store_ops, r->tables, self_loc(r, &self), m);
 	r->st->nart_reason[res.d.reason]++;
 	nl_fmt_mac(m->mac, mac);
 	if (res.d.contradictory)
@@ -146,6 +237,8 @@ static void handle_where(struct na_resolver *r, const struct nlarp_fields *m)
 		return;
 	k.mac_as = v.mac_as;
 	memcpy(k.mac, v.mac, 6);
+	if (moved_away(r, &k))
+		return; /* the NA it moved to answers */
 	here_fields(r, &v, local_version(r, &k), &reply);
 	if (!reply.loc_version) {
 		/* not announced yet (e.g. before LLDP): stamp it now */
@@ -159,7 +252,9 @@ static void handle_where(struct na_resolver *r, const struct nlarp_fields *m)
 
 static void handle_not_here(struct na_resolver *r, const struct nlarp_fields *m)
 {
-	struct nart_apply_result res = nart_apply(&nart_store_ops, r->tables, m);
+	struct nart_loc self;
+	struct nart_apply_result res =
+		nart_apply(&nart_store_ops, r->tables, self_loc(r, &self), m);
 	char mac[NL_MAC_STRLEN];
 
 	r->st->nart_reason[res.d.reason]++;
