@@ -59,82 +59,33 @@ static void here_fields(const struct na_resolver *r, const struct nl_vif *v, __u
 	m->sender_port = r->loc->port;
 }
 
-/* our VIF's IP binding: authoritative here, stamped with its announcement's version */
-static void bind_ip(struct na_resolver *r, const struct nl_vif *v, __u64 ver)
-{
-	struct nl_nart1_key k1 = {.tenant = v->tenant, .ip = v->ip};
-	struct nl_nart1_val v1 = {.mac_as = v->mac_as};
-
-	if (!v->ip)
-		return;
-	memcpy(v1.mac, v->mac, 6);
-	nart_store_nart1_put(r->tables, &k1, &v1, ver);
-}
-
-/* the IP binding of a withdrawn VIF, only if it still names that VIF */
-static void unbind_ip(struct na_resolver *r, const struct nl_vif *v)
-{
-	struct nl_nart1_key k1 = {.tenant = v->tenant, .ip = v->ip};
-	struct nl_nart1_val c1;
-
-	if (v->ip && nart_store_nart1_get(r->tables, &k1, &c1) && !memcmp(c1.mac, v->mac, 6) &&
-	    c1.mac_as == v->mac_as)
-		nart_store_nart1_del(r->tables, &k1);
-}
-
-/*
- * Withdrawing our VIF removes only what says it is here: if another NA's
- * newer HERE already moved the entry (live migration: `vif add` there
- * came first), the entries stay and keep the VIF reachable from here.
- */
-static void withdraw_local(struct na_resolver *r, const struct nl_vif *v,
-			   const struct nl_vif_key *k, const struct nart_loc *here, __u64 ver)
-{
-	struct nart_entry cur;
-	bool have = nart_store_nart2_get(r->tables, k, &cur);
-	struct nart_tomb t = {.loc = *here, .gone = ver};
-	char mac[NL_MAC_STRLEN];
-
-	if (have && nart_loc_cmp(&cur.loc, here)) {
-		nl_fmt_mac(v->mac, mac);
-		log_info("tenant %u %s withdrawn here is already announced at port %u (v%llu): "
-			 "its entries stay",
-			 v->tenant, mac, cur.loc.port, (unsigned long long)cur.version);
-		return;
-	}
-	if (have) {
-		t.floor = cur.version;
-		nart_store_nart2_del(r->tables, k);
-	}
-	nart_store_tomb_put(r->tables, k, &t);
-	unbind_ip(r, v);
-}
-
 int na_announce_vif(struct na_resolver *r, const struct nl_vif *v, bool gone)
 {
 	struct nl_vif_key k = {.tenant = v->tenant, .mac_as = v->mac_as};
 	struct nart_loc here = {.port = r->loc->port};
+	const struct nart_loc *self;
 	struct nlarp_fields m;
+	bool moved;
 	__u64 ver;
 	char mac[NL_MAC_STRLEN];
 
 	memcpy(k.mac, v->mac, 6);
 	memcpy(here.switch_mac, r->loc->switch_mac, 6);
-	ver = nart_store_stamp(r->tables, &k);
-	if (!r->loc->ready) {
-		/* no location before LLDP: the IP binding only; announced later */
-		if (gone)
-			unbind_ip(r, v);
-		else
-			bind_ip(r, v, ver);
-		return 0;
-	}
+	/* no location before LLDP: the IP binding only; announced later */
+	self = r->loc->ready ? &here : NULL;
 	if (gone) {
-		withdraw_local(r, v, &k, &here, ver);
+		ver = nart_store_local_gone(r->tables, self, &k, v->ip, &moved);
+		if (moved) {
+			nl_fmt_mac(v->mac, mac);
+			log_info("tenant %u %s withdrawn here is already announced at another "
+				 "place: its entries stay",
+				 v->tenant, mac);
+		}
 	} else {
-		nart_store_nart2_put(r->tables, &k, &here, ver);
-		bind_ip(r, v, ver);
+		ver = nart_store_local_here(r->tables, self, &k, v->ip);
 	}
+	if (!self)
+		return 0;
 	here_fields(r, v, ver, &m);
 	if (gone)
 		m.flags |= NLARP_F_GONE;

@@ -751,6 +751,12 @@ void cnart_switch_hold(struct cnart_switches *s, int idx)
 		s->refs[idx]++;
 }
 
+void cnart_switch_drop_refs(struct cnart_switches *s)
+{
+	memset(s->refs, 0, sizeof(s->refs));
+	cnart_switch_sweep(s);
+}
+
 void cnart_switch_sweep(struct cnart_switches *s)
 {
 	__u64 now = s->now_ms();

@@ -158,6 +158,8 @@ int cnart_switch_ref(struct cnart_switches *s, const __u8 mac[6]);
 void cnart_switch_unref(struct cnart_switches *s, int idx);
 /* one more reference on index @idx (re-counting the slots of re-adopted tables) */
 void cnart_switch_hold(struct cnart_switches *s, int idx);
+/* NART-2 was emptied: no slot names any index (then swept) */
+void cnart_switch_drop_refs(struct cnart_switches *s);
 /* after re-counting the references of re-adopted slots: free the unused indexes */
 void cnart_switch_sweep(struct cnart_switches *s);
 /* the index of @mac, 0 if it has none */

@@ -176,6 +176,14 @@ void nart_store_close(struct nart_store *s)
 	s->tombs = NULL;
 }
 
+void nart_store_clear(struct nart_store *s)
+{
+	cnart_clear(s->nart1);
+	cnart_clear(s->nart2);
+	cnart_switch_drop_refs(s->switches);
+	nart_tombs_clear(s->tombs);
+}
+
 bool nart_store_nart1_get_ver(const struct nart_store *a, const struct nl_nart1_key *k,
 			      struct nl_nart1_val *v, __u64 *version)
 {
@@ -288,6 +296,65 @@ __u64 nart_store_stamp(struct nart_store *a, const struct nl_vif_key *k)
 		known = t.floor > known ? t.floor : known;
 	}
 	return nart_vclock_next(&a->vclock, known, a->now_ms());
+}
+
+/* our VIF's IP binding: authoritative here, stamped with its announcement's version */
+static void bind_ip(struct nart_store *a, const struct nl_vif_key *k, __be32 ip, __u64 ver)
+{
+	struct nl_nart1_key k1 = {.tenant = k->tenant, .ip = ip};
+	struct nl_nart1_val v1 = {.mac_as = k->mac_as};
+
+	if (!ip)
+		return;
+	memcpy(v1.mac, k->mac, 6);
+	nart_store_nart1_put(a, &k1, &v1, ver);
+}
+
+/* the IP binding of a withdrawn VIF, only if it still names that VIF */
+static void unbind_ip(struct nart_store *a, const struct nl_vif_key *k, __be32 ip)
+{
+	struct nl_nart1_key k1 = {.tenant = k->tenant, .ip = ip};
+	struct nl_nart1_val c1;
+
+	if (ip && nart_store_nart1_get(a, &k1, &c1) && !memcmp(c1.mac, k->mac, 6) &&
+	    c1.mac_as == k->mac_as)
+		nart_store_nart1_del(a, &k1);
+}
+
+__u64 nart_store_local_here(struct nart_store *a, const struct nart_loc *self,
+			    const struct nl_vif_key *k, __be32 ip)
+{
+	__u64 ver = nart_store_stamp(a, k);
+
+	if (self)
+		nart_store_nart2_put(a, k, self, ver);
+	bind_ip(a, k, ip, ver);
+	return ver;
+}
+
+__u64 nart_store_local_gone(struct nart_store *a, const struct nart_loc *self,
+			    const struct nl_vif_key *k, __be32 ip, bool *moved)
+{
+	__u64 ver = nart_store_stamp(a, k);
+	struct nart_entry cur;
+	bool have = nart_store_nart2_get(a, k, &cur);
+	struct nart_tomb t = {.gone = ver};
+
+	*moved = false;
+	if (have && (!self || nart_loc_cmp(&cur.loc, self))) {
+		*moved = true;
+		return ver;
+	}
+	if (self) {
+		t.loc = *self;
+		if (have) {
+			t.floor = cur.version;
+			nart_store_nart2_del(a, k);
+		}
+		nart_store_tomb_put(a, k, &t);
+	}
+	unbind_ip(a, k, ip);
+	return ver;
 }
 
 int nart_store_switch_vlans(const struct nart_store *a, const __u8 mac[6], struct nl_vlan_set *set)

@@ -60,6 +60,8 @@ void nart_store_state_close(struct nart_store_fds *fds);
 int nart_store_open(struct nart_store *s, const struct nart_store_fds *fds, struct nart_geom *g1,
 		    struct nart_geom *g2);
 void nart_store_close(struct nart_store *s);
+/* empties NART-1, NART-2 and the tombstones (switch references follow) */
+void nart_store_clear(struct nart_store *s);
 
 bool nart_store_nart1_get(const struct nart_store *s, const struct nl_nart1_key *k,
 			  struct nl_nart1_val *v);
@@ -84,6 +86,24 @@ void nart_store_tomb_put(struct nart_store *s, const struct nl_vif_key *k,
  * tombstone and anything this agent stamped before (the version clock).
  */
 __u64 nart_store_stamp(struct nart_store *s, const struct nl_vif_key *k);
+
+/*
+ * Our own VIF @k (IP @ip, 0 if none) announced at @self (NULL before LLDP
+ * gave a location: the IP binding only): stamps a version
+ * (nart_store_stamp), writes NART-2 and the NART-1 binding with it and
+ * returns it.
+ */
+__u64 nart_store_local_here(struct nart_store *s, const struct nart_loc *self,
+			    const struct nl_vif_key *k, __be32 ip);
+/*
+ * Our own VIF withdrawn at @self: its NART-2 entry and NART-1 binding go
+ * (and a tombstone for @self stays) only if the entry still names @self or
+ * is absent; if a newer HERE already moved it elsewhere (live migration:
+ * `vif add` there came first) they stay and *moved is set.  Returns the
+ * version stamped for the HERE+GONE.
+ */
+__u64 nart_store_local_gone(struct nart_store *s, const struct nart_loc *self,
+			    const struct nl_vif_key *k, __be32 ip, bool *moved);
 
 /* the VLAN set in force towards switch @mac; -ENOENT if none */
 int nart_store_switch_vlans(const struct nart_store *s, const __u8 mac[6], struct nl_vlan_set *set);

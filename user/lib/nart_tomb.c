@@ -295,3 +295,12 @@ size_t nart_tombs_bytes(const struct nart_tombs *t)
 {
 	return t->bytes + (size_t)t->isize * sizeof(*t->index) + sizeof(*t);
 }
+
+void nart_tombs_clear(struct nart_tombs *t)
+{
+	memset(t->mem, 0, ((size_t)t->cap + 1) * sizeof(struct nart_tomb_rec));
+	memset(t->index, 0, (size_t)t->isize * sizeof(*t->index));
+	hdr(t)->magic = TOMB_MAGIC;
+	hdr(t)->cap = t->cap;
+	t->st.live = 0;
+}

@@ -49,6 +49,8 @@ bool nart_tombs_get(struct nart_tombs *t, const __u32 key[3], __u64 now_ms,
 void nart_tombs_put(struct nart_tombs *t, const __u32 key[3], const struct nart_tomb *tb,
 		    __u64 now_ms);
 void nart_tombs_del(struct nart_tombs *t, const __u32 key[3]);
+/* forget every tombstone */
+void nart_tombs_clear(struct nart_tombs *t);
 struct nart_tombs_stats nart_tombs_get_stats(const struct nart_tombs *t);
 /* bytes of memory: records (kernel or private) and the index (private) */
 size_t nart_tombs_bytes(const struct nart_tombs *t);
