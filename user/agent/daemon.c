@@ -190,7 +190,7 @@ static void location_changed(struct na_daemon *d)
 	}
 	/* our switch decides which VLAN table rows apply */
 	na_vlan_config_refresh(&d->vc, true);
-	na_announce_all(&d->res);
+	na_announce_all(&d->res, true);
 }
 
 static int handle_request(void *ctx, const struct na_request *r, FILE *out, char *err,
@@ -498,7 +498,7 @@ int na_daemon_run(const struct na_daemon_opts *o)
 	if (!err) {
 		na_vlan_config_refresh(&d.vc, false);
 		if (d.loc.ready)
-			na_announce_all(&d.res);
+			na_announce_all(&d.res, false);
 		else
 			log_info("waiting for LLDP on %s (nothing is forwarded until then)",
 				 d.up.ifname);

@@ -109,26 +109,34 @@ static bool moved_away(const struct na_resolver *r, const struct nl_vif_key *k)
 	       (memcmp(e.loc.switch_mac, r->loc->switch_mac, 6) || e.loc.port != r->loc->port);
 }
 
+struct announce_ctx {
+	struct na_resolver *r;
+	bool force;
+};
+
 static int announce_one(const struct nl_vif *v, void *ctx)
 {
+	struct announce_ctx *a = ctx;
 	struct nl_vif_key k = {.tenant = v->tenant, .mac_as = v->mac_as};
 	char mac[NL_MAC_STRLEN];
 
 	memcpy(k.mac, v->mac, 6);
-	if (moved_away(ctx, &k)) {
+	if (!a->force && moved_away(a->r, &k)) {
 		nl_fmt_mac(v->mac, mac);
 		log_info("tenant %u %s is announced at another place with a newer version: not "
 			 "re-announced (migrating away)",
 			 v->tenant, mac);
 		return 0;
 	}
-	na_announce_vif(ctx, v, false);
+	na_announce_vif(a->r, v, false);
 	return 0;
 }
 
-void na_announce_all(struct na_resolver *r)
+void na_announce_all(struct na_resolver *r, bool force)
 {
-	na_local_vif_foreach(r->maps, announce_one, r);
+	struct announce_ctx a = {.r = r, .force = force};
+
+	na_local_vif_foreach(r->maps, announce_one, &a);
 }
 
 /* ---- what other NAs say ---------------------------------------------------------------------- */
