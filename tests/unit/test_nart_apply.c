@@ -165,7 +165,8 @@ Test(decide, not_here)
 	struct nlarp_fields m = msg(NLARP_NOT_HERE, swa, 7, 0);
 	struct nart_entry e;
 
-	assert_decision(nart_decide(NULL, NULL, NULL, &m), NART_IGNORE, NART_R_NOT_HERE_ABSENT, false);
+	assert_decision(nart_decide(NULL, NULL, NULL, &m), NART_IGNORE, NART_R_NOT_HERE_ABSENT,
+			false);
 	e = entry(swa, 7, 100);
 	assert_decision(nart_decide(&e, NULL, NULL, &m), NART_DELETE, NART_R_NOT_HERE, false);
 	e = entry(swb, 7, 100);
@@ -187,7 +188,8 @@ Test(decide, where_not_applicable)
 	struct nlarp_fields m = msg(NLARP_WHERE, swa, 0, 0);
 	struct nart_entry e = entry(swa, 7, 100);
 
-	assert_decision(nart_decide(NULL, NULL, NULL, &m), NART_IGNORE, NART_R_NOT_APPLICABLE, false);
+	assert_decision(nart_decide(NULL, NULL, NULL, &m), NART_IGNORE, NART_R_NOT_APPLICABLE,
+			false);
 	assert_decision(nart_decide(&e, NULL, NULL, &m), NART_IGNORE, NART_R_NOT_APPLICABLE, false);
 }
 
@@ -495,8 +497,8 @@ Test(apply, matches_reference_model, .init = setup, .fini = teardown)
 			cr_assert_eq(nart_loc_cmp(&got.loc, &ref[i].e.loc), 0, "step %d", step);
 			cr_assert_eq(got.version, ref[i].e.version, "step %d", step);
 		} else {
-			cr_assert_eq(nart_store_tomb_get(&tn.store, &k, &gt), ref[i].tomb, "step %d",
-				     step);
+			cr_assert_eq(nart_store_tomb_get(&tn.store, &k, &gt), ref[i].tomb,
+				     "step %d", step);
 			if (ref[i].tomb)
 				cr_assert(gt.gone == ref[i].t.gone && gt.floor == ref[i].t.floor);
 		}
@@ -513,10 +515,10 @@ Test(apply, matches_reference_model, .init = setup, .fini = teardown)
  */
 enum step_op {
 	END = 0,
-	HERE,	  /* broadcast HERE */
-	REPLY,	  /* unicast HERE answering a WHERE */
-	GONE,	  /* HERE+GONE */
-	NOT_HERE, /* NOT-HERE */
+	HERE,	   /* broadcast HERE */
+	REPLY,	   /* unicast HERE answering a WHERE */
+	GONE,	   /* HERE+GONE */
+	NOT_HERE,  /* NOT-HERE */
 	LOCAL_ADD, /* `vif add` on the observer (it is the place `self`) */
 	LOCAL_DEL, /* `vif del` on the observer */
 	RESTART,   /* the observer's agent restarts (tables, versions, tombstones pinned) */
@@ -525,15 +527,15 @@ enum step_op {
 
 struct step {
 	enum step_op op;
-	char at;  /* 'A' or 'B' */
-	__u64 v;  /* loc_version (WAIT: ms) */
-	int vif;  /* 1 (default) or 2 */
+	char at; /* 'A' or 'B' */
+	__u64 v; /* loc_version (WAIT: ms) */
+	int vif; /* 1 (default) or 2 */
 };
 
 struct want {
-	char at;     /* NART-2 of VIF 1: 'A', 'B' or 0 = absent */
-	__u64 v;     /* its version (0: do not check) */
-	int ip_vif;  /* NART-1 of the IP: 1, 2 or 0 = absent */
+	char at;    /* NART-2 of VIF 1: 'A', 'B' or 0 = absent */
+	__u64 v;    /* its version (0: do not check) */
+	int ip_vif; /* NART-1 of the IP: 1, 2 or 0 = absent */
 };
 
 struct ocase {
@@ -564,7 +566,10 @@ static const struct ocase cases[] = {
 	 0,
 	 {{HERE, 'A', 100}, {GONE, 'A', 201}, {HERE, 'B', 200}},
 	 {'B', 200, 1}},
-	{"del-then-add, third NA", 0, {{HERE, 'A', 100}, {GONE, 'A', 150}, {HERE, 'B', 200}}, {'B', 200, 1}},
+	{"del-then-add, third NA",
+	 0,
+	 {{HERE, 'A', 100}, {GONE, 'A', 150}, {HERE, 'B', 200}},
+	 {'B', 200, 1}},
 	{"del-then-add, HERE overtakes the GONE",
 	 0,
 	 {{HERE, 'A', 100}, {HERE, 'B', 200}, {GONE, 'A', 150}},
@@ -573,7 +578,10 @@ static const struct ocase cases[] = {
 	 'B',
 	 {{HERE, 'A', 100}, {GONE, 'A', 150}, {LOCAL_ADD, 'B'}},
 	 {'B', 151, 1}},
-	{"delayed HERE for the old place after del", 0, {{HERE, 'A', 100}, {GONE, 'A', 150}, {HERE, 'A', 100}}, {0, 0, 0}},
+	{"delayed HERE for the old place after del",
+	 0,
+	 {{HERE, 'A', 100}, {GONE, 'A', 150}, {HERE, 'A', 100}},
+	 {0, 0, 0}},
 	{"delayed HERE for the old place after a move",
 	 0,
 	 {{HERE, 'A', 100}, {HERE, 'B', 200}, {GONE, 'A', 201}, {HERE, 'A', 100}},
@@ -591,12 +599,18 @@ static const struct ocase cases[] = {
 	 {{HERE, 'A', 100}, {HERE, 'A', 300}, {GONE, 'A', 200}},
 	 {'A', 300, 1}},
 	{"delayed GONE after a move", 0, {{HERE, 'B', 200}, {GONE, 'A', 150}}, {'B', 200, 1}},
-	{"NOT-HERE from the old place after a move", 0, {{HERE, 'B', 200}, {NOT_HERE, 'A', 0}}, {'B', 200, 1}},
+	{"NOT-HERE from the old place after a move",
+	 0,
+	 {{HERE, 'B', 200}, {NOT_HERE, 'A', 0}},
+	 {'B', 200, 1}},
 	{"NOT-HERE, then the late HERE it refuted, then the new place",
 	 0,
 	 {{HERE, 'A', 100}, {NOT_HERE, 'A', 0}, {REPLY, 'A', 100}, {REPLY, 'B', 200}},
 	 {'B', 200, 1}},
-	{"duplicate REPLY HEREs", 0, {{HERE, 'A', 100}, {REPLY, 'A', 100}, {REPLY, 'A', 100}}, {'A', 100, 1}},
+	{"duplicate REPLY HEREs",
+	 0,
+	 {{HERE, 'A', 100}, {REPLY, 'A', 100}, {REPLY, 'A', 100}},
+	 {'A', 100, 1}},
 	{"reordered REPLY HEREs", 0, {{REPLY, 'B', 200}, {REPLY, 'A', 100}}, {'B', 200, 1}},
 	{"REPLY for the old place after del",
 	 0,
@@ -608,11 +622,20 @@ static const struct ocase cases[] = {
 	 {0, 0, 2}},
 	{"IP reused, stale HERE after the tombstone expired",
 	 0,
-	 {{HERE, 'A', 100, 1}, {GONE, 'A', 150, 1}, {HERE, 'B', 200, 2}, {WAIT, 0, 121000},
+	 {{HERE, 'A', 100, 1},
+	  {GONE, 'A', 150, 1},
+	  {HERE, 'B', 200, 2},
+	  {WAIT, 0, 121000},
 	  {HERE, 'A', 100, 1}},
 	 {'A', 100, 2}},
-	{"IP moves to another VIF: newer wins", 0, {{HERE, 'A', 100, 1}, {HERE, 'B', 200, 2}}, {'A', 100, 2}},
-	{"IP moves to another VIF: older loses", 0, {{HERE, 'B', 200, 2}, {HERE, 'A', 100, 1}}, {'A', 100, 2}},
+	{"IP moves to another VIF: newer wins",
+	 0,
+	 {{HERE, 'A', 100, 1}, {HERE, 'B', 200, 2}},
+	 {'A', 100, 2}},
+	{"IP moves to another VIF: older loses",
+	 0,
+	 {{HERE, 'B', 200, 2}, {HERE, 'A', 100, 1}},
+	 {'A', 100, 2}},
 	{"restart between GONE and the delayed HERE",
 	 0,
 	 {{HERE, 'A', 100}, {GONE, 'A', 150}, {RESTART}, {HERE, 'A', 100}},
@@ -623,7 +646,12 @@ static const struct ocase cases[] = {
 	 {'B', 200, 1}},
 	{"restart between the moves of a migration",
 	 0,
-	 {{HERE, 'A', 100}, {RESTART}, {HERE, 'B', 200}, {RESTART}, {GONE, 'A', 201}, {RESTART},
+	 {{HERE, 'A', 100},
+	  {RESTART},
+	  {HERE, 'B', 200},
+	  {RESTART},
+	  {GONE, 'A', 201},
+	  {RESTART},
 	  {HERE, 'A', 100}},
 	 {'B', 200, 1}},
 	{"restart of the destination mid-migration",
@@ -740,9 +768,9 @@ static void run_case(const struct ocase *c)
 	if (!c->w.ip_vif)
 		cr_assert_not(has, "%s: NART-1 still binds the IP (to VIF %u)", c->name, v1.mac[5]);
 	else
-		cr_assert(has && v1.mac[5] == c->w.ip_vif, "%s: NART-1 binds the IP to %s, want VIF %d",
-			  c->name, has ? (v1.mac[5] == 1 ? "VIF 1" : "VIF 2") : "nothing",
-			  c->w.ip_vif);
+		cr_assert(has && v1.mac[5] == c->w.ip_vif,
+			  "%s: NART-1 binds the IP to %s, want VIF %d", c->name,
+			  has ? (v1.mac[5] == 1 ? "VIF 1" : "VIF 2") : "nothing", c->w.ip_vif);
 	test_nart_close(&tn);
 }
 
@@ -781,7 +809,8 @@ Test(vclock, persists_across_restarts)
 	v3 = nart_vclock_next(&c, 0, 100000000 - 3600000);
 	cr_assert_gt(v3, v2, "after a restart: %llu <= %llu", (unsigned long long)v3,
 		     (unsigned long long)v2);
-	cr_assert_leq(v3, v2 + NART_VCLOCK_RESERVE_MS + 1, "jump bounded by the reservation: %llu", (unsigned long long)v3);
+	cr_assert_leq(v3, v2 + NART_VCLOCK_RESERVE_MS + 1, "jump bounded by the reservation: %llu",
+		      (unsigned long long)v3);
 	/* root-only */
 	{
 		char path[300];
@@ -795,7 +824,8 @@ Test(vclock, persists_across_restarts)
 	rmdir(dir);
 }
 
-/* ---- switch indexes: reclaimed, and the VLAN table always loads ------------------------------- */
+/* ---- switch indexes: reclaimed, and the VLAN table always loads -------------------------------
+ */
 
 static __u64 fake_mono;
 

@@ -41,7 +41,7 @@ struct cnart {
 	int kw; /* key words: 2 or 3 */
 	__u64 seed;
 	size_t count;
-	__u64 *version; /* side array, index = bucket * NART_SLOTS + slot */
+	__u64 *version;	  /* side array, index = bucket * NART_SLOTS + slot */
 	size_t ver_bytes; /* > 0: version is an mmap of a pinned array, else calloc */
 	struct bfs_node *q;
 	struct cnart_stats st;
@@ -503,8 +503,8 @@ struct cnart_switches {
 	__u32 count;		  /* indexes holding a switch (referenced, named or quarantined) */
 	__u32 reserve;		  /* indexes only the VLAN table may take */
 	__u32 dict[SW_DICT_SIZE]; /* MAC hash -> index, 0 = empty */
-	__u32 refs[NART_MAX_SWITCHES]; /* NART-2 slots naming each index */
-	__u8 queued[NART_MAX_SWITCHES]; /* in the free FIFO */
+	__u32 refs[NART_MAX_SWITCHES];		/* NART-2 slots naming each index */
+	__u8 queued[NART_MAX_SWITCHES];		/* in the free FIFO */
 	struct sw_free fifo[NART_MAX_SWITCHES]; /* unreferenced indexes, oldest first */
 	__u32 fhead, flen;
 	struct cnart_switch_stats st;

@@ -44,8 +44,8 @@ static void apply_nart1(const struct nart_ops *ops, void *ctx, const struct nlar
 		return;
 	if (r->d.action == NART_IGNORE && r->d.reason != NART_R_DUPLICATE)
 		return;
-	if (have && !nart1_may_rebind(cur.mac_as, cur.mac, cur_v, m->mac_as, m->mac,
-				      m->loc_version)) {
+	if (have &&
+	    !nart1_may_rebind(cur.mac_as, cur.mac, cur_v, m->mac_as, m->mac, m->loc_version)) {
 		r->nart1_kept = true;
 		return;
 	}

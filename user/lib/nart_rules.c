@@ -71,7 +71,8 @@ static struct nart_decision decide_here(const struct nart_entry *cur, const stru
 	int c;
 
 	if (!cur) {
-		if (tomb && (v <= tomb->floor || (!nart_loc_cmp(loc, &tomb->loc) && v <= tomb->gone)))
+		if (tomb &&
+		    (v <= tomb->floor || (!nart_loc_cmp(loc, &tomb->loc) && v <= tomb->gone)))
 			return decision(NART_IGNORE, NART_R_WITHDRAWN, false);
 		return decision(NART_INSERT, NART_R_NEW, false);
 	}
@@ -112,8 +113,7 @@ static struct nart_decision decide_not_here(const struct nart_entry *cur,
 		return decision(NART_IGNORE, NART_R_NOT_HERE_OTHER, false);
 	if (v != 0 && v < cur->version)
 		return decision(NART_IGNORE, NART_R_NOT_HERE_STALE, false);
-	return with_tomb(decision(NART_DELETE, NART_R_NOT_HERE, false), loc, v, cur->version,
-			 tomb);
+	return with_tomb(decision(NART_DELETE, NART_R_NOT_HERE, false), loc, v, cur->version, tomb);
 }
 
 struct nart_decision nart_decide(const struct nart_entry *cur, const struct nart_tomb *tomb,

@@ -43,24 +43,24 @@ enum nart_action {
 	NART_DELETE = 3, /* remove the entry */
 };
 
-#define NART_REASONS(X)                                                                    \
-	X(NEW, "new", "HERE for an unknown VIF")                                           \
-	X(NEWER, "newer", "HERE with a newer loc_version")                                 \
-	X(DUPLICATE, "duplicate", "HERE with the same version and location")               \
-	X(STALE, "stale", "HERE with an older loc_version")                                \
-	X(TIE_WON, "tie_won", "same version, other location: the message's location wins") \
-	X(TIE_LOST, "tie_lost", "same version, other location: the entry's location wins") \
-	X(WITHDRAWN, "withdrawn", "HERE no newer than a withdrawal (tombstone)")           \
-	X(GONE, "gone", "GONE from the entry's location, version >= the entry's")          \
+#define NART_REASONS(X)                                                                     \
+	X(NEW, "new", "HERE for an unknown VIF")                                            \
+	X(NEWER, "newer", "HERE with a newer loc_version")                                  \
+	X(DUPLICATE, "duplicate", "HERE with the same version and location")                \
+	X(STALE, "stale", "HERE with an older loc_version")                                 \
+	X(TIE_WON, "tie_won", "same version, other location: the message's location wins")  \
+	X(TIE_LOST, "tie_lost", "same version, other location: the entry's location wins")  \
+	X(WITHDRAWN, "withdrawn", "HERE no newer than a withdrawal (tombstone)")            \
+	X(GONE, "gone", "GONE from the entry's location, version >= the entry's")           \
 	X(GONE_STALE, "gone_stale", "GONE from the entry's location, older than the entry") \
-	X(GONE_OTHER, "gone_other", "GONE from a location the entry does not point to")    \
-	X(GONE_ABSENT, "gone_absent", "GONE for an unknown VIF (tombstone kept)")          \
-	X(NOT_HERE, "not_here", "NOT-HERE from the location the entry points to")          \
-	X(NOT_HERE_OTHER, "not_here_other",                                                \
-	  "NOT-HERE from a location the entry does not point to")                          \
-	X(NOT_HERE_STALE, "not_here_stale", "NOT-HERE older than the entry")               \
-	X(NOT_HERE_ABSENT, "not_here_absent", "NOT-HERE for an unknown VIF")               \
-	X(SELF, "self", "withdrawal of our own location from another NA")                  \
+	X(GONE_OTHER, "gone_other", "GONE from a location the entry does not point to")     \
+	X(GONE_ABSENT, "gone_absent", "GONE for an unknown VIF (tombstone kept)")           \
+	X(NOT_HERE, "not_here", "NOT-HERE from the location the entry points to")           \
+	X(NOT_HERE_OTHER, "not_here_other",                                                 \
+	  "NOT-HERE from a location the entry does not point to")                           \
+	X(NOT_HERE_STALE, "not_here_stale", "NOT-HERE older than the entry")                \
+	X(NOT_HERE_ABSENT, "not_here_absent", "NOT-HERE for an unknown VIF")                \
+	X(SELF, "self", "withdrawal of our own location from another NA")                   \
 	X(NOT_APPLICABLE, "not_applicable", "WHERE: does not change NART-2")
 
 #define NART_REASON_ENUM(name, str, help) NART_R_##name,

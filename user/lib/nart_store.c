@@ -121,7 +121,8 @@ static struct cnart *open_table(int fd, int ver_fd, bool ver_adopted, enum cnart
 	if (adopt) {
 		log_info("%s re-adopted: %zu entries in %u buckets (%s)", geom_name[kind],
 			 cnart_count(t), g->nbuckets,
-			 ver_adopted ? "with their versions" : "versions unknown until the next HERE");
+			 ver_adopted ? "with their versions"
+				     : "versions unknown until the next HERE");
 	} else if (cnart_count(t)) {
 		/* entries hashed with a seed we do not know: unreachable, drop them */
 		log_warn("%s: %zu entries without a usable seed: table emptied", geom_name[kind],

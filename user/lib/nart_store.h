@@ -36,8 +36,8 @@ struct nart_store {
 /* the arrays: the datapath's three, and the agent's state (-1: private memory) */
 struct nart_store_fds {
 	int nart1, nart2, switches;
-	int ver1, ver2; /* u64 per slot of NART-1 / NART-2 */
-	int tombs;	/* struct nart_tomb_rec, NART_TOMBS + 1 */
+	int ver1, ver2;	    /* u64 per slot of NART-1 / NART-2 */
+	int tombs;	    /* struct nart_tomb_rec, NART_TOMBS + 1 */
 	bool state_adopted; /* ver1/ver2 hold the versions of the pinned tables */
 };
 

@@ -217,8 +217,7 @@ void nart_tombs_close(struct nart_tombs *t)
 	free(t);
 }
 
-bool nart_tombs_get(struct nart_tombs *t, const __u32 key[3], __u64 now_ms,
-		    struct nart_tomb *out)
+bool nart_tombs_get(struct nart_tombs *t, const __u32 key[3], __u64 now_ms, struct nart_tomb *out)
 {
 	struct nart_tomb_rec *r;
 	bool found;

@@ -43,8 +43,7 @@ struct nart_tombs;
 struct nart_tombs *nart_tombs_open(int fd, __u32 cap);
 void nart_tombs_close(struct nart_tombs *t);
 /* the live tombstone of @key at time @now_ms (realtime) */
-bool nart_tombs_get(struct nart_tombs *t, const __u32 key[3], __u64 now_ms,
-		    struct nart_tomb *out);
+bool nart_tombs_get(struct nart_tombs *t, const __u32 key[3], __u64 now_ms, struct nart_tomb *out);
 /* record (or replace) the tombstone of @key, alive until now + NART_TOMB_TTL_MS */
 void nart_tombs_put(struct nart_tombs *t, const __u32 key[3], const struct nart_tomb *tb,
 		    __u64 now_ms);
