@@ -172,8 +172,9 @@ static void handle_here(struct na_resolver *r, const struct nlarp_fields *m)
 	memcpy(k.mac, m->mac, 6);
 	if ((res.d.action == NART_INSERT || res.d.action == NART_UPDATE) &&
 	    na_local_vif_find(r->maps, &k, &(struct nl_vif){}))
-		log_warn("tenant %u %s hosted here is announced at port %u with a newer "
-			 "version: was it started elsewhere without `vif del` here?",
+		log_info("tenant %u %s hosted here is announced at port %u with a newer "
+			 "version: migrating away (`vif del` here should follow; if it was "
+			 "started elsewhere without it, run it)",
 			 m->tenant, mac, m->port);
 	log_debug("HERE tenant %u mac_as %u %s at port %u v%llu: %s %s", m->tenant, m->mac_as, mac,
 		  m->port, (unsigned long long)m->loc_version, nart_action_name(res.d.action),
