@@ -82,7 +82,8 @@ struct nart_apply_result nart_apply(const struct nart_ops *ops, void *ctx,
 		ops->tomb_put(ctx, &k, &r.d.t);
 	else if (have_tomb && r.d.action == NART_INSERT && !r.err)
 		ops->tomb_del(ctx, &k); /* the entry's version now orders this key */
-	if (m->op == NLARP_HERE && (m->flags & NLARP_F_HAS_IP))
+	/* NART-1 follows NART-2: not when the location could not be stored */
+	if (m->op == NLARP_HERE && (m->flags & NLARP_F_HAS_IP) && !r.err)
 		apply_nart1(ops, ctx, m, &r);
 	return r;
 }
