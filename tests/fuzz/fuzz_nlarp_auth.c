@@ -72,8 +72,7 @@ static void accepted(const uint8_t *m, bool ucast, int bits, const struct nlarp_
 	uint8_t out[NLARP_AUTH_MSG_LEN];
 	enum nlarp_err be;
 
-	if (nlarp_encode(f, bits, out, sizeof(out)) != NLARP_E_OK ||
-	    memcmp(out, m, NLARP_MSG_LEN))
+	if (nlarp_encode(f, bits, out, sizeof(out)) != NLARP_E_OK || memcmp(out, m, NLARP_MSG_LEN))
 		abort();
 	/* accepted under a key: the MAC is that key's over the first 76 bytes */
 	if (keys) {
@@ -88,9 +87,8 @@ static void accepted(const uint8_t *m, bool ucast, int bits, const struct nlarp_
 			abort();
 	}
 	/* the replay state was committed: the same bytes again are a replay */
-	if (keys &&
-	    nlarp_open(keys, &rp, ucast, NOW, m, NLARP_AUTH_MSG_LEN, bits, &again, &be) !=
-		    NLARP_AUTH_E_REPLAY)
+	if (keys && nlarp_open(keys, &rp, ucast, NOW, m, NLARP_AUTH_MSG_LEN, bits, &again, &be) !=
+			    NLARP_AUTH_E_REPLAY)
 		abort();
 	/* sealed again by us, it opens to the same fields */
 	nlarp_sealer_init(&s, 1);
