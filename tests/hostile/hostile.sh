@@ -159,6 +159,21 @@ start_agent() { # server
 	AGENT_PID[$s]=$!
 	wait_for 10 test -S "/run/netlord/$(up "$s").sock"
 }
+# without a key: only with the explicit flag, warned about, shown by status
+check "--key-file and --insecure-no-auth together: usage error (exit 1)" bash -c \
+	"nsenter --net=/var/run/netns/$(srv 1) $NA attach $(up 1) --insecure-no-auth \
+	 --key-file $TMP/nlarp.key >/dev/null 2>&1; test \$? -eq 1"
+nsenter --net=/var/run/netns/"$(srv 1)" "$NA" attach "$(up 1)" --repo "$TMP/vlan-table.txt" \
+	--insecure-no-auth >>"$TMP/agent-insecure.log" 2>&1 &
+AGENT_PID[1]=$!
+wait_for 10 test -S "/run/netlord/$(up 1).sock"
+check "--insecure-no-auth: status says authentication is OFF" bash -c \
+	"$(declare -f na srv up); NA=$NA T=$T; na 1 status | grep -q 'NL-ARP auth: *OFF'"
+check "--insecure-no-auth: a warning is logged at start" \
+	grep -q 'warn.*NL-ARP authentication is OFF' "$TMP/agent-insecure.log"
+kill "${AGENT_PID[1]}"
+wait "${AGENT_PID[1]}" 2>/dev/null
+AGENT_PID[1]=
 for s in 1 2; do start_agent $s || bad "agent $s started"; done
 mkdir -p /run/lldpd
 ip netns exec "$SW" lldpd -d -I swp1,swp2,swp3 -u "$TMP/lldpd.sock" -p "$TMP/lldpd.pid" \
