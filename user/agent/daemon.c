@@ -23,6 +23,7 @@
 #include "daemon.h"
 #include "datapath.h"
 #include "events.h"
+#include "keys.h"
 #include "location.h"
 #include "log.h"
 #include "nlarp_io.h"
@@ -50,6 +51,7 @@ struct na_daemon {
 	struct na_events ev;
 	struct na_vifs vifs;
 	struct na_ctl_server ctl;
+	struct na_keys keys;
 	int encap_mode;
 	char run_dir[PATH_MAX];
 	int lldp_fd, timer_fd, signal_fd, epoll_fd, lock_fd;
@@ -269,8 +271,11 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 			  size_t errlen)
 {
 	struct na_daemon *d = ctx;
-	struct na_agent_view view = {
-		.tables = &d->tables, .generic_xdp = d->dp.generic_xdp, .vc = &d->vc, .st = &d->st};
+	struct na_agent_view view = {.tables = &d->tables,
+				     .generic_xdp = d->dp.generic_xdp,
+				     .vc = &d->vc,
+				     .st = &d->st,
+				     .keys = na_keys_ring(&d->keys)};
 	bool json = r->flags & NA_REQ_F_JSON;
 	int rc;
 
@@ -318,6 +323,12 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	snprintf(d->vc.repo, sizeof(d->vc.repo), "%s", o->repo);
 	d->encap_mode = o->encap_mode;
 	d->loc.tenant_bits = o->tenant_bits;
+	snprintf(d->keys.path, sizeof(d->keys.path), "%s",
+		 o->key_file[0] ? o->key_file : NLARP_AUTH_DEFAULT_KEY_FILE);
+	d->keys.insecure = o->insecure_no_auth;
+	err = na_keys_load(&d->keys);
+	if (err)
+		return err;
 	err = take_lock(d);
 	if (!err)
 		err = na_datapath_load(&d->dp, &d->up, &d->encap_mode, &d->loc.tenant_bits);
@@ -340,6 +351,7 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	d->lldp_fd = na_lldp_open(&d->up);
 	if (d->lldp_fd < 0)
 		return d->lldp_fd;
+	d->io.keys = na_keys_ring(&d->keys);
 	err = na_nlarp_open(&d->io);
 	if (!err)
 		err = na_resolver_init(&d->res);
@@ -411,8 +423,9 @@ static void on_signal(struct na_daemon *d)
 	if (read(d->signal_fd, &si, sizeof(si)) != sizeof(si))
 		return;
 	if (si.ssi_signo == SIGHUP) {
-		log_info("SIGHUP: re-fetching the VLAN table");
+		log_info("SIGHUP: re-fetching the VLAN table, re-reading the NL-ARP keys");
 		na_vlan_config_refresh(&d->vc, true);
+		na_keys_reload(&d->keys);
 		return;
 	}
 	log_info("signal %u: exiting; the datapath keeps forwarding (pinned in %s)", si.ssi_signo,
@@ -481,6 +494,7 @@ static void shut_down(struct na_daemon *d)
 	na_resolver_free(&d->res);
 	na_nlarp_close(&d->io);
 	na_probe_free(&d->probe);
+	na_keys_free(&d->keys);
 	nart_store_close(&d->tables);
 	na_datapath_close(&d->dp);
 }
