@@ -123,6 +123,15 @@ struct nl_local_vif {
 };
 
 /*
+ * map "local_ips": (tenant, IPv4) -> ifindex of the local VIF with that
+ * address; the agent's index for WHERE-by-IP (the datapath does not read it)
+ */
+struct nl_local_ip_key {
+	__u32 tenant;
+	__be32 ip;
+};
+
+/*
  * XDP -> tc hand-off for VIFs that cannot take XDP_REDIRECT frames: the
  * uplink XDP program decapsulates, leaves this in the packet metadata and
  * passes; the uplink tc ingress program redirects on it.

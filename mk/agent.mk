@@ -28,6 +28,18 @@ $(AGENT_UNIT): $(AGENT_UNIT_OBJS) $(LIBNETLORD) | $(OUTPUT)/tests
 
 TEST_BINS += $(AGENT_UNIT)
 
+# the index of local VIFs (WHERE in O(1)) on fresh BPF maps, with its cost printed
+LOCAL_VIFS_TEST := $(OUTPUT)/tests/test_local_vifs
+
+$(call objs,tests/agent/test_local_vifs.c): CPPFLAGS += -Iuser/agent
+
+$(LOCAL_VIFS_TEST): $(call objs,tests/agent/test_local_vifs.c user/agent/local_vifs.c) \
+		$(LIBNETLORD) | $(OUTPUT)/tests
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) -lcriterion
+
+TEST_BINS += $(LOCAL_VIFS_TEST)
+
 # ---- integration tests (root, network namespaces, lldpd, iperf3) ---------------------------
 TEST_SCRIPTS += tests/agent/integration.sh tests/agent/integration-udp.sh
 test: export NA_LOADER = $(abspath $(OUTPUT)/na-loader)

@@ -31,6 +31,14 @@ struct {
 	__type(value, struct nl_local_vif);
 } nl_local_vifs SEC(".maps");
 
+/* the agent's index of local VIFs by (tenant, IP): WHERE in O(1) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NL_MAX_VIFS);
+	__type(key, struct nl_local_ip_key);
+	__type(value, __u32); /* ifindex */
+} nl_local_ips SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, NL_MAX_SUBNETS);
