@@ -73,6 +73,13 @@ struct {
 	__type(value, __u64); /* ktime of the last event sent for this key */
 } nl_event_dedup SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, NL_MAX_VIFS * 2);
+	__type(key, __u32); /* sending VIF's ifindex, or 1 << 31 | tenant on receive */
+	__type(value, struct nl_event_bucket);
+} nl_event_budget SEC(".maps");
+
 /* NART-1, NART-2 and the switch array (VLAN table rows): compact tables */
 #include "nart.h"
 
