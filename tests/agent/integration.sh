@@ -347,6 +347,49 @@ check "malformed VLAN table: status shows the error, serial 1 stays in force" ba
 check "malformed VLAN table: traffic continues" vmrun a1 ping -c 2 -i 0.2 -W 1 192.168.1.2
 cp "$TMP/vlan-table.good" "$TMP/vlan-table.txt"
 
+# ---- control socket: clients that never send or never read do not stall the agent -----------
+# server 3's NART-2 gets 6000 entries (tenant 900, nobody's), so `nart` answers far more than
+# the socket and pipe buffers hold; a reader that stops reading then holds it mid-answer.
+inns "$(srv 3)" bash -c "for i in \$(seq 0 5999); do
+	printf -v m '02:99:00:00:%02x:%02x' \$((i / 256)) \$((i % 256))
+	$NA nart set --tenant 900 --mac-as 1 --mac \$m --switch $SWMAC --port 9 --version 1 \
+		-i $(up 3) >/dev/null || exit 1
+done"
+check "control socket: 6000 NART entries set" test $? -eq 0
+nart_bytes=$(na 3 nart | wc -c)
+check "control socket: nart answers $nart_bytes bytes (more than the buffers: > 400000)" \
+	test "$nart_bytes" -gt 400000
+# the stuck reader: na-loader nart into a pipe nobody reads
+inns "$(srv 3)" bash -c "exec $NA nart -i $(up 3) | sleep 25" &
+stuck=$!
+# 30 clients that connect and never send a request (more than the agent's 16 slots)
+python3 -c "
+import socket, time
+ss = []
+for _ in range(30):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect('/run/netlord/$(up 3).sock')
+    ss.append(s)
+time.sleep(20)
+" &
+idle=$!
+sleep 1
+answered=0
+for i in 1 2 3 4 5; do
+	na 3 status | grep -q 'port:' && answered=$((answered + 1))
+done
+check "control socket: status answers 5/5 during a stuck reader and 30 silent clients ($answered/5)" \
+	test "$answered" -eq 5
+check "control socket: the stuck reader is still stuck (the test is meaningful)" \
+	kill -0 "$stuck"
+check "control socket: 4 status requests at once all answered" bash -c \
+	"$(declare -f na srv up); NA=$NA T=$T; for i in 1 2 3 4; do na 3 status > $TMP/par\$i & done; wait;
+	 for i in 1 2 3 4; do grep -q 'port:' $TMP/par\$i || exit 1; done"
+kill "$stuck" "$idle" 2>/dev/null
+wait "$stuck" "$idle" 2>/dev/null
+check "control socket: the agent still answers after they left" bash -c \
+	"$(declare -f na srv up); NA=$NA T=$T; na 3 stats | grep -q nlarp"
+
 # ---- CLI exit codes, bpftool view, detach ---------------------------------------------------
 na 1 vif del nosuchif >/dev/null 2>&1
 check "vif del of an unknown interface: exit 4" test $? -eq 4

@@ -357,7 +357,7 @@ static int loop_setup(struct na_daemon *d)
 	if (!err) {
 		/* indexed by the EP_* tags */
 		const int fds[] = {na_events_fd(&d->ev), d->lldp_fd, d->io.bcast_fd, d->io.ucast_fd,
-				   d->io.udp_fd,	 d->ctl.fd,  d->timer_fd,    d->signal_fd};
+				   d->io.udp_fd,	 na_ctl_fd(&d->ctl),  d->timer_fd,    d->signal_fd};
 
 		for (int tag = EP_RB; !err && tag <= EP_SIGNAL; tag++)
 			err = ep_add(d, fds[tag], tag);
@@ -371,6 +371,7 @@ static void on_tick(struct na_daemon *d, unsigned long tick)
 {
 	na_vif_readopt(&d->vifs);
 	na_probe_tick(&d->probe);
+	na_ctl_tick(&d->ctl);
 	/* re-fetch: every 30 s, every 5 s while no table is loaded */
 	if (d->loc.ready && (tick % 30 == 0 || (!d->vc.loaded && tick % 5 == 0)))
 		na_vlan_config_refresh(&d->vc, false);
