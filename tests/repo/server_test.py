@@ -100,18 +100,27 @@ try:
     check('query string -> 404', get('/v1/vlan-table?x=1')[0].startswith('HTTP/1.1 404'))
     st, h, b = split(request(b'POST /v1/vlan-table HTTP/1.1\r\nContent-Length: 0\r\n\r\n'))
     check('POST -> 405 with Allow', st.startswith('HTTP/1.1 405') and 'GET' in h.get('allow', ''))
-    garbage = [b'HELLO\r\n\r\n', b'GET /v1/vlan-table\r\n\r\n', b'GET /v1/vlan-table HTTP/2.0\r\n\r\n',
-               b'GET  /v1/vlan-table HTTP/1.1\r\n\r\n', b'\x00\xff\xfe garbage\r\n\r\n',
-               b'GET /v1/vlan-table HTTP/1.1\r\nno colon here\r\n\r\n',
-               b'GET /v1/vlan-table HTTP/1.1\r\nX: ' + b'a' * 20000 + b'\r\n\r\n',
-               bytes(range(256)) * 8 + b'\r\n\r\n']
+    # malformed requests: refused (libmicrohttpd answers 400, 431 or 505, or closes at
+    # once when the bytes are not HTTP at all); never a crash.  It accepts two spaces
+    # between the method and the target, as RFC 9112 section 3 lets a server do.
+    garbage = [(b'HELLO\r\n\r\n', (b'400', b'closed')),
+               (b'GET /v1/vlan-table\r\n\r\n', (b'400',)),
+               (b'GET /v1/vlan-table HTTP/2.0\r\n\r\n', (b'505',)),
+               (b'\x00\xff\xfe garbage\r\n\r\n', (b'400', b'closed')),
+               (b'GET /v1/vlan-table HTTP/1.1\r\nno colon here\r\n\r\n', (b'400',)),
+               (b'GET /v1/vlan-table HTTP/1.1\r\nX: ' + b'a' * 20000 + b'\r\n\r\n', (b'431', b'closed')),
+               (bytes(range(256)) * 8 + b'\r\n\r\n', (b'400', b'closed'))]
     codes = []
-    for g in garbage:
+    for g, allowed in garbage:
         try:
-            codes.append(request(g).split(b' ', 2)[1])
+            r = request(g)
+            code = r.split(b' ', 2)[1] if r else b'closed'
         except (OSError, IndexError) as e:
-            codes.append(repr(e).encode())
-    check('garbage requests -> 400/431', all(c in (b'400', b'431') for c in codes), codes)
+            code = repr(e).encode()
+        codes.append((code, allowed))
+    check('garbage requests refused (400/431/505 or closed)',
+          all(c in a for c, a in codes), codes)
+    check('server alive after the garbage', get()[2] == body42)
     check('request without the blank line: closed at the timeout, no response',
           request(b'GET /v1/vlan-table HTTP/1.1\r\n') == b'')
     check('client that closes at once: server fine', request(b'') == b'' and get()[2] == body42)
@@ -136,6 +145,46 @@ try:
             closed += 1
         s.close()
     check('slow clients are cut at the per-connection timeout', closed == 30, closed)
+
+    # a request trickled one byte at a time still ends at the absolute deadline (500 ms)
+    s = socket.create_connection(('127.0.0.1', port))
+    cut = False
+    for i in range(40):  # 4 s of trickling, far past the deadline
+        try:
+            s.sendall(b'GET /v1/vlan-table HTTP/1.1\r\nX-Slow: '[i % 10:i % 10 + 1])
+        except OSError:
+            cut = True
+            break
+        time.sleep(0.1)
+    if not cut:
+        s.settimeout(2)
+        try:
+            cut = s.recv(10) == b''
+        except OSError:
+            cut = True
+    s.close()
+    check('a request trickled byte by byte is cut at its deadline', cut)
+    # an answer read a few bytes at a time is cut too (deadline: 500 ms + size at 256 KiB/s)
+    s = socket.create_connection(('127.0.0.1', port))
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.sendall(b'GET /v1/vlan-table HTTP/1.1\r\n\r\n')
+    limit = 0.5 + len(body42) / (256 * 1024)
+    got, cut, t0 = 0, False, time.time()
+    s.settimeout(2)
+    while time.time() - t0 < limit + 8:
+        try:
+            x = s.recv(64)
+        except OSError:
+            cut = True
+            break
+        if not x:
+            cut = True
+            break
+        got += len(x)
+        time.sleep(0.02)
+    s.close()
+    check('an answer read slowly is cut at its deadline (%d of %d bytes read)' %
+          (got, len(body42)), cut and got < len(body42))
 
     # many concurrent clients, each reading the whole document
     results = []
@@ -187,6 +236,45 @@ try:
     check('a download started before SIGHUP completes with the old table',
           running and split(rest)[2] == body43 and split(rest)[1].get('etag') == '"43"',
           (running, len(rest)))
+
+    # a low descriptor limit: connections capped below it, no busy loop while at the cap
+    log2 = open(os.path.join(tmp, 'log2'), 'w+')
+    srv2 = subprocess.Popen(['prlimit', '--nofile=48', NAREPO, 'serve', '--listen',
+                             '127.0.0.1:0', '--timeout-ms', '4000', os.path.join(tmp, 'out')],
+                            stderr=log2)
+    port2 = None
+    for _ in range(100):
+        time.sleep(0.05)
+        log2.seek(0)
+        m = re.search(r'serving serial \d+ on 127\.0\.0\.1:(\d+)', log2.read())
+        if m:
+            port2 = int(m.group(1))
+            break
+    held = []
+    for _ in range(80):  # more than 48 descriptors
+        c = socket.create_connection(('127.0.0.1', port2))
+        c.sendall(b'GET /v1/vla')
+        held.append(c)
+    time.sleep(0.3)
+
+    def cpu():
+        with open('/proc/%d/stat' % srv2.pid) as f:
+            v = f.read().rsplit(')', 1)[1].split()
+        return (int(v[11]) + int(v[12])) / os.sysconf('SC_CLK_TCK')
+    c0, w0 = cpu(), time.time()
+    time.sleep(1.5)
+    used = (cpu() - c0) / (time.time() - w0)
+    log2.seek(0)
+    check('ulimit -n 48 with 80 clients: capped, not spinning (%.0f%% of a CPU)' % (used * 100),
+          used < 0.25 and 'at most 32 connections' in log2.read(), used)
+    for c in held:
+        c.close()
+    time.sleep(0.3)
+    saved, port = port, port2
+    check('low descriptor limit: serves again once the clients left', get()[2] == body44)
+    port = saved
+    srv2.send_signal(signal.SIGTERM)
+    srv2.wait(5)
 
     # SIGHUP with a broken table: keep serving the last good one
     path = os.path.join(tmp, 'out', 'vlan-table.txt')

@@ -219,9 +219,9 @@ void na_ctl_tick(struct na_ctl_server *s)
 
 		if (c->fd < 0 || now < c->deadline_ms)
 			continue;
-		log_warn("control socket: dropping a client that %s", c->answering
-									? "stopped reading its answer"
-									: "did not send a whole request");
+		log_warn("control socket: dropping a client that %s",
+			 c->answering ? "stopped reading its answer"
+				      : "did not send a whole request");
 		drop(s, c);
 	}
 }
