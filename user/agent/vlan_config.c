@@ -14,7 +14,6 @@
 #include "vlan_config.h"
 #include "vlan_table.h"
 
-#define VT_FILE_MAX	   (64L << 20)
 #define VT_HTTP_TIMEOUT_MS 3000
 
 static bool is_file_source(const char *src)
@@ -29,9 +28,9 @@ static int read_source(const char *src, char **buf, size_t *len, char *err, size
 
 	if (!is_file_source(src))
 		return nl_http_get(src, VT_HTTP_TIMEOUT_MS, buf, len, err, errlen);
-	rc = nl_read_file(path, VT_FILE_MAX, buf, len);
+	rc = nl_read_file(path, NL_VT_MAX_BYTES, buf, len);
 	if (rc == -EFBIG)
-		snprintf(err, errlen, "%s: larger than %ld bytes", path, VT_FILE_MAX);
+		snprintf(err, errlen, "%s: larger than %lu bytes", path, NL_VT_MAX_BYTES);
 	else if (rc)
 		snprintf(err, errlen, "cannot read %s: %s", path, strerror(-rc));
 	return rc;

@@ -17,9 +17,11 @@
 #include <unistd.h>
 
 #include "http.h"
+#include "vlan_table.h"
 #include "util.h"
 
-#define HTTP_MAX_RESPONSE (64UL << 20)
+/* the VLAN table document at its largest plus room for the headers */
+#define HTTP_MAX_RESPONSE (NL_VT_MAX_BYTES + (64UL << 10))
 
 int nl_http_parse(const char *buf, size_t len, int *status, const char **body, size_t *body_len,
 		  char *err, size_t errlen)
