@@ -288,6 +288,7 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	snprintf(d->up.ifname, sizeof(d->up.ifname), "%s", o->ifname);
 	snprintf(d->run_dir, sizeof(d->run_dir), "%s/%s", NA_RUN_ROOT, o->ifname);
 	snprintf(d->vc.repo, sizeof(d->vc.repo), "%s", o->repo);
+	snprintf(d->vc.ca_file, sizeof(d->vc.ca_file), "%s", o->repo_ca);
 	d->encap_mode = o->encap_mode;
 	d->loc.tenant_bits = o->tenant_bits;
 	err = take_lock(d);
@@ -314,6 +315,8 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 		return d->lldp_fd;
 	err = na_nlarp_open(&d->io);
 	if (!err)
+		err = na_vlan_config_open(&d->vc);
+	if (!err)
 		err = na_resolver_init(&d->res);
 	if (!err)
 		err = na_events_open(&d->ev, d->dp.maps.events);
@@ -327,7 +330,7 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	}
 }
 
-enum { EP_RB, EP_LLDP, EP_BCAST, EP_UCAST, EP_UDP, EP_CTL, EP_TIMER, EP_SIGNAL };
+enum { EP_RB, EP_LLDP, EP_BCAST, EP_UCAST, EP_UDP, EP_CTL, EP_HTTP, EP_TIMER, EP_SIGNAL };
 
 static int ep_add(struct na_daemon *d, int fd, int tag)
 {
@@ -356,8 +359,15 @@ static int loop_setup(struct na_daemon *d)
 		err = -errno;
 	if (!err) {
 		/* indexed by the EP_* tags */
-		const int fds[] = {na_events_fd(&d->ev), d->lldp_fd, d->io.bcast_fd, d->io.ucast_fd,
-				   d->io.udp_fd,	 na_ctl_fd(&d->ctl),  d->timer_fd,    d->signal_fd};
+		const int fds[] = {na_events_fd(&d->ev),
+				   d->lldp_fd,
+				   d->io.bcast_fd,
+				   d->io.ucast_fd,
+				   d->io.udp_fd,
+				   na_ctl_fd(&d->ctl),
+				   na_vlan_config_fd(&d->vc),
+				   d->timer_fd,
+				   d->signal_fd};
 
 		for (int tag = EP_RB; !err && tag <= EP_SIGNAL; tag++)
 			err = ep_add(d, fds[tag], tag);
@@ -417,6 +427,9 @@ static void dispatch(struct na_daemon *d, __u32 tag, unsigned long *tick)
 	case EP_CTL:
 		na_ctl_serve(&d->ctl);
 		break;
+	case EP_HTTP:
+		na_vlan_config_run(&d->vc);
+		break;
 	case EP_TIMER:
 		if (read(d->timer_fd, &x, sizeof(x)) == sizeof(x))
 			on_tick(d, ++*tick);
@@ -450,6 +463,7 @@ static int loop(struct na_daemon *d)
 static void shut_down(struct na_daemon *d)
 {
 	na_ctl_close(&d->ctl);
+	na_vlan_config_close(&d->vc);
 	na_events_close(&d->ev);
 	na_resolver_free(&d->res);
 	na_nlarp_close(&d->io);
