@@ -23,6 +23,7 @@
 set -u
 
 NA=${NA_LOADER:-$(cd "$(dirname "$0")/../.." && pwd)/build/na-loader}
+NAREPO=${NA_REPO:-$(dirname "$NA")/na-repo}
 T=$(printf '%04x' $((RANDOM % 65536)))
 SW=nlsw$T
 SWMAC=02:5c:${T:0:2}:${T:2:2}:00:01
@@ -68,6 +69,7 @@ cleanup() {
 		[ -n "${AGENT_PID[$s]:-}" ] && kill "${AGENT_PID[$s]}" 2>/dev/null
 	done
 	[ -f "$TMP/lldpd.pid" ] && kill "$(cat "$TMP/lldpd.pid")" 2>/dev/null
+	[ -n "${REPO_PID:-}" ] && kill -CONT "$REPO_PID" 2>/dev/null && kill "$REPO_PID" 2>/dev/null
 	sleep 0.3
 	for s in 1 2 3; do
 		[ -n "${AGENT_PID[$s]:-}" ] && kill -9 "${AGENT_PID[$s]}" 2>/dev/null
@@ -153,10 +155,10 @@ end 1
 EOF
 
 # ---- agents (before lldpd: they must wait for LLDP) ------------------------------------
-start_agent() { # server
-	local s=$1
+start_agent() { # server [repo]
+	local s=$1 repo=${2:-$TMP/vlan-table.txt}
 	nsenter --net=/var/run/netns/"$(srv "$s")" "$NA" attach "$(up "$s")" \
-		--repo "$TMP/vlan-table.txt" --encap "$ENCAP" -v >>"$TMP/agent$s.log" 2>&1 &
+		--repo "$repo" --encap "$ENCAP" -v >>"$TMP/agent$s.log" 2>&1 &
 	AGENT_PID[$s]=$!
 	wait_for 10 test -S "/run/netlord/$(up "$s").sock"
 }
@@ -389,6 +391,44 @@ kill "$stuck" "$idle" 2>/dev/null
 wait "$stuck" "$idle" 2>/dev/null
 check "control socket: the agent still answers after they left" bash -c \
 	"$(declare -f na srv up); NA=$NA T=$T; na 3 stats | grep -q nlarp"
+
+# ---- the VLAN table over HTTP: na-repo serve, fetched inside the agent's event loop ------------
+mkdir -p "$TMP/repo"
+cp "$TMP/vlan-table.txt" "$TMP/repo/vlan-table.txt"
+inns "$(srv 3)" ip link set lo up
+inns "$(srv 3)" "$NAREPO" serve --listen 127.0.0.1:8089 "$TMP/repo" 2>>"$TMP/repo.log" &
+REPO_PID=$!
+kill "${AGENT_PID[3]}"
+wait "${AGENT_PID[3]}" 2>/dev/null
+start_agent 3 http://127.0.0.1:8089
+check "http repository: agent 3 loads serial 1 over HTTP" wait_for 10 bash -c \
+	"$(declare -f na srv up); NA=$NA T=$T; na 3 status | grep -q 'loaded, serial 1,'"
+check "http repository: refresh waits for the fetch and answers ok" na 3 refresh
+# a valid table that lacks our switch: refused, serial 1 stays in force
+printf 'netlord-vlan-table 1\nserial 2\nbroadcast 4094\nswitches 1\npair %s %s 0\nend 1\n' \
+	02:00:00:00:00:99 02:00:00:00:00:99 >"$TMP/repo/vlan-table.txt"
+kill -HUP "$REPO_PID"
+sleep 0.5
+na 3 refresh >"$TMP/refresh.out" 2>&1
+rc=$?
+check "http repository: refresh of a table without our switch fails (exit $rc) with the reason" \
+	bash -c "test $rc -ne 0 && grep -q 'not in the VLAN table' $TMP/refresh.out"
+check "http repository: serial 1 stays in force" bash -c \
+	"$(declare -f na srv up); NA=$NA T=$T; na 3 status | grep -q 'loaded, serial 1,'"
+# a repository that accepts and never answers: the agent keeps serving meanwhile
+kill -STOP "$REPO_PID"
+na 3 refresh >/dev/null 2>&1 &
+waiting=$!
+sleep 1
+check "http repository: status answers while a fetch hangs" bash -c \
+	"$(declare -f na srv up); NA=$NA T=$T; na 3 status | grep -q 'port:'"
+check "http repository: the refresh is still waiting for its fetch" kill -0 "$waiting"
+kill -CONT "$REPO_PID"
+wait "$waiting" 2>/dev/null
+cp "$TMP/vlan-table.txt" "$TMP/repo/vlan-table.txt"
+kill -HUP "$REPO_PID"
+sleep 0.5
+check "http repository: the good table again, refresh ok" na 3 refresh
 
 # ---- CLI exit codes, bpftool view, detach ---------------------------------------------------
 na 1 vif del nosuchif >/dev/null 2>&1

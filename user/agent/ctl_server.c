@@ -32,6 +32,7 @@ int na_ctl_listen(struct na_ctl_server *s, const char *path)
 	for (int i = 0; i < NA_CTL_MAX_CLIENTS; i++)
 		s->cl[i].fd = -1;
 	s->ep = -1;
+	s->current = -1;
 	s->listening = true;
 	if (err)
 		return err;
@@ -71,41 +72,6 @@ static void drop(struct na_ctl_server *s, struct na_ctl_client *c)
 	c->fd = -1;
 }
 
-/* the request is whole: carry it out and hold the answer */
-static void run_request(struct na_ctl_server *s, struct na_ctl_client *c)
-{
-	struct epoll_event ev = {.events = EPOLLOUT, .data.u32 = (__u32)(c - s->cl)};
-	char err[256] = "", *out = NULL;
-	size_t outlen = 0;
-	FILE *f = open_memstream(&out, &outlen);
-	int rc = f ? na_request_check(&c->req, err, sizeof(err)) : -ENOMEM;
-
-	if (!rc)
-		rc = s->handle(s->ctx, &c->req, f, err, sizeof(err));
-	if (f)
-		fclose(f);
-	if (!rc && outlen > NA_CTL_OUT_MAX) {
-		rc = -EFBIG;
-		snprintf(err, sizeof(err), "answer of %zu bytes is over the %lu-byte limit", outlen,
-			 NA_CTL_OUT_MAX);
-	}
-	if (rc) {
-		free(out);
-		out = NULL;
-		outlen = 0;
-		c->hlen = (size_t)snprintf(c->head, sizeof(c->head), "error %d %s\n", -rc,
-					   err[0] ? err : strerror(-rc));
-	} else {
-		c->hlen = (size_t)snprintf(c->head, sizeof(c->head), "ok\n");
-	}
-	c->hlen = c->hlen < sizeof(c->head) ? c->hlen : sizeof(c->head) - 1;
-	c->body = out;
-	c->blen = outlen;
-	c->answering = true;
-	c->deadline_ms = nl_now_ms() + NA_CTL_STALL_MS;
-	epoll_ctl(s->ep, EPOLL_CTL_MOD, c->fd, &ev);
-}
-
 /* as much of the answer as the socket takes; true once all of it went */
 static bool send_answer(struct na_ctl_client *c)
 {
@@ -123,8 +89,95 @@ static bool send_answer(struct na_ctl_client *c)
 	return true;
 }
 
+/* the answer is known: hold it and wait until the socket takes it */
+static void set_answer(struct na_ctl_server *s, struct na_ctl_client *c, int rc, const char *err,
+		       char *out, size_t outlen)
+{
+	struct epoll_event ev = {.events = EPOLLOUT, .data.u32 = (__u32)(c - s->cl)};
+	char big[128];
+
+	if (!rc && outlen > NA_CTL_OUT_MAX) {
+		rc = -EFBIG;
+		snprintf(big, sizeof(big), "answer of %zu bytes is over the %lu-byte limit", outlen,
+			 NA_CTL_OUT_MAX);
+		err = big;
+	}
+	if (rc) {
+		free(out);
+		out = NULL;
+		outlen = 0;
+		c->hlen = (size_t)snprintf(c->head, sizeof(c->head), "error %d %s\n", -rc,
+					   err && err[0] ? err : strerror(-rc));
+	} else {
+		c->hlen = (size_t)snprintf(c->head, sizeof(c->head), "ok\n");
+	}
+	c->hlen = c->hlen < sizeof(c->head) ? c->hlen : sizeof(c->head) - 1;
+	c->body = out;
+	c->blen = outlen;
+	c->answering = true;
+	c->deferred = false;
+	c->deadline_ms = nl_now_ms() + NA_CTL_STALL_MS;
+	epoll_ctl(s->ep, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+/* the request is whole: carry it out */
+static void run_request(struct na_ctl_server *s, struct na_ctl_client *c)
+{
+	char err[256] = "", *out = NULL;
+	size_t outlen = 0;
+	FILE *f = open_memstream(&out, &outlen);
+	int rc = f ? na_request_check(&c->req, err, sizeof(err)) : -ENOMEM;
+
+	s->current = (int)(c - s->cl);
+	if (!rc)
+		rc = s->handle(s->ctx, &c->req, f, err, sizeof(err));
+	s->current = -1;
+	if (f)
+		fclose(f);
+	if (rc == NA_CTL_DEFERRED) {
+		free(out);
+		return;
+	}
+	set_answer(s, c, rc, err, out, outlen);
+}
+
+long na_ctl_defer(struct na_ctl_server *s)
+{
+	struct na_ctl_client *c;
+	struct epoll_event ev = {.events = 0};
+
+	if (s->current < 0)
+		return -1;
+	c = &s->cl[s->current];
+	c->deferred = true;
+	c->deadline_ms = nl_now_ms() + NA_CTL_STALL_MS;
+	/* nothing to read or write meanwhile; a hang-up still shows */
+	ev.data.u32 = (__u32)s->current;
+	epoll_ctl(s->ep, EPOLL_CTL_MOD, c->fd, &ev);
+	return (long)c->gen * NA_CTL_MAX_CLIENTS + s->current;
+}
+
+void na_ctl_finish(struct na_ctl_server *s, long token, int rc, const char *err)
+{
+	struct na_ctl_client *c;
+
+	if (token < 0)
+		return;
+	c = &s->cl[token % NA_CTL_MAX_CLIENTS];
+	if (c->fd < 0 || !c->deferred || c->gen != (unsigned int)(token / NA_CTL_MAX_CLIENTS))
+		return; /* that client has gone */
+	set_answer(s, c, rc, err, NULL, 0);
+	if (send_answer(c))
+		drop(s, c);
+}
+
 static void client_io(struct na_ctl_server *s, struct na_ctl_client *c, __u32 events)
 {
+	if (c->deferred) {
+		if (events & (EPOLLHUP | EPOLLERR))
+			drop(s, c); /* gone while its answer was being made */
+		return;
+	}
 	if (!c->answering) {
 		ssize_t n = recv(c->fd, (char *)&c->req + c->rlen, sizeof(c->req) - c->rlen,
 				 MSG_DONTWAIT);
@@ -138,8 +191,9 @@ static void client_io(struct na_ctl_server *s, struct na_ctl_client *c, __u32 ev
 		if (c->rlen < sizeof(c->req))
 			return;
 		run_request(s, c);
+		if (c->fd < 0 || c->deferred)
+			return;
 	}
-	(void)events;
 	if (send_answer(c))
 		drop(s, c); /* one request per connection: closing ends the answer */
 }
@@ -165,7 +219,7 @@ static void accept_one(struct na_ctl_server *s)
 		int old = -1;
 
 		for (int j = 0; j < NA_CTL_MAX_CLIENTS; j++)
-			if (!s->cl[j].answering &&
+			if (!s->cl[j].answering && !s->cl[j].deferred &&
 			    (old < 0 || s->cl[j].deadline_ms < s->cl[old].deadline_ms))
 				old = j;
 		if (old >= 0) {
@@ -190,6 +244,7 @@ static void accept_one(struct na_ctl_server *s)
 	}
 	memset(&s->cl[i], 0, sizeof(s->cl[i]));
 	s->cl[i].fd = fd;
+	s->cl[i].gen = ++s->gen;
 	s->cl[i].deadline_ms = nl_now_ms() + NA_CTL_REQUEST_MS;
 }
 

@@ -25,13 +25,21 @@
 /* a client that reads nothing of its answer for this long is dropped */
 #define NA_CTL_STALL_MS 30000
 
-/* carry a checked request out, its output to @out; 0 or -errno with @err set */
+/* a handler's answer will come later, through na_ctl_finish() */
+#define NA_CTL_DEFERRED 1
+
+/*
+ * carry a checked request out, its output to @out; 0 or -errno with @err
+ * set, or NA_CTL_DEFERRED after na_ctl_defer()
+ */
 typedef int (*na_ctl_handler)(void *ctx, const struct na_request *r, FILE *out, char *err,
 			      size_t errlen);
 
 struct na_ctl_client {
 	int fd; /* -1: free slot */
 	bool answering;
+	bool deferred;	  /* waiting for na_ctl_finish() */
+	unsigned int gen; /* tells a slot's successive clients apart */
 	struct na_request req;
 	size_t rlen;
 	char head[320]; /* "ok\n" or "error <errno> <message>\n" */
@@ -50,6 +58,8 @@ struct na_ctl_server {
 	struct na_ctl_client cl[NA_CTL_MAX_CLIENTS];
 	unsigned long long refused; /* connections over NA_CTL_MAX_CLIENTS */
 	bool listening;		    /* na_ctl_listen() got as far as the client slots */
+	int current;		    /* the client whose request the handler runs */
+	unsigned int gen;
 };
 
 /* listen on @path (mode 0600); 0 or -errno */
@@ -58,6 +68,13 @@ int na_ctl_listen(struct na_ctl_server *s, const char *path);
 int na_ctl_fd(const struct na_ctl_server *s);
 /* bounded work: new connections, requests, answers (NA_DRAIN_BUDGET events) */
 void na_ctl_serve(struct na_ctl_server *s);
+/*
+ * From a handler: its client's answer comes later.  A token for
+ * na_ctl_finish(), or -1 (then answer now).
+ */
+long na_ctl_defer(struct na_ctl_server *s);
+/* the deferred answer (ignored if that client has gone) */
+void na_ctl_finish(struct na_ctl_server *s, long token, int rc, const char *err);
 /* drops clients past their deadline; call about once a second */
 void na_ctl_tick(struct na_ctl_server *s);
 void na_ctl_close(struct na_ctl_server *s);

@@ -53,6 +53,9 @@ struct na_daemon {
 	int encap_mode;
 	char run_dir[PATH_MAX];
 	int lldp_fd, timer_fd, signal_fd, epoll_fd, lock_fd;
+	/* `refresh` requests waiting for a repository fetch (ctl_server tokens) */
+	long refresh_wait[NA_CTL_MAX_CLIENTS];
+	int nrefresh_wait;
 	bool stop;
 };
 
@@ -168,6 +171,38 @@ static void location_changed(struct na_daemon *d)
 static int handle_request(void *ctx, const struct na_request *r, FILE *out, char *err,
 			  size_t errlen);
 
+/* a table that cannot be used is a refusal (exit 4), not a malformed request */
+static int refresh_rc(int rc)
+{
+	return rc == -EINVAL ? -EPROTO : rc;
+}
+
+/* a repository fetch ended: the `refresh` requests waiting for it get their answer */
+static void vlan_fetched(void *ctx, int rc)
+{
+	struct na_daemon *d = ctx;
+
+	for (int i = 0; i < d->nrefresh_wait; i++)
+		na_ctl_finish(&d->ctl, d->refresh_wait[i], refresh_rc(rc), d->vc.error);
+	d->nrefresh_wait = 0;
+}
+
+static int refresh(struct na_daemon *d, char *err, size_t errlen)
+{
+	int rc = na_vlan_config_refresh(&d->vc, true);
+	long t;
+
+	if (!rc && na_vlan_config_fetching(&d->vc) && d->nrefresh_wait < NA_CTL_MAX_CLIENTS) {
+		t = na_ctl_defer(&d->ctl);
+		if (t >= 0) {
+			d->refresh_wait[d->nrefresh_wait++] = t;
+			return NA_CTL_DEFERRED;
+		}
+	}
+	snprintf(err, errlen, "%s", d->vc.error);
+	return refresh_rc(rc);
+}
+
 /* each module gets the pieces it works with, nothing more */
 static void wire(struct na_daemon *d)
 {
@@ -192,6 +227,8 @@ static void wire(struct na_daemon *d)
 	d->vc.probe = &d->probe;
 	d->vc.broadcast_vlan = &d->io.broadcast_vlan;
 	d->vc.st = &d->st;
+	d->vc.fetched = vlan_fetched;
+	d->vc.fetched_ctx = d;
 	d->ev = (struct na_events){.res = &d->res, .vc = &d->vc, .st = &d->st};
 	d->vifs = (struct na_vifs){.maps = &d->dp.maps,
 				   .tables = &d->tables,
@@ -244,7 +281,6 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 	struct na_agent_view view = {
 		.tables = &d->tables, .generic_xdp = d->dp.generic_xdp, .vc = &d->vc, .st = &d->st};
 	bool json = r->flags & NA_REQ_F_JSON;
-	int rc;
 
 	switch (r->verb) {
 	case NA_REQ_VIF_ADD:
@@ -264,10 +300,7 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 		na_show_nart(out, &d->dp.maps, &view, json);
 		return 0;
 	case NA_REQ_REFRESH:
-		rc = na_vlan_config_refresh(&d->vc, true);
-		snprintf(err, errlen, "%s", d->vc.error);
-		/* a table that cannot be used is a refusal, not a malformed request */
-		return rc == -EINVAL ? -EPROTO : rc;
+		return refresh(d, err, errlen);
 	case NA_REQ_QUIT:
 		log_info("quit requested over the control socket");
 		d->stop = true;

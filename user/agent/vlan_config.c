@@ -125,18 +125,30 @@ static void fetched(void *ctx, struct nl_fetch_result *r)
 {
 	struct na_vlan_config *vc = ctx;
 	bool force = vc->force_pending;
+	int rc = 0;
 
 	vc->force_pending = false;
-	if (r->rc)
-		fail(vc, r->rc, r->err);
-	else if (r->status == 304)
-		vc->not_modified++, vc->error[0] = 0; /* the table in force is current */
-	else
-		apply(vc, r->body, r->len, force, r->etag);
-	if (vc->refetch) {
-		vc->refetch = false;
-		na_vlan_config_refresh(vc, true);
+	if (r->rc) {
+		rc = fail(vc, r->rc, r->err);
+	} else if (r->status == 304) {
+		vc->st->vt_not_modified++; /* the table in force is current */
+		vc->error[0] = 0;
+	} else {
+		rc = apply(vc, r->body, r->len, force, r->etag);
 	}
+	if (vc->refetch) {
+		/* a forced refresh came meanwhile: its fetch tells the outcome */
+		vc->refetch = false;
+		if (!na_vlan_config_refresh(vc, true) && nl_fetch_busy(vc->fetch))
+			return;
+	}
+	if (vc->fetched)
+		vc->fetched(vc->fetched_ctx, rc);
+}
+
+bool na_vlan_config_fetching(const struct na_vlan_config *vc)
+{
+	return vc->fetch && nl_fetch_busy(vc->fetch);
 }
 
 int na_vlan_config_open(struct na_vlan_config *vc)

@@ -33,7 +33,9 @@ struct na_vlan_config {
 	bool force_pending; /* the running fetch reloads even an unchanged serial */
 	bool refetch;	    /* a forced refresh came during a fetch: another one after it */
 	char etag[128];	    /* of the table in force */
-	__u64 not_modified; /* fetches answered 304 */
+	/* told the outcome of each repository fetch (0 or -errno, vc->error) */
+	void (*fetched)(void *ctx, int rc);
+	void *fetched_ctx;
 	bool loaded;
 	__u64 serial;
 	unsigned int rows;
@@ -54,6 +56,8 @@ void na_vlan_config_close(struct na_vlan_config *vc);
 int na_vlan_config_fd(const struct na_vlan_config *vc);
 /* the client's ready work (never waits) */
 void na_vlan_config_run(struct na_vlan_config *vc);
+/* a repository fetch is running; its outcome goes to vc->fetched */
+bool na_vlan_config_fetching(const struct na_vlan_config *vc);
 
 /*
  * Fetch and load the table; @force reloads a table with the serial in
