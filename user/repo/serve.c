@@ -9,11 +9,11 @@
  * Every connection has an absolute deadline (its whole request within
  * --timeout-ms, the answer within --timeout-ms plus its size at
  * MIN_RATE), enforced by shutting its socket down, so trickling bytes
- * buys a slow client nothing.  Connections are capped below the process's
- * file limit and libmicrohttpd stops accepting while at the cap, so
- * EMFILE never spins.  SIGHUP reloads the table; a download in progress
- * finishes with the table it started with (responses are reference
- * counted); a table that does not parse leaves the old one in force.
+ * buys a slow client nothing; its send buffer is fixed (SNDBUF), so the
+ * kernel does not keep megabytes for a reader that never reads either.  Connections are capped
+ * below the process's file limit and libmicrohttpd stops accepting while at the cap, so EMFILE
+ * never spins.  SIGHUP reloads the table; a download in progress finishes with the table it started
+ * with (responses are reference counted); a table that does not parse leaves the old one in force.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -38,6 +38,7 @@
 #define MIN_RATE   (256UL << 10) /* bytes/s an answer's deadline allows for */
 #define FD_RESERVE 16		 /* descriptors kept for the table, logs, epoll */
 #define REQ_MEMORY (16U << 10)	 /* per connection: request line and headers (431 beyond) */
+#define SNDBUF	   (128 << 10)	 /* per connection (the kernel doubles it) */
 
 struct table {
 	struct MHD_Response *resp; /* owns the document; MHD keeps it while sending */
@@ -214,6 +215,7 @@ static void on_conn(void *cls, struct MHD_Connection *mc, void **socket_ctx,
 		    enum MHD_ConnectionNotificationCode code)
 {
 	struct conn *c = *socket_ctx;
+	int sndbuf = SNDBUF;
 
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
 		const union MHD_ConnectionInfo *ci =
@@ -225,6 +227,8 @@ static void on_conn(void *cls, struct MHD_Connection *mc, void **socket_ctx,
 			return; /* no deadline: libmicrohttpd's idle timeout still applies */
 		}
 		c->fd = ci->connect_fd;
+		/* a fixed send buffer: the kernel must not hold a whole table for a slow reader */
+		setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 		c->deadline = now_ms() + (uint64_t)opts->timeout_ms;
 		c->next = conns;
 		if (conns)
@@ -245,11 +249,18 @@ static void on_conn(void *cls, struct MHD_Connection *mc, void **socket_ctx,
 	*socket_ctx = NULL;
 }
 
-/* connections past their deadline: shut down, libmicrohttpd then closes them */
+/*
+ * Connections past their deadline: shut down, libmicrohttpd then closes
+ * them; with no linger, what is still queued for a slow reader is dropped
+ * (a reset) instead of trickling out after the deadline.
+ */
 static void sweep(uint64_t now)
 {
+	struct linger reset = {.l_onoff = 1, .l_linger = 0};
+
 	for (struct conn *c = conns; c; c = c->next)
 		if (now >= c->deadline) {
+			setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
 			shutdown(c->fd, SHUT_RDWR);
 			c->deadline = UINT64_MAX; /* once */
 		}
