@@ -404,7 +404,9 @@ check "control socket: the agent still answers after they left" bash -c \
 mkdir -p "$TMP/repo"
 cp "$TMP/vlan-table.txt" "$TMP/repo/vlan-table.txt"
 inns "$(srv 3)" ip link set lo up
-inns "$(srv 3)" "$NAREPO" serve --listen 127.0.0.1:8089 "$TMP/repo" 2>>"$TMP/repo.log" &
+# nsenter execs na-repo, so $! is the server itself (SIGHUP, SIGSTOP below)
+nsenter --net=/var/run/netns/"$(srv 3)" "$NAREPO" serve --listen 127.0.0.1:8089 "$TMP/repo" \
+	2>>"$TMP/repo.log" &
 REPO_PID=$!
 kill "${AGENT_PID[3]}"
 wait "${AGENT_PID[3]}" 2>/dev/null
@@ -416,7 +418,7 @@ check "http repository: refresh waits for the fetch and answers ok" na 3 refresh
 printf 'netlord-vlan-table 1\nserial 2\nbroadcast 4094\nswitches 1\npair %s %s 0\nend 1\n' \
 	02:00:00:00:00:99 02:00:00:00:00:99 >"$TMP/repo/vlan-table.txt"
 kill -HUP "$REPO_PID"
-sleep 0.5
+wait_for 10 grep -q 'serial 1 -> 2' "$TMP/repo.log"
 na 3 refresh >"$TMP/refresh.out" 2>&1
 rc=$?
 check "http repository: refresh of a table without our switch fails (exit $rc) with the reason" \
@@ -435,7 +437,7 @@ kill -CONT "$REPO_PID"
 wait "$waiting" 2>/dev/null
 cp "$TMP/vlan-table.txt" "$TMP/repo/vlan-table.txt"
 kill -HUP "$REPO_PID"
-sleep 0.5
+wait_for 10 grep -q 'serial 2 -> 1' "$TMP/repo.log"
 check "http repository: the good table again, refresh ok" na 3 refresh
 
 # ---- CLI exit codes, bpftool view, detach ---------------------------------------------------
