@@ -12,3 +12,7 @@ $(LIBNETLORD): $(call objs,$(LIB_SRCS))
 	$(call msg,AR,$@)
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
+
+# NL-ARP authentication (user/lib/nlarp_keys.c, nlarp_auth.c): HMAC-SHA-256
+# and the CSPRNG from OpenSSL's libcrypto (libssl-dev)
+LDLIBS_BPF += -lcrypto

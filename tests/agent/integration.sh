@@ -154,15 +154,29 @@ pair $SWMAC $SWMAC 0
 end 1
 EOF
 
+# ---- the fleet's NL-ARP key (docs/agent.md): one root-only file, the same on every server ----
+(umask 077 && echo "1 $(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" >"$TMP/nlarp.key")
+
 # ---- agents (before lldpd: they must wait for LLDP) ------------------------------------
 start_agent() { # server [repo]
 	local s=$1 repo=${2:-$TMP/vlan-table.txt}
 	nsenter --net=/var/run/netns/"$(srv "$s")" "$NA" attach "$(up "$s")" \
-		--repo "$repo" --encap "$ENCAP" -v >>"$TMP/agent$s.log" 2>&1 &
+		--repo "$repo" --encap "$ENCAP" --key-file "$TMP/nlarp.key" -v \
+		>>"$TMP/agent$s.log" 2>&1 &
 	AGENT_PID[$s]=$!
 	wait_for 10 test -S "/run/netlord/$(up "$s").sock"
 }
+# a key file others can read, and no key file at all, are refused with a clear message
+(umask 022 && cp "$TMP/nlarp.key" "$TMP/nlarp-readable.key" && chmod 644 "$TMP/nlarp-readable.key")
+check "attach refuses a group/world-readable key file" bash -c \
+	"! timeout 10 nsenter --net=/var/run/netns/$(srv 1) $NA attach $(up 1) --key-file $TMP/nlarp-readable.key \
+	   >$TMP/badkey.out 2>&1 && grep -q 'accessible to group or others' $TMP/badkey.out"
+check "attach without a key file (and without --insecure-no-auth) refuses to start" bash -c \
+	"! timeout 10 nsenter --net=/var/run/netns/$(srv 1) $NA attach $(up 1) --key-file $TMP/nosuch.key \
+	   >$TMP/nokey.out 2>&1 && grep -q 'insecure-no-auth' $TMP/nokey.out"
 for s in 1 2 3; do start_agent $s || bad "agent $s started"; done
+check "status shows NL-ARP authentication on" bash -c \
+	"$(declare -f na srv up); NA=$NA T=$T; na 1 status | grep -q 'NL-ARP auth: *HMAC-SHA-256, key 1'"
 
 check "before LLDP: status says waiting for LLDP" \
 	bash -c "$(declare -f na srv up); NA=$NA T=$T; na 1 status | grep -q 'state: *waiting for LLDP'"
@@ -284,7 +298,7 @@ s.send(hdr + bytes.fromhex('01'))                          # 1 byte
 "
 sleep 0.5
 check "malformed NL-ARP counted, agent alive" bash -c \
-	"$(declare -f na srv up); NA=$NA T=$T; na 1 stats | grep -qE 'nlarp_rejected_(version|short)'"
+	"$(declare -f na srv up); NA=$NA T=$T; na 1 stats | grep -qE 'nlarp_auth_(version|length) +[1-9]'"
 
 # ---- VM move and NOT-HERE -----------------------------------------------------------------
 # A2 moves from server 2 to server 3: vif del on 2, new VIF on 3

@@ -23,6 +23,7 @@
 #include "daemon.h"
 #include "datapath.h"
 #include "events.h"
+#include "keys.h"
 #include "location.h"
 #include "log.h"
 #include "nlarp_io.h"
@@ -50,6 +51,7 @@ struct na_daemon {
 	struct na_events ev;
 	struct na_vifs vifs;
 	struct na_ctl_server ctl;
+	struct na_keys keys;
 	int encap_mode;
 	char run_dir[PATH_MAX];
 	int lldp_fd, timer_fd, signal_fd, epoll_fd, lock_fd;
@@ -99,6 +101,35 @@ static int take_lock(struct na_daemon *d)
 }
 
 /*
+ * The NARTs with the NL-ARP ordering state (docs/nlarp-ordering.md):
+ * versions and tombstones pinned next to the tables, the version clock's
+ * high-water mark in $NETLORD_STATE_DIR (default /var/lib/netlord).
+ */
+static int open_tables(struct na_daemon *d, struct nl_config *cfg)
+{
+	struct nart_store_fds fds = {.nart1 = d->dp.maps.nart1,
+				     .nart2 = d->dp.maps.nart2,
+				     .switches = d->dp.maps.switches};
+	const char *vdir = getenv("NETLORD_STATE_DIR");
+	int err = nart_store_state_open(d->dp.pin_dir, &fds);
+
+	if (err) {
+		log_err("cannot create the NL-ARP state arrays in %s: %s", d->dp.pin_dir,
+			strerror(-err));
+		return err;
+	}
+	err = nart_store_open(&d->tables, &fds, &cfg->nart1, &cfg->nart2);
+	nart_store_state_close(&fds); /* the mappings stay */
+	if (err)
+		return err;
+	vdir = vdir && vdir[0] ? vdir : NART_VCLOCK_DIR;
+	err = nart_vclock_open(&d->tables.vclock, vdir, d->up.ifname);
+	if (err)
+		log_err("cannot read the version high-water mark in %s: %s", vdir, strerror(-err));
+	return err;
+}
+
+/*
  * The configuration map: tables mapped with the pinned geometry, our
  * uplink's values written, a pinned location re-adopted (forwarding goes
  * on while LLDP confirms it).
@@ -121,8 +152,7 @@ static int adopt_config(struct na_daemon *d)
 		cfg.nart2 = g2;
 	}
 	/* the agent is the tables' only writer: map them (re-adopting pinned ones) */
-	err = nart_store_open(&d->tables, d->dp.maps.nart1, d->dp.maps.nart2, d->dp.maps.switches,
-			      &cfg.nart1, &cfg.nart2);
+	err = open_tables(d, &cfg);
 	if (err)
 		return err;
 	memcpy(cfg.server_mac, d->up.mac, 6);
@@ -165,7 +195,7 @@ static void location_changed(struct na_daemon *d)
 	}
 	/* our switch decides which VLAN table rows apply */
 	na_vlan_config_refresh(&d->vc, true);
-	na_announce_all(&d->res);
+	na_announce_all(&d->res, true);
 }
 
 static int handle_request(void *ctx, const struct na_request *r, FILE *out, char *err,
@@ -278,8 +308,11 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 			  size_t errlen)
 {
 	struct na_daemon *d = ctx;
-	struct na_agent_view view = {
-		.tables = &d->tables, .generic_xdp = d->dp.generic_xdp, .vc = &d->vc, .st = &d->st};
+	struct na_agent_view view = {.tables = &d->tables,
+				     .generic_xdp = d->dp.generic_xdp,
+				     .vc = &d->vc,
+				     .st = &d->st,
+				     .keys = na_keys_ring(&d->keys)};
 	bool json = r->flags & NA_REQ_F_JSON;
 
 	switch (r->verb) {
@@ -324,6 +357,12 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	snprintf(d->vc.ca_file, sizeof(d->vc.ca_file), "%s", o->repo_ca);
 	d->encap_mode = o->encap_mode;
 	d->loc.tenant_bits = o->tenant_bits;
+	snprintf(d->keys.path, sizeof(d->keys.path), "%s",
+		 o->key_file[0] ? o->key_file : NLARP_AUTH_DEFAULT_KEY_FILE);
+	d->keys.insecure = o->insecure_no_auth;
+	err = na_keys_load(&d->keys);
+	if (err)
+		return err;
 	err = take_lock(d);
 	if (!err)
 		err = na_datapath_load(&d->dp, &d->up, &d->encap_mode, &d->loc.tenant_bits);
@@ -346,6 +385,7 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	d->lldp_fd = na_lldp_open(&d->up);
 	if (d->lldp_fd < 0)
 		return d->lldp_fd;
+	d->io.keys = na_keys_ring(&d->keys);
 	err = na_nlarp_open(&d->io);
 	if (!err)
 		err = na_vlan_config_open(&d->vc);
@@ -427,8 +467,9 @@ static void on_signal(struct na_daemon *d)
 	if (read(d->signal_fd, &si, sizeof(si)) != sizeof(si))
 		return;
 	if (si.ssi_signo == SIGHUP) {
-		log_info("SIGHUP: re-fetching the VLAN table");
+		log_info("SIGHUP: re-fetching the VLAN table, re-reading the NL-ARP keys");
 		na_vlan_config_refresh(&d->vc, true);
+		na_keys_reload(&d->keys);
 		return;
 	}
 	log_info("signal %u: exiting; the datapath keeps forwarding (pinned in %s)", si.ssi_signo,
@@ -501,6 +542,7 @@ static void shut_down(struct na_daemon *d)
 	na_resolver_free(&d->res);
 	na_nlarp_close(&d->io);
 	na_probe_free(&d->probe);
+	na_keys_free(&d->keys);
 	nart_store_close(&d->tables);
 	na_datapath_close(&d->dp);
 }
@@ -518,7 +560,7 @@ int na_daemon_run(const struct na_daemon_opts *o)
 	if (!err) {
 		na_vlan_config_refresh(&d.vc, false);
 		if (d.loc.ready)
-			na_announce_all(&d.res);
+			na_announce_all(&d.res, false);
 		else
 			log_info("waiting for LLDP on %s (nothing is forwarded until then)",
 				 d.up.ifname);
