@@ -157,8 +157,10 @@ start_agent() { # server
 	nsenter --net=/var/run/netns/"$(srv "$s")" "$NA" attach "$(up "$s")" \
 		--repo "$TMP/vlan-table.txt" --key-file "$TMP/nlarp.key" >>"$TMP/agent$s.log" 2>&1 &
 	AGENT_PID[$s]=$!
-	wait_for 10 test -S "/run/netlord/$(up "$s").sock"
+	# the agent itself answering: a killed agent's socket file may still be there
+	wait_for 20 agent_running "$s"
 }
+agent_running() { na "$1" status 2>/dev/null | grep -q '^agent: *running'; }
 # without a key: only with the explicit flag, warned about, shown by status
 check "--key-file and --insecure-no-auth together: usage error (exit 1)" bash -c \
 	"nsenter --net=/var/run/netns/$(srv 1) $NA attach $(up 1) --insecure-no-auth \
@@ -166,7 +168,7 @@ check "--key-file and --insecure-no-auth together: usage error (exit 1)" bash -c
 nsenter --net=/var/run/netns/"$(srv 1)" "$NA" attach "$(up 1)" --repo "$TMP/vlan-table.txt" \
 	--insecure-no-auth >>"$TMP/agent-insecure.log" 2>&1 &
 AGENT_PID[1]=$!
-wait_for 10 test -S "/run/netlord/$(up 1).sock"
+wait_for 20 agent_running 1
 check "--insecure-no-auth: status says authentication is OFF" bash -c \
 	"$(declare -f na srv up); NA=$NA T=$T; na 1 status | grep -q 'NL-ARP auth: *OFF'"
 check "--insecure-no-auth: a warning is logged at start" \
