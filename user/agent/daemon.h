@@ -18,6 +18,7 @@
 struct na_daemon_opts {
 	char ifname[IF_NAMESIZE];
 	char repo[PATH_MAX];	 /* VLAN table source, "" = none */
+	char repo_ca[PATH_MAX];	 /* https repository: CA bundle, "" = the system's */
 	int encap_mode;		 /* enum nl_encap_mode, -1: the pinned one, else ip */
 	int tenant_bits;	 /* 16 or 24, 0: the pinned one, else 16 */
 	char key_file[PATH_MAX]; /* NL-ARP keys, "" = NLARP_AUTH_DEFAULT_KEY_FILE */

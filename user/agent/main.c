@@ -183,6 +183,7 @@ enum {
 	O_VERSION,
 	O_KEY_FILE,
 	O_INSECURE,
+	O_REPO_CA,
 };
 
 #define OPT_IFACE                                     \
@@ -229,6 +230,11 @@ static int attach_opt(struct cli *c, struct na_request *r, int o, const char *ar
 		if (snprintf(attach_opts.repo, sizeof(attach_opts.repo), "%s", arg) >=
 		    (int)sizeof(attach_opts.repo))
 			return usage_err(c->verb, "--repo is too long");
+		return 0;
+	case O_REPO_CA:
+		if (snprintf(attach_opts.repo_ca, sizeof(attach_opts.repo_ca), "%s", arg) >=
+		    (int)sizeof(attach_opts.repo_ca))
+			return usage_err(c->verb, "--repo-ca is too long");
 		return 0;
 	case O_ENCAP:
 		if (!strcmp(arg, "ip"))
@@ -498,6 +504,7 @@ static int run_refresh(struct cli *c, struct na_request *r, int argc, char **arg
 
 static const struct option attach_options[] = {
 	{"repo", required_argument, NULL, O_REPO},
+	{"repo-ca", required_argument, NULL, O_REPO_CA},
 	{"encap", required_argument, NULL, O_ENCAP},
 	{"tenant-bits", required_argument, NULL, O_BITS},
 	{"key-file", required_argument, NULL, O_KEY_FILE},
@@ -542,17 +549,18 @@ static const char report_help[] =
 
 static const struct verb verbs[] = {
 	{"attach",
-	 "  attach <iface> [--repo <url|file>] [--encap ip|udp] [--tenant-bits 16|24]\n"
-	 "         [--key-file PATH | --insecure-no-auth] [-v]\n",
-	 "usage: na-loader attach <iface> [--repo <url|file>] [--encap ip|udp]\n"
-	 "                         [--tenant-bits 16|24] [--key-file PATH | --insecure-no-auth]\n"
-	 "                         [-v|--verbose]\n"
+	 "  attach <iface> [--repo <url|file>] [--repo-ca <file>] [--encap ip|udp]\n"
+	 "         [--tenant-bits 16|24] [--key-file PATH | --insecure-no-auth] [-v]\n",
+	 "usage: na-loader attach <iface> [--repo <url|file>] [--repo-ca <file>]\n"
+	 "                         [--encap ip|udp] [--tenant-bits 16|24]\n"
+	 "                         [--key-file PATH | --insecure-no-auth] [-v|--verbose]\n"
 	 "Load the datapath on the uplink <iface> (XDP native, generic with a warning),\n"
 	 "pin maps, programs and the XDP link under /sys/fs/bpf/netlord/<iface>/, then\n"
 	 "run the agent in the foreground (logs on stderr) until SIGTERM/SIGINT.\n"
 	 "The datapath keeps forwarding after the agent exits; a new `attach` re-adopts\n"
-	 "the pinned state and VIFs.  --repo: http://host:port[/path] or host:port\n"
-	 "(GET /v1/vlan-table), or a file path (starting with / or .).  --encap and\n"
+	 "the pinned state and VIFs.  --repo: http[s]://host[:port][/path] or host:port\n"
+	 "(GET /v1/vlan-table), or a file path (starting with / or .); --repo-ca: the\n"
+	 "CA bundle that signs an https repository's certificate.  --encap and\n"
 	 "--tenant-bits default to ip and 16, or to the pinned state's values.\n"
 	 "NL-ARP is authenticated (HMAC-SHA-256) with the keys of --key-file (default\n"
 	 "/etc/netlord/nlarp.key: lines \"<key id> <hex secret>\", mode 0600, first key\n"

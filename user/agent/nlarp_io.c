@@ -18,6 +18,7 @@
 #include <bpf/bpf.h>
 
 #include "addr.h"
+#include "drain.h"
 #include "log.h"
 #include "nlarp_io.h"
 #include "util.h"
@@ -321,7 +322,8 @@ void na_nlarp_read_bcast(struct na_nlarp_io *io, na_nlarp_rx_fn fn, void *ctx)
 	__u8 frame[2048];
 	ssize_t n;
 
-	while ((n = na_uplink_recv(io->up, io->bcast_fd, frame, sizeof(frame))) >= 0) {
+	for (int budget = NA_DRAIN_BUDGET;
+	     budget-- && (n = na_uplink_recv(io->up, io->bcast_fd, frame, sizeof(frame))) >= 0;) {
 		size_t off = 14;
 
 		if ((size_t)n > sizeof(frame) || n < 14) {
@@ -345,7 +347,8 @@ void na_nlarp_read_ucast(struct na_nlarp_io *io, na_nlarp_rx_fn fn, void *ctx)
 	__u8 frame[2048];
 	ssize_t n;
 
-	while ((n = na_uplink_recv(io->up, io->ucast_fd, frame, sizeof(frame))) >= 0) {
+	for (int budget = NA_DRAIN_BUDGET;
+	     budget-- && (n = na_uplink_recv(io->up, io->ucast_fd, frame, sizeof(frame))) >= 0;) {
 		const __u8 *ip = frame + 14, *udp;
 		size_t ihl, tot;
 
@@ -379,6 +382,7 @@ void na_nlarp_read_udp(struct na_nlarp_io *io)
 {
 	__u8 buf[2048];
 
-	while (recv(io->udp_fd, buf, sizeof(buf), MSG_TRUNC) >= 0)
+	for (int budget = NA_DRAIN_BUDGET;
+	     budget-- && recv(io->udp_fd, buf, sizeof(buf), MSG_TRUNC) >= 0;)
 		io->st->nlarp_udp_dup++;
 }
