@@ -72,7 +72,8 @@ static void make_here(size_t i, __u64 version, struct nlarp_fields *m)
 	m->mac[3] = (__u8)(i >> 16);
 	m->mac[4] = (__u8)(i >> 8);
 	m->mac[5] = (__u8)i;
-	m->ip = htonl(0x0a000000 | (__u32)(i & 0xffffff) | 1);
+	/* one address per VIF: an IP moves to another MAC only on newer information */
+	m->ip = htonl(0x0a000000 | (__u32)((i + 1) & 0xffffff));
 	m->switch_mac[0] = 0x0c;
 	m->switch_mac[5] = (__u8)(r >> 40);
 	m->port = 1 + (__u16)((r >> 48) % 255);
