@@ -164,8 +164,10 @@ start_agent() { # server [repo]
 		--repo "$repo" --encap "$ENCAP" --key-file "$TMP/nlarp.key" -v \
 		>>"$TMP/agent$s.log" 2>&1 &
 	AGENT_PID[$s]=$!
-	wait_for 10 test -S "/run/netlord/$(up "$s").sock"
+	# the agent itself answering: a killed agent's socket file may still be there
+	wait_for 20 agent_running "$s"
 }
+agent_running() { na "$1" status 2>/dev/null | grep -q '^agent: *running'; }
 # a key file others can read, and no key file at all, are refused with a clear message
 (umask 022 && cp "$TMP/nlarp.key" "$TMP/nlarp-readable.key" && chmod 644 "$TMP/nlarp-readable.key")
 check "attach refuses a group/world-readable key file" bash -c \
