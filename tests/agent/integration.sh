@@ -372,6 +372,22 @@ na 1 vif del nosuchif >/dev/null 2>&1
 check "vif del of an unknown interface: exit 4" test $? -eq 4
 timeout 5 "$NA" vif list -i nosuchuplink >/dev/null 2>&1
 check "ctl verb without an agent: exit 3" test $? -eq 3
+# out-of-range IDs are refused by the CLI, naming the bound, never truncated
+refused() { # message, CLI args...: exits non-zero and prints the message
+	local msg=$1 out
+	shift
+	out=$("$NA" "$@" 2>&1) && return 1
+	grep -qF -- "$msg" <<<"$out"
+}
+check "vif add --tenant 16777215: refused, names the upper bound 16777214" refused \
+	"--tenant must be a number 2..16777214" vif add x --tenant 16777215 --mac-as 1 \
+	--mac 52:54:00:00:00:01 -i nosuchuplink
+check "vif add --mac-as 300: refused (would alias 44), names 0..255" refused \
+	"--mac-as must be 0..255" vif add x --tenant 5 --mac-as 300 --mac 52:54:00:00:00:01 \
+	-i nosuchuplink
+check "vif add --mac-as 0 on a 16-bit agent is accepted up to the interface check" bash -c \
+	"$(declare -f na srv up); NA=$NA T=$T; na 1 vif add nosuchif --tenant 5 --mac-as 0 \
+	 --mac 52:54:00:00:00:01 2>&1 | grep -q 'does not exist'"
 check "bpftool shows named fields of the pinned NART-2 and switch array" bash -c \
 	"bpftool map dump pinned /sys/fs/bpf/netlord/$(up 1)/nl_nart2 | grep -q switch_idx &&
 	 bpftool map dump pinned /sys/fs/bpf/netlord/$(up 1)/nl_switches | grep -q vlans"
