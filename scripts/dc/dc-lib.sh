@@ -65,12 +65,14 @@ holder_start() {
 	return 1
 }
 
-# agent_start <hv> <encap>: na-loader attach uplink in the background.
+# agent_start <hv> <encap>: na-loader attach uplink in the background, in
+# the tenant scheme the fabric routes (fabric.txt "tenant-bits", default 16).
 agent_start() {
-	local hv=$1 encap=$2 url
+	local hv=$1 encap=$2 url bits
 	url=$(awk '$1 == "repo" {print $2}' "$RUN/fabric.txt")
-	nsenter -t "$(holder_pid "$hv")" -m -n "$NA" attach uplink --repo "$url" --encap "$encap" -v \
-		>>"$RUN/agent-$hv.log" 2>&1 </dev/null &
+	bits=$(awk '$1 == "tenant-bits" {print $2}' "$RUN/fabric.txt")
+	nsenter -t "$(holder_pid "$hv")" -m -n "$NA" attach uplink --repo "$url" --encap "$encap" \
+		--tenant-bits "${bits:-16}" -v >>"$RUN/agent-$hv.log" 2>&1 </dev/null &
 	echo "$!" >"$RUN/agent-$hv.pid"
 }
 # agent_wait <hv> [tries of 0.2 s]: control socket up and state ready.
