@@ -257,7 +257,9 @@ struct nl_vif_stats {
 	X(RX_INNER_BCAST, "rx_inner_bcast", "inner broadcast/multicast")           \
 	X(RX_NOT_HERE, "rx_not_here", "no such VIF here (NOT-HERE needed)")        \
 	X(RX_DELIVERED, "rx_delivered", "decapsulated and sent to a VIF")          \
-	X(EVENT_LOST, "event_lost", "event ring buffer full")
+	X(EVENT_LOST, "event_lost", "event ring buffer full")                      \
+	X(MON_SHED, "monitor_shed", "drop event not sent: monitor rate limit")     \
+	X(MON_LOST, "monitor_lost", "drop event not sent: monitor ring full")
 
 #define NL_COUNTER_ENUM(name, str, help) NL_C_##name,
 enum nl_counter { NL_COUNTERS(NL_COUNTER_ENUM) NL_C_MAX };
@@ -296,6 +298,48 @@ struct nl_event_key {
 	__u16 mac_as;
 	__u8 mac[6];
 	__be32 ip;
+};
+
+/* ---- monitor: drop events while someone watches (docs/monitor.md) ----------------- */
+
+#define NL_MON_RING_BYTES (256 * 1024)
+#define NL_MON_CAP_BYTES  128 /* frame bytes captured per drop event */
+_Static_assert((NL_MON_RING_BYTES & (NL_MON_RING_BYTES - 1)) == 0 && NL_MON_RING_BYTES % 4096 == 0,
+	       "NL_MON_RING_BYTES: power of two, whole pages");
+
+/*
+ * The datapath's globals nl_mon_watching, nl_mon_cost_ns, nl_mon_burst_ns
+ * (bpf/lib/monitor.h) switch the drop events on and bound their rate.
+ */
+#define NL_MON_RATE_PER_CPU 2000 /* default: drop events per second per CPU */
+#define NL_MON_BURST	    200	 /* default bucket depth, events */
+
+/* map "mon_bucket": per-CPU token bucket state of the drop events */
+struct nl_mon_bucket {
+	__u64 last_ns; /* ktime of the last refill */
+	__u64 credit_ns;
+};
+
+/* which program dropped the frame */
+enum nl_mon_hook {
+	NL_MON_HOOK_VIF = 1,	    /* nl_vif_ingress: a VM's frame (tc, VIF side) */
+	NL_MON_HOOK_UPLINK_XDP = 2, /* nl_uplink_xdp: from the fabric */
+	NL_MON_HOOK_UPLINK_TC = 3,  /* nl_uplink_tc */
+};
+
+/* ring buffer "mon_ring": one record per drop while the monitor is on */
+struct nl_mon_drop {
+	__u16 reason; /* enum nl_counter */
+	__u8 hook;    /* enum nl_mon_hook */
+	__u8 pad;
+	__u32 ifindex; /* interface the frame arrived on */
+	__u32 tenant;  /* VIF hook: the VIF's tenant (0: not a VIF) */
+	__u16 mac_as;  /* VIF hook: the VIF's MAC space */
+	__u16 cap_len; /* bytes of @data that hold the frame */
+	__u32 pkt_len; /* length of the whole frame */
+	__u32 pad2;
+	__u64 ts_ns; /* bpf_ktime_get_ns() */
+	__u8 data[NL_MON_CAP_BYTES];
 };
 
 #endif /* NETLORD_H */
