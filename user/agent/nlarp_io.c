@@ -19,6 +19,7 @@
 
 #include "addr.h"
 #include "log.h"
+#include "monitor.h"
 #include "nlarp_io.h"
 #include "util.h"
 
@@ -172,6 +173,7 @@ int na_nlarp_broadcast(struct na_nlarp_io *io, const struct nlarp_fields *m)
 	__u8 f[128] = {};
 	size_t off;
 	enum nlarp_err e;
+	int err;
 
 	if (!io->loc->ready) {
 		io->st->nlarp_not_ready++;
@@ -184,7 +186,10 @@ int na_nlarp_broadcast(struct na_nlarp_io *io, const struct nlarp_fields *m)
 			nlarp_strerror(e));
 		return -EINVAL;
 	}
-	return send_message(io, f, off + NLARP_MSG_LEN, m->op);
+	err = send_message(io, f, off + NLARP_MSG_LEN, m->op);
+	if (!err)
+		na_mon_nlarp(true, "broadcast", m, io->broadcast_vlan);
+	return err;
 }
 
 int na_nlarp_unicast(struct na_nlarp_io *io, const __u8 peer_switch[6], __u16 peer_port,
@@ -219,6 +224,7 @@ int na_nlarp_unicast_vlan(struct na_nlarp_io *io, const __u8 peer_switch[6], __u
 	__u16 tot;
 	__u32 s;
 	enum nlarp_err e;
+	int err;
 
 	if (!io->loc->ready) {
 		io->st->nlarp_not_ready++;
@@ -263,7 +269,10 @@ int na_nlarp_unicast_vlan(struct na_nlarp_io *io, const __u8 peer_switch[6], __u
 		s = 0xffff;
 	udp[6] = (__u8)(s >> 8);
 	udp[7] = (__u8)s;
-	return send_message(io, f, off + tot, m->op);
+	err = send_message(io, f, off + tot, m->op);
+	if (!err)
+		na_mon_nlarp(true, "unicast", m, vlan);
+	return err;
 }
 
 static void handle_msg(struct na_nlarp_io *io, const void *buf, size_t len, const char *via,
@@ -278,6 +287,7 @@ static void handle_msg(struct na_nlarp_io *io, const void *buf, size_t len, cons
 		if (n <= 10 || !(n & (n - 1)))
 			log_warn("NL-ARP message via %s rejected (%llu so far): %s (%s)", via,
 				 (unsigned long long)n, nlarp_strerror(e), nlarp_errname(e));
+		na_mon_nlarp_rejected(via, nlarp_errname(e));
 		return;
 	}
 	if (!io->loc->ready) {
@@ -290,6 +300,7 @@ static void handle_msg(struct na_nlarp_io *io, const void *buf, size_t len, cons
 		return;
 	}
 	io->st->nlarp_rx[m.op < NA_NLARP_OPS ? m.op : 0]++;
+	na_mon_nlarp(false, via, &m, 0);
 	fn(ctx, &m);
 }
 
