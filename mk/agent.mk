@@ -11,9 +11,12 @@ $(AGENT_OBJS): CFLAGS += -Wno-format-truncation
 
 BINS += $(OUTPUT)/na-loader
 
+# libpcap: `na-loader trace --pcap`
+NA_LOADER_LDLIBS += -lpcap
+
 $(OUTPUT)/na-loader: $(AGENT_OBJS) $(LIBNETLORD) | $(OUTPUT)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) $(NA_LOADER_LDLIBS)
 
 # ---- Criterion unit tests of the agent's pure parts ------------------------------------------
 AGENT_UNIT := $(OUTPUT)/tests/test_agent_units

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "maps.h"
 #include "monitor_cli.h"
+#include "trace_cli.h"
 #include "parse.h"
 #include "paths.h"
 #include "show.h"
@@ -533,6 +534,21 @@ static int run_monitor(struct cli *c, struct na_request *r, int argc, char **arg
 	return na_monitor_cli(argc, argv);
 }
 
+static int run_trace(struct cli *c, struct na_request *r, int argc, char **argv)
+{
+	return na_trace_cli(argc, argv);
+}
+
+/* trace works on the pins: no pins is "no datapath" (3), a bad VIF a usage error */
+static int trace_exit(int err)
+{
+	if (err == -ENOTCONN)
+		return NA_EXIT_NO_AGENT;
+	if (err == -ENODEV)
+		return NA_EXIT_USAGE;
+	return local_exit(err);
+}
+
 static const struct verb verbs[] = {
 	{"attach",
 	 "  attach <iface> [--repo <url|file>] [--encap ip|udp] [--tenant-bits 16|24] [-v]\n",
@@ -589,6 +605,9 @@ static const struct verb verbs[] = {
 	{"monitor",
 	 "  monitor [-i uplink] [--json] [--type drop|nlarp|vif|path|all]   live events\n",
 	 "usage: na-loader monitor --help\n", NULL, NULL, run_monitor, NULL, ctl_exit},
+	{"trace",
+	 "  trace [-i uplink] (--vif <if> | --uplink) (<frame options> | --pcap F) [--json]\n",
+	 "usage: na-loader trace --help\n", NULL, NULL, run_trace, NULL, trace_exit},
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* `na-loader monitor`, the client (monitor_cli.h); the agent's side is monitor.c. */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -10,6 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "maps.h"
 #include "monitor.h"
 #include "monitor_cli.h"
 #include "parse.h"
@@ -55,22 +55,6 @@ static int parse_types(const char *arg, __u32 *kinds)
 			return -EINVAL;
 	}
 	return 0;
-}
-
-/* the only uplink under the pin root, as every verb's -i default */
-static int only_iface(char *out, size_t len)
-{
-	DIR *d = opendir(NA_PIN_ROOT);
-	struct dirent *de;
-	int n = 0;
-
-	if (!d)
-		return -ENOENT;
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.' && !n++)
-			snprintf(out, len, "%s", de->d_name);
-	closedir(d);
-	return n == 1 ? 0 : -ENOENT;
 }
 
 static int connect_monitor(const char *iface)
@@ -164,7 +148,7 @@ int na_monitor_cli(int argc, char **argv)
 	if (!h.kinds)
 		h.kinds = NA_MON_ALL;
 	if (!iface) {
-		if (only_iface(ifbuf, sizeof(ifbuf))) {
+		if (na_pinned_only_iface(ifbuf, sizeof(ifbuf))) {
 			fprintf(stderr, "na-loader monitor: cannot tell which uplink: use -i "
 					"<uplink>\n");
 			return -EINVAL;

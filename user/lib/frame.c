@@ -163,6 +163,44 @@ int nl_frame_build(const struct nl_frame_desc *d, __u8 *buf, size_t size)
 	return (int)(len < 60 ? 60 : len);
 }
 
+int nl_frame_wrap(const struct nl_frame_outer *o, const __u8 *inner, size_t inner_len, __u8 *buf,
+		  size_t size)
+{
+	size_t off = 12, l4 = o->udp ? 8 : 0, tot = 20 + l4 + inner_len;
+	__u8 *ip;
+	__u16 c;
+
+	if (o->vlan > 4095 || tot > 0xffff || 18 + tot > size)
+		return -EINVAL;
+	memset(buf, 0, 18 + tot);
+	memcpy(buf, o->dst_mac, 6);
+	memcpy(buf + 6, o->src_mac, 6);
+	if (o->vlan >= 0) {
+		put16(buf + off, ETH_P_VLAN_);
+		put16(buf + off + 2, (__u16)o->vlan);
+		off += 4;
+	}
+	put16(buf + off, ETH_P_IP_);
+	ip = buf + off + 2;
+	ip[0] = 0x45;
+	put16(ip + 2, (__u16)tot);
+	put16(ip + 4, o->ip_id);
+	put16(ip + 6, 0x4000);
+	ip[8] = NL_OUTER_TTL;
+	ip[9] = o->udp ? IPPROTO_UDP : NL_IPPROTO_ETHERNET;
+	memcpy(ip + 12, &o->saddr, 4);
+	memcpy(ip + 16, &o->daddr, 4);
+	c = nl_csum_fold(nl_csum_add(0, ip, 20));
+	memcpy(ip + 10, &c, 2);
+	if (o->udp) {
+		put16(ip + 20, NL_UDP_SPORT_MIN);
+		put16(ip + 22, NL_UDP_PORT);
+		put16(ip + 24, (__u16)(8 + inner_len));
+	}
+	memcpy(ip + 20 + l4, inner, inner_len);
+	return (int)(off + 2 + tot);
+}
+
 /* one layer from @p (@len bytes); returns the offset of a NetLord inner frame or 0 */
 static size_t decode_layer(const __u8 *p, size_t len, struct nl_hdrs *h, const char **encap)
 {

@@ -53,8 +53,20 @@ struct nl_frame {
 	struct nl_hdrs inner;
 };
 
+/* the outer headers a remote NA puts around a tenant frame (docs/wire-format.md) */
+struct nl_frame_outer {
+	__u8 dst_mac[6], src_mac[6];
+	int vlan;	      /* -1: untagged */
+	__be32 saddr, daddr;  /* tenant special addresses */
+	bool udp;	      /* udp mode: UDP 49152 -> NL_UDP_PORT, else IP protocol 143 */
+	__u16 ip_id;	      /* carries the path VLAN */
+};
+
 /* builds @d into @buf (at least 1514 bytes); the frame's length or -EINVAL */
 int nl_frame_build(const struct nl_frame_desc *d, __u8 *buf, size_t size);
+/* wraps the @inner_len bytes at @inner in @o's headers into @buf; the length or -EINVAL */
+int nl_frame_wrap(const struct nl_frame_outer *o, const __u8 *inner, size_t inner_len, __u8 *buf,
+		  size_t size);
 /* decodes @len bytes (of a frame of @wire_len, for the record); never fails */
 void nl_frame_decode(const __u8 *buf, size_t len, __u32 wire_len, struct nl_frame *f);
 /* one line of text ("52:.. > 52:.., vlan 5, 10.1.0.1 > 10.2.0.1 proto 143 | inner ...") */
