@@ -69,7 +69,7 @@ static size_t build_l4(const struct nl_frame_desc *d, __u8 *p, __u32 sum_ph, siz
 
 		if (d->proto == IPPROTO_UDP && !c)
 			c = 0xffff;
-		memcpy(p + csum_at, &c, 2); /* the sum is in network order */
+		put16(p + csum_at, c);
 	}
 	return hl;
 }
@@ -127,7 +127,7 @@ int nl_frame_build(const struct nl_frame_desc *d, __u8 *buf, size_t size)
 		{
 			__u16 c = nl_csum_fold(nl_csum_add(0, p, 20));
 
-			memcpy(p + 10, &c, 2);
+			put16(p + 10, c);
 		}
 		put16(l, (__u16)l4len);
 		ph = nl_csum_add(nl_csum_add(nl_csum_add(0, p + 12, 8), pr, 2), l, 2);
@@ -191,7 +191,7 @@ int nl_frame_wrap(const struct nl_frame_outer *o, const __u8 *inner, size_t inne
 	memcpy(ip + 12, &o->saddr, 4);
 	memcpy(ip + 16, &o->daddr, 4);
 	c = nl_csum_fold(nl_csum_add(0, ip, 20));
-	memcpy(ip + 10, &c, 2);
+	put16(ip + 10, c);
 	if (o->udp) {
 		put16(ip + 20, NL_UDP_SPORT_MIN);
 		put16(ip + 22, NL_UDP_PORT);
