@@ -40,6 +40,10 @@ jcheck "L2 remote: path VLAN 0 (the table's untagged pair), counters tx_encap +1
 	"$TMP/l2.json" "j['vlan']==0 and not j['vlan_tagged'] and j['counters'].get('tx_encap')==1 \
 	 and j['vif_stats']['tx_packets']==1"
 
+jcheck "L2 remote: lookups vifs, nart2 (port 2), switches (the edge switch, VLAN 0)" "$TMP/l2.json" \
+	"[x['table'] for x in j['lookups']]==['vifs','nart2','switches'] and all(x['hit'] for x in j['lookups']) \
+	 and j['lookups'][1]['result'].endswith('port 2') and j['lookups'][2]['result']=='switch $SWMAC VLANs 0'"
+
 # ---- routed: a1 (192.168.1.0/24) to a3 (192.168.2.3, server 2), through the virtual router ---
 tr1 --vif "$(vif a1)" --dst-ip 192.168.2.3 --proto udp --dport 53 --json >"$TMP/routed.json" \
 	2>>"$TMP/trace.log"
@@ -51,6 +55,10 @@ jcheck "routed: encapsulated to server 2, inner destination MAC is a3's, TTL dec
 	 and j['output']['inner']['eth']['dst']=='$MAC3' and j['output']['inner']['ipv4']['ttl']==63 \
 	 and j['output']['inner']['udp']['dport']==53 and j['counters'].get('tx_encap')==1"
 
+jcheck "routed: lookups vifs, subnets, nart1 (a3's MAC), nart2, switches" "$TMP/routed.json" \
+	"[x['table'] for x in j['lookups']]==['vifs','subnets','nart1','nart2','switches'] \
+	 and all(x['hit'] for x in j['lookups']) and j['lookups'][2]['result']=='$MAC3 mac_as 1'"
+
 # ---- cross-tenant: tenant 100's VM to tenant 200's VM (b2's MAC exists only in tenant 200) ---
 tr1 --vif "$(vif a1)" --dst-mac $MACB --dst-ip 192.168.1.2 --json >"$TMP/xt.json" \
 	2>>"$TMP/trace.log"
@@ -58,6 +66,9 @@ jcheck "cross-tenant: dropped as tx_nart2_miss (no such VIF in tenant 100), noth
 	"$TMP/xt.json" "j['dropped'] and j['verdict']=='drop' and j['reason']=='tx_nart2_miss' \
 	 and j['counters'].get('tx_nart2_miss')==1 and 'tx_encap' not in j['counters'] \
 	 and j['vif_stats']['tx_packets']==0 and 'output' not in j"
+jcheck "cross-tenant: lookups: nart2 misses (tenant 100), no local VIF either" "$TMP/xt.json" \
+	"[(x['table'],x['hit']) for x in j['lookups']]==[('vifs',True),('nart2',False),('local_vifs',False)] \
+	 and 'tenant 100 ' in j['lookups'][1]['key']"
 tr1 --vif "$(vif b1)" --dst-mac $MACB --dst-ip 192.168.1.2 --json >"$TMP/b.json" \
 	2>>"$TMP/trace.log"
 jcheck "control: the same frame from tenant 200's VM is encapsulated (tenant 200 address)" \
@@ -84,6 +95,9 @@ jcheck "uplink: NetLord frame for a1 decapsulated and handed to a1's VIF (veth: 
 	 and (j.get('handoff') or j.get('redirect'))['ifname']=='$(vif a1)' \
 	 and j['counters'].get('rx_delivered')==1 and j['output']['eth']['dst']=='$MAC1' \
 	 and 'encap' not in j['output']"
+jcheck "uplink: lookup local_vifs (tenant 100, mac_as 1, a1's MAC) hits" "$TMP/rx.json" \
+	"len(j['lookups'])==1 and j['lookups'][0]['table']=='local_vifs' and j['lookups'][0]['hit'] \
+	 and j['lookups'][0]['key']=='tenant 100 mac_as 1 $MAC1'"
 tr1 --uplink --tenant 100 --mac-as 1 --src-mac $MAC2 --dst-mac 52:54:00:cc:cc:cc \
 	--src-ip 192.168.1.2 --dst-ip 192.168.1.77 --json >"$TMP/nh.json" 2>>"$TMP/trace.log"
 jcheck "uplink: a frame for a VIF not hosted here is dropped as rx_not_here" "$TMP/nh.json" \
@@ -116,6 +130,7 @@ jcheck "pcap: the captured UDP frame is encapsulated to server 2" "$TMP/pcap.jso
 tr1 --vif "$(vif a1)" --dst-mac $MACB --dst-ip 192.168.1.2 >"$TMP/text.out" 2>&1
 check "text: verdict and reason line" grep -q '^verdict: drop (2), reason tx_nart2_miss' "$TMP/text.out"
 tr1 --vif "$(vif a1)" --dst-mac $MAC2 --dst-ip 192.168.1.2 >"$TMP/text2.out" 2>&1
+sed 's/^/    /' "$TMP/text2.out"
 check "text: output line shows the NetLord encapsulation and the VLAN" bash -c \
 	"grep -q '^output: .*| netlord ip |' $TMP/text2.out && grep -q '^vlan: ' $TMP/text2.out"
 tr1 --vif "$(vif a1)" --dst-mac $MAC2 --dst-ip 192.168.1.2 --sport 99999 >/dev/null 2>&1

@@ -22,6 +22,7 @@
 #include "pcap_frame.h"
 #include "trace.h"
 #include "trace_cli.h"
+#include "trace_lookups.h"
 #include "util.h"
 
 static const char help[] =
@@ -258,6 +259,9 @@ static const char *ifname_of(__u32 ifindex, char *buf)
 	return buf;
 }
 
+static struct na_trace_lookup lookups[NA_TRACE_MAX_LOOKUPS];
+static int nlookups;
+
 static void report_text(const struct trace_args *t, const struct na_trace_in *in,
 			const struct na_trace_out *out, const struct nl_vif *vif)
 {
@@ -274,7 +278,9 @@ static void report_text(const struct trace_args *t, const struct na_trace_in *in
 	nl_frame_decode(in->frame, in->len, in->len, &f);
 	printf("input:   ");
 	nl_frame_print_text(stdout, &f);
-	printf("\nverdict: %s (%u)", out->verdict, out->retval);
+	printf("\n");
+	na_trace_lookups_text(stdout, lookups, nlookups);
+	printf("verdict: %s (%u)", out->verdict, out->retval);
 	if (reason >= 0)
 		printf(", reason %s: %s", na_trace_counter_name((unsigned int)reason),
 		       na_trace_counter_help((unsigned int)reason));
@@ -326,6 +332,8 @@ static void report_json(const struct trace_args *t, const struct na_trace_in *in
 	nl_frame_decode(in->frame, in->len, in->len, &f);
 	printf(",\"input\":");
 	nl_frame_print_json(stdout, &f);
+	printf(",\"lookups\":");
+	na_trace_lookups_json(stdout, lookups, nlookups);
 	printf(",\"verdict\":\"%s\",\"retval\":%u,\"dropped\":%s", out->verdict, out->retval,
 	       out->dropped ? "true" : "false");
 	if (reason >= 0)
@@ -448,6 +456,8 @@ int na_trace_cli(int argc, char **argv)
 		err = t.pcap ? na_pcap_frame(t.pcap, t.index, in.frame, sizeof(in.frame), &in.len)
 			     : build(&t, &cfg, t.vif ? &vif : NULL, &in);
 	if (!err) {
+		/* the maps as the program will find them: replayed before it runs */
+		nlookups = na_trace_lookups(&m, &cfg, &in, lookups);
 		err = na_trace_run(t.iface, &m, &cfg, &in, &out);
 		if (err)
 			fprintf(stderr, "na-loader trace: running the program failed: %s\n",
