@@ -16,6 +16,8 @@
 
 #include "stats.h"
 
+_Static_assert((NL_MON_CAP_BYTES & (NL_MON_CAP_BYTES - 1)) == 0, "nl_mon_cap() masks");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, NL_MON_RING_BYTES);
@@ -93,11 +95,16 @@ static __always_inline struct nl_mon_drop *nl_mon_reserve(__u32 reason, __u32 pk
 	return ev;
 }
 
-/* bytes of a frame of @len to capture: 1..NL_MON_CAP_BYTES, or 0 */
+/*
+ * Bytes of a frame of @len (>= 1) to capture, 1..NL_MON_CAP_BYTES, in a form
+ * whose lower bound older verifiers see (6.1 does not learn "!= 0" from a
+ * branch, and the load helpers refuse a size that may be 0).
+ */
 static __always_inline __u32 nl_mon_cap(__u32 len)
 {
-	len &= 0xffff;
-	return len > NL_MON_CAP_BYTES ? NL_MON_CAP_BYTES : len;
+	__u32 cap = len > NL_MON_CAP_BYTES ? NL_MON_CAP_BYTES : len;
+
+	return ((cap - 1) & (NL_MON_CAP_BYTES - 1)) + 1;
 }
 
 /* A tc program dropped @skb (a VIF's frame, or the uplink's). */
@@ -119,7 +126,7 @@ static __noinline int nl_mon_drop_skb(struct __sk_buff *skb, __u32 reason)
 		ev->mac_as = vif->mac_as;
 	}
 	cap = nl_mon_cap(skb->len);
-	if (cap && !bpf_skb_load_bytes(skb, 0, ev->data, cap))
+	if (skb->len && !bpf_skb_load_bytes(skb, 0, ev->data, cap))
 		ev->cap_len = (__u16)cap;
 	bpf_ringbuf_submit(ev, 0);
 	return 0;
@@ -137,7 +144,7 @@ static __noinline int nl_mon_drop_xdp(struct xdp_md *ctx, __u32 reason)
 	ev->ifindex = ctx->ingress_ifindex;
 	ev->hook = NL_MON_HOOK_UPLINK_XDP;
 	cap = nl_mon_cap(len);
-	if (cap && !bpf_xdp_load_bytes(ctx, 0, ev->data, cap))
+	if (len && !bpf_xdp_load_bytes(ctx, 0, ev->data, cap))
 		ev->cap_len = (__u16)cap;
 	bpf_ringbuf_submit(ev, 0);
 	return 0;
