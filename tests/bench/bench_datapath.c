@@ -270,13 +270,13 @@ static int monitor_cost(struct world *w, struct netlord_bpf *skel, const struct 
 	if (!drain_rb)
 		fail = 1;
 	else
-		fail |= measure(&r[4], "drop (spoof), monitor attached", vif, &spoof,
-				w->ifindex_a1, 2);
+		fail |= measure(&r[4], "drop (spoof), monitor attached", vif, &spoof, w->ifindex_a1,
+				2);
 	/* and shedding: a bucket that refuses every event */
 	skel->bss->nl_mon_cost_ns = ~0ULL >> 1;
 	skel->bss->nl_mon_burst_ns = 0;
-	fail |= measure(&r[5], "drop (spoof), monitor, rate-limited", vif, &spoof,
-			w->ifindex_a1, 2);
+	fail |= measure(&r[5], "drop (spoof), monitor, rate-limited", vif, &spoof, w->ifindex_a1,
+			2);
 	skel->bss->nl_mon_watching = 0;
 	ring_buffer__free(drain_rb);
 	drain_rb = NULL;

@@ -21,8 +21,12 @@ static const __u8 m1[6] = {0x52, 0x54, 0, 0xaa, 0, 1}, m2[6] = {0x52, 0x54, 0, 0
 
 static struct nl_frame_desc udp_desc(void)
 {
-	struct nl_frame_desc d = {.vlan = -1, .l3 = NL_L3_IPV4, .proto = IPPROTO_UDP,
-				  .sport = 1111, .dport = 2222, .payload = 18};
+	struct nl_frame_desc d = {.vlan = -1,
+				  .l3 = NL_L3_IPV4,
+				  .proto = IPPROTO_UDP,
+				  .sport = 1111,
+				  .dport = 2222,
+				  .payload = 18};
 
 	memcpy(d.src_mac, m1, 6);
 	memcpy(d.dst_mac, m2, 6);

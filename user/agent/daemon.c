@@ -372,9 +372,9 @@ static int loop_setup(struct na_daemon *d)
 		err = -errno;
 	if (!err) {
 		/* indexed by the EP_* tags */
-		const int fds[] = {na_events_fd(&d->ev), d->lldp_fd, d->io.bcast_fd, d->io.ucast_fd,
-				   d->io.udp_fd,	 d->ctl.fd,  d->timer_fd,    d->signal_fd,
-				   na_monitor_fd(&d->mon)};
+		const int fds[] = {na_events_fd(&d->ev), d->lldp_fd,   d->io.bcast_fd,
+				   d->io.ucast_fd,	 d->io.udp_fd, d->ctl.fd,
+				   d->timer_fd,		 d->signal_fd, na_monitor_fd(&d->mon)};
 
 		for (int tag = EP_RB; !err && tag <= EP_MON; tag++)
 			err = ep_add(d, fds[tag], tag);

@@ -144,11 +144,12 @@ static void deliver(struct na_monitor *m, __u32 kind, fmt_fn fmt, const void *ct
 		}
 		if (c->lost) {
 			char note[128];
-			int n = snprintf(note, sizeof(note),
-					 c->json ? "{\"type\":\"lost\",\"events\":%llu}\n"
-						 : "LOST %llu events: this monitor did not read fast "
-						   "enough\n",
-					 (unsigned long long)c->lost);
+			int n = snprintf(
+				note, sizeof(note),
+				c->json ? "{\"type\":\"lost\",\"events\":%llu}\n"
+					: "LOST %llu events: this monitor did not read fast "
+					  "enough\n",
+				(unsigned long long)c->lost);
 
 			if (enqueue(c, note, (size_t)n))
 				c->lost = 0;
@@ -244,12 +245,12 @@ static int on_drop(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(struct nl_mon_drop))
 		return 0;
-	nl_frame_decode(d.ev->data, d.ev->cap_len < NL_MON_CAP_BYTES ? d.ev->cap_len
-								      : NL_MON_CAP_BYTES,
+	nl_frame_decode(d.ev->data,
+			d.ev->cap_len < NL_MON_CAP_BYTES ? d.ev->cap_len : NL_MON_CAP_BYTES,
 			d.ev->pkt_len, &d.f);
 	if (!if_indextoname(d.ev->ifindex, d.ifname))
 		snprintf(d.ifname, sizeof(d.ifname), "if%u", d.ev->ifindex);
-	d.hook = d.ev->hook == NL_MON_HOOK_VIF	      ? "vif"
+	d.hook = d.ev->hook == NL_MON_HOOK_VIF		? "vif"
 		 : d.ev->hook == NL_MON_HOOK_UPLINK_XDP ? "uplink-xdp"
 							: "uplink-tc";
 	d.tenant = d.ev->tenant;
@@ -305,8 +306,7 @@ int na_monitor_open(struct na_monitor *m, const char *run_dir, int ring_fd,
 	unlink(m->path);
 	m->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	old = umask(0077);
-	if (m->lfd < 0 || bind(m->lfd, (struct sockaddr *)&sun, sizeof(sun)) ||
-	    listen(m->lfd, 8)) {
+	if (m->lfd < 0 || bind(m->lfd, (struct sockaddr *)&sun, sizeof(sun)) || listen(m->lfd, 8)) {
 		err = -errno;
 		umask(old);
 		log_err("monitor: cannot listen on %s: %s", m->path, strerror(-err));
@@ -481,8 +481,8 @@ static void fmt_nlarp(const void *ctx, bool json, FILE *o)
 	fprintf(o, " %s%s%s%s", op_name(f->op), f->flags & NLARP_F_GONE ? " GONE" : "",
 		f->flags & NLARP_F_REPLY ? " REPLY" : "", f->flags & NLARP_F_BY_IP ? " BY-IP" : "");
 	if (f->op != NLARP_PROBE)
-		fprintf(o, " tenant %u mac_as %u %s%s%s", f->tenant, f->mac_as, mac, ip[0] ? " ip " : "",
-			ip);
+		fprintf(o, " tenant %u mac_as %u %s%s%s", f->tenant, f->mac_as, mac,
+			ip[0] ? " ip " : "", ip);
 	if (f->op == NLARP_HERE)
 		fprintf(o, " at %s port %u version %llu", sw, f->port,
 			(unsigned long long)f->loc_version);
@@ -572,11 +572,72 @@ static void fmt_path(const void *ctx, bool json, FILE *o)
 		fprintf(o, "]}");
 }
 
-void na_mon_path(const __u8 switch_mac[6], const char *what, const __u16 *vlans,
-		 unsigned int count)
+void na_mon_path(const __u8 switch_mac[6], const char *what, const __u16 *vlans, unsigned int count)
 {
 	struct path_ctx a = {.sw = switch_mac, .what = what, .vlans = vlans, .count = count};
 
 	if (wanted(NA_MON_PATH))
 		deliver(sink, NA_MON_PATH, fmt_path, &a);
+}
+
+/* @s as the body of a JSON string */
+static void json_str(FILE *o, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(o, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(o, "\\u%04x", (unsigned char)*s);
+		else
+			fputc(*s, o);
+	}
+}
+
+struct vt_ctx {
+	const char *source, *err;
+	unsigned long long serial;
+	unsigned int switches, bvlan;
+};
+
+static void fmt_vt(const void *ctx, bool json, FILE *o)
+{
+	const struct vt_ctx *a = ctx;
+
+	if (json) {
+		fprintf(o, "{\"type\":\"path\",");
+		fmt_time(o, true);
+		fprintf(o, "\"event\":\"%s\",\"source\":\"",
+			a->err ? "vlan-table-rejected" : "vlan-table");
+		json_str(o, a->source);
+		if (a->err) {
+			fprintf(o, "\",\"error\":\"");
+			json_str(o, a->err);
+			fprintf(o, "\"}");
+		} else {
+			fprintf(o, "\",\"serial\":%llu,\"switches\":%u,\"broadcast_vlan\":%u}",
+				a->serial, a->switches, a->bvlan);
+		}
+		return;
+	}
+	fmt_time(o, false);
+	if (a->err)
+		fprintf(o, "PATH VLAN table from %s rejected: %s", a->source, a->err);
+	else
+		fprintf(o,
+			"PATH VLAN table serial %llu loaded from %s: %u egress switches, broadcast "
+			"VLAN %u",
+			a->serial, a->source, a->switches, a->bvlan);
+}
+
+void na_mon_vlan_table(const char *source, unsigned long long serial, unsigned int switches,
+		       unsigned int broadcast_vlan, const char *err)
+{
+	struct vt_ctx a = {.source = source,
+			   .err = err,
+			   .serial = serial,
+			   .switches = switches,
+			   .bvlan = broadcast_vlan};
+
+	if (wanted(NA_MON_PATH))
+		deliver(sink, NA_MON_PATH, fmt_vt, &a);
 }

@@ -8,7 +8,8 @@
  *          space, addresses, protocol, ports;
  *   nlarp  NL-ARP messages sent and received (and rejected);
  *   vif    VIFs added, deleted, withdrawn;
- *   path   path VLAN changes (failover, recovery) towards an edge switch.
+ *   path   path VLAN changes (failover, recovery) towards an edge switch,
+ *          VLAN tables loaded or rejected.
  * The datapath reports drops only while a client wants them (the agent sets
  * nl_mon_watching).  Sends never block: each client's socket buffer is its
  * bounded queue; what does not fit is counted and announced to that client
@@ -100,5 +101,9 @@ void na_mon_vif(const char *action, const char *ifname, const struct nl_vif *v);
 /* @what: "failover", "recovery", ...; @vlans: the set now in force */
 void na_mon_path(const __u8 switch_mac[6], const char *what, const __u16 *vlans,
 		 unsigned int count);
+
+/* a VLAN table loaded (@err NULL) or rejected (@err the reason) from @source */
+void na_mon_vlan_table(const char *source, unsigned long long serial, unsigned int switches,
+		       unsigned int broadcast_vlan, const char *err);
 
 #endif /* NA_MONITOR_H */

@@ -98,8 +98,7 @@ int na_monitor_cli(int argc, char **argv)
 	static const struct option opts[] = {
 		{"iface", required_argument, NULL, 'i'}, {"json", no_argument, NULL, 'j'},
 		{"type", required_argument, NULL, 't'},	 {"help", no_argument, NULL, 'h'},
-		{"rate", required_argument, NULL, 'r'},
-		{NULL, 0, NULL, 0},
+		{"rate", required_argument, NULL, 'r'},	 {NULL, 0, NULL, 0},
 	};
 	struct na_mon_hello h = {.magic = NA_MON_HELLO_MAGIC};
 	struct sigaction sa = {.sa_handler = on_stop}; /* no SA_RESTART: recv returns EINTR */
@@ -135,8 +134,9 @@ int na_monitor_cli(int argc, char **argv)
 			printf(help, NL_MON_RATE_PER_CPU);
 			return 0;
 		default:
-			fprintf(stderr, "na-loader monitor: bad option '%s' (see `na-loader "
-					"monitor --help`)\n",
+			fprintf(stderr,
+				"na-loader monitor: bad option '%s' (see `na-loader "
+				"monitor --help`)\n",
 				argv[optind - 1]);
 			return -EINVAL;
 		}

@@ -28,8 +28,9 @@ int na_pcap_frame(const char *path, __u32 index, __u8 *buf, size_t size, __u32 *
 		if (i < index)
 			continue;
 		if (h->caplen < 14 || h->caplen > size || h->caplen != h->len) {
-			fprintf(stderr, "na-loader trace: frame %u of %s is truncated or too long\n",
-				i, path);
+			fprintf(stderr,
+				"na-loader trace: frame %u of %s is truncated or too long\n", i,
+				path);
 			rc = -EINVAL;
 			break;
 		}

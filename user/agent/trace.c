@@ -135,8 +135,8 @@ static void infer_redirect(const struct na_maps *m, const struct nl_config *cfg,
 			out->redirect_ifindex =
 				local_vif_by_mac(m, d & 0xffffff, (int)(s >> 24), fo.outer.dst);
 		else
-			out->redirect_ifindex =
-				local_vif_by_mac(m, d & 0xffff, (int)(s >> 16 & 0xff), fo.outer.dst);
+			out->redirect_ifindex = local_vif_by_mac(
+				m, d & 0xffff, (int)(s >> 16 & 0xff), fo.outer.dst);
 		out->redirect_how = "decapsulated: nl_local_vifs of the inner destination";
 	}
 }

@@ -27,13 +27,13 @@ struct na_trace_in {
 };
 
 struct na_trace_out {
-	__u32 retval;	      /* the program's verdict */
-	const char *verdict;  /* "pass", "drop", "redirect", "tx", "aborted" */
+	__u32 retval;	     /* the program's verdict */
+	const char *verdict; /* "pass", "drop", "redirect", "tx", "aborted" */
 	bool dropped;
 	__u8 frame[NA_TRACE_MAX_FRAME + 256];
-	__u32 len;		 /* output frame */
-	__u32 meta_ifindex;	 /* XDP_PASS with the hand-off metadata: the VIF (nl_uplink_tc) */
-	__u32 redirect_ifindex;	 /* inferred (see na_trace_run), 0 = none */
+	__u32 len;		  /* output frame */
+	__u32 meta_ifindex;	  /* XDP_PASS with the hand-off metadata: the VIF (nl_uplink_tc) */
+	__u32 redirect_ifindex;	  /* inferred (see na_trace_run), 0 = none */
 	const char *redirect_how; /* how it was inferred */
 	__u64 counters[NL_C_MAX]; /* deltas on the CPU that ran the program */
 	struct nl_vif_stats vif_delta;

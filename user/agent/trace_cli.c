@@ -196,7 +196,8 @@ static int build(struct trace_args *t, const struct nl_config *cfg, const struct
 	}
 	if (t->arp) {
 		if (t->d.l3 != NL_L3_IPV4 || !t->have_dip)
-			return bad("%s needs an IPv4 --dst-ip (and --src-ip without a VIF)", "--arp");
+			return bad("%s needs an IPv4 --dst-ip (and --src-ip without a VIF)",
+				   "--arp");
 		t->d.l3 = NL_L3_ARP;
 		if (!t->have_dmac)
 			memcpy(t->d.dst_mac, bcast, 6);
@@ -435,8 +436,9 @@ int na_trace_cli(int argc, char **argv)
 		return -EPERM;
 	}
 	if (na_maps_open_pinned(t.iface, &m)) {
-		fprintf(stderr, "na-loader trace: no datapath on %s (no pins): run `na-loader "
-				"attach %s`\n",
+		fprintf(stderr,
+			"na-loader trace: no datapath on %s (no pins): run `na-loader "
+			"attach %s`\n",
 			t.iface, t.iface);
 		return -ENOTCONN;
 	}

@@ -10,6 +10,7 @@
 #include "cnart.h"
 #include "http.h"
 #include "log.h"
+#include "monitor.h"
 #include "util.h"
 #include "vlan_config.h"
 #include "vlan_table.h"
@@ -109,6 +110,7 @@ int na_vlan_config_refresh(struct na_vlan_config *vc, bool force)
 		log_info("VLAN table serial %llu loaded from %s: %u egress switches, broadcast "
 			 "VLAN %u",
 			 (unsigned long long)t.serial, vc->repo, t.nswitches, t.broadcast_vlan);
+		na_mon_vlan_table(vc->repo, t.serial, t.nswitches, t.broadcast_vlan, NULL);
 		vc->serial = t.serial;
 		vc->loaded = true;
 		vc->error[0] = 0;
@@ -119,6 +121,7 @@ int na_vlan_config_refresh(struct na_vlan_config *vc, bool force)
 		return 0;
 fail:
 	vc->st->vt_errors++;
+	na_mon_vlan_table(vc->repo, 0, 0, 0, err);
 	if (strcmp(vc->error, err))
 		log_err("VLAN table from %s rejected: %s; %s", vc->repo, err,
 			vc->loaded ? "the previous table stays in force"

@@ -56,10 +56,10 @@ struct nl_frame {
 /* the outer headers a remote NA puts around a tenant frame (docs/wire-format.md) */
 struct nl_frame_outer {
 	__u8 dst_mac[6], src_mac[6];
-	int vlan;	      /* -1: untagged */
-	__be32 saddr, daddr;  /* tenant special addresses */
-	bool udp;	      /* udp mode: UDP 49152 -> NL_UDP_PORT, else IP protocol 143 */
-	__u16 ip_id;	      /* carries the path VLAN */
+	int vlan;	     /* -1: untagged */
+	__be32 saddr, daddr; /* tenant special addresses */
+	bool udp;	     /* udp mode: UDP 49152 -> NL_UDP_PORT, else IP protocol 143 */
+	__u16 ip_id;	     /* carries the path VLAN */
 };
 
 /* builds @d into @buf (at least 1514 bytes); the frame's length or -EINVAL */
