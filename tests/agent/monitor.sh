@@ -118,6 +118,22 @@ check "--type vif,nlarp does not switch the datapath's drop events on" test "$(w
 kill -INT "$MON"
 wait "$MON"
 
+# ---- path events: VLAN tables loaded and rejected ---------------------------------------------
+mon "$TMP/path.json" --type path --json
+sleep 0.3
+sed -i 's/^serial 1$/serial 2/' "$TMP/vlan-table.txt"
+na 1 refresh >/dev/null 2>&1
+check "path: a new VLAN table (serial 2) appears as a vlan-table event" wait_for 5 has_line \
+	"$TMP/path.json" "j['type']=='path' and j['event']=='vlan-table' and j['serial']==2 and j['switches']==1"
+cp "$TMP/vlan-table.txt" "$TMP/vlan-table.good"
+printf 'netlord-vlan-table 1\nserial 3\n' >"$TMP/vlan-table.txt"
+na 1 refresh >/dev/null 2>&1
+check "path: a malformed VLAN table appears as vlan-table-rejected with the reason" wait_for 5 \
+	has_line "$TMP/path.json" "j['event']=='vlan-table-rejected' and len(j['error'])>0"
+cp "$TMP/vlan-table.good" "$TMP/vlan-table.txt"
+kill -INT "$MON"
+wait "$MON"
+
 # ---- rate bound: the excess is counted, not sent --------------------------------------------------
 shed0=$(counter 1 monitor_shed)
 mon "$TMP/slow-rate.json" --type drop --json --rate 5
