@@ -113,6 +113,12 @@ check "vif add: the HERE broadcast appears as a sent NL-ARP message" wait_for 5 
 na 2 vif del "$(vif a3)" >/dev/null
 check "NL-ARP received: server 2's HERE+GONE for a3" wait_for 5 has_line "$TMP/agent.json" \
 	"j['type']=='nlarp' and j['dir']=='rx' and j['op']=='HERE' and j['mac']=='$MAC3' and (j['flags'] & 4)"
+inns "$(srv 1)" ip link del "$(vif a5)"
+check "a VIF whose interface vanished: a withdrawn event (tenant, MAC), and its HERE+GONE sent" \
+	wait_for 5 has_line "$TMP/agent.json" \
+	"j['type']=='vif' and j['action']=='withdrawn' and j['mac']=='52:54:00:aa:00:05' and j['ifname'].startswith('if')"
+check "the withdrawal's HERE+GONE is sent" wait_for 5 has_line "$TMP/agent.json" \
+	"j['type']=='nlarp' and j['dir']=='tx' and j['op']=='HERE' and j['mac']=='52:54:00:aa:00:05' and (j['flags'] & 4)"
 check "no drop events in --type vif,nlarp" bash -c "! grep -q '\"type\":\"drop\"' $TMP/agent.json"
 check "--type vif,nlarp does not switch the datapath's drop events on" test "$(watching)" = 0
 kill -INT "$MON"

@@ -515,7 +515,13 @@ struct vif_ctx {
 static void fmt_vif(const void *ctx, bool json, FILE *o)
 {
 	const struct vif_ctx *a = ctx;
-	char mac[NL_MAC_STRLEN], ip[16] = "";
+	char mac[NL_MAC_STRLEN], ip[16] = "", name[IF_NAMESIZE + 8];
+	const char *ifname = a->ifname;
+
+	if (!ifname) { /* withdrawn: the interface is gone, its name with it */
+		snprintf(name, sizeof(name), "if%u", a->v->ifindex);
+		ifname = name;
+	}
 
 	nl_fmt_mac(a->v->mac, mac);
 	if (a->v->ip)
@@ -526,12 +532,12 @@ static void fmt_vif(const void *ctx, bool json, FILE *o)
 		fprintf(o,
 			"\"action\":\"%s\",\"ifname\":\"%s\",\"ifindex\":%u,\"tenant\":%u,"
 			"\"mac_as\":%u,\"mac\":\"%s\",\"ip\":\"%s\",\"prefix_len\":%u}",
-			a->action, a->ifname, a->v->ifindex, a->v->tenant, a->v->mac_as, mac, ip,
+			a->action, ifname, a->v->ifindex, a->v->tenant, a->v->mac_as, mac, ip,
 			a->v->prefix_len);
 		return;
 	}
 	fmt_time(o, false);
-	fprintf(o, "VIF %s %s (ifindex %u) tenant %u mac_as %u %s", a->action, a->ifname,
+	fprintf(o, "VIF %s %s (ifindex %u) tenant %u mac_as %u %s", a->action, ifname,
 		a->v->ifindex, a->v->tenant, a->v->mac_as, mac);
 	if (ip[0])
 		fprintf(o, " ip %s/%u", ip, a->v->prefix_len);

@@ -96,7 +96,7 @@ void na_monitor_close(struct na_monitor *m);
 void na_mon_nlarp(bool tx, const char *via, const struct nlarp_fields *f, __u16 vlan);
 /* a message received and rejected: @err is nlarp_errname() */
 void na_mon_nlarp_rejected(const char *via, const char *err);
-/* @action: "add", "del", "withdrawn" */
+/* @action: "add", "del", "withdrawn" (@ifname NULL: the interface is gone) */
 void na_mon_vif(const char *action, const char *ifname, const struct nl_vif *v);
 /* @what: "failover", "recovery", ...; @vlans: the set now in force */
 void na_mon_path(const __u8 switch_mac[6], const char *what, const __u16 *vlans,

@@ -289,7 +289,7 @@ void na_vif_readopt(struct na_vifs *vs)
 			continue;
 		log_info("VIF with ifindex %u disappeared: withdrawing it", idx);
 		withdraw(vs, &v);
-		na_mon_vif("withdrawn", "?", &v);
+		na_mon_vif("withdrawn", NULL, &v);
 	}
 }
 
