@@ -34,7 +34,7 @@ TEST_BINS += $(AGENT_UNIT)
 # ---- integration tests (root, network namespaces, lldpd, iperf3) ---------------------------
 TEST_SCRIPTS += tests/agent/integration.sh tests/agent/integration-udp.sh
 # na-loader monitor and trace (docs/monitor.md)
-TEST_SCRIPTS += tests/agent/monitor.sh tests/agent/trace.sh
+TEST_SCRIPTS += tests/agent/monitor.sh tests/agent/trace.sh tests/agent/trace-udp.sh
 test: export NA_LOADER = $(abspath $(OUTPUT)/na-loader)
 
 # ---- benchmark: kernel memory of the NARTs at 1,000,000 VIFs --------------------------------

@@ -96,7 +96,7 @@ na 1 trace --uplink --tenant 100 --mac-as 1 --src-mac $MAC2 --dst-mac 52:54:00:c
 check "uplink drop (a traced frame for a VIF not here): rx_not_here, tenant 100, inner addresses" \
 	wait_for 5 has_line "$TMP/rx.json" \
 	"j['reason']=='rx_not_here' and j['hook']=='uplink-xdp' and j['tenant']==100 and j['mac_as']==1 \
-	 and j['frame']['encap']=='ip' and j['frame']['inner']['eth']['dst']=='52:54:00:cc:cc:cc' \
+	 and j['frame']['encap']=='$ENCAP' and j['frame']['inner']['eth']['dst']=='52:54:00:cc:cc:cc' \
 	 and j['frame']['inner']['ipv4']['dst']=='192.168.1.77'"
 kill -INT "$MON"
 wait "$MON"

@@ -10,7 +10,8 @@
 #   server 2: a2 tenant 100 192.168.1.2/24, a3 tenant 100 192.168.2.3/24,
 #             b2 tenant 200 192.168.1.2/24 (a MAC of its own)
 # Defines ok/bad/check, na, vmrun, srvrun, wait_for and the names; the EXIT
-# trap tears everything down.  $NAME is the test's name for its summary.
+# trap tears everything down.  $NAME is the test's name for its summary;
+# NA_ENCAP=udp runs the agents in udp mode (default ip).
 
 NA=${NA_LOADER:-$(cd "$(dirname "$0")/../.." && pwd)/build/na-loader}
 T=$(printf '%04x' $((RANDOM % 65536)))
@@ -28,7 +29,12 @@ MAC2=52:54:00:aa:00:02
 MAC3=52:54:00:aa:00:03
 MAC4=52:54:00:aa:00:04
 MACB=52:54:00:bb:00:02
-VMMTU=1466
+ENCAP=${NA_ENCAP:-ip}
+case $ENCAP in
+ip) VMMTU=1466 ;;
+udp) VMMTU=1458 ;;
+*) echo "FAIL: NA_ENCAP must be ip or udp"; echo "$NAME: 0 passed, 1 failed"; exit 1 ;;
+esac
 
 ok() { echo "PASS: $*"; PASS=$((PASS + 1)); }
 bad() { echo "FAIL: $*"; FAIL=$((FAIL + 1)); }
@@ -145,7 +151,7 @@ EOT
 start_agent() { # server
 	local s=$1
 	nsenter --net=/var/run/netns/"$(srv "$s")" "$NA" attach "$(up "$s")" \
-		--repo "$TMP/vlan-table.txt" -v >>"$TMP/agent$s.log" 2>&1 &
+		--repo "$TMP/vlan-table.txt" --encap "$ENCAP" -v >>"$TMP/agent$s.log" 2>&1 &
 	AGENT_PID[$s]=$!
 	wait_for 10 test -S "/run/netlord/$(up "$s").sock"
 }

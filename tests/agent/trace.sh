@@ -29,10 +29,11 @@ tr1 --vif "$(vif a1)" --dst-mac $MAC2 --dst-ip 192.168.1.2 --proto tcp --sport 3
 check "L2 remote: exit 0" test $? -eq 0
 jcheck "L2 remote: verdict redirect to the uplink" "$TMP/l2.json" \
 	"j['verdict']=='redirect' and j['redirect']['ifname']=='$(up 1)' and not j['dropped']"
-jcheck "L2 remote: outer Ethernet to the edge switch, IPv4 10.1.0.100 -> 10.2.0.100 proto 143" \
+PROTO=$([ "$ENCAP" = udp ] && echo 17 || echo 143)
+jcheck "L2 remote: outer Ethernet to the edge switch, IPv4 10.1.0.100 -> 10.2.0.100 proto $PROTO ($ENCAP mode)" \
 	"$TMP/l2.json" "j['output']['eth']['dst']=='$SWMAC' and j['output']['ipv4']['src']=='10.1.0.100' \
-	 and j['output']['ipv4']['dst']=='10.2.0.100' and j['output']['ipv4']['proto']==143 \
-	 and j['output']['encap']=='ip'"
+	 and j['output']['ipv4']['dst']=='10.2.0.100' and j['output']['ipv4']['proto']==$PROTO \
+	 and j['output']['encap']=='$ENCAP' and ('$ENCAP'=='ip' or j['output']['udp']['dport']==24143)"
 jcheck "L2 remote: inner frame unchanged (MACs, IPs, TCP ports)" "$TMP/l2.json" \
 	"j['output']['inner']['eth']['src']=='$MAC1' and j['output']['inner']['eth']['dst']=='$MAC2' \
 	 and j['output']['inner']['ipv4']['dst']=='192.168.1.2' and j['output']['inner']['tcp']=={'sport':33000,'dport':80}"
@@ -90,7 +91,7 @@ tr1 --uplink --tenant 100 --mac-as 1 --src-mac $MAC2 --dst-mac $MAC1 --src-ip 19
 	--dst-ip 192.168.1.1 --proto icmp --json >"$TMP/rx.json" 2>>"$TMP/trace.log"
 check "uplink: exit 0" test $? -eq 0
 jcheck "uplink: NetLord frame for a1 decapsulated and handed to a1's VIF (veth: XDP_PASS + metadata)" \
-	"$TMP/rx.json" "j['program']=='nl_uplink_xdp' and j['input']['encap']=='ip' \
+	"$TMP/rx.json" "j['program']=='nl_uplink_xdp' and j['input']['encap']=='$ENCAP' \
 	 and j['input']['ipv4']['dst']=='10.1.0.100' and j['verdict'] in ('pass','redirect') \
 	 and (j.get('handoff') or j.get('redirect'))['ifname']=='$(vif a1)' \
 	 and j['counters'].get('rx_delivered')==1 and j['output']['eth']['dst']=='$MAC1' \
@@ -132,7 +133,7 @@ check "text: verdict and reason line" grep -q '^verdict: drop (2), reason tx_nar
 tr1 --vif "$(vif a1)" --dst-mac $MAC2 --dst-ip 192.168.1.2 >"$TMP/text2.out" 2>&1
 sed 's/^/    /' "$TMP/text2.out"
 check "text: output line shows the NetLord encapsulation and the VLAN" bash -c \
-	"grep -q '^output: .*| netlord ip |' $TMP/text2.out && grep -q '^vlan: ' $TMP/text2.out"
+	"grep -q '^output: .*| netlord $ENCAP |' $TMP/text2.out && grep -q '^vlan: ' $TMP/text2.out"
 tr1 --vif "$(vif a1)" --dst-mac $MAC2 --dst-ip 192.168.1.2 --sport 99999 >/dev/null 2>&1
 check "bad port: exit 1" test $? -eq 1
 tr1 --vif nosuchvif --dst-mac $MAC2 --dst-ip 192.168.1.2 >/dev/null 2>&1
