@@ -19,6 +19,8 @@ mon() { # output-file, args...: a monitor of server 1 in the background, pid in 
 	"$NA" monitor -i "$(up 1)" "$@" >"$out" 2>>"$TMP/monitor-stderr.log" &
 	MON=$!
 	BG_PIDS+=("$MON")
+	# its subscription is in force once the agent's first line arrived
+	wait_for 10 grep -qE '^(START|\{"type":"start")' "$out" || bad "monitor $* did not start"
 }
 # the datapath's nl_mon_watching, from the .bss map of the pinned VIF program
 watching() {
@@ -54,10 +56,10 @@ import json, sys
 for line in open(sys.argv[1]):
     try:
         j = json.loads(line)
-    except ValueError:
-        continue
-    if eval(sys.argv[2]):
-        sys.exit(0)
+        if eval(sys.argv[2]):
+            sys.exit(0)
+    except (ValueError, KeyError, TypeError):
+        continue  # not JSON, or another kind of line (start, lost, ...)
 sys.exit(1)
 PY
 }
@@ -81,7 +83,9 @@ spoof 1 52:54:00:66:66:66
 check "spoofed source MAC: drop event tx_spoof_mac with the forged MAC" \
 	wait_for 5 has_line "$TMP/drops.json" \
 	"j.get('type')=='drop' and j['reason']=='tx_spoof_mac' and j['frame']['eth']['src']=='52:54:00:66:66:66' and j['tenant']==100"
-check "only drops in --type drop" bash -c "! grep -qv '\"type\":\"drop\"' $TMP/drops.json"
+check "only drops in --type drop (after the start line)" bash -c \
+	"! tail -n +2 $TMP/drops.json | grep -qv '\"type\":\"drop\"'"
+[ -n "${DEBUG_MON:-}" ] && tail -n 3 "$TMP"/*.json | cut -c1-400
 kill -INT "$MON"
 wait "$MON"
 rc=$?
@@ -98,12 +102,14 @@ check "uplink drop (a traced frame for a VIF not here): rx_not_here, tenant 100,
 	"j['reason']=='rx_not_here' and j['hook']=='uplink-xdp' and j['tenant']==100 and j['mac_as']==1 \
 	 and j['frame']['encap']=='$ENCAP' and j['frame']['inner']['eth']['dst']=='52:54:00:cc:cc:cc' \
 	 and j['frame']['inner']['ipv4']['dst']=='192.168.1.77'"
+[ -n "${DEBUG_MON:-}" ] && tail -n 3 "$TMP"/*.json | cut -c1-400
 kill -INT "$MON"
 wait "$MON"
 
 # ---- agent events: VIF and NL-ARP -----------------------------------------------------------------
 mon "$TMP/agent.json" --type vif,nlarp --json
-sleep 0.3
+check "the first line: the subscription in force" has_line "$TMP/agent.json" \
+	"j['type']=='start' and j['kinds']=='nlarp,vif' and j['drop_rate_per_cpu']==$(( 2000 ))"
 mkvm a5 1 100 52:54:00:aa:00:05 192.168.1.5/24 192.168.1.254
 check "vif add: a VIF event with ifname, tenant, MAC and IP" wait_for 5 has_line "$TMP/agent.json" \
 	"j['type']=='vif' and j['action']=='add' and j['ifname']=='$(vif a5)' and j['tenant']==100 \
@@ -121,12 +127,12 @@ check "the withdrawal's HERE+GONE is sent" wait_for 5 has_line "$TMP/agent.json"
 	"j['type']=='nlarp' and j['dir']=='tx' and j['op']=='HERE' and j['mac']=='52:54:00:aa:00:05' and (j['flags'] & 4)"
 check "no drop events in --type vif,nlarp" bash -c "! grep -q '\"type\":\"drop\"' $TMP/agent.json"
 check "--type vif,nlarp does not switch the datapath's drop events on" test "$(watching)" = 0
+[ -n "${DEBUG_MON:-}" ] && tail -n 3 "$TMP"/*.json | cut -c1-400
 kill -INT "$MON"
 wait "$MON"
 
 # ---- path events: VLAN tables loaded and rejected ---------------------------------------------
 mon "$TMP/path.json" --type path --json
-sleep 0.3
 sed -i 's/^serial 1$/serial 2/' "$TMP/vlan-table.txt"
 na 1 refresh >/dev/null 2>&1
 check "path: a new VLAN table (serial 2) appears as a vlan-table event" wait_for 5 has_line \
@@ -137,6 +143,7 @@ na 1 refresh >/dev/null 2>&1
 check "path: a malformed VLAN table appears as vlan-table-rejected with the reason" wait_for 5 \
 	has_line "$TMP/path.json" "j['event']=='vlan-table-rejected' and len(j['error'])>0"
 cp "$TMP/vlan-table.good" "$TMP/vlan-table.txt"
+[ -n "${DEBUG_MON:-}" ] && tail -n 3 "$TMP"/*.json | cut -c1-400
 kill -INT "$MON"
 wait "$MON"
 
@@ -150,6 +157,7 @@ shed1=$(counter 1 monitor_shed)
 n=$(grep -c '"reason":"tx_spoof_ip"' "$TMP/slow-rate.json")
 check "rate bound (--rate 5): monitor_shed counted the excess ($shed0 -> $shed1), $n of 2000 drops sent" \
 	test "$shed1" -gt "$shed0" -a "$n" -lt 2000 -a "$n" -ge 1
+[ -n "${DEBUG_MON:-}" ] && tail -n 3 "$TMP"/*.json | cut -c1-400
 kill -INT "$MON"
 wait "$MON"
 
@@ -166,17 +174,63 @@ sleep 0.5
 spoof 3
 check "the resumed monitor is told how many events it lost" wait_for 10 has_line "$TMP/stopped.json" \
 	"j.get('type')=='lost' and j['events']>0"
+[ -n "${DEBUG_MON:-}" ] && tail -n 3 "$TMP"/*.json | cut -c1-400
 kill -INT "$MON"
 wait "$MON"
 check "SIGINT after a stall: exit 0" test $? -eq 0
 
+# ---- hostile or broken clients -------------------------------------------------------------------
+check "a client sending garbage instead of a hello is disconnected" python3 - \
+	"/run/netlord/$(up 1)/monitor.sock" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.sendall(b'GET / HTTP/1.0\r\n\r\n')
+s.settimeout(5)
+try:
+    sys.exit(0 if s.recv(100) == b'' else 1)
+except ConnectionResetError:  # closed with our unread bytes: a reset
+    sys.exit(0)
+PY
+check "9 monitors at once: 8 accepted, the 9th disconnected, the agent fine" python3 - \
+	"/run/netlord/$(up 1)/monitor.sock" <<'PY'
+import socket, struct, sys, time
+hello = struct.pack('<IIII', 0x4e4c4d48, 1, 1, 0)
+socks = []
+for i in range(9):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    try:
+        s.sendall(hello)
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # already refused
+    socks.append(s)
+    time.sleep(0.1)
+closed = started = 0
+for s in socks:
+    s.settimeout(2)
+    try:
+        d = s.recv(200)
+        if d == b'':
+            closed += 1
+        elif d.startswith(b'{"type":"start"'):
+            started += 1
+    except (ConnectionResetError, BrokenPipeError):
+        closed += 1
+    except socket.timeout:
+        pass
+print('started', started, 'closed', closed)
+sys.exit(0 if closed == 1 and started == 8 else 1)
+PY
+check "after the clients left: nl_mon_watching 0" wait_for 5 test "$(watching)" = 0
+
 # ---- text mode, errors ----------------------------------------------------------------------------
 mon "$TMP/text.out" --type drop
-sleep 0.3
 spoof 1
 check "text mode: one DROP line with reason, VIF and tenant" wait_for 5 grep -q \
 	"DROP tx_spoof_ip (source IPv4 is not the VIF's) vif $(vif a1) tenant 100 mac_as 1 .* 10.9.9.9 > 192.168.1.2 udp 1111 > 2222" \
 	"$TMP/text.out"
+[ -n "${DEBUG_MON:-}" ] && tail -n 3 "$TMP"/*.json | cut -c1-400
 kill -INT "$MON"
 wait "$MON"
 timeout 5 "$NA" monitor -i nosuchuplink >/dev/null 2>&1

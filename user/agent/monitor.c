@@ -354,6 +354,31 @@ static void accept_clients(struct na_monitor *m)
 	}
 }
 
+/* the first line a client gets: its subscription is in force from here on */
+static void greet(struct na_monitor *m, struct na_mon_client *c)
+{
+	static const char *const names[] = {"drop", "nlarp", "vif", "path"};
+	char kinds[64] = "", line[256];
+	size_t o = 0;
+	int n;
+	__u64 rate = m->knobs.cost_ns && *m->knobs.cost_ns ? 1000000000ULL / *m->knobs.cost_ns : 0;
+
+	for (int i = 0; i < 4; i++)
+		if (c->kinds & (1U << i))
+			o += (size_t)snprintf(kinds + o, sizeof(kinds) - o, "%s%s", o ? "," : "",
+					      names[i]);
+	if (c->json)
+		n = snprintf(line, sizeof(line),
+			     "{\"type\":\"start\",\"kinds\":\"%s\",\"drop_rate_per_cpu\":%llu}\n",
+			     kinds, (unsigned long long)rate);
+	else
+		n = snprintf(line, sizeof(line),
+			     "START watching %s (drop events at most %llu/s per CPU)\n", kinds,
+			     (unsigned long long)rate);
+	if (enqueue(c, line, (size_t)n))
+		flush(m, c);
+}
+
 /* a client's hello (its subscription), or its end; room in its socket */
 static void client_ready(struct na_monitor *m, struct na_mon_client *c, __u32 events)
 {
@@ -379,6 +404,7 @@ static void client_ready(struct na_monitor *m, struct na_mon_client *c, __u32 ev
 	c->hello = true;
 	set_watching(m);
 	log_debug("monitor: client watching kinds 0x%x (%s)", c->kinds, c->json ? "json" : "text");
+	greet(m, c);
 }
 
 void na_monitor_serve(struct na_monitor *m)
