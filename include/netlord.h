@@ -67,6 +67,13 @@ enum nl_tenant_bits {
 #define NL_NART2_ENTRIES       (1U << 20)
 #define NL_EVENT_RING_BYTES    (256 * 1024)
 #define NL_EVENT_DEDUP_ENTRIES 16384
+/*
+ * Events per VIF (per tenant for received frames): a token bucket of
+ * NL_EVENT_VIF_BURST refilled at NL_EVENT_VIF_PER_S, so one VM cannot fill
+ * the ring the agent shares with every other VM (nl_config can override).
+ */
+#define NL_EVENT_VIF_BURST 64
+#define NL_EVENT_VIF_PER_S 200
 
 /* ---- configuration (map "config", one entry) ------------------------------ */
 
@@ -87,6 +94,9 @@ struct nl_config {
 	/* compact NARTs (maps nl_nart1, nl_nart2): bucket count and hash seed */
 	struct nart_geom nart1;
 	struct nart_geom nart2;
+	/* per-VIF event budget; 0 = NL_EVENT_VIF_BURST / NL_EVENT_VIF_PER_S */
+	__u32 event_vif_burst;
+	__u32 event_vif_per_s;
 };
 
 /* ---- VIFs hosted on this server ------------------------------------------ */
@@ -120,6 +130,15 @@ struct nl_local_vif {
 	__u32 ifindex;
 	__u32 slot;
 	__u32 flags; /* NL_VIF_F_* */
+};
+
+/*
+ * map "local_ips": (tenant, IPv4) -> ifindex of the local VIF with that
+ * address; the agent's index for WHERE-by-IP (the datapath does not read it)
+ */
+struct nl_local_ip_key {
+	__u32 tenant;
+	__be32 ip;
 };
 
 /*
@@ -227,38 +246,39 @@ struct nl_vif_stats {
  * map "counters": per-CPU array indexed by enum nl_counter.  Everything the
  * datapath does not forward is counted under exactly one reason.
  */
-#define NL_COUNTERS(X)                                                             \
-	X(TX_NOT_READY, "tx_not_ready", "VM frame before LLDP/config")             \
-	X(TX_UNKNOWN_VIF, "tx_unknown_vif", "frame on an interface not a VIF")     \
-	X(TX_MALFORMED, "tx_malformed", "truncated or invalid VM frame")           \
-	X(TX_SPOOF_MAC, "tx_spoof_mac", "source MAC is not the VIF's")             \
-	X(TX_SPOOF_IP, "tx_spoof_ip", "source IPv4 is not the VIF's")              \
-	X(TX_ARP_REPLIED, "tx_arp_replied", "proxy ARP answered (not a drop)")     \
-	X(TX_ARP_MISS, "tx_arp_miss", "ARP for an address not in NART-1")          \
-	X(TX_ARP_IGNORED, "tx_arp_ignored", "ARP reply/probe/gratuitous from VM")  \
-	X(TX_BCAST, "tx_bcast", "tenant broadcast/multicast (not replicated)")     \
-	X(TX_NO_ROUTE, "tx_no_route", "routed packet to no subnet of the tenant")  \
-	X(TX_TO_ROUTER, "tx_to_router", "packet addressed to the virtual router")  \
-	X(TX_TTL_EXCEEDED, "tx_ttl_exceeded", "TTL expired: ICMP sent to VM")      \
-	X(TX_NART1_MISS, "tx_nart1_miss", "NART-1 miss (WHERE needed)")            \
-	X(TX_NART2_MISS, "tx_nart2_miss", "NART-2 miss (WHERE needed)")            \
-	X(TX_VLAN_MISS, "tx_vlan_miss", "no VLAN towards the egress switch")       \
-	X(TX_MTU, "tx_mtu", "too big after encapsulation (ICMP sent if IPv4)")     \
-	X(TX_GSO_IP_MODE, "tx_gso_ip_mode", "GSO packet in ip mode")               \
-	X(TX_ENCAP_FAILED, "tx_encap_failed", "kernel refused to grow the packet") \
-	X(TX_LOCAL_DELIVERED, "tx_local", "delivered to a VIF on this server")     \
-	X(TX_ENCAPSULATED, "tx_encap", "encapsulated towards the fabric")          \
-	X(RX_PASS, "rx_pass", "not NetLord data: left to the kernel stack")        \
-	X(RX_NOT_READY, "rx_not_ready", "NetLord data before LLDP/config")         \
-	X(RX_MALFORMED, "rx_malformed", "truncated/bad length/bad IHL/fragment")   \
-	X(RX_BAD_CSUM, "rx_bad_csum", "outer IPv4 checksum wrong")                 \
-	X(RX_BAD_PROTO, "rx_bad_proto", "tenant address with non-NetLord payload") \
-	X(RX_BAD_TENANT, "rx_bad_tenant", "tenant ID out of range or mismatched")  \
-	X(RX_INNER_BCAST, "rx_inner_bcast", "inner broadcast/multicast")           \
-	X(RX_NOT_HERE, "rx_not_here", "no such VIF here (NOT-HERE needed)")        \
-	X(RX_DELIVERED, "rx_delivered", "decapsulated and sent to a VIF")          \
-	X(EVENT_LOST, "event_lost", "event ring buffer full")                      \
-	X(MON_SHED, "monitor_shed", "drop event not sent: monitor rate limit")     \
+#define NL_COUNTERS(X)                                                                  \
+	X(TX_NOT_READY, "tx_not_ready", "VM frame before LLDP/config")                  \
+	X(TX_UNKNOWN_VIF, "tx_unknown_vif", "frame on an interface not a VIF")          \
+	X(TX_MALFORMED, "tx_malformed", "truncated or invalid VM frame")                \
+	X(TX_SPOOF_MAC, "tx_spoof_mac", "source MAC is not the VIF's")                  \
+	X(TX_SPOOF_IP, "tx_spoof_ip", "source IPv4 is not the VIF's")                   \
+	X(TX_ARP_REPLIED, "tx_arp_replied", "proxy ARP answered (not a drop)")          \
+	X(TX_ARP_MISS, "tx_arp_miss", "ARP for an address not in NART-1")               \
+	X(TX_ARP_IGNORED, "tx_arp_ignored", "ARP reply/probe/gratuitous from VM")       \
+	X(TX_BCAST, "tx_bcast", "tenant broadcast/multicast (not replicated)")          \
+	X(TX_NO_ROUTE, "tx_no_route", "routed packet to no subnet of the tenant")       \
+	X(TX_TO_ROUTER, "tx_to_router", "packet addressed to the virtual router")       \
+	X(TX_TTL_EXCEEDED, "tx_ttl_exceeded", "TTL expired: ICMP sent to VM")           \
+	X(TX_NART1_MISS, "tx_nart1_miss", "NART-1 miss (WHERE needed)")                 \
+	X(TX_NART2_MISS, "tx_nart2_miss", "NART-2 miss (WHERE needed)")                 \
+	X(TX_VLAN_MISS, "tx_vlan_miss", "no VLAN towards the egress switch")            \
+	X(TX_MTU, "tx_mtu", "too big after encapsulation (ICMP sent if IPv4)")          \
+	X(TX_GSO_IP_MODE, "tx_gso_ip_mode", "GSO packet in ip mode")                    \
+	X(TX_ENCAP_FAILED, "tx_encap_failed", "kernel refused to grow the packet")      \
+	X(TX_LOCAL_DELIVERED, "tx_local", "delivered to a VIF on this server")          \
+	X(TX_ENCAPSULATED, "tx_encap", "encapsulated towards the fabric")               \
+	X(RX_PASS, "rx_pass", "not NetLord data: left to the kernel stack")             \
+	X(RX_NOT_READY, "rx_not_ready", "NetLord data before LLDP/config")              \
+	X(RX_MALFORMED, "rx_malformed", "truncated/bad length/bad IHL/fragment")        \
+	X(RX_BAD_CSUM, "rx_bad_csum", "outer IPv4 checksum wrong")                      \
+	X(RX_BAD_PROTO, "rx_bad_proto", "tenant address with non-NetLord payload")      \
+	X(RX_BAD_TENANT, "rx_bad_tenant", "tenant ID out of range or mismatched")       \
+	X(RX_INNER_BCAST, "rx_inner_bcast", "inner broadcast/multicast")                \
+	X(RX_NOT_HERE, "rx_not_here", "no such VIF here (NOT-HERE needed)")             \
+	X(RX_DELIVERED, "rx_delivered", "decapsulated and sent to a VIF")               \
+	X(EVENT_LOST, "event_lost", "event ring buffer full")                           \
+	X(EVENT_VIF_LIMITED, "event_vif_limited", "VIF's event budget spent (retried)") \
+	X(MON_SHED, "monitor_shed", "drop event not sent: monitor rate limit")          \
 	X(MON_LOST, "monitor_lost", "drop event not sent: monitor ring full")
 
 #define NL_COUNTER_ENUM(name, str, help) NL_C_##name,
@@ -289,6 +309,13 @@ struct nl_event {
 	__u8 peer_mac[6];   /* NOT_HERE: inner source MAC (to find the sender) */
 	__be32 outer_saddr; /* NOT_HERE: outer source address */
 	__u32 ifindex;	    /* VIF that triggered the miss, 0 on receive */
+};
+
+/* map "event_budget" (LRU): the token bucket of one VIF (or tenant, receive side) */
+struct nl_event_bucket {
+	__u64 last_ns; /* when the bucket last got its tokens */
+	__u32 tokens;
+	__u32 pad;
 };
 
 /* key of map "event_dedup" (LRU): one event per key per interval */

@@ -41,7 +41,8 @@ static bool not_a_drop(unsigned int i)
 {
 	return i == NL_C_TX_ARP_REPLIED || i == NL_C_TX_LOCAL_DELIVERED ||
 	       i == NL_C_TX_ENCAPSULATED || i == NL_C_RX_PASS || i == NL_C_RX_DELIVERED ||
-	       i == NL_C_EVENT_LOST || i == NL_C_MON_SHED || i == NL_C_MON_LOST;
+	       i == NL_C_EVENT_LOST || i == NL_C_EVENT_VIF_LIMITED || i == NL_C_MON_SHED ||
+	       i == NL_C_MON_LOST;
 }
 
 int na_trace_drop_reason(const struct na_trace_out *out)
