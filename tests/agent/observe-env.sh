@@ -148,10 +148,13 @@ pair $SWMAC $SWMAC 0
 end 1
 EOT
 
+# the fleet's NL-ARP key (docs/agent.md): one root-only file for every server
+(umask 077 && echo "1 $(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" >"$TMP/nlarp.key")
 start_agent() { # server
 	local s=$1
 	nsenter --net=/var/run/netns/"$(srv "$s")" "$NA" attach "$(up "$s")" \
-		--repo "$TMP/vlan-table.txt" --encap "$ENCAP" -v >>"$TMP/agent$s.log" 2>&1 &
+		--repo "$TMP/vlan-table.txt" --encap "$ENCAP" --key-file "$TMP/nlarp.key" -v \
+		>>"$TMP/agent$s.log" 2>&1 &
 	AGENT_PID[$s]=$!
 	wait_for 10 test -S "/run/netlord/$(up "$s").sock"
 }
