@@ -119,6 +119,15 @@ check "vif add: the HERE broadcast appears as a sent NL-ARP message" wait_for 5 
 na 2 vif del "$(vif a3)" >/dev/null
 check "NL-ARP received: server 2's HERE+GONE for a3" wait_for 5 has_line "$TMP/agent.json" \
 	"j['type']=='nlarp' and j['dir']=='rx' and j['op']=='HERE' and j['mac']=='$MAC3' and (j['flags'] & 4)"
+# a forged NL-ARP broadcast from the fabric (no valid authentication): rejected, and shown
+inns "$SW" python3 -c "
+import socket
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(('swp1', 0))
+s.send(bytes.fromhex('ffffffffffff$(echo $SWMAC | tr -d :)88b5') + bytes.fromhex('0101') + bytes(80))
+"
+check "a forged NL-ARP message: a rejected nlarp event with the reason" wait_for 5 has_line \
+	"$TMP/agent.json" "j['type']=='nlarp' and j['dir']=='rx' and len(j['rejected'])>0"
 inns "$(srv 1)" ip link del "$(vif a5)"
 check "a VIF whose interface vanished: a withdrawn event (tenant, MAC), and its HERE+GONE sent" \
 	wait_for 5 has_line "$TMP/agent.json" \

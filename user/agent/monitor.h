@@ -94,7 +94,7 @@ void na_monitor_close(struct na_monitor *m);
 
 /* @tx: sent (else received); @via: "broadcast" or "unicast"; @vlan: of a sent unicast */
 void na_mon_nlarp(bool tx, const char *via, const struct nlarp_fields *f, __u16 vlan);
-/* a message received and rejected: @err is nlarp_errname() */
+/* a message received and rejected: @err is nlarp_errname() or nlarp_auth_errname() */
 void na_mon_nlarp_rejected(const char *via, const char *err);
 /* @action: "add", "del", "withdrawn" (@ifname NULL: the interface is gone) */
 void na_mon_vif(const char *action, const char *ifname, const struct nl_vif *v);

@@ -312,6 +312,7 @@ static void handle_msg(struct na_nlarp_io *io, const void *buf, size_t len, bool
 			log_warn("NL-ARP message via %s dropped (%llu so far): %s (%s)", via,
 				 (unsigned long long)n, nlarp_auth_strerror(a),
 				 nlarp_auth_errname(a));
+		na_mon_nlarp_rejected(via, nlarp_auth_errname(a));
 		return;
 	}
 	if (!io->loc->ready) {
