@@ -7,7 +7,6 @@
  * first bytes; the per-CPU bucket sheds and counts what exceeds the rate.
  * Issue 14 (na-loader monitor); no patent paragraph.
  */
-#define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <sched.h>
 #include <string.h>
