@@ -246,38 +246,40 @@ struct nl_vif_stats {
  * map "counters": per-CPU array indexed by enum nl_counter.  Everything the
  * datapath does not forward is counted under exactly one reason.
  */
-#define NL_COUNTERS(X)                                                             \
-	X(TX_NOT_READY, "tx_not_ready", "VM frame before LLDP/config")             \
-	X(TX_UNKNOWN_VIF, "tx_unknown_vif", "frame on an interface not a VIF")     \
-	X(TX_MALFORMED, "tx_malformed", "truncated or invalid VM frame")           \
-	X(TX_SPOOF_MAC, "tx_spoof_mac", "source MAC is not the VIF's")             \
-	X(TX_SPOOF_IP, "tx_spoof_ip", "source IPv4 is not the VIF's")              \
-	X(TX_ARP_REPLIED, "tx_arp_replied", "proxy ARP answered (not a drop)")     \
-	X(TX_ARP_MISS, "tx_arp_miss", "ARP for an address not in NART-1")          \
-	X(TX_ARP_IGNORED, "tx_arp_ignored", "ARP reply/probe/gratuitous from VM")  \
-	X(TX_BCAST, "tx_bcast", "tenant broadcast/multicast (not replicated)")     \
-	X(TX_NO_ROUTE, "tx_no_route", "routed packet to no subnet of the tenant")  \
-	X(TX_TO_ROUTER, "tx_to_router", "packet addressed to the virtual router")  \
-	X(TX_TTL_EXCEEDED, "tx_ttl_exceeded", "TTL expired: ICMP sent to VM")      \
-	X(TX_NART1_MISS, "tx_nart1_miss", "NART-1 miss (WHERE needed)")            \
-	X(TX_NART2_MISS, "tx_nart2_miss", "NART-2 miss (WHERE needed)")            \
-	X(TX_VLAN_MISS, "tx_vlan_miss", "no VLAN towards the egress switch")       \
-	X(TX_MTU, "tx_mtu", "too big after encapsulation (ICMP sent if IPv4)")     \
-	X(TX_GSO_IP_MODE, "tx_gso_ip_mode", "GSO packet in ip mode")               \
-	X(TX_ENCAP_FAILED, "tx_encap_failed", "kernel refused to grow the packet") \
-	X(TX_LOCAL_DELIVERED, "tx_local", "delivered to a VIF on this server")     \
-	X(TX_ENCAPSULATED, "tx_encap", "encapsulated towards the fabric")          \
-	X(RX_PASS, "rx_pass", "not NetLord data: left to the kernel stack")        \
-	X(RX_NOT_READY, "rx_not_ready", "NetLord data before LLDP/config")         \
-	X(RX_MALFORMED, "rx_malformed", "truncated/bad length/bad IHL/fragment")   \
-	X(RX_BAD_CSUM, "rx_bad_csum", "outer IPv4 checksum wrong")                 \
-	X(RX_BAD_PROTO, "rx_bad_proto", "tenant address with non-NetLord payload") \
-	X(RX_BAD_TENANT, "rx_bad_tenant", "tenant ID out of range or mismatched")  \
-	X(RX_INNER_BCAST, "rx_inner_bcast", "inner broadcast/multicast")           \
-	X(RX_NOT_HERE, "rx_not_here", "no such VIF here (NOT-HERE needed)")        \
-	X(RX_DELIVERED, "rx_delivered", "decapsulated and sent to a VIF")          \
-	X(EVENT_LOST, "event_lost", "event ring buffer full")                      \
-	X(EVENT_VIF_LIMITED, "event_vif_limited", "VIF's event budget spent (retried)")
+#define NL_COUNTERS(X)                                                                  \
+	X(TX_NOT_READY, "tx_not_ready", "VM frame before LLDP/config")                  \
+	X(TX_UNKNOWN_VIF, "tx_unknown_vif", "frame on an interface not a VIF")          \
+	X(TX_MALFORMED, "tx_malformed", "truncated or invalid VM frame")                \
+	X(TX_SPOOF_MAC, "tx_spoof_mac", "source MAC is not the VIF's")                  \
+	X(TX_SPOOF_IP, "tx_spoof_ip", "source IPv4 is not the VIF's")                   \
+	X(TX_ARP_REPLIED, "tx_arp_replied", "proxy ARP answered (not a drop)")          \
+	X(TX_ARP_MISS, "tx_arp_miss", "ARP for an address not in NART-1")               \
+	X(TX_ARP_IGNORED, "tx_arp_ignored", "ARP reply/probe/gratuitous from VM")       \
+	X(TX_BCAST, "tx_bcast", "tenant broadcast/multicast (not replicated)")          \
+	X(TX_NO_ROUTE, "tx_no_route", "routed packet to no subnet of the tenant")       \
+	X(TX_TO_ROUTER, "tx_to_router", "packet addressed to the virtual router")       \
+	X(TX_TTL_EXCEEDED, "tx_ttl_exceeded", "TTL expired: ICMP sent to VM")           \
+	X(TX_NART1_MISS, "tx_nart1_miss", "NART-1 miss (WHERE needed)")                 \
+	X(TX_NART2_MISS, "tx_nart2_miss", "NART-2 miss (WHERE needed)")                 \
+	X(TX_VLAN_MISS, "tx_vlan_miss", "no VLAN towards the egress switch")            \
+	X(TX_MTU, "tx_mtu", "too big after encapsulation (ICMP sent if IPv4)")          \
+	X(TX_GSO_IP_MODE, "tx_gso_ip_mode", "GSO packet in ip mode")                    \
+	X(TX_ENCAP_FAILED, "tx_encap_failed", "kernel refused to grow the packet")      \
+	X(TX_LOCAL_DELIVERED, "tx_local", "delivered to a VIF on this server")          \
+	X(TX_ENCAPSULATED, "tx_encap", "encapsulated towards the fabric")               \
+	X(RX_PASS, "rx_pass", "not NetLord data: left to the kernel stack")             \
+	X(RX_NOT_READY, "rx_not_ready", "NetLord data before LLDP/config")              \
+	X(RX_MALFORMED, "rx_malformed", "truncated/bad length/bad IHL/fragment")        \
+	X(RX_BAD_CSUM, "rx_bad_csum", "outer IPv4 checksum wrong")                      \
+	X(RX_BAD_PROTO, "rx_bad_proto", "tenant address with non-NetLord payload")      \
+	X(RX_BAD_TENANT, "rx_bad_tenant", "tenant ID out of range or mismatched")       \
+	X(RX_INNER_BCAST, "rx_inner_bcast", "inner broadcast/multicast")                \
+	X(RX_NOT_HERE, "rx_not_here", "no such VIF here (NOT-HERE needed)")             \
+	X(RX_DELIVERED, "rx_delivered", "decapsulated and sent to a VIF")               \
+	X(EVENT_LOST, "event_lost", "event ring buffer full")                           \
+	X(EVENT_VIF_LIMITED, "event_vif_limited", "VIF's event budget spent (retried)") \
+	X(MON_SHED, "monitor_shed", "drop event not sent: monitor rate limit")          \
+	X(MON_LOST, "monitor_lost", "drop event not sent: monitor ring full")
 
 #define NL_COUNTER_ENUM(name, str, help) NL_C_##name,
 enum nl_counter { NL_COUNTERS(NL_COUNTER_ENUM) NL_C_MAX };
@@ -323,6 +325,48 @@ struct nl_event_key {
 	__u16 mac_as;
 	__u8 mac[6];
 	__be32 ip;
+};
+
+/* ---- monitor: drop events while someone watches (docs/monitor.md) ----------------- */
+
+#define NL_MON_RING_BYTES (256 * 1024)
+#define NL_MON_CAP_BYTES  128 /* frame bytes captured per drop event */
+_Static_assert((NL_MON_RING_BYTES & (NL_MON_RING_BYTES - 1)) == 0 && NL_MON_RING_BYTES % 4096 == 0,
+	       "NL_MON_RING_BYTES: power of two, whole pages");
+
+/*
+ * The datapath's globals nl_mon_watching, nl_mon_cost_ns, nl_mon_burst_ns
+ * (bpf/lib/monitor.h) switch the drop events on and bound their rate.
+ */
+#define NL_MON_RATE_PER_CPU 2000 /* default: drop events per second per CPU */
+#define NL_MON_BURST	    200	 /* default bucket depth, events */
+
+/* map "mon_bucket": per-CPU token bucket state of the drop events */
+struct nl_mon_bucket {
+	__u64 last_ns; /* ktime of the last refill */
+	__u64 credit_ns;
+};
+
+/* which program dropped the frame */
+enum nl_mon_hook {
+	NL_MON_HOOK_VIF = 1,	    /* nl_vif_ingress: a VM's frame (tc, VIF side) */
+	NL_MON_HOOK_UPLINK_XDP = 2, /* nl_uplink_xdp: from the fabric */
+	NL_MON_HOOK_UPLINK_TC = 3,  /* nl_uplink_tc */
+};
+
+/* ring buffer "mon_ring": one record per drop while the monitor is on */
+struct nl_mon_drop {
+	__u16 reason; /* enum nl_counter */
+	__u8 hook;    /* enum nl_mon_hook */
+	__u8 pad;
+	__u32 ifindex; /* interface the frame arrived on */
+	__u32 tenant;  /* VIF hook: the VIF's tenant (0: not a VIF) */
+	__u16 mac_as;  /* VIF hook: the VIF's MAC space */
+	__u16 cap_len; /* bytes of @data that hold the frame */
+	__u32 pkt_len; /* length of the whole frame */
+	__u32 pad2;
+	__u64 ts_ns; /* bpf_ktime_get_ns() */
+	__u8 data[NL_MON_CAP_BYTES];
 };
 
 #endif /* NETLORD_H */

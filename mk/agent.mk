@@ -11,12 +11,13 @@ $(AGENT_OBJS): CFLAGS += -Wno-format-truncation
 
 BINS += $(OUTPUT)/na-loader
 
-# the repository client is libcurl (user/lib/http_fetch.c)
+# the repository client is libcurl (user/lib/http_fetch.c); libpcap: `na-loader trace --pcap`
 CURL_LIBS := $(shell pkg-config --libs libcurl)
+NA_LOADER_LDLIBS += -lpcap
 
 $(OUTPUT)/na-loader: $(AGENT_OBJS) $(LIBNETLORD) | $(OUTPUT)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) $(CURL_LIBS)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) $(CURL_LIBS) $(NA_LOADER_LDLIBS)
 
 # ---- Criterion unit tests of the agent's pure parts ------------------------------------------
 AGENT_UNIT := $(OUTPUT)/tests/test_agent_units
@@ -55,6 +56,8 @@ TEST_BINS += $(HTTP_FETCH_TEST)
 
 # ---- integration tests (root, network namespaces, lldpd, iperf3) ---------------------------
 TEST_SCRIPTS += tests/agent/integration.sh tests/agent/integration-udp.sh
+# na-loader monitor and trace (docs/monitor.md)
+TEST_SCRIPTS += tests/agent/monitor.sh tests/agent/trace.sh tests/agent/trace-udp.sh
 test: export NA_LOADER = $(abspath $(OUTPUT)/na-loader)
 
 # ---- benchmark: kernel memory of the NARTs at 1,000,000 VIFs --------------------------------

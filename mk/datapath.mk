@@ -3,6 +3,8 @@
 # do-nothing baselines of the benchmark are a test program (tests/progs/).
 
 SKELS += $(OUTPUT)/netlord.skel.h $(OUTPUT)/progs/baseline.skel.h
+# the datapath without the monitor hook: bench-datapath's "before" (issue 14)
+SKELS += $(OUTPUT)/progs/netlord_nomon.skel.h
 
 # the world writes the compact NARTs with the agent's writer (libnetlord)
 WORLD_OBJS := $(call objs,tests/lib/world.c)

@@ -16,6 +16,11 @@
 struct world W;
 static struct netlord_bpf *skel;
 
+struct netlord_bpf *harness_skel(void)
+{
+	return skel;
+}
+
 int fd_map(const char *name)
 {
 	struct bpf_map *m = bpf_object__find_map_by_name(skel->obj, name);

@@ -31,6 +31,8 @@ void world_teardown(void);
 
 /* map file descriptors and program descriptors */
 int fd_map(const char *name);
+/* the loaded skeleton (tests/datapath/test_monitor.c sets the monitor's .bss knobs) */
+struct netlord_bpf *harness_skel(void);
 int fd_vif_prog(void);
 int fd_xdp_prog(void);
 

@@ -25,6 +25,8 @@
 #include "events.h"
 #include "keys.h"
 #include "location.h"
+#include "monitor.h"
+#include "netlord.skel.h"
 #include "log.h"
 #include "nlarp_io.h"
 #include "parse.h"
@@ -52,6 +54,7 @@ struct na_daemon {
 	struct na_vifs vifs;
 	struct na_ctl_server ctl;
 	struct na_keys keys;
+	struct na_monitor mon;
 	int encap_mode;
 	char run_dir[PATH_MAX];
 	int lldp_fd, timer_fd, signal_fd, epoll_fd, lock_fd;
@@ -345,6 +348,17 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 
 /* ---- start and loop ----------------------------------------------------------------------- */
 
+/* the monitor socket; the drop events' knobs are the datapath's .bss (monitor.h) */
+static int monitor_start(struct na_daemon *d)
+{
+	struct na_mon_knobs k = {.watching = &d->dp.skel->bss->nl_mon_watching,
+				 .cost_ns = &d->dp.skel->bss->nl_mon_cost_ns,
+				 .burst_ns = &d->dp.skel->bss->nl_mon_burst_ns};
+
+	return na_monitor_open(&d->mon, d->run_dir, bpf_map__fd(d->dp.skel->maps.nl_mon_ring), &k,
+			       &d->loc);
+}
+
 static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 {
 	int err = na_datapath_check_env(o->ifname, &d->up.ifindex);
@@ -393,6 +407,8 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 		err = na_resolver_init(&d->res);
 	if (!err)
 		err = na_events_open(&d->ev, d->dp.maps.events);
+	if (!err)
+		err = monitor_start(d);
 	if (err)
 		return err;
 	{
@@ -403,7 +419,7 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	}
 }
 
-enum { EP_RB, EP_LLDP, EP_BCAST, EP_UCAST, EP_UDP, EP_CTL, EP_HTTP, EP_TIMER, EP_SIGNAL };
+enum { EP_RB, EP_LLDP, EP_BCAST, EP_UCAST, EP_UDP, EP_CTL, EP_HTTP, EP_TIMER, EP_SIGNAL, EP_MON };
 
 static int ep_add(struct na_daemon *d, int fd, int tag)
 {
@@ -440,9 +456,10 @@ static int loop_setup(struct na_daemon *d)
 				   na_ctl_fd(&d->ctl),
 				   na_vlan_config_fd(&d->vc),
 				   d->timer_fd,
-				   d->signal_fd};
+				   d->signal_fd,
+				   na_monitor_fd(&d->mon)};
 
-		for (int tag = EP_RB; !err && tag <= EP_SIGNAL; tag++)
+		for (int tag = EP_RB; !err && tag <= EP_MON; tag++)
 			err = ep_add(d, fds[tag], tag);
 	}
 	if (err)
@@ -511,6 +528,9 @@ static void dispatch(struct na_daemon *d, __u32 tag, unsigned long *tick)
 	case EP_SIGNAL:
 		on_signal(d);
 		break;
+	case EP_MON:
+		na_monitor_serve(&d->mon);
+		break;
 	}
 }
 
@@ -538,6 +558,7 @@ static void shut_down(struct na_daemon *d)
 {
 	na_ctl_close(&d->ctl);
 	na_vlan_config_close(&d->vc);
+	na_monitor_close(&d->mon);
 	na_events_close(&d->ev);
 	na_resolver_free(&d->res);
 	na_nlarp_close(&d->io);
@@ -554,6 +575,7 @@ int na_daemon_run(const struct na_daemon_opts *o)
 
 	memset(&d, 0, sizeof(d));
 	d.lldp_fd = d.timer_fd = d.signal_fd = d.epoll_fd = d.lock_fd = -1;
+	d.mon.lfd = d.mon.epfd = -1;
 	wire(&d);
 	libbpf_set_print(libbpf_print);
 	err = start(&d, o);

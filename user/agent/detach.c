@@ -15,6 +15,7 @@
 #include "location.h"
 #include "log.h"
 #include "maps.h"
+#include "monitor.h"
 #include "paths.h"
 #include "tc.h"
 
@@ -115,6 +116,9 @@ int na_detach(const char *ifname)
 		log_err("cannot remove %s: %s", dir, strerror(-rc));
 	}
 	snprintf(path, sizeof(path), "%s/%s/lock", NA_RUN_ROOT, ifname);
+	unlink(path);
+	/* left behind by an agent that was killed (monitor.c) */
+	snprintf(path, sizeof(path), "%s/%s/%s", NA_RUN_ROOT, ifname, NA_MON_SOCK);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/%s", NA_RUN_ROOT, ifname);
 	rmdir(path);

@@ -22,6 +22,8 @@
 #include "detach.h"
 #include "log.h"
 #include "maps.h"
+#include "monitor_cli.h"
+#include "trace_cli.h"
 #include "parse.h"
 #include "paths.h"
 #include "show.h"
@@ -547,6 +549,27 @@ static const char report_help[] =
 	"counters, agent NL-ARP counters.  Works from the pinned maps if the agent is\n"
 	"not running (exit 0, agent fields missing).\n";
 
+/* verbs that parse their own options (opts NULL): argv[0] is the verb */
+static int run_monitor(struct cli *c, struct na_request *r, int argc, char **argv)
+{
+	return na_monitor_cli(argc, argv);
+}
+
+static int run_trace(struct cli *c, struct na_request *r, int argc, char **argv)
+{
+	return na_trace_cli(argc, argv);
+}
+
+/* trace works on the pins: no pins is "no datapath" (3), a bad VIF a usage error */
+static int trace_exit(int err)
+{
+	if (err == -ENOTCONN)
+		return NA_EXIT_NO_AGENT;
+	if (err == -ENODEV)
+		return NA_EXIT_USAGE;
+	return local_exit(err);
+}
+
 static const struct verb verbs[] = {
 	{"attach",
 	 "  attach <iface> [--repo <url|file>] [--repo-ca <file>] [--encap ip|udp]\n"
@@ -607,6 +630,12 @@ static const struct verb verbs[] = {
 	{"refresh", "  refresh [-i uplink]            re-fetch the VLAN table now\n",
 	 "usage: na-loader refresh [-i uplink]\nRe-fetch the VLAN table now.\n", refresh_options,
 	 "i:", run_refresh, common_opt, ctl_exit},
+	{"monitor",
+	 "  monitor [-i uplink] [--json] [--type drop|nlarp|vif|path|all]   live events\n",
+	 "usage: na-loader monitor --help\n", NULL, NULL, run_monitor, NULL, ctl_exit},
+	{"trace",
+	 "  trace [-i uplink] (--vif <if> | --uplink) (<frame options> | --pcap F) [--json]\n",
+	 "usage: na-loader trace --help\n", NULL, NULL, run_trace, NULL, trace_exit},
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
@@ -649,6 +678,8 @@ static int run_verb(const struct verb *v, int argc, char **argv)
 	int o;
 
 	request_init(&r, 0, &c);
+	if (!v->opts)
+		return v->run(&c, &r, argc, argv);
 	attach_opts.encap_mode = -1;
 	snprintf(shortopts, sizeof(shortopts), "%sh", v->shortopts);
 	optind = 1;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The datapath's maps by file descriptor (maps.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
@@ -72,4 +73,19 @@ int na_config_put(const struct na_maps *m, const struct nl_config *cfg)
 	__u32 zero = 0;
 
 	return bpf_map_update_elem(m->config, &zero, cfg, BPF_ANY) ? -errno : 0;
+}
+
+int na_pinned_only_iface(char *out, size_t len)
+{
+	DIR *d = opendir(NA_PIN_ROOT);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -ENOENT;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' && !n++)
+			snprintf(out, len, "%s", de->d_name);
+	closedir(d);
+	return n == 1 ? 0 : -ENOENT;
 }

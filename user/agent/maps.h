@@ -7,6 +7,8 @@
 #ifndef NA_MAPS_H
 #define NA_MAPS_H
 
+#include <stddef.h>
+
 #include "netlord.h"
 
 #define NA_MAPS(X)    \
@@ -22,6 +24,8 @@ struct na_maps {
 #undef NA_MAP_FD
 };
 
+/* the only uplink with pins (the default of -i) into @out; 0 or -ENOENT */
+int na_pinned_only_iface(char *out, size_t len);
 /* open every pinned map of uplink @ifname; 0 or -errno */
 int na_maps_open_pinned(const char *ifname, struct na_maps *m);
 void na_maps_close(struct na_maps *m);

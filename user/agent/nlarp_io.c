@@ -20,6 +20,7 @@
 #include "addr.h"
 #include "drain.h"
 #include "log.h"
+#include "monitor.h"
 #include "nlarp_io.h"
 #include "util.h"
 
@@ -181,6 +182,7 @@ int na_nlarp_broadcast(struct na_nlarp_io *io, const struct nlarp_fields *m)
 	__u8 f[128] = {};
 	size_t off;
 	enum nlarp_err e;
+	int err;
 
 	if (!io->loc->ready) {
 		io->st->nlarp_not_ready++;
@@ -194,7 +196,10 @@ int na_nlarp_broadcast(struct na_nlarp_io *io, const struct nlarp_fields *m)
 			nlarp_strerror(e));
 		return -EINVAL;
 	}
-	return send_message(io, f, off + NLARP_AUTH_MSG_LEN, m->op);
+	err = send_message(io, f, off + NLARP_AUTH_MSG_LEN, m->op);
+	if (!err)
+		na_mon_nlarp(true, "broadcast", m, io->broadcast_vlan);
+	return err;
 }
 
 int na_nlarp_unicast(struct na_nlarp_io *io, const __u8 peer_switch[6], __u16 peer_port,
@@ -229,6 +234,7 @@ int na_nlarp_unicast_vlan(struct na_nlarp_io *io, const __u8 peer_switch[6], __u
 	__u16 tot;
 	__u32 s;
 	enum nlarp_err e;
+	int err;
 
 	if (!io->loc->ready) {
 		io->st->nlarp_not_ready++;
@@ -274,7 +280,10 @@ int na_nlarp_unicast_vlan(struct na_nlarp_io *io, const __u8 peer_switch[6], __u
 		s = 0xffff;
 	udp[6] = (__u8)(s >> 8);
 	udp[7] = (__u8)s;
-	return send_message(io, f, off + tot, m->op);
+	err = send_message(io, f, off + tot, m->op);
+	if (!err)
+		na_mon_nlarp(true, "unicast", m, vlan);
+	return err;
 }
 
 static void handle_msg(struct na_nlarp_io *io, const void *buf, size_t len, bool unicast,
@@ -293,6 +302,7 @@ static void handle_msg(struct na_nlarp_io *io, const void *buf, size_t len, bool
 		if (n <= 10 || !(n & (n - 1)))
 			log_warn("NL-ARP message via %s rejected (%llu so far): %s (%s)", via,
 				 (unsigned long long)n, nlarp_strerror(e), nlarp_errname(e));
+		na_mon_nlarp_rejected(via, nlarp_errname(e));
 		return;
 	}
 	if (a != NLARP_AUTH_E_OK) {
@@ -302,6 +312,7 @@ static void handle_msg(struct na_nlarp_io *io, const void *buf, size_t len, bool
 			log_warn("NL-ARP message via %s dropped (%llu so far): %s (%s)", via,
 				 (unsigned long long)n, nlarp_auth_strerror(a),
 				 nlarp_auth_errname(a));
+		na_mon_nlarp_rejected(via, nlarp_auth_errname(a));
 		return;
 	}
 	if (!io->loc->ready) {
@@ -314,6 +325,7 @@ static void handle_msg(struct na_nlarp_io *io, const void *buf, size_t len, bool
 		return;
 	}
 	io->st->nlarp_rx[m.op < NA_NLARP_OPS ? m.op : 0]++;
+	na_mon_nlarp(false, via, &m, 0);
 	fn(ctx, &m);
 }
 

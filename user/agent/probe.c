@@ -18,6 +18,7 @@
 
 #include "cnart.h"
 #include "log.h"
+#include "monitor.h"
 #include "probe.h"
 #include "util.h"
 
@@ -51,6 +52,7 @@ static void log_row(const struct na_probe_row *r, const char *what)
 		o += snprintf(list + o, sizeof(list) - o, "%s%u", i ? "," : "", eff.vlans[i]);
 	nl_fmt_mac(r->sw, mac);
 	log_warn("VLANs towards edge switch %s: %s, now using %s", mac, what, list);
+	na_mon_path(r->sw, what, eff.vlans, eff.count);
 }
 
 void na_probe_load_begin(struct na_probe *p)

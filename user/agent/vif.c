@@ -14,6 +14,7 @@
 #include "addr.h"
 #include "local_vifs.h"
 #include "log.h"
+#include "monitor.h"
 #include "parse.h"
 #include "resolver.h"
 #include "tc.h"
@@ -193,6 +194,7 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 	log_info("VIF %s added: tenant %u mac_as %u %s slot %u MTU %d%s", ifname, v.tenant,
 		 v.mac_as, mac, v.slot, mtu,
 		 v.flags & NL_VIF_F_XDP_REDIRECT ? " xdp-redirect" : "");
+	na_mon_vif("add", ifname, &v);
 	na_announce_vif(vs->res, &v, false);
 	return 0;
 }
@@ -258,6 +260,7 @@ int na_vif_del(struct na_vifs *vs, const char *ifname, char *err, size_t errlen)
 	 */
 	withdraw(vs, &v);
 	na_tc_detach(ifindex);
+	na_mon_vif("del", ifname, &v);
 	log_info("VIF %s deleted", ifname);
 	return 0;
 }
@@ -298,6 +301,7 @@ void na_vif_readopt(struct na_vifs *vs)
 			continue;
 		log_info("VIF with ifindex %u disappeared: withdrawing it", idx);
 		withdraw(vs, &v);
+		na_mon_vif("withdrawn", NULL, &v);
 	}
 }
 

@@ -10,6 +10,7 @@
 #include "cnart.h"
 #include "http_fetch.h"
 #include "log.h"
+#include "monitor.h"
 #include "util.h"
 #include "vlan_config.h"
 #include "vlan_table.h"
@@ -79,6 +80,7 @@ static int load_rows(struct na_vlan_config *vc, const struct nl_vlan_table *t, c
 static int fail(struct na_vlan_config *vc, int rc, const char *err)
 {
 	vc->st->vt_errors++;
+	na_mon_vlan_table(vc->repo, 0, 0, 0, err);
 	if (strcmp(vc->error, err))
 		log_err("VLAN table from %s rejected: %s; %s", vc->repo, err,
 			vc->loaded ? "the previous table stays in force"
@@ -111,6 +113,7 @@ static int apply(struct na_vlan_config *vc, char *buf, size_t len, bool force, c
 		log_info("VLAN table serial %llu loaded from %s: %u egress switches, broadcast "
 			 "VLAN %u",
 			 (unsigned long long)t.serial, vc->repo, t.nswitches, t.broadcast_vlan);
+		na_mon_vlan_table(vc->repo, t.serial, t.nswitches, t.broadcast_vlan, NULL);
 		vc->serial = t.serial;
 		vc->loaded = true;
 		vc->error[0] = 0;
