@@ -26,6 +26,7 @@
 #include "location.h"
 #include "log.h"
 #include "nlarp_io.h"
+#include "ops.h"
 #include "parse.h"
 #include "paths.h"
 #include "probe.h"
@@ -50,6 +51,7 @@ struct na_daemon {
 	struct na_events ev;
 	struct na_vifs vifs;
 	struct na_ctl_server ctl;
+	struct na_ops ops; /* metrics, systemd, config reload */
 	int encap_mode;
 	char run_dir[PATH_MAX];
 	int lldp_fd, timer_fd, signal_fd, epoll_fd, lock_fd;
@@ -371,9 +373,11 @@ static void on_tick(struct na_daemon *d, unsigned long tick)
 {
 	na_vif_readopt(&d->vifs);
 	na_probe_tick(&d->probe);
-	/* re-fetch: every 30 s, every 5 s while no table is loaded */
-	if (d->loc.ready && (tick % 30 == 0 || (!d->vc.loaded && tick % 5 == 0)))
+	/* re-fetch: every refresh_interval (30 s), every 5 s while no table is loaded */
+	if (d->loc.ready && (tick % na_ops_refresh_interval(&d->ops) == 0 ||
+			     (!d->vc.loaded && tick % 5 == 0)))
 		na_vlan_config_refresh(&d->vc, false);
+	na_ops_tick(&d->ops);
 }
 
 static void on_signal(struct na_daemon *d)
@@ -383,6 +387,7 @@ static void on_signal(struct na_daemon *d)
 	if (read(d->signal_fd, &si, sizeof(si)) != sizeof(si))
 		return;
 	if (si.ssi_signo == SIGHUP) {
+		na_ops_reload(&d->ops);
 		log_info("SIGHUP: re-fetching the VLAN table");
 		na_vlan_config_refresh(&d->vc, true);
 		return;
@@ -442,12 +447,14 @@ static int loop(struct na_daemon *d)
 		}
 		for (int i = 0; i < n; i++)
 			dispatch(d, evs[i].data.u32, &tick);
+		na_ops_update(&d->ops);
 	}
 	return 0;
 }
 
 static void shut_down(struct na_daemon *d)
 {
+	na_ops_stop(&d->ops);
 	na_ctl_close(&d->ctl);
 	na_events_close(&d->ev);
 	na_resolver_free(&d->res);
@@ -475,6 +482,17 @@ int na_daemon_run(const struct na_daemon_opts *o)
 			log_info("waiting for LLDP on %s (nothing is forwarded until then)",
 				 d.up.ifname);
 		err = loop_setup(&d);
+	}
+	if (!err) {
+		const struct na_metrics_src src = {
+			.st = &d.st, .loc = &d.loc, .vc = &d.vc, .probe = &d.probe,
+			.tables = &d.tables, .maps = &d.dp.maps, .encap_mode = d.encap_mode,
+			.tenant_bits = d.loc.tenant_bits};
+
+		na_ops_init(&d.ops, &o->ops, &src, &d.vc);
+		snprintf(d.ops.metrics.src.ifname, IF_NAMESIZE, "%s", d.up.ifname);
+		err = na_ops_start(&d.ops);
+		na_ops_update(&d.ops);
 	}
 	if (!err) {
 		log_info("agent running on %s; control socket %s", d.up.ifname, d.ctl.path);

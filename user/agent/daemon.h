@@ -11,6 +11,8 @@
 #include <limits.h>
 #include <net/if.h>
 
+#include "config.h"
+
 /* na_daemon_run(): the event loop failed after a successful start */
 #define NA_ERR_RUNTIME (-4096)
 
@@ -19,6 +21,7 @@ struct na_daemon_opts {
 	char repo[PATH_MAX]; /* VLAN table source, "" = none */
 	int encap_mode;	     /* enum nl_encap_mode, -1: the pinned one, else ip */
 	int tenant_bits;     /* 16 or 24, 0: the pinned one, else 16 */
+	struct na_ops_opts ops; /* config file, metrics, log level, refresh (ops.h) */
 };
 
 /*

@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Operating a fleet (issue 14, docs/operations.md): the agent's Prometheus
+# endpoint (libmicrohttpd), systemd notification (libsystemd), configuration
+# file (libinih); their tests; `make deb`.
+
+NETLORD_VERSION ?= 0.1.0
+
+$(OUTPUT)/na-loader: LDLIBS_BPF += -lmicrohttpd -lsystemd -linih -lpthread
+$(call objs,user/agent/metrics.c): CPPFLAGS += -DNETLORD_VERSION='"$(NETLORD_VERSION)"'
+
+# ---- Criterion tests: the exposition writer and the configuration parser ---------------------
+OPS_UNIT := $(OUTPUT)/tests/test_ops
+OPS_UNIT_OBJS := $(call objs,tests/agent/test_ops.c user/agent/config.c)
+
+$(call objs,tests/agent/test_ops.c): CPPFLAGS += -Iuser/agent
+
+$(OPS_UNIT): $(OPS_UNIT_OBJS) $(LIBNETLORD) | $(OUTPUT)/tests
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion -linih
+
+TEST_BINS += $(OPS_UNIT)
+
+# ---- agent tests in namespaces: promtool and Prometheus, sd_notify, SIGHUP reload -----------
+TEST_SCRIPTS += tests/agent/ops.sh
