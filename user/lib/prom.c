@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "prom.h"
@@ -144,7 +145,16 @@ int prom_double(FILE *f, const char *name, double v, ...)
 		fprintf(f, "%s NaN\n", head);
 	else if (isinf(v))
 		fprintf(f, "%s %sInf\n", head, v > 0 ? "+" : "-");
-	else
-		fprintf(f, "%s %.17g\n", head, v);
+	else {
+		/* the shortest of 15..17 digits that reads back as @v */
+		char num[32];
+
+		for (int prec = 15; prec <= 17; prec++) {
+			snprintf(num, sizeof(num), "%.*g", prec, v);
+			if (strtod(num, NULL) == v)
+				break;
+		}
+		fprintf(f, "%s %s\n", head, num);
+	}
 	return 0;
 }
