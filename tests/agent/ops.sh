@@ -101,6 +101,23 @@ if [ "$(id -u)" -ne 0 ] || [ ! -x "$NA" ]; then
 	exit 1
 fi
 
+# ---- the systemd units (pointing at this build) ---------------------------------------------
+if command -v systemd-analyze >/dev/null; then
+	REPO_BIN=$(dirname "$NA")/na-repo
+	sed "s|/usr/sbin/na-loader|$NA|" "$HERE/../../scripts/na-loader@.service" \
+		>"$TMP/na-loader@lo.service"
+	sed "s|/usr/bin/na-repo|$REPO_BIN|" "$HERE/../../scripts/na-repo.service" \
+		>"$TMP/na-repo.service"
+	for u in "na-loader@lo.service" na-repo.service; do
+		check "systemd-analyze verify $u" \
+			systemd-analyze verify --man=no "$TMP/$u"
+	done
+	check "na-loader@.service is Type=notify" grep -q '^Type=notify$' "$TMP/na-loader@lo.service"
+	check "na-loader@.service has a watchdog" grep -q '^WatchdogSec=' "$TMP/na-loader@lo.service"
+else
+	echo "NOTE: systemd-analyze not installed: units not verified (not counted)"
+fi
+
 # ---- one switch, one server, one VM --------------------------------------------------------
 ip netns add "$SW"
 ip netns add "$SRV"
