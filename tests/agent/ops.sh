@@ -239,6 +239,40 @@ check "metrics: path health for the pair (switch, VLAN 0)" \
 	has "^netlord_path_up\\{switch_mac=\"$SWMAC\",vlan=\"0\",probed=\"(true|false)\"\\} [01]$"
 check "metrics: no page at another path (HTTP 404)" not_get "http://127.0.0.1:$MPORT/nope"
 
+# scrape size and time (printed, not asserted)
+inns "$SRV" python3 -c 'import statistics, sys, time, urllib.request
+ts = []
+for _ in range(20):
+    t = time.perf_counter()
+    body = urllib.request.urlopen(sys.argv[1], timeout=5).read()
+    ts.append((time.perf_counter() - t) * 1000)
+lines = len(body.splitlines())
+print(f"NOTE: /metrics: {len(body)} bytes, {lines} lines, "
+      f"median {statistics.median(ts):.2f} ms over 20 scrapes (1 VIF)")' \
+	"http://127.0.0.1:$MPORT/metrics"
+
+# clients that never finish their request hold the HTTP thread's connections,
+# not the agent's loop: the control socket and the watchdog go on
+inns "$SRV" python3 -c 'import socket, sys, time
+socks = []
+for _ in range(24):
+    try:
+        s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)
+        s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
+        socks.append(s)
+    except OSError:
+        pass
+time.sleep(6)' "$MPORT" &
+SLOW=$!
+sleep 1
+wd=$(grep -c 'WATCHDOG=1' "$TMP/notify.log")
+check "stalled HTTP clients: the agent still answers status" na status -i "$UP"
+check "stalled HTTP clients: WATCHDOG=1 goes on" \
+	wait_for 5 bash -c "[ \$(grep -c 'WATCHDOG=1' $TMP/notify.log) -gt $wd ]"
+wait "$SLOW" 2>/dev/null
+check "after the stalled clients left: /metrics answers again" \
+	wait_for 15 get "http://127.0.0.1:$MPORT/metrics"
+
 # ---- a real Prometheus server scrapes the agent ------------------------------------------------
 PPORT=9190
 cat >"$TMP/prometheus.yml" <<PY
