@@ -188,8 +188,7 @@ Test(config, ranges_and_missing_file)
 	cr_assert_eq(na_config_parse(p, NULL, &s, err, sizeof(err)), -EINVAL);
 	cr_assert(strstr(err, ":1: key 'metrics'"), "%s", err);
 	unlink(p);
-	cr_assert_eq(na_config_parse("/nonexistent/na.conf", NULL, &s, err, sizeof(err)),
-		     -ENOENT);
+	cr_assert_eq(na_config_parse("/nonexistent/na.conf", NULL, &s, err, sizeof(err)), -ENOENT);
 }
 
 Test(config, flags_win_over_file)

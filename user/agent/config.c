@@ -83,10 +83,10 @@ struct parse_ctx {
 	const char *uplink; /* NULL: every section is checked and none applied */
 	struct na_settings *global, *section;
 	FILE *f;
-	int line;	 /* of the text libinih is handling */
-	bool at_bol;	 /* the last chunk read ended a line */
-	int bad_line;	 /* the first line with a bad key */
-	char err[256];	 /* what was wrong with it */
+	int line;      /* of the text libinih is handling */
+	bool at_bol;   /* the last chunk read ended a line */
+	int bad_line;  /* the first line with a bad key */
+	char err[256]; /* what was wrong with it */
 };
 
 /* libinih's reader: fgets that counts lines, so the handler knows its line */
@@ -127,8 +127,7 @@ int na_config_parse(const char *path, const char *uplink, struct na_settings *ou
 		    size_t errlen)
 {
 	struct na_settings section = {0};
-	struct parse_ctx p = {
-		.uplink = uplink, .global = out, .section = &section, .at_bol = true};
+	struct parse_ctx p = {.uplink = uplink, .global = out, .section = &section, .at_bol = true};
 	int line;
 
 	memset(out, 0, sizeof(*out));

@@ -13,7 +13,7 @@
 #include <limits.h>
 #include <stddef.h>
 
-#define NA_CONFIG_DEFAULT "/etc/netlord/na-loader.conf"
+#define NA_CONFIG_DEFAULT  "/etc/netlord/na-loader.conf"
 #define NA_REFRESH_DEFAULT 30 /* seconds between VLAN table fetches */
 
 /* which settings were given (na_settings.set) */

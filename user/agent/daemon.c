@@ -374,8 +374,8 @@ static void on_tick(struct na_daemon *d, unsigned long tick)
 	na_vif_readopt(&d->vifs);
 	na_probe_tick(&d->probe);
 	/* re-fetch: every refresh_interval (30 s), every 5 s while no table is loaded */
-	if (d->loc.ready && (tick % na_ops_refresh_interval(&d->ops) == 0 ||
-			     (!d->vc.loaded && tick % 5 == 0)))
+	if (d->loc.ready &&
+	    (tick % na_ops_refresh_interval(&d->ops) == 0 || (!d->vc.loaded && tick % 5 == 0)))
 		na_vlan_config_refresh(&d->vc, false);
 	na_ops_tick(&d->ops);
 }
@@ -484,10 +484,14 @@ int na_daemon_run(const struct na_daemon_opts *o)
 		err = loop_setup(&d);
 	}
 	if (!err) {
-		const struct na_metrics_src src = {
-			.st = &d.st, .loc = &d.loc, .vc = &d.vc, .probe = &d.probe,
-			.tables = &d.tables, .maps = &d.dp.maps, .encap_mode = d.encap_mode,
-			.tenant_bits = d.loc.tenant_bits};
+		const struct na_metrics_src src = {.st = &d.st,
+						   .loc = &d.loc,
+						   .vc = &d.vc,
+						   .probe = &d.probe,
+						   .tables = &d.tables,
+						   .maps = &d.dp.maps,
+						   .encap_mode = d.encap_mode,
+						   .tenant_bits = d.loc.tenant_bits};
 
 		na_ops_init(&d.ops, &o->ops, &src, &d.vc);
 		snprintf(d.ops.metrics.src.ifname, IF_NAMESIZE, "%s", d.up.ifname);

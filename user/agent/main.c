@@ -35,7 +35,7 @@ enum na_exit {
 	NA_EXIT_NO_AGENT = 3, /* no agent running for that interface */
 	NA_EXIT_REFUSED = 4,  /* the agent refused the request (bad VIF, conflict, ...) */
 	NA_EXIT_RUNTIME = 5,  /* the agent stopped on an unrecoverable error */
-	NA_EXIT_NOT_READY = 6, /* status --check: the agent runs but cannot forward yet */
+	NA_EXIT_UNREADY = 6,  /* status --check: the agent runs but cannot forward yet */
 };
 
 /* status --check: the agent answered but is not ready */
@@ -65,7 +65,7 @@ static int ctl_exit(int err)
 	case -ECONNRESET:
 		return NA_EXIT_RUNTIME;
 	case NA_ERR_NOT_READY:
-		return NA_EXIT_NOT_READY;
+		return NA_EXIT_UNREADY;
 	default:
 		return NA_EXIT_REFUSED;
 	}

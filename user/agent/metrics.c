@@ -203,10 +203,10 @@ static void render_vifs(FILE *f, const struct na_maps *maps)
 			 "direction", "rx", NULL);
 		prom_u64(f, "netlord_vif_packets_total", s.tx_packets, "tenant", tenant, "vif", ifn,
 			 "direction", "tx", NULL);
-		prom_u64(bytes, "netlord_vif_bytes_total", s.rx_bytes, "tenant", tenant, "vif",
-			 ifn, "direction", "rx", NULL);
-		prom_u64(bytes, "netlord_vif_bytes_total", s.tx_bytes, "tenant", tenant, "vif",
-			 ifn, "direction", "tx", NULL);
+		prom_u64(bytes, "netlord_vif_bytes_total", s.rx_bytes, "tenant", tenant, "vif", ifn,
+			 "direction", "rx", NULL);
+		prom_u64(bytes, "netlord_vif_bytes_total", s.tx_bytes, "tenant", tenant, "vif", ifn,
+			 "direction", "tx", NULL);
 	}
 	free(vs);
 	fclose(bytes);
@@ -251,8 +251,8 @@ static void render_nlarp(FILE *f, const struct na_stats *st)
 			 nart_reason_name(r), NULL);
 	prom_family(f, "netlord_where_suppressed_total", "counter",
 		    "WHERE requests not sent, by reason.");
-	prom_u64(f, "netlord_where_suppressed_total", st->where_ratelimited, "reason",
-		 "rate_limit", NULL);
+	prom_u64(f, "netlord_where_suppressed_total", st->where_ratelimited, "reason", "rate_limit",
+		 NULL);
 	prom_u64(f, "netlord_where_suppressed_total", st->where_scan_limited, "reason",
 		 "scan_guard", NULL);
 	prom_family(f, "netlord_datapath_events_total", "counter",
@@ -325,8 +325,7 @@ static void render_tables(FILE *f, const struct na_metrics_snap *s)
 			    "Seconds since the last successful VLAN table load.");
 		prom_double(f, "netlord_vlan_table_age_seconds", now_s() - s->vt_load_time, NULL);
 	}
-	prom_family(f, "netlord_vlan_table_loads_total", "counter",
-		    "Successful VLAN table loads.");
+	prom_family(f, "netlord_vlan_table_loads_total", "counter", "Successful VLAN table loads.");
 	prom_u64(f, "netlord_vlan_table_loads_total", s->st.vt_loads, NULL);
 	prom_family(f, "netlord_vlan_table_errors_total", "counter",
 		    "VLAN table fetches or loads that failed (the table in force stays).");
@@ -335,16 +334,26 @@ static void render_tables(FILE *f, const struct na_metrics_snap *s)
 
 static void render_paths(FILE *f, const struct na_metrics_snap *s)
 {
-	prom_family(f, "netlord_path_up", "gauge",
-		    "1 while the VLAN towards the remote edge switch answers probes (or has "
-		    "not been probed yet), 0 after it failed over.");
-	for (unsigned int i = 0; i < s->npaths; i++) {
-		char mac[NL_MAC_STRLEN], vlan[8];
+	char mac[NL_MAC_STRLEN], vlan[8];
 
+	prom_family(f, "netlord_path_up", "gauge",
+		    "1 while the VLAN towards the remote edge switch is in use (its probes are "
+		    "answered, or none was sent yet), 0 after it failed over.");
+	for (unsigned int i = 0; i < s->npaths; i++) {
 		nl_fmt_mac(s->paths[i].sw, mac);
 		snprintf(vlan, sizeof(vlan), "%u", s->paths[i].vlan);
 		prom_u64(f, "netlord_path_up", s->paths[i].alive, "switch_mac", mac, "vlan", vlan,
-			 "probed", s->paths[i].peer_known ? "true" : "false", NULL);
+			 NULL);
+	}
+	prom_family(f, "netlord_path_probed", "gauge",
+		    "1 if an agent behind the remote edge switch is known to answer probes "
+		    "(its VLANs are being probed), 0 if not yet.");
+	/* the snapshot lists a switch's VLANs together */
+	for (unsigned int i = 0; i < s->npaths; i++) {
+		if (i && !memcmp(s->paths[i].sw, s->paths[i - 1].sw, 6))
+			continue;
+		nl_fmt_mac(s->paths[i].sw, mac);
+		prom_u64(f, "netlord_path_probed", s->paths[i].peer_known, "switch_mac", mac, NULL);
 	}
 	prom_family(f, "netlord_path_failovers_total", "counter",
 		    "VLANs taken out of use because their probes went unanswered.");
@@ -376,13 +385,13 @@ void na_metrics_render(FILE *f, const struct na_metrics_src *src, const struct n
 	prom_u64(f, "netlord_metrics_scrapes_total", scrapes, NULL);
 }
 
-/* ---- the HTTP side ----------------------------------------------------------------------------- */
+/* ---- the HTTP side -----------------------------------------------------------------------------
+ */
 
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned int code, const char *type,
 			     char *body, size_t len)
 {
-	struct MHD_Response *r =
-		MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	enum MHD_Result ret;
 
 	if (!r) {

@@ -13,8 +13,8 @@
 #include "ops.h"
 #include "util.h"
 
-void na_ops_init(struct na_ops *o, const struct na_ops_opts *opts,
-		 const struct na_metrics_src *src, struct na_vlan_config *vc)
+void na_ops_init(struct na_ops *o, const struct na_ops_opts *opts, const struct na_metrics_src *src,
+		 struct na_vlan_config *vc)
 {
 	memset(o, 0, sizeof(*o));
 	na_metrics_init(&o->metrics);
@@ -51,8 +51,7 @@ static bool agent_ready(const struct na_ops *o, char *status, size_t len)
 	}
 	if (!s->vc->loaded) {
 		snprintf(status, len, "switch %s port %u, waiting for the VLAN table from %s%s%s",
-			 mac, s->loc->port, s->vc->repo, s->vc->error[0] ? ": " : "",
-			 s->vc->error);
+			 mac, s->loc->port, s->vc->repo, s->vc->error[0] ? ": " : "", s->vc->error);
 		return false;
 	}
 	snprintf(status, len, "forwarding: switch %s port %u, VLAN table serial %llu", mac,
@@ -104,8 +103,7 @@ void na_ops_reload(struct na_ops *o)
 	else
 		memset(&file, 0, sizeof(file));
 	if (rc == -ENOENT) {
-		log_warn("reload: %s is gone: back to the defaults and the flags",
-			 o->opts.config);
+		log_warn("reload: %s is gone: back to the defaults and the flags", o->opts.config);
 		memset(&file, 0, sizeof(file));
 		rc = 0;
 	}

@@ -22,8 +22,8 @@ struct na_ops {
 };
 
 /* @src: the agent's state (metrics.h); @vc: the VLAN table configuration */
-void na_ops_init(struct na_ops *o, const struct na_ops_opts *opts,
-		 const struct na_metrics_src *src, struct na_vlan_config *vc);
+void na_ops_init(struct na_ops *o, const struct na_ops_opts *opts, const struct na_metrics_src *src,
+		 struct na_vlan_config *vc);
 /* once the loop is set up (signals blocked: the HTTP thread inherits that); 0 or -errno */
 int na_ops_start(struct na_ops *o);
 /* after the loop handled events: readiness and STATUS= */

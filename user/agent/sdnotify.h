@@ -16,7 +16,7 @@
 struct na_sd {
 	bool ready_sent;
 	__u64 watchdog_usec; /* 0: no watchdog asked */
-	char status[256]; /* the last STATUS= sent */
+	char status[256];    /* the last STATUS= sent */
 };
 
 /* reads WATCHDOG_USEC (sd_watchdog_enabled) */
