@@ -209,3 +209,30 @@ Test(config, flags_win_over_file)
 	cr_assert_eq(na_setting_set(&flags, "metrics", "off", err, sizeof(err)), 0);
 	cr_assert_str_eq(flags.metrics, "");
 }
+
+Test(config, resolve_file_then_flags)
+{
+	struct na_settings flags = {0};
+	struct na_ops_opts o;
+	char err[512] = "";
+	const char *p = conf("repo = http://file\nmetrics = 127.0.0.1:1\n[eth3]\nencap = udp\n");
+
+	cr_assert_eq(na_setting_set(&flags, "metrics", "127.0.0.1:2", err, sizeof(err)), 0);
+	cr_assert_eq(na_settings_resolve(p, "eth3", &flags, &o, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(o.config, p);
+	cr_assert_str_eq(o.eff.repo, "http://file");
+	cr_assert_str_eq(o.eff.metrics, "127.0.0.1:2", "the flag did not win");
+	cr_assert_eq(o.eff.encap_mode, NL_ENCAP_UDP);
+	cr_assert(o.eff.set & NA_SET_ENCAP);
+	cr_assert_eq(o.eff.refresh, NA_REFRESH_DEFAULT);
+	cr_assert_str_eq(o.flags.metrics, "127.0.0.1:2", "flags kept for SIGHUP");
+	unlink(p);
+	/* an explicit file must exist; a bad one is refused */
+	cr_assert_eq(na_settings_resolve("/nonexistent/x.conf", "eth3", &flags, &o, err,
+					 sizeof(err)),
+		     -ENOENT);
+	p = conf("encap = gre\n");
+	cr_assert_eq(na_settings_resolve(p, "eth3", &flags, &o, err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, ":1: key 'encap'"), "%s", err);
+	unlink(p);
+}

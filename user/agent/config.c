@@ -174,3 +174,22 @@ void na_settings_merge(struct na_settings *dst, const struct na_settings *src)
 		dst->refresh = src->refresh;
 	dst->set |= src->set;
 }
+
+int na_settings_resolve(const char *path, const char *uplink, const struct na_settings *flags,
+			struct na_ops_opts *out, char *err, size_t errlen)
+{
+	struct na_settings file;
+	int rc = na_config_parse(path ? path : NA_CONFIG_DEFAULT, uplink, &file, err, errlen);
+
+	memset(out, 0, sizeof(*out));
+	if (rc == -ENOENT && !path)
+		memset(&file, 0, sizeof(file)); /* SIGHUP reads it if it appeared */
+	else if (rc)
+		return rc == -ENOENT ? -ENOENT : -EINVAL;
+	snprintf(out->config, sizeof(out->config), "%s", path ? path : NA_CONFIG_DEFAULT);
+	out->flags = *flags;
+	na_settings_defaults(&out->eff);
+	na_settings_merge(&out->eff, &file);
+	na_settings_merge(&out->eff, flags);
+	return 0;
+}

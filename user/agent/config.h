@@ -44,6 +44,15 @@ struct na_ops_opts {
 	struct na_settings eff;	  /* in force at start: defaults, file, flags */
 };
 
+/*
+ * What `attach` runs with: the defaults, then the file @path (NULL: the
+ * default file, if it exists), then @flags; the result and where it came
+ * from into @out.  0, -ENOENT (an explicit file is missing) or -EINVAL,
+ * with the message in @err.
+ */
+int na_settings_resolve(const char *path, const char *uplink, const struct na_settings *flags,
+			struct na_ops_opts *out, char *err, size_t errlen);
+
 /* the defaults: log info, refresh 30 s, no metrics, no repository */
 void na_settings_defaults(struct na_settings *s);
 

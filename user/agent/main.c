@@ -21,6 +21,7 @@
 #include "ctl_client.h"
 #include "daemon.h"
 #include "detach.h"
+#include "health.h"
 #include "log.h"
 #include "maps.h"
 #include "parse.h"
@@ -37,9 +38,6 @@ enum na_exit {
 	NA_EXIT_RUNTIME = 5,  /* the agent stopped on an unrecoverable error */
 	NA_EXIT_UNREADY = 6,  /* status --check: the agent runs but cannot forward yet */
 };
-
-/* status --check: the agent answered but is not ready */
-#define NA_ERR_NOT_READY (-4097)
 
 static const char exit_codes[] =
 	"Exit codes:\n"
@@ -269,36 +267,9 @@ static int attach_opt(struct cli *c, struct na_request *r, int o, const char *ar
 	return -EINVAL;
 }
 
-/* defaults, then the configuration file, then the flags */
-static int attach_settings(struct cli *c)
-{
-	const char *path = attach_config ? attach_config : NA_CONFIG_DEFAULT;
-	struct na_ops_opts *ops = &attach_opts.ops;
-	struct na_settings file;
-	char err[512];
-	int rc = na_config_parse(path, attach_opts.ifname, &file, err, sizeof(err));
-
-	if (rc == -ENOENT && !attach_config) {
-		memset(&file, 0, sizeof(file));
-		path = ""; /* no file: SIGHUP has nothing to read */
-	} else if (rc) {
-		fprintf(stderr, "na-loader attach: %s\n", err);
-		return rc == -ENOENT ? -ENOENT : -EINVAL;
-	}
-	snprintf(ops->config, sizeof(ops->config), "%s", path);
-	ops->flags = attach_flags;
-	na_settings_defaults(&ops->eff);
-	na_settings_merge(&ops->eff, &file);
-	na_settings_merge(&ops->eff, &attach_flags);
-	snprintf(attach_opts.repo, sizeof(attach_opts.repo), "%s", ops->eff.repo);
-	/* not given: the pinned state's (daemon.h) */
-	attach_opts.encap_mode = ops->eff.set & NA_SET_ENCAP ? ops->eff.encap_mode : -1;
-	attach_opts.tenant_bits = ops->eff.set & NA_SET_BITS ? ops->eff.tenant_bits : 0;
-	return 0;
-}
-
 static int run_attach(struct cli *c, struct na_request *r, int argc, char **argv)
 {
+	char msg[512];
 	int err;
 
 	if (argc != 1)
@@ -306,9 +277,18 @@ static int run_attach(struct cli *c, struct na_request *r, int argc, char **argv
 	if (strlen(argv[0]) >= sizeof(attach_opts.ifname))
 		return usage_err(c->verb, "'%s' is not a valid interface name", argv[0]);
 	snprintf(attach_opts.ifname, sizeof(attach_opts.ifname), "%s", argv[0]);
-	err = attach_settings(c);
-	if (err)
+	err = na_settings_resolve(attach_config, attach_opts.ifname, &attach_flags,
+				  &attach_opts.ops, msg, sizeof(msg));
+	if (err) {
+		fprintf(stderr, "na-loader attach: %s\n", msg);
 		return err;
+	}
+	snprintf(attach_opts.repo, sizeof(attach_opts.repo), "%s", attach_opts.ops.eff.repo);
+	/* not given: the pinned state's (daemon.h) */
+	attach_opts.encap_mode =
+		attach_opts.ops.eff.set & NA_SET_ENCAP ? attach_opts.ops.eff.encap_mode : -1;
+	attach_opts.tenant_bits =
+		attach_opts.ops.eff.set & NA_SET_BITS ? attach_opts.ops.eff.tenant_bits : 0;
 	nl_log_init("na-loader", attach_opts.ops.eff.log_level);
 	return na_daemon_run(&attach_opts);
 }
@@ -471,51 +451,16 @@ static int run_report(struct cli *c, struct na_request *r, enum na_req_verb verb
 	return err == -ENOTCONN ? show_pinned(c, verb) : err;
 }
 
-/*
- * status --check, a health check: the agent's JSON status, read for its
- * state and its VLAN table.  0 ready, -ENOTCONN no agent, NA_ERR_NOT_READY.
- */
-static int run_check(struct cli *c, struct na_request *r)
-{
-	char ifb[IF_NAMESIZE * 4], *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-	int err = resolve_iface(c, ifb, sizeof(ifb));
-	bool located, table;
-
-	if (err)
-		return err;
-	r->verb = NA_REQ_STATUS;
-	r->flags |= NA_REQ_F_JSON;
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return -ENOMEM;
-	err = na_ctl_request(c->iface, r, f);
-	fclose(f);
-	if (err) {
-		free(buf);
-		if (err == -ENOTCONN)
-			printf("not running: no agent for %s\n", c->iface);
-		return err;
-	}
-	located = buf && strstr(buf, "\"state\":\"ready\"");
-	/* no repository configured: nothing to wait for */
-	table = buf && (strstr(buf, "\"loaded\":true") || strstr(buf, "\"source\":\"\""));
-	free(buf);
-	if (located && table) {
-		printf("ready\n");
-		return 0;
-	}
-	printf("not ready: %s\n", !located ? "waiting for LLDP" : "waiting for the VLAN table");
-	return NA_ERR_NOT_READY;
-}
-
 static int run_status(struct cli *c, struct na_request *r, int argc, char **argv)
 {
 	if (argc)
 		return usage_err(c->verb, "unexpected argument '%s'", argv[0]);
-	if (c->check)
-		return run_check(c, r);
+	if (c->check) {
+		char ifb[IF_NAMESIZE * 4];
+		int err = resolve_iface(c, ifb, sizeof(ifb));
+
+		return err ? err : na_health_check(c->iface, stdout);
+	}
 	return run_report(c, r, !strcmp(c->verb->name, "status") ? NA_REQ_STATUS : NA_REQ_STATS);
 }
 
