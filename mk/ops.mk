@@ -6,13 +6,14 @@
 NETLORD_VERSION ?= 0.1.0
 
 $(OUTPUT)/na-loader: LDLIBS_BPF += -lmicrohttpd -lsystemd -linih -lpthread
-$(call objs,user/agent/metrics.c): CPPFLAGS += -DNETLORD_VERSION='"$(NETLORD_VERSION)"'
+$(call objs,user/agent/metrics.c user/repo/repo_metrics.c): \
+	CPPFLAGS += -DNETLORD_VERSION='"$(NETLORD_VERSION)"'
 
 # ---- Criterion tests: the exposition writer and the configuration parser ---------------------
 OPS_UNIT := $(OUTPUT)/tests/test_ops
-OPS_UNIT_OBJS := $(call objs,tests/agent/test_ops.c user/agent/config.c)
+OPS_UNIT_OBJS := $(call objs,tests/agent/test_ops.c user/agent/config.c user/repo/repo_metrics.c)
 
-$(call objs,tests/agent/test_ops.c): CPPFLAGS += -Iuser/agent
+$(call objs,tests/agent/test_ops.c): CPPFLAGS += -Iuser/agent -Iuser/repo
 
 $(OPS_UNIT): $(OPS_UNIT_OBJS) $(LIBNETLORD) | $(OUTPUT)/tests
 	$(call msg,LINK,$@)

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "netlord.h"
 #include "prom.h"
+#include "repo_metrics.h"
 
 /* what a writer call put out */
 static char *capture_buf;
@@ -228,11 +229,50 @@ Test(config, resolve_file_then_flags)
 	cr_assert_str_eq(o.flags.metrics, "127.0.0.1:2", "flags kept for SIGHUP");
 	unlink(p);
 	/* an explicit file must exist; a bad one is refused */
-	cr_assert_eq(na_settings_resolve("/nonexistent/x.conf", "eth3", &flags, &o, err,
-					 sizeof(err)),
-		     -ENOENT);
+	cr_assert_eq(
+		na_settings_resolve("/nonexistent/x.conf", "eth3", &flags, &o, err, sizeof(err)),
+		-ENOENT);
 	p = conf("encap = gre\n");
 	cr_assert_eq(na_settings_resolve(p, "eth3", &flags, &o, err, sizeof(err)), -EINVAL);
 	cr_assert(strstr(err, ":1: key 'encap'"), "%s", err);
 	unlink(p);
+}
+
+/* ---- na-repo's metrics (user/repo/repo_metrics.c) ----------------------------------------------
+ */
+
+Test(repo_metrics, counts_by_url_and_code)
+{
+	FILE *f;
+	const char *out;
+
+	repo_metrics_table(42, 1234);
+	repo_metrics_request("/v1/vlan-table", 200, 1234);
+	repo_metrics_request("/v1/vlan-table", 200, 1234);
+	repo_metrics_request("/v1/vlan-table", 304, 0);
+	repo_metrics_request(NULL, 404, 30);
+	repo_metrics_table(43, 1300);
+	repo_metrics_reload_failed();
+	f = capture();
+	repo_metrics_render(f);
+	out = done(f);
+	cr_assert(
+		strstr(out,
+		       "netlord_repo_http_requests_total{url=\"/v1/vlan-table\",code=\"200\"} 2\n"),
+		"%s", out);
+	cr_assert(strstr(
+		out, "netlord_repo_http_requests_total{url=\"/v1/vlan-table\",code=\"304\"} 1\n"));
+	cr_assert(strstr(out, "netlord_repo_http_requests_total{url=\"other\",code=\"404\"} 1\n"));
+	cr_assert(strstr(out,
+			 "netlord_repo_http_response_bytes_total{url=\"/v1/vlan-table\"} 2468\n"));
+	cr_assert(strstr(out, "netlord_repo_vlan_table_serial 43\n"));
+	cr_assert(strstr(out, "netlord_repo_vlan_table_bytes 1300\n"));
+	cr_assert(strstr(out, "netlord_repo_vlan_table_reloads_total{result=\"ok\"} 1\n"));
+	cr_assert(strstr(out, "netlord_repo_vlan_table_reloads_total{result=\"failed\"} 1\n"));
+	/* each family's header once, before its samples */
+	cr_assert_eq(strstr(out, "# TYPE netlord_repo_http_requests_total counter") -
+			     strstr(out, "# TYPE netlord_repo_http_requests_total"),
+		     0);
+	cr_assert(strstr(out, "# TYPE netlord_repo_http_response_bytes_total counter\n") <
+		  strstr(out, "netlord_repo_http_response_bytes_total{"));
 }
