@@ -23,3 +23,4 @@ TEST_BINS += $(OPS_UNIT)
 
 # ---- agent tests in namespaces: promtool and Prometheus, sd_notify, SIGHUP reload -----------
 TEST_SCRIPTS += tests/agent/ops.sh
+TEST_SCRIPTS += tests/packaging/package.sh
