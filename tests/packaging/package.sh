@@ -63,6 +63,25 @@ for m in na-loader na-repo; do
 	check "man page $m(8) renders without warnings${w:+: $w}" test -z "$w"
 	check "bash completion for $m parses" bash -n "$TMP/root/usr/share/bash-completion/completions/$m"
 done
+# the completions at work (bash-completion's helpers, a simulated command line)
+complete_last() { # function, words... -> the candidates for the last word
+	bash -c 'source /usr/share/bash-completion/bash_completion
+source "$1"/na-loader; source "$1"/na-repo
+f=$2; shift 2
+COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+"$f" "$1"; echo "${COMPREPLY[*]}"' _ "$TMP/root/usr/share/bash-completion/completions" "$@"
+}
+if [ -f /usr/share/bash-completion/bash_completion ]; then
+	check "completion: na-loader at -> attach" test "$(complete_last _na_loader na-loader at)" = attach
+	check "completion: na-loader attach eth0 --encap -> ip udp" \
+		test "$(complete_last _na_loader na-loader attach eth0 --encap '')" = "ip udp"
+	check "completion: na-loader status --ch -> --check" \
+		test "$(complete_last _na_loader na-loader status --ch)" = --check
+	check "completion: na-repo gen -> fattree clique hyperx" \
+		test "$(complete_last _na_repo na-repo gen '')" = "fattree clique hyperx"
+else
+	bad "bash-completion not installed (scripts/deps.txt)"
+fi
 check "the packaged agent unit is Type=notify and runs /usr/sbin/na-loader" bash -c \
 	"grep -qx 'Type=notify' '$TMP/root/lib/systemd/system/na-loader@.service' && grep -q '^ExecStart=/usr/sbin/na-loader attach %i' '$TMP/root/lib/systemd/system/na-loader@.service'"
 
