@@ -279,6 +279,8 @@ cat >"$TMP/prometheus.yml" <<PY
 global:
   scrape_interval: 1s
   evaluation_interval: 1s
+rule_files:
+  - $HERE/../../packaging/netlord-alerts.yml
 scrape_configs:
   - job_name: netlord
     static_configs:
@@ -299,6 +301,18 @@ check "prometheus: netlord_agent_ready == 1" wait_for 20 prom_has netlord_agent_
 check "prometheus: netlord_vlan_table_serial == 7" wait_for 20 prom_has netlord_vlan_table_serial 7
 spoof_seen() { [ -n "$(query 'netlord_datapath_drops_total{reason="tx_spoof_ip"}>0')" ]; }
 check "prometheus: the tx_spoof_ip drop series is there (> 0)" wait_for 20 spoof_seen
+# the example alerting rules evaluate against the real series without error
+rules_ok() {
+	get "http://127.0.0.1:$PPORT/api/v1/rules" | python3 -c 'import json, sys
+rules = [r for g in json.load(sys.stdin)["data"]["groups"] for r in g["rules"]]
+ok = len(rules) == 6 and all(r["health"] == "ok" and r.get("lastEvaluation", "").startswith("2") for r in rules)
+sys.exit(0 if ok else 1)'
+}
+check "prometheus: the 6 example alerting rules evaluated with health ok" wait_for 20 rules_ok
+missing=$(grep -o 'netlord_[a-z_]*' "$HERE/../../packaging/netlord-alerts.yml" | sort -u |
+	while read -r m; do grep -q "^$m[{ ]" "$TMP/scrape1.txt" || echo "$m"; done)
+check "every metric the example rules use is exported${missing:+ (missing: $missing)}" \
+	test -z "$missing"
 kill "$PROM" 2>/dev/null
 wait "$PROM" 2>/dev/null
 PROM=

@@ -37,7 +37,8 @@ for f in /usr/sbin/na-loader /usr/bin/na-repo /lib/systemd/system/na-loader@.ser
 	/usr/share/man/man8/na-loader.8.gz /usr/share/man/man8/na-repo.8.gz \
 	/usr/share/bash-completion/completions/na-loader \
 	/usr/share/bash-completion/completions/na-repo /usr/share/doc/netlord/copyright \
-	/usr/share/doc/netlord/changelog.gz /usr/share/doc/netlord/operations.md; do
+	/usr/share/doc/netlord/changelog.gz /usr/share/doc/netlord/operations.md \
+	/usr/share/doc/netlord/examples/netlord-alerts.yml; do
 	check "package holds $f" grep -qx "$f" "$TMP/contents"
 done
 dep=$(dpkg-deb -f "$DEB" Depends)
@@ -63,6 +64,10 @@ for m in na-loader na-repo; do
 	check "man page $m(8) renders without warnings${w:+: $w}" test -z "$w"
 	check "bash completion for $m parses" bash -n "$TMP/root/usr/share/bash-completion/completions/$m"
 done
+if command -v promtool >/dev/null; then
+	check "promtool check rules: the packaged example alerts" \
+		quiet promtool check rules "$TMP/root/usr/share/doc/netlord/examples/netlord-alerts.yml"
+fi
 # the completions at work (bash-completion's helpers, a simulated command line)
 complete_last() { # function, words... -> the candidates for the last word
 	bash -c 'source /usr/share/bash-completion/bash_completion
