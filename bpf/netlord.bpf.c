@@ -110,13 +110,14 @@ int nl_uplink_xdp(struct xdp_md *ctx)
 	struct nl_vif_key key;
 	struct iphdr *ip;
 	__u32 tenant, l4len, tot_len, inner_off, inner_len;
+	bool stag;
 	int verdict;
 
 	if (!cfg || !nl_fits(eth, data_end))
 		return nl_rx_pass();
 	if (!nl_mac_eq(eth->h_dest, cfg->server_mac))
 		return nl_rx_pass();
-	ip = nl_rx_outer_ip(eth, data_end);
+	ip = nl_rx_outer_ip(eth, data_end, &stag);
 	if (!ip)
 		return nl_rx_pass();
 	if (!nl_fits(ip, data_end))
@@ -128,6 +129,9 @@ int nl_uplink_xdp(struct xdp_md *ctx)
 		return nl_drop(ctx, NL_C_RX_NOT_READY);
 	if (!nl_tenant_valid(cfg, tenant))
 		return nl_drop(ctx, NL_C_RX_BAD_TENANT);
+	/* for our tenant, but under an 802.1ad tag: not the wire format */
+	if (stag)
+		return nl_drop(ctx, NL_C_RX_MALFORMED);
 
 	/* From here on the packet claims to be NetLord data for one of our tenants */
 	verdict = nl_rx_check_outer(ctx, cfg, ip, data_end, &l4len);
@@ -138,7 +142,7 @@ int nl_uplink_xdp(struct xdp_md *ctx)
 	if (inner_off > 64 || !nl_fits(inner, data_end))
 		return nl_drop(ctx, NL_C_RX_MALFORMED);
 	tot_len = bpf_ntohs(ip->tot_len);
-	verdict = nl_rx_dest(ctx, cfg, ip, data_end, inner, tot_len, l4len, tenant, &key);
+	verdict = nl_rx_dest(ctx, cfg, ip, data, data_end, inner, tot_len, l4len, tenant, &key);
 	if (verdict != NL_CONTINUE)
 		return verdict;
 	vif = bpf_map_lookup_elem(&nl_local_vifs, &key);

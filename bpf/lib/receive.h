@@ -22,6 +22,9 @@ struct nl_vlan_hdr {
 	__be16 proto;
 };
 
+/* Longest frame that may carry Ethernet padding: 60 bytes, 64 with a tag */
+#define NL_RX_PADDED_MAX 64
+
 /* Not NetLord data: counted and left to the kernel stack. */
 static __always_inline int nl_rx_pass(void)
 {
@@ -31,13 +34,15 @@ static __always_inline int nl_rx_pass(void)
 /*
  * The IPv4 header after Ethernet and at most one VLAN tag (not necessarily
  * within @data_end yet); NULL for anything else: stacked tags are never
- * NetLord data.
+ * NetLord data.  @stag is set when the one tag is 802.1ad: the wire format
+ * allows only 802.1Q, so such a frame is passed or dropped, never delivered.
  */
-static __always_inline struct iphdr *nl_rx_outer_ip(struct ethhdr *eth, void *data_end)
+static __always_inline struct iphdr *nl_rx_outer_ip(struct ethhdr *eth, void *data_end, bool *stag)
 {
 	__be16 proto = eth->h_proto;
 	struct iphdr *ip = (void *)(eth + 1);
 
+	*stag = proto == bpf_htons(ETH_P_8021AD);
 	if (nl_eth_is_vlan(proto)) {
 		struct nl_vlan_hdr *vh = (void *)(eth + 1);
 
@@ -102,12 +107,13 @@ static __always_inline int nl_rx_check_outer(struct xdp_md *ctx, const struct nl
 
 /*
  * The destination VIF of a checked outer header: the IP length @tot_len must cover
- * the inner Ethernet header and fit the frame, the source must be the same
+ * the inner Ethernet header and fit the frame (@ctx_data..@data_end) up to
+ * the padding of a minimum-size frame, the source must be the same
  * tenant's address (its octet is the MAC_AS_ID, docs/wire-format.md) and
  * the inner destination unicast.  Fills @key.
  */
 static __always_inline int nl_rx_dest(struct xdp_md *ctx, const struct nl_config *cfg,
-				      const struct iphdr *ip, void *data_end,
+				      const struct iphdr *ip, void *ctx_data, void *data_end,
 				      const struct ethhdr *inner, __u32 tot_len, __u32 l4len,
 				      __u32 tenant, struct nl_vif_key *key)
 {
@@ -116,6 +122,14 @@ static __always_inline int nl_rx_dest(struct xdp_md *ctx, const struct nl_config
 	/* compare lengths as numbers: older verifiers reject pointer + unbounded length */
 	if (tot_len < sizeof(*ip) + l4len + ETH_HLEN ||
 	    tot_len > (__u32)((long)data_end - (long)ip))
+		return nl_drop(ctx, NL_C_RX_MALFORMED);
+	/*
+	 * Bytes after the datagram are only Ethernet padding of a minimum-size
+	 * frame; anything longer would cut the inner frame short (ip mode has
+	 * no second length to disagree, as the UDP length does in udp mode).
+	 */
+	if (tot_len < (__u32)((long)data_end - (long)ip) &&
+	    (long)data_end - (long)ctx_data > NL_RX_PADDED_MAX)
 		return nl_drop(ctx, NL_C_RX_MALFORMED);
 	saddr = bpf_ntohl(ip->saddr);
 	if ((saddr & nl_tenant_mask(cfg)) != tenant || !nl_addr_in_scheme(cfg, saddr))
