@@ -68,6 +68,11 @@ void repo_metrics_request(const char *path, unsigned int code, size_t body_bytes
 	r->bytes += body_bytes;
 }
 
+void repo_metrics_request_bytes(const char *path, size_t body_bytes)
+{
+	route(path)->bytes += body_bytes;
+}
+
 void repo_metrics_table(unsigned long long s, size_t bytes)
 {
 	if (load_time > 0)

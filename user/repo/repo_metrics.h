@@ -15,6 +15,9 @@
 /* one answer: @route is a path the server knows, or NULL (counted as "other") */
 void repo_metrics_request(const char *route, unsigned int code, size_t body_bytes);
 
+/* more body bytes for @route's last answer (sized after it was counted) */
+void repo_metrics_request_bytes(const char *route, size_t body_bytes);
+
 /* a table put in force (at start or on SIGHUP) */
 void repo_metrics_table(unsigned long long serial, size_t bytes);
 /* a SIGHUP whose table did not parse (the old one stays) */
