@@ -4,6 +4,9 @@
 # na-repo serve --metrics (docs/operations.md): requests by URL and status
 # code, body bytes, the table's serial and reloads, checked on a real server
 # with Debian's `promtool check metrics`; /metrics is 404 without --metrics.
+# And its systemd notifications (na-repo.service is Type=notify), on a
+# NOTIFY_SOCKET this test owns: READY=1 once listening with the table,
+# RELOADING=1 / READY=1 around a SIGHUP, STOPPING=1.
 # Prints "repo-metrics: N passed, M failed".
 set -u
 REPO=${NA_REPO:-$(cd "$(dirname "$0")/../.." && pwd)/build/na-repo}
@@ -11,6 +14,8 @@ TMP=$(mktemp -d /tmp/na-repo-metrics.XXXXXX)
 PASS=0
 FAIL=0
 SRV=
+LISTENER=
+HERE=$(cd "$(dirname "$0")" && pwd)
 ok() { echo "PASS: $*"; PASS=$((PASS + 1)); }
 bad() { echo "FAIL: $*"; FAIL=$((FAIL + 1)); }
 check() {
@@ -20,6 +25,7 @@ check() {
 }
 cleanup() {
 	[ -n "$SRV" ] && kill "$SRV" 2>/dev/null && wait "$SRV" 2>/dev/null
+	[ -n "$LISTENER" ] && kill "$LISTENER" 2>/dev/null
 	[ "$FAIL" -ne 0 ] && { tail -n 20 "$TMP/serve.log"; grep -v "^#" "$TMP/m1.txt"; }
 	rm -rf "$TMP"
 }
@@ -58,7 +64,8 @@ scrape() { python3 -c 'import sys, urllib.request
 sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' "$URL/metrics"; }
 start() { # extra serve flags...
 	: >"$TMP/serve.log"
-	"$REPO" serve --listen 127.0.0.1:0 "$@" "$TMP/repo" 2>>"$TMP/serve.log" &
+	NOTIFY_SOCKET=$TMP/notify.sock "$REPO" serve --listen 127.0.0.1:0 "$@" "$TMP/repo" \
+		2>>"$TMP/serve.log" &
 	SRV=$!
 	wait_for 10 grep -q "serving serial" "$TMP/serve.log" || return 1
 	URL=http://$(sed -n 's/.*serving serial [0-9]* on \(.*\)$/\1/p' "$TMP/serve.log" | head -1)
@@ -68,7 +75,12 @@ start() { # extra serve flags...
 "$REPO" compile -k 2 --serial 11 -o "$TMP/repo" "$TMP/t.topo" >/dev/null
 SIZE=$(stat -c %s "$TMP/repo/vlan-table.txt")
 
+python3 "$HERE/../agent/notify_listen.py" "$TMP/notify.sock" "$TMP/notify.log" &
+LISTENER=$!
+wait_for 5 test -S "$TMP/notify.sock"
 check "serve --metrics started" start --metrics
+check "sd_notify: READY=1 with STATUS=serving serial 11" \
+	wait_for 5 grep -qx "READY=1|STATUS=serving serial 11" "$TMP/notify.log"
 check "GET /v1/vlan-table: 200" test "$(http GET "$URL/v1/vlan-table")" = "200 $SIZE"
 http GET "$URL/v1/vlan-table" >/dev/null
 check "conditional GET: 304" test "$(http GET "$URL/v1/vlan-table" 'If-None-Match: "11"' | cut -d' ' -f1)" = 304
@@ -99,9 +111,14 @@ wait_for 5 grep -q "reload failed" "$TMP/serve.log"
 scrape >"$TMP/m1.txt"
 check "after SIGHUP: serial 12" has 'netlord_repo_vlan_table_serial 12'
 check "reloads: 1 ok, 1 failed" bash -c "grep -qx 'netlord_repo_vlan_table_reloads_total{result=\"ok\"} 1' $TMP/m1.txt && grep -qx 'netlord_repo_vlan_table_reloads_total{result=\"failed\"} 1' $TMP/m1.txt"
+check "sd_notify: RELOADING=1 then READY=1 around the good reload" \
+	bash -c "grep -A1 -x 'RELOADING=1|STATUS=serving serial 12' $TMP/notify.log | tail -1 | grep -qx READY=1"
+check "sd_notify: nothing for the failed reload (READY=1 twice in all)" \
+	test "$(grep -c '^READY=1' "$TMP/notify.log")" -eq 2
 kill "$SRV"
 wait "$SRV" 2>/dev/null
 SRV=
+check "sd_notify: STOPPING=1" wait_for 5 grep -qx STOPPING=1 "$TMP/notify.log"
 
 "$REPO" compile -k 2 --serial 13 -o "$TMP/repo" "$TMP/t.topo" >/dev/null
 check "serve without --metrics started" start
