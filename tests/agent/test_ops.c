@@ -276,3 +276,28 @@ Test(repo_metrics, counts_by_url_and_code)
 	cr_assert(strstr(out, "# TYPE netlord_repo_http_response_bytes_total counter\n") <
 		  strstr(out, "netlord_repo_http_response_bytes_total{"));
 }
+
+Test(config, hostile_files)
+{
+	struct na_settings s;
+	char err[512] = "", line[400];
+	const char *p;
+
+	/* 198 characters fit, 199 do not: named, not split into two lines */
+	snprintf(line, sizeof(line), "repo = /%0190d\n", 0);
+	p = conf(line);
+	cr_assert_eq(na_config_parse(p, NULL, &s, err, sizeof(err)), 0, "%s", err);
+	unlink(p);
+	snprintf(line, sizeof(line), "log_level = info\nrepo = /%0191d\n", 0);
+	p = conf(line);
+	cr_assert_eq(na_config_parse(p, NULL, &s, err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, ":2: longer than 198 characters"), "%s", err);
+	unlink(p);
+	/* control bytes in a key are not echoed to the terminal */
+	p = conf("re\x1b[2Jpo = x\n");
+	cr_assert_eq(na_config_parse(p, NULL, &s, err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, ":1: unknown key 're?[2Jpo'"), "%s", err);
+	unlink(p);
+	cr_assert_eq(na_config_parse("/tmp", NULL, &s, err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "not a regular file"), "%s", err);
+}

@@ -10,6 +10,7 @@
 #include <ini.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "log.h"
@@ -85,6 +86,7 @@ struct parse_ctx {
 	FILE *f;
 	int line;      /* of the text libinih is handling */
 	bool at_bol;   /* the last chunk read ended a line */
+	int long_line; /* the first line longer than libinih's buffer */
 	int bad_line;  /* the first line with a bad key */
 	char err[256]; /* what was wrong with it */
 };
@@ -99,6 +101,8 @@ static char *read_line(char *str, int num, void *stream)
 		if (p->at_bol)
 			p->line++;
 		p->at_bol = strchr(r, '\n') != NULL;
+		if (!p->at_bol && !feof(p->f) && !p->long_line)
+			p->long_line = p->line;
 	}
 	return r;
 }
@@ -113,6 +117,10 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	if (*section)
 		dst = p->uplink && !strcmp(section, p->uplink) ? p->section : &scratch;
 	if (na_setting_set(dst, name, value, e, sizeof(e))) {
+		/* the operator reads it on a terminal: no control bytes */
+		for (char *c = e; *c; c++)
+			if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+				*c = '?';
 		if (!p->bad_line) {
 			p->bad_line = p->line;
 			snprintf(p->err, sizeof(p->err), "%s%s%s%s", *section ? "[" : "", section,
@@ -128,21 +136,30 @@ int na_config_parse(const char *path, const char *uplink, struct na_settings *ou
 {
 	struct na_settings section = {0};
 	struct parse_ctx p = {.uplink = uplink, .global = out, .section = &section, .at_bol = true};
+	struct stat sb;
 	int line;
 
 	memset(out, 0, sizeof(*out));
 	p.f = fopen(path, "re");
 	if (!p.f)
 		return nl_errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
+	if (fstat(fileno(p.f), &sb) || !S_ISREG(sb.st_mode)) {
+		fclose(p.f);
+		return nl_errf(err, errlen, -EINVAL, "%s: not a regular file", path);
+	}
 	/* an indented line is an error, not the previous value continued */
 	ini_allow_multiline = false;
 	line = ini_parse_stream(read_line, &p, on_key, &p);
 	fclose(p.f);
+	/* libinih took the start of a long line as a whole one: never silently truncated */
+	if (p.long_line && (line <= 0 || p.long_line <= line))
+		return nl_errf(err, errlen, -EINVAL, "%s:%d: longer than %d characters", path,
+			       p.long_line, INI_MAX_LINE - 2);
 	if (line > 0)
 		return nl_errf(err, errlen, -EINVAL, "%s:%d: %s", path, line,
 			       p.bad_line == line ? p.err
 						  : "not a `key = value` line, a comment or a "
-						    "[section] (or longer than 200 characters)");
+						    "[section]");
 	if (line < 0)
 		return nl_errf(err, errlen, -ENOMEM, "%s: out of memory", path);
 	na_settings_merge(out, &section);
