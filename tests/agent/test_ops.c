@@ -189,6 +189,21 @@ Test(config, ranges_and_missing_file)
 	cr_assert_eq(na_config_parse(p, NULL, &s, err, sizeof(err)), -EINVAL);
 	cr_assert(strstr(err, ":1: key 'metrics'"), "%s", err);
 	unlink(p);
+	{
+		static const char *const good[] = {"127.0.0.1:9100", "[::1]:9100", ":9100", "*:0",
+						   "0.0.0.0:65535",  "off",	   ""};
+		static const char *const bad[] = {"localhost:9100",	"127.0.0.1:65536",
+						  "[::1:9100",		"1.2.3.4:91x",
+						  "127.0.0.1:9100 # x", "[]:1"};
+		struct na_settings t = {0};
+
+		for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+			cr_assert_eq(na_setting_set(&t, "metrics", good[i], err, sizeof(err)), 0,
+				     "%s: %s", good[i], err);
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			cr_assert_eq(na_setting_set(&t, "metrics", bad[i], err, sizeof(err)),
+				     -EINVAL, "%s accepted", bad[i]);
+	}
 	cr_assert_eq(na_config_parse("/nonexistent/na.conf", NULL, &s, err, sizeof(err)), -ENOENT);
 }
 

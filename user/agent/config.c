@@ -5,6 +5,7 @@
  * the same checks the command line's flags get.  The Network Agent's
  * settings of patent Fig. 3 and the VLAN table source of [0036].
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <ini.h>
@@ -17,6 +18,30 @@
 #include "netlord.h"
 #include "parse.h"
 #include "util.h"
+
+/* "" / "*" / A.B.C.D / [v6] then ":port": what the metrics endpoint can bind */
+static bool listen_addr_ok(const char *v)
+{
+	const char *colon = strrchr(v, ':');
+	char host[INET6_ADDRSTRLEN + 2], buf[sizeof(struct in6_addr)];
+	size_t hl;
+	__u32 port;
+
+	if (!colon || nl_parse_u32(colon + 1, 0, 65535, &port))
+		return false;
+	hl = (size_t)(colon - v);
+	if (hl >= sizeof(host))
+		return false;
+	memcpy(host, v, hl);
+	host[hl] = '\0';
+	if (!hl || !strcmp(host, "*"))
+		return true;
+	if (hl > 2 && host[0] == '[' && host[hl - 1] == ']') {
+		host[hl - 1] = '\0';
+		return inet_pton(AF_INET6, host + 1, buf) == 1;
+	}
+	return inet_pton(AF_INET, host, buf) == 1;
+}
 
 int na_setting_set(struct na_settings *s, const char *key, const char *value, char *err,
 		   size_t errlen)
@@ -62,9 +87,11 @@ int na_setting_set(struct na_settings *s, const char *key, const char *value, ch
 		/* "" or off: no endpoint; else [addr]:port checked when it is opened */
 		if (strlen(value) >= sizeof(s->metrics))
 			return nl_errf(err, errlen, -EINVAL, "key 'metrics': too long");
-		if (*value && strcmp(value, "off") && !strrchr(value, ':'))
-			return nl_errf(err, errlen, -EINVAL,
-				       "key 'metrics': '%s' is not addr:port or off", value);
+		if (*value && strcmp(value, "off") && !listen_addr_ok(value))
+			return nl_errf(
+				err, errlen, -EINVAL,
+				"key 'metrics': '%s' is not A.B.C.D:port, [v6]:port, :port or off",
+				value);
 		snprintf(s->metrics, sizeof(s->metrics), "%s", strcmp(value, "off") ? value : "");
 		s->set |= NA_SET_METRICS;
 	} else if (!strcmp(key, "refresh_interval")) {
