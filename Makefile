@@ -124,6 +124,8 @@ install: $(OUTPUT)/na-loader $(OUTPUT)/na-repo
 	$(Q)[ -e $(DESTDIR)$(SYSCONFDIR)/netlord/na-loader.conf ] || \
 		install -m 0644 packaging/na-loader.conf $(DESTDIR)$(SYSCONFDIR)/netlord/na-loader.conf
 	$(Q)install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	$(Q)install -D -m 0644 docs/wireshark/netlord-nlarp.lua \
+		$(DESTDIR)$(DOCDIR)/wireshark/netlord-nlarp.lua
 	$(Q)install -D -m 0644 packaging/netlord-alerts.yml $(DESTDIR)$(DOCDIR)/examples/netlord-alerts.yml
 
 # make deb: build/netlord_<version>_<arch>.deb from a staged `make install`

@@ -53,6 +53,14 @@ int na_setting_set(struct na_settings *s, const char *key, const char *value, ch
 			return nl_errf(err, errlen, -EINVAL, "key 'repo': too long");
 		snprintf(s->repo, sizeof(s->repo), "%s", value);
 		s->set |= NA_SET_REPO;
+	} else if (!strcmp(key, "repo_ca") || !strcmp(key, "key_file")) {
+		bool ca = key[0] == 'r';
+		char *dst = ca ? s->repo_ca : s->key_file;
+
+		if (strlen(value) >= PATH_MAX)
+			return nl_errf(err, errlen, -EINVAL, "key '%s': too long", key);
+		snprintf(dst, PATH_MAX, "%s", value);
+		s->set |= ca ? NA_SET_REPO_CA : NA_SET_KEY_FILE;
 	} else if (!strcmp(key, "encap")) {
 		if (!strcmp(value, "ip"))
 			s->encap_mode = NL_ENCAP_IP;
@@ -206,6 +214,10 @@ void na_settings_merge(struct na_settings *dst, const struct na_settings *src)
 {
 	if (src->set & NA_SET_REPO)
 		snprintf(dst->repo, sizeof(dst->repo), "%s", src->repo);
+	if (src->set & NA_SET_REPO_CA)
+		snprintf(dst->repo_ca, sizeof(dst->repo_ca), "%s", src->repo_ca);
+	if (src->set & NA_SET_KEY_FILE)
+		snprintf(dst->key_file, sizeof(dst->key_file), "%s", src->key_file);
 	if (src->set & NA_SET_ENCAP)
 		dst->encap_mode = src->encap_mode;
 	if (src->set & NA_SET_BITS)

@@ -24,17 +24,21 @@ enum {
 	NA_SET_LOG = 1 << 3,
 	NA_SET_METRICS = 1 << 4,
 	NA_SET_REFRESH = 1 << 5,
+	NA_SET_REPO_CA = 1 << 6,
+	NA_SET_KEY_FILE = 1 << 7,
 };
 
 /* everything the file or the flags can set */
 struct na_settings {
 	unsigned int set; /* NA_SET_* */
 	char repo[PATH_MAX];
-	int encap_mode;	      /* enum nl_encap_mode */
-	int tenant_bits;      /* enum nl_tenant_bits */
-	int log_level;	      /* enum nl_log_level */
-	char metrics[128];    /* addr:port, [v6]:port, "" = off */
-	unsigned int refresh; /* seconds, 1..86400 */
+	char repo_ca[PATH_MAX];	 /* CA bundle of an https repository, "" = the system's */
+	char key_file[PATH_MAX]; /* NL-ARP keys, "" = the default file */
+	int encap_mode;		 /* enum nl_encap_mode */
+	int tenant_bits;	 /* enum nl_tenant_bits */
+	int log_level;		 /* enum nl_log_level */
+	char metrics[128];	 /* addr:port, [v6]:port, "" = off */
+	unsigned int refresh;	 /* seconds, 1..86400 */
 };
 
 /* what `attach` hands the daemon so that SIGHUP can read the file again */

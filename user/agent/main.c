@@ -193,6 +193,9 @@ enum {
 	O_REFRESH,
 	O_LOGLEVEL,
 	O_CHECK,
+	O_KEY_FILE,
+	O_INSECURE,
+	O_REPO_CA,
 };
 
 #define OPT_IFACE                                     \
@@ -248,6 +251,8 @@ static int attach_opt(struct cli *c, struct na_request *r, int o, const char *ar
 	switch (o) {
 	case O_REPO:
 		return attach_set(c, "repo", arg);
+	case O_REPO_CA:
+		return attach_set(c, "repo_ca", arg);
 	case O_ENCAP:
 		return attach_set(c, "encap", arg);
 	case O_BITS:
@@ -258,6 +263,11 @@ static int attach_opt(struct cli *c, struct na_request *r, int o, const char *ar
 		return attach_set(c, "refresh_interval", arg);
 	case O_LOGLEVEL:
 		return attach_set(c, "log_level", arg);
+	case O_KEY_FILE:
+		return attach_set(c, "key_file", arg);
+	case O_INSECURE:
+		attach_opts.insecure_no_auth = true;
+		return 0;
 	case 'v':
 		return attach_set(c, "log_level", "debug");
 	case O_CONFIG:
@@ -277,6 +287,8 @@ static int run_attach(struct cli *c, struct na_request *r, int argc, char **argv
 	if (strlen(argv[0]) >= sizeof(attach_opts.ifname))
 		return usage_err(c->verb, "'%s' is not a valid interface name", argv[0]);
 	snprintf(attach_opts.ifname, sizeof(attach_opts.ifname), "%s", argv[0]);
+	if (attach_opts.insecure_no_auth && (attach_flags.set & NA_SET_KEY_FILE))
+		return usage_err(c->verb, "--key-file and --insecure-no-auth exclude each other");
 	err = na_settings_resolve(attach_config, attach_opts.ifname, &attach_flags,
 				  &attach_opts.ops, msg, sizeof(msg));
 	if (err) {
@@ -284,6 +296,12 @@ static int run_attach(struct cli *c, struct na_request *r, int argc, char **argv
 		return err;
 	}
 	snprintf(attach_opts.repo, sizeof(attach_opts.repo), "%s", attach_opts.ops.eff.repo);
+	snprintf(attach_opts.repo_ca, sizeof(attach_opts.repo_ca), "%s",
+		 attach_opts.ops.eff.repo_ca);
+	/* --insecure-no-auth on the command line wins over a key_file of the file */
+	if (!attach_opts.insecure_no_auth)
+		snprintf(attach_opts.key_file, sizeof(attach_opts.key_file), "%s",
+			 attach_opts.ops.eff.key_file);
 	/* not given: the pinned state's (daemon.h) */
 	attach_opts.encap_mode =
 		attach_opts.ops.eff.set & NA_SET_ENCAP ? attach_opts.ops.eff.encap_mode : -1;
@@ -552,8 +570,11 @@ static int run_refresh(struct cli *c, struct na_request *r, int argc, char **arg
 
 static const struct option attach_options[] = {
 	{"repo", required_argument, NULL, O_REPO},
+	{"repo-ca", required_argument, NULL, O_REPO_CA},
 	{"encap", required_argument, NULL, O_ENCAP},
 	{"tenant-bits", required_argument, NULL, O_BITS},
+	{"key-file", required_argument, NULL, O_KEY_FILE},
+	{"insecure-no-auth", no_argument, NULL, O_INSECURE},
 	{"verbose", no_argument, NULL, 'v'},
 	{"config", required_argument, NULL, O_CONFIG},
 	{"metrics", required_argument, NULL, O_METRICS},
@@ -601,19 +622,26 @@ static const char report_help[] =
 
 static const struct verb verbs[] = {
 	{"attach",
-	 "  attach <iface> [--repo <url|file>] [--encap ip|udp] [--tenant-bits 16|24] [-v]\n"
+	 "  attach <iface> [--repo <url|file>] [--repo-ca <file>] [--encap ip|udp]\n"
+	 "         [--tenant-bits 16|24] [--key-file PATH | --insecure-no-auth] [-v]\n"
 	 "         [--config FILE] [--metrics ADDR:PORT] [--refresh-interval S] [--log-level L]\n",
-	 "usage: na-loader attach <iface> [--repo <url|file>] [--encap ip|udp]\n"
-	 "                         [--tenant-bits 16|24] [-v|--verbose] [--config FILE]\n"
-	 "                         [--metrics ADDR:PORT] [--refresh-interval SECONDS]\n"
-	 "                         [--log-level err|warn|info|debug]\n"
+	 "usage: na-loader attach <iface> [--repo <url|file>] [--repo-ca <file>]\n"
+	 "                         [--encap ip|udp] [--tenant-bits 16|24]\n"
+	 "                         [--key-file PATH | --insecure-no-auth] [-v|--verbose]\n"
+	 "                         [--config FILE] [--metrics ADDR:PORT]\n"
+	 "                         [--refresh-interval SECONDS] [--log-level err|warn|info|debug]\n"
 	 "Load the datapath on the uplink <iface> (XDP native, generic with a warning),\n"
 	 "pin maps, programs and the XDP link under /sys/fs/bpf/netlord/<iface>/, then\n"
 	 "run the agent in the foreground (logs on stderr) until SIGTERM/SIGINT.\n"
 	 "The datapath keeps forwarding after the agent exits; a new `attach` re-adopts\n"
-	 "the pinned state and VIFs.  --repo: http://host:port[/path] or host:port\n"
-	 "(GET /v1/vlan-table), or a file path (starting with / or .).  --encap and\n"
+	 "the pinned state and VIFs.  --repo: http[s]://host[:port][/path] or host:port\n"
+	 "(GET /v1/vlan-table), or a file path (starting with / or .); --repo-ca: the\n"
+	 "CA bundle that signs an https repository's certificate.  --encap and\n"
 	 "--tenant-bits default to ip and 16, or to the pinned state's values.\n"
+	 "NL-ARP is authenticated (HMAC-SHA-256) with the keys of --key-file (default\n"
+	 "/etc/netlord/nlarp.key: lines \"<key id> <hex secret>\", mode 0600, first key\n"
+	 "signs, a second is accepted during a rotation; SIGHUP re-reads it).\n"
+	 "--insecure-no-auth: no key, any fabric host can forge NL-ARP (warned).\n"
 	 "Settings come from " NA_CONFIG_DEFAULT " (if it exists; --config FILE\n"
 	 "otherwise), the flags win over it; SIGHUP reads it again (docs/operations.md).\n"
 	 "--metrics: Prometheus text exposition at http://ADDR:PORT/metrics.\n"

@@ -124,6 +124,14 @@ void na_ops_reload(struct na_ops *o)
 		log_info("reload: repo '%s' -> '%s'", o->vc->repo, eff.repo);
 		snprintf(o->vc->repo, sizeof(o->vc->repo), "%s", eff.repo);
 	}
+	if (strcmp(eff.repo_ca, o->vc->ca_file)) {
+		log_info("reload: repo_ca '%s' -> '%s'", o->vc->ca_file, eff.repo_ca);
+		snprintf(o->vc->ca_file, sizeof(o->vc->ca_file), "%s", eff.repo_ca);
+	}
+	if (strcmp(eff.key_file, o->eff.key_file))
+		log_warn("reload: key_file = %s needs a new attach; the keys of %s are re-read",
+			 eff.key_file[0] ? eff.key_file : "(default)",
+			 o->eff.key_file[0] ? o->eff.key_file : "(default)");
 	if (eff.refresh != o->eff.refresh)
 		log_info("reload: refresh_interval %u -> %u s", o->eff.refresh, eff.refresh);
 	if (strcmp(eff.metrics, o->metrics.addr)) {
