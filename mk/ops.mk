@@ -24,3 +24,7 @@ TEST_BINS += $(OPS_UNIT)
 # ---- agent tests in namespaces: promtool and Prometheus, sd_notify, SIGHUP reload -----------
 TEST_SCRIPTS += tests/agent/ops.sh
 TEST_SCRIPTS += tests/packaging/package.sh
+
+# ---- na-repo serve --metrics and its sd_notify (user/repo/repo_metrics.c, in REPO_SRCS) -------
+$(OUTPUT)/na-repo: MHD_LIBS += -lsystemd
+TEST_SCRIPTS += tests/repo/metrics.sh

@@ -132,9 +132,11 @@ inns "$SRV" ip link set "$UP" up
 
 # ---- configuration: the VLAN table file does not exist yet ---------------------------------
 MPORT=9101
+(umask 077 && echo "1 $(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" >"$TMP/nlarp.key")
 cat >"$TMP/na-loader.conf" <<CONF
-# test configuration (docs/operations.md)
+# test configuration (docs/operations.md); the NL-ARP key comes from it too
 repo = $TMP/vlan-table.txt
+key_file = $TMP/nlarp.key
 log_level = info
 metrics = 127.0.0.1:$MPORT
 
@@ -331,10 +333,11 @@ check "reload: encap change refused and said so" \
 check "sd_notify: RELOADING=1 then READY=1 again" \
 	bash -c "grep -A3 RELOADING=1 $TMP/notify.log | grep -q '^READY=1'"
 # a bad file: nothing changes, the line and key are named
-printf 'metrics = 127.0.0.1:%s\nrefresh_interval = never\n' "$MPORT" >"$TMP/na-loader.conf"
+printf 'key_file = %s\nmetrics = 127.0.0.1:%s\nrefresh_interval = never\n' "$TMP/nlarp.key" \
+	"$MPORT" >"$TMP/na-loader.conf"
 kill -HUP "$AGENT"
-check "reload of a bad file: line 2 and key refresh_interval named, nothing changed" \
-	wait_for 10 grep -q "na-loader.conf:2: key 'refresh_interval'.*nothing changed" "$TMP/agent.log"
+check "reload of a bad file: line 3 and key refresh_interval named, nothing changed" \
+	wait_for 10 grep -q "na-loader.conf:3: key 'refresh_interval'.*nothing changed" "$TMP/agent.log"
 check "reload of a bad file: metrics still on port $MPORT2" get "http://127.0.0.1:$MPORT2/metrics"
 
 # ---- config check ------------------------------------------------------------------------------
