@@ -372,8 +372,10 @@ check "forged switch MACs: no entry of tenant 300" bash -c \
 	"! { $(declare -f na srv up); NA=$NA T=$T; na 1 nart; } | grep -qE '^ +300 '"
 # a compromised hypervisor holds the key: its HEREs are authentic, so they
 # are applied; what must hold is the agents' bounds (switch indexes
-# reclaimed, the replay table bounded) and the legitimate VIFs
-case_run "100,000 switch MACs with the fleet key (compromised hypervisor)" nlarp_rx_here 100000 \
+# reclaimed, the replay table bounded) and the legitimate VIFs.  At 20,000
+# frames/s on a loaded machine the agent's socket may overflow (the kernel
+# counts that, not the agent), so 90 % of the frames must have been applied.
+case_run "100,000 switch MACs with the fleet key (compromised hypervisor)" nlarp_rx_here 90000 \
 	atk send "$(up 3)" --op here --tenant 300 --vif-ip 10.200.0.1 --switch $SWMAC --port 3 \
 	--count 100000 --rate 20000 --distinct-switches --distinct-vifs --auth key \
 	--key-file "$TMP/nlarp.key"
