@@ -109,7 +109,7 @@ int nl_uplink_xdp(struct xdp_md *ctx)
 	struct nl_local_vif *vif;
 	struct nl_vif_key key;
 	struct iphdr *ip;
-	__u32 tenant, l4len, tot_len, inner_off, inner_len;
+	__u32 tenant, l4len, tot_len, inner_off, inner_len, pad;
 	bool stag;
 	int verdict;
 
@@ -142,7 +142,7 @@ int nl_uplink_xdp(struct xdp_md *ctx)
 	if (inner_off > 64 || !nl_fits(inner, data_end))
 		return nl_drop(ctx, NL_C_RX_MALFORMED);
 	tot_len = bpf_ntohs(ip->tot_len);
-	verdict = nl_rx_dest(ctx, cfg, ip, data, data_end, inner, tot_len, l4len, tenant, &key);
+	verdict = nl_rx_dest(ctx, cfg, ip, data_end, inner, tot_len, l4len, tenant, &key, &pad);
 	if (verdict != NL_CONTINUE)
 		return verdict;
 	vif = bpf_map_lookup_elem(&nl_local_vifs, &key);
@@ -152,7 +152,7 @@ int nl_uplink_xdp(struct xdp_md *ctx)
 	}
 
 	inner_len = tot_len - sizeof(*ip) - l4len;
-	if (nl_rx_decap(ctx, ip, data_end, tot_len, inner_off))
+	if (nl_rx_decap(ctx, pad, inner_off))
 		return nl_drop(ctx, NL_C_RX_MALFORMED);
 	nl_vif_count_rx(vif->slot, inner_len);
 	nl_count(NL_C_RX_DELIVERED);

@@ -5,6 +5,17 @@
  * fragmentation needed (packet too big for the fabric after the
  * encapsulation of [0046]).  The packet is rewritten in place into the
  * error and sent back out of the VIF.
+ *
+ * The quoted datagram stays where it is in the buffer: the new Ethernet,
+ * IPv4 and ICMP headers are pushed in front of it.  A VM that offloads
+ * checksums sends CHECKSUM_PARTIAL packets whose csum_start/csum_offset
+ * name the checksum field of their transport header, and the error keeps
+ * that state (no BPF helper clears it).  Whoever completes checksums in
+ * software on the way to the VM (a device without checksum offload, a
+ * hypervisor or guest driver honouring "needs checksum") then writes into
+ * that field of the *quote*, never into our headers; and the field is set
+ * to the fixed point of that completion, so the bytes, and the ICMP
+ * checksum over them, are the same whether it happens or not.
  */
 #ifndef NL_BPF_ICMP_H
 #define NL_BPF_ICMP_H
@@ -13,17 +24,93 @@
 #include "stats.h"
 #include "eth.h"
 
-/* RFC 792: quote the original IP header and the first 8 bytes after it */
-#define NL_ICMP_QUOTE_MAX (60 + 8)
-#define NL_ICMP_QUOTE_BUF 84 /* 20 + 0x3f + 1: what the verifier can bound */
-_Static_assert(NL_ICMP_QUOTE_BUF == sizeof(struct iphdr) + 0x3f + 1 &&
+/*
+ * Quote: the original IP header and up to 32 bytes after it (RFC 792 asks
+ * for 8, RFC 1812 allows up to 576 in all): enough to hold the checksum
+ * field of a TCP header (offset 16) as well as UDP's (offset 6).
+ */
+#define NL_ICMP_QUOTE_L4  32
+#define NL_ICMP_QUOTE_MAX (60 + NL_ICMP_QUOTE_L4)
+#define NL_ICMP_QUOTE_BUF 148		      /* 20 + 0x7f + 1: what the verifier can bound */
+#define NL_ICMP_HDRS	  (ETH_HLEN + 20 + 8) /* what is pushed: Ethernet, IPv4, ICMP */
+_Static_assert(NL_ICMP_QUOTE_L4 == 0x1f + 1,
+	       "the quoted transport bytes mask in nl_icmp_fix_partial()");
+_Static_assert(NL_ICMP_QUOTE_BUF == sizeof(struct iphdr) + 0x7f + 1 &&
 		       NL_ICMP_QUOTE_MAX <= NL_ICMP_QUOTE_BUF,
 	       "the quote buffer covers the masked quote length");
+
+/* 16-bit one's complement a - b, folded (0xffff and 0 are the same number) */
+static __always_inline __u16 nl_csum_sub16(__u16 a, __u16 b)
+{
+	__u32 s = (__u32)a + (__u16)~b;
+
+	s = (s & 0xffff) + (s >> 16);
+	return (__u16)((s & 0xffff) + (s >> 16));
+}
+
+/*
+ * Is @skb CHECKSUM_PARTIAL?  __sk_buff does not say (before kernel 6.3's
+ * bpf_cast_to_kern_ctx), but bpf_l4_csum_replace() with a pseudo-header
+ * change updates the field one way for CHECKSUM_PARTIAL (the field holds
+ * the uncomplemented pseudo-header sum: +1) and the other way otherwise
+ * (a complemented checksum: -1).  The field at @off is put back as it was.
+ * Returns 1, 0, or -1 when the helpers fail.
+ */
+static __always_inline int nl_skb_csum_partial(struct __sk_buff *skb, __u32 off)
+{
+	__u16 before, after;
+
+	if (bpf_skb_load_bytes(skb, off, &before, 2))
+		return -1;
+	if (bpf_l4_csum_replace(skb, off, 0, 1, BPF_F_PSEUDO_HDR | sizeof(__u16)))
+		return -1;
+	if (bpf_skb_load_bytes(skb, off, &after, 2))
+		return -1;
+	if (bpf_skb_store_bytes(skb, off, &before, 2, 0))
+		return -1;
+	/* +1 and -1 differ modulo 0xffff, whatever the representation of 0 */
+	return nl_csum_sub16(after, before) == 1;
+}
+
+/*
+ * CHECKSUM_PARTIAL: the completion writes ~fold(sum of [csum_start, end))
+ * into the field.  With the quoted transport header at csum_start and the
+ * field at @field, write x with x == ~(rest + x), i.e. 2x == -rest modulo
+ * 0xffff: x = (~rest) rotated right by one bit (halving modulo 2^16 - 1).
+ * The completion then rewrites x with itself.  @l4_off: quoted transport
+ * header, @l4len: its quoted bytes (<= NL_ICMP_QUOTE_L4).  0 or -1.
+ */
+static __always_inline int nl_icmp_fix_partial(struct __sk_buff *skb, __u32 l4_off, __u32 l4len,
+					       __u32 field)
+{
+	__u8 l4[NL_ICMP_QUOTE_L4] = {};
+	__u16 zero = 0, x, r;
+	__s64 sum;
+
+	if (bpf_skb_store_bytes(skb, l4_off + field, &zero, 2, 0))
+		return -1;
+	if (l4len > NL_ICMP_QUOTE_L4 || l4len < field + 2)
+		return -1;
+	/* make the bound visible to the verifier: l4len stays in 1..32 */
+	l4len -= 1;
+	asm volatile("%0 &= 0x1f" : "+r"(l4len));
+	l4len += 1;
+	if (bpf_skb_load_bytes(skb, l4_off, l4, l4len))
+		return -1;
+	/* bytes past l4len are zero: summing the whole buffer is exact */
+	sum = bpf_csum_diff(NULL, 0, (__be32 *)l4, sizeof(l4), 0);
+	if (sum < 0)
+		return -1;
+	r = nl_csum_fold((__u32)sum); /* ~rest */
+	x = (__u16)(r >> 1 | r << 15);
+	return bpf_skb_store_bytes(skb, l4_off + field, &x, 2, 0) ? -1 : 0;
+}
 
 /*
  * The VM's packet is counted once, under @reason, on entry: it is consumed
  * either way, answered with the error or, when the error cannot be built,
- * dropped without a second count.
+ * dropped without a second count.  The caller checked the IPv4 header
+ * (IHL >= 5, total length within the frame).
  */
 static __always_inline int nl_icmp_error(struct __sk_buff *skb, const struct nl_vif *vif,
 					 __u32 reason, __u8 type, __u8 code, __u16 mtu)
@@ -32,10 +119,11 @@ static __always_inline int nl_icmp_error(struct __sk_buff *skb, const struct nl_
 	void *data = nl_skb_data(skb);
 	struct iphdr *oip = data + ETH_HLEN;
 	__u8 msg[8 + NL_ICMP_QUOTE_BUF] = {};
+	__u32 ihl, l4len, quote, field = 0;
 	struct ethhdr eth;
 	struct iphdr ip = {};
 	__be32 osaddr, odaddr;
-	__u32 quote, l3len;
+	__u8 proto;
 	__s64 sum;
 
 	nl_count(reason);
@@ -43,19 +131,44 @@ static __always_inline int nl_icmp_error(struct __sk_buff *skb, const struct nl_
 		return TC_ACT_SHOT;
 	osaddr = oip->saddr;
 	odaddr = oip->daddr;
-	quote = oip->ihl * 4 + 8;
-	l3len = skb->len - ETH_HLEN;
-	if (quote > l3len)
-		quote = l3len;
-	if (quote < sizeof(struct iphdr) || quote > NL_ICMP_QUOTE_MAX)
+	proto = oip->protocol;
+	ihl = oip->ihl * 4;
+	l4len = bpf_ntohs(oip->tot_len);
+	if (ihl < sizeof(struct iphdr) || l4len < ihl || l4len > skb->len - ETH_HLEN)
 		return TC_ACT_SHOT;
-	/* make the bound visible to the verifier: quote stays in 20..83 */
+	l4len -= ihl;
+	if (l4len > NL_ICMP_QUOTE_L4)
+		l4len = NL_ICMP_QUOTE_L4;
+	quote = ihl + l4len;
+	if (quote > NL_ICMP_QUOTE_MAX)
+		return TC_ACT_SHOT;
+	/* make the bound visible to the verifier: quote stays in 20..147 */
 	quote -= sizeof(struct iphdr);
-	asm volatile("%0 &= 0x3f" : "+r"(quote));
+	asm volatile("%0 &= 0x7f" : "+r"(quote));
 	quote += sizeof(struct iphdr);
-	if (bpf_skb_load_bytes(skb, ETH_HLEN, msg + 8, quote))
+
+	/* the quoted datagram stays in place; the headers go in front of it */
+	if (bpf_skb_change_tail(skb, ETH_HLEN + quote, 0))
+		return TC_ACT_SHOT;
+	if (bpf_skb_change_head(skb, NL_ICMP_HDRS - ETH_HLEN, 0))
 		return TC_ACT_SHOT;
 
+	if (proto == IPPROTO_TCP)
+		field = 16;
+	else if (proto == IPPROTO_UDP || proto == IPPROTO_UDPLITE)
+		field = 6;
+	if (field && l4len >= field + 2) {
+		__u32 l4_off = NL_ICMP_HDRS + ihl;
+		int partial = nl_skb_csum_partial(skb, l4_off + field);
+
+		if (partial < 0)
+			return TC_ACT_SHOT;
+		if (partial && nl_icmp_fix_partial(skb, l4_off, l4len, field))
+			return TC_ACT_SHOT;
+	}
+
+	if (bpf_skb_load_bytes(skb, NL_ICMP_HDRS, msg + 8, quote))
+		return TC_ACT_SHOT;
 	msg[0] = type;
 	msg[1] = code;
 	msg[6] = mtu >> 8;
@@ -79,11 +192,9 @@ static __always_inline int nl_icmp_error(struct __sk_buff *skb, const struct nl_
 	ip.daddr = osaddr;
 	ip.check = nl_ipv4_csum(&ip);
 
-	if (bpf_skb_change_tail(skb, ETH_HLEN + sizeof(ip) + 8 + quote, 0))
-		return TC_ACT_SHOT;
 	if (bpf_skb_store_bytes(skb, 0, &eth, sizeof(eth), 0) ||
 	    bpf_skb_store_bytes(skb, ETH_HLEN, &ip, sizeof(ip), 0) ||
-	    bpf_skb_store_bytes(skb, ETH_HLEN + sizeof(ip), msg, 8 + quote, 0))
+	    bpf_skb_store_bytes(skb, ETH_HLEN + sizeof(ip), msg, 8, 0))
 		return TC_ACT_SHOT;
 	return bpf_redirect(skb->ifindex, 0);
 }

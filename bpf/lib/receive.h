@@ -22,8 +22,8 @@ struct nl_vlan_hdr {
 	__be16 proto;
 };
 
-/* Longest frame that may carry Ethernet padding: 60 bytes, 64 with a tag */
-#define NL_RX_PADDED_MAX 64
+/* Ethernet pads a payload to 46 bytes (60-byte frame, 64 with a tag) */
+#define NL_RX_PADDED_PAYLOAD 46
 
 /* Not NetLord data: counted and left to the kernel stack. */
 static __always_inline int nl_rx_pass(void)
@@ -107,30 +107,33 @@ static __always_inline int nl_rx_check_outer(struct xdp_md *ctx, const struct nl
 
 /*
  * The destination VIF of a checked outer header: the IP length @tot_len must cover
- * the inner Ethernet header and fit the frame (@ctx_data..@data_end) up to
- * the padding of a minimum-size frame, the source must be the same
+ * the inner Ethernet header and fit the frame up to the padding of a
+ * minimum-size frame, the source must be the same
  * tenant's address (its octet is the MAC_AS_ID, docs/wire-format.md) and
- * the inner destination unicast.  Fills @key.
+ * the inner destination unicast.  Fills @key, and @pad with the bytes of
+ * Ethernet padding after the datagram.
  */
 static __always_inline int nl_rx_dest(struct xdp_md *ctx, const struct nl_config *cfg,
-				      const struct iphdr *ip, void *ctx_data, void *data_end,
+				      const struct iphdr *ip, void *data_end,
 				      const struct ethhdr *inner, __u32 tot_len, __u32 l4len,
-				      __u32 tenant, struct nl_vif_key *key)
+				      __u32 tenant, struct nl_vif_key *key, __u32 *pad)
 {
-	__u32 saddr;
+	__u32 saddr, avail;
 
 	/* compare lengths as numbers: older verifiers reject pointer + unbounded length */
 	if (tot_len < sizeof(*ip) + l4len + ETH_HLEN ||
 	    tot_len > (__u32)((long)data_end - (long)ip))
 		return nl_drop(ctx, NL_C_RX_MALFORMED);
 	/*
-	 * Bytes after the datagram are only Ethernet padding of a minimum-size
-	 * frame; anything longer would cut the inner frame short (ip mode has
-	 * no second length to disagree, as the UDP length does in udp mode).
+	 * Bytes after the datagram are only Ethernet padding: an Ethernet
+	 * payload (here from the IP header on, tagged or not) shorter than 46
+	 * bytes is padded to 46.  Anything else would cut the inner frame short
+	 * (ip mode has no second length to disagree, as udp mode's UDP length).
 	 */
-	if (tot_len < (__u32)((long)data_end - (long)ip) &&
-	    (long)data_end - (long)ctx_data > NL_RX_PADDED_MAX)
+	avail = (__u32)((long)data_end - (long)ip);
+	if (tot_len < avail && avail > NL_RX_PADDED_PAYLOAD)
 		return nl_drop(ctx, NL_C_RX_MALFORMED);
+	*pad = avail - tot_len;
 	saddr = bpf_ntohl(ip->saddr);
 	if ((saddr & nl_tenant_mask(cfg)) != tenant || !nl_addr_in_scheme(cfg, saddr))
 		return nl_drop(ctx, NL_C_RX_BAD_TENANT);
@@ -161,16 +164,13 @@ static __always_inline void nl_rx_not_here(const struct nl_config *cfg,
 
 /*
  * Fig. 10 steps 1000-1005: strips the outer headers (the inner frame starts
- * @inner_off bytes in) and the Ethernet padding after a short packet (the
- * bytes past the IP length @tot_len, which nl_rx_dest() checked).
- * Returns 0, or -1 when the kernel refuses.
+ * @inner_off bytes in) and the @pad bytes of Ethernet padding after a short
+ * packet (which nl_rx_dest() counted).  Returns 0, or -1 when the kernel
+ * refuses.
  */
-static __always_inline int nl_rx_decap(struct xdp_md *ctx, const struct iphdr *ip, void *data_end,
-				       __u32 tot_len, __u32 inner_off)
+static __always_inline int nl_rx_decap(struct xdp_md *ctx, __u32 pad, __u32 inner_off)
 {
-	int excess = (int)((long)data_end - (long)ip) - (int)tot_len;
-
-	if (excess > 0 && bpf_xdp_adjust_tail(ctx, -excess))
+	if (pad && bpf_xdp_adjust_tail(ctx, -(int)pad))
 		return -1;
 	if (bpf_xdp_adjust_head(ctx, inner_off))
 		return -1;

@@ -73,14 +73,16 @@ holder_start() {
 	return 1
 }
 
-# agent_start <hv> <encap>: na-loader attach uplink in the background.
+# agent_start <hv> <encap>: na-loader attach uplink in the background, in
+# the tenant scheme the fabric routes (fabric.txt "tenant-bits", default 16).
 agent_start() {
-	local hv=$1 encap=$2 url
+	local hv=$1 encap=$2 url bits
 	url=$(awk '$1 == "repo" {print $2}' "$RUN/fabric.txt")
+	bits=$(awk '$1 == "tenant-bits" {print $2}' "$RUN/fabric.txt")
 	dc_key
 	# each agent its own version high-water mark (docs/nlarp-ordering.md)
 	NETLORD_STATE_DIR="$RUN/state-$hv" nsenter -t "$(holder_pid "$hv")" -m -n "$NA" attach uplink \
-		--repo "$url" --encap "$encap" --key-file "$RUN/nlarp.key" -v \
+		--repo "$url" --encap "$encap" --tenant-bits "${bits:-16}" --key-file "$RUN/nlarp.key" -v \
 		>>"$RUN/agent-$hv.log" 2>&1 </dev/null &
 	echo "$!" >"$RUN/agent-$hv.pid"
 }

@@ -18,7 +18,9 @@
 # ms) MIG_CONV_MS (HERE logged by the new agent -> last other agent's NART-2
 # update logged, ms) MIG_UPDATED (agents that logged the update), MIG_AFTER_MS
 # (HERE -> first reply), MIG_PAUSE_MS (add-del: vif add started -> VM resumed,
-# the emulated pause), MIG_RESTART_OK (1 if the restarted agent came back).
+# the emulated pause), MIG_LOST_OUT (lost requests sent outside the pause, or
+# outside del -> add for del-add), MIG_RESTART_OK (1 if the restarted agent
+# came back).
 migrate() {
 	local vm=$1 to=$2 encap=$3 src=$4 pps=$5 before=$6 after=$7 order=${8:-del-add} rst=${9:-}
 	local from dst iv n t tag t_add t_res
@@ -26,7 +28,9 @@ migrate() {
 	dst=$(vm_ip "$vm")
 	iv=$(awk -v p="$pps" 'BEGIN {printf "%.4f", 1 / p}')
 	n=$(awk -v p="$pps" -v a="$before" -v b="$after" 'BEGIN {printf "%d", p * (a + b)}')
-	vmx "$src" ping -n -D -i "$iv" -c "$n" -W 1 "$dst" >"$RUN/mig-ping.txt" 2>&1 &
+	# -O: a timestamped "no answer yet" line when the next request goes out,
+	# which dates every lost request
+	vmx "$src" ping -n -D -O -i "$iv" -c "$n" -W 1 "$dst" >"$RUN/mig-ping.txt" 2>&1 &
 	local ppid=$!
 	sleep "$before"
 	local lines_before
@@ -36,8 +40,8 @@ migrate() {
 	done
 	MIG_PAUSE_MS=-1
 	MIG_RESTART_OK=1
+	t_add=$(date +%s.%N)
 	if [ "$order" = add-del ]; then
-		t_add=$(date +%s.%N)
 		vm_plug_dest "$vm" "$to" "$encap" || echo "migrate: vif add on $to failed" >&2
 		vm_resume "$vm"
 		t_res=$(date +%s.%N)
@@ -48,8 +52,18 @@ migrate() {
 		vm_unplug "$vm"
 		[ -n "$rst" ] && { agent_restart "$rst" "$encap" || MIG_RESTART_OK=0; }
 		vm_plug "$vm" "$to" "$encap" || echo "migrate: vif add on $to failed" >&2
+		t_res=$(date +%s.%N)
 	fi
 	wait "$ppid"
+	# lost requests sent outside [t_add, t_res + 200 ms] (the VM paused, or
+	# unplugged; 200 ms: ping's own scheduling under the emulator dates a
+	# request late): undated ones count as outside
+	MIG_LOST_OUT=$(awk -F'[][]' -v a="$t_add" -v b="$t_res" -v iv="$iv" '
+		/bytes from/ {if (match($0, /icmp_seq=[0-9]+/)) got[substr($0, RSTART + 9, RLENGTH - 9)] = 1}
+		/no answer yet for icmp_seq=/ {split($0, w, "icmp_seq="); sent[w[2] + 0] = $2 - iv}
+		/packets transmitted/ {n = $0 + 0; split($0, x, " "); n = x[1]}
+		END {for (i = 1; i <= n; i++) if (!(i in got) && (!(i in sent) || sent[i] < a || sent[i] > b + 0.2)) o++
+		     printf "%d", o}' "$RUN/mig-ping.txt")
 	MIG_SENT=$(sed -nE 's/^([0-9]+) packets transmitted.*/\1/p' "$RUN/mig-ping.txt")
 	MIG_RECV=$(sed -nE 's/.* ([0-9]+) received.*/\1/p' "$RUN/mig-ping.txt")
 	MIG_SENT=${MIG_SENT:-0} MIG_RECV=${MIG_RECV:-0}

@@ -9,7 +9,9 @@
 # On failure everything is removed (dc-down.sh).
 #
 # Usage: scripts/dc/dc-up.sh <compiled dir> <vms file> [--prefix P]
-#          [--run-dir D] [--encap ip|udp] [--no-fabric] [-q]
+#          [--run-dir D] [--encap ip|udp] [--tenant-bits 16|24] [--no-fabric] [-q]
+# --tenant-bits 24: the agents use the 24-bit tenant scheme (special
+# addresses p.T.T.T) and the edge switches route p.0.0.0/8 to port p.
 # State: <run>/fabric.txt (fabric-up.sh, plus "holder"/"agent" lines) and
 # <run>/vms.txt (<vm> <hv> <tenant> <mac_as> <mac> <ip/len|-> <router|->).
 set -euo pipefail
@@ -21,6 +23,7 @@ shift 2
 P=nl-
 RUN=
 encap=udp
+bits=16
 fabric=1
 quiet=
 while [ $# -gt 0 ]; do
@@ -28,6 +31,7 @@ while [ $# -gt 0 ]; do
 	--prefix) P=$2; shift 2 ;;
 	--run-dir) RUN=$2; shift 2 ;;
 	--encap) encap=$2; shift 2 ;;
+	--tenant-bits) bits=$2; shift 2 ;;
 	--no-fabric) fabric=0; shift ;;
 	-q) quiet=-q; shift ;;
 	*) echo "dc-up: unknown option $1" >&2; exit 2 ;;
@@ -35,6 +39,7 @@ while [ $# -gt 0 ]; do
 done
 RUN=${RUN:-/run/netlord-dc/${P:-default}}
 case $encap in ip | udp) ;; *) echo "dc-up: --encap ip|udp" >&2; exit 2 ;; esac
+case $bits in 16 | 24) ;; *) echo "dc-up: --tenant-bits 16|24" >&2; exit 2 ;; esac
 # shellcheck source=scripts/dc/dc-lib.sh
 . "$here/dc-lib.sh"
 say() { [ -n "$quiet" ] || echo "dc-up: $*" >&2; }
@@ -51,9 +56,11 @@ die() { echo "dc-up: error: $*" >&2; exit 1; }
 [ -x "$NA" ] || die "$NA missing (make build/na-loader)"
 
 if [ "$fabric" = 1 ]; then
-	"$here/fabric-up.sh" "$cdir" --prefix "$P" --run-dir "$RUN" $quiet
+	"$here/fabric-up.sh" "$cdir" --prefix "$P" --run-dir "$RUN" --tenant-bits "$bits" $quiet
 fi
 dc_init
+fbits=$(awk '$1 == "tenant-bits" {print $2}' "$RUN/fabric.txt")
+[ "${fbits:-16}" = "$bits" ] || die "the fabric routes the ${fbits:-16}-bit scheme, not $bits"
 mapfile -t hvs < <(awk '$1 == "hv" {print $2}' "$RUN/fabric.txt" | sed "s/^${P//./\\.}hv-//")
 [ "${#hvs[@]}" -gt 0 ] || die "no hypervisor in $RUN/fabric.txt"
 
@@ -80,7 +87,7 @@ for hv in "${hvs[@]}"; do agent_start "$hv" "$encap"; done
 for hv in "${hvs[@]}"; do
 	agent_wait "$hv" 300 || die "agent on $hv not ready: $(tail -n 3 "$RUN/agent-$hv.log" | tr '\n' ' ')"
 done
-say "${#hvs[@]} agents ready ($encap): LLDP location, server address, VLAN table"
+say "${#hvs[@]} agents ready ($encap, $bits-bit tenants): LLDP location, server address, VLAN table"
 
 # VMs
 while read -r vm hv _; do

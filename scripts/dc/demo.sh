@@ -168,7 +168,7 @@ pps=${DEMO_PPS:-1000}
 migrow() { # label order
 	if [ "$MIG_RECV" -gt 0 ] && [ "$MIG_CONV_MS" -ge 0 ]; then
 		if [ "$2" = add-del ]; then
-			row "$1" ok "lost $MIG_LOST of $MIG_SENT at $pps pps; VM paused $MIG_PAUSE_MS ms (= $(((pps * MIG_PAUSE_MS + 999) / 1000)) packets)"
+			row "$1" ok "lost $MIG_LOST of $MIG_SENT at $pps pps, $MIG_LOST_OUT of them outside the VM's $MIG_PAUSE_MS ms pause"
 		else
 			row "$1" ok "lost $MIG_LOST of $MIG_SENT at $pps pps, outage $MIG_GAP_MS ms (unplug+replug)"
 		fi

@@ -27,6 +27,8 @@
 #   --no-lldp           do not start lldpd
 #   --lldp-interval S   LLDP transmit interval in seconds (default 1)
 #   --mtu N             MTU of every fabric veth (default 1500)
+#   --tenant-bits 16|24 the tenant scheme the edge switches route (default
+#                       16: 10.p.0.0/16 to port p; 24: p.0.0.0/8 to port p)
 #   -q                  quiet
 set -euo pipefail
 
@@ -46,6 +48,7 @@ start_repo=1
 start_lldp=1
 lldp_interval=1
 mtu=1500
+tenant_bits=16
 quiet=0
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -56,6 +59,7 @@ while [ $# -gt 0 ]; do
 	--no-lldp) start_lldp=0; shift ;;
 	--lldp-interval) lldp_interval=$2; shift 2 ;;
 	--mtu) mtu=$2; shift 2 ;;
+	--tenant-bits) tenant_bits=$2; shift 2 ;;
 	-q) quiet=1; shift ;;
 	-h | --help) usage ;;
 	-*) echo "fabric-up: unknown option $1" >&2; usage ;;
@@ -68,6 +72,7 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$dir" ] || usage
 run_dir=${run_dir:-/run/netlord-dc/${prefix:-default}}
+case $tenant_bits in 16 | 24) ;; *) echo "fabric-up: --tenant-bits 16|24" >&2; usage ;; esac
 
 say() { [ "$quiet" = 1 ] || echo "fabric-up: $*" >&2; }
 die() {
@@ -97,7 +102,7 @@ fi
 t_start=$(date +%s.%N)
 mkdir -p "$run_dir"
 state=$run_dir/fabric.txt
-: >"$state"
+echo "tenant-bits $tenant_bits" >"$state"
 
 # From here on, a failure removes what was built so far.
 cleanup_on_error() {
@@ -313,12 +318,21 @@ for s in "${switches[@]}"; do
 		# so that address is nobody's): one /16 address per routed port
 		# without prefix route, so that the kernel picks it as the source
 		# for that next hop and the server's connected 10.p.0.0/16 covers it.
+		# In the 24-bit scheme the same route is p.0.0.0/8 via p.0.0.1.
 		batch=
 		for r in ${sw_routes[$s]}; do
 			IFS='|' read -r net via _ <<<"$r"
 			[[ $net =~ ^([0-9]+\.[0-9]+)\.0\.0/16$ ]] || die "$s: unsupported route $net"
-			batch+="address add ${BASH_REMATCH[1]}.0.0/16 dev br0 noprefixroute"$'\n'
-			batch+="route add $net via $via dev br0 onlink"$'\n'
+			if [ "$tenant_bits" = 24 ]; then
+				p=${BASH_REMATCH[1]#10.}
+				[ "$p" -ge 1 ] && [ "$p" -le 223 ] && [ "$p" != 127 ] ||
+					die "$s: port $p cannot lead a 24-bit special address (1..223, not 127)"
+				batch+="address add $p.0.0.0/8 dev br0 noprefixroute"$'\n'
+				batch+="route add $p.0.0.0/8 via $p.0.0.1 dev br0 onlink"$'\n'
+			else
+				batch+="address add ${BASH_REMATCH[1]}.0.0/16 dev br0 noprefixroute"$'\n'
+				batch+="route add $net via $via dev br0 onlink"$'\n'
+			fi
 		done
 		[ -n "$batch" ] && ip -n "$ns" -batch - <<<"$batch"
 	fi
@@ -342,7 +356,8 @@ for sp in "${hvs[@]}"; do
 	ip -n "$hv" address add "$mip/24" dev mgmt0
 	ip -n "$hv" link set mgmt0 up
 	umac=$(ip -n "$hv" -o link show uplink | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
-	echo "hv $hv $s $p ${sw_mac[$s]} $umac $mip 10.$p.0.1" >>"$state"
+	if [ "$tenant_bits" = 24 ]; then saddr=$p.0.0.1; else saddr=10.$p.0.1; fi
+	echo "hv $hv $s $p ${sw_mac[$s]} $umac $mip $saddr" >>"$state"
 done
 
 # ---------------------------------------------------------------- processes

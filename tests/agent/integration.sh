@@ -99,13 +99,24 @@ need() {
 		exit 1
 	}
 }
-for c in lldpd lldpcli iperf3 ping nsenter python3 ethtool; do need "$c"; done
+for c in lldpd lldpcli iperf3 ping nsenter python3 ethtool strace; do need "$c"; done
 if [ "$(id -u)" -ne 0 ]; then
 	echo "FAIL: must run as root"
 	echo "agent-integration: 0 passed, 1 failed"
 	exit 1
 fi
 [ -x "$NA" ] || { echo "FAIL: $NA not built"; echo "agent-integration: 0 passed, 1 failed"; exit 1; }
+
+# strace log $1: at least two BPF map changes before the first removal of a tc
+# filter (RTM_DELTFILTER, 0x2d: strace may not know the socket of another
+# netns) or of the XDP program (RTM_SETLINK, 0x13); with $2 = all,
+# none after it either (a running agent's later ticks may change maps: not all)
+entries_before_programs() {
+	awk -v all="${2:-}" '/bpf\(BPF_MAP_(DELETE|UPDATE)_ELEM/ { if (!first) n++; else late++ }
+	     /RTM_DELTFILTER|RTM_SETLINK|nlmsg_type=0x2d |nlmsg_type=0x13 / && !first { first = NR }
+	     END { exit !(n >= 2 && first && !(all == "all" && late)) }' "$1" ||
+		{ grep -E 'BPF_MAP_(DELETE|UPDATE)_ELEM|RTM_(DELTFILTER|SETLINK)|nlmsg_type=0x(2d|13) ' "$1" | cut -c1-120; false; }
+}
 
 wait_for() { # seconds, command...
 	local t=$(($1 * 10))
@@ -164,8 +175,10 @@ start_agent() { # server [repo]
 		--repo "$repo" --encap "$ENCAP" --key-file "$TMP/nlarp.key" -v \
 		>>"$TMP/agent$s.log" 2>&1 &
 	AGENT_PID[$s]=$!
-	wait_for 10 test -S "/run/netlord/$(up "$s").sock"
+	# the agent itself answering: a killed agent's socket file may still be there
+	wait_for 20 agent_running "$s"
 }
+agent_running() { na "$1" status 2>/dev/null | grep -q '^agent: *running'; }
 # a key file others can read, and no key file at all, are refused with a clear message
 (umask 022 && cp "$TMP/nlarp.key" "$TMP/nlarp-readable.key" && chmod 644 "$TMP/nlarp-readable.key")
 check "attach refuses a group/world-readable key file" bash -c \
@@ -302,7 +315,16 @@ check "malformed NL-ARP counted, agent alive" bash -c \
 
 # ---- VM move and NOT-HERE -----------------------------------------------------------------
 # A2 moves from server 2 to server 3: vif del on 2, new VIF on 3
+# entries before program (user/agent/vif.c): every map deletion of the vif del
+# precedes the tc filter removal, so the VM is never unfiltered while served
+strace -qq -f -p "${AGENT_PID[2]}" -e trace=bpf,sendto,sendmsg -o "$TMP/vifdel.strace" &
+STRACE_PID=$!
+wait_for 5 bash -c "grep -qE 'TracerPid:[[:space:]]+[1-9]' /proc/${AGENT_PID[2]}/status"
 na 2 vif del "$(vif a2)"
+kill "$STRACE_PID"
+wait "$STRACE_PID" 2>/dev/null
+check "vif del: map entries removed before the tc program" entries_before_programs \
+	"$TMP/vifdel.strace"
 inns "$(srv 2)" ip link del "$(vif a2)"
 ip link add "$(vif a2m)" type veth peer name eth1 netns "$(vm a2)"
 ip link set "$(vif a2m)" netns "$(srv 3)"
@@ -459,14 +481,33 @@ na 1 vif del nosuchif >/dev/null 2>&1
 check "vif del of an unknown interface: exit 4" test $? -eq 4
 timeout 5 "$NA" vif list -i nosuchuplink >/dev/null 2>&1
 check "ctl verb without an agent: exit 3" test $? -eq 3
+# out-of-range IDs are refused by the CLI, naming the bound, never truncated
+refused() { # message, CLI args...: exits non-zero and prints the message
+	local msg=$1 out
+	shift
+	out=$("$NA" "$@" 2>&1) && return 1
+	grep -qF -- "$msg" <<<"$out"
+}
+check "vif add --tenant 16777215: refused, names the upper bound 16777214" refused \
+	"--tenant must be a number 2..16777214" vif add x --tenant 16777215 --mac-as 1 \
+	--mac 52:54:00:00:00:01 -i nosuchuplink
+check "vif add --mac-as 300: refused (would alias 44), names 0..255" refused \
+	"--mac-as must be 0..255" vif add x --tenant 5 --mac-as 300 --mac 52:54:00:00:00:01 \
+	-i nosuchuplink
+check "vif add --mac-as 0 on a 16-bit agent is accepted up to the interface check" bash -c \
+	"$(declare -f na srv up); NA=$NA T=$T; na 1 vif add nosuchif --tenant 5 --mac-as 0 \
+	 --mac 52:54:00:00:00:01 2>&1 | grep -q 'does not exist'"
 check "bpftool shows named fields of the pinned NART-2 and switch array" bash -c \
 	"bpftool map dump pinned /sys/fs/bpf/netlord/$(up 1)/nl_nart2 | grep -q switch_idx &&
 	 bpftool map dump pinned /sys/fs/bpf/netlord/$(up 1)/nl_switches | grep -q vlans"
 kill "${AGENT_PID[2]}"
 wait "${AGENT_PID[2]}" 2>/dev/null
 AGENT_PID[2]=
-timeout 10 nsenter --net=/var/run/netns/"$(srv 2)" "$NA" detach "$(up 2)" >>"$TMP/agent2.log" 2>&1
+timeout 10 nsenter --net=/var/run/netns/"$(srv 2)" strace -qq -f -o "$TMP/detach.strace" \
+	-e trace=bpf,sendto,sendmsg "$NA" detach "$(up 2)" >>"$TMP/agent2.log" 2>&1
 check "detach: exit 0" test $? -eq 0
+check "detach: config and map entries changed before any program is removed" \
+	entries_before_programs "$TMP/detach.strace" all
 check "detach: pins, XDP, tc and server address gone" bash -c \
 	"! test -e /sys/fs/bpf/netlord/$(up 2) && l=\$(nsenter --net=/var/run/netns/$(srv 2) ip -d link show dev $(up 2)) && \
 	 ! grep -q xdp <<<\"\$l\" && ! nsenter --net=/var/run/netns/$(srv 2) ip -4 addr show dev $(up 2) | grep -q 10.2.0.1 && \

@@ -5,9 +5,11 @@
 # topologies/demo.vms) and everything make demo shows, as assertions, plus
 # core link captures (judged by tshark on the host), a lost HERE repaired by
 # NOT-HERE and WHERE, a core link failure, an agent killed and restarted,
-# hostile VMs, and ping/iperf3 in ip mode.  Prints "ok <check>" /
+# hostile VMs, and ping/iperf3 in ip mode; or, with "tenant-bits-24", a
+# short run in the 24-bit tenant scheme (dc-up.sh --tenant-bits 24).  Prints "ok <check>" /
 # "FAIL <check>: why" and "# ..." lines; exit 1 if any check failed.
 # Usage: tests/dc/e2e-guest.sh <out dir> <compiled dir> <vms file> <prefix>
+#          [tenant-bits-24]   (only the short run in the 24-bit tenant scheme)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -37,6 +39,71 @@ trap cleanup EXIT
 mkdir -p "$out/pcap"
 : >"$out/times.txt"
 
+pingchk() { # label src dst
+	local l
+	l=$(ping_loss "$2" "$3" 3)
+	if [ "$l" = 0 ]; then ok "ping $1"; else bad "ping $1" "$l% loss"; fi
+}
+
+# ---- the 24-bit tenant scheme (a run of its own: e2e-guest.sh ... tenant-bits-24) ----
+# The same data center with dc-up.sh --tenant-bits 24: special addresses
+# p.T.T.T, edge switches routing p.0.0.0/8.  A subset: bring-up, ping on one
+# server, across the core and routed, cross-tenant refused, the outer
+# addresses seen on a core link, teardown.
+tenant_bits_24() {
+	local cap24 c l n24 n16 nns
+	trap cleanup EXIT
+	if "$repo/scripts/dc/dc-up.sh" "$cdir" "$vmsf" --prefix "$P" --run-dir "$RUN" --encap udp \
+		--tenant-bits 24 -q 2>"$out/dc-up24.err"; then
+		ok "24-bit: dc-up --tenant-bits 24: 6 agents ready, every NART-2 complete"
+		bits24() { na edge1-1 status | grep -q 'tenant bits 24'; }
+		check "24-bit: agents report tenant bits 24" bits24
+		cap24=()
+		for c in core1 core2; do
+			ip netns exec "${P}sw-$c" tcpdump -Z root -U -n -s 96 -i swp1 \
+				-w "$out/pcap24-$c.pcap" 2>"$out/pcap24-$c.err" &
+			cap24+=($!)
+		done
+		for _ in $(seq 1 100); do
+			[ "$(cat "$out"/pcap24-*.err 2>/dev/null | grep -c 'listening on')" -ge 2 ] && break
+			sleep 0.1
+		done
+		pingchk "24-bit 12.25 a1->a2 same server" a1 192.168.1.2
+		pingchk "24-bit 12.25 a1->a4 across the core" a1 192.168.1.4
+		pingchk "24-bit 12.25 a1->a5 routed" a1 192.168.2.5
+		pingchk "24-bit 13.7 b1->b4 across the core" b1 192.168.1.4
+		l=$(ping_loss b1 192.168.1.2 3)
+		[ "$l" = 100 ] && ok "24-bit: 13.7 cannot reach 12.25's 192.168.1.2" ||
+			bad "24-bit: 13.7 cannot reach 12.25's 192.168.1.2" "$l% loss"
+		sleep 1
+		kill "${cap24[@]}" 2>/dev/null
+		wait "${cap24[@]}" 2>/dev/null
+		# edge1's servers are on ports 1 and 2, MAC_AS 1 and 2; tenants 3097
+		# = 0.12.25 and 3335 = 0.13.7: outer addresses [12].0.12.25 / [12].0.13.7
+		for c in core1 core2; do tcpdump -n -r "$out/pcap24-$c.pcap" 2>/dev/null; done >"$out/pcap24.txt"
+		n24=$(grep -cE ' IP [12]\.0\.(12\.25|13\.7)\.[0-9]+ > [12]\.0\.(12\.25|13\.7)\.24143: UDP' "$out/pcap24.txt")
+		n16=$(grep -cE ' IP 10\.[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+ > 10\.[0-9.]+\.24143: UDP' "$out/pcap24.txt")
+		[ "$n24" -gt 0 ] && [ "$n16" = 0 ] &&
+			ok "24-bit: core links carry outer addresses p.T.T.T (e.g. 1.0.12.25: $n24 frames, none 10.p.T)" ||
+			bad "24-bit: outer addresses p.T.T.T on the core" "$n24 p.T.T.T, $n16 10.p.T of $(wc -l <"$out/pcap24.txt") frames"
+	else
+		bad "24-bit: dc-up --tenant-bits 24" "$(tail -n 3 "$out/dc-up24.err" | tr '\n' ' ')"
+	fi
+	trap - EXIT
+	cp "$RUN"/agent-*.log "$out/" 2>/dev/null
+	"$repo/scripts/dc/dc-down.sh" --prefix "$P" --run-dir "$RUN" -q
+	nns=$(ip netns list | grep -c "^$P")
+	[ "$nns" = 0 ] && [ ! -e "$RUN" ] && ok "24-bit teardown: no namespace or run directory left" ||
+		bad "24-bit teardown" "$nns namespaces left"
+	tick tenant-bits-24
+}
+
+if [ "${5:-}" = tenant-bits-24 ]; then
+	tenant_bits_24
+	[ "$fails" = 0 ]
+	exit
+fi
+
 # ---- 1. up (udp) --------------------------------------------------------
 if "$repo/scripts/dc/dc-up.sh" "$cdir" "$vmsf" --prefix "$P" --run-dir "$RUN" --encap udp -q 2>"$out/dc-up.err"; then
 	ok "dc-up: fabric, 6 agents ready (LLDP, server address, VLAN table), $(wc -l <"$RUN/vms.txt") VMs, every NART-2 complete"
@@ -63,11 +130,6 @@ for _ in $(seq 1 100); do
 done
 
 # ---- 2. ping and iperf3 within each tenant ------------------------------
-pingchk() { # label src dst
-	local l
-	l=$(ping_loss "$2" "$3" 3)
-	if [ "$l" = 0 ]; then ok "ping $1"; else bad "ping $1" "$l% loss"; fi
-}
 pingchk "12.25 a1->a2 same server" a1 192.168.1.2
 pingchk "12.25 a1->a3 same edge switch" a1 192.168.1.3
 pingchk "12.25 a1->a4 across the core" a1 192.168.1.4
@@ -293,4 +355,5 @@ nns=$(ip netns list | grep -c "^$P")
 	ok "teardown: no namespace, process (agents, holders with the pins, lldpd, na-repo) or run directory left" ||
 	bad "teardown" "$nns namespaces, $left processes"
 tick down
+
 [ "$fails" = 0 ]

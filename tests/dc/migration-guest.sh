@@ -9,9 +9,9 @@
 #   2. del-before-add a4 edge3-1 -> edge2-1;
 #   3. add-before-del a4 edge2-1 -> edge3-2, the ping source's agent (a
 #      third NA) killed and restarted in the middle.
-# Add-before-del must lose no more than the packets sent while the VM is
-# "paused" (vif add on the destination started -> VM resumed there) plus
-# MIG_SLACK; nothing may pull the VM back to its old place.
+# Add-before-del may lose only the requests sent while the VM is "paused"
+# (vif add on the destination started -> VM resumed there), plus MIG_SLACK;
+# nothing may pull the VM back to its old place.
 # Prints "ok <check>" / "FAIL <check>: why" / "# ..." lines; exit 1 on failure.
 # Usage: tests/dc/migration-guest.sh <out dir> <compiled dir> <vms file> <prefix>
 set -uo pipefail
@@ -29,12 +29,15 @@ export P RUN
 . "$repo/scripts/dc/dc-measure.sh"
 
 PPS=${MIG_PPS:-1000}
-# Packets that may be lost beyond the pause: the ones in flight when the VM
-# resumes (the fabric's round trip is under 1 ms, i.e. 1 packet at 1,000 pps)
-# and ping's own timing under the emulator (a late send is counted against
-# the next millisecond): 1.5% of the 4 s stream, 60 packets.  The old rules
-# lost the whole stream after the source's GONE (the new place deleted).
-MIG_SLACK=${MIG_SLACK:-60}
+# Requests that may be lost although sent outside the pause (vif add on
+# the destination started -> VM resumed there): the last request, which ping
+# never dates (-O prints nothing after it), and a few whose date ping's own
+# scheduling under the emulator pushed past the window's 200 ms margin.
+# With the former rules the source's GONE deleted the new place everywhere
+# and every request until a WHERE re-learned it was lost (tens at 1,000
+# pps even in the emulator), and a restarted source re-announced the VM at
+# its old place (seconds of loss).
+MIG_SLACK=${MIG_SLACK:-5}
 fails=0
 ok() { echo "ok   $1"; }
 bad() { echo "FAIL $1${2:+: $2}"; fails=$((fails + 1)); }
@@ -71,17 +74,16 @@ all_at() { # <vm> <hv>
 # report <label> <order>: figures and the loss bound for add-del
 report() {
 	local bound
-	note "$1: lost $MIG_LOST of $MIG_SENT at $PPS pps, longest gap $MIG_GAP_MS ms, pause $MIG_PAUSE_MS ms, HERE -> first reply $MIG_AFTER_MS ms, HERE -> last NA updated $MIG_CONV_MS ms ($MIG_UPDATED agents)"
-	echo "$1|$MIG_LOST|$MIG_SENT|$MIG_PAUSE_MS|$MIG_CONV_MS|$MIG_UPDATED" >>"$out/migration-figures.txt"
+	note "$1: lost $MIG_LOST of $MIG_SENT at $PPS pps ($MIG_LOST_OUT sent outside the pause/outage), longest gap $MIG_GAP_MS ms, pause $MIG_PAUSE_MS ms, HERE -> first reply $MIG_AFTER_MS ms, HERE -> last NA updated $MIG_CONV_MS ms ($MIG_UPDATED agents)"
+	echo "$1|$MIG_LOST|$MIG_LOST_OUT|$MIG_SENT|$MIG_PAUSE_MS|$MIG_CONV_MS|$MIG_UPDATED" >>"$out/migration-figures.txt"
 	[ "$MIG_RECV" -gt 0 ] && [ "$MIG_AFTER_MS" -ge 0 ] && ok "$1: ping stream resumed at the new place" ||
 		bad "$1: ping stream resumed" "received $MIG_RECV of $MIG_SENT, first reply after the HERE: $MIG_AFTER_MS ms"
 	[ "$MIG_UPDATED" = 5 ] && ok "$1: the HERE updated all 5 other agents ($MIG_CONV_MS ms)" ||
 		bad "$1: all 5 other agents updated" "$MIG_UPDATED"
 	if [ "$2" = add-del ]; then
-		bound=$(((PPS * MIG_PAUSE_MS + 999) / 1000 + MIG_SLACK))
-		[ "$MIG_LOST" -le "$bound" ] &&
-			ok "$1: lost $MIG_LOST packets <= $bound (pause $MIG_PAUSE_MS ms at $PPS pps + $MIG_SLACK)" ||
-			bad "$1: loss within the pause" "lost $MIG_LOST > $bound (pause $MIG_PAUSE_MS ms)"
+		[ "$MIG_LOST_OUT" -le "$MIG_SLACK" ] &&
+			ok "$1: $MIG_LOST_OUT lost requests sent outside the pause ($MIG_PAUSE_MS ms) <= $MIG_SLACK" ||
+			bad "$1: loss only within the pause" "$MIG_LOST_OUT lost requests sent outside the pause ($MIG_PAUSE_MS ms) > $MIG_SLACK"
 	fi
 }
 
@@ -125,8 +127,7 @@ migrate a4 edge3-2 udp a1 "$PPS" 1 3 add-del edge1-1
 report "add-before-del a4 $from -> edge3-2 (edge1-1 agent restarted)" add-del
 r=$(all_at a4 edge3-2) && ok "add-del: every agent, the restarted one too, has a4 at edge3-2" ||
 	bad "add-del: every agent has a4 at edge3-2" "$r"
-[ "$(na edge1-1 stats | awk '$1 == "nart_stale" || $1 == "nart_withdrawn" {s += $2} END {print s + 0}')" -ge 0 ] &&
-	note "edge1-1 after its restart: $(na edge1-1 stats | grep -E '^nart_(stale|withdrawn|gone_other|gone)' | tr -s ' ' | tr '\n' ' ')"
+note "edge1-1 after its restart: $(na edge1-1 stats | grep -E '^ *nart_' | tr -s ' ' | tr '\n' ' ')"
 
 trap - EXIT
 cleanup

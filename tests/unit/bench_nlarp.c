@@ -72,7 +72,8 @@ static void make_here(size_t i, __u64 version, struct nlarp_fields *m)
 	m->mac[3] = (__u8)(i >> 16);
 	m->mac[4] = (__u8)(i >> 8);
 	m->mac[5] = (__u8)i;
-	m->ip = htonl(0x0a000000 | (__u32)(i & 0xffffff) | 1);
+	/* one address per VIF: an IP moves to another MAC only on newer information */
+	m->ip = htonl(0x0a000000 | (__u32)((i + 1) & 0xffffff));
 	m->switch_mac[0] = 0x0c;
 	m->switch_mac[5] = (__u8)(r >> 40);
 	m->port = 1 + (__u16)((r >> 48) % 255);
@@ -98,7 +99,7 @@ static double pass(struct nart_store *t, struct nlarp_replay *rp, const __u8 *bu
 		if (rp ? nlarp_open(&kr, rp, false, NOW_MS, buf + i * MSG, MSG, NL_TENANT_BITS_16,
 				    &m, &be) != NLARP_AUTH_E_OK
 		       : nlarp_decode(buf + i * MSG, NLARP_MSG_LEN, NL_TENANT_BITS_16, &m) !=
-				 NLARP_E_OK) {
+				    NLARP_E_OK) {
 			bad++;
 			continue;
 		}
@@ -186,9 +187,9 @@ int main(int argc, char **argv)
 	if (!buf)
 		return 1;
 	/* a 32-byte fleet key, as the key file of docs/agent.md */
-	if (nlarp_keyring_parse(&kr,
-				"1 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n",
-				kerr, sizeof(kerr))) {
+	if (nlarp_keyring_parse(
+		    &kr, "1 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n",
+		    kerr, sizeof(kerr))) {
 		fprintf(stderr, "bench-nlarp: %s\n", kerr);
 		return 1;
 	}
@@ -241,13 +242,12 @@ int main(int argc, char **argv)
 	       opn[RUNS / 2], opn[0], opn[RUNS - 1]);
 	printf("  %-40s %12.0f %11.0f..%-11.0f\n", "HERE open+apply, new VIF", ins[RUNS / 2],
 	       ins[0], ins[RUNS - 1]);
-	printf("  %-40s %12.0f %11.0f..%-11.0f\n", "HERE open+apply, newer version",
-	       upd[RUNS / 2], upd[0], upd[RUNS - 1]);
+	printf("  %-40s %12.0f %11.0f..%-11.0f\n", "HERE open+apply, newer version", upd[RUNS / 2],
+	       upd[0], upd[RUNS - 1]);
 	printf("  %-40s %12.0f %11.0f..%-11.0f\n", "HERE decode+apply, newer, no auth",
 	       plain[RUNS / 2], plain[0], plain[RUNS - 1]);
 	printf("  authentication per message: %.0f ns (open %.0f ns - decode %.0f ns, medians)\n",
-	       1e9 / opn[RUNS / 2] - 1e9 / dec[RUNS / 2], 1e9 / opn[RUNS / 2],
-	       1e9 / dec[RUNS / 2]);
+	       1e9 / opn[RUNS / 2] - 1e9 / dec[RUNS / 2], 1e9 / opn[RUNS / 2], 1e9 / dec[RUNS / 2]);
 	printf("  NART-1 + NART-2: %.1f MiB kernel memory, NART-2 load %.2f, %.1f B per VIF in "
 	       "both tables (patent: 32 B entry, 64 MB for 1M at load 0.5)\n",
 	       mem / 1048576.0, (double)n / cap, (double)mem / n);

@@ -266,6 +266,11 @@ MUT(m_tenant1, m->tenant = 1)
 MUT(m_tenant_ffff, m->tenant = 0xffff)
 MUT(m_tenant_ffffff, m->tenant = 0xffffff)
 MUT(m_tenant_huge, m->tenant = 0xfffffffe)
+MUT(m_mac_as0, m->mac_as = 0)
+MUT(m_mac_as127, m->mac_as = 127)
+MUT(m_mac_as224, m->mac_as = 224)
+MUT(m_mac_as256, m->mac_as = 256)
+MUT(m_mac_as300, m->mac_as = 300)
 MUT(m_mac_zero, memset(m->mac, 0, 6))
 MUT(m_mac_bcast, memset(m->mac, 0xff, 6))
 MUT(m_mac_mcast, m->mac[0] = 0x01)
@@ -314,6 +319,14 @@ static const struct reject_case reject_cases[] = {
 	{"tenant 0xffff/16", here, m_tenant_ffff, 16, NLARP_E_TENANT},
 	{"tenant 0xffffff/24", here, m_tenant_ffffff, 24, NLARP_E_TENANT},
 	{"tenant huge/24", where_by_ip, m_tenant_huge, 24, NLARP_E_TENANT},
+	{"HERE MAC_AS 300/16 (would alias 44)", here, m_mac_as300, 16, NLARP_E_MAC_AS},
+	{"NOT-HERE MAC_AS 256/16", not_here, m_mac_as256, 16, NLARP_E_MAC_AS},
+	{"WHERE MAC_AS 300/16", where_by_mac, m_mac_as300, 16, NLARP_E_MAC_AS},
+	{"HERE MAC_AS 0/16", here, m_mac_as0, 16, NLARP_E_OK},
+	{"HERE MAC_AS 0/24", here, m_mac_as0, 24, NLARP_E_MAC_AS},
+	{"HERE MAC_AS 127/24", here, m_mac_as127, 24, NLARP_E_MAC_AS},
+	{"HERE MAC_AS 224/24", here, m_mac_as224, 24, NLARP_E_MAC_AS},
+	{"HERE MAC_AS 224/16", here, m_mac_as224, 16, NLARP_E_OK},
 	{"HERE mac zero", here, m_mac_zero, 16, NLARP_E_MAC_ZERO},
 	{"HERE mac broadcast", here, m_mac_bcast, 16, NLARP_E_MAC_MULTICAST},
 	{"HERE mac multicast", here, m_mac_mcast, 16, NLARP_E_MAC_MULTICAST},

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -16,6 +17,55 @@
 #include "maps.h"
 #include "paths.h"
 #include "tc.h"
+
+static void detach_vif(__u32 ifindex)
+{
+	char name[IF_NAMESIZE];
+
+	if (if_indextoname(ifindex, name) && na_tc_detach((int)ifindex) == 0)
+		log_info("tc program removed from VIF %s", name);
+}
+
+/*
+ * Entries before programs, so no VM is ever left unfiltered while the
+ * datapath still serves it: the configuration loses NL_CFG_F_READY (every
+ * VIF program drops from then on, tx_not_ready, and the uplink drops
+ * NetLord data, rx_not_ready), the VIF tables are emptied (a VIF program
+ * that finds no entry drops too, tx_unknown_vif; nothing is delivered to a
+ * VIF any more), and only then are the VIF programs removed.
+ */
+static void stop_datapath(const struct na_maps *m, const struct nl_config *cfg)
+{
+	struct nl_config stop = *cfg;
+	struct nl_vif_key vk;
+	__u32 key, *vifs = NULL;
+	size_t n = 0, cap = 0;
+
+	stop.flags &= ~NL_CFG_F_READY;
+	if (na_config_put(m, &stop))
+		log_err("cannot mark the datapath not ready; removing its entries anyway");
+	while (!bpf_map_get_next_key(m->vifs, NULL, &key)) {
+		if (bpf_map_delete_elem(m->vifs, &key))
+			break;
+		if (n == cap) {
+			__u32 *p = realloc(vifs, (cap ? cap * 2 : 64) * sizeof(*vifs));
+
+			if (!p) { /* no list: this one's program goes now, after its entry */
+				detach_vif(key);
+				continue;
+			}
+			vifs = p;
+			cap = cap ? cap * 2 : 64;
+		}
+		vifs[n++] = key;
+	}
+	while (!bpf_map_get_next_key(m->local_vifs, NULL, &vk))
+		if (bpf_map_delete_elem(m->local_vifs, &vk))
+			break;
+	for (size_t i = 0; i < n; i++)
+		detach_vif(vifs[i]);
+	free(vifs);
+}
 
 int na_detach(const char *ifname)
 {
@@ -32,16 +82,8 @@ int na_detach(const char *ifname)
 		return -ENOENT;
 	}
 	if (!na_maps_open_pinned(ifname, &m)) {
-		__u32 key, *prev = NULL;
-
 		na_config_get(&m, &cfg);
-		while (!bpf_map_get_next_key(m.vifs, prev, &key)) {
-			char name[IF_NAMESIZE];
-
-			if (if_indextoname(key, name) && na_tc_detach((int)key) == 0)
-				log_info("tc program removed from VIF %s", name);
-			prev = &key;
-		}
+		stop_datapath(&m, &cfg);
 		na_maps_close(&m);
 	}
 	if (ifindex > 0) {

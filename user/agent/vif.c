@@ -249,8 +249,15 @@ int na_vif_del(struct na_vifs *vs, const char *ifname, char *err, size_t errlen)
 		return nl_errf(err, errlen, -ENOENT,
 			       "%s is not a VIF of this agent (see `na-loader vif list %s`)",
 			       ifname, vs->up->ifname);
-	na_tc_detach(ifindex);
+	/*
+	 * Entries first, program last: with its nl_vifs entry gone the VIF's
+	 * program drops every frame (tx_unknown_vif) and, with its
+	 * nl_local_vifs entry gone, nothing is delivered to it; only then is
+	 * the program removed.  The other order left the VM, still reachable,
+	 * sending unfiltered into the host until the entries went.
+	 */
 	withdraw(vs, &v);
+	na_tc_detach(ifindex);
 	log_info("VIF %s deleted", ifname);
 	return 0;
 }

@@ -136,6 +136,9 @@ enum nlarp_err nlarp_validate(const struct nlarp_fields *m, int tenant_bits)
 		return NLARP_E_FLAGS_UNKNOWN;
 	if (!nl_tenant_valid(m->tenant, tenant_bits))
 		return NLARP_E_TENANT;
+	/* it travels in one octet of the special address: 300 would alias 44 */
+	if (!(where && by_ip) && !nl_mac_as_valid(m->mac_as, tenant_bits))
+		return NLARP_E_MAC_AS;
 
 	if (by_ip && !where)
 		return NLARP_E_BY_IP_NOT_WHERE;

@@ -36,6 +36,7 @@ struct nlarp_fields {
 	X(OP, "op", "op is not HERE, WHERE, NOT-HERE or PROBE")                                 \
 	X(FLAGS_UNKNOWN, "flags_unknown", "unknown flag bits set")                              \
 	X(TENANT, "tenant", "tenant ID outside NL_TENANT_MIN..max of the tenant scheme")        \
+	X(MAC_AS, "mac_as", "MAC_AS_ID outside the range of the tenant scheme")                 \
 	X(MAC_ZERO, "mac_zero", "VIF MAC is 00:00:00:00:00:00")                                 \
 	X(MAC_MULTICAST, "mac_multicast", "VIF MAC is multicast or broadcast")                  \
 	X(MAC_SET_BY_IP, "mac_set_by_ip", "WHERE by IP with a non-zero MAC")                    \
