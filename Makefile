@@ -18,6 +18,9 @@ SBINDIR ?= $(PREFIX)/sbin
 BINDIR ?= $(PREFIX)/bin
 DOCDIR ?= $(PREFIX)/share/doc/netlord
 SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
+MANDIR ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 
 CPPFLAGS += -Iinclude -Iuser/lib -I$(OUTPUT) -Ivmlinux -D_GNU_SOURCE
 CFLAGS ?= -g -O2
@@ -99,18 +102,36 @@ test: $(BINS) $(TEST_BINS)
 bench: $(BENCH_TARGETS)
 
 # make install [DESTDIR=...] [PREFIX=/usr/local]: the agent, the repository
-# tool, the systemd unit (pointing at the installed agent) and the docs.
+# tool, both systemd units (pointing at the installed binaries), the man
+# pages, bash completion, the example configuration (never overwriting one
+# already there) and the docs.  `make deb` stages this into a Debian
+# package (packaging/mkdeb.sh, docs/operations.md).
 install: $(OUTPUT)/na-loader $(OUTPUT)/na-repo
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
 	$(Q)install -D -m 0755 $(OUTPUT)/na-loader $(DESTDIR)$(SBINDIR)/na-loader
 	$(Q)install -D -m 0755 $(OUTPUT)/na-repo $(DESTDIR)$(BINDIR)/na-repo
-	$(Q)install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR) $(DESTDIR)$(DOCDIR)
-	$(Q)sed -e 's|/usr/sbin/na-loader|$(SBINDIR)/na-loader|' \
-		-e 's|/usr/share/doc/netlord|$(DOCDIR)|' scripts/na-loader@.service \
-		> $(DESTDIR)$(SYSTEMD_UNIT_DIR)/na-loader@.service
+	$(Q)install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(SYSCONFDIR)/netlord
+	$(Q)for u in na-loader@.service na-repo.service; do \
+		sed -e 's|/usr/sbin/na-loader|$(SBINDIR)/na-loader|' \
+			-e 's|/usr/bin/na-repo|$(BINDIR)/na-repo|' \
+			-e 's|/usr/share/doc/netlord|$(DOCDIR)|' scripts/$$u \
+			> $(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$u || exit 1; \
+		chmod 0644 $(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$u; \
+	done
+	$(Q)install -m 0644 man/na-loader.8 man/na-repo.8 $(DESTDIR)$(MANDIR)/man8/
+	$(Q)install -m 0644 completion/na-loader completion/na-repo $(DESTDIR)$(COMPLETIONDIR)/
+	$(Q)[ -e $(DESTDIR)$(SYSCONFDIR)/netlord/na-loader.conf ] || \
+		install -m 0644 packaging/na-loader.conf $(DESTDIR)$(SYSCONFDIR)/netlord/na-loader.conf
 	$(Q)install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
 	$(Q)install -D -m 0644 docs/wireshark/netlord-nlarp.lua \
 		$(DESTDIR)$(DOCDIR)/wireshark/netlord-nlarp.lua
+	$(Q)install -D -m 0644 packaging/netlord-alerts.yml $(DESTDIR)$(DOCDIR)/examples/netlord-alerts.yml
+
+# make deb: build/netlord_<version>_<arch>.deb from a staged `make install`
+.PHONY: deb
+deb: $(OUTPUT)/na-loader $(OUTPUT)/na-repo
+	+$(Q)packaging/mkdeb.sh $(OUTPUT) $(NETLORD_VERSION)
 
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
@@ -126,7 +147,8 @@ help:
 	@echo "make test       run all tests (root)"
 	@echo "make bench      run the benchmarks (root)"
 	@echo "make demo       the emulated data center, end to end"
-	@echo "make install    install na-loader, na-repo, the systemd unit, docs (DESTDIR, PREFIX)"
+	@echo "make install    install na-loader, na-repo, units, man pages, docs (DESTDIR, PREFIX)"
+	@echo "make deb        build a Debian package (build/netlord_<version>_<arch>.deb)"
 	@echo "make format     clang-format the C sources"
 	@echo "make vmlinux    regenerate vmlinux/vmlinux.h from the running kernel"
 

@@ -8,7 +8,7 @@ REPO_TOPO_SRCS := user/repo/topo.c user/repo/topo_gen.c
 REPO_COMPILE_SRCS := user/repo/compile.c user/repo/path_search.c user/repo/packing.c \
 	user/repo/pack_greedy.c user/repo/pack_trees.c user/repo/bcast_tree.c \
 	user/repo/compile_output.c
-REPO_SRCS := user/repo/main.c user/repo/cli.c user/repo/serve.c \
+REPO_SRCS := user/repo/main.c user/repo/cli.c user/repo/serve.c user/repo/repo_metrics.c \
 	$(REPO_TOPO_SRCS) $(REPO_COMPILE_SRCS)
 
 $(call objs,$(REPO_SRCS) $(wildcard tests/repo/*.c)): CPPFLAGS += -Iuser/repo

@@ -29,6 +29,7 @@
 #include "netlord.skel.h"
 #include "log.h"
 #include "nlarp_io.h"
+#include "ops.h"
 #include "parse.h"
 #include "paths.h"
 #include "probe.h"
@@ -55,6 +56,7 @@ struct na_daemon {
 	struct na_ctl_server ctl;
 	struct na_keys keys;
 	struct na_monitor mon;
+	struct na_ops ops; /* metrics, systemd, config reload */
 	int encap_mode;
 	char run_dir[PATH_MAX];
 	int lldp_fd, timer_fd, signal_fd, epoll_fd, lock_fd;
@@ -472,9 +474,11 @@ static void on_tick(struct na_daemon *d, unsigned long tick)
 	na_vif_readopt(&d->vifs);
 	na_probe_tick(&d->probe);
 	na_ctl_tick(&d->ctl);
-	/* re-fetch: every 30 s, every 5 s while no table is loaded */
-	if (d->loc.ready && (tick % 30 == 0 || (!d->vc.loaded && tick % 5 == 0)))
+	/* re-fetch: every refresh_interval (30 s), every 5 s while no table is loaded */
+	if (d->loc.ready &&
+	    (tick % na_ops_refresh_interval(&d->ops) == 0 || (!d->vc.loaded && tick % 5 == 0)))
 		na_vlan_config_refresh(&d->vc, false);
+	na_ops_tick(&d->ops);
 }
 
 static void on_signal(struct na_daemon *d)
@@ -484,6 +488,7 @@ static void on_signal(struct na_daemon *d)
 	if (read(d->signal_fd, &si, sizeof(si)) != sizeof(si))
 		return;
 	if (si.ssi_signo == SIGHUP) {
+		na_ops_reload(&d->ops);
 		log_info("SIGHUP: re-fetching the VLAN table, re-reading the NL-ARP keys");
 		na_vlan_config_refresh(&d->vc, true);
 		na_keys_reload(&d->keys);
@@ -550,12 +555,14 @@ static int loop(struct na_daemon *d)
 		}
 		for (int i = 0; i < n; i++)
 			dispatch(d, evs[i].data.u32, &tick);
+		na_ops_update(&d->ops);
 	}
 	return 0;
 }
 
 static void shut_down(struct na_daemon *d)
 {
+	na_ops_stop(&d->ops);
 	na_ctl_close(&d->ctl);
 	na_vlan_config_close(&d->vc);
 	na_monitor_close(&d->mon);
@@ -587,6 +594,21 @@ int na_daemon_run(const struct na_daemon_opts *o)
 			log_info("waiting for LLDP on %s (nothing is forwarded until then)",
 				 d.up.ifname);
 		err = loop_setup(&d);
+	}
+	if (!err) {
+		const struct na_metrics_src src = {.st = &d.st,
+						   .loc = &d.loc,
+						   .vc = &d.vc,
+						   .probe = &d.probe,
+						   .tables = &d.tables,
+						   .maps = &d.dp.maps,
+						   .encap_mode = d.encap_mode,
+						   .tenant_bits = d.loc.tenant_bits};
+
+		na_ops_init(&d.ops, &o->ops, &src, &d.vc);
+		snprintf(d.ops.metrics.src.ifname, IF_NAMESIZE, "%s", d.up.ifname);
+		err = na_ops_start(&d.ops);
+		na_ops_update(&d.ops);
 	}
 	if (!err) {
 		log_info("agent running on %s; control socket %s", d.up.ifname, d.ctl.path);

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <net/if.h>
 
+#include "config.h"
+
 /* na_daemon_run(): the event loop failed after a successful start */
 #define NA_ERR_RUNTIME (-4096)
 
@@ -23,6 +25,7 @@ struct na_daemon_opts {
 	int tenant_bits;	 /* 16 or 24, 0: the pinned one, else 16 */
 	char key_file[PATH_MAX]; /* NL-ARP keys, "" = NLARP_AUTH_DEFAULT_KEY_FILE */
 	bool insecure_no_auth;	 /* NL-ARP without authentication (logged) */
+	struct na_ops_opts ops;	 /* config file, metrics, log level, refresh (ops.h) */
 };
 
 /*

@@ -17,9 +17,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "ctl_client.h"
 #include "daemon.h"
 #include "detach.h"
+#include "health.h"
 #include "log.h"
 #include "maps.h"
 #include "monitor_cli.h"
@@ -36,6 +38,7 @@ enum na_exit {
 	NA_EXIT_NO_AGENT = 3, /* no agent running for that interface */
 	NA_EXIT_REFUSED = 4,  /* the agent refused the request (bad VIF, conflict, ...) */
 	NA_EXIT_RUNTIME = 5,  /* the agent stopped on an unrecoverable error */
+	NA_EXIT_UNREADY = 6,  /* status --check: the agent runs but cannot forward yet */
 };
 
 static const char exit_codes[] =
@@ -46,7 +49,8 @@ static const char exit_codes[] =
 	"     or attach failed, another agent already running\n"
 	"  3  no agent is running for that interface (start `na-loader attach <iface>`)\n"
 	"  4  the agent refused the request (the message says why)\n"
-	"  5  the agent stopped on an unrecoverable runtime error\n";
+	"  5  the agent stopped on an unrecoverable runtime error\n"
+	"  6  status --check: the agent runs but is not ready (no LLDP or no VLAN table)\n";
 
 /* a handler's result for a verb that talks to the agent */
 static int ctl_exit(int err)
@@ -60,6 +64,8 @@ static int ctl_exit(int err)
 		return NA_EXIT_NO_AGENT;
 	case -ECONNRESET:
 		return NA_EXIT_RUNTIME;
+	case NA_ERR_NOT_READY:
+		return NA_EXIT_UNREADY;
 	default:
 		return NA_EXIT_REFUSED;
 	}
@@ -84,6 +90,7 @@ struct cli {
 	const struct verb *verb;
 	const char *iface;
 	bool json;
+	bool check; /* status --check */
 };
 
 /* the verb's message for a bad command line; always -EINVAL */
@@ -183,6 +190,11 @@ enum {
 	O_SWITCH,
 	O_PORT,
 	O_VERSION,
+	O_CONFIG,
+	O_METRICS,
+	O_REFRESH,
+	O_LOGLEVEL,
+	O_CHECK,
 	O_KEY_FILE,
 	O_INSECURE,
 	O_REPO_CA,
@@ -223,47 +235,45 @@ static int common_opt(struct cli *c, struct na_request *r, int o, const char *ar
 /* ---- attach / detach ---------------------------------------------------------------------- */
 
 static struct na_daemon_opts attach_opts;
-static int attach_verbose;
+static struct na_settings attach_flags; /* what the command line set */
+static const char *attach_config;	/* --config, NULL: the default file if it exists */
+
+/* a flag takes the configuration file's key and checks */
+static int attach_set(struct cli *c, const char *key, const char *arg)
+{
+	char err[256];
+
+	if (na_setting_set(&attach_flags, key, arg, err, sizeof(err)))
+		return usage_err(c->verb, "%s", err);
+	return 0;
+}
 
 static int attach_opt(struct cli *c, struct na_request *r, int o, const char *arg)
 {
 	switch (o) {
 	case O_REPO:
-		if (snprintf(attach_opts.repo, sizeof(attach_opts.repo), "%s", arg) >=
-		    (int)sizeof(attach_opts.repo))
-			return usage_err(c->verb, "--repo is too long");
-		return 0;
+		return attach_set(c, "repo", arg);
 	case O_REPO_CA:
-		if (snprintf(attach_opts.repo_ca, sizeof(attach_opts.repo_ca), "%s", arg) >=
-		    (int)sizeof(attach_opts.repo_ca))
-			return usage_err(c->verb, "--repo-ca is too long");
-		return 0;
+		return attach_set(c, "repo_ca", arg);
 	case O_ENCAP:
-		if (!strcmp(arg, "ip"))
-			attach_opts.encap_mode = NL_ENCAP_IP;
-		else if (!strcmp(arg, "udp"))
-			attach_opts.encap_mode = NL_ENCAP_UDP;
-		else
-			return usage_err(c->verb, "--encap must be ip or udp");
-		return 0;
+		return attach_set(c, "encap", arg);
 	case O_BITS:
-		if (!strcmp(arg, "16"))
-			attach_opts.tenant_bits = NL_TENANT_BITS_16;
-		else if (!strcmp(arg, "24"))
-			attach_opts.tenant_bits = NL_TENANT_BITS_24;
-		else
-			return usage_err(c->verb, "--tenant-bits must be 16 or 24");
-		return 0;
+		return attach_set(c, "tenant_bits", arg);
+	case O_METRICS:
+		return attach_set(c, "metrics", arg);
+	case O_REFRESH:
+		return attach_set(c, "refresh_interval", arg);
+	case O_LOGLEVEL:
+		return attach_set(c, "log_level", arg);
 	case O_KEY_FILE:
-		if (snprintf(attach_opts.key_file, sizeof(attach_opts.key_file), "%s", arg) >=
-		    (int)sizeof(attach_opts.key_file))
-			return usage_err(c->verb, "--key-file is too long");
-		return 0;
+		return attach_set(c, "key_file", arg);
 	case O_INSECURE:
 		attach_opts.insecure_no_auth = true;
 		return 0;
 	case 'v':
-		attach_verbose = 1;
+		return attach_set(c, "log_level", "debug");
+	case O_CONFIG:
+		attach_config = arg;
 		return 0;
 	}
 	return -EINVAL;
@@ -271,15 +281,56 @@ static int attach_opt(struct cli *c, struct na_request *r, int o, const char *ar
 
 static int run_attach(struct cli *c, struct na_request *r, int argc, char **argv)
 {
+	char msg[512];
+	int err;
+
 	if (argc != 1)
 		return usage_err(c->verb, "exactly one uplink interface expected");
 	if (strlen(argv[0]) >= sizeof(attach_opts.ifname))
 		return usage_err(c->verb, "'%s' is not a valid interface name", argv[0]);
 	snprintf(attach_opts.ifname, sizeof(attach_opts.ifname), "%s", argv[0]);
-	if (attach_opts.insecure_no_auth && attach_opts.key_file[0])
+	if (attach_opts.insecure_no_auth && (attach_flags.set & NA_SET_KEY_FILE))
 		return usage_err(c->verb, "--key-file and --insecure-no-auth exclude each other");
-	nl_log_init("na-loader", attach_verbose ? NL_LOG_DEBUG : NL_LOG_INFO);
+	err = na_settings_resolve(attach_config, attach_opts.ifname, &attach_flags,
+				  &attach_opts.ops, msg, sizeof(msg));
+	if (err) {
+		fprintf(stderr, "na-loader attach: %s\n", msg);
+		return err;
+	}
+	snprintf(attach_opts.repo, sizeof(attach_opts.repo), "%s", attach_opts.ops.eff.repo);
+	snprintf(attach_opts.repo_ca, sizeof(attach_opts.repo_ca), "%s",
+		 attach_opts.ops.eff.repo_ca);
+	/* --insecure-no-auth on the command line wins over a key_file of the file */
+	if (!attach_opts.insecure_no_auth)
+		snprintf(attach_opts.key_file, sizeof(attach_opts.key_file), "%s",
+			 attach_opts.ops.eff.key_file);
+	/* not given: the pinned state's (daemon.h) */
+	attach_opts.encap_mode =
+		attach_opts.ops.eff.set & NA_SET_ENCAP ? attach_opts.ops.eff.encap_mode : -1;
+	attach_opts.tenant_bits =
+		attach_opts.ops.eff.set & NA_SET_BITS ? attach_opts.ops.eff.tenant_bits : 0;
+	nl_log_init("na-loader", attach_opts.ops.eff.log_level);
 	return na_daemon_run(&attach_opts);
+}
+
+/* ---- config check --------------------------------------------------------------------------- */
+
+static int run_config(struct cli *c, struct na_request *r, int argc, char **argv)
+{
+	const char *path = argc == 2 ? argv[1] : NA_CONFIG_DEFAULT;
+	struct na_settings s;
+	char err[512];
+	int rc;
+
+	if (argc < 1 || argc > 2 || strcmp(argv[0], "check"))
+		return usage_err(c->verb, "config check [FILE] expected");
+	rc = na_config_parse(path, NULL, &s, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "na-loader config: %s\n", err);
+		return rc == -ENOENT ? -ENOENT : -EINVAL;
+	}
+	printf("%s: ok\n", path);
+	return 0;
 }
 
 static int run_detach(struct cli *c, struct na_request *r, int argc, char **argv)
@@ -424,7 +475,22 @@ static int run_status(struct cli *c, struct na_request *r, int argc, char **argv
 {
 	if (argc)
 		return usage_err(c->verb, "unexpected argument '%s'", argv[0]);
+	if (c->check) {
+		char ifb[IF_NAMESIZE * 4];
+		int err = resolve_iface(c, ifb, sizeof(ifb));
+
+		return err ? err : na_health_check(c->iface, stdout);
+	}
 	return run_report(c, r, !strcmp(c->verb->name, "status") ? NA_REQ_STATUS : NA_REQ_STATS);
+}
+
+static int status_opt(struct cli *c, struct na_request *r, int o, const char *arg)
+{
+	if (o == O_CHECK) {
+		c->check = true;
+		return 0;
+	}
+	return common_opt(c, r, o, arg);
 }
 
 static int nart_opt(struct cli *c, struct na_request *r, int o, const char *arg)
@@ -512,9 +578,16 @@ static const struct option attach_options[] = {
 	{"key-file", required_argument, NULL, O_KEY_FILE},
 	{"insecure-no-auth", no_argument, NULL, O_INSECURE},
 	{"verbose", no_argument, NULL, 'v'},
+	{"config", required_argument, NULL, O_CONFIG},
+	{"metrics", required_argument, NULL, O_METRICS},
+	{"refresh-interval", required_argument, NULL, O_REFRESH},
+	{"log-level", required_argument, NULL, O_LOGLEVEL},
 	OPT_HELP,
 	OPT_END,
 };
+static const struct option config_options[] = {OPT_HELP, OPT_END};
+static const struct option status_options[] = {
+	OPT_IFACE, OPT_JSON, {"check", no_argument, NULL, O_CHECK}, OPT_HELP, OPT_END};
 static const struct option detach_options[] = {OPT_HELP, OPT_END};
 static const struct option vif_options[] = {
 	{"tenant", required_argument, NULL, O_TENANT},
@@ -573,10 +646,13 @@ static int trace_exit(int err)
 static const struct verb verbs[] = {
 	{"attach",
 	 "  attach <iface> [--repo <url|file>] [--repo-ca <file>] [--encap ip|udp]\n"
-	 "         [--tenant-bits 16|24] [--key-file PATH | --insecure-no-auth] [-v]\n",
+	 "         [--tenant-bits 16|24] [--key-file PATH | --insecure-no-auth] [-v]\n"
+	 "         [--config FILE] [--metrics ADDR:PORT] [--refresh-interval S] [--log-level L]\n",
 	 "usage: na-loader attach <iface> [--repo <url|file>] [--repo-ca <file>]\n"
 	 "                         [--encap ip|udp] [--tenant-bits 16|24]\n"
 	 "                         [--key-file PATH | --insecure-no-auth] [-v|--verbose]\n"
+	 "                         [--config FILE] [--metrics ADDR:PORT]\n"
+	 "                         [--refresh-interval SECONDS] [--log-level err|warn|info|debug]\n"
 	 "Load the datapath on the uplink <iface> (XDP native, generic with a warning),\n"
 	 "pin maps, programs and the XDP link under /sys/fs/bpf/netlord/<iface>/, then\n"
 	 "run the agent in the foreground (logs on stderr) until SIGTERM/SIGINT.\n"
@@ -588,8 +664,18 @@ static const struct verb verbs[] = {
 	 "NL-ARP is authenticated (HMAC-SHA-256) with the keys of --key-file (default\n"
 	 "/etc/netlord/nlarp.key: lines \"<key id> <hex secret>\", mode 0600, first key\n"
 	 "signs, a second is accepted during a rotation; SIGHUP re-reads it).\n"
-	 "--insecure-no-auth: no key, any fabric host can forge NL-ARP (warned).\n",
+	 "--insecure-no-auth: no key, any fabric host can forge NL-ARP (warned).\n"
+	 "Settings come from " NA_CONFIG_DEFAULT " (if it exists; --config FILE\n"
+	 "otherwise), the flags win over it; SIGHUP reads it again (docs/operations.md).\n"
+	 "--metrics: Prometheus text exposition at http://ADDR:PORT/metrics.\n"
+	 "Under systemd (Type=notify): READY=1 once LLDP named the location and the VLAN\n"
+	 "table is loaded, WATCHDOG=1 every second when WatchdogSec= is set.\n",
 	 attach_options, "v", run_attach, attach_opt, local_exit},
+	{"config", "  config check [FILE]\n",
+	 "usage: na-loader config check [FILE]\n"
+	 "Check a configuration file (default " NA_CONFIG_DEFAULT "): every section,\n"
+	 "every key and value.  Prints 'FILE: ok', or the first bad line and key.\n",
+	 config_options, "", run_config, NULL, local_exit},
 	{"detach", "  detach <iface>\n",
 	 "usage: na-loader detach <iface>\n"
 	 "Stop the agent if running, remove XDP, tc filters (uplink and VIFs),\n"
@@ -609,9 +695,11 @@ static const struct verb verbs[] = {
 	 "del: detach and broadcast HERE with the GONE flag (other NAs delete their\n"
 	 "entries; a lost GONE is repaired by NOT-HERE).  Needs the running agent.\n",
 	 vif_options, "i:", run_vif, vif_opt, ctl_exit},
-	{"status", "  status [-i uplink] [--json]\n",
-	 "usage: na-loader status [-i uplink] [--json]\n", report_options, "i:", run_status,
-	 common_opt, ctl_exit},
+	{"status", "  status [-i uplink] [--json | --check]\n",
+	 "usage: na-loader status [-i uplink] [--json | --check]\n"
+	 "--check (a health check): prints one line; exit 0 if the agent runs, knows its\n"
+	 "location and has its VLAN table, 6 if it runs but is not ready, 3 if no agent.\n",
+	 status_options, "i:", run_status, status_opt, ctl_exit},
 	{"stats", "  stats [-i uplink] [--json]\n", "usage: na-loader stats [-i uplink] [--json]\n",
 	 report_options, "i:", run_status, common_opt, ctl_exit},
 	{"nart",
@@ -680,7 +768,6 @@ static int run_verb(const struct verb *v, int argc, char **argv)
 	request_init(&r, 0, &c);
 	if (!v->opts)
 		return v->run(&c, &r, argc, argv);
-	attach_opts.encap_mode = -1;
 	snprintf(shortopts, sizeof(shortopts), "%sh", v->shortopts);
 	optind = 1;
 	opterr = 0;

@@ -128,6 +128,7 @@ enum {
 	OPT_LISTEN,
 	OPT_TIMEOUT,
 	OPT_MAX_CONNS,
+	OPT_METRICS,
 };
 
 static const struct cli_opt compile_opts[] = {
@@ -249,6 +250,8 @@ static const struct cli_opt serve_opts[] = {
 	 "each write, 10..3600000 (default 5000)"},
 	{"max-conns", OPT_MAX_CONNS, "N", 0,
 	 "answer 503 above N open connections, 1..1000000\n(default 1024)"},
+	{"metrics", OPT_METRICS, NULL, 0,
+	 "also answer GET /metrics: Prometheus text format\n(docs/operations.md)"},
 	{0},
 };
 
@@ -270,6 +273,9 @@ static int serve_opt(int key, const char *arg)
 	case OPT_MAX_CONNS:
 		rc = cli_num(arg, "--max-conns", 1, 1000000, &v);
 		sopt.max_conns = (int)v;
+		break;
+	case OPT_METRICS:
+		sopt.metrics = 1;
 		break;
 	}
 	return rc;
@@ -360,7 +366,8 @@ static const struct cli_verb verbs[] = {
 	},
 	{
 		.name = "serve",
-		.summary = "serve --listen <addr:port> [--timeout-ms MS] [--max-conns N] <dir>",
+		.summary = "serve --listen <addr:port> [--timeout-ms MS] [--max-conns N] "
+			   "[--metrics] <dir>",
 		.args = "--listen <addr:port> [options] <dir>",
 		.help = "Serve <dir>/vlan-table.txt over HTTP/1.1 (GET /v1/vlan-table) until\n"
 			"SIGINT or SIGTERM; SIGHUP reloads it (the old table is kept if the new\n"

@@ -30,7 +30,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <microhttpd.h>
+#include <systemd/sd-daemon.h>
 
+#include "prom.h"
+#include "repo_metrics.h"
 #include "serve.h"
 #include "util.h"
 #include "vlan_table.h"
@@ -55,6 +58,9 @@ struct conn {
 };
 
 static struct table *cur;
+/* the request being answered (one thread): what the metrics count it under */
+static const char *req_route; /* a path of routes[], or NULL */
+static int req_head;
 static struct conn *conns;
 static const struct serve_opts *opts;
 
@@ -141,6 +147,7 @@ static enum MHD_Result reply(struct MHD_Connection *mc, unsigned int code, const
 	MHD_add_response_header(r, "Connection", "close");
 	if (hname)
 		MHD_add_response_header(r, hname, hval);
+	repo_metrics_request(req_route, code, req_head ? 0 : strlen(text));
 	ret = MHD_queue_response(mc, code, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -171,12 +178,52 @@ static enum MHD_Result get_vlan_table(struct MHD_Connection *mc)
 			return MHD_NO;
 		MHD_add_response_header(r, "ETag", cur->etag);
 		MHD_add_response_header(r, "Connection", "close");
+		repo_metrics_request(req_route, MHD_HTTP_NOT_MODIFIED, 0);
 		ret = MHD_queue_response(mc, MHD_HTTP_NOT_MODIFIED, r);
 		MHD_destroy_response(r);
 		return ret;
 	}
 	answer_deadline(mc, cur->len);
+	repo_metrics_request(req_route, MHD_HTTP_OK, req_head ? 0 : cur->len);
 	return MHD_queue_response(mc, MHD_HTTP_OK, cur->resp);
+}
+
+/* GET/HEAD /metrics (--metrics): Prometheus text exposition */
+static enum MHD_Result get_metrics(struct MHD_Connection *mc)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!opts->metrics) {
+		req_route = NULL;
+		return reply(mc, MHD_HTTP_NOT_FOUND, "not found; try GET /v1/vlan-table\n", NULL,
+			     NULL);
+	}
+	/* counted before rendering, so the scrape sees itself */
+	repo_metrics_request(req_route, MHD_HTTP_OK, 0);
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return MHD_NO;
+	repo_metrics_render(f);
+	if (fclose(f)) {
+		free(buf);
+		return MHD_NO;
+	}
+	repo_metrics_request_bytes(req_route, req_head ? 0 : len);
+	r = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(buf);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", PROM_CONTENT_TYPE);
+	MHD_add_response_header(r, "Connection", "close");
+	answer_deadline(mc, len);
+	ret = MHD_queue_response(mc, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
 }
 
 /* the URLs served: one line each (GET and HEAD; no query string) */
@@ -185,6 +232,7 @@ static const struct route {
 	enum MHD_Result (*get)(struct MHD_Connection *mc);
 } routes[] = {
 	{"/v1/vlan-table", get_vlan_table},
+	{"/metrics", get_metrics},
 };
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
@@ -200,6 +248,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 			return MHD_YES; /* headers only: answer on the next call */
 	}
 	*upload_len = 0;
+	req_route = NULL;
+	req_head = !strcmp(method, "HEAD");
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		if (!strcmp(url, routes[i].path))
+			req_route = routes[i].path;
 	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 		return reply(mc, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD are allowed\n",
 			     "Allow", "GET, HEAD");
@@ -341,12 +394,16 @@ static int on_signals(int sfd, const char *dir)
 			continue;
 		}
 		if (table_load(dir, &t, err, sizeof(err))) {
+			repo_metrics_reload_failed();
 			logmsg("reload failed, keeping serial %llu: %s", cur->serial, err);
 			continue;
 		}
+		sd_notifyf(0, "RELOADING=1\nSTATUS=serving serial %llu", t->serial);
 		logmsg("reloaded: serial %llu -> %llu", cur->serial, t->serial);
 		table_free(cur);
 		cur = t;
+		repo_metrics_table(cur->serial, cur->len);
+		sd_notify(0, "READY=1");
 	}
 	return running;
 }
@@ -408,6 +465,7 @@ int repo_serve(const struct serve_opts *o)
 		logmsg("%s", err);
 		return rc;
 	}
+	repo_metrics_table(cur->serial, cur->len);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGINT);
@@ -441,7 +499,10 @@ int repo_serve(const struct serve_opts *o)
 		epoll_ctl(ep, EPOLL_CTL_ADD, di->epoll_fd, &ev);
 		ev = (struct epoll_event){.events = EPOLLIN, .data.fd = sfd};
 		epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
+		/* systemd (na-repo.service, Type=notify): listening, table loaded */
+		sd_notifyf(0, "READY=1\nSTATUS=serving serial %llu", cur->serial);
 		serve_loop(d, ep, sfd);
+		sd_notify(0, "STOPPING=1");
 	}
 	if (d)
 		MHD_stop_daemon(d);

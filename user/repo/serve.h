@@ -12,6 +12,7 @@ struct serve_opts {
 	const char *dir;    /* compiled directory holding vlan-table.txt */
 	int timeout_ms;	    /* per connection: whole request, then write progress */
 	int max_conns;
+	int metrics; /* also answer GET /metrics (repo_metrics.h) */
 };
 
 /*
