@@ -13,6 +13,7 @@
 	X(config)     \
 	X(vifs)       \
 	X(local_vifs) \
+	X(local_ips)  \
 	X(nart1) X(nart2) X(subnets) X(switches) X(vif_stats) X(counters) X(events) X(event_dedup)
 
 struct na_maps {
