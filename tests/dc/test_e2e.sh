@@ -97,7 +97,7 @@ done
 # teardown); 7 minutes were measured with ~7 other VM jobs running.
 mkdir -p "$tmp/b24"
 t0=$(date +%s)
-(cd "$repo" && scripts/vm/in-fabric-kernel.sh --timeout 600 --out "$tmp/b24" --env NA -- \
+(cd "$repo" && scripts/vm/in-fabric-kernel.sh --timeout 600 --out "$tmp" --env NA -- \
 	tests/dc/e2e-guest.sh "$tmp/b24" "$tmp/demo" "$repo/topologies/demo.vms" "${prefix}b-" \
 	tenant-bits-24) >"$tmp/b24/guest.out" 2>"$tmp/b24/guest.err"
 rc=$?
