@@ -25,14 +25,20 @@
 #define NL_ARP_ETHERTYPE    0x88B5 /* NL-ARP broadcasts (IEEE local exp. 1) */
 #define NL_ARP_UDP_PORT	    24144  /* NL-ARP unicasts to a peer's server addr */
 #define NL_OUTER_TTL	    64
+/* gre encapsulation (RFC 2890 key, RFC 1701 Transparent Ethernet Bridging) */
+#define NL_IPPROTO_GRE	 47
+#define NL_GRE_FLAGS_KEY 0x2000 /* K bit only: no checksum, no sequence, version 0 */
+#define NL_GRE_PROTO_TEB 0x6558 /* the payload is an Ethernet frame */
 
 /* Outer IPv4 + optional UDP + inner Ethernet, i.e. what the L3 MTU must hold */
 #define NL_ENCAP_OVERHEAD_IP  (20 + 14)
 #define NL_ENCAP_OVERHEAD_UDP (20 + 8 + 14)
+#define NL_ENCAP_OVERHEAD_GRE (20 + 8 + 14) /* GRE header with key: 8 bytes */
 
 enum nl_encap_mode {
 	NL_ENCAP_IP = 0,
 	NL_ENCAP_UDP = 1,
+	NL_ENCAP_GRE = 2,
 };
 
 /*
@@ -93,6 +99,8 @@ struct nl_config {
 
 /* The VIF can take XDP_REDIRECT frames (tap, or veth whose peer runs NAPI). */
 #define NL_VIF_F_XDP_REDIRECT (1U << 0)
+/* The VIF is a veth: the tc receive path hands frames to its peer (bpf_redirect_peer). */
+#define NL_VIF_F_VETH (1U << 1)
 
 /* map "vifs": ifindex of the hypervisor side of the VIF -> struct nl_vif */
 struct nl_vif {

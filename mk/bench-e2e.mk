@@ -27,3 +27,6 @@ BENCH_TARGETS += bench-e2e
 
 # ping + short TCP in every mode through the real datapath (not a benchmark)
 TEST_SCRIPTS += scripts/bench-e2e/smoke.sh
+
+# UDP-GSO from VMs and GRO before the tc decapsulation, through the real datapath
+TEST_SCRIPTS += tests/offload/test_offload.sh

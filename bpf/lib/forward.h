@@ -108,7 +108,7 @@ static __always_inline int nl_tx_locate(struct __sk_buff *skb, const struct nl_c
 /*
  * The packet must fit the fabric MTU once encapsulated; an IPv4 sender
  * learns the MTU from an ICMP "fragmentation needed".  GSO packets are
- * segmented by the kernel after encapsulation, in udp mode only.
+ * segmented by the kernel after encapsulation, in udp and gre modes only.
  */
 static __always_inline int nl_tx_check_mtu(struct __sk_buff *skb, const struct nl_config *cfg,
 					   const struct nl_vif *vif, bool is_ipv4)
@@ -117,11 +117,11 @@ static __always_inline int nl_tx_check_mtu(struct __sk_buff *skb, const struct n
 
 	if (skb->gso_size) {
 		/* No GSO handler exists for IP protocol 143: the VIF must not offload */
-		if (cfg->encap_mode != NL_ENCAP_UDP)
+		if (cfg->encap_mode == NL_ENCAP_IP)
 			return nl_drop(skb, NL_C_TX_GSO_IP_MODE);
 		return NL_CONTINUE;
 	}
-	overhead = cfg->encap_mode == NL_ENCAP_UDP ? NL_ENCAP_OVERHEAD_UDP : NL_ENCAP_OVERHEAD_IP;
+	overhead = nl_encap_overhead(cfg->encap_mode);
 	if (skb->len - ETH_HLEN + overhead <= cfg->fabric_mtu)
 		return NL_CONTINUE;
 	if (!is_ipv4)

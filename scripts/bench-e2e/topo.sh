@@ -8,7 +8,10 @@
 # (the "switch MAC"), one static route per port: 10.p.0.0/16 via 10.p.0.1.
 # hv<p> owns 10.p.0.1/32 on its uplink "uplink" (port p).  VMs: 192.168.1.1/24
 # and 192.168.1.2/24, MTU $VM_MTU in every mode.  Modes:
-#   ip, udp  NetLord, configured by nl-static (no agent), both hypervisors
+#   ip, udp, gre  NetLord, configured by nl-static (no agent), both hypervisors,
+#            receiving with the path `na-loader attach --rx auto` picks (XDP for
+#            ip and udp, tc after GRO for gre); <encap>-xdp and <encap>-tc
+#            (e.g. udp-tc, gre-xdp) force the receive path
 #   vxlan    kernel vxlan (VNI 42, port 4789) bridged with the VIF
 #   direct   no overlay: VM routes through hv -> sw -> hv (proxy ARP on the VIF)
 #
@@ -31,7 +34,22 @@ TOPO_PIDS=()
 TOPO_LOGDIR=${TOPO_LOGDIR:-$(mktemp -d /tmp/nl-e2e.XXXXXX)}
 
 topo_prefix() { # mode -> namespace prefix
-	echo "nle2e${TOPO_RUN_ID}${1:0:1}"
+	echo "nle2e${TOPO_RUN_ID}${1//[^a-z0-9]/}"
+}
+
+topo_is_netlord() { # mode
+	case $1 in ip | udp | gre | ip-* | udp-* | gre-*) return 0 ;; esac
+	return 1
+}
+
+# the receive path of a NetLord mode: explicit suffix, else the --rx auto rule
+topo_rx() { # mode
+	case $1 in
+	*-tc) echo tc ;;
+	*-xdp) echo xdp ;;
+	gre) echo tc ;;
+	*) echo xdp ;;
+	esac
 }
 
 _nsx() { # ns cmd...
@@ -93,7 +111,9 @@ topo_up() { # mode
 		_nsx "${P}vm$p" ethtool -K eth0 gro on >/dev/null || return 1
 	done
 	case $mode in
-	ip | udp) _topo_netlord "$mode" "$P" || return 1 ;;
+	ip | udp | gre | ip-xdp | udp-xdp | gre-xdp | ip-tc | udp-tc | gre-tc)
+		_topo_netlord "$mode" "$P" || return 1
+		;;
 	vxlan) _topo_vxlan "$P" || return 1 ;;
 	direct) _topo_direct "$P" || return 1 ;;
 	*)
@@ -107,22 +127,23 @@ _vm_mac() { if [ "$1" = 1 ]; then echo $TOPO_VM1_MAC; else echo $TOPO_VM2_MAC; f
 _vm_ip() { if [ "$1" = 1 ]; then echo $TOPO_VM1_IP; else echo $TOPO_VM2_IP; fi; }
 
 _topo_netlord() { # mode prefix
-	local mode=$1 P=$2 p q log flags=()
+	local mode=$1 P=$2 p q log flags=() encap=${1%%-*} rx
+	rx=$(topo_rx "$mode")
 	[ -x "$NL_STATIC" ] || {
 		echo "nl-static not built: $NL_STATIC" >&2
 		return 1
 	}
 	for p in 1 2; do
 		q=$((3 - p))
-		if [ "$mode" = ip ]; then
+		if [ "$encap" = ip ]; then
 			# no GSO handler exists for IP protocol 143: the VM must not offload
 			_nsx "${P}vm$p" ethtool -K eth0 tso off gso off >/dev/null 2>&1
 		fi
-		flags=()
-		if [ "$NL_XDP_REDIRECT" = 1 ]; then
+		flags=(--rx "$rx" --veth)
+		if [ "$rx" = xdp ] && [ "$NL_XDP_REDIRECT" = 1 ]; then
 			# veth takes XDP_REDIRECT frames only if its peer runs NAPI
 			_nsx "${P}vm$p" ethtool -K eth0 gro on >/dev/null 2>&1 || return 1
-			flags=(--xdp-redirect)
+			flags+=(--xdp-redirect)
 		fi
 		log="$TOPO_LOGDIR/$P-nl-static-hv$p.log"
 		ip netns exec "${P}hv$p" "$NL_STATIC" --uplink uplink --vif vif1 \
@@ -130,7 +151,7 @@ _topo_netlord() { # mode prefix
 			--vm-mac "$(_vm_mac $p)" --vm-ip "$(_vm_ip $p)" \
 			--peer-mac "$(_vm_mac $q)" --peer-ip "$(_vm_ip $q)" \
 			--switch-mac "$TOPO_SWITCH_MAC" --port "$p" --peer-port "$q" \
-			--encap "$mode" --dump-counters "${flags[@]}" >"$log" 2>&1 &
+			--encap "$encap" --dump-counters "${flags[@]}" >"$log" 2>&1 &
 		TOPO_PIDS+=($!)
 	done
 	for p in 1 2; do
