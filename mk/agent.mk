@@ -29,7 +29,8 @@ $(AGENT_UNIT): $(AGENT_UNIT_OBJS) $(LIBNETLORD) | $(OUTPUT)/tests
 TEST_BINS += $(AGENT_UNIT)
 
 # ---- integration tests (root, network namespaces, lldpd, iperf3) ---------------------------
-TEST_SCRIPTS += tests/agent/integration.sh tests/agent/integration-udp.sh
+TEST_SCRIPTS += tests/agent/integration.sh tests/agent/integration-udp.sh \
+	tests/agent/integration-gre.sh
 test: export NA_LOADER = $(abspath $(OUTPUT)/na-loader)
 
 # ---- benchmark: kernel memory of the NARTs at 1,000,000 VIFs --------------------------------

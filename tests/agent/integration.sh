@@ -29,10 +29,11 @@ SWMAC=02:5c:${T:0:2}:${T:2:2}:00:01
 TMP=$(mktemp -d /tmp/na-int.XXXXXX)
 chmod 755 "$TMP" # lldpcli drops privileges before it connects
 ENCAP=${NA_ENCAP:-ip}
+RX=${NA_RX:-auto} # na-loader attach --rx
 case $ENCAP in
 ip) VMMTU=1466 ;;
-udp) VMMTU=1458 ;;
-*) echo "FAIL: NA_ENCAP must be ip or udp"; echo "agent-integration: 0 passed, 1 failed"; exit 1 ;;
+udp | gre) VMMTU=1458 ;;
+*) echo "FAIL: NA_ENCAP must be ip, udp or gre"; echo "agent-integration: 0 passed, 1 failed"; exit 1 ;;
 esac
 PASS=0
 FAIL=0
@@ -156,7 +157,7 @@ EOF
 start_agent() { # server
 	local s=$1
 	nsenter --net=/var/run/netns/"$(srv "$s")" "$NA" attach "$(up "$s")" \
-		--repo "$TMP/vlan-table.txt" --encap "$ENCAP" -v >>"$TMP/agent$s.log" 2>&1 &
+		--repo "$TMP/vlan-table.txt" --encap "$ENCAP" --rx "$RX" -v >>"$TMP/agent$s.log" 2>&1 &
 	AGENT_PID[$s]=$!
 	wait_for 10 test -S "/run/netlord/$(up "$s").sock"
 }

@@ -19,6 +19,7 @@ struct na_daemon_opts {
 	char repo[PATH_MAX]; /* VLAN table source, "" = none */
 	int encap_mode;	     /* enum nl_encap_mode, -1: the pinned one, else ip */
 	int tenant_bits;     /* 16 or 24, 0: the pinned one, else 16 */
+	int rx_path;	     /* enum nl_rx_path (encap_mode.h), 0: auto */
 };
 
 /*

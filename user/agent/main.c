@@ -19,6 +19,7 @@
 
 #include "ctl_client.h"
 #include "daemon.h"
+#include "encap_mode.h"
 #include "detach.h"
 #include "log.h"
 #include "maps.h"
@@ -181,6 +182,7 @@ enum {
 	O_SWITCH,
 	O_PORT,
 	O_VERSION,
+	O_RX,
 };
 
 #define OPT_IFACE                                     \
@@ -229,12 +231,14 @@ static int attach_opt(struct cli *c, struct na_request *r, int o, const char *ar
 			return usage_err(c->verb, "--repo is too long");
 		return 0;
 	case O_ENCAP:
-		if (!strcmp(arg, "ip"))
-			attach_opts.encap_mode = NL_ENCAP_IP;
-		else if (!strcmp(arg, "udp"))
-			attach_opts.encap_mode = NL_ENCAP_UDP;
-		else
-			return usage_err(c->verb, "--encap must be ip or udp");
+		attach_opts.encap_mode = nl_encap_parse(arg);
+		if (attach_opts.encap_mode < 0)
+			return usage_err(c->verb, "--encap must be ip, udp or gre");
+		return 0;
+	case O_RX:
+		attach_opts.rx_path = nl_rx_parse(arg);
+		if (attach_opts.rx_path < 0)
+			return usage_err(c->verb, "--rx must be xdp, tc or auto");
 		return 0;
 	case O_BITS:
 		if (!strcmp(arg, "16"))
@@ -487,6 +491,7 @@ static int run_refresh(struct cli *c, struct na_request *r, int argc, char **arg
 static const struct option attach_options[] = {
 	{"repo", required_argument, NULL, O_REPO},
 	{"encap", required_argument, NULL, O_ENCAP},
+	{"rx", required_argument, NULL, O_RX},
 	{"tenant-bits", required_argument, NULL, O_BITS},
 	{"verbose", no_argument, NULL, 'v'},
 	OPT_HELP,
@@ -528,16 +533,19 @@ static const char report_help[] =
 
 static const struct verb verbs[] = {
 	{"attach",
-	 "  attach <iface> [--repo <url|file>] [--encap ip|udp] [--tenant-bits 16|24] [-v]\n",
-	 "usage: na-loader attach <iface> [--repo <url|file>] [--encap ip|udp]\n"
-	 "                         [--tenant-bits 16|24] [-v|--verbose]\n"
+	 "  attach <iface> [--repo <url|file>] [--encap ip|udp|gre] [--rx xdp|tc|auto]\n"
+	 "         [--tenant-bits 16|24] [-v]\n",
+	 "usage: na-loader attach <iface> [--repo <url|file>] [--encap ip|udp|gre]\n"
+	 "                         [--rx xdp|tc|auto] [--tenant-bits 16|24] [-v|--verbose]\n"
 	 "Load the datapath on the uplink <iface> (XDP native, generic with a warning),\n"
 	 "pin maps, programs and the XDP link under /sys/fs/bpf/netlord/<iface>/, then\n"
 	 "run the agent in the foreground (logs on stderr) until SIGTERM/SIGINT.\n"
 	 "The datapath keeps forwarding after the agent exits; a new `attach` re-adopts\n"
 	 "the pinned state and VIFs.  --repo: http://host:port[/path] or host:port\n"
 	 "(GET /v1/vlan-table), or a file path (starting with / or .).  --encap and\n"
-	 "--tenant-bits default to ip and 16, or to the pinned state's values.\n",
+	 "--tenant-bits default to ip and 16, or to the pinned state's values.\n"
+	 "--rx: the uplink receive path: xdp (before GRO), tc (after GRO, no XDP), or\n"
+	 "auto (default): tc for gre or without native XDP, else xdp.\n",
 	 attach_options, "v", run_attach, attach_opt, local_exit},
 	{"detach", "  detach <iface>\n",
 	 "usage: na-loader detach <iface>\n"
