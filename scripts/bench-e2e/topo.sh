@@ -15,6 +15,9 @@
 #   vxlan    kernel vxlan (VNI 42, port 4789) bridged with the VIF
 #   direct   no overlay: VM routes through hv -> sw -> hv (proxy ARP on the VIF)
 #
+# TOPO_TAP_VM2=1: vm2 is a tap "guest" (tap_guest.py moves frames between the
+# tap VIF in hv2 and a tap eth0 in vm2, with vnet headers and TSO, as QEMU does).
+#
 # Needs: ip (iproute2), ethtool; NL_STATIC = path of nl-static for ip/udp.
 
 TOPO_SWITCH_MAC=02:4e:4c:00:00:01
@@ -29,6 +32,7 @@ FABRIC_MTU=${FABRIC_MTU:-1500}
 # 0: XDP_PASS + uplink tc redirect
 NL_XDP_REDIRECT=${NL_XDP_REDIRECT:-1}
 TOPO_RUN_ID=${TOPO_RUN_ID:-$$}
+TOPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOPO_PREFIXES=()
 TOPO_PIDS=()
 TOPO_LOGDIR=${TOPO_LOGDIR:-$(mktemp -d /tmp/nl-e2e.XXXXXX)}
@@ -93,7 +97,12 @@ topo_up() { # mode
 		ip -n "$hv" route add 172.16.0.1/32 dev uplink
 		ip -n "$hv" route add default via 172.16.0.1 dev uplink
 		# the VIF: hv side "vif1", VM side "eth0"
-		ip -n "$hv" link add vif1 type veth peer name eth0 netns "${P}vm$p" || return 1
+		if _topo_tap "$p"; then
+			ip -n "$hv" tuntap add dev vif1 mode tap vnet_hdr || return 1
+			ip -n "${P}vm$p" tuntap add dev eth0 mode tap vnet_hdr || return 1
+		else
+			ip -n "$hv" link add vif1 type veth peer name eth0 netns "${P}vm$p" || return 1
+		fi
 		ip -n "$hv" link set vif1 mtu "$VM_MTU"
 		ip -n "${P}vm$p" link set eth0 address "$(_vm_mac "$p")" mtu "$VM_MTU"
 		ip -n "${P}vm$p" addr add "$(_vm_ip "$p")/24" dev eth0
@@ -108,8 +117,21 @@ topo_up() { # mode
 		# that receives from a wire runs NAPI with GRO, as a NIC driver does.
 		_nsx "${P}sw" ethtool -K "swp$p" tx off >/dev/null || return 1
 		_nsx "${P}hv$p" ethtool -K uplink gro on >/dev/null || return 1
-		_nsx "${P}vm$p" ethtool -K eth0 gro on >/dev/null || return 1
+		_nsx "${P}vm$p" ethtool -K eth0 gro on >/dev/null || _topo_tap "$p" || return 1
 	done
+	if _topo_tap 2; then
+		python3 "$TOPO_DIR/tap_guest.py" "${P}hv2" vif1 "${P}vm2" eth0 \
+			"$TOPO_LOGDIR/$P-tap.stats" >"$TOPO_LOGDIR/$P-tap.log" 2>&1 &
+		TOPO_PIDS+=($!)
+		for _ in $(seq 50); do
+			grep -q ready "$TOPO_LOGDIR/$P-tap.log" 2>/dev/null && break
+			sleep 0.1
+		done
+		grep -q ready "$TOPO_LOGDIR/$P-tap.log" || {
+			cat "$TOPO_LOGDIR/$P-tap.log" >&2
+			return 1
+		}
+	fi
 	case $mode in
 	ip | udp | gre | ip-xdp | udp-xdp | gre-xdp | ip-tc | udp-tc | gre-tc)
 		_topo_netlord "$mode" "$P" || return 1
@@ -122,6 +144,8 @@ topo_up() { # mode
 		;;
 	esac
 }
+
+_topo_tap() { [ "$1" = 2 ] && [ "${TOPO_TAP_VM2:-0}" = 1 ]; }
 
 _vm_mac() { if [ "$1" = 1 ]; then echo $TOPO_VM1_MAC; else echo $TOPO_VM2_MAC; fi; }
 _vm_ip() { if [ "$1" = 1 ]; then echo $TOPO_VM1_IP; else echo $TOPO_VM2_IP; fi; }
@@ -139,10 +163,11 @@ _topo_netlord() { # mode prefix
 			# no GSO handler exists for IP protocol 143: the VM must not offload
 			_nsx "${P}vm$p" ethtool -K eth0 tso off gso off >/dev/null 2>&1
 		fi
-		flags=(--rx "$rx" --veth)
+		flags=(--rx "$rx")
+		_topo_tap "$p" || flags+=(--veth)
 		if [ "$rx" = xdp ] && [ "$NL_XDP_REDIRECT" = 1 ]; then
 			# veth takes XDP_REDIRECT frames only if its peer runs NAPI
-			_nsx "${P}vm$p" ethtool -K eth0 gro on >/dev/null 2>&1 || return 1
+			_nsx "${P}vm$p" ethtool -K eth0 gro on >/dev/null 2>&1 || _topo_tap "$p" || return 1
 			flags+=(--xdp-redirect)
 		fi
 		log="$TOPO_LOGDIR/$P-nl-static-hv$p.log"
@@ -213,5 +238,6 @@ topo_down() {
 			ip netns del "$P$n" 2>/dev/null
 		done
 	done
-	TOPO_PREFIXES=()
+	TOPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOPO_PREFIXES=()
 }
