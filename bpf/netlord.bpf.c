@@ -28,7 +28,7 @@ int nl_vif_ingress(struct __sk_buff *skb)
 {
 	__u32 ifindex = skb->ifindex;
 	struct nl_config *cfg = nl_config_get();
-	struct nl_vif *vif = bpf_map_lookup_elem(&nl_vifs, &ifindex);
+	struct nl_vif *vif = nl_vif_get(ifindex);
 	struct nl_path path = {};
 	struct nl_vif_key dst;
 	struct nart2_slot loc;

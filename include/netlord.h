@@ -116,6 +116,19 @@ struct nl_vif {
 	__u32 ifindex;
 };
 
+/*
+ * map "vif_cache": array of NL_VIF_CACHE_SLOTS struct nl_vif, a VIF in slot
+ * (ifindex & (NL_VIF_CACHE_SLOTS - 1)) when that slot was free (ifindex 0)
+ * as it was added, so the VIF program finds most VIFs with an array lookup
+ * instead of hashing the ifindex; map "vifs" stays the authority.  The agent
+ * fills a slot before attaching the VIF's tc program and clears it after
+ * detaching, and never overwrites a used slot, so no reader can see a VIF
+ * half-written under its own ifindex.
+ */
+#define NL_VIF_CACHE_SLOTS 4096
+_Static_assert((NL_VIF_CACHE_SLOTS & (NL_VIF_CACHE_SLOTS - 1)) == 0,
+	       "NL_VIF_CACHE_SLOTS: a power of two");
+
 /* key of NART-2 and of map "local_vifs": a VIF network-wide, [0026] */
 struct nl_vif_key {
 	__u32 tenant;

@@ -317,6 +317,7 @@ int main(int argc, char **argv)
 
 	{
 		__u32 zero = 0, idx = vif_ifindex, slot = 1;
+		__u32 cache_slot = idx & (NL_VIF_CACHE_SLOTS - 1);
 		__u32 vflags =
 			(xdp_redirect ? NL_VIF_F_XDP_REDIRECT : 0) | (veth ? NL_VIF_F_VETH : 0);
 		struct nl_config cfg = {
@@ -387,6 +388,7 @@ int main(int argc, char **argv)
 		/* the mappings stay until exit: the datapath reads the arrays, not them */
 		if (update(skel->maps.nl_config, &zero, &cfg) ||
 		    update(skel->maps.nl_vifs, &idx, &vif) ||
+		    update(skel->maps.nl_vif_cache, &cache_slot, &vif) ||
 		    update(skel->maps.nl_local_vifs, &me, &lv))
 			goto out;
 	}

@@ -21,6 +21,7 @@
 #include "tc.h"
 #include "util.h"
 #include "vif.h"
+#include "vif_cache.h"
 
 int na_vif_overhead(int encap_mode)
 {
@@ -204,8 +205,13 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		subnet_key(&v, &sk);
 		bpf_map_update_elem(vs->maps->subnets, &sk, &sv, BPF_ANY);
 	}
+	/* the cache slot before the program that reads it runs on this VIF */
+	rc = na_vif_cache_put(vs->maps, &v);
+	if (rc)
+		log_warn("VIF cache slot for %s: %s (found by hash)", ifname, strerror(-rc));
 	rc = na_tc_attach(ifindex, vs->prog_fd, true);
 	if (rc) {
+		na_vif_cache_del(vs->maps, idx);
 		bpf_map_delete_elem(vs->maps->vifs, &idx);
 		bpf_map_delete_elem(vs->maps->local_vifs, &k);
 		return nl_errf(err, errlen, -EIO, "cannot attach the tc program to %s: %s", ifname,
@@ -238,6 +244,7 @@ static void withdraw(struct na_vifs *vs, const struct nl_vif *v)
 
 	memcpy(k.mac, v->mac, 6);
 	bpf_map_delete_elem(vs->maps->local_vifs, &k);
+	na_vif_cache_del(vs->maps, idx);
 	bpf_map_delete_elem(vs->maps->vifs, &idx);
 	if (v->ip) {
 		struct nl_nart1_key k1 = {.tenant = v->tenant, .ip = v->ip};
@@ -321,6 +328,7 @@ void na_vif_reattach_all(struct na_vifs *vs)
 	__u32 key, *prev = NULL;
 	unsigned int n = 0;
 
+	na_vif_cache_fill(vs->maps); /* pins from a version without the cache */
 	while (!bpf_map_get_next_key(vs->maps->vifs, prev, &key)) {
 		prev = &key;
 		if (!na_tc_attach((int)key, vs->prog_fd, true))
