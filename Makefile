@@ -26,6 +26,10 @@ DEPFLAGS = -MMD -MP
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -D__BPF__ \
 	-Wall -Werror -Wno-unused-function -Iinclude -Ivmlinux -Ibpf
 LDLIBS_BPF := -lbpf -lelf -lz
+# off x86-64 the NART readers need BPF atomic fetch ops as barriers (bpf/lib/nart.h)
+ifneq ($(ARCH),x86)
+BPF_CFLAGS += -mcpu=v3
+endif
 
 ifeq ($(V),1)
 Q =

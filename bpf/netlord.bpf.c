@@ -112,7 +112,7 @@ int nl_uplink_xdp(struct xdp_md *ctx)
 
 	if (!cfg)
 		return nl_rx_pass(ctx);
-	verdict = nl_rx_parse(cfg, data, data_end, (__u32)(data_end - data), &rx);
+	verdict = nl_rx_parse(cfg, data, data_end, (__u32)(data_end - data), false, &rx);
 	if (verdict == NL_RX_NOT_OURS)
 		return nl_rx_pass(ctx);
 	if (verdict != NL_CONTINUE)
@@ -158,7 +158,9 @@ int nl_uplink_rx_tc(struct __sk_buff *skb)
 	nl_rx_pull(skb);
 	data = nl_skb_data(skb);
 	data_end = nl_skb_data_end(skb);
-	verdict = nl_rx_parse(cfg, data, data_end, skb->len, &rx);
+	/* the kernel holds the outer tag apart: only 802.1Q is the wire format */
+	verdict = nl_rx_parse(cfg, data, data_end, skb->len,
+			      skb->vlan_present && skb->vlan_proto != bpf_htons(ETH_P_8021Q), &rx);
 	if (verdict == NL_RX_NOT_OURS)
 		return nl_rx_pass(skb);
 	if (verdict != NL_CONTINUE)

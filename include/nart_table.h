@@ -7,6 +7,21 @@
  * a sequence counter and three 16-byte slots.  A key lives in one of its two
  * candidate buckets (bucketized cuckoo hashing).  Tenant 0 is reserved and
  * marks an empty slot.  Plain C: compiles for BPF (-D__BPF__) and user space.
+ *
+ * Memory ordering (a sequence lock per bucket and per switch entry; one
+ * writer, the agent, any number of lock-free readers, the BPF programs):
+ *   writer (user/lib/cnart.c)    seq = odd (relaxed) ; release fence ;
+ *                                slot stores (relaxed) ;
+ *                                seq = even (release store)
+ *   reader (bpf/lib/nart.h)      s = seq ; rmb ; slot loads ; rmb ;
+ *                                retry unless s is even and seq == s
+ * rmb orders every earlier load before every later one: a compiler barrier
+ * on x86-64 (TSO), a full barrier (BPF atomic fetch op) on other
+ * architectures such as arm64.  The writer's fences are C11 atomics,
+ * portable as they are.  A cuckoo move writes the key into its other
+ * bucket (complete, counter even again) before clearing the old slot, so a
+ * reader that checks both counters unchanged around its two scans cannot
+ * miss a key present throughout.
  */
 #ifndef NART_TABLE_H
 #define NART_TABLE_H

@@ -36,6 +36,14 @@ dc-e2e: $(OUTPUT)/na-loader $(OUTPUT)/na-repo
 
 TEST_SCRIPTS += tests/dc/test_e2e.sh
 
+# Live migration in both orders at 1,000 pps, agents restarted mid-way (one
+# kernel VM boot): tests/dc/test_migration.sh.
+.PHONY: dc-migration
+dc-migration: $(OUTPUT)/na-loader $(OUTPUT)/na-repo
+	tests/dc/test_migration.sh
+
+TEST_SCRIPTS += tests/dc/test_migration.sh
+
 # make bench-dc: migration convergence and loss at 1,000 pps, core FDB sizes
 # for 10/100/1,000 VMs, NetLord vs plain VLAN bridging (printed, not asserted).
 .PHONY: bench-dc

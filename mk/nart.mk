@@ -28,3 +28,16 @@ bench-nart-compact: $(NART_BENCH)
 	$(NART_BENCH)
 
 BENCH_TARGETS += bench-nart-compact
+
+# the same tests on the readers' full-barrier build (the arm64 code, bpf/lib/nart.h)
+SKELS += $(OUTPUT)/progs/nart_test_fence.skel.h
+$(OUTPUT)/progs/nart_test_fence.bpf.o: BPF_CFLAGS += -mcpu=v3
+$(call objs,tests/nart/test_nart_fence.c): CPPFLAGS += -Itests/progs -Itests/nart
+
+NART_FENCE_TEST := $(OUTPUT)/tests/test_nart_fence
+
+$(NART_FENCE_TEST): $(call objs,tests/nart/test_nart_fence.c) $(LIBNETLORD) | $(OUTPUT)/tests
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) -lcriterion -lpthread
+
+TEST_BINS += $(NART_FENCE_TEST)

@@ -40,7 +40,7 @@ $(FUZZ_DIR)/fuzz_lldp: $(call fuzz_objs,tests/fuzz/fuzz_lldp.c user/lib/lldp.c)
 # the NL-ARP codec and the production application path on real NART arrays
 FUZZ_NLARP_SRCS := tests/fuzz/fuzz_nlarp.c tests/lib/nart_maps.c user/lib/nlarp_codec.c \
 	user/lib/addr.c user/lib/nart_rules.c user/lib/nart_apply.c user/lib/nart_store.c \
-	user/lib/cnart.c user/lib/log.c
+	user/lib/cnart.c user/lib/log.c user/lib/nart_tomb.c user/lib/nart_vclock.c user/lib/util.c
 
 $(FUZZ_DIR)/fuzz_nlarp: $(call fuzz_objs,$(FUZZ_NLARP_SRCS))
 	$(call msg,LINK,$@)

@@ -106,23 +106,68 @@ static __always_inline int nl_tx_locate(struct __sk_buff *skb, const struct nl_c
 }
 
 /*
+ * Bytes of IP and transport header in front of each segment of a GSO
+ * packet (the segments repeat them); 0 when they cannot be read.  IPv4
+ * options count, TCP options count; an IPv6 next header other than TCP or
+ * UDP (extension headers) is counted at its largest, 40 + 60, so the check
+ * errs towards refusing.
+ */
+static __always_inline __u32 nl_tx_gso_hdrs(struct __sk_buff *skb, __be16 proto)
+{
+	__u32 l3, l4 = 8;
+	__u8 b[2];
+
+	if (proto == bpf_htons(ETH_P_IP)) {
+		if (bpf_skb_load_bytes(skb, ETH_HLEN, b, 1))
+			return 0;
+		l3 = (b[0] & 0xf) * 4;
+		if (bpf_skb_load_bytes(skb, ETH_HLEN + 9, b + 1, 1))
+			return 0;
+	} else if (proto == bpf_htons(ETH_P_IPV6)) {
+		l3 = 40;
+		if (bpf_skb_load_bytes(skb, ETH_HLEN + 6, b + 1, 1))
+			return 0;
+		if (b[1] != IPPROTO_TCP && b[1] != IPPROTO_UDP)
+			return 40 + 60;
+	} else {
+		return 0;
+	}
+	if (b[1] == IPPROTO_TCP) {
+		if (bpf_skb_load_bytes(skb, ETH_HLEN + l3 + 12, b, 1))
+			return 0;
+		l4 = (b[0] >> 4) * 4;
+	}
+	return l3 + l4;
+}
+
+/*
  * The packet must fit the fabric MTU once encapsulated; an IPv4 sender
- * learns the MTU from an ICMP "fragmentation needed".  GSO packets are
- * segmented by the kernel after encapsulation, in udp and gre modes only.
+ * learns the MTU from an ICMP "fragmentation needed".  A GSO packet is
+ * segmented by the kernel after encapsulation (udp and gre modes): each
+ * segment, its headers + gso_size bytes, must fit under the same rule, so
+ * the VM sees one path MTU whether it offloads or not.  (The encapsulation
+ * keeps gso_size, BPF_F_ADJ_ROOM_FIXED_GSO; a gso_size not above the
+ * overhead is refused all the same.)
  */
 static __always_inline int nl_tx_check_mtu(struct __sk_buff *skb, const struct nl_config *cfg,
 					   const struct nl_vif *vif, bool is_ipv4)
 {
-	__u32 overhead;
+	__u32 overhead, l3len = skb->len - ETH_HLEN;
 
+	overhead = nl_encap_overhead(cfg->encap_mode);
 	if (skb->gso_size) {
+		__u32 hdrs;
+
 		/* No GSO handler exists for IP protocol 143: the VIF must not offload */
 		if (cfg->encap_mode == NL_ENCAP_IP)
 			return nl_drop(skb, NL_C_TX_GSO_IP_MODE);
-		return NL_CONTINUE;
+		hdrs = nl_tx_gso_hdrs(skb, skb->protocol);
+		if (!hdrs || skb->gso_size <= overhead)
+			return nl_drop(skb, NL_C_TX_MALFORMED);
+		if (hdrs + skb->gso_size < l3len)
+			l3len = hdrs + skb->gso_size;
 	}
-	overhead = nl_encap_overhead(cfg->encap_mode);
-	if (skb->len - ETH_HLEN + overhead <= cfg->fabric_mtu)
+	if (l3len + overhead <= cfg->fabric_mtu)
 		return NL_CONTINUE;
 	if (!is_ipv4)
 		return nl_drop(skb, NL_C_TX_MTU);

@@ -13,9 +13,17 @@
  * attempts the lookup gives up (NART_UNSTABLE), which callers treat as a
  * miss: the datapath then asks WHERE, never uses a torn location.
  *
- * Ordering: x86-64 keeps loads in program order (TSO), so compiler barriers
- * suffice for the reader.  Other architectures need load-acquire (BPF v4
- * instructions, kernel >= 6.15); see docs/nart.md.
+ * Ordering (the writer's half is in user/lib/cnart.c, the whole protocol in
+ * include/nart_table.h): every load of a sequence counter is followed, and
+ * every re-read preceded, by nart_rmb(), which orders all earlier loads
+ * before all later ones.  On x86-64 loads are not reordered with loads
+ * (TSO): a compiler barrier.  Elsewhere (arm64) a full barrier: a BPF
+ * atomic fetch operation on a stack slot, which the JITs emit fully ordered
+ * (arm64: LSE ldsetal, or LL/SC + dmb ish) and which exists from kernel 5.12
+ * and clang -mcpu=v3 (the Makefile adds it off x86; below v3 clang refuses
+ * the fetch form, so an unordered build cannot happen silently).  BPF
+ * load-acquire (kernel >= 6.15, clang >= 20) would be cheaper but is not on
+ * Debian's 6.1.
  *
  * The maps below are the datapath's NART-1, NART-2 and switch array
  * (included by bpf/lib/maps.h, pinned as nl_nart1, nl_nart2, nl_switches);
@@ -59,7 +67,22 @@ enum {
 };
 
 #define nart_read_once(x) (*(volatile typeof(x) *)&(x))
-#define nart_barrier()	  asm volatile("" ::: "memory")
+
+#if defined(__TARGET_ARCH_x86) && !defined(NART_FULL_BARRIER)
+#define nart_rmb() asm volatile("" ::: "memory")
+#else
+/*
+ * The fetch result must be used: with it unused clang emits the plain
+ * atomic (BPF_ATOMIC without BPF_FETCH), which orders nothing on arm64.
+ * tests/nart/test_nart_fence.c checks the instruction is there.
+ */
+#define nart_rmb()                                                   \
+	({                                                           \
+		volatile __u64 __nart_v = 0;                         \
+		__u64 __nart_r = __sync_fetch_and_add(&__nart_v, 0); \
+		asm volatile("" : : "r"(__nart_r) : "memory");       \
+	})
+#endif
 
 /* Scans one bucket for a key of @kw words; copies the value words on a hit. */
 static __always_inline int nart_scan(struct nart_bucket *b, const __u32 *key, const int kw,
@@ -102,26 +125,26 @@ static __always_inline int nart_find(void *map, const struct nart_geom *g, const
 
 	for (int t = 0; t < NART_READ_TRIES; t++) {
 		sa = nart_read_once(a->seq);
-		nart_barrier();
+		nart_rmb();
 		if (sa & 1)
 			continue;
 		if (nart_scan(a, key, kw, val)) {
-			nart_barrier();
+			nart_rmb();
 			if (nart_read_once(a->seq) == sa)
 				return NART_FOUND;
 			continue;
 		}
 		sb = nart_read_once(b->seq);
-		nart_barrier();
+		nart_rmb();
 		if (sb & 1)
 			continue;
 		if (nart_scan(b, key, kw, val)) {
-			nart_barrier();
+			nart_rmb();
 			if (nart_read_once(b->seq) == sb)
 				return NART_FOUND;
 			continue;
 		}
-		nart_barrier();
+		nart_rmb();
 		if (nart_read_once(a->seq) == sa && nart_read_once(b->seq) == sb)
 			return NART_ABSENT;
 	}
@@ -178,11 +201,11 @@ static __always_inline int nl_switch_get(__u32 idx, struct nart_switch *out)
 		return NART_ABSENT;
 	for (int t = 0; t < NART_READ_TRIES; t++) {
 		s = nart_read_once(sw->seq);
-		nart_barrier();
+		nart_rmb();
 		if (s & 1)
 			continue;
 		__builtin_memcpy(out, (void *)sw, sizeof(*out));
-		nart_barrier();
+		nart_rmb();
 		if (nart_read_once(sw->seq) != s)
 			continue;
 		/* an assigned index always has a MAC (the agent never writes 0) */

@@ -28,6 +28,12 @@ struct nl_vlan_hdr {
 #define nl_pass_verdict(ctx) \
 	_Generic((ctx), struct __sk_buff * : TC_ACT_OK, struct xdp_md * : XDP_PASS)
 
+/* Ethernet minimum frame without FCS */
+#define NL_ETH_ZLEN 60
+
+/* Longest frame that may carry Ethernet padding: 60 bytes, 64 with a tag */
+#define NL_RX_PADDED_MAX 64
+
 /* Not NetLord data: counted and left to the kernel stack. */
 #define nl_rx_pass(ctx) nl_count_verdict(NL_C_RX_PASS, nl_pass_verdict(ctx))
 
@@ -45,13 +51,15 @@ static __always_inline void nl_rx_pull(struct __sk_buff *skb)
 /*
  * The IPv4 header after Ethernet and at most one VLAN tag (not necessarily
  * within @data_end yet); NULL for anything else: stacked tags are never
- * NetLord data.
+ * NetLord data.  @stag is set when the one tag is 802.1ad: the wire format
+ * allows only 802.1Q, so such a frame is passed or dropped, never delivered.
  */
-static __always_inline struct iphdr *nl_rx_outer_ip(struct ethhdr *eth, void *data_end)
+static __always_inline struct iphdr *nl_rx_outer_ip(struct ethhdr *eth, void *data_end, bool *stag)
 {
 	__be16 proto = eth->h_proto;
 	struct iphdr *ip = (void *)(eth + 1);
 
+	*stag = proto == bpf_htons(ETH_P_8021AD);
 	if (nl_eth_is_vlan(proto)) {
 		struct nl_vlan_hdr *vh = (void *)(eth + 1);
 
@@ -130,18 +138,28 @@ static __always_inline int nl_rx_check_outer(const struct nl_config *cfg, struct
 /*
  * The destination VIF of a checked outer header: the IP length @tot_len
  * must cover the inner Ethernet header and lie within the @ip_bytes the
- * frame holds from the IP header on, the source must be the same tenant's
- * address (its octet is the MAC_AS_ID, docs/wire-format.md) and the inner
- * destination unicast.  Fills @key; returns NL_CONTINUE or the drop reason.
+ * frame holds from the IP header on, with no more after it than the
+ * padding of a minimum-size frame (@frame_len bytes in all); the source
+ * must be the same tenant's address (its octet is the MAC_AS_ID,
+ * docs/wire-format.md) and the inner destination unicast.  Fills @key;
+ * returns NL_CONTINUE or the drop reason.
  */
 static __always_inline int nl_rx_dest(const struct nl_config *cfg, const struct iphdr *ip,
-				      __u32 ip_bytes, const struct ethhdr *inner, __u32 tot_len,
-				      __u32 l4len, __u32 tenant, struct nl_vif_key *key)
+				      __u32 ip_bytes, __u32 frame_len, const struct ethhdr *inner,
+				      __u32 tot_len, __u32 l4len, __u32 tenant,
+				      struct nl_vif_key *key)
 {
 	__u32 saddr;
 
 	/* compare lengths as numbers: older verifiers reject pointer + unbounded length */
 	if (tot_len < sizeof(*ip) + l4len + ETH_HLEN || tot_len > ip_bytes)
+		return NL_C_RX_MALFORMED;
+	/*
+	 * Bytes after the datagram are only Ethernet padding of a minimum-size
+	 * frame; anything longer would cut the inner frame short (ip mode has
+	 * no second length to disagree, as the UDP length does in udp mode).
+	 */
+	if (tot_len < ip_bytes && frame_len > NL_RX_PADDED_MAX)
 		return NL_C_RX_MALFORMED;
 	saddr = bpf_ntohl(ip->saddr);
 	if ((saddr & nl_tenant_mask(cfg)) != tenant || !nl_addr_in_scheme(cfg, saddr))
@@ -170,21 +188,23 @@ struct nl_rx {
 
 /*
  * Fig. 10 steps 1000-1003 for both receive programs: the frame from
- * @data to @data_end (its linear part) is @len bytes long in all.
+ * @data to @data_end (its linear part) is @len bytes long in all; @stag:
+ * the kernel took an 802.1ad tag off it (tc).
  * Returns NL_RX_NOT_OURS (anything but data for one of our tenant
  * addresses), NL_CONTINUE with @rx filled, or the drop reason.
  */
 static __always_inline int nl_rx_parse(const struct nl_config *cfg, void *data, void *data_end,
-				       __u32 len, struct nl_rx *rx)
+				       __u32 len, bool stag, struct nl_rx *rx)
 {
 	struct ethhdr *eth = data;
 	struct iphdr *ip;
 	__u32 l4len = 0, ip_off;
+	bool inband_stag;
 	int verdict;
 
 	if (!nl_fits(eth, data_end) || !nl_mac_eq(eth->h_dest, cfg->server_mac))
 		return NL_RX_NOT_OURS;
-	ip = nl_rx_outer_ip(eth, data_end);
+	ip = nl_rx_outer_ip(eth, data_end, &inband_stag);
 	if (!ip)
 		return NL_RX_NOT_OURS;
 	if (!nl_fits(ip, data_end))
@@ -196,6 +216,9 @@ static __always_inline int nl_rx_parse(const struct nl_config *cfg, void *data, 
 		return NL_C_RX_NOT_READY;
 	if (!nl_tenant_valid(cfg, rx->tenant))
 		return NL_C_RX_BAD_TENANT;
+	/* for our tenant, but under an 802.1ad tag: not the wire format */
+	if (stag || inband_stag)
+		return NL_C_RX_MALFORMED;
 
 	/* From here on the packet claims to be NetLord data for one of our tenants */
 	verdict = nl_rx_check_outer(cfg, ip, data_end, rx->tenant, &l4len);
@@ -209,7 +232,7 @@ static __always_inline int nl_rx_parse(const struct nl_config *cfg, void *data, 
 	if (!nl_fits(rx->inner, data_end))
 		return NL_C_RX_MALFORMED;
 	rx->tot_len = bpf_ntohs(ip->tot_len);
-	verdict = nl_rx_dest(cfg, ip, len - ip_off, rx->inner, rx->tot_len, l4len, rx->tenant,
+	verdict = nl_rx_dest(cfg, ip, len - ip_off, len, rx->inner, rx->tot_len, l4len, rx->tenant,
 			     &rx->key);
 	if (verdict != NL_CONTINUE)
 		return verdict;
@@ -254,6 +277,8 @@ static __always_inline int nl_rx_decap_xdp(struct xdp_md *ctx, const struct nl_r
 
 /*
  * The same in tc, on an skb that GRO may have merged from many segments
+ * (an inner frame below the Ethernet minimum is padded to it with zeros,
+ * as a wire would: the kernel cannot shrink an skb below an IPv4 header)
  * (then its gso_size is the inner MSS and must stay: FIXED_GSO).  The
  * outer Ethernet header stays in place and takes the inner one's bytes;
  * the outer VLAN tag, which the kernel holds apart, is removed.  The
@@ -265,7 +290,7 @@ static __always_inline int nl_rx_decap_skb(struct __sk_buff *skb, const struct n
 					   void *data)
 {
 	__u32 ip_off = (void *)rx->ip - data;
-	__u32 end = ip_off + rx->tot_len;
+	__u32 end = rx->inner_off + rx->inner_len;
 	struct ethhdr inner_eth;
 
 	__builtin_memcpy(&inner_eth, rx->inner, sizeof(inner_eth));
@@ -275,10 +300,24 @@ static __always_inline int nl_rx_decap_skb(struct __sk_buff *skb, const struct n
 		return -1;
 	if (skb->len > end && bpf_skb_change_tail(skb, end, 0))
 		return -1;
+	/* a frame shorter than the Ethernet minimum gets the wire's zero padding */
+	if (rx->inner_len < NL_ETH_ZLEN && bpf_skb_change_tail(skb, rx->inner_off + NL_ETH_ZLEN, 0))
+		return -1;
 	if (bpf_skb_adjust_room(skb, -(int)rx->inner_off, BPF_ADJ_ROOM_MAC,
 				BPF_F_ADJ_ROOM_FIXED_GSO))
 		return -1;
-	return bpf_skb_store_bytes(skb, 0, &inner_eth, sizeof(inner_eth), 0) ? -1 : 0;
+	if (bpf_skb_store_bytes(skb, 0, &inner_eth, sizeof(inner_eth), 0))
+		return -1;
+	if (rx->inner_len < NL_ETH_ZLEN) {
+		/* the grown tail holds whatever the buffer held: zero it */
+		static const __u8 zeros[NL_ETH_ZLEN];
+		__u32 pad = NL_ETH_ZLEN - rx->inner_len;
+
+		if (pad > NL_ETH_ZLEN ||
+		    bpf_skb_store_bytes(skb, rx->inner_len & 0x3f, zeros, pad, 0))
+			return -1;
+	}
+	return 0;
 }
 
 /* Hands the decapsulated frame to the VIF, by XDP redirect or via tc. */

@@ -69,8 +69,9 @@ holder_start() {
 agent_start() {
 	local hv=$1 encap=$2 url
 	url=$(awk '$1 == "repo" {print $2}' "$RUN/fabric.txt")
-	nsenter -t "$(holder_pid "$hv")" -m -n "$NA" attach uplink --repo "$url" --encap "$encap" -v \
-		>>"$RUN/agent-$hv.log" 2>&1 </dev/null &
+	# each agent its own version high-water mark (docs/nlarp-ordering.md)
+	NETLORD_STATE_DIR="$RUN/state-$hv" nsenter -t "$(holder_pid "$hv")" -m -n "$NA" attach uplink \
+		--repo "$url" --encap "$encap" -v >>"$RUN/agent-$hv.log" 2>&1 </dev/null &
 	echo "$!" >"$RUN/agent-$hv.pid"
 }
 # agent_wait <hv> [tries of 0.2 s]: control socket up and state ready.
@@ -103,39 +104,79 @@ vm_field() { # <vm> <field number 2..7>
 vm_ip() { local a; a=$(vm_field "$1" 6); echo "${a%/*}"; }
 vm_hv() { vm_field "$1" 2; }
 
-# vm_plug <vm> <hv> <encap>: veth v-<vm> (hypervisor) <-> eth0 (VM), addresses,
-# routes, then vif add.  The VM namespace must exist.
-vm_plug() {
-	local vm=$1 hv=$2 encap=$3 t m mac ip r mtu vif
-	t=$(vm_field "$vm" 3)
-	m=$(vm_field "$vm" 4)
-	mac=$(vm_field "$vm" 5)
-	ip=$(vm_field "$vm" 6)
-	r=$(vm_field "$vm" 7)
-	vif=v-$vm
+# vm_veth <vm> <hv> <encap> <vm-side name>: veth v-<vm> (hypervisor, up) <->
+# <name> in the VM (MAC and MTU set, still down).
+vm_veth() {
+	local vm=$1 hv=$2 encap=$3 name=$4 mtu
 	case $encap in ip) mtu=1466 ;; *) mtu=1458 ;; esac
-	ip -n "$(hv_ns "$hv")" link add "$vif" type veth peer name eth0 netns "$(vm_ns "$vm")" || return 1
-	ip -n "$(hv_ns "$hv")" link set "$vif" up
-	ip -n "$(vm_ns "$vm")" link set eth0 address "$mac" mtu "$mtu"
-	# L2-only VIFs speak IPv6; no DAD (tenant multicast is not carried).
-	ip netns exec "$(vm_ns "$vm")" sysctl -qw net.ipv6.conf.eth0.accept_dad=0 >/dev/null 2>&1
-	ip -n "$(vm_ns "$vm")" link set eth0 up
+	ip -n "$(hv_ns "$hv")" link add "v-$vm" type veth peer name "$name" netns "$(vm_ns "$vm")" || return 1
+	ip -n "$(hv_ns "$hv")" link set "v-$vm" up
+	ip -n "$(vm_ns "$vm")" link set "$name" address "$(vm_field "$vm" 5)" mtu "$mtu"
 	if [ "$encap" = ip ]; then
 		# no GSO handler for IP protocol 143 (docs/agent.md)
-		vmx "$vm" ethtool -K eth0 tso off gso off >/dev/null 2>&1
+		vmx "$vm" ethtool -K "$name" tso off gso off >/dev/null 2>&1
 	fi
-	local args=(vif add "$vif" --tenant "$t" --mac-as "$m" --mac "$mac")
+}
+# vm_up <vm>: eth0 up with the VM's address and default route
+vm_up() {
+	local vm=$1 ip r
+	ip=$(vm_field "$vm" 6)
+	r=$(vm_field "$vm" 7)
+	# L2-only VIFs speak IPv6; no DAD (tenant multicast is not carried).
+	ip netns exec "$(vm_ns "$vm")" sysctl -qw net.ipv6.conf.eth0.accept_dad=0 >/dev/null 2>&1
+	[ "$ip" != - ] && ip -n "$(vm_ns "$vm")" address add "$ip" dev eth0
+	ip -n "$(vm_ns "$vm")" link set eth0 up
+	[ "$ip" != - ] && [ "$r" != - ] && ip -n "$(vm_ns "$vm")" route add default via "$r" dev eth0
+	return 0
+}
+# vm_vif_add <vm> <hv>: na-loader vif add for the VM's VIF v-<vm> on <hv>,
+# then <hv> is the VM's hypervisor in vms.txt
+vm_vif_add() {
+	local vm=$1 hv=$2 ip r
+	ip=$(vm_field "$vm" 6)
+	r=$(vm_field "$vm" 7)
+	local args=(vif add "v-$vm" --tenant "$(vm_field "$vm" 3)" --mac-as "$(vm_field "$vm" 4)" --mac "$(vm_field "$vm" 5)")
 	if [ "$ip" != - ]; then
-		ip -n "$(vm_ns "$vm")" address add "$ip" dev eth0
 		args+=(--ip "$ip")
-		if [ "$r" != - ]; then
-			ip -n "$(vm_ns "$vm")" route add default via "$r" dev eth0
-			args+=(--router "$r")
-		fi
+		[ "$r" != - ] && args+=(--router "$r")
 	fi
 	na "$hv" "${args[@]}" >>"$RUN/agent-$hv.log" 2>&1 || return 1
 	awk -v v="$vm" -v h="$hv" '$1 == v {$2 = h} {print}' "$RUN/vms.txt" >"$RUN/vms.txt.new" &&
 		mv "$RUN/vms.txt.new" "$RUN/vms.txt"
+}
+# vm_plug <vm> <hv> <encap>: veth v-<vm> (hypervisor) <-> eth0 (VM), addresses,
+# routes, then vif add.  The VM namespace must exist.
+vm_plug() {
+	local vm=$1 hv=$2 encap=$3
+	vm_veth "$vm" "$hv" "$encap" eth0 || return 1
+	vm_up "$vm"
+	vm_vif_add "$vm" "$hv"
+}
+# vm_plug_dest <vm> <hv> <encap>: live migration, destination side first
+# (libvirt order): veth v-<vm> on <hv> with the VM side "eth1" still down
+# (the VM does not run there yet), and vif add on <hv>.
+vm_plug_dest() {
+	local vm=$1 hv=$2 encap=$3
+	vm_veth "$vm" "$hv" "$encap" eth1 || return 1
+	vm_vif_add "$vm" "$hv"
+}
+# vm_resume <vm>: the moment the VM is paused at the source and resumes at
+# the destination: eth0 (source) down and renamed, eth1 becomes eth0 and up.
+vm_resume() {
+	local vm=$1 ns
+	ns=$(vm_ns "$vm")
+	ip -n "$ns" link set eth0 down
+	ip -n "$ns" link set eth0 name eth0old
+	ip -n "$ns" link set eth1 name eth0
+	vm_up "$vm"
+}
+# vm_unplug_src <vm> <hv>: live migration, source side last: vif del on <hv>
+# and the old veth removed.
+vm_unplug_src() {
+	local vm=$1 hv=$2
+	na "$hv" vif del "v-$vm" >>"$RUN/agent-$hv.log" 2>&1
+	ip -n "$(hv_ns "$hv")" link del "v-$vm" 2>/dev/null
+	return 0
 }
 # vm_unplug <vm>: vif del on its hypervisor and remove the veth.
 vm_unplug() {

@@ -1,15 +1,27 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# Measurements shared by demo.sh, tests/dc/e2e-guest.sh and bench-dc.sh
-# (sourced after dc-lib.sh).
+# Measurements shared by demo.sh, tests/dc/e2e-guest.sh, tests/dc/migration-guest.sh
+# and bench-dc.sh (sourced after dc-lib.sh).
 
 # migrate <vm> <to hv> <encap> <ping src vm> <pps> <seconds before> <seconds after>
-# Pings <vm> from <src> at <pps> with timestamps, moves <vm> (vif del on its
-# hypervisor, veth re-created on <to hv>, vif add there), keeps pinging.
+#         [order] [restart hv]
+# Pings <vm> from <src> at <pps> with timestamps and moves <vm> to <to hv>:
+#   order del-add (default): vif del at the source, veth re-created on <to hv>,
+#     vif add there;
+#   order add-del (libvirt live migration): veth and vif add on <to hv> first
+#     (the VM side still down: it does not run there yet), then the VM
+#     "resumes" there (vm_resume: its source interface goes down, the new one
+#     up), then vif del at the source.
+# With [restart hv], that hypervisor's agent is killed (-9) and restarted in
+# the middle: between the resume and the source's vif del (add-del), between
+# del and add (del-add).
 # Sets MIG_SENT MIG_RECV MIG_LOST MIG_GAP_MS (longest time without a reply,
 # ms) MIG_CONV_MS (HERE logged by the new agent -> last other agent's NART-2
-# update logged, ms) MIG_UPDATED (agents that logged the update).
+# update logged, ms) MIG_UPDATED (agents that logged the update), MIG_AFTER_MS
+# (HERE -> first reply), MIG_PAUSE_MS (add-del: vif add started -> VM resumed,
+# the emulated pause), MIG_RESTART_OK (1 if the restarted agent came back).
 migrate() {
-	local vm=$1 to=$2 encap=$3 src=$4 pps=$5 before=$6 after=$7 from dst iv n t tag
+	local vm=$1 to=$2 encap=$3 src=$4 pps=$5 before=$6 after=$7 order=${8:-del-add} rst=${9:-}
+	local from dst iv n t tag t_add t_res
 	from=$(vm_hv "$vm")
 	dst=$(vm_ip "$vm")
 	iv=$(awk -v p="$pps" 'BEGIN {printf "%.4f", 1 / p}')
@@ -22,8 +34,21 @@ migrate() {
 	for h in $(awk '$1 == "hv" {print $2}' "$RUN/fabric.txt" | sed "s/^${P//./\\.}hv-//"); do
 		lines_before[$h]=$(wc -l <"$RUN/agent-$h.log")
 	done
-	vm_unplug "$vm"
-	vm_plug "$vm" "$to" "$encap" || echo "migrate: vif add on $to failed" >&2
+	MIG_PAUSE_MS=-1
+	MIG_RESTART_OK=1
+	if [ "$order" = add-del ]; then
+		t_add=$(date +%s.%N)
+		vm_plug_dest "$vm" "$to" "$encap" || echo "migrate: vif add on $to failed" >&2
+		vm_resume "$vm"
+		t_res=$(date +%s.%N)
+		MIG_PAUSE_MS=$(awk -v a="$t_add" -v b="$t_res" 'BEGIN {printf "%d", (b - a) * 1000 + 0.999}')
+		[ -n "$rst" ] && { agent_restart "$rst" "$encap" || MIG_RESTART_OK=0; }
+		vm_unplug_src "$vm" "$from"
+	else
+		vm_unplug "$vm"
+		[ -n "$rst" ] && { agent_restart "$rst" "$encap" || MIG_RESTART_OK=0; }
+		vm_plug "$vm" "$to" "$encap" || echo "migrate: vif add on $to failed" >&2
+	fi
 	wait "$ppid"
 	MIG_SENT=$(sed -nE 's/^([0-9]+) packets transmitted.*/\1/p' "$RUN/mig-ping.txt")
 	MIG_RECV=$(sed -nE 's/.* ([0-9]+) received.*/\1/p' "$RUN/mig-ping.txt")
@@ -63,4 +88,22 @@ fdb_count() {
 fdb_macs() {
 	bridge -n "${P}sw-$1" fdb show br br0 2>/dev/null | grep -v -e permanent -e self |
 		awk '{print $1}' | sort -u
+}
+
+# agent_restart <hv> <encap>: kill -9 and start again (pins keep the datapath)
+agent_restart() {
+	agent_kill "$1" KILL
+	agent_start "$1" "$2"
+	agent_wait "$1" 300
+}
+
+# nart_place <hv> <vm>: "<switch mac> port <n>" of <vm> in <hv>'s NART-2, or "none"
+nart_place() {
+	local t m mac
+	t=$(vm_field "$2" 3)
+	m=$(vm_field "$2" 4)
+	mac=$(vm_field "$2" 5)
+	na "$1" nart 2>/dev/null | awk -v t="$t" -v m="$m" -v mac="$mac" '
+		$1 == t && $2 == m && tolower($3) == tolower(mac) && $4 == "->" {print tolower($5), "port", $7; f = 1; exit}
+		END {if (!f) print "none"}'
 }

@@ -9,7 +9,7 @@
 #     the VMs of topologies/demo.vms), then ping and iperf3 within each
 #     tenant (same server, same edge switch, across the core, routed, L2-only
 #     IPv6), cross-tenant attempts with the counters that dropped them, a VM
-#     migration during a ping stream, core FDB sizes; a summary table; and a
+#     migration in both orders during a 1,000 pps ping stream, core FDB sizes; a summary table; and a
 #     teardown that is checked (also on Ctrl-C).
 # Usage: scripts/dc/demo.sh [--encap udp|ip]   (needs root; make demo builds first)
 set -uo pipefail
@@ -163,17 +163,27 @@ c1=$(counter edge2-2 tx_arp_miss)
 	row "14.3 c1 -> 192.168.1.4 (12.25 and 13.7 have it)" FAIL "$l% loss"
 done_
 
-# 4. migration
-pps=${DEMO_PPS:-500}
-step "migrating a4 (edge2-1 -> edge3-2) during a $pps pps ping from a1"
-migrate a4 edge3-2 "$encap" a1 "$pps" 2 3
-if [ "$MIG_RECV" -gt 0 ] && [ "$MIG_CONV_MS" -ge 0 ]; then
-	row "migration a4 edge2-1 -> edge3-2" ok "lost $MIG_LOST of $MIG_SENT, outage $MIG_GAP_MS ms (unplug+replug included)"
-	row "  HERE sent -> first reply at the new place" ok "$MIG_AFTER_MS ms"
-	row "  HERE sent -> last NA updated" ok "$MIG_CONV_MS ms ($MIG_UPDATED agents)"
-else
-	row "migration a4 edge2-1 -> edge3-2" FAIL "sent $MIG_SENT received $MIG_RECV conv $MIG_CONV_MS"
-fi
+# 4. migration, both orders
+pps=${DEMO_PPS:-1000}
+migrow() { # label order
+	if [ "$MIG_RECV" -gt 0 ] && [ "$MIG_CONV_MS" -ge 0 ]; then
+		if [ "$2" = add-del ]; then
+			row "$1" ok "lost $MIG_LOST of $MIG_SENT at $pps pps; VM paused $MIG_PAUSE_MS ms (= $(((pps * MIG_PAUSE_MS + 999) / 1000)) packets)"
+		else
+			row "$1" ok "lost $MIG_LOST of $MIG_SENT at $pps pps, outage $MIG_GAP_MS ms (unplug+replug)"
+		fi
+		row "  HERE sent -> last NA updated" ok "$MIG_CONV_MS ms ($MIG_UPDATED agents)"
+	else
+		row "$1" FAIL "sent $MIG_SENT received $MIG_RECV conv $MIG_CONV_MS"
+	fi
+}
+step "live-migrating a4 edge2-1 -> edge3-2, libvirt order (vif add there, then vif del here), $pps pps ping from a1"
+migrate a4 edge3-2 "$encap" a1 "$pps" 2 3 add-del
+migrow "migration a4 -> edge3-2, add-before-del" add-del
+done_
+step "migrating a4 back edge3-2 -> edge2-1, del-before-add, $pps pps ping from a1"
+migrate a4 edge2-1 "$encap" a1 "$pps" 2 3 del-add
+migrow "migration a4 -> edge2-1, del-before-add" del-add
 l=$(ping_loss a1 192.168.1.4 3)
 [ "$l" = 0 ] && row "ping a1->a4 at its new place" ok "3/3 replies" || row "ping a1->a4 at its new place" FAIL "$l% loss"
 done_

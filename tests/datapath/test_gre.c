@@ -170,23 +170,6 @@ Test(gre, tc_decap_udp, .init = world_setup_udp, .fini = world_teardown)
 	rx_tc_delivers(NL_ENCAP_UDP, W_TENANT_B, W.slot_b1, 0);
 }
 
-/* the Ethernet padding after a short frame is not the VM's */
-Test(gre, tc_decap_trims_padding, .init = world_setup_gre, .fini = world_teardown)
-{
-	struct pkt inner = {}, in = {};
-	struct run r;
-
-	pkt_eth(&inner, W_MAC_1, W_MAC_2, 0x0800);
-	pkt_ipv4(&inner, W_IP_2, W_IP_1, 17, 64, 0);
-	cr_assert_eq(inner.len, 34);
-	pkt_netlord(&in, NL_ENCAP_GRE, W_TENANT_A, 1, W_PORT, &inner);
-	pkt_fill(&in, 0xa5, 90 - in.len);
-	run_rx_tc(&r, in.b, in.len, 0);
-	cr_assert_eq(r.retval, TC_ACT_REDIRECT);
-	cr_assert_eq(r.out_len, inner.len, "padding not trimmed: %u bytes", r.out_len);
-	cr_assert_arr_eq(r.out, inner.b, inner.len);
-}
-
 /* checks both receive programs make alike: each counted under one reason */
 static void both_drop(const struct pkt *in, enum nl_counter c)
 {
@@ -199,6 +182,60 @@ static void both_drop(const struct pkt *in, enum nl_counter c)
 	cr_assert_eq(counter(c), 2, "counter %d = %lu", c, (unsigned long)counter(c));
 	cr_assert(counters_all_zero_except(c, NL_C_MAX));
 	cr_assert_eq(vif_stats(W.slot_a1).rx_packets, 0);
+}
+
+/* a 2-byte payload: 58 bytes, padded to 60 on the wire; the padding is not the VM's */
+static void tiny_frame(struct pkt *inner, struct pkt *in)
+{
+	pkt_eth(inner, W_MAC_1, W_MAC_2, 0x88b6);
+	pkt_fill(inner, 0x11, 2);
+	pkt_netlord(in, NL_ENCAP_GRE, W_TENANT_A, 1, W_PORT, inner);
+	cr_assert_eq(in->len, 58);
+	pkt_fill(in, 0xa5, 2);
+}
+
+Test(gre, xdp_decap_trims_padding, .init = world_setup_gre, .fini = world_teardown)
+{
+	struct pkt inner = {}, in = {};
+	struct run r;
+
+	tiny_frame(&inner, &in);
+	run_xdp(&r, in.b, in.len);
+	cr_assert_eq(r.retval, XDP_REDIRECT);
+	cr_assert_eq(r.out_len, inner.len, "padding not trimmed: %u bytes", r.out_len);
+	cr_assert_arr_eq(r.out, inner.b, inner.len);
+}
+
+/*
+ * tc cannot shrink an skb below an IPv4 header after its Ethernet header:
+ * a frame under the Ethernet minimum reaches the VIF zero-padded to 60
+ * bytes, as it would from a wire
+ */
+Test(gre, tc_decap_pads_tiny_frame_to_minimum, .init = world_setup_gre, .fini = world_teardown)
+{
+	static const uint8_t zeros[60] = {0};
+	struct pkt inner = {}, in = {};
+	struct run r;
+
+	tiny_frame(&inner, &in);
+	run_rx_tc(&r, in.b, in.len, 0);
+	cr_assert_eq(r.retval, TC_ACT_REDIRECT);
+	cr_assert_eq(r.out_len, 60, "len %u:\n%s", r.out_len, hex(r.out, r.out_len));
+	cr_assert_arr_eq(r.out, inner.b, inner.len);
+	cr_assert_arr_eq(r.out + inner.len, zeros, 60 - inner.len, "padding:\n%s",
+			 hex(r.out, r.out_len));
+	cr_assert_eq(vif_stats(W.slot_a1).rx_bytes, inner.len);
+}
+
+/* more than minimum-frame padding after the datagram: malformed in both programs */
+Test(gre, long_trailer_dropped, .init = world_setup_gre, .fini = world_teardown)
+{
+	struct pkt inner = {}, in = {};
+
+	inner_a2_to_a1(&inner);
+	pkt_netlord(&in, NL_ENCAP_GRE, W_TENANT_A, 1, W_PORT, &inner);
+	pkt_fill(&in, 0xa5, 8);
+	both_drop(&in, NL_C_RX_MALFORMED);
 }
 
 /* the key must be the tenant of the destination address */

@@ -910,3 +910,94 @@ Test(receive, tenant24_tenant_ffffff, .init = world_setup_ip24, .fini = world_te
 	pkt_bytes(&in, inner.b, inner.len);
 	expect_drop(&in, NL_C_RX_BAD_TENANT);
 }
+
+/* ==== issue 10: tags and lengths the wire format does not allow ========================= */
+
+/*
+ * One 802.1ad (S-)tag where docs/wire-format.md allows one 802.1Q tag: a
+ * frame for our tenant address under it is not NetLord data, dropped and
+ * counted, never delivered.
+ */
+Test(receive, drop_single_8021ad_tag, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	good_ip_frame(&in);
+	add_tag(&in, 10);
+	put16_at(&in, 12, 0x88a8);
+	expect_drop(&in, NL_C_RX_MALFORMED);
+}
+
+Test(receive, drop_single_8021ad_tag_udp, .init = world_setup_udp, .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	good_udp_frame(&in);
+	add_tag(&in, 11);
+	put16_at(&in, 12, 0x88a8);
+	expect_drop(&in, NL_C_RX_MALFORMED);
+}
+
+/* Under an S-tag, traffic that is not for a tenant address still goes to the kernel */
+Test(receive, pass_8021ad_server_traffic, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	outer(&in, W_IP(10, 1, 0, 1), W_IP(10, W_PORT, 0, 1), 17, 8);
+	pkt_udp(&in, 1000, 1000, 0);
+	add_tag(&in, 10);
+	put16_at(&in, 12, 0x88a8);
+	expect_pass(&in);
+}
+
+/*
+ * ip mode: the outer IP length stops inside the inner frame (the 74-byte
+ * inner frame would be cut to 34 bytes).  Only Ethernet padding of a
+ * minimum-size frame may follow the IP datagram: this is dropped, as in udp
+ * mode (where the UDP length must agree), not trimmed and delivered.
+ */
+Test(receive, drop_ip_length_cuts_inner_frame, .init = world_setup_ip, .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	good_ip_frame(&in);
+	cr_assert_eq(in.len, OFF_L4 + 74);
+	ip_set16(&in, 2, 20 + 14 + 20);
+	expect_drop(&in, NL_C_RX_MALFORMED);
+}
+
+/* Same with a tag: 4 more bytes of Ethernet, same rule */
+Test(receive, drop_ip_length_cuts_inner_frame_tagged, .init = world_setup_ip,
+     .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	good_ip_frame(&in);
+	ip_set16(&in, 2, 20 + 14);
+	add_tag(&in, 10);
+	expect_drop(&in, NL_C_RX_MALFORMED);
+}
+
+/* udp mode, UDP length lowered with the IP length: the same trailing bytes, the same drop */
+Test(receive, drop_udp_length_cuts_inner_frame, .init = world_setup_udp, .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	good_udp_frame(&in);
+	ip_set16(&in, 2, 20 + 8 + 14 + 20);
+	put16_at(&in, OFF_L4 + 4, 8 + 14 + 20);
+	expect_drop(&in, NL_C_RX_MALFORMED);
+}
+
+/* ip mode, 10-byte "inner frame" padded to 60 bytes: the padding is not an inner header */
+Test(receive, drop_truncated_inner_ethernet_padded_ip, .init = world_setup_ip,
+     .fini = world_teardown)
+{
+	struct pkt in = {};
+
+	outer(&in, SPECIAL(1, W_TENANT_A), SPECIAL(W_PORT, W_TENANT_A), NL_IPPROTO_ETHERNET, 10);
+	pkt_bytes(&in, W_MAC_1, 6);
+	pkt_bytes(&in, W_MAC_2, 4);
+	pkt_fill(&in, 0, 60 - in.len);
+	expect_drop(&in, NL_C_RX_MALFORMED);
+}

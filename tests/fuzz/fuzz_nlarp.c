@@ -39,7 +39,7 @@ static void check_nart2(const struct nlarp_fields *m)
 
 	memcpy(k.mac, m->mac, 6);
 	had = nart_store_nart2_get(&tn.store, &k, &before);
-	r = nart_apply(&nart_store_ops, &tn.store, m);
+	r = nart_apply(&nart_store_ops, &tn.store, NULL, m);
 	has = nart_store_nart2_get(&tn.store, &k, &after);
 	if (r.err && r.err != -28 /* ENOSPC */)
 		abort();
@@ -77,8 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bits = (data[0] & 1) ? NL_TENANT_BITS_24 : NL_TENANT_BITS_16;
 	data++;
 	size--;
-	cnart_clear(tn.store.nart1);
-	cnart_clear(tn.store.nart2);
+	nart_store_clear(&tn.store);
 
 	/* the whole input as one message (trailing bytes = padding) */
 	do {

@@ -90,7 +90,7 @@ static double pass(struct nart_store *t, const __u8 *buf, size_t n, enum nart_ac
 			bad++;
 			continue;
 		}
-		r = nart_apply(&nart_store_ops, t, &m);
+		r = nart_apply(&nart_store_ops, t, NULL, &m);
 		bad += r.d.action != want || r.err || !r.nart1_put;
 	}
 	t1 = now_s();

@@ -1,15 +1,24 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Criterion tests of the NART-2 decision logic and table (user/agent/nart_logic.c). */
+/*
+ * Criterion tests of the NL-ARP ordering rules (user/lib/nart_rules.c) and
+ * of the one application path, nart_apply() on the production store over
+ * real BPF arrays (tests/lib/nart_maps.c).  The table `cases` is the case
+ * table of docs/nlarp-ordering.md, one row per case.
+ */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cnart.h"
 #include "util.h"
 #include "nart_apply.h"
 #include "nart_maps.h"
+#include "nart_tomb.h"
 
 static const __u8 swa[6] = {0x0c, 0x42, 0xa1, 0x00, 0x00, 0x07};
 static const __u8 swb[6] = {0x0c, 0x42, 0xa1, 0x00, 0x00, 0x09}; /* > swa */
@@ -56,15 +65,15 @@ Test(decide, here)
 	struct nlarp_fields m = msg(NLARP_HERE, swa, 7, 100);
 	struct nart_entry e;
 
-	assert_decision(nart_decide(NULL, &m), NART_INSERT, NART_R_NEW, false);
+	assert_decision(nart_decide(NULL, NULL, NULL, &m), NART_INSERT, NART_R_NEW, false);
 	e = entry(swb, 3, 99);
-	assert_decision(nart_decide(&e, &m), NART_UPDATE, NART_R_NEWER, false);
+	assert_decision(nart_decide(&e, NULL, NULL, &m), NART_UPDATE, NART_R_NEWER, false);
 	e = entry(swa, 7, 99);
-	assert_decision(nart_decide(&e, &m), NART_UPDATE, NART_R_NEWER, false);
+	assert_decision(nart_decide(&e, NULL, NULL, &m), NART_UPDATE, NART_R_NEWER, false);
 	e = entry(swb, 3, 101);
-	assert_decision(nart_decide(&e, &m), NART_IGNORE, NART_R_STALE, false);
+	assert_decision(nart_decide(&e, NULL, NULL, &m), NART_IGNORE, NART_R_STALE, false);
 	e = entry(swa, 7, 100);
-	assert_decision(nart_decide(&e, &m), NART_IGNORE, NART_R_DUPLICATE, false);
+	assert_decision(nart_decide(&e, NULL, NULL, &m), NART_IGNORE, NART_R_DUPLICATE, false);
 }
 
 Test(decide, equal_version_tie_break)
@@ -75,12 +84,12 @@ Test(decide, equal_version_tie_break)
 	struct nart_entry ea = entry(swa, 7, 100), eb = entry(swb, 2, 100);
 
 	/* the larger switch MAC wins, whatever the port */
-	assert_decision(nart_decide(&ea, &mb), NART_UPDATE, NART_R_TIE_WON, true);
-	assert_decision(nart_decide(&eb, &ma), NART_IGNORE, NART_R_TIE_LOST, true);
+	assert_decision(nart_decide(&ea, NULL, NULL, &mb), NART_UPDATE, NART_R_TIE_WON, true);
+	assert_decision(nart_decide(&eb, NULL, NULL, &ma), NART_IGNORE, NART_R_TIE_LOST, true);
 	/* same switch: the larger port wins */
-	assert_decision(nart_decide(&ea, &ma8), NART_UPDATE, NART_R_TIE_WON, true);
+	assert_decision(nart_decide(&ea, NULL, NULL, &ma8), NART_UPDATE, NART_R_TIE_WON, true);
 	ea = entry(swa, 8, 100);
-	assert_decision(nart_decide(&ea, &ma), NART_IGNORE, NART_R_TIE_LOST, true);
+	assert_decision(nart_decide(&ea, NULL, NULL, &ma), NART_IGNORE, NART_R_TIE_LOST, true);
 }
 
 Test(decide, gone)
@@ -89,13 +98,66 @@ Test(decide, gone)
 	struct nart_entry e;
 
 	m.flags = NLARP_F_GONE;
-	assert_decision(nart_decide(NULL, &m), NART_IGNORE, NART_R_GONE_ABSENT, false);
+	assert_decision(nart_decide(NULL, NULL, NULL, &m), NART_IGNORE, NART_R_GONE_ABSENT, false);
 	e = entry(swa, 7, 100);
-	assert_decision(nart_decide(&e, &m), NART_DELETE, NART_R_GONE, false);
+	assert_decision(nart_decide(&e, NULL, NULL, &m), NART_DELETE, NART_R_GONE, false);
+	/* a withdrawal removes only the location it withdraws, whatever the version */
 	e = entry(swb, 1, 50);
-	assert_decision(nart_decide(&e, &m), NART_DELETE, NART_R_GONE, false);
+	assert_decision(nart_decide(&e, NULL, NULL, &m), NART_IGNORE, NART_R_GONE_OTHER, false);
 	e = entry(swa, 7, 101);
-	assert_decision(nart_decide(&e, &m), NART_IGNORE, NART_R_GONE_STALE, false);
+	assert_decision(nart_decide(&e, NULL, NULL, &m), NART_IGNORE, NART_R_GONE_STALE, false);
+}
+
+Test(decide, tombstones)
+{
+	struct nlarp_fields m = msg(NLARP_HERE, swa, 7, 100), here;
+	struct nart_entry e = entry(swa, 7, 90);
+	struct nart_tomb t = {.loc = {.port = 7}, .gone = 100, .floor = 90};
+	struct nart_decision d;
+
+	memcpy(t.loc.switch_mac, swa, 6);
+	m.flags = NLARP_F_GONE;
+	d = nart_decide(&e, NULL, NULL, &m);
+	cr_assert(d.tomb);
+	cr_assert_eq(d.t.gone, 100);
+	cr_assert_eq(d.t.floor, 90);
+	cr_assert_eq(nart_loc_cmp(&d.t.loc, &t.loc), 0);
+	d = nart_decide(NULL, NULL, NULL, &m); /* unknown VIF: the tombstone still counts */
+	cr_assert(d.tomb);
+	/* HERE for the withdrawn place, not newer: withdrawn; newer: new */
+	here = msg(NLARP_HERE, swa, 7, 100);
+	assert_decision(nart_decide(NULL, &t, NULL, &here), NART_IGNORE, NART_R_WITHDRAWN, false);
+	here.loc_version = 101;
+	assert_decision(nart_decide(NULL, &t, NULL, &here), NART_INSERT, NART_R_NEW, false);
+	/* another place: only the floor (what the deleted entry knew) counts */
+	here = msg(NLARP_HERE, swb, 3, 95);
+	assert_decision(nart_decide(NULL, &t, NULL, &here), NART_INSERT, NART_R_NEW, false);
+	here.loc_version = 90;
+	assert_decision(nart_decide(NULL, &t, NULL, &here), NART_IGNORE, NART_R_WITHDRAWN, false);
+}
+
+Test(decide, self_withdrawal_ignored)
+{
+	struct nlarp_fields m = msg(NLARP_HERE, swa, 7, 500);
+	struct nart_entry e = entry(swa, 7, 100);
+	struct nart_loc self = {.port = 7};
+
+	memcpy(self.switch_mac, swa, 6);
+	m.flags = NLARP_F_GONE;
+	assert_decision(nart_decide(&e, NULL, &self, &m), NART_IGNORE, NART_R_SELF, false);
+	m = msg(NLARP_NOT_HERE, swa, 7, 0);
+	assert_decision(nart_decide(&e, NULL, &self, &m), NART_IGNORE, NART_R_SELF, false);
+}
+
+Test(decide, nart1_rebind)
+{
+	static const __u8 m1[6] = {2, 0, 0, 0, 0, 1}, m2[6] = {2, 0, 0, 0, 0, 2};
+
+	cr_assert(nart1_may_rebind(1, m1, 500, 1, m1, 10), "the same VIF always");
+	cr_assert_not(nart1_may_rebind(1, m1, 500, 1, m2, 499), "another VIF, older");
+	cr_assert(nart1_may_rebind(1, m1, 500, 1, m2, 501), "another VIF, newer");
+	cr_assert(nart1_may_rebind(1, m1, 500, 1, m2, 500), "tie: the larger MAC");
+	cr_assert_not(nart1_may_rebind(1, m2, 500, 1, m1, 500), "tie: the smaller MAC loses");
 }
 
 Test(decide, not_here)
@@ -103,21 +165,22 @@ Test(decide, not_here)
 	struct nlarp_fields m = msg(NLARP_NOT_HERE, swa, 7, 0);
 	struct nart_entry e;
 
-	assert_decision(nart_decide(NULL, &m), NART_IGNORE, NART_R_NOT_HERE_ABSENT, false);
+	assert_decision(nart_decide(NULL, NULL, NULL, &m), NART_IGNORE, NART_R_NOT_HERE_ABSENT,
+			false);
 	e = entry(swa, 7, 100);
-	assert_decision(nart_decide(&e, &m), NART_DELETE, NART_R_NOT_HERE, false);
+	assert_decision(nart_decide(&e, NULL, NULL, &m), NART_DELETE, NART_R_NOT_HERE, false);
 	e = entry(swb, 7, 100);
-	assert_decision(nart_decide(&e, &m), NART_IGNORE, NART_R_NOT_HERE_OTHER, false);
+	assert_decision(nart_decide(&e, NULL, NULL, &m), NART_IGNORE, NART_R_NOT_HERE_OTHER, false);
 	e = entry(swa, 8, 100);
-	assert_decision(nart_decide(&e, &m), NART_IGNORE, NART_R_NOT_HERE_OTHER, false);
+	assert_decision(nart_decide(&e, NULL, NULL, &m), NART_IGNORE, NART_R_NOT_HERE_OTHER, false);
 	/* with a version: older than the entry is stale, equal or newer deletes */
 	e = entry(swa, 7, 100);
 	m.loc_version = 99;
-	assert_decision(nart_decide(&e, &m), NART_IGNORE, NART_R_NOT_HERE_STALE, false);
+	assert_decision(nart_decide(&e, NULL, NULL, &m), NART_IGNORE, NART_R_NOT_HERE_STALE, false);
 	m.loc_version = 100;
-	assert_decision(nart_decide(&e, &m), NART_DELETE, NART_R_NOT_HERE, false);
+	assert_decision(nart_decide(&e, NULL, NULL, &m), NART_DELETE, NART_R_NOT_HERE, false);
 	m.loc_version = 5000;
-	assert_decision(nart_decide(&e, &m), NART_DELETE, NART_R_NOT_HERE, false);
+	assert_decision(nart_decide(&e, NULL, NULL, &m), NART_DELETE, NART_R_NOT_HERE, false);
 }
 
 Test(decide, where_not_applicable)
@@ -125,8 +188,9 @@ Test(decide, where_not_applicable)
 	struct nlarp_fields m = msg(NLARP_WHERE, swa, 0, 0);
 	struct nart_entry e = entry(swa, 7, 100);
 
-	assert_decision(nart_decide(NULL, &m), NART_IGNORE, NART_R_NOT_APPLICABLE, false);
-	assert_decision(nart_decide(&e, &m), NART_IGNORE, NART_R_NOT_APPLICABLE, false);
+	assert_decision(nart_decide(NULL, NULL, NULL, &m), NART_IGNORE, NART_R_NOT_APPLICABLE,
+			false);
+	assert_decision(nart_decide(&e, NULL, NULL, &m), NART_IGNORE, NART_R_NOT_APPLICABLE, false);
 }
 
 Test(decide, names)
@@ -182,7 +246,7 @@ static struct nl_vif_key key_of(unsigned int i)
 
 static struct nart_apply_result apply(const struct nlarp_fields *m)
 {
-	return nart_apply(&nart_store_ops, &tn.store, m);
+	return nart_apply(&nart_store_ops, &tn.store, NULL, m);
 }
 
 static bool nart2(struct nart_entry *e)
@@ -303,7 +367,7 @@ Test(apply, gone_removes_only_its_own_binding, .init = setup, .fini = teardown)
 
 	apply(&m);
 	/* the IP moved to another VIF meanwhile */
-	cr_assert_eq(nart_store_nart1_put(&tn.store, &k1, &other), 0);
+	cr_assert_eq(nart_store_nart1_put(&tn.store, &k1, &other, 150), 0);
 	m.flags |= NLARP_F_GONE;
 	m.loc_version = 101;
 	r = apply(&m);
@@ -368,10 +432,11 @@ Test(apply, full_table, .init = setup, .fini = teardown)
 	cr_assert_gt(inserted, 64 * NART_SLOTS / 2, "load factor too low: %u", inserted);
 }
 
-/* random messages against a reference model of the rules */
+/* random messages against a reference model of the rules (entry + tombstone per key) */
 struct model {
-	bool have;
+	bool have, tomb;
 	struct nart_entry e;
+	struct nart_tomb t;
 };
 
 Test(apply, matches_reference_model, .init = setup, .fini = teardown)
@@ -386,7 +451,9 @@ Test(apply, matches_reference_model, .init = setup, .fini = teardown)
 		struct nl_vif_key k;
 		struct nlarp_fields m;
 		struct nart_apply_result r;
+		struct nart_decision want;
 		struct nart_entry got;
+		struct nart_tomb gt;
 		bool has;
 
 		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -399,10 +466,15 @@ Test(apply, matches_reference_model, .init = setup, .fini = teardown)
 		m.tenant = k.tenant;
 		m.mac_as = k.mac_as;
 		memcpy(m.mac, k.mac, 6);
+		want = nart_decide(ref[i].have ? &ref[i].e : NULL,
+				   !ref[i].have && ref[i].tomb ? &ref[i].t : NULL, NULL, &m);
 		r = apply(&m);
-		cr_assert_eq(r.d.action, nart_decide(ref[i].have ? &ref[i].e : NULL, &m).action);
+		cr_assert_eq(r.d.action, want.action, "step %d: %s, model %s", step,
+			     nart_reason_name(r.d.reason), nart_reason_name(want.reason));
 		switch (r.d.action) {
 		case NART_INSERT:
+			ref[i].tomb = false;
+			/* fallthrough */
 		case NART_UPDATE:
 			ref[i].have = true;
 			memcpy(ref[i].e.loc.switch_mac, m.switch_mac, 6);
@@ -415,11 +487,454 @@ Test(apply, matches_reference_model, .init = setup, .fini = teardown)
 		default:
 			break;
 		}
+		if (want.tomb) {
+			ref[i].tomb = true;
+			ref[i].t = want.t;
+		}
 		has = nart_store_nart2_get(&tn.store, &k, &got);
 		cr_assert_eq(has, ref[i].have, "step %d key %u", step, i);
 		if (has) {
 			cr_assert_eq(nart_loc_cmp(&got.loc, &ref[i].e.loc), 0, "step %d", step);
 			cr_assert_eq(got.version, ref[i].e.version, "step %d", step);
+		} else {
+			cr_assert_eq(nart_store_tomb_get(&tn.store, &k, &gt), ref[i].tomb,
+				     "step %d", step);
+			if (ref[i].tomb)
+				cr_assert(gt.gone == ref[i].t.gone && gt.floor == ref[i].t.floor);
 		}
 	}
+}
+
+/* ---- the case table of docs/nlarp-ordering.md ------------------------------------------------
+ *
+ * One row per case: the steps one NA sees, then the NART-2 entry of VIF 1
+ * and the NART-1 binding of its IP it must end with.  A and B are two
+ * places (edge switch, port); the observer is a third NA unless `self`
+ * says it is the NA at A or B.  All VIFs have the same IP, so NART-1
+ * shows which VIF the IP ends bound to.
+ */
+enum step_op {
+	END = 0,
+	HERE,	   /* broadcast HERE */
+	REPLY,	   /* unicast HERE answering a WHERE */
+	GONE,	   /* HERE+GONE */
+	NOT_HERE,  /* NOT-HERE */
+	LOCAL_ADD, /* `vif add` on the observer (it is the place `self`) */
+	LOCAL_DEL, /* `vif del` on the observer */
+	RESTART,   /* the observer's agent restarts (tables, versions, tombstones pinned) */
+	WAIT,	   /* v milliseconds pass */
+};
+
+struct step {
+	enum step_op op;
+	char at; /* 'A' or 'B' */
+	__u64 v; /* loc_version (WAIT: ms) */
+	int vif; /* 1 (default) or 2 */
+};
+
+struct want {
+	char at;    /* NART-2 of VIF 1: 'A', 'B' or 0 = absent */
+	__u64 v;    /* its version (0: do not check) */
+	int ip_vif; /* NART-1 of the IP: 1, 2 or 0 = absent */
+};
+
+struct ocase {
+	const char *name;
+	char self; /* 0: a third NA */
+	struct step s[10];
+	struct want w;
+};
+
+#define T0_MS 50 /* the fake wall clock at the start of every case */
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+static const struct ocase cases[] = {
+	{"add-then-del (libvirt order), third NA",
+	 0,
+	 {{HERE, 'A', 100}, {HERE, 'B', 200}, {GONE, 'A', 201}},
+	 {'B', 200, 1}},
+	{"add-then-del, destination keeps its local VIF",
+	 'B',
+	 {{HERE, 'A', 100}, {LOCAL_ADD, 'B'}, {GONE, 'A', 201}},
+	 {'B', 101, 1}},
+	{"add-then-del, source leaves the new place alone",
+	 'A',
+	 {{LOCAL_ADD, 'A'}, {HERE, 'B', 200}, {LOCAL_DEL, 'A'}},
+	 {'B', 200, 1}},
+	{"add-then-del, GONE overtakes the HERE",
+	 0,
+	 {{HERE, 'A', 100}, {GONE, 'A', 201}, {HERE, 'B', 200}},
+	 {'B', 200, 1}},
+	{"del-then-add, third NA",
+	 0,
+	 {{HERE, 'A', 100}, {GONE, 'A', 150}, {HERE, 'B', 200}},
+	 {'B', 200, 1}},
+	{"del-then-add, HERE overtakes the GONE",
+	 0,
+	 {{HERE, 'A', 100}, {HERE, 'B', 200}, {GONE, 'A', 150}},
+	 {'B', 200, 1}},
+	{"del-then-add, destination stamps above the GONE",
+	 'B',
+	 {{HERE, 'A', 100}, {GONE, 'A', 150}, {LOCAL_ADD, 'B'}},
+	 {'B', 151, 1}},
+	{"delayed HERE for the old place after del",
+	 0,
+	 {{HERE, 'A', 100}, {GONE, 'A', 150}, {HERE, 'A', 100}},
+	 {0, 0, 0}},
+	{"delayed HERE for the old place after a move",
+	 0,
+	 {{HERE, 'A', 100}, {HERE, 'B', 200}, {GONE, 'A', 201}, {HERE, 'A', 100}},
+	 {'B', 200, 1}},
+	{"delayed HERE for the old place, unknown VIF",
+	 0,
+	 {{GONE, 'A', 150}, {HERE, 'A', 100}},
+	 {0, 0, 0}},
+	{"delayed HERE after the tombstone expired",
+	 0,
+	 {{HERE, 'A', 100}, {GONE, 'A', 150}, {WAIT, 0, 121000}, {HERE, 'A', 100}},
+	 {'A', 100, 1}},
+	{"delayed GONE after a re-add at the same place",
+	 0,
+	 {{HERE, 'A', 100}, {HERE, 'A', 300}, {GONE, 'A', 200}},
+	 {'A', 300, 1}},
+	{"delayed GONE after a move", 0, {{HERE, 'B', 200}, {GONE, 'A', 150}}, {'B', 200, 1}},
+	{"NOT-HERE from the old place after a move",
+	 0,
+	 {{HERE, 'B', 200}, {NOT_HERE, 'A', 0}},
+	 {'B', 200, 1}},
+	{"NOT-HERE, then the late HERE it refuted, then the new place",
+	 0,
+	 {{HERE, 'A', 100}, {NOT_HERE, 'A', 0}, {REPLY, 'A', 100}, {REPLY, 'B', 200}},
+	 {'B', 200, 1}},
+	{"duplicate REPLY HEREs",
+	 0,
+	 {{HERE, 'A', 100}, {REPLY, 'A', 100}, {REPLY, 'A', 100}},
+	 {'A', 100, 1}},
+	{"reordered REPLY HEREs", 0, {{REPLY, 'B', 200}, {REPLY, 'A', 100}}, {'B', 200, 1}},
+	{"REPLY for the old place after del",
+	 0,
+	 {{HERE, 'A', 100}, {GONE, 'A', 150}, {REPLY, 'A', 100}},
+	 {0, 0, 0}},
+	{"IP reused by another VIF, stale HERE for the old one",
+	 0,
+	 {{HERE, 'A', 100, 1}, {GONE, 'A', 150, 1}, {HERE, 'B', 200, 2}, {HERE, 'A', 100, 1}},
+	 {0, 0, 2}},
+	{"IP reused, stale HERE after the tombstone expired",
+	 0,
+	 {{HERE, 'A', 100, 1},
+	  {GONE, 'A', 150, 1},
+	  {HERE, 'B', 200, 2},
+	  {WAIT, 0, 121000},
+	  {HERE, 'A', 100, 1}},
+	 {'A', 100, 2}},
+	{"IP moves to another VIF: newer wins",
+	 0,
+	 {{HERE, 'A', 100, 1}, {HERE, 'B', 200, 2}},
+	 {'A', 100, 2}},
+	{"IP moves to another VIF: older loses",
+	 0,
+	 {{HERE, 'B', 200, 2}, {HERE, 'A', 100, 1}},
+	 {'A', 100, 2}},
+	{"restart between GONE and the delayed HERE",
+	 0,
+	 {{HERE, 'A', 100}, {GONE, 'A', 150}, {RESTART}, {HERE, 'A', 100}},
+	 {0, 0, 0}},
+	{"restart between the move and the stale HERE",
+	 0,
+	 {{HERE, 'A', 100}, {HERE, 'B', 200}, {RESTART}, {REPLY, 'A', 100}},
+	 {'B', 200, 1}},
+	{"restart between the moves of a migration",
+	 0,
+	 {{HERE, 'A', 100},
+	  {RESTART},
+	  {HERE, 'B', 200},
+	  {RESTART},
+	  {GONE, 'A', 201},
+	  {RESTART},
+	  {HERE, 'A', 100}},
+	 {'B', 200, 1}},
+	{"restart of the destination mid-migration",
+	 'B',
+	 {{HERE, 'A', 100}, {LOCAL_ADD, 'B'}, {RESTART}, {GONE, 'A', 201}, {REPLY, 'A', 100}},
+	 {'B', 101, 1}},
+	{"restart of the source mid-migration",
+	 'A',
+	 {{LOCAL_ADD, 'A'}, {HERE, 'B', 200}, {RESTART}, {LOCAL_DEL, 'A'}},
+	 {'B', 200, 1}},
+	{"restart, then a re-add stamps above everything before",
+	 'A',
+	 {{LOCAL_ADD, 'A'}, {LOCAL_DEL, 'A'}, {RESTART}, {LOCAL_ADD, 'A'}},
+	 {'A', 52, 1}},
+	{"forged GONE for our own place is ignored",
+	 'A',
+	 {{LOCAL_ADD, 'A'}, {GONE, 'A', 999}},
+	 {'A', 50, 1}},
+};
+#pragma GCC diagnostic pop
+
+static __u64 fake_now;
+
+static __u64 fake_clock(void)
+{
+	return fake_now;
+}
+
+static struct nart_loc place(char at)
+{
+	struct nart_loc l = {.port = at == 'A' ? 7 : 3};
+
+	memcpy(l.switch_mac, at == 'A' ? swa : swb, 6);
+	return l;
+}
+
+static struct nl_vif_key vif_key(int vif)
+{
+	struct nl_vif_key k = {.tenant = 100, .mac_as = 1};
+
+	memcpy(k.mac, vm1, 6);
+	k.mac[5] = (__u8)(vif ? vif : 1);
+	return k;
+}
+
+static void run_step(const struct ocase *c, const struct step *st)
+{
+	struct nl_vif_key k = vif_key(st->vif);
+	struct nart_loc self = place(c->self), at = place(st->at);
+	struct nlarp_fields m;
+	bool moved;
+
+	switch (st->op) {
+	case HERE:
+	case REPLY:
+	case GONE:
+	case NOT_HERE:
+		m = with_ip(msg(st->op == NOT_HERE ? NLARP_NOT_HERE : NLARP_HERE, at.switch_mac,
+				at.port, st->v),
+			    IP1);
+		if (st->op == NOT_HERE) {
+			m.flags = 0;
+			m.ip = 0;
+		}
+		m.flags |= st->op == GONE ? NLARP_F_GONE : st->op == REPLY ? NLARP_F_REPLY : 0;
+		m.mac[5] = k.mac[5];
+		nart_apply(&nart_store_ops, &tn.store, c->self ? &self : NULL, &m);
+		break;
+	case LOCAL_ADD:
+		nart_store_local_here(&tn.store, &self, &k, IP1);
+		break;
+	case LOCAL_DEL:
+		nart_store_local_gone(&tn.store, &self, &k, IP1, &moved);
+		break;
+	case RESTART:
+		cr_assert_eq(test_nart_restart(&tn), 0);
+		tn.store.now_ms = fake_clock;
+		break;
+	case WAIT:
+		fake_now += st->v;
+		break;
+	case END:
+		break;
+	}
+}
+
+static void run_case(const struct ocase *c)
+{
+	struct nl_vif_key k = vif_key(1);
+	struct nl_nart1_val v1;
+	struct nart_entry e;
+	bool has;
+
+	cr_assert_eq(test_nart_open(&tn, 64, 64), 0, "BPF arrays (root?)");
+	fake_now = T0_MS;
+	tn.store.now_ms = fake_clock;
+	for (int i = 0; i < 10 && c->s[i].op != END; i++)
+		run_step(c, &c->s[i]);
+	has = nart_store_nart2_get(&tn.store, &k, &e);
+	if (!c->w.at) {
+		cr_assert_not(has, "%s: NART-2 has VIF 1 at port %u v%llu, want none", c->name,
+			      e.loc.port, (unsigned long long)e.version);
+	} else {
+		struct nart_loc want = place(c->w.at);
+
+		cr_assert(has, "%s: NART-2 lost VIF 1", c->name);
+		cr_assert_eq(nart_loc_cmp(&e.loc, &want), 0, "%s: VIF 1 at port %u, want %c",
+			     c->name, e.loc.port, c->w.at);
+		if (c->w.v)
+			cr_assert_eq(e.version, c->w.v, "%s: version %llu, want %llu", c->name,
+				     (unsigned long long)e.version, (unsigned long long)c->w.v);
+	}
+	has = nart1(IP1, &v1);
+	if (!c->w.ip_vif)
+		cr_assert_not(has, "%s: NART-1 still binds the IP (to VIF %u)", c->name, v1.mac[5]);
+	else
+		cr_assert(has && v1.mac[5] == c->w.ip_vif,
+			  "%s: NART-1 binds the IP to %s, want VIF %d", c->name,
+			  has ? (v1.mac[5] == 1 ? "VIF 1" : "VIF 2") : "nothing", c->w.ip_vif);
+	test_nart_close(&tn);
+}
+
+Test(cases, table)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_case(&cases[i]);
+}
+
+/* the old rules fail the table: a GONE from the old place deleted the new one */
+Test(cases, old_rule_would_fail)
+{
+	struct nlarp_fields g = msg(NLARP_HERE, swa, 7, 201);
+	struct nart_entry e = entry(swb, 3, 200);
+
+	g.flags = NLARP_F_GONE;
+	cr_assert_neq(nart_decide(&e, NULL, NULL, &g).action, NART_DELETE);
+}
+
+/* ---- the version clock: versions only grow, across restarts and a clock set back ------------- */
+
+Test(vclock, persists_across_restarts)
+{
+	char dir[] = "/tmp/nl-vclock-XXXXXX";
+	struct nart_vclock c;
+	__u64 v1, v2, v3;
+
+	cr_assert_not_null(mkdtemp(dir));
+	cr_assert_eq(nart_vclock_open(&c, dir, "up0"), 0);
+	v1 = nart_vclock_next(&c, 0, 100000000);
+	cr_assert_eq(v1, 100000000);
+	v2 = nart_vclock_next(&c, 0, 100000000); /* same millisecond */
+	cr_assert_eq(v2, 100000001);
+	/* restart with the wall clock set back by an hour */
+	cr_assert_eq(nart_vclock_open(&c, dir, "up0"), 0);
+	v3 = nart_vclock_next(&c, 0, 100000000 - 3600000);
+	cr_assert_gt(v3, v2, "after a restart: %llu <= %llu", (unsigned long long)v3,
+		     (unsigned long long)v2);
+	cr_assert_leq(v3, v2 + NART_VCLOCK_RESERVE_MS + 1, "jump bounded by the reservation: %llu",
+		      (unsigned long long)v3);
+	/* root-only */
+	{
+		char path[300];
+		struct stat sb;
+
+		snprintf(path, sizeof(path), "%s/up0.version", dir);
+		cr_assert_eq(stat(path, &sb), 0);
+		cr_assert_eq(sb.st_mode & 0777, 0600);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+/* ---- switch indexes: reclaimed, and the VLAN table always loads -------------------------------
+ */
+
+static __u64 fake_mono;
+
+static __u64 fake_mono_clock(void)
+{
+	return fake_mono;
+}
+
+Test(switches, reclaimed_when_unused, .init = setup, .fini = teardown)
+{
+	struct nlarp_fields m = msg(NLARP_HERE, swa, 7, 100);
+	struct nl_vif_key k = vif_key(1);
+	int ia, ib;
+
+	cnart_switches_set_clock(tn.store.switches, fake_mono_clock);
+	fake_mono = 1000;
+	apply(&m);
+	ia = cnart_switch_find(tn.store.switches, swa);
+	cr_assert_gt(ia, 0);
+	cr_assert_eq(cnart_switch_refs(tn.store.switches, ia), 1);
+	m = msg(NLARP_HERE, swb, 3, 200); /* the VIF moves: swa has no reference left */
+	apply(&m);
+	cr_assert_eq(cnart_switch_refs(tn.store.switches, ia), 0);
+	ib = cnart_switch_find(tn.store.switches, swb);
+	cr_assert_eq(cnart_switch_refs(tn.store.switches, ib), 1);
+	/* within the grace period the index is not reused */
+	{
+		__u8 swc[6] = {0x0c, 0x42, 0xa1, 0, 0, 0x11};
+		struct nlarp_fields m2 = msg(NLARP_HERE, swc, 1, 300);
+		int ic;
+
+		m2.mac[5] = 2;
+		apply(&m2);
+		ic = cnart_switch_find(tn.store.switches, swc);
+		cr_assert_neq(ic, ia, "reused within the grace period");
+		fake_mono += CNART_SWITCH_GRACE_MS;
+		cr_assert(nart_store_nart2_del(&tn.store, &k));
+		m2 = msg(NLARP_HERE, swc, 1, 300);
+		m2.mac[5] = 3;
+		memcpy(m2.switch_mac, (__u8[6]){0x0c, 0x42, 0xa1, 0, 0, 0x12}, 6);
+		memcpy(m2.sender_switch_mac, m2.switch_mac, 6);
+		apply(&m2);
+		cr_assert_eq(cnart_switch_find(tn.store.switches, m2.switch_mac), ia,
+			     "the oldest unused index is reused after the grace period");
+		cr_assert_eq(cnart_switch_find(tn.store.switches, swa), 0, "old MAC forgotten");
+	}
+}
+
+Test(switches, flood_then_vlan_table_loads)
+{
+	enum { FLOOD = 100000 };
+	struct cnart_switch_stats st;
+	unsigned int refused = 0;
+	int idx;
+
+	cr_assert_eq(test_nart_open(&tn, 40000, NART_MAX_SWITCHES), 0, "BPF arrays (root?)");
+	cnart_switches_set_clock(tn.store.switches, fake_mono_clock);
+	fake_mono = 1000;
+	for (unsigned int i = 0; i < FLOOD; i++) {
+		struct nlarp_fields m = msg(NLARP_HERE, swa, 1, 100);
+		struct nart_apply_result r;
+
+		m.tenant = 2 + i % 1000;
+		m.mac[2] = (__u8)(i >> 16);
+		m.mac[3] = (__u8)(i >> 8);
+		m.mac[4] = (__u8)i;
+		m.switch_mac[0] = 0x0e;
+		m.switch_mac[2] = (__u8)(i >> 16);
+		m.switch_mac[3] = (__u8)(i >> 8);
+		m.switch_mac[4] = (__u8)i;
+		memcpy(m.sender_switch_mac, m.switch_mac, 6);
+		r = apply(&m);
+		if (r.err == -ENOSPC)
+			refused++;
+		else
+			cr_assert_eq(r.err, 0);
+	}
+	st = cnart_switch_get_stats(tn.store.switches);
+	cr_assert_gt(refused, 0, "100,000 switch MACs cannot all fit 65,535 indexes");
+	cr_assert_eq(tn.store.switch_full, refused, "every refusal counted");
+	cr_assert_leq(st.in_use, st.capacity - st.reserve, "HEREs stayed out of the reserve");
+	/* the VLAN table: NL_VT_MAX_SWITCHES distinct switches still get an index and a row */
+	for (unsigned int i = 0; i < CNART_SWITCH_RESERVE; i++) {
+		__u8 mac[6] = {0x02, 0x4e, 0x4c, 0, (__u8)(i >> 8), (__u8)i};
+		__u16 vl[2] = {10, 11};
+
+		idx = cnart_switch_index(tn.store.switches, mac);
+		cr_assert_gt(idx, 0, "VLAN table row %u refused after the flood", i);
+		cr_assert_eq(cnart_switch_set_vlans(tn.store.switches, idx, 2, vl), 0);
+	}
+	/* the flood's entries go (e.g. a NOT-HERE each): their indexes come back */
+	for (unsigned int i = 0; i < FLOOD; i++) {
+		struct nl_vif_key k = {.tenant = 2 + i % 1000, .mac_as = 1};
+
+		memcpy(k.mac, vm1, 6);
+		k.mac[2] = (__u8)(i >> 16);
+		k.mac[3] = (__u8)(i >> 8);
+		k.mac[4] = (__u8)i;
+		nart_store_nart2_del(&tn.store, &k);
+	}
+	fake_mono += CNART_SWITCH_GRACE_MS;
+	{
+		struct nlarp_fields m = msg(NLARP_HERE, swb, 3, 100);
+
+		cr_assert_eq(apply(&m).err, 0, "an index is free again");
+	}
+	st = cnart_switch_get_stats(tn.store.switches);
+	cr_assert_gt(st.reclaimed, 0);
+	cr_assert_eq(st.in_use, CNART_SWITCH_RESERVE + 1 + (st.free_pending ? st.free_pending : 0),
+		     "in use %u, pending %u", st.in_use, st.free_pending);
+	test_nart_close(&tn);
 }

@@ -96,6 +96,35 @@ static int take_lock(struct na_daemon *d)
 }
 
 /*
+ * The NARTs with the NL-ARP ordering state (docs/nlarp-ordering.md):
+ * versions and tombstones pinned next to the tables, the version clock's
+ * high-water mark in $NETLORD_STATE_DIR (default /var/lib/netlord).
+ */
+static int open_tables(struct na_daemon *d, struct nl_config *cfg)
+{
+	struct nart_store_fds fds = {.nart1 = d->dp.maps.nart1,
+				     .nart2 = d->dp.maps.nart2,
+				     .switches = d->dp.maps.switches};
+	const char *vdir = getenv("NETLORD_STATE_DIR");
+	int err = nart_store_state_open(d->dp.pin_dir, &fds);
+
+	if (err) {
+		log_err("cannot create the NL-ARP state arrays in %s: %s", d->dp.pin_dir,
+			strerror(-err));
+		return err;
+	}
+	err = nart_store_open(&d->tables, &fds, &cfg->nart1, &cfg->nart2);
+	nart_store_state_close(&fds); /* the mappings stay */
+	if (err)
+		return err;
+	vdir = vdir && vdir[0] ? vdir : NART_VCLOCK_DIR;
+	err = nart_vclock_open(&d->tables.vclock, vdir, d->up.ifname);
+	if (err)
+		log_err("cannot read the version high-water mark in %s: %s", vdir, strerror(-err));
+	return err;
+}
+
+/*
  * The configuration map: tables mapped with the pinned geometry, our
  * uplink's values written, a pinned location re-adopted (forwarding goes
  * on while LLDP confirms it).
@@ -118,8 +147,7 @@ static int adopt_config(struct na_daemon *d)
 		cfg.nart2 = g2;
 	}
 	/* the agent is the tables' only writer: map them (re-adopting pinned ones) */
-	err = nart_store_open(&d->tables, d->dp.maps.nart1, d->dp.maps.nart2, d->dp.maps.switches,
-			      &cfg.nart1, &cfg.nart2);
+	err = open_tables(d, &cfg);
 	if (err)
 		return err;
 	memcpy(cfg.server_mac, d->up.mac, 6);
@@ -162,7 +190,7 @@ static void location_changed(struct na_daemon *d)
 	}
 	/* our switch decides which VLAN table rows apply */
 	na_vlan_config_refresh(&d->vc, true);
-	na_announce_all(&d->res);
+	na_announce_all(&d->res, true);
 }
 
 static int handle_request(void *ctx, const struct na_request *r, FILE *out, char *err,
@@ -470,7 +498,7 @@ int na_daemon_run(const struct na_daemon_opts *o)
 	if (!err) {
 		na_vlan_config_refresh(&d.vc, false);
 		if (d.loc.ready)
-			na_announce_all(&d.res);
+			na_announce_all(&d.res, false);
 		else
 			log_info("waiting for LLDP on %s (nothing is forwarded until then)",
 				 d.up.ifname);

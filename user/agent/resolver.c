@@ -62,24 +62,30 @@ static void here_fields(const struct na_resolver *r, const struct nl_vif *v, __u
 int na_announce_vif(struct na_resolver *r, const struct nl_vif *v, bool gone)
 {
 	struct nl_vif_key k = {.tenant = v->tenant, .mac_as = v->mac_as};
-	struct nart_entry cur;
 	struct nart_loc here = {.port = r->loc->port};
+	const struct nart_loc *self;
 	struct nlarp_fields m;
-	__u64 known = 0, ver;
+	bool moved;
+	__u64 ver;
 	char mac[NL_MAC_STRLEN];
 
 	memcpy(k.mac, v->mac, 6);
-	if (!r->loc->ready)
-		return 0; /* announced once LLDP gives us a location */
-	if (nart_store_nart2_get(r->tables, &k, &cur))
-		known = cur.version;
-	ver = nart_next_version(known, nl_now_ms());
+	memcpy(here.switch_mac, r->loc->switch_mac, 6);
+	/* no location before LLDP: the IP binding only; announced later */
+	self = r->loc->ready ? &here : NULL;
 	if (gone) {
-		nart_store_nart2_del(r->tables, &k);
+		ver = nart_store_local_gone(r->tables, self, &k, v->ip, &moved);
+		if (moved) {
+			nl_fmt_mac(v->mac, mac);
+			log_info("tenant %u %s withdrawn here is already announced at another "
+				 "place: its entries stay",
+				 v->tenant, mac);
+		}
 	} else {
-		memcpy(here.switch_mac, r->loc->switch_mac, 6);
-		nart_store_nart2_put(r->tables, &k, &here, ver);
+		ver = nart_store_local_here(r->tables, self, &k, v->ip);
 	}
+	if (!self)
+		return 0;
 	here_fields(r, v, ver, &m);
 	if (gone)
 		m.flags |= NLARP_F_GONE;
@@ -89,21 +95,65 @@ int na_announce_vif(struct na_resolver *r, const struct nl_vif *v, bool gone)
 	return na_nlarp_broadcast(r->io, &m);
 }
 
+/*
+ * Our VIF @k is announced elsewhere with a newer version than ours: it is
+ * migrating away (the destination's `vif add` came before our `vif del`).
+ * We neither re-announce it nor answer WHERE for it: that would pull the
+ * fabric back to the old place.
+ */
+static bool moved_away(const struct na_resolver *r, const struct nl_vif_key *k)
+{
+	struct nart_entry e;
+
+	return r->loc->ready && nart_store_nart2_get(r->tables, k, &e) &&
+	       (memcmp(e.loc.switch_mac, r->loc->switch_mac, 6) || e.loc.port != r->loc->port);
+}
+
+struct announce_ctx {
+	struct na_resolver *r;
+	bool force;
+};
+
 static int announce_one(const struct nl_vif *v, void *ctx)
 {
-	na_announce_vif(ctx, v, false);
+	struct announce_ctx *a = ctx;
+	struct nl_vif_key k = {.tenant = v->tenant, .mac_as = v->mac_as};
+	char mac[NL_MAC_STRLEN];
+
+	memcpy(k.mac, v->mac, 6);
+	if (!a->force && moved_away(a->r, &k)) {
+		nl_fmt_mac(v->mac, mac);
+		log_info("tenant %u %s is announced at another place with a newer version: not "
+			 "re-announced (migrating away)",
+			 v->tenant, mac);
+		return 0;
+	}
+	na_announce_vif(a->r, v, false);
 	return 0;
 }
 
-void na_announce_all(struct na_resolver *r)
+void na_announce_all(struct na_resolver *r, bool force)
 {
-	na_local_vif_foreach(r->maps, announce_one, r);
+	struct announce_ctx a = {.r = r, .force = force};
+
+	na_local_vif_foreach(r->maps, announce_one, &a);
 }
 
 /* ---- what other NAs say ---------------------------------------------------------------------- */
 
+/* our location, NULL before LLDP gave one */
+static const struct nart_loc *self_loc(const struct na_resolver *r, struct nart_loc *buf)
+{
+	if (!r->loc->ready)
+		return NULL;
+	memcpy(buf->switch_mac, r->loc->switch_mac, 6);
+	buf->port = r->loc->port;
+	return buf;
+}
+
 static void handle_here(struct na_resolver *r, const struct nlarp_fields *m)
 {
+	struct nart_loc self;
 	struct nl_vif_key k = {.tenant = m->tenant, .mac_as = m->mac_as};
 	struct nart_apply_result res;
 	char mac[NL_MAC_STRLEN];
@@ -111,7 +161,7 @@ static void handle_here(struct na_resolver *r, const struct nlarp_fields *m)
 	/* any NA that announces a VIF can answer VLAN probes towards its switch */
 	if (!(m->flags & NLARP_F_GONE))
 		na_probe_peer(r->probe, m->sender_switch_mac, m->sender_port);
-	res = nart_apply(&nart_store_ops, r->tables, m);
+	res = nart_apply(&nart_store_ops, r->tables, self_loc(r, &self), m);
 	r->st->nart_reason[res.d.reason]++;
 	nl_fmt_mac(m->mac, mac);
 	if (res.d.contradictory)
@@ -122,8 +172,9 @@ static void handle_here(struct na_resolver *r, const struct nlarp_fields *m)
 	memcpy(k.mac, m->mac, 6);
 	if ((res.d.action == NART_INSERT || res.d.action == NART_UPDATE) &&
 	    na_local_vif_find(r->maps, &k, &(struct nl_vif){}))
-		log_warn("tenant %u %s hosted here is announced at port %u with a newer "
-			 "version: was it started elsewhere without `vif del` here?",
+		log_info("tenant %u %s hosted here is announced at port %u with a newer "
+			 "version: migrating away (`vif del` here should follow; if it was "
+			 "started elsewhere without it, run it)",
 			 m->tenant, mac, m->port);
 	log_debug("HERE tenant %u mac_as %u %s at port %u v%llu: %s %s", m->tenant, m->mac_as, mac,
 		  m->port, (unsigned long long)m->loc_version, nart_action_name(res.d.action),
@@ -146,6 +197,8 @@ static void handle_where(struct na_resolver *r, const struct nlarp_fields *m)
 		return;
 	k.mac_as = v.mac_as;
 	memcpy(k.mac, v.mac, 6);
+	if (moved_away(r, &k))
+		return; /* the NA it moved to answers */
 	here_fields(r, &v, local_version(r, &k), &reply);
 	if (!reply.loc_version) {
 		/* not announced yet (e.g. before LLDP): stamp it now */
@@ -159,7 +212,9 @@ static void handle_where(struct na_resolver *r, const struct nlarp_fields *m)
 
 static void handle_not_here(struct na_resolver *r, const struct nlarp_fields *m)
 {
-	struct nart_apply_result res = nart_apply(&nart_store_ops, r->tables, m);
+	struct nart_loc self;
+	struct nart_apply_result res =
+		nart_apply(&nart_store_ops, r->tables, self_loc(r, &self), m);
 	char mac[NL_MAC_STRLEN];
 
 	r->st->nart_reason[res.d.reason]++;

@@ -38,7 +38,12 @@ void na_resolver_free(struct na_resolver *r);
  * with @gone.  Nothing is sent before LLDP gave a location.  0 or -errno.
  */
 int na_announce_vif(struct na_resolver *r, const struct nl_vif *v, bool gone);
-void na_announce_all(struct na_resolver *r);
+/*
+ * Announce every local VIF.  Without @force (agent start) a VIF whose entry
+ * names another place with a newer version is skipped: it is migrating
+ * away.  @force: our own place changed (LLDP), every VIF moved with us.
+ */
+void na_announce_all(struct na_resolver *r, bool force);
 
 /* an na_nlarp_rx_fn: a message from another NA (@ctx is the resolver) */
 void na_resolver_rx(void *ctx, const struct nlarp_fields *m);

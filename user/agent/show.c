@@ -16,6 +16,7 @@
 #include "cnart.h"
 #include "addr.h"
 #include "encap_mode.h"
+#include "nart_tomb.h"
 #include "show.h"
 #include "vif.h"
 #include "util.h"
@@ -404,6 +405,16 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent_view 
 			snprintf(n, sizeof(n), "lldp_rejected_%s", lldp_errname(e));
 			if (json || a->st->lldp_err[e])
 				ST(n, a->st->lldp_err[e]);
+		}
+		if (a->tables && a->tables->tombs) {
+			struct nart_tombs_stats ts = nart_tombs_get_stats(a->tables->tombs);
+			struct cnart_switch_stats ss = cnart_switch_get_stats(a->tables->switches);
+
+			ST("nart_tombstones", ts.live);
+			ST("nart_tombstones_evicted", ts.evicted);
+			ST("switch_index_in_use", ss.in_use);
+			ST("switch_index_reclaimed", ss.reclaimed);
+			ST("switch_index_full", a->tables->switch_full);
 		}
 		for (int r = 0; r < NART_R_MAX; r++) {
 			char n[64];

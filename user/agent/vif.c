@@ -195,13 +195,10 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 			       strerror(rc));
 	}
 	if (v.ip) {
-		struct nl_nart1_key k1 = {.tenant = v.tenant, .ip = v.ip};
-		struct nl_nart1_val v1 = {.mac_as = v.mac_as};
 		struct nl_subnet_key sk;
 		struct nl_subnet_val sv = {.mac_as = v.mac_as, .router_ip = v.router_ip};
 
-		memcpy(v1.mac, v.mac, 6);
-		nart_store_nart1_put(vs->tables, &k1, &v1);
+		/* NART-1 gets the IP binding from na_announce_vif(), versioned */
 		subnet_key(&v, &sk);
 		bpf_map_update_elem(vs->maps->subnets, &sk, &sv, BPF_ANY);
 	}
@@ -236,7 +233,11 @@ static int in_subnet(const struct nl_vif *v, void *sk)
 	return !memcmp(&vk, sk, sizeof(vk));
 }
 
-/* remove a VIF from every map and tell the other NAs (HERE + GONE) */
+/*
+ * remove a VIF from every map and tell the other NAs (HERE + GONE); its
+ * NART-1/NART-2 entries go only if they still say it is here
+ * (na_announce_vif, docs/nlarp-ordering.md)
+ */
 static void withdraw(struct na_vifs *vs, const struct nl_vif *v)
 {
 	struct nl_vif_key k = {.tenant = v->tenant, .mac_as = v->mac_as};
@@ -247,12 +248,8 @@ static void withdraw(struct na_vifs *vs, const struct nl_vif *v)
 	na_vif_cache_del(vs->maps, idx);
 	bpf_map_delete_elem(vs->maps->vifs, &idx);
 	if (v->ip) {
-		struct nl_nart1_key k1 = {.tenant = v->tenant, .ip = v->ip};
-		struct nl_nart1_val c1;
 		struct nl_subnet_key sk;
 
-		if (nart_store_nart1_get(vs->tables, &k1, &c1) && !memcmp(c1.mac, v->mac, 6))
-			nart_store_nart1_del(vs->tables, &k1);
 		subnet_key(v, &sk);
 		/* the subnet stays while another VIF here is in it */
 		if (!na_local_vif_foreach(vs->maps, in_subnet, &sk))

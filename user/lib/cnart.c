@@ -22,6 +22,7 @@
 #include <bpf/bpf.h>
 
 #include "cnart.h"
+#include "util.h"
 
 #define BFS_MAX_NODES 2048
 #define BFS_MAX_DEPTH 8
@@ -40,7 +41,8 @@ struct cnart {
 	int kw; /* key words: 2 or 3 */
 	__u64 seed;
 	size_t count;
-	__u64 *version; /* side array, index = bucket * NART_SLOTS + slot */
+	__u64 *version;	  /* side array, index = bucket * NART_SLOTS + slot */
+	size_t ver_bytes; /* > 0: version is an mmap of a pinned array, else calloc */
 	struct bfs_node *q;
 	struct cnart_stats st;
 };
@@ -141,7 +143,33 @@ __u64 cnart_random_seed(void)
 	return seed;
 }
 
+/* maps the u64-per-slot version array @fd (value 8 bytes, >= @slots entries) */
+static __u64 *map_versions(int fd, size_t slots, size_t *bytes)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	long page = sysconf(_SC_PAGESIZE);
+	void *mem;
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return NULL;
+	if (info.type != BPF_MAP_TYPE_ARRAY || info.value_size != sizeof(__u64) ||
+	    !(info.map_flags & BPF_F_MMAPABLE) || info.max_entries < slots) {
+		errno = EINVAL;
+		return NULL;
+	}
+	*bytes = ((size_t)info.max_entries * sizeof(__u64) + page - 1) & ~(page - 1);
+	mem = mmap(NULL, *bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	return mem == MAP_FAILED ? NULL : mem;
+}
+
 struct cnart *cnart_open(int map_fd, enum cnart_kind kind, __u64 seed)
+{
+	return cnart_open_ver(map_fd, kind, seed, -1, false);
+}
+
+struct cnart *cnart_open_ver(int map_fd, enum cnart_kind kind, __u64 seed, int ver_fd,
+			     bool keep_versions)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
@@ -168,17 +196,23 @@ struct cnart *cnart_open(int map_fd, enum cnart_kind kind, __u64 seed)
 	t->seed = seed;
 	t->map_bytes = ((size_t)t->nbuckets * sizeof(struct nart_bucket) + page - 1) & ~(page - 1);
 	mem = mmap(NULL, t->map_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
-	t->version = calloc((size_t)t->nbuckets * NART_SLOTS, sizeof(__u64));
+	if (ver_fd >= 0)
+		t->version = map_versions(ver_fd, (size_t)t->nbuckets * NART_SLOTS, &t->ver_bytes);
+	else
+		t->version = calloc((size_t)t->nbuckets * NART_SLOTS, sizeof(__u64));
 	t->q = calloc(BFS_MAX_NODES, sizeof(*t->q));
 	if (mem == MAP_FAILED || !t->version || !t->q) {
-		int e = mem == MAP_FAILED ? errno : ENOMEM;
+		int e = mem == MAP_FAILED ? errno : ver_fd >= 0 && !t->version ? errno : ENOMEM;
 
 		if (mem != MAP_FAILED)
 			munmap(mem, t->map_bytes);
-		free(t->version);
+		if (t->ver_bytes && t->version)
+			munmap(t->version, t->ver_bytes);
+		else
+			free(t->version);
 		free(t->q);
 		free(t);
-		errno = e;
+		errno = e ? e : ENOMEM;
 		return NULL;
 	}
 	t->b = mem;
@@ -187,6 +221,10 @@ struct cnart *cnart_open(int map_fd, enum cnart_kind kind, __u64 seed)
 		if (t->b[i].seq & 1)
 			seq_end(&t->b[i]);
 		t->count += NART_SLOTS - free_slots(t, i);
+		/* a version belongs to its slot's key: none for an empty slot */
+		for (int s = 0; s < NART_SLOTS; s++)
+			if (!keep_versions || !t->b[i].slot[s].w[0])
+				*ver(t, i, s) = 0;
 	}
 	return t;
 }
@@ -196,9 +234,17 @@ void cnart_close(struct cnart *t)
 	if (!t)
 		return;
 	munmap(t->b, t->map_bytes);
-	free(t->version);
+	if (t->ver_bytes)
+		munmap(t->version, t->ver_bytes);
+	else
+		free(t->version);
 	free(t->q);
 	free(t);
+}
+
+bool cnart_versions_persistent(const struct cnart *t)
+{
+	return t->ver_bytes != 0;
 }
 
 /* ---- lookups ------------------------------------------------------------------------------ */
@@ -444,13 +490,25 @@ int cnart_meta_write(int meta_fd, const struct cnart *t1, const struct cnart *t2
 
 #define SW_DICT_SIZE (2 * NART_MAX_SWITCHES) /* power of two, load <= 0.5 */
 
+struct sw_free {
+	__u32 idx;
+	__u64 since_ms; /* monotonic time the last reference went */
+};
+
 struct cnart_switches {
 	struct nart_switch *a;
 	size_t map_bytes;
 	__u32 n;		  /* array entries */
-	__u32 next;		  /* next index to assign */
-	__u32 count;		  /* assigned indexes */
+	__u32 next;		  /* next never-assigned index */
+	__u32 count;		  /* indexes holding a switch (referenced, named or quarantined) */
+	__u32 reserve;		  /* indexes only the VLAN table may take */
 	__u32 dict[SW_DICT_SIZE]; /* MAC hash -> index, 0 = empty */
+	__u32 refs[NART_MAX_SWITCHES];		/* NART-2 slots naming each index */
+	__u8 queued[NART_MAX_SWITCHES];		/* in the free FIFO */
+	struct sw_free fifo[NART_MAX_SWITCHES]; /* unreferenced indexes, oldest first */
+	__u32 fhead, flen;
+	struct cnart_switch_stats st;
+	__u64 (*now_ms)(void); /* monotonic ms: the grace period */
 };
 
 static bool mac_zero(const __u8 *m)
@@ -496,6 +554,71 @@ static int dict_find(const struct cnart_switches *s, const __u8 mac[6], __u32 *p
 	}
 }
 
+/* linear probing deletion by backward shift (no tombstones in the dictionary) */
+static void dict_remove(struct cnart_switches *s, __u32 pos)
+{
+	__u32 i = pos, j = pos;
+
+	for (;;) {
+		__u32 k;
+
+		j = (j + 1) & (SW_DICT_SIZE - 1);
+		if (!s->dict[j])
+			break;
+		k = mac_hash(s->a[s->dict[j]].mac);
+		/* move j to i if its home k is not cyclically in (i, j] */
+		if ((i <= j) ? (k <= i || k > j) : (k <= i && k > j)) {
+			s->dict[i] = s->dict[j];
+			i = j;
+		}
+	}
+	s->dict[i] = 0;
+}
+
+/* an index nobody names any more: reusable after the grace period */
+static void sw_maybe_free(struct cnart_switches *s, __u32 idx, __u64 now_ms)
+{
+	if (s->refs[idx] || s->a[idx].count || s->queued[idx])
+		return;
+	s->fifo[(s->fhead + s->flen) % NART_MAX_SWITCHES] =
+		(struct sw_free){.idx = idx, .since_ms = now_ms};
+	s->flen++;
+	s->queued[idx] = 1;
+}
+
+/*
+ * The oldest freed index whose grace period is over and that is still
+ * unused, its MAC removed from the dictionary; 0 if none.
+ */
+static __u32 sw_reuse(struct cnart_switches *s, __u64 now_ms, bool take)
+{
+	while (s->flen) {
+		struct sw_free f = s->fifo[s->fhead];
+		__u32 pos;
+
+		if (s->refs[f.idx] || s->a[f.idx].count) {
+			/* named again while queued: keep it */
+			s->queued[f.idx] = 0;
+			s->fhead = (s->fhead + 1) % NART_MAX_SWITCHES;
+			s->flen--;
+			continue;
+		}
+		if (now_ms - f.since_ms < CNART_SWITCH_GRACE_MS)
+			return 0;
+		if (!take)
+			return f.idx;
+		s->queued[f.idx] = 0;
+		s->fhead = (s->fhead + 1) % NART_MAX_SWITCHES;
+		s->flen--;
+		if (dict_find(s, s->a[f.idx].mac, &pos) == (int)f.idx)
+			dict_remove(s, pos);
+		s->count--;
+		s->st.reclaimed++;
+		return f.idx;
+	}
+	return 0;
+}
+
 struct cnart_switches *cnart_switches_open(int map_fd)
 {
 	struct bpf_map_info info = {};
@@ -516,6 +639,8 @@ struct cnart_switches *cnart_switches_open(int map_fd)
 	if (!s)
 		return NULL;
 	s->n = info.max_entries;
+	/* the VLAN table's switches always find room (NL_VT_MAX_SWITCHES rows at most) */
+	s->reserve = CNART_SWITCH_RESERVE < s->n / 2 ? CNART_SWITCH_RESERVE : s->n / 2;
 	s->map_bytes = ((size_t)s->n * sizeof(struct nart_switch) + page - 1) & ~(page - 1);
 	mem = mmap(NULL, s->map_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
 	if (mem == MAP_FAILED) {
@@ -527,7 +652,12 @@ struct cnart_switches *cnart_switches_open(int map_fd)
 	}
 	s->a = mem;
 	s->next = 1;
-	/* an existing array (agent restart): indexes stay what they were */
+	s->now_ms = nl_mono_ms;
+	/*
+	 * An existing array (agent restart): indexes stay what they were.  The
+	 * references are counted again by the caller (cnart_switch_ref for
+	 * every NART-2 slot), then cnart_switch_sweep() frees the unused ones.
+	 */
 	for (__u32 i = 1; i < s->n; i++) {
 		__u32 pos;
 
@@ -558,7 +688,8 @@ int cnart_switch_find(const struct cnart_switches *s, const __u8 mac[6])
 	return mac_zero(mac) ? 0 : dict_find(s, mac, &pos);
 }
 
-int cnart_switch_index(struct cnart_switches *s, const __u8 mac[6])
+/* index of @mac, assigning one if needed; @limit: highest count allowed for a new one */
+static int sw_index(struct cnart_switches *s, const __u8 mac[6], __u32 limit, __u64 now_ms)
 {
 	struct nart_switch v = {};
 	__u32 pos;
@@ -569,14 +700,70 @@ int cnart_switch_index(struct cnart_switches *s, const __u8 mac[6])
 	idx = dict_find(s, mac, &pos);
 	if (idx)
 		return idx;
-	if (s->next >= s->n)
+	if (s->count >= limit && !sw_reuse(s, now_ms, false)) {
+		s->st.full++;
 		return -ENOSPC;
-	idx = s->next++;
+	}
+	idx = (int)sw_reuse(s, now_ms, true);
+	if (!idx) {
+		if (s->next >= s->n) {
+			s->st.full++;
+			return -ENOSPC;
+		}
+		idx = (int)s->next++;
+	}
+	/* the dictionary may have shifted: look the free position up again */
+	dict_find(s, mac, &pos);
 	memcpy(v.mac, mac, 6);
 	sw_write(&s->a[idx], &v);
-	s->dict[pos] = idx;
+	s->dict[pos] = (__u32)idx;
+	s->refs[idx] = 0;
 	s->count++;
+	s->st.assigned++;
 	return idx;
+}
+
+int cnart_switch_index(struct cnart_switches *s, const __u8 mac[6])
+{
+	return sw_index(s, mac, s->n - 1, s->now_ms());
+}
+
+int cnart_switch_ref(struct cnart_switches *s, const __u8 mac[6])
+{
+	int idx = sw_index(s, mac, s->n - 1 - s->reserve, s->now_ms());
+
+	if (idx > 0)
+		s->refs[idx]++;
+	return idx;
+}
+
+void cnart_switch_unref(struct cnart_switches *s, int idx)
+{
+	if (idx <= 0 || (__u32)idx >= s->next || !s->refs[idx])
+		return;
+	if (!--s->refs[idx])
+		sw_maybe_free(s, (__u32)idx, s->now_ms());
+}
+
+void cnart_switch_hold(struct cnart_switches *s, int idx)
+{
+	if (idx > 0 && (__u32)idx < s->next)
+		s->refs[idx]++;
+}
+
+void cnart_switch_drop_refs(struct cnart_switches *s)
+{
+	memset(s->refs, 0, sizeof(s->refs));
+	cnart_switch_sweep(s);
+}
+
+void cnart_switch_sweep(struct cnart_switches *s)
+{
+	__u64 now = s->now_ms();
+
+	for (__u32 i = 1; i < s->next; i++)
+		if (!mac_zero(s->a[i].mac))
+			sw_maybe_free(s, i, now);
 }
 
 int cnart_switch_set_vlans(struct cnart_switches *s, int idx, __u16 count, const __u16 *vlans)
@@ -591,6 +778,8 @@ int cnart_switch_set_vlans(struct cnart_switches *s, int idx, __u16 count, const
 	if (count)
 		memcpy(v.vlans, vlans, count * sizeof(*vlans));
 	sw_write(&s->a[idx], &v);
+	if (!count)
+		sw_maybe_free(s, (__u32)idx, s->now_ms());
 	return 0;
 }
 
@@ -602,9 +791,30 @@ int cnart_switch_read(const struct cnart_switches *s, int idx, struct nart_switc
 	return 0;
 }
 
+void cnart_switches_set_clock(struct cnart_switches *s, __u64 (*now_ms)(void))
+{
+	s->now_ms = now_ms ? now_ms : nl_mono_ms;
+}
+
 size_t cnart_switch_count(const struct cnart_switches *s)
 {
 	return s->count;
+}
+
+__u32 cnart_switch_refs(const struct cnart_switches *s, int idx)
+{
+	return idx > 0 && (__u32)idx < s->n ? s->refs[idx] : 0;
+}
+
+struct cnart_switch_stats cnart_switch_get_stats(const struct cnart_switches *s)
+{
+	struct cnart_switch_stats st = s->st;
+
+	st.in_use = s->count;
+	st.free_pending = s->flen;
+	st.reserve = s->reserve;
+	st.capacity = s->n - 1;
+	return st;
 }
 
 /* ---- read-only view -------------------------------------------------------------------------- */

@@ -42,6 +42,16 @@ struct cnart_stats {
  * on failure.
  */
 struct cnart *cnart_open(int map_fd, enum cnart_kind kind, __u64 seed);
+/*
+ * The same with the versions in the mmapable array @ver_fd (value u64, one
+ * per slot: bucket * NART_SLOTS + slot; -1 = private memory), so they
+ * survive an agent restart with the table.  @keep_versions: the table is
+ * re-adopted and @ver_fd holds its versions (else they are zeroed).
+ */
+struct cnart *cnart_open_ver(int map_fd, enum cnart_kind kind, __u64 seed, int ver_fd,
+			     bool keep_versions);
+/* true if the versions live in a pinned array (cnart_open_ver) */
+bool cnart_versions_persistent(const struct cnart *t);
 void cnart_close(struct cnart *t);
 
 /* A random seed for a new table (getrandom) */
@@ -120,18 +130,49 @@ struct cnart_switches *cnart_switches_open(int map_fd);
 void cnart_switches_close(struct cnart_switches *s);
 
 /*
- * The index of switch @mac, assigning the next free one if it has none.
- * Indexes are never reused while the array lives (a NART-2 slot may name
- * one at any time).  > 0, or -ENOSPC, -EINVAL (all-zero MAC).
+ * Indexes are reference-counted: cnart_switch_ref() for every NART-2 slot
+ * naming the index, cnart_switch_unref() when the slot goes or names
+ * another; a VLAN table row (count > 0) also keeps it.  An index with
+ * neither is reused for another MAC only after CNART_SWITCH_GRACE_MS, far
+ * longer than any datapath lookup that may still hold it.  HERE-learned
+ * switches (cnart_switch_ref) may not take the last CNART_SWITCH_RESERVE
+ * indexes: those are kept for the switches the VLAN table names
+ * (cnart_switch_index), so a flood of forged switch MACs cannot stop the
+ * VLAN table from loading; it gets -ENOSPC, counted in stats.full.
  */
+#define CNART_SWITCH_GRACE_MS 1000
+#define CNART_SWITCH_RESERVE  4096 /* NL_VT_MAX_SWITCHES: VLAN table rows per switch */
+
+struct cnart_switch_stats {
+	__u64 assigned;	 /* indexes given to a MAC */
+	__u64 reclaimed; /* of them, reused after the last reference went */
+	__u64 full;	 /* refused: no index left (-ENOSPC) */
+	__u32 in_use, free_pending, reserve, capacity;
+};
+
+/* The index of switch @mac for the VLAN table (may use the reserve): > 0, -ENOSPC, -EINVAL */
 int cnart_switch_index(struct cnart_switches *s, const __u8 mac[6]);
+/* The index of @mac for a NART-2 slot, one more reference; > 0, -ENOSPC, -EINVAL */
+int cnart_switch_ref(struct cnart_switches *s, const __u8 mac[6]);
+/* A NART-2 slot no longer names @idx */
+void cnart_switch_unref(struct cnart_switches *s, int idx);
+/* one more reference on index @idx (re-counting the slots of re-adopted tables) */
+void cnart_switch_hold(struct cnart_switches *s, int idx);
+/* NART-2 was emptied: no slot names any index (then swept) */
+void cnart_switch_drop_refs(struct cnart_switches *s);
+/* after re-counting the references of re-adopted slots: free the unused indexes */
+void cnart_switch_sweep(struct cnart_switches *s);
 /* the index of @mac, 0 if it has none */
 int cnart_switch_find(const struct cnart_switches *s, const __u8 mac[6]);
 /* Sets the VLAN set of switch @idx (count 0 = no VLAN table row). */
 int cnart_switch_set_vlans(struct cnart_switches *s, int idx, __u16 count, const __u16 *vlans);
-/* A copy of entry @idx; -ENOENT if unassigned */
+/* A copy of entry @idx; -ENOENT if never assigned */
 int cnart_switch_read(const struct cnart_switches *s, int idx, struct nart_switch *out);
 size_t cnart_switch_count(const struct cnart_switches *s);
+__u32 cnart_switch_refs(const struct cnart_switches *s, int idx);
+struct cnart_switch_stats cnart_switch_get_stats(const struct cnart_switches *s);
+/* monotonic milliseconds for the grace period (NULL: nl_mono_ms); tests */
+void cnart_switches_set_clock(struct cnart_switches *s, __u64 (*now_ms)(void));
 
 /* ---- read-only view (another process than the writer, e.g. the CLI) ---------------- */
 
