@@ -109,6 +109,8 @@ install: $(OUTPUT)/na-loader $(OUTPUT)/na-repo
 		-e 's|/usr/share/doc/netlord|$(DOCDIR)|' scripts/na-loader@.service \
 		> $(DESTDIR)$(SYSTEMD_UNIT_DIR)/na-loader@.service
 	$(Q)install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	$(Q)install -D -m 0644 docs/wireshark/netlord-nlarp.lua \
+		$(DESTDIR)$(DOCDIR)/wireshark/netlord-nlarp.lua
 
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h

@@ -73,6 +73,13 @@ enum nl_tenant_bits {
 #define NL_NART2_ENTRIES       (1U << 20)
 #define NL_EVENT_RING_BYTES    (256 * 1024)
 #define NL_EVENT_DEDUP_ENTRIES 16384
+/*
+ * Events per VIF (per tenant for received frames): a token bucket of
+ * NL_EVENT_VIF_BURST refilled at NL_EVENT_VIF_PER_S, so one VM cannot fill
+ * the ring the agent shares with every other VM (nl_config can override).
+ */
+#define NL_EVENT_VIF_BURST 64
+#define NL_EVENT_VIF_PER_S 200
 
 /* ---- configuration (map "config", one entry) ------------------------------ */
 
@@ -93,6 +100,9 @@ struct nl_config {
 	/* compact NARTs (maps nl_nart1, nl_nart2): bucket count and hash seed */
 	struct nart_geom nart1;
 	struct nart_geom nart2;
+	/* per-VIF event budget; 0 = NL_EVENT_VIF_BURST / NL_EVENT_VIF_PER_S */
+	__u32 event_vif_burst;
+	__u32 event_vif_per_s;
 };
 
 /* ---- VIFs hosted on this server ------------------------------------------ */
@@ -141,6 +151,15 @@ struct nl_local_vif {
 	__u32 ifindex;
 	__u32 slot;
 	__u32 flags; /* NL_VIF_F_* */
+};
+
+/*
+ * map "local_ips": (tenant, IPv4) -> ifindex of the local VIF with that
+ * address; the agent's index for WHERE-by-IP (the datapath does not read it)
+ */
+struct nl_local_ip_key {
+	__u32 tenant;
+	__be32 ip;
 };
 
 /*
@@ -278,7 +297,8 @@ struct nl_vif_stats {
 	X(RX_INNER_BCAST, "rx_inner_bcast", "inner broadcast/multicast")           \
 	X(RX_NOT_HERE, "rx_not_here", "no such VIF here (NOT-HERE needed)")        \
 	X(RX_DELIVERED, "rx_delivered", "decapsulated and sent to a VIF")          \
-	X(EVENT_LOST, "event_lost", "event ring buffer full")
+	X(EVENT_LOST, "event_lost", "event ring buffer full")                      \
+	X(EVENT_VIF_LIMITED, "event_vif_limited", "VIF's event budget spent (retried)")
 
 #define NL_COUNTER_ENUM(name, str, help) NL_C_##name,
 enum nl_counter { NL_COUNTERS(NL_COUNTER_ENUM) NL_C_MAX };
@@ -308,6 +328,13 @@ struct nl_event {
 	__u8 peer_mac[6];   /* NOT_HERE: inner source MAC (to find the sender) */
 	__be32 outer_saddr; /* NOT_HERE: outer source address */
 	__u32 ifindex;	    /* VIF that triggered the miss, 0 on receive */
+};
+
+/* map "event_budget" (LRU): the token bucket of one VIF (or tenant, receive side) */
+struct nl_event_bucket {
+	__u64 last_ns; /* when the bucket last got its tokens */
+	__u32 tokens;
+	__u32 pad;
 };
 
 /* key of map "event_dedup" (LRU): one event per key per interval */

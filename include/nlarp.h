@@ -13,7 +13,11 @@
 
 #include "netlord.h"
 
-#define NLARP_VERSION 1
+/*
+ * 2: every message carries the authentication trailer below (version 1,
+ * the bare 44-byte body, is refused).
+ */
+#define NLARP_VERSION 2
 
 enum nlarp_op {
 	NLARP_HERE = 1,	    /* "this VIF is at this location" */
@@ -52,5 +56,27 @@ struct nlarp_msg {
 } __attribute__((packed));
 
 #define NLARP_MSG_LEN 44
+
+/*
+ * The authentication trailer that follows the 44-byte body of every version
+ * 2 message (user/lib/nlarp_auth.c, docs/wire-format.md section 4.1): the
+ * MAC is HMAC-SHA-256 under the fleet key `key_id`, truncated to 16 bytes,
+ * over the body and the trailer up to the MAC.
+ */
+#define NLARP_AUTH_F_UNICAST (1U << 0) /* sent as a unicast copy (UDP), else broadcast */
+
+struct nlarp_auth_trailer {
+	__be32 key_id; /* which fleet key; 0 = unauthenticated (--insecure-no-auth) */
+	__u8 flags;    /* NLARP_AUTH_F_* */
+	__u8 reserved[3];
+	__be64 timestamp_ms; /* sender's wall clock, milliseconds since the epoch */
+	__be64 seq;	     /* per sender and channel, +1 per message */
+	__u8 nonce[8];	     /* random */
+	__u8 mac[16];	     /* HMAC-SHA-256(key, body + trailer[0..31]), first 16 bytes */
+} __attribute__((packed));
+
+#define NLARP_AUTH_LEN	   48
+#define NLARP_AUTH_MAC_LEN 16
+#define NLARP_AUTH_MSG_LEN (NLARP_MSG_LEN + NLARP_AUTH_LEN) /* 92 */
 
 #endif /* NLARP_H */

@@ -11,9 +11,12 @@ $(AGENT_OBJS): CFLAGS += -Wno-format-truncation
 
 BINS += $(OUTPUT)/na-loader
 
+# the repository client is libcurl (user/lib/http_fetch.c)
+CURL_LIBS := $(shell pkg-config --libs libcurl)
+
 $(OUTPUT)/na-loader: $(AGENT_OBJS) $(LIBNETLORD) | $(OUTPUT)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) $(CURL_LIBS)
 
 # ---- Criterion unit tests of the agent's pure parts ------------------------------------------
 AGENT_UNIT := $(OUTPUT)/tests/test_agent_units
@@ -27,6 +30,28 @@ $(AGENT_UNIT): $(AGENT_UNIT_OBJS) $(LIBNETLORD) | $(OUTPUT)/tests
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) -lcriterion
 
 TEST_BINS += $(AGENT_UNIT)
+
+# the index of local VIFs (WHERE in O(1)) on fresh BPF maps, with its cost printed
+LOCAL_VIFS_TEST := $(OUTPUT)/tests/test_local_vifs
+
+$(call objs,tests/agent/test_local_vifs.c): CPPFLAGS += -Iuser/agent
+
+$(LOCAL_VIFS_TEST): $(call objs,tests/agent/test_local_vifs.c user/agent/local_vifs.c) \
+		$(LIBNETLORD) | $(OUTPUT)/tests
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) -lcriterion
+
+TEST_BINS += $(LOCAL_VIFS_TEST)
+
+# the repository client (libcurl) against na-repo serve and openssl s_server
+HTTP_FETCH_TEST := $(OUTPUT)/tests/test_http_fetch
+
+$(HTTP_FETCH_TEST): $(call objs,tests/agent/test_http_fetch.c) $(LIBNETLORD) \
+		| $(OUTPUT)/tests $(OUTPUT)/na-repo
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(CURL_LIBS) -lcriterion
+
+TEST_BINS += $(HTTP_FETCH_TEST)
 
 # ---- integration tests (root, network namespaces, lldpd, iperf3) ---------------------------
 TEST_SCRIPTS += tests/agent/integration.sh tests/agent/integration-udp.sh \

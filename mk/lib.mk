@@ -3,7 +3,8 @@
 # small utilities, the address scheme, the LLDP and NL-ARP codecs, the NART
 # ordering rules and the one NL-ARP application path, the compact NART
 # writer and the agent's store on top of it, the VLAN table parser, the
-# rate limiter and the HTTP client.
+# rate limiter and the repository client (libcurl: programs that use it link
+# $(CURL_LIBS), mk/agent.mk).
 
 LIB_SRCS := $(wildcard user/lib/*.c)
 
@@ -11,3 +12,7 @@ $(LIBNETLORD): $(call objs,$(LIB_SRCS))
 	$(call msg,AR,$@)
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
+
+# NL-ARP authentication (user/lib/nlarp_keys.c, nlarp_auth.c): HMAC-SHA-256
+# and the CSPRNG from OpenSSL's libcrypto (libssl-dev)
+LDLIBS_BPF += -lcrypto

@@ -19,9 +19,13 @@ TEST_BINS += $(patsubst tests/repo/%.c,$(OUTPUT)/tests/%,$(wildcard tests/repo/t
 TEST_SCRIPTS += $(wildcard tests/repo/compile.sh tests/repo/server.sh)
 BENCH_TARGETS += bench-repo
 
+# the HTTP server is libmicrohttpd
+MHD_LIBS := $(shell pkg-config --libs libmicrohttpd)
+$(call objs,user/repo/serve.c): CFLAGS += $(shell pkg-config --cflags libmicrohttpd)
+
 $(OUTPUT)/na-repo: $(call objs,$(REPO_SRCS)) $(LIBNETLORD) | $(OUTPUT)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(MHD_LIBS)
 
 $(OUTPUT)/tests/test_vlan_table: $(call objs,tests/repo/test_vlan_table.c) $(LIBNETLORD) \
 		| $(OUTPUT)/tests

@@ -3,7 +3,7 @@
 # NL-ARP codecs and of the NL-ARP application path, the libFuzzer targets,
 # and bench-nlarp.  They link libnetlord.a: the code the agent runs.
 
-UNIT_TESTS := test_lldp test_nlarp test_nart_apply
+UNIT_TESTS := test_lldp test_nlarp test_nart_apply test_nlarp_auth test_nlarp_dissect
 UNIT_TEST_BINS := $(addprefix $(OUTPUT)/tests/,$(UNIT_TESTS))
 
 # a production NART store on fresh BPF arrays (tests/lib/nart_maps.c)
@@ -25,7 +25,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 	-std=gnu11
 FUZZ_DIR := $(OUTPUT)/fuzz
 FUZZ_OBJ := $(FUZZ_DIR)/obj
-FUZZ_BINS := $(FUZZ_DIR)/fuzz_lldp $(FUZZ_DIR)/fuzz_nlarp
+FUZZ_BINS := $(FUZZ_DIR)/fuzz_lldp $(FUZZ_DIR)/fuzz_nlarp $(FUZZ_DIR)/fuzz_nlarp_auth
 fuzz_objs = $(patsubst %.c,$(FUZZ_OBJ)/%.o,$(1))
 
 $(FUZZ_OBJ)/%.o: %.c | skels
@@ -46,6 +46,15 @@ $(FUZZ_DIR)/fuzz_nlarp: $(call fuzz_objs,$(FUZZ_NLARP_SRCS))
 	$(call msg,LINK,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $^ -o $@ $(LDLIBS_BPF)
 
+# authenticated NL-ARP: nlarp_open() with the production keys and replay table
+# (no BPF, no root); libcrypto itself is not instrumented
+FUZZ_NLARP_AUTH_SRCS := tests/fuzz/fuzz_nlarp_auth.c user/lib/nlarp_auth.c user/lib/nlarp_keys.c \
+	user/lib/nlarp_replay.c user/lib/nlarp_codec.c user/lib/addr.c user/lib/util.c
+
+$(FUZZ_DIR)/fuzz_nlarp_auth: $(call fuzz_objs,$(FUZZ_NLARP_AUTH_SRCS))
+	$(call msg,LINK,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $^ -o $@ -lcrypto
+
 # The smoke run (a few seconds per target) is part of `make test`.
 TEST_SCRIPTS += tests/fuzz/run-fuzz-smoke.sh
 test: $(FUZZ_BINS)
@@ -58,7 +67,7 @@ fuzz-build: $(FUZZ_BINS)
 # $(OUTPUT)/fuzz/corpus-<target>/ (the checked-in seeds are not modified).
 FUZZ_TIME ?= 300
 fuzz: $(FUZZ_BINS)
-	@for t in fuzz_lldp fuzz_nlarp; do \
+	@for t in fuzz_lldp fuzz_nlarp fuzz_nlarp_auth; do \
 		mkdir -p $(FUZZ_DIR)/corpus-$$t && \
 		$(FUZZ_DIR)/$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
 			$(FUZZ_DIR)/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \

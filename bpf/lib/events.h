@@ -5,13 +5,50 @@
  * hosted here for a NOT-HERE to its sender ([0032]).  ARP, forwarding and
  * receive all report through nl_miss_event().  A VM scanning addresses
  * must not turn every packet into an event, so each distinct event is sent
- * at most once per config.event_interval_ms.
+ * at most once per config.event_interval_ms, and each VIF (each tenant for
+ * received frames) has a token bucket of events, so one VM cannot fill the
+ * ring that every other VM's WHEREs go through (issue 10).  An event counts
+ * as sent, and is stamped in the dedup map, only once it is in the ring:
+ * one refused for a spent budget or a full ring is counted and comes again
+ * with the next packet that needs it.
  */
 #ifndef NL_BPF_EVENTS_H
 #define NL_BPF_EVENTS_H
 
 #include "eth.h"
 #include "stats.h"
+
+/*
+ * One token from the bucket of @who (refilled at @per_s, at most @burst):
+ * true if there was one.  Concurrent CPUs may race on the bucket; the
+ * error is a few events, never a lasting block.
+ */
+static __always_inline bool nl_event_token(__u32 who, __u64 now, __u32 burst, __u32 per_s)
+{
+	struct nl_event_bucket *b = bpf_map_lookup_elem(&nl_event_budget, &who);
+	__u64 step = 1000000000ULL / per_s, add;
+
+	if (!b) {
+		struct nl_event_bucket nb = {.last_ns = now, .tokens = burst - 1};
+
+		bpf_map_update_elem(&nl_event_budget, &who, &nb, BPF_ANY);
+		return true;
+	}
+	add = now > b->last_ns ? (now - b->last_ns) / step : 0;
+	if (add) {
+		if (add >= burst || b->tokens + add >= burst) {
+			b->tokens = burst;
+			b->last_ns = now;
+		} else {
+			b->tokens += (__u32)add;
+			b->last_ns += add * step;
+		}
+	}
+	if (!b->tokens)
+		return false;
+	b->tokens--;
+	return true;
+}
 
 /*
  * Reports @ev about VIF @vif (tenant, MAC_AS_ID, MAC; the MAC is zero when
@@ -29,6 +66,10 @@ static __always_inline void nl_miss_event(const struct nl_config *cfg, struct nl
 		.ip = ev->ip,
 	};
 	__u64 now = bpf_ktime_get_ns();
+	__u32 burst = cfg->event_vif_burst ? cfg->event_vif_burst : NL_EVENT_VIF_BURST;
+	__u32 per_s = cfg->event_vif_per_s ? cfg->event_vif_per_s : NL_EVENT_VIF_PER_S;
+	__u32 who = ev->ifindex ? ev->ifindex : 1U << 31 | vif->tenant;
+	struct nl_event *slot;
 	__u64 *last;
 
 	ev->tenant = vif->tenant;
@@ -39,9 +80,18 @@ static __always_inline void nl_miss_event(const struct nl_config *cfg, struct nl
 	last = bpf_map_lookup_elem(&nl_event_dedup, &key);
 	if (last && now - *last < (__u64)cfg->event_interval_ms * 1000000ULL)
 		return;
+	if (!nl_event_token(who, now, burst, per_s)) {
+		nl_count(NL_C_EVENT_VIF_LIMITED);
+		return;
+	}
+	slot = bpf_ringbuf_reserve(&nl_events, sizeof(*ev), 0);
+	if (!slot) {
+		nl_count(NL_C_EVENT_LOST); /* not stamped: the next packet tries again */
+		return;
+	}
+	__builtin_memcpy(slot, ev, sizeof(*ev));
+	bpf_ringbuf_submit(slot, 0);
 	bpf_map_update_elem(&nl_event_dedup, &key, &now, BPF_ANY);
-	if (bpf_ringbuf_output(&nl_events, ev, sizeof(*ev), 0))
-		nl_count(NL_C_EVENT_LOST);
 }
 
 #endif /* NL_BPF_EVENTS_H */

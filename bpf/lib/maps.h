@@ -39,6 +39,14 @@ struct {
 	__type(value, struct nl_local_vif);
 } nl_local_vifs SEC(".maps");
 
+/* the agent's index of local VIFs by (tenant, IP): WHERE in O(1) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NL_MAX_VIFS);
+	__type(key, struct nl_local_ip_key);
+	__type(value, __u32); /* ifindex */
+} nl_local_ips SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, NL_MAX_SUBNETS);
@@ -72,6 +80,13 @@ struct {
 	__type(key, struct nl_event_key);
 	__type(value, __u64); /* ktime of the last event sent for this key */
 } nl_event_dedup SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, NL_MAX_VIFS * 2);
+	__type(key, __u32); /* sending VIF's ifindex, or 1 << 31 | tenant on receive */
+	__type(value, struct nl_event_bucket);
+} nl_event_budget SEC(".maps");
 
 /* NART-1, NART-2 and the switch array (VLAN table rows): compact tables */
 #include "nart.h"

@@ -41,7 +41,7 @@ trap 'exit 130' INT TERM
 BAD_COUNTERS="tx_not_ready tx_unknown_vif tx_malformed tx_spoof_mac tx_spoof_ip tx_arp_miss
 tx_no_route tx_nart1_miss tx_nart2_miss tx_vlan_miss tx_mtu tx_gso_ip_mode tx_encap_failed
 rx_not_ready rx_malformed rx_bad_csum rx_bad_proto rx_bad_tenant rx_inner_bcast rx_not_here
-event_lost"
+event_lost event_vif_limited"
 
 check_mode() { # label mode
 	local label=$1 m=$2 P

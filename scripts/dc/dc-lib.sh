@@ -17,6 +17,14 @@ NA=${NA:-$DC_REPO/build/na-loader}
 dc_init() {
 	: "${P:?}" "${RUN:?}"
 	mkdir -p "$RUN"
+	dc_key
+}
+
+# dc_key: the fleet's NL-ARP key (docs/agent.md), one root-only file that
+# every agent of this data center reads (--key-file), made once per run.
+dc_key() {
+	[ -s "$RUN/nlarp.key" ] && return 0
+	(umask 077 && echo "1 $(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" >"$RUN/nlarp.key")
 }
 
 # tenant ID -> "a.b" (16-bit scheme)
@@ -69,9 +77,11 @@ holder_start() {
 agent_start() {
 	local hv=$1 encap=$2 url
 	url=$(awk '$1 == "repo" {print $2}' "$RUN/fabric.txt")
+	dc_key
 	# each agent its own version high-water mark (docs/nlarp-ordering.md)
 	NETLORD_STATE_DIR="$RUN/state-$hv" nsenter -t "$(holder_pid "$hv")" -m -n "$NA" attach uplink \
-		--repo "$url" --encap "$encap" -v >>"$RUN/agent-$hv.log" 2>&1 </dev/null &
+		--repo "$url" --encap "$encap" --key-file "$RUN/nlarp.key" -v \
+		>>"$RUN/agent-$hv.log" 2>&1 </dev/null &
 	echo "$!" >"$RUN/agent-$hv.pid"
 }
 # agent_wait <hv> [tries of 0.2 s]: control socket up and state ready.

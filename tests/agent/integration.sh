@@ -23,6 +23,7 @@
 set -u
 
 NA=${NA_LOADER:-$(cd "$(dirname "$0")/../.." && pwd)/build/na-loader}
+NAREPO=${NA_REPO:-$(dirname "$NA")/na-repo}
 T=$(printf '%04x' $((RANDOM % 65536)))
 SW=nlsw$T
 SWMAC=02:5c:${T:0:2}:${T:2:2}:00:01
@@ -69,6 +70,7 @@ cleanup() {
 		[ -n "${AGENT_PID[$s]:-}" ] && kill "${AGENT_PID[$s]}" 2>/dev/null
 	done
 	[ -f "$TMP/lldpd.pid" ] && kill "$(cat "$TMP/lldpd.pid")" 2>/dev/null
+	[ -n "${REPO_PID:-}" ] && kill -CONT "$REPO_PID" 2>/dev/null && kill "$REPO_PID" 2>/dev/null
 	sleep 0.3
 	for s in 1 2 3; do
 		[ -n "${AGENT_PID[$s]:-}" ] && kill -9 "${AGENT_PID[$s]}" 2>/dev/null
@@ -153,15 +155,29 @@ pair $SWMAC $SWMAC 0
 end 1
 EOF
 
+# ---- the fleet's NL-ARP key (docs/agent.md): one root-only file, the same on every server ----
+(umask 077 && echo "1 $(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" >"$TMP/nlarp.key")
+
 # ---- agents (before lldpd: they must wait for LLDP) ------------------------------------
-start_agent() { # server
-	local s=$1
+start_agent() { # server [repo]
+	local s=$1 repo=${2:-$TMP/vlan-table.txt}
 	nsenter --net=/var/run/netns/"$(srv "$s")" "$NA" attach "$(up "$s")" \
-		--repo "$TMP/vlan-table.txt" --encap "$ENCAP" --rx "$RX" -v >>"$TMP/agent$s.log" 2>&1 &
+		--repo "$repo" --encap "$ENCAP" --rx "$RX" --key-file "$TMP/nlarp.key" -v \
+		>>"$TMP/agent$s.log" 2>&1 &
 	AGENT_PID[$s]=$!
 	wait_for 10 test -S "/run/netlord/$(up "$s").sock"
 }
+# a key file others can read, and no key file at all, are refused with a clear message
+(umask 022 && cp "$TMP/nlarp.key" "$TMP/nlarp-readable.key" && chmod 644 "$TMP/nlarp-readable.key")
+check "attach refuses a group/world-readable key file" bash -c \
+	"! timeout 10 nsenter --net=/var/run/netns/$(srv 1) $NA attach $(up 1) --key-file $TMP/nlarp-readable.key \
+	   >$TMP/badkey.out 2>&1 && grep -q 'accessible to group or others' $TMP/badkey.out"
+check "attach without a key file (and without --insecure-no-auth) refuses to start" bash -c \
+	"! timeout 10 nsenter --net=/var/run/netns/$(srv 1) $NA attach $(up 1) --key-file $TMP/nosuch.key \
+	   >$TMP/nokey.out 2>&1 && grep -q 'insecure-no-auth' $TMP/nokey.out"
 for s in 1 2 3; do start_agent $s || bad "agent $s started"; done
+check "status shows NL-ARP authentication on" bash -c \
+	"$(declare -f na srv up); NA=$NA T=$T; na 1 status | grep -q 'NL-ARP auth: *HMAC-SHA-256, key 1'"
 
 check "before LLDP: status says waiting for LLDP" \
 	bash -c "$(declare -f na srv up); NA=$NA T=$T; na 1 status | grep -q 'state: *waiting for LLDP'"
@@ -283,7 +299,7 @@ s.send(hdr + bytes.fromhex('01'))                          # 1 byte
 "
 sleep 0.5
 check "malformed NL-ARP counted, agent alive" bash -c \
-	"$(declare -f na srv up); NA=$NA T=$T; na 1 stats | grep -qE 'nlarp_rejected_(version|short)'"
+	"$(declare -f na srv up); NA=$NA T=$T; na 1 stats | grep -qE 'nlarp_auth_(version|length) +[1-9]'"
 
 # ---- VM move and NOT-HERE -----------------------------------------------------------------
 # A2 moves from server 2 to server 3: vif del on 2, new VIF on 3
@@ -347,6 +363,97 @@ check "malformed VLAN table: status shows the error, serial 1 stays in force" ba
 	"$(declare -f na srv up); NA=$NA T=$T; s=\$(na 1 status); grep -q 'loaded, serial 1,' <<<\"\$s\" && grep -q 'last error: .*truncated' <<<\"\$s\""
 check "malformed VLAN table: traffic continues" vmrun a1 ping -c 2 -i 0.2 -W 1 192.168.1.2
 cp "$TMP/vlan-table.good" "$TMP/vlan-table.txt"
+
+# ---- control socket: clients that never send or never read do not stall the agent -----------
+# server 3's NART-2 gets 2400 entries (tenant 900, nobody's), so `nart --json` answers more
+# than the socket buffer holds; a reader whose pipe (shrunk to one page) nobody reads then
+# holds its na-loader, and so its connection, mid-answer.
+inns "$(srv 3)" bash -c "for i in \$(seq 0 2399); do
+	printf -v m '02:99:00:00:%02x:%02x' \$((i / 256)) \$((i % 256))
+	$NA nart set --tenant 900 --mac-as 1 --mac \$m --switch $SWMAC --port 9 --version 1 \
+		-i $(up 3) >/dev/null || exit 1
+done"
+check "control socket: 2400 NART entries set" test $? -eq 0
+nart_bytes=$(na 3 nart --json | wc -c)
+check "control socket: nart --json answers $nart_bytes bytes (more than the buffers: > 260000)" \
+	test "$nart_bytes" -gt 260000
+# the stuck reader: na-loader nart --json into a one-page pipe nobody reads
+inns "$(srv 3)" python3 -c "
+import fcntl, os, subprocess, time
+r, w = os.pipe()
+fcntl.fcntl(w, 1031, 4096)  # F_SETPIPE_SZ
+p = subprocess.Popen(['$NA', 'nart', '--json', '-i', '$(up 3)'], stdout=w)
+time.sleep(25)
+p.kill()
+" &
+stuck=$!
+# 30 clients that connect and never send a request (more than the agent's 16 slots)
+python3 -c "
+import socket, time
+ss = []
+for _ in range(30):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect('/run/netlord/$(up 3).sock')
+    ss.append(s)
+time.sleep(20)
+" &
+idle=$!
+sleep 1
+answered=0
+for i in 1 2 3 4 5; do
+	na 3 status | grep -q 'port:' && answered=$((answered + 1))
+done
+check "control socket: status answers 5/5 during a stuck reader and 30 silent clients ($answered/5)" \
+	test "$answered" -eq 5
+check "control socket: the stuck reader is still stuck (the test is meaningful)" \
+	kill -0 "$stuck"
+check "control socket: 4 status requests at once all answered" bash -c \
+	"$(declare -f na srv up); NA=$NA T=$T; for i in 1 2 3 4; do na 3 status > $TMP/par\$i & done; wait;
+	 for i in 1 2 3 4; do grep -q 'port:' $TMP/par\$i || exit 1; done"
+kill "$stuck" "$idle" 2>/dev/null
+wait "$stuck" "$idle" 2>/dev/null
+check "control socket: the agent still answers after they left" bash -c \
+	"$(declare -f na srv up); NA=$NA T=$T; na 3 stats | grep -q nlarp"
+
+# ---- the VLAN table over HTTP: na-repo serve, fetched inside the agent's event loop ------------
+mkdir -p "$TMP/repo"
+cp "$TMP/vlan-table.txt" "$TMP/repo/vlan-table.txt"
+inns "$(srv 3)" ip link set lo up
+# nsenter execs na-repo, so $! is the server itself (SIGHUP, SIGSTOP below)
+nsenter --net=/var/run/netns/"$(srv 3)" "$NAREPO" serve --listen 127.0.0.1:8089 "$TMP/repo" \
+	2>>"$TMP/repo.log" &
+REPO_PID=$!
+kill "${AGENT_PID[3]}"
+wait "${AGENT_PID[3]}" 2>/dev/null
+start_agent 3 http://127.0.0.1:8089
+check "http repository: agent 3 loads serial 1 over HTTP" wait_for 10 bash -c \
+	"$(declare -f na srv up); NA=$NA T=$T; na 3 status | grep -q 'loaded, serial 1,'"
+check "http repository: refresh waits for the fetch and answers ok" na 3 refresh
+# a valid table that lacks our switch: refused, serial 1 stays in force
+printf 'netlord-vlan-table 1\nserial 2\nbroadcast 4094\nswitches 1\npair %s %s 0\nend 1\n' \
+	02:00:00:00:00:99 02:00:00:00:00:99 >"$TMP/repo/vlan-table.txt"
+kill -HUP "$REPO_PID"
+wait_for 10 grep -q 'serial 1 -> 2' "$TMP/repo.log"
+na 3 refresh >"$TMP/refresh.out" 2>&1
+rc=$?
+check "http repository: refresh of a table without our switch fails (exit $rc) with the reason" \
+	bash -c "test $rc -ne 0 && grep -q 'not in the VLAN table' $TMP/refresh.out"
+check "http repository: serial 1 stays in force" bash -c \
+	"$(declare -f na srv up); NA=$NA T=$T; na 3 status | grep -q 'loaded, serial 1,'"
+# a repository that accepts and never answers: the agent keeps serving meanwhile
+kill -STOP "$REPO_PID"
+na 3 refresh >/dev/null 2>&1 &
+waiting=$!
+sleep 1
+check "http repository: status answers while a fetch hangs" bash -c \
+	"$(declare -f na srv up); NA=$NA T=$T; na 3 status | grep -q 'port:'"
+check "http repository: the refresh is still waiting for its fetch" kill -0 "$waiting"
+kill -CONT "$REPO_PID"
+wait "$waiting" 2>/dev/null
+cp "$TMP/vlan-table.txt" "$TMP/repo/vlan-table.txt"
+kill -HUP "$REPO_PID"
+wait_for 10 grep -q 'serial 2 -> 1' "$TMP/repo.log"
+check "http repository: the good table again, refresh ok" na 3 refresh
 
 # ---- CLI exit codes, bpftool view, detach ---------------------------------------------------
 na 1 vif del nosuchif >/dev/null 2>&1

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Criterion tests of na-loader's pure parts: argument parsers, the HTTP
- * response parser and URL splitter, the WHERE rate limiter and scan guard,
- * the VLAN failover state machine, the control request check. */
+/* Criterion tests of na-loader's pure parts: argument parsers, the WHERE
+ * rate limiter and scan guard, the VLAN failover state machine, the control
+ * request check. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -10,7 +10,6 @@
 #include <criterion/criterion.h>
 
 #include "ctl_proto.h"
-#include "http.h"
 #include "parse.h"
 #include "probe.h"
 #include "ratelimit.h"
@@ -57,89 +56,6 @@ Test(args, prefix)
 	cr_assert_neq(nl_parse_prefix("192.168.1.7/0", &ip, &len), 0);
 	cr_assert_neq(nl_parse_prefix("192.168.1/24", &ip, &len), 0);
 	cr_assert_neq(nl_parse_prefix("a.b.c.d/24", &ip, &len), 0);
-}
-
-static int parse(const char *s, int *status, const char **body, size_t *blen)
-{
-	char err[128];
-
-	return nl_http_parse(s, strlen(s), status, body, blen, err, sizeof(err));
-}
-
-Test(http, ok_with_length)
-{
-	const char *r = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhelloXX";
-	const char *body;
-	size_t bl;
-	int st;
-
-	cr_assert_eq(parse(r, &st, &body, &bl), 0);
-	cr_assert_eq(st, 200);
-	cr_assert_eq(bl, 5);
-	cr_assert_eq(memcmp(body, "hello", 5), 0);
-}
-
-Test(http, read_to_close_and_status)
-{
-	const char *body;
-	size_t bl;
-	int st;
-
-	cr_assert_eq(parse("HTTP/1.0 404 Not Found\r\n\r\nnope", &st, &body, &bl), 0);
-	cr_assert_eq(st, 404);
-	cr_assert_eq(bl, 4);
-	cr_assert_eq(parse("HTTP/1.1 200 OK\r\ncontent-length:  3 \r\n\r\nabc", &st, &body, &bl),
-		     0);
-	cr_assert_eq(bl, 3);
-}
-
-Test(http, rejects)
-{
-	const char *body;
-	size_t bl;
-	int st;
-
-	cr_assert_neq(parse("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", &st, &body, &bl),
-		      0, "truncated body");
-	cr_assert_neq(parse("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n", &st, &body, &bl), 0,
-		      "truncated header");
-	cr_assert_neq(parse("SMTP 220 hi\r\n\r\n", &st, &body, &bl), 0);
-	cr_assert_neq(parse("HTTP/1.1 2x0 OK\r\n\r\n", &st, &body, &bl), 0);
-	cr_assert_neq(parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
-			    &st, &body, &bl),
-		      0);
-	cr_assert_neq(parse("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
-			    &st, &body, &bl),
-		      0, "conflicting lengths");
-	cr_assert_neq(parse("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\nab", &st, &body, &bl), 0);
-	cr_assert_neq(parse("", &st, &body, &bl), 0);
-}
-
-Test(http, split_url)
-{
-	char h[64], p[8], path[64];
-
-	cr_assert_eq(nl_http_split_url("http://10.0.0.1:8080/v1/vlan-table", h, sizeof(h), p,
-				       sizeof(p), path, sizeof(path)),
-		     0);
-	cr_assert_str_eq(h, "10.0.0.1");
-	cr_assert_str_eq(p, "8080");
-	cr_assert_str_eq(path, "/v1/vlan-table");
-	cr_assert_eq(nl_http_split_url("repo:81", h, sizeof(h), p, sizeof(p), path, sizeof(path)),
-		     0);
-	cr_assert_str_eq(h, "repo");
-	cr_assert_str_eq(path, "/v1/vlan-table");
-	cr_assert_eq(
-		nl_http_split_url("http://repo", h, sizeof(h), p, sizeof(p), path, sizeof(path)),
-		0);
-	cr_assert_str_eq(p, "80");
-	cr_assert_neq(
-		nl_http_split_url("http://:80/", h, sizeof(h), p, sizeof(p), path, sizeof(path)),
-		0);
-	cr_assert_neq(nl_http_split_url("repo:8x", h, sizeof(h), p, sizeof(p), path, sizeof(path)),
-		      0);
-	cr_assert_neq(nl_http_split_url("repo:", h, sizeof(h), p, sizeof(p), path, sizeof(path)),
-		      0);
 }
 
 Test(ratelimit, one_per_second_per_key)

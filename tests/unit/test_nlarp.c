@@ -71,9 +71,9 @@ static struct nlarp_fields not_here(void)
 	return m;
 }
 
-/* version 1, HERE, HAS_IP, tenant 12.25, MAC_AS 3, 02:00:00:00:00:01, 10.0.0.5, at
+/* version 2, HERE, HAS_IP, tenant 12.25, MAC_AS 3, 02:00:00:00:00:01, 10.0.0.5, at
  * 0c:42:a1:00:00:07 port 7 */
-static const char here_hex[] = "01010001"
+static const char here_hex[] = "02010001"
 			       "00000c19"
 			       "0003"
 			       "020000000001"
@@ -129,7 +129,7 @@ Test(encode, here_byte_exact)
 Test(encode, where_by_ip_byte_exact)
 {
 	struct nlarp_fields m = where_by_ip();
-	static const char hex[] = "01020003"
+	static const char hex[] = "02020003"
 				  "00000c19"
 				  "0003"
 				  "000000000000"
@@ -153,7 +153,7 @@ Test(decode, here_fields)
 
 	unhex(here_hex, buf, sizeof(buf));
 	assert_err(nlarp_decode(buf, sizeof(buf), NL_TENANT_BITS_16, &m), NLARP_E_OK);
-	cr_assert_eq(m.version, 1);
+	cr_assert_eq(m.version, 2);
 	cr_assert_eq(m.op, NLARP_HERE);
 	cr_assert_eq(m.flags, NLARP_F_HAS_IP);
 	cr_assert_eq(m.tenant, 3097);
@@ -254,7 +254,7 @@ struct reject_case {
 	}
 
 MUT(m_version0, m->version = 0)
-MUT(m_version2, m->version = 2)
+MUT(m_version1, m->version = 1)
 MUT(m_op0, m->op = 0)
 MUT(m_op5, m->op = 5)
 MUT(m_probe_tenant, m->tenant = 5)
@@ -302,7 +302,7 @@ MUT(m_loc_other_port, m->port = 8)
 
 static const struct reject_case reject_cases[] = {
 	{"version 0", here, m_version0, 16, NLARP_E_VERSION},
-	{"version 2", here, m_version2, 16, NLARP_E_VERSION},
+	{"version 1 (unauthenticated)", here, m_version1, 16, NLARP_E_VERSION},
 	{"op 0", here, m_op0, 16, NLARP_E_OP},
 	{"op 5", here, m_op5, 16, NLARP_E_OP},
 	{"probe with a tenant", probe, m_probe_tenant, 16, NLARP_E_PROBE_FIELDS},

@@ -23,6 +23,7 @@
 #include "daemon.h"
 #include "datapath.h"
 #include "events.h"
+#include "keys.h"
 #include "location.h"
 #include "log.h"
 #include "nlarp_io.h"
@@ -50,9 +51,13 @@ struct na_daemon {
 	struct na_events ev;
 	struct na_vifs vifs;
 	struct na_ctl_server ctl;
+	struct na_keys keys;
 	int encap_mode;
 	char run_dir[PATH_MAX];
 	int lldp_fd, timer_fd, signal_fd, epoll_fd, lock_fd;
+	/* `refresh` requests waiting for a repository fetch (ctl_server tokens) */
+	long refresh_wait[NA_CTL_MAX_CLIENTS];
+	int nrefresh_wait;
 	bool stop;
 };
 
@@ -196,6 +201,38 @@ static void location_changed(struct na_daemon *d)
 static int handle_request(void *ctx, const struct na_request *r, FILE *out, char *err,
 			  size_t errlen);
 
+/* a table that cannot be used is a refusal (exit 4), not a malformed request */
+static int refresh_rc(int rc)
+{
+	return rc == -EINVAL ? -EPROTO : rc;
+}
+
+/* a repository fetch ended: the `refresh` requests waiting for it get their answer */
+static void vlan_fetched(void *ctx, int rc)
+{
+	struct na_daemon *d = ctx;
+
+	for (int i = 0; i < d->nrefresh_wait; i++)
+		na_ctl_finish(&d->ctl, d->refresh_wait[i], refresh_rc(rc), d->vc.error);
+	d->nrefresh_wait = 0;
+}
+
+static int refresh(struct na_daemon *d, char *err, size_t errlen)
+{
+	int rc = na_vlan_config_refresh(&d->vc, true);
+	long t;
+
+	if (!rc && na_vlan_config_fetching(&d->vc) && d->nrefresh_wait < NA_CTL_MAX_CLIENTS) {
+		t = na_ctl_defer(&d->ctl);
+		if (t >= 0) {
+			d->refresh_wait[d->nrefresh_wait++] = t;
+			return NA_CTL_DEFERRED;
+		}
+	}
+	snprintf(err, errlen, "%s", d->vc.error);
+	return refresh_rc(rc);
+}
+
 /* each module gets the pieces it works with, nothing more */
 static void wire(struct na_daemon *d)
 {
@@ -220,6 +257,8 @@ static void wire(struct na_daemon *d)
 	d->vc.probe = &d->probe;
 	d->vc.broadcast_vlan = &d->io.broadcast_vlan;
 	d->vc.st = &d->st;
+	d->vc.fetched = vlan_fetched;
+	d->vc.fetched_ctx = d;
 	d->ev = (struct na_events){.res = &d->res, .vc = &d->vc, .st = &d->st};
 	d->vifs = (struct na_vifs){.maps = &d->dp.maps,
 				   .tables = &d->tables,
@@ -269,10 +308,12 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 			  size_t errlen)
 {
 	struct na_daemon *d = ctx;
-	struct na_agent_view view = {
-		.tables = &d->tables, .generic_xdp = d->dp.generic_xdp, .vc = &d->vc, .st = &d->st};
+	struct na_agent_view view = {.tables = &d->tables,
+				     .generic_xdp = d->dp.generic_xdp,
+				     .vc = &d->vc,
+				     .st = &d->st,
+				     .keys = na_keys_ring(&d->keys)};
 	bool json = r->flags & NA_REQ_F_JSON;
-	int rc;
 
 	switch (r->verb) {
 	case NA_REQ_VIF_ADD:
@@ -292,10 +333,7 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 		na_show_nart(out, &d->dp.maps, &view, json);
 		return 0;
 	case NA_REQ_REFRESH:
-		rc = na_vlan_config_refresh(&d->vc, true);
-		snprintf(err, errlen, "%s", d->vc.error);
-		/* a table that cannot be used is a refusal, not a malformed request */
-		return rc == -EINVAL ? -EPROTO : rc;
+		return refresh(d, err, errlen);
 	case NA_REQ_QUIT:
 		log_info("quit requested over the control socket");
 		d->stop = true;
@@ -316,8 +354,15 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	snprintf(d->up.ifname, sizeof(d->up.ifname), "%s", o->ifname);
 	snprintf(d->run_dir, sizeof(d->run_dir), "%s/%s", NA_RUN_ROOT, o->ifname);
 	snprintf(d->vc.repo, sizeof(d->vc.repo), "%s", o->repo);
+	snprintf(d->vc.ca_file, sizeof(d->vc.ca_file), "%s", o->repo_ca);
 	d->encap_mode = o->encap_mode;
 	d->loc.tenant_bits = o->tenant_bits;
+	snprintf(d->keys.path, sizeof(d->keys.path), "%s",
+		 o->key_file[0] ? o->key_file : NLARP_AUTH_DEFAULT_KEY_FILE);
+	d->keys.insecure = o->insecure_no_auth;
+	err = na_keys_load(&d->keys);
+	if (err)
+		return err;
 	err = take_lock(d);
 	if (!err)
 		err = na_datapath_load(&d->dp, &d->up, &d->encap_mode, &d->loc.tenant_bits);
@@ -340,7 +385,10 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	d->lldp_fd = na_lldp_open(&d->up);
 	if (d->lldp_fd < 0)
 		return d->lldp_fd;
+	d->io.keys = na_keys_ring(&d->keys);
 	err = na_nlarp_open(&d->io);
+	if (!err)
+		err = na_vlan_config_open(&d->vc);
 	if (!err)
 		err = na_resolver_init(&d->res);
 	if (!err)
@@ -355,7 +403,7 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	}
 }
 
-enum { EP_RB, EP_LLDP, EP_BCAST, EP_UCAST, EP_UDP, EP_CTL, EP_TIMER, EP_SIGNAL };
+enum { EP_RB, EP_LLDP, EP_BCAST, EP_UCAST, EP_UDP, EP_CTL, EP_HTTP, EP_TIMER, EP_SIGNAL };
 
 static int ep_add(struct na_daemon *d, int fd, int tag)
 {
@@ -384,8 +432,15 @@ static int loop_setup(struct na_daemon *d)
 		err = -errno;
 	if (!err) {
 		/* indexed by the EP_* tags */
-		const int fds[] = {na_events_fd(&d->ev), d->lldp_fd, d->io.bcast_fd, d->io.ucast_fd,
-				   d->io.udp_fd,	 d->ctl.fd,  d->timer_fd,    d->signal_fd};
+		const int fds[] = {na_events_fd(&d->ev),
+				   d->lldp_fd,
+				   d->io.bcast_fd,
+				   d->io.ucast_fd,
+				   d->io.udp_fd,
+				   na_ctl_fd(&d->ctl),
+				   na_vlan_config_fd(&d->vc),
+				   d->timer_fd,
+				   d->signal_fd};
 
 		for (int tag = EP_RB; !err && tag <= EP_SIGNAL; tag++)
 			err = ep_add(d, fds[tag], tag);
@@ -399,6 +454,7 @@ static void on_tick(struct na_daemon *d, unsigned long tick)
 {
 	na_vif_readopt(&d->vifs);
 	na_probe_tick(&d->probe);
+	na_ctl_tick(&d->ctl);
 	/* re-fetch: every 30 s, every 5 s while no table is loaded */
 	if (d->loc.ready && (tick % 30 == 0 || (!d->vc.loaded && tick % 5 == 0)))
 		na_vlan_config_refresh(&d->vc, false);
@@ -411,8 +467,9 @@ static void on_signal(struct na_daemon *d)
 	if (read(d->signal_fd, &si, sizeof(si)) != sizeof(si))
 		return;
 	if (si.ssi_signo == SIGHUP) {
-		log_info("SIGHUP: re-fetching the VLAN table");
+		log_info("SIGHUP: re-fetching the VLAN table, re-reading the NL-ARP keys");
 		na_vlan_config_refresh(&d->vc, true);
+		na_keys_reload(&d->keys);
 		return;
 	}
 	log_info("signal %u: exiting; the datapath keeps forwarding (pinned in %s)", si.ssi_signo,
@@ -443,6 +500,9 @@ static void dispatch(struct na_daemon *d, __u32 tag, unsigned long *tick)
 		break;
 	case EP_CTL:
 		na_ctl_serve(&d->ctl);
+		break;
+	case EP_HTTP:
+		na_vlan_config_run(&d->vc);
 		break;
 	case EP_TIMER:
 		if (read(d->timer_fd, &x, sizeof(x)) == sizeof(x))
@@ -477,10 +537,12 @@ static int loop(struct na_daemon *d)
 static void shut_down(struct na_daemon *d)
 {
 	na_ctl_close(&d->ctl);
+	na_vlan_config_close(&d->vc);
 	na_events_close(&d->ev);
 	na_resolver_free(&d->res);
 	na_nlarp_close(&d->io);
 	na_probe_free(&d->probe);
+	na_keys_free(&d->keys);
 	nart_store_close(&d->tables);
 	na_datapath_close(&d->dp);
 }

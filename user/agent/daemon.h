@@ -9,6 +9,7 @@
 #define NA_DAEMON_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <net/if.h>
 
 /* na_daemon_run(): the event loop failed after a successful start */
@@ -16,10 +17,13 @@
 
 struct na_daemon_opts {
 	char ifname[IF_NAMESIZE];
-	char repo[PATH_MAX]; /* VLAN table source, "" = none */
-	int encap_mode;	     /* enum nl_encap_mode, -1: the pinned one, else ip */
-	int tenant_bits;     /* 16 or 24, 0: the pinned one, else 16 */
-	int rx_path;	     /* enum nl_rx_path (encap_mode.h), 0: auto */
+	char repo[PATH_MAX];	 /* VLAN table source, "" = none */
+	char repo_ca[PATH_MAX];	 /* https repository: CA bundle, "" = the system's */
+	int encap_mode;		 /* enum nl_encap_mode, -1: the pinned one, else ip */
+	int tenant_bits;	 /* 16 or 24, 0: the pinned one, else 16 */
+	char key_file[PATH_MAX]; /* NL-ARP keys, "" = NLARP_AUTH_DEFAULT_KEY_FILE */
+	bool insecure_no_auth;	 /* NL-ARP without authentication (logged) */
+	int rx_path;		 /* enum nl_rx_path (encap_mode.h), 0: auto */
 };
 
 /*

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 
+#include "drain.h"
 #include "events.h"
 #include "log.h"
 #include "ratelimit.h"
@@ -17,20 +18,19 @@ static bool vlan_miss_allowed(struct na_events *ev, const __u8 *sw)
 	return false;
 }
 
-static int on_event(void *ctx, void *data, size_t len)
+static void handle_event(struct na_events *ev, const void *data, size_t len)
 {
-	struct na_events *ev = ctx;
 	const struct nl_event *e = data;
 	char mac[NL_MAC_STRLEN];
 
 	if (len < sizeof(*e))
-		return 0;
+		return;
 	if (e->type < NA_EVENT_TYPES)
 		ev->st->events[e->type]++;
 	if ((e->type == NL_EV_NART1_MISS || e->type == NL_EV_NART2_MISS) &&
 	    !na_scan_guard_allow(&ev->scan, e->ifindex, nl_now_ms())) {
 		ev->st->where_scan_limited++;
-		return 0;
+		return;
 	}
 	switch (e->type) {
 	case NL_EV_NART1_MISS:
@@ -52,7 +52,19 @@ static int on_event(void *ctx, void *data, size_t len)
 	default:
 		break;
 	}
-	return 0;
+}
+
+/*
+ * libbpf has consumed the record before calling us; a negative return
+ * stops the consumption there (consumer position stored), so the budget
+ * bounds one wake-up's work and the rest stays in the ring.
+ */
+static int on_event(void *ctx, void *data, size_t len)
+{
+	struct na_events *ev = ctx;
+
+	handle_event(ev, data, len);
+	return --ev->budget > 0 ? 0 : -EAGAIN;
 }
 
 int na_events_open(struct na_events *ev, int events_map_fd)
@@ -77,7 +89,8 @@ int na_events_fd(const struct na_events *ev)
 
 void na_events_consume(struct na_events *ev)
 {
-	ring_buffer__consume(ev->rb);
+	ev->budget = NA_DRAIN_BUDGET;
+	ring_buffer__consume(ev->rb); /* -EAGAIN: budget spent, more next wake-up */
 }
 
 void na_events_close(struct na_events *ev)

@@ -23,12 +23,13 @@ struct na_events {
 	struct na_stats *st;
 	struct na_scan_guard scan;
 	struct nl_ratelimit *vlan_rl; /* VLAN-miss re-fetches per switch */
+	int budget;		      /* events left in this wake-up */
 };
 
 /* 0 or -errno */
 int na_events_open(struct na_events *ev, int events_map_fd);
 int na_events_fd(const struct na_events *ev);
-/* handle every queued event */
+/* handle the queued events, at most NA_DRAIN_BUDGET (drain.h) */
 void na_events_consume(struct na_events *ev);
 void na_events_close(struct na_events *ev);
 

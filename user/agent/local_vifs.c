@@ -1,5 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Local VIF lookups (local_vifs.h). */
+/*
+ * Local VIF lookups (local_vifs.h): the VIFs this NA hosts, which a WHERE
+ * asks about (patent [0031]-[0032]).  By key through nl_local_vifs, by
+ * (tenant, IP) through the index nl_local_ips: two map lookups each,
+ * whatever the number of VIFs (issue 10: a WHERE storm must not cost a
+ * walk of every VIF per message).
+ */
+#include <errno.h>
 #include <bpf/bpf.h>
 
 #include "local_vifs.h"
@@ -33,25 +40,62 @@ int na_local_vif_foreach(const struct na_maps *m, int (*fn)(const struct nl_vif 
 	return 0;
 }
 
-struct by_ip {
-	__u32 tenant;
-	__be32 ip;
-	struct nl_vif *out;
-};
-
-static int match_ip(const struct nl_vif *v, void *ctx)
-{
-	struct by_ip *q = ctx;
-
-	if (v->tenant != q->tenant || v->ip != q->ip)
-		return 0;
-	*q->out = *v;
-	return 1;
-}
-
 bool na_local_vif_by_ip(const struct na_maps *m, __u32 tenant, __be32 ip, struct nl_vif *out)
 {
-	struct by_ip q = {.tenant = tenant, .ip = ip, .out = out};
+	struct nl_local_ip_key k = {.tenant = tenant, .ip = ip};
+	__u32 idx;
 
-	return na_local_vif_foreach(m, match_ip, &q) == 1;
+	if (!ip || bpf_map_lookup_elem(m->local_ips, &k, &idx) ||
+	    bpf_map_lookup_elem(m->vifs, &idx, out))
+		return false;
+	/* the index and the VIF map are written apart: trust only what agrees */
+	return out->tenant == tenant && out->ip == ip;
+}
+
+int na_local_vif_index_add(const struct na_maps *m, const struct nl_vif *v)
+{
+	struct nl_local_ip_key k = {.tenant = v->tenant, .ip = v->ip};
+	__u32 idx = v->ifindex;
+
+	if (!v->ip)
+		return 0;
+	return bpf_map_update_elem(m->local_ips, &k, &idx, BPF_ANY) ? -errno : 0;
+}
+
+void na_local_vif_index_del(const struct na_maps *m, const struct nl_vif *v)
+{
+	struct nl_local_ip_key k = {.tenant = v->tenant, .ip = v->ip};
+	__u32 idx;
+
+	/* only this VIF's own entry */
+	if (v->ip && !bpf_map_lookup_elem(m->local_ips, &k, &idx) && idx == v->ifindex)
+		bpf_map_delete_elem(m->local_ips, &k);
+}
+
+struct rebuild {
+	const struct na_maps *m;
+	int err;
+};
+
+static int index_one(const struct nl_vif *v, void *ctx)
+{
+	struct rebuild *r = ctx;
+	int e = na_local_vif_index_add(r->m, v);
+
+	if (e && !r->err)
+		r->err = e;
+	return 0;
+}
+
+int na_local_vif_index_rebuild(const struct na_maps *m)
+{
+	struct nl_local_ip_key k;
+	struct rebuild r = {.m = m};
+
+	/* pinned by an older agent, or VIFs withdrawn while none ran: start empty */
+	while (!bpf_map_get_next_key(m->local_ips, NULL, &k))
+		if (bpf_map_delete_elem(m->local_ips, &k))
+			return -errno;
+	na_local_vif_foreach(m, index_one, &r);
+	return r.err;
 }

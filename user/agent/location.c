@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "drain.h"
 #include "location.h"
 #include "log.h"
 #include "util.h"
@@ -191,7 +192,8 @@ int na_lldp_read(int fd, const struct na_uplink *up, struct na_location *loc, st
 	int moved = 0;
 
 	/* only what the switch sent us, never our own or another host's frames */
-	while ((n = na_uplink_recv(up, fd, frame, sizeof(frame))) >= 0) {
+	for (int budget = NA_DRAIN_BUDGET;
+	     budget-- && (n = na_uplink_recv(up, fd, frame, sizeof(frame))) >= 0;) {
 		st->lldp_rx++;
 		if ((size_t)n > sizeof(frame)) {
 			st->lldp_err[LLDP_E_TLV_TRUNCATED]++;

@@ -183,6 +183,9 @@ enum {
 	O_PORT,
 	O_VERSION,
 	O_RX,
+	O_KEY_FILE,
+	O_INSECURE,
+	O_REPO_CA,
 };
 
 #define OPT_IFACE                                     \
@@ -230,6 +233,11 @@ static int attach_opt(struct cli *c, struct na_request *r, int o, const char *ar
 		    (int)sizeof(attach_opts.repo))
 			return usage_err(c->verb, "--repo is too long");
 		return 0;
+	case O_REPO_CA:
+		if (snprintf(attach_opts.repo_ca, sizeof(attach_opts.repo_ca), "%s", arg) >=
+		    (int)sizeof(attach_opts.repo_ca))
+			return usage_err(c->verb, "--repo-ca is too long");
+		return 0;
 	case O_ENCAP:
 		attach_opts.encap_mode = nl_encap_parse(arg);
 		if (attach_opts.encap_mode < 0)
@@ -248,6 +256,14 @@ static int attach_opt(struct cli *c, struct na_request *r, int o, const char *ar
 		else
 			return usage_err(c->verb, "--tenant-bits must be 16 or 24");
 		return 0;
+	case O_KEY_FILE:
+		if (snprintf(attach_opts.key_file, sizeof(attach_opts.key_file), "%s", arg) >=
+		    (int)sizeof(attach_opts.key_file))
+			return usage_err(c->verb, "--key-file is too long");
+		return 0;
+	case O_INSECURE:
+		attach_opts.insecure_no_auth = true;
+		return 0;
 	case 'v':
 		attach_verbose = 1;
 		return 0;
@@ -262,6 +278,8 @@ static int run_attach(struct cli *c, struct na_request *r, int argc, char **argv
 	if (strlen(argv[0]) >= sizeof(attach_opts.ifname))
 		return usage_err(c->verb, "'%s' is not a valid interface name", argv[0]);
 	snprintf(attach_opts.ifname, sizeof(attach_opts.ifname), "%s", argv[0]);
+	if (attach_opts.insecure_no_auth && attach_opts.key_file[0])
+		return usage_err(c->verb, "--key-file and --insecure-no-auth exclude each other");
 	nl_log_init("na-loader", attach_verbose ? NL_LOG_DEBUG : NL_LOG_INFO);
 	return na_daemon_run(&attach_opts);
 }
@@ -490,9 +508,12 @@ static int run_refresh(struct cli *c, struct na_request *r, int argc, char **arg
 
 static const struct option attach_options[] = {
 	{"repo", required_argument, NULL, O_REPO},
+	{"repo-ca", required_argument, NULL, O_REPO_CA},
 	{"encap", required_argument, NULL, O_ENCAP},
 	{"rx", required_argument, NULL, O_RX},
 	{"tenant-bits", required_argument, NULL, O_BITS},
+	{"key-file", required_argument, NULL, O_KEY_FILE},
+	{"insecure-no-auth", no_argument, NULL, O_INSECURE},
 	{"verbose", no_argument, NULL, 'v'},
 	OPT_HELP,
 	OPT_END,
@@ -533,17 +554,24 @@ static const char report_help[] =
 
 static const struct verb verbs[] = {
 	{"attach",
-	 "  attach <iface> [--repo <url|file>] [--encap ip|udp|gre] [--rx xdp|tc|auto]\n"
-	 "         [--tenant-bits 16|24] [-v]\n",
-	 "usage: na-loader attach <iface> [--repo <url|file>] [--encap ip|udp|gre]\n"
-	 "                         [--rx xdp|tc|auto] [--tenant-bits 16|24] [-v|--verbose]\n"
+	 "  attach <iface> [--repo <url|file>] [--repo-ca <file>] [--encap ip|udp|gre]\n"
+	 "         [--rx xdp|tc|auto] [--tenant-bits 16|24] [--key-file PATH | --insecure-no-auth] "
+	 "[-v]\n",
+	 "usage: na-loader attach <iface> [--repo <url|file>] [--repo-ca <file>]\n"
+	 "                         [--encap ip|udp|gre] [--rx xdp|tc|auto] [--tenant-bits 16|24]\n"
+	 "                         [--key-file PATH | --insecure-no-auth] [-v|--verbose]\n"
 	 "Load the datapath on the uplink <iface> (XDP native, generic with a warning),\n"
 	 "pin maps, programs and the XDP link under /sys/fs/bpf/netlord/<iface>/, then\n"
 	 "run the agent in the foreground (logs on stderr) until SIGTERM/SIGINT.\n"
 	 "The datapath keeps forwarding after the agent exits; a new `attach` re-adopts\n"
-	 "the pinned state and VIFs.  --repo: http://host:port[/path] or host:port\n"
-	 "(GET /v1/vlan-table), or a file path (starting with / or .).  --encap and\n"
+	 "the pinned state and VIFs.  --repo: http[s]://host[:port][/path] or host:port\n"
+	 "(GET /v1/vlan-table), or a file path (starting with / or .); --repo-ca: the\n"
+	 "CA bundle that signs an https repository's certificate.  --encap and\n"
 	 "--tenant-bits default to ip and 16, or to the pinned state's values.\n"
+	 "NL-ARP is authenticated (HMAC-SHA-256) with the keys of --key-file (default\n"
+	 "/etc/netlord/nlarp.key: lines \"<key id> <hex secret>\", mode 0600, first key\n"
+	 "signs, a second is accepted during a rotation; SIGHUP re-reads it).\n"
+	 "--insecure-no-auth: no key, any fabric host can forge NL-ARP (warned).\n"
 	 "--rx: the uplink receive path: xdp (before GRO), tc (after GRO, no XDP), or\n"
 	 "auto (default): tc for gre or without native XDP, else xdp.\n",
 	 attach_options, "v", run_attach, attach_opt, local_exit},

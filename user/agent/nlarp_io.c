@@ -18,6 +18,7 @@
 #include <bpf/bpf.h>
 
 #include "addr.h"
+#include "drain.h"
 #include "log.h"
 #include "nlarp_io.h"
 #include "util.h"
@@ -78,6 +79,13 @@ int na_nlarp_open(struct na_nlarp_io *io)
 	int one = 1, err;
 
 	io->bcast_fd = io->ucast_fd = io->udp_fd = -1;
+	/* microseconds: a restarted agent continues above the numbers it used before */
+	nlarp_sealer_init(&io->sealer, nl_now_ms() * 1000);
+	err = nlarp_replay_init(&io->replay, NLARP_AUTH_DEFAULT_PEERS);
+	if (err) {
+		log_err("cannot allocate the NL-ARP replay table: %s", strerror(-err));
+		return err;
+	}
 	io->bcast_fd =
 		socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(NL_ARP_ETHERTYPE));
 	if (io->bcast_fd < 0 || bind(io->bcast_fd, (struct sockaddr *)&sll, sizeof(sll))) {
@@ -114,6 +122,7 @@ void na_nlarp_close(struct na_nlarp_io *io)
 			close(*fds[i]);
 		*fds[i] = -1;
 	}
+	nlarp_replay_free(&io->replay);
 }
 
 /* ---- sending -------------------------------------------------------------------------------- */
@@ -178,13 +187,14 @@ int na_nlarp_broadcast(struct na_nlarp_io *io, const struct nlarp_fields *m)
 		return -EAGAIN;
 	}
 	off = put_eth(f, bcast, io->loc->switch_mac, io->broadcast_vlan, NL_ARP_ETHERTYPE);
-	e = nlarp_encode(m, io->loc->tenant_bits, f + off, sizeof(f) - off);
+	e = nlarp_seal(io->keys, &io->sealer, false, nl_now_ms(), m, io->loc->tenant_bits, f + off,
+		       sizeof(f) - off);
 	if (e != NLARP_E_OK) {
 		log_err("refusing to send an invalid %s: %s", na_nlarp_op_name(m->op),
 			nlarp_strerror(e));
 		return -EINVAL;
 	}
-	return send_message(io, f, off + NLARP_MSG_LEN, m->op);
+	return send_message(io, f, off + NLARP_AUTH_MSG_LEN, m->op);
 }
 
 int na_nlarp_unicast(struct na_nlarp_io *io, const __u8 peer_switch[6], __u16 peer_port,
@@ -229,7 +239,7 @@ int na_nlarp_unicast_vlan(struct na_nlarp_io *io, const __u8 peer_switch[6], __u
 	off = put_eth(f, peer_switch, src, vlan, ETH_P_IP);
 	ip = f + off;
 	udp = ip + 20;
-	tot = 20 + 8 + NLARP_MSG_LEN;
+	tot = 20 + 8 + NLARP_AUTH_MSG_LEN;
 	ip[0] = 0x45;
 	ip[2] = (__u8)(tot >> 8);
 	ip[3] = (__u8)tot;
@@ -248,8 +258,9 @@ int na_nlarp_unicast_vlan(struct na_nlarp_io *io, const __u8 peer_switch[6], __u
 	udp[2] = NL_ARP_UDP_PORT >> 8;
 	udp[3] = NL_ARP_UDP_PORT & 0xff;
 	udp[4] = 0;
-	udp[5] = 8 + NLARP_MSG_LEN;
-	e = nlarp_encode(m, io->loc->tenant_bits, udp + 8, sizeof(f) - (size_t)(udp + 8 - f));
+	udp[5] = 8 + NLARP_AUTH_MSG_LEN;
+	e = nlarp_seal(io->keys, &io->sealer, true, nl_now_ms(), m, io->loc->tenant_bits, udp + 8,
+		       sizeof(f) - (size_t)(udp + 8 - f));
 	if (e != NLARP_E_OK) {
 		log_err("refusing to send an invalid %s: %s", na_nlarp_op_name(m->op),
 			nlarp_strerror(e));
@@ -257,8 +268,8 @@ int na_nlarp_unicast_vlan(struct na_nlarp_io *io, const __u8 peer_switch[6], __u
 	}
 	/* UDP checksum over the pseudo header */
 	s = nl_csum_add(0, ip + 12, 8);
-	s += IPPROTO_UDP + 8 + NLARP_MSG_LEN;
-	s = nl_csum_fold(nl_csum_add(s, udp, 8 + NLARP_MSG_LEN));
+	s += IPPROTO_UDP + 8 + NLARP_AUTH_MSG_LEN;
+	s = nl_csum_fold(nl_csum_add(s, udp, 8 + NLARP_AUTH_MSG_LEN));
 	if (!s)
 		s = 0xffff;
 	udp[6] = (__u8)(s >> 8);
@@ -266,18 +277,31 @@ int na_nlarp_unicast_vlan(struct na_nlarp_io *io, const __u8 peer_switch[6], __u
 	return send_message(io, f, off + tot, m->op);
 }
 
-static void handle_msg(struct na_nlarp_io *io, const void *buf, size_t len, const char *via,
+static void handle_msg(struct na_nlarp_io *io, const void *buf, size_t len, bool unicast,
 		       na_nlarp_rx_fn fn, void *ctx)
 {
+	const char *via = unicast ? "unicast" : "broadcast";
 	struct nlarp_fields m;
-	enum nlarp_err e = nlarp_decode(buf, len, io->loc->tenant_bits, &m);
+	enum nlarp_err e;
+	/* authentication first: a forged message costs no table work */
+	enum nlarp_auth_err a = nlarp_open(io->keys, &io->replay, unicast, nl_now_ms(), buf, len,
+					   io->loc->tenant_bits, &m, &e);
 
-	if (e != NLARP_E_OK) {
+	if (a == NLARP_AUTH_E_BODY) {
 		__u64 n = ++io->st->nlarp_err[e];
 
 		if (n <= 10 || !(n & (n - 1)))
 			log_warn("NL-ARP message via %s rejected (%llu so far): %s (%s)", via,
 				 (unsigned long long)n, nlarp_strerror(e), nlarp_errname(e));
+		return;
+	}
+	if (a != NLARP_AUTH_E_OK) {
+		__u64 n = ++io->st->nlarp_auth_err[a];
+
+		if (n <= 10 || !(n & (n - 1)))
+			log_warn("NL-ARP message via %s dropped (%llu so far): %s (%s)", via,
+				 (unsigned long long)n, nlarp_auth_strerror(a),
+				 nlarp_auth_errname(a));
 		return;
 	}
 	if (!io->loc->ready) {
@@ -298,7 +322,8 @@ void na_nlarp_read_bcast(struct na_nlarp_io *io, na_nlarp_rx_fn fn, void *ctx)
 	__u8 frame[2048];
 	ssize_t n;
 
-	while ((n = na_uplink_recv(io->up, io->bcast_fd, frame, sizeof(frame))) >= 0) {
+	for (int budget = NA_DRAIN_BUDGET;
+	     budget-- && (n = na_uplink_recv(io->up, io->bcast_fd, frame, sizeof(frame))) >= 0;) {
 		size_t off = 14;
 
 		if ((size_t)n > sizeof(frame) || n < 14) {
@@ -313,7 +338,7 @@ void na_nlarp_read_bcast(struct na_nlarp_io *io, na_nlarp_rx_fn fn, void *ctx)
 			io->st->nlarp_short++;
 			continue;
 		}
-		handle_msg(io, frame + off, (size_t)n - off, "broadcast", fn, ctx);
+		handle_msg(io, frame + off, (size_t)n - off, false, fn, ctx);
 	}
 }
 
@@ -322,7 +347,8 @@ void na_nlarp_read_ucast(struct na_nlarp_io *io, na_nlarp_rx_fn fn, void *ctx)
 	__u8 frame[2048];
 	ssize_t n;
 
-	while ((n = na_uplink_recv(io->up, io->ucast_fd, frame, sizeof(frame))) >= 0) {
+	for (int budget = NA_DRAIN_BUDGET;
+	     budget-- && (n = na_uplink_recv(io->up, io->ucast_fd, frame, sizeof(frame))) >= 0;) {
 		const __u8 *ip = frame + 14, *udp;
 		size_t ihl, tot;
 
@@ -343,7 +369,7 @@ void na_nlarp_read_ucast(struct na_nlarp_io *io, na_nlarp_rx_fn fn, void *ctx)
 			io->st->nlarp_short++;
 			continue;
 		}
-		handle_msg(io, udp + 8, tot - ihl - 8, "unicast", fn, ctx);
+		handle_msg(io, udp + 8, tot - ihl - 8, true, fn, ctx);
 	}
 }
 
@@ -356,6 +382,7 @@ void na_nlarp_read_udp(struct na_nlarp_io *io)
 {
 	__u8 buf[2048];
 
-	while (recv(io->udp_fd, buf, sizeof(buf), MSG_TRUNC) >= 0)
+	for (int budget = NA_DRAIN_BUDGET;
+	     budget-- && recv(io->udp_fd, buf, sizeof(buf), MSG_TRUNC) >= 0;)
 		io->st->nlarp_udp_dup++;
 }

@@ -14,6 +14,7 @@
 
 #include "location.h"
 #include "nart_store.h"
+#include "nlarp_auth.h"
 #include "nlarp_codec.h"
 #include "stats.h"
 #include "uplink.h"
@@ -25,12 +26,16 @@ struct na_nlarp_io {
 	struct na_stats *st;
 	__u16 broadcast_vlan; /* from the VLAN table (vlan_config.c) */
 	int bcast_fd, ucast_fd, udp_fd;
+	/* authentication (nlarp_auth.h): NULL keys = --insecure-no-auth */
+	const struct nlarp_keyring *keys;
+	struct nlarp_sealer sealer;
+	struct nlarp_replay replay;
 };
 
 /* a valid message from another NA, once this NA knows its location */
 typedef void (*na_nlarp_rx_fn)(void *ctx, const struct nlarp_fields *m);
 
-/* open the three sockets; 0 or -errno */
+/* open the three sockets, start the sequence numbers and the replay table; 0 or -errno */
 int na_nlarp_open(struct na_nlarp_io *io);
 void na_nlarp_close(struct na_nlarp_io *io);
 

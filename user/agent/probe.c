@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "cnart.h"
 #include "log.h"
@@ -129,9 +130,15 @@ void na_probe_tick(struct na_probe *p)
 				.op = NLARP_PROBE,
 				.mac_as = r->cfg.vlans[j],
 				.port = r->peer_port,
-				.loc_version = ++p->nonce,
 				.sender_port = p->loc->port,
 			};
+
+			/* random: a REPLY cannot be made up without seeing its PROBE */
+			if (getrandom(&m.loc_version, sizeof(m.loc_version), 0) !=
+			    sizeof(m.loc_version)) {
+				log_warn("getrandom failed: %s; probe not sent", strerror(errno));
+				continue;
+			}
 
 			memcpy(m.switch_mac, r->sw, 6);
 			memcpy(m.sender_switch_mac, p->loc->switch_mac, 6);
@@ -147,6 +154,7 @@ void na_probe_tick(struct na_probe *p)
 void na_probe_rx(struct na_probe *p, const struct nlarp_fields *m)
 {
 	struct na_probe_row *r;
+	int rc;
 
 	if (!(m->flags & NLARP_F_REPLY)) {
 		struct nlarp_fields reply = *m;
@@ -162,7 +170,10 @@ void na_probe_rx(struct na_probe *p, const struct nlarp_fields *m)
 		return;
 	}
 	r = find_row(p, m->sender_switch_mac);
-	if (r && na_probe_row_answer(r, m->mac_as, m->loc_version)) {
+	rc = r ? na_probe_row_reply(r, m->mac_as, m->loc_version) : -ENOENT;
+	if (rc < 0) {
+		p->st->probe_reply_unmatched++;
+	} else if (rc > 0) {
 		p->st->vlan_recoveries++;
 		log_row(r, "a path answers again");
 		apply(p, r);

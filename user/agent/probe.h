@@ -34,7 +34,6 @@ struct na_probe_row {
 struct na_probe {
 	struct na_probe_row *rows;
 	unsigned int n, cap, gen;
-	__u64 nonce;
 	/* what the probes need from the rest of the agent */
 	struct na_nlarp_io *io;
 	const struct na_location *loc;
@@ -45,6 +44,8 @@ struct na_probe {
 void na_probe_effective(const struct na_probe_row *r, struct nl_vlan_set *out);
 bool na_probe_row_tick(struct na_probe_row *r);				   /* true if a VLAN died */
 bool na_probe_row_answer(struct na_probe_row *r, __u16 vlan, __u64 nonce); /* true if revived */
+/* a REPLY: 1 revived a VLAN, 0 matched an outstanding probe, -ENOENT matched none */
+int na_probe_row_reply(struct na_probe_row *r, __u16 vlan, __u64 nonce);
 
 /* the VLAN table's rows go in through the failover state (vlan_config.c) */
 void na_probe_load_begin(struct na_probe *p);

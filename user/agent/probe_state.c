@@ -3,6 +3,7 @@
  * The VLAN failover state machine of one remote edge switch (probe.c sends
  * and receives the probes): pure functions, unit-tested.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "probe.h"
@@ -42,7 +43,7 @@ bool na_probe_row_tick(struct na_probe_row *r)
 	return changed;
 }
 
-bool na_probe_row_answer(struct na_probe_row *r, __u16 vlan, __u64 nonce)
+int na_probe_row_reply(struct na_probe_row *r, __u16 vlan, __u64 nonce)
 {
 	for (unsigned int i = 0; i < r->cfg.count && i < NL_MAX_VLANS_PER_PAIR; i++) {
 		struct na_probe_vlan *v = &r->v[i];
@@ -53,9 +54,14 @@ bool na_probe_row_answer(struct na_probe_row *r, __u16 vlan, __u64 nonce)
 		v->misses = 0;
 		if (!v->alive) {
 			v->alive = true;
-			return true;
+			return 1;
 		}
-		return false;
+		return 0;
 	}
-	return false;
+	return -ENOENT;
+}
+
+bool na_probe_row_answer(struct na_probe_row *r, __u16 vlan, __u64 nonce)
+{
+	return na_probe_row_reply(r, vlan, nonce) > 0;
 }

@@ -146,6 +146,12 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent_view
 				a->generic_xdp ? "generic" : "native", a->vc->repo,
 				a->vc->loaded ? "true" : "false", (unsigned long long)a->vc->serial,
 				a->vc->error);
+		if (a)
+			fprintf(f,
+				",\"nlarp_auth\":{\"enabled\":%s,\"signing_key\":%u,"
+				"\"accepted_key\":%u}",
+				a->keys ? "true" : "false", a->keys ? a->keys->keys[0].id : 0,
+				a->keys && a->keys->n > 1 ? a->keys->keys[1].id : 0);
 		fprintf(f, "}\n");
 		return;
 	}
@@ -168,6 +174,13 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent_view
 			a->vc->loaded ? "loaded" : "not loaded", (unsigned long long)a->vc->serial,
 			(unsigned long long)nvt, a->vc->repo[0] ? a->vc->repo : "(none)",
 			a->vc->error[0] ? ", last error: " : "", a->vc->error);
+		if (!a->keys)
+			fprintf(f, "NL-ARP auth:     OFF (--insecure-no-auth)\n");
+		else if (a->keys->n > 1)
+			fprintf(f, "NL-ARP auth:     HMAC-SHA-256, signing key %u, accepting %u\n",
+				a->keys->keys[0].id, a->keys->keys[1].id);
+		else
+			fprintf(f, "NL-ARP auth:     HMAC-SHA-256, key %u\n", a->keys->keys[0].id);
 	} else {
 		fprintf(f, "VLAN table:      %llu egress switches in the map\n",
 			(unsigned long long)nvt);
@@ -392,12 +405,23 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent_view 
 		ST("lldp_changes", a->st->lldp_changes);
 		ST("vlan_table_loads", a->st->vt_loads);
 		ST("vlan_table_errors", a->st->vt_errors);
+		ST("vlan_table_not_modified", a->st->vt_not_modified);
 		for (int e = 1; e < NLARP_E_MAX; e++) {
 			char n[64];
 
 			snprintf(n, sizeof(n), "nlarp_rejected_%s", nlarp_errname(e));
 			if (json || a->st->nlarp_err[e])
 				ST(n, a->st->nlarp_err[e]);
+		}
+		ST("nlarp_probe_reply_unmatched", a->st->probe_reply_unmatched);
+		for (int e = 1; e < NLARP_AUTH_E_MAX; e++) {
+			char n[64];
+
+			if (e == NLARP_AUTH_E_BODY) /* counted as nlarp_rejected_* */
+				continue;
+			snprintf(n, sizeof(n), "nlarp_auth_%s", nlarp_auth_errname(e));
+			if (json || a->st->nlarp_auth_err[e])
+				ST(n, a->st->nlarp_auth_err[e]);
 		}
 		for (int e = 1; e < LLDP_E_MAX; e++) {
 			char n[64];

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "maps.h"
+#include "nlarp_keys.h"
 #include "nart_store.h"
 #include "stats.h"
 #include "vlan_config.h"
@@ -22,6 +23,7 @@ struct na_agent_view {
 	bool generic_xdp;
 	const struct na_vlan_config *vc;
 	const struct na_stats *st;
+	const struct nlarp_keyring *keys; /* NULL: --insecure-no-auth */
 };
 
 void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent_view *a, bool json);

@@ -11,6 +11,7 @@
 
 #include "lldp.h"
 #include "nart_rules.h"
+#include "nlarp_auth.h"
 #include "nlarp_codec.h"
 
 #define NA_NLARP_OPS   5 /* index: enum nlarp_op, 0 = other */
@@ -21,6 +22,8 @@ struct na_stats {
 	__u64 lldp_err[LLDP_E_MAX];
 	__u64 nlarp_rx[NA_NLARP_OPS], nlarp_tx[NA_NLARP_OPS]; /* nlarp_io.c */
 	__u64 nlarp_err[NLARP_E_MAX];
+	__u64 nlarp_auth_err[NLARP_AUTH_E_MAX]; /* dropped before the body: auth, replay */
+	__u64 probe_reply_unmatched;		/* REPLY without an outstanding probe */
 	__u64 nlarp_own, nlarp_tx_fail, nlarp_not_ready, nlarp_no_vlan, nlarp_short;
 	__u64 nlarp_udp_dup;	       /* unicasts the kernel also delivered (ignored) */
 	__u64 nart_reason[NART_R_MAX]; /* resolver.c */
@@ -29,6 +32,7 @@ struct na_stats {
 	__u64 events[NA_EVENT_TYPES];
 	__u64 vlan_failovers, vlan_recoveries; /* probe.c */
 	__u64 vt_loads, vt_errors;	       /* vlan_config.c */
+	__u64 vt_not_modified; /* repository answered 304: the table in force is current */
 };
 
 #endif /* NA_STATS_H */

@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include "drain.h"
 #include "uplink.h"
 
 int na_uplink_query(struct na_uplink *up)
@@ -32,7 +33,8 @@ int na_uplink_query(struct na_uplink *up)
 
 ssize_t na_uplink_recv(const struct na_uplink *up, int fd, void *buf, size_t len)
 {
-	for (;;) {
+	/* frames of other interfaces or our own count against the caller's budget too */
+	for (int skip = 0; skip < NA_DRAIN_BUDGET; skip++) {
 		struct sockaddr_ll from;
 		socklen_t fl = sizeof(from);
 		ssize_t n = recvfrom(fd, buf, len, MSG_TRUNC, (struct sockaddr *)&from, &fl);
@@ -42,4 +44,6 @@ ssize_t na_uplink_recv(const struct na_uplink *up, int fd, void *buf, size_t len
 		if (from.sll_pkttype != PACKET_OUTGOING && from.sll_ifindex == up->ifindex)
 			return n;
 	}
+	errno = EAGAIN;
+	return -1;
 }

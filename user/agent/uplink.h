@@ -23,7 +23,9 @@ int na_uplink_query(struct na_uplink *up);
 /*
  * Next frame a packet socket on the uplink received from the wire (never one
  * we sent, never another interface's); its full length, which may exceed
- * @len (MSG_TRUNC), or -1 once the socket is drained.
+ * @len (MSG_TRUNC), or -1 once the socket is drained or NA_DRAIN_BUDGET
+ * frames in a row were not for us (errno EAGAIN: the rest waits for the
+ * next wake-up).
  */
 ssize_t na_uplink_recv(const struct na_uplink *up, int fd, void *buf, size_t len);
 

@@ -194,6 +194,12 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		return nl_errf(err, errlen, -EIO, "cannot add the VIF to the maps: %s",
 			       strerror(rc));
 	}
+	rc = na_local_vif_index_add(vs->maps, &v);
+	if (rc) {
+		bpf_map_delete_elem(vs->maps->vifs, &idx);
+		bpf_map_delete_elem(vs->maps->local_vifs, &k);
+		return nl_errf(err, errlen, rc, "cannot index the VIF's IP: %s", strerror(-rc));
+	}
 	if (v.ip) {
 		struct nl_subnet_key sk;
 		struct nl_subnet_val sv = {.mac_as = v.mac_as, .router_ip = v.router_ip};
@@ -209,6 +215,7 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 	rc = na_tc_attach(ifindex, vs->prog_fd, true);
 	if (rc) {
 		na_vif_cache_del(vs->maps, idx);
+		na_local_vif_index_del(vs->maps, &v);
 		bpf_map_delete_elem(vs->maps->vifs, &idx);
 		bpf_map_delete_elem(vs->maps->local_vifs, &k);
 		return nl_errf(err, errlen, -EIO, "cannot attach the tc program to %s: %s", ifname,
@@ -244,6 +251,7 @@ static void withdraw(struct na_vifs *vs, const struct nl_vif *v)
 	__u32 idx = v->ifindex;
 
 	memcpy(k.mac, v->mac, 6);
+	na_local_vif_index_del(vs->maps, v);
 	bpf_map_delete_elem(vs->maps->local_vifs, &k);
 	na_vif_cache_del(vs->maps, idx);
 	bpf_map_delete_elem(vs->maps->vifs, &idx);
@@ -324,7 +332,11 @@ void na_vif_reattach_all(struct na_vifs *vs)
 {
 	__u32 key, *prev = NULL;
 	unsigned int n = 0;
+	int rc = na_local_vif_index_rebuild(vs->maps);
 
+	if (rc)
+		log_err("cannot index the local VIFs by IP: %s (WHEREs for them go unanswered)",
+			strerror(-rc));
 	na_vif_cache_fill(vs->maps); /* pins from a version without the cache */
 	while (!bpf_map_get_next_key(vs->maps->vifs, prev, &key)) {
 		prev = &key;

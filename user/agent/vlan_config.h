@@ -5,6 +5,10 @@
  * validated (vlan_table.c), and the rows whose source is our edge switch
  * loaded into the switch array the datapath reads.  Any error (unreachable,
  * malformed, our switch missing) is logged and the table in force stays.
+ * From a repository the fetch runs in the agent's event loop
+ * (http_fetch.h): a refresh starts it and returns, the table is loaded
+ * when it arrives, and a table whose ETag has not changed is not sent
+ * again (If-None-Match, 304).
  */
 #ifndef NA_VLAN_CONFIG_H
 #define NA_VLAN_CONFIG_H
@@ -19,8 +23,19 @@
 #include "probe.h"
 #include "stats.h"
 
+struct nl_fetch;
+
 struct na_vlan_config {
-	char repo[PATH_MAX]; /* http://host:port[/path], host:port or a file; "" = none */
+	char repo[PATH_MAX];	/* http[s]://host:port[/path], host:port or a file; "" = none */
+	char ca_file[PATH_MAX]; /* https: CA bundle, "" = the system's */
+	char url[1024];		/* the repository's URL ("" for a file) */
+	struct nl_fetch *fetch;
+	bool force_pending; /* the running fetch reloads even an unchanged serial */
+	bool refetch;	    /* a forced refresh came during a fetch: another one after it */
+	char etag[128];	    /* of the table in force */
+	/* told the outcome of each repository fetch (0 or -errno, vc->error) */
+	void (*fetched)(void *ctx, int rc);
+	void *fetched_ctx;
 	bool loaded;
 	__u64 serial;
 	unsigned int rows;
@@ -34,9 +49,22 @@ struct na_vlan_config {
 	struct na_stats *st;
 };
 
+/* the repository client (after repo and ca_file are set); 0 or -errno */
+int na_vlan_config_open(struct na_vlan_config *vc);
+void na_vlan_config_close(struct na_vlan_config *vc);
+/* what the event loop watches for the repository client */
+int na_vlan_config_fd(const struct na_vlan_config *vc);
+/* the client's ready work (never waits) */
+void na_vlan_config_run(struct na_vlan_config *vc);
+/* a repository fetch is running; its outcome goes to vc->fetched */
+bool na_vlan_config_fetching(const struct na_vlan_config *vc);
+
 /*
  * Fetch and load the table; @force reloads a table with the serial in
- * force.  0 (also with no repository given), or -errno with vc->error set.
+ * force (and sends no If-None-Match).  A file is read and loaded at once:
+ * 0 or -errno with vc->error set.  From a repository: 0 once the fetch is
+ * started (or one runs already); the outcome is logged and kept in
+ * vc->error when it arrives.
  */
 int na_vlan_config_refresh(struct na_vlan_config *vc, bool force);
 

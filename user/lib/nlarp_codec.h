@@ -32,7 +32,7 @@ struct nlarp_fields {
 	X(OK, "ok", "valid message")                                                            \
 	X(SHORT, "short", "shorter than NLARP_MSG_LEN (44) bytes")                              \
 	X(BAD_ARG, "bad_arg", "invalid argument (NULL buffer or tenant_bits not 16/24)")        \
-	X(VERSION, "version", "version is not NLARP_VERSION (1)")                               \
+	X(VERSION, "version", "version is not NLARP_VERSION (2)")                               \
 	X(OP, "op", "op is not HERE, WHERE, NOT-HERE or PROBE")                                 \
 	X(FLAGS_UNKNOWN, "flags_unknown", "unknown flag bits set")                              \
 	X(TENANT, "tenant", "tenant ID outside NL_TENANT_MIN..max of the tenant scheme")        \

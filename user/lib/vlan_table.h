@@ -12,6 +12,9 @@
 #define NL_VT_FORMAT	   1
 #define NL_VT_MAX_SWITCHES 4096 /* rows = switches^2 */
 #define NL_VT_MAX_LINE	   256
+/* the largest VLAN table document: na-repo serve refuses to load, and the agent to download, more
+ */
+#define NL_VT_MAX_BYTES (64UL << 20)
 
 struct nl_vt_row {
 	__u8 src[6];		/* ingress edge switch */

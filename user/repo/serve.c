@@ -1,13 +1,21 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * na-repo serve: the configuration repository's HTTP/1.1 server.
- * GET /v1/vlan-table returns the VLAN table document (docs/vlan-table.md).
- * One thread, epoll, non-blocking sockets, one response per connection,
- * per-connection deadlines, SIGHUP reloads the table (the old one is kept
- * when the new one does not parse).
+ * na-repo serve: the configuration repository's HTTP server (patent
+ * [0012]: the agents fetch the VLAN table from the repository at a
+ * well-known address), on libmicrohttpd.  GET/HEAD /v1/vlan-table returns
+ * the VLAN table document (docs/vlan-table.md) with ETag "<serial>" and
+ * answers 304 to an If-None-Match naming it.  One thread: libmicrohttpd's
+ * epoll descriptor, a signalfd and a 100 ms sweep share one epoll loop.
+ * Every connection has an absolute deadline (its whole request within
+ * --timeout-ms, the answer within --timeout-ms plus its size at
+ * MIN_RATE), enforced by shutting its socket down, so trickling bytes
+ * buys a slow client nothing; its send buffer is fixed (SNDBUF), so the
+ * kernel does not keep megabytes for a reader that never reads either.  Connections are capped
+ * below the process's file limit and libmicrohttpd stops accepting while at the cap, so EMFILE
+ * never spins.  SIGHUP reloads the table; a download in progress finishes with the table it started
+ * with (responses are reference counted); a table that does not parse leaves the old one in force.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -15,51 +23,40 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <microhttpd.h>
 
-#include "util.h"
 #include "serve.h"
+#include "util.h"
 #include "vlan_table.h"
 
-#define REQ_MAX	  8192
-#define HDR_MAX	  512
-#define TABLE_MAX (1UL << 30)
-#define LINGER_MS 1000
+#define MIN_RATE   (256UL << 10) /* bytes/s an answer's deadline allows for */
+#define FD_RESERVE 16		 /* descriptors kept for the table, logs, epoll */
+#define REQ_MEMORY (16U << 10)	 /* per connection: request line and headers (431 beyond) */
+#define SNDBUF	   (128 << 10)	 /* per connection (the kernel doubles it) */
 
 struct table {
-	int refs;
-	char *body;
+	struct MHD_Response *resp; /* owns the document; MHD keeps it while sending */
 	size_t len;
 	unsigned long long serial;
+	char etag[32];
 };
 
-enum conn_state { C_READ, C_WRITE, C_DRAIN };
-
+/* one per connection (libmicrohttpd's socket context) */
 struct conn {
 	int fd;
-	enum conn_state st;
-	char req[REQ_MAX + 1];
-	size_t rlen;
-	char hdr[HDR_MAX];
-	size_t hlen, hoff;
-	struct table *tb; /* body to send, or NULL */
-	const char *body;
-	size_t blen, boff;
 	uint64_t deadline;
 	struct conn *prev, *next;
 };
 
-/* epoll data of the listening socket and of the signalfd (connections: their conn) */
-static char tag_listen, tag_signal;
-
 static struct table *cur;
 static struct conn *conns;
-static int nconns;
+static const struct serve_opts *opts;
 
 static uint64_t now_ms(void)
 {
@@ -81,10 +78,10 @@ static void logmsg(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void table_put(struct table *t)
+static void table_free(struct table *t)
 {
-	if (t && --t->refs == 0) {
-		free(t->body);
+	if (t) {
+		MHD_destroy_response(t->resp); /* freed once the last download ends */
 		free(t);
 	}
 }
@@ -94,285 +91,185 @@ static int table_load(const char *dir, struct table **out, char *err, size_t err
 {
 	char path[4096], perr[256];
 	struct nl_vlan_table vt;
-	struct table *t = NULL;
-	size_t cap = 1 << 16, len = 0;
+	struct table *t;
 	char *buf = NULL;
-	int rc = 0;
-	FILE *f;
+	size_t len = 0;
+	int rc;
 
 	snprintf(path, sizeof(path), "%s/vlan-table.txt", dir);
-	f = fopen(path, "rb");
-	if (!f) {
-		rc = -errno;
+	rc = nl_read_file(path, NL_VT_MAX_BYTES, &buf, &len);
+	if (rc == -EFBIG)
+		return nl_errf(err, errlen, rc, "%s: larger than %lu bytes", path, NL_VT_MAX_BYTES);
+	if (rc)
 		return nl_errf(err, errlen, rc, "%s: %s", path, strerror(-rc));
-	}
-	buf = malloc(cap);
-	while (buf) {
-		size_t n = fread(buf + len, 1, cap - len, f);
-
-		len += n;
-		if (len < cap)
-			break;
-		if (cap >= TABLE_MAX) {
-			rc = nl_errf(err, errlen, -EFBIG, "%s: larger than %lu bytes", path,
-				     TABLE_MAX);
-			goto fail;
-		}
-		cap *= 2;
-		char *nb = realloc(buf, cap);
-
-		if (!nb)
-			free(buf);
-		buf = nb;
-	}
-	if (!buf) {
-		rc = nl_errf(err, errlen, -ENOMEM, "%s: out of memory", path);
-		goto fail;
-	}
-	if (ferror(f)) {
-		rc = nl_errf(err, errlen, -EIO, "%s: read error", path);
-		goto fail;
-	}
 	if (nl_vt_parse(buf, len, &vt, perr, sizeof(perr))) {
-		rc = nl_errf(err, errlen, -EINVAL, "%s: %s", path, perr);
-		goto fail;
+		free(buf);
+		return nl_errf(err, errlen, -EINVAL, "%s: %s", path, perr);
 	}
 	t = calloc(1, sizeof(*t));
-	if (!t) {
+	if (t)
+		t->resp = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+	if (!t || !t->resp) {
 		nl_vt_free(&vt);
-		rc = nl_errf(err, errlen, -ENOMEM, "out of memory");
-		goto fail;
+		free(buf);
+		free(t);
+		return nl_errf(err, errlen, -ENOMEM, "out of memory");
 	}
-	t->refs = 1;
-	t->body = buf;
 	t->len = len;
 	t->serial = vt.serial;
 	nl_vt_free(&vt);
-	fclose(f);
+	snprintf(t->etag, sizeof(t->etag), "\"%llu\"", t->serial);
+	MHD_add_response_header(t->resp, "Content-Type", "text/plain; charset=utf-8");
+	MHD_add_response_header(t->resp, "ETag", t->etag);
+	MHD_add_response_header(t->resp, "Cache-Control", "no-cache");
+	MHD_add_response_header(t->resp, "Connection", "close");
 	*out = t;
 	return 0;
-fail:
-	free(buf);
-	fclose(f);
-	return rc;
 }
 
-static void conn_close(int ep, struct conn *c)
+/* a small text answer */
+static enum MHD_Result reply(struct MHD_Connection *mc, unsigned int code, const char *text,
+			     const char *hname, const char *hval)
 {
-	epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
-	close(c->fd);
-	table_put(c->tb);
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret;
+
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "text/plain; charset=utf-8");
+	MHD_add_response_header(r, "Connection", "close");
+	if (hname)
+		MHD_add_response_header(r, hname, hval);
+	ret = MHD_queue_response(mc, code, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* the answer's deadline: its size at MIN_RATE on top of the request's allowance */
+static void answer_deadline(struct MHD_Connection *mc, size_t len)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn *c = ci ? ci->socket_context : NULL;
+
+	if (c)
+		c->deadline = now_ms() + (uint64_t)opts->timeout_ms + len * 1000 / MIN_RATE;
+}
+
+/* GET/HEAD /v1/vlan-table */
+static enum MHD_Result get_vlan_table(struct MHD_Connection *mc)
+{
+	const char *inm = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "If-None-Match");
+
+	if (inm && (strstr(inm, cur->etag) || !strcmp(inm, "*"))) {
+		struct MHD_Response *r =
+			MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+		enum MHD_Result ret;
+
+		if (!r)
+			return MHD_NO;
+		MHD_add_response_header(r, "ETag", cur->etag);
+		MHD_add_response_header(r, "Connection", "close");
+		ret = MHD_queue_response(mc, MHD_HTTP_NOT_MODIFIED, r);
+		MHD_destroy_response(r);
+		return ret;
+	}
+	answer_deadline(mc, cur->len);
+	return MHD_queue_response(mc, MHD_HTTP_OK, cur->resp);
+}
+
+/* the URLs served: one line each (GET and HEAD; no query string) */
+static const struct route {
+	const char *path;
+	enum MHD_Result (*get)(struct MHD_Connection *mc);
+} routes[] = {
+	{"/v1/vlan-table", get_vlan_table},
+};
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_len, void **req_ctx)
+{
+	static int first_call;
+
+	/* called again for a body: this server takes none, so answer at once */
+	if (!*req_ctx) {
+		*req_ctx = &first_call;
+		if (*upload_len == 0 && (!strcmp(method, "GET") || !strcmp(method, "HEAD")))
+			return MHD_YES; /* headers only: answer on the next call */
+	}
+	*upload_len = 0;
+	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+		return reply(mc, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD are allowed\n",
+			     "Allow", "GET, HEAD");
+	if (!MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, NULL, NULL))
+		for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+			if (!strcmp(url, routes[i].path))
+				return routes[i].get(mc);
+	return reply(mc, MHD_HTTP_NOT_FOUND, "not found; try GET /v1/vlan-table\n", NULL, NULL);
+}
+
+/* connection start and end: the deadline list */
+static void on_conn(void *cls, struct MHD_Connection *mc, void **socket_ctx,
+		    enum MHD_ConnectionNotificationCode code)
+{
+	struct conn *c = *socket_ctx;
+	int sndbuf = SNDBUF;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		c = calloc(1, sizeof(*c));
+		if (!c || !ci) {
+			free(c);
+			return; /* no deadline: libmicrohttpd's idle timeout still applies */
+		}
+		c->fd = ci->connect_fd;
+		/* a fixed send buffer: the kernel must not hold a whole table for a slow reader */
+		setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+		c->deadline = now_ms() + (uint64_t)opts->timeout_ms;
+		c->next = conns;
+		if (conns)
+			conns->prev = c;
+		conns = c;
+		*socket_ctx = c;
+		return;
+	}
+	if (!c)
+		return;
 	if (c->prev)
 		c->prev->next = c->next;
 	else
 		conns = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
-	nconns--;
 	free(c);
+	*socket_ctx = NULL;
 }
 
-static void respond(struct conn *c, int code, const char *reason, const char *extra,
-		    const char *body, int head_only)
+/*
+ * Connections past their deadline: shut down, libmicrohttpd then closes
+ * them; with no linger, what is still queued for a slow reader is dropped
+ * (a reset) instead of trickling out after the deadline.
+ */
+static void sweep(uint64_t now)
 {
-	size_t blen = body ? strlen(body) : 0;
+	struct linger reset = {.l_onoff = 1, .l_linger = 0};
 
-	c->hlen = (size_t)snprintf(c->hdr, sizeof(c->hdr),
-				   "HTTP/1.1 %d %s\r\nServer: na-repo\r\nConnection: close\r\n"
-				   "Content-Type: text/plain; charset=utf-8\r\n"
-				   "Content-Length: %zu\r\n%s\r\n",
-				   code, reason, blen, extra ? extra : "");
-	c->body = head_only ? NULL : body;
-	c->blen = head_only ? 0 : blen;
+	for (struct conn *c = conns; c; c = c->next)
+		if (now >= c->deadline) {
+			setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
+			shutdown(c->fd, SHUT_RDWR);
+			c->deadline = UINT64_MAX; /* once */
+		}
 }
 
-/* parse the request in c->req and set up the response */
-static void handle(struct conn *c)
+static void on_log(void *cls, const char *fmt, va_list ap)
 {
-	char *line = c->req, *eol, *method, *target, *version, *sp1, *sp2, *p;
-	char etag[48], inm[128] = "";
-	int head_only = 0, have_inm = 0;
-
-	c->req[c->rlen] = 0;
-	eol = strstr(line, "\n");
-	if (!eol) {
-		respond(c, 400, "Bad Request", NULL, "bad request line\n", 0);
-		return;
-	}
-	*eol = 0;
-	if (eol > line && eol[-1] == '\r')
-		eol[-1] = 0;
-	method = line;
-	sp1 = strchr(method, ' ');
-	sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
-	if (!sp1 || !sp2 || strchr(sp2 + 1, ' ')) {
-		respond(c, 400, "Bad Request", NULL, "bad request line\n", 0);
-		return;
-	}
-	*sp1 = *sp2 = 0;
-	target = sp1 + 1;
-	version = sp2 + 1;
-	if (strcmp(version, "HTTP/1.1") && strcmp(version, "HTTP/1.0")) {
-		respond(c, 400, "Bad Request", NULL, "unsupported HTTP version\n", 0);
-		return;
-	}
-	/* headers: "Name: value" lines; only If-None-Match matters */
-	for (p = eol + 1; *p;) {
-		char *e = strchr(p, '\n'), *colon;
-
-		if (!e)
-			break;
-		*e = 0;
-		if (e > p && e[-1] == '\r')
-			e[-1] = 0;
-		if (!*p)
-			break;
-		colon = strchr(p, ':');
-		if (!colon || colon == p || memchr(p, ' ', (size_t)(colon - p))) {
-			respond(c, 400, "Bad Request", NULL, "bad header line\n", 0);
-			return;
-		}
-		*colon = 0;
-		if (!strcasecmp(p, "If-None-Match")) {
-			char *v = colon + 1;
-
-			while (*v == ' ' || *v == '\t')
-				v++;
-			snprintf(inm, sizeof(inm), "%s", v);
-			have_inm = 1;
-		}
-		p = e + 1;
-	}
-	if (!strcmp(method, "HEAD"))
-		head_only = 1;
-	else if (strcmp(method, "GET")) {
-		respond(c, 405, "Method Not Allowed", "Allow: GET, HEAD\r\n",
-			"only GET and HEAD are allowed\n", 0);
-		return;
-	}
-	if (strcmp(target, "/v1/vlan-table")) {
-		respond(c, 404, "Not Found", NULL, "not found; try GET /v1/vlan-table\n",
-			head_only);
-		return;
-	}
-	snprintf(etag, sizeof(etag), "\"%llu\"", cur->serial);
-	if (have_inm && (strstr(inm, etag) || !strcmp(inm, "*"))) {
-		c->hlen = (size_t)snprintf(c->hdr, sizeof(c->hdr),
-					   "HTTP/1.1 304 Not Modified\r\nServer: na-repo\r\n"
-					   "Connection: close\r\nETag: %s\r\n\r\n",
-					   etag);
-		return;
-	}
-	c->hlen = (size_t)snprintf(c->hdr, sizeof(c->hdr),
-				   "HTTP/1.1 200 OK\r\nServer: na-repo\r\nConnection: close\r\n"
-				   "Content-Type: text/plain; charset=utf-8\r\n"
-				   "Content-Length: %zu\r\nETag: %s\r\n"
-				   "Cache-Control: no-cache\r\n\r\n",
-				   cur->len, etag);
-	if (!head_only) {
-		c->tb = cur;
-		cur->refs++;
-		c->body = cur->body;
-		c->blen = cur->len;
-	}
-}
-
-static int request_complete(const struct conn *c)
-{
-	for (size_t i = 0; i + 1 < c->rlen; i++) {
-		if (c->req[i] == '\n' && c->req[i + 1] == '\n')
-			return 1;
-		if (i + 3 < c->rlen && !memcmp(c->req + i, "\r\n\r\n", 4))
-			return 1;
-	}
-	return 0;
-}
-
-static void set_write(int ep, struct conn *c, int timeout_ms)
-{
-	struct epoll_event ev = {.events = EPOLLOUT, .data.ptr = c};
-
-	c->st = C_WRITE;
-	c->deadline = now_ms() + (uint64_t)timeout_ms;
-	epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
-}
-
-/* returns -1 when the connection must be closed */
-static int on_event(int ep, struct conn *c, uint32_t events, int timeout_ms)
-{
-	if (c->st == C_READ) {
-		for (;;) {
-			ssize_t n = read(c->fd, c->req + c->rlen, REQ_MAX - c->rlen);
-
-			if (n < 0)
-				return errno == EAGAIN || errno == EINTR ? 0 : -1;
-			if (n == 0) {
-				if (!c->rlen)
-					return -1;
-				respond(c, 400, "Bad Request", NULL, "incomplete request\n", 0);
-				set_write(ep, c, timeout_ms);
-				break;
-			}
-			c->rlen += (size_t)n;
-			if (memchr(c->req, 0, c->rlen)) {
-				respond(c, 400, "Bad Request", NULL, "NUL byte in request\n", 0);
-				set_write(ep, c, timeout_ms);
-				break;
-			}
-			if (request_complete(c)) {
-				handle(c);
-				set_write(ep, c, timeout_ms);
-				break;
-			}
-			if (c->rlen == REQ_MAX) {
-				respond(c, 431, "Request Header Fields Too Large", NULL,
-					"request larger than 8192 bytes\n", 0);
-				set_write(ep, c, timeout_ms);
-				break;
-			}
-		}
-	}
-	if (c->st == C_WRITE) {
-		while (c->hoff < c->hlen || c->boff < c->blen) {
-			ssize_t n;
-
-			if (c->hoff < c->hlen)
-				n = send(c->fd, c->hdr + c->hoff, c->hlen - c->hoff, MSG_NOSIGNAL);
-			else
-				n = send(c->fd, c->body + c->boff, c->blen - c->boff, MSG_NOSIGNAL);
-			if (n < 0)
-				return errno == EAGAIN || errno == EINTR ? 0 : -1;
-			if (c->hoff < c->hlen)
-				c->hoff += (size_t)n;
-			else
-				c->boff += (size_t)n;
-			c->deadline = now_ms() + (uint64_t)timeout_ms;
-		}
-		/* all sent: half-close, then drain what the client still sends */
-		struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
-
-		shutdown(c->fd, SHUT_WR);
-		table_put(c->tb);
-		c->tb = NULL;
-		c->st = C_DRAIN;
-		c->deadline = now_ms() + LINGER_MS;
-		epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
-		events |= EPOLLIN;
-	}
-	if (c->st == C_DRAIN) {
-		char sink[4096];
-
-		for (int i = 0; i < 64; i++) {
-			ssize_t n = read(c->fd, sink, sizeof(sink));
-
-			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-				return -1;
-			if (n < 0)
-				return 0;
-		}
-	}
-	(void)events;
-	return 0;
+	fputs("na-repo: ", stderr);
+	vfprintf(stderr, fmt, ap);
 }
 
 /* a listening socket on "addr:port" (logs its address): the fd, or -errno */
@@ -414,17 +311,19 @@ static int listen_on(const char *spec)
 		logmsg("--listen %s: %s", spec, strerror(-rc));
 		return rc;
 	}
-	{
-		struct sockaddr_storage ss;
-		socklen_t sl = sizeof(ss);
-		char h[128], p[16];
-
-		if (!getsockname(fd, (struct sockaddr *)&ss, &sl) &&
-		    !getnameinfo((struct sockaddr *)&ss, sl, h, sizeof(h), p, sizeof(p),
-				 NI_NUMERICHOST | NI_NUMERICSERV))
-			logmsg("serving serial %llu on %s:%s", cur->serial, h, p);
-	}
 	return fd;
+}
+
+static void log_address(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char h[128], p[16];
+
+	if (!getsockname(fd, (struct sockaddr *)&ss, &sl) &&
+	    !getnameinfo((struct sockaddr *)&ss, sl, h, sizeof(h), p, sizeof(p),
+			 NI_NUMERICHOST | NI_NUMERICSERV))
+		logmsg("serving serial %llu on %s:%s", cur->serial, h, p);
 }
 
 /* drain the signalfd: SIGHUP reloads the table; returns 0 once told to stop */
@@ -446,108 +345,64 @@ static int on_signals(int sfd, const char *dir)
 			continue;
 		}
 		logmsg("reloaded: serial %llu -> %llu", cur->serial, t->serial);
-		table_put(cur);
+		table_free(cur);
 		cur = t;
 	}
 	return running;
 }
 
-/* accept what is pending (up to 256); above max_conns answer 503 and close */
-static void accept_conns(int ep, int lfd, const struct serve_opts *o)
+/* connections allowed: --max-conns, but below the descriptor limit */
+static unsigned int conn_limit(int max_conns)
 {
-	static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\n"
-				   "Connection: close\r\nContent-Length: 0\r\n\r\n";
+	struct rlimit rl;
+	unsigned long lim = (unsigned long)max_conns;
 
-	for (int k = 0; k < 256; k++) {
-		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		struct epoll_event ev;
-		struct conn *c;
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY) {
+		unsigned long fit = rl.rlim_cur > FD_RESERVE * 2 ? rl.rlim_cur - FD_RESERVE : 4;
 
-		if (fd < 0)
-			break;
-		if (nconns >= o->max_conns) {
-			if (send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL) < 0) {
-				/* nothing to do: closing anyway */
-			}
-			close(fd);
-			continue;
+		if (fit < lim) {
+			logmsg("file limit %lu: at most %lu connections at once (--max-conns %d)",
+			       (unsigned long)rl.rlim_cur, fit, max_conns);
+			lim = fit;
 		}
-		c = calloc(1, sizeof(*c));
-		if (!c) {
-			close(fd);
-			continue;
-		}
-		c->fd = fd;
-		c->st = C_READ;
-		c->deadline = now_ms() + (uint64_t)o->timeout_ms;
-		c->next = conns;
-		if (conns)
-			conns->prev = c;
-		conns = c;
-		nconns++;
-		ev = (struct epoll_event){.events = EPOLLIN, .data.ptr = c};
-		epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 	}
-}
-
-/* close the connections past their deadline */
-static void close_expired(int ep, uint64_t now)
-{
-	struct conn *c = conns, *nx;
-
-	for (; c; c = nx) {
-		nx = c->next;
-		if (now >= c->deadline)
-			conn_close(ep, c);
-	}
+	return (unsigned int)lim;
 }
 
 /*
  * The event loop, until SIGINT/SIGTERM.  An epoll_wait error is logged and
  * stops the server like a signal (exit status 0, as na-repo always did).
  */
-static void serve_loop(int ep, int lfd, int sfd, const struct serve_opts *o)
+static void serve_loop(struct MHD_Daemon *d, int ep, int sfd)
 {
-	struct epoll_event evs[64];
-	uint64_t next_sweep = 0;
+	struct epoll_event evs[8];
 	int running = 1;
 
 	while (running) {
-		int n = epoll_wait(ep, evs, 64, 100);
-		uint64_t now;
+		int n = epoll_wait(ep, evs, 8, 100);
 
 		if (n < 0 && errno != EINTR) {
 			logmsg("epoll_wait: %s", strerror(errno));
 			return;
 		}
-		for (int i = 0; i < n; i++) {
-			if (evs[i].data.ptr == &tag_signal) {
-				if (!on_signals(sfd, o->dir))
-					running = 0;
-			} else if (evs[i].data.ptr == &tag_listen) {
-				accept_conns(ep, lfd, o);
-			} else {
-				struct conn *c = evs[i].data.ptr;
-
-				if (on_event(ep, c, evs[i].events, o->timeout_ms) < 0)
-					conn_close(ep, c);
-			}
-		}
-		now = now_ms();
-		if (now >= next_sweep) {
-			close_expired(ep, now);
-			next_sweep = now + 100;
-		}
+		for (int i = 0; i < n; i++)
+			if (evs[i].data.fd == sfd && !on_signals(sfd, opts->dir))
+				running = 0;
+		MHD_run(d);
+		sweep(now_ms());
 	}
 }
 
 int repo_serve(const struct serve_opts *o)
 {
+	const union MHD_DaemonInfo *di;
+	struct MHD_Daemon *d = NULL;
 	struct epoll_event ev;
 	char err[512];
 	sigset_t mask;
 	int ep = -1, lfd = -1, sfd = -1, rc;
 
+	opts = o;
 	rc = table_load(o->dir, &cur, err, sizeof(err));
 	if (rc) {
 		logmsg("%s", err);
@@ -565,19 +420,32 @@ int repo_serve(const struct serve_opts *o)
 	lfd = listen_on(o->listen);
 	if (lfd < 0 && !rc)
 		rc = lfd;
-	ep = epoll_create1(EPOLL_CLOEXEC);
-	if (ep < 0 && !rc)
-		rc = -errno;
 	if (!rc) {
-		ev = (struct epoll_event){.events = EPOLLIN, .data.ptr = &tag_listen};
-		epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev);
-		ev = (struct epoll_event){.events = EPOLLIN, .data.ptr = &tag_signal};
-		epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
-		serve_loop(ep, lfd, sfd, o);
-		while (conns)
-			conn_close(ep, conns);
+		log_address(lfd);
+		d = MHD_start_daemon(
+			MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, NULL,
+			MHD_OPTION_LISTEN_SOCKET, lfd, MHD_OPTION_CONNECTION_LIMIT,
+			conn_limit(o->max_conns), MHD_OPTION_CONNECTION_TIMEOUT,
+			(unsigned int)(o->timeout_ms + 999) / 1000, MHD_OPTION_NOTIFY_CONNECTION,
+			on_conn, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_log, NULL,
+			MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)REQ_MEMORY, MHD_OPTION_END);
+		di = d ? MHD_get_daemon_info(d, MHD_DAEMON_INFO_EPOLL_FD) : NULL;
+		ep = epoll_create1(EPOLL_CLOEXEC);
+		if (!di || ep < 0) {
+			logmsg("cannot start the HTTP server");
+			rc = -EIO;
+		}
 	}
-	table_put(cur);
+	if (!rc) {
+		ev = (struct epoll_event){.events = EPOLLIN, .data.fd = di->epoll_fd};
+		epoll_ctl(ep, EPOLL_CTL_ADD, di->epoll_fd, &ev);
+		ev = (struct epoll_event){.events = EPOLLIN, .data.fd = sfd};
+		epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
+		serve_loop(d, ep, sfd);
+	}
+	if (d)
+		MHD_stop_daemon(d);
+	table_free(cur);
 	if (ep >= 0)
 		close(ep);
 	if (lfd >= 0)
