@@ -277,8 +277,9 @@ static __always_inline int nl_rx_decap_xdp(struct xdp_md *ctx, const struct nl_r
 
 /*
  * The same in tc, on an skb that GRO may have merged from many segments
- * (an inner frame below the Ethernet minimum is padded to it with zeros,
- * as a wire would: the kernel cannot shrink an skb below an IPv4 header)
+ * (an inner frame shorter than Ethernet + IPv4 headers is padded to the
+ * Ethernet minimum with zeros, as a wire would: the kernel cannot shrink
+ * an skb below an IPv4 header)
  * (then its gso_size is the inner MSS and must stay: FIXED_GSO).  The
  * outer Ethernet header stays in place and takes the inner one's bytes;
  * the outer VLAN tag, which the kernel holds apart, is removed.  The
@@ -300,15 +301,20 @@ static __always_inline int nl_rx_decap_skb(struct __sk_buff *skb, const struct n
 		return -1;
 	if (skb->len > end && bpf_skb_change_tail(skb, end, 0))
 		return -1;
-	/* a frame shorter than the Ethernet minimum gets the wire's zero padding */
-	if (rx->inner_len < NL_ETH_ZLEN && bpf_skb_change_tail(skb, rx->inner_off + NL_ETH_ZLEN, 0))
+	/*
+	 * the kernel cannot shrink an skb below an IPv4 header after its
+	 * Ethernet header: a frame shorter than that (never IPv4) gets the
+	 * wire's zero padding to the Ethernet minimum
+	 */
+	if (rx->inner_len < ETH_HLEN + 20 &&
+	    bpf_skb_change_tail(skb, rx->inner_off + NL_ETH_ZLEN, 0))
 		return -1;
 	if (bpf_skb_adjust_room(skb, -(int)rx->inner_off, BPF_ADJ_ROOM_MAC,
 				BPF_F_ADJ_ROOM_FIXED_GSO))
 		return -1;
 	if (bpf_skb_store_bytes(skb, 0, &inner_eth, sizeof(inner_eth), 0))
 		return -1;
-	if (rx->inner_len < NL_ETH_ZLEN) {
+	if (rx->inner_len < ETH_HLEN + 20) {
 		/* the grown tail holds whatever the buffer held: zero it */
 		static const __u8 zeros[NL_ETH_ZLEN];
 		__u32 pad = NL_ETH_ZLEN - rx->inner_len;
