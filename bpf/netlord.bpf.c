@@ -5,6 +5,7 @@
  *   nl_vif_ingress  tc ingress on each VIF       forwarding + encapsulation
  *   nl_uplink_xdp   XDP on the uplink            receive + decapsulation
  *   nl_uplink_tc    tc ingress on the uplink     delivery for non-XDP VIFs
+ *   nl_uplink_rx_tc tc ingress on the uplink     receive after GRO (--rx tc)
  * The steps are helpers in lib/ (forward.h, route.h, arp.h, encap.h,
  * receive.h); every drop is counted by lib/drop.h, every miss reported by
  * lib/events.h.
@@ -27,7 +28,7 @@ int nl_vif_ingress(struct __sk_buff *skb)
 {
 	__u32 ifindex = skb->ifindex;
 	struct nl_config *cfg = nl_config_get();
-	struct nl_vif *vif = bpf_map_lookup_elem(&nl_vifs, &ifindex);
+	struct nl_vif *vif = nl_vif_get(ifindex);
 	struct nl_path path = {};
 	struct nl_vif_key dst;
 	struct nart2_slot loc;
@@ -105,58 +106,27 @@ int nl_uplink_xdp(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct nl_config *cfg = nl_config_get();
-	struct ethhdr *eth = data, *inner;
 	struct nl_local_vif *vif;
-	struct nl_vif_key key;
-	struct iphdr *ip;
-	__u32 tenant, l4len, tot_len, inner_off, inner_len, pad;
-	bool stag;
+	struct nl_rx rx;
 	int verdict;
 
-	if (!cfg || !nl_fits(eth, data_end))
-		return nl_rx_pass();
-	if (!nl_mac_eq(eth->h_dest, cfg->server_mac))
-		return nl_rx_pass();
-	ip = nl_rx_outer_ip(eth, data_end, &stag);
-	if (!ip)
-		return nl_rx_pass();
-	if (!nl_fits(ip, data_end))
-		return nl_drop(ctx, NL_C_RX_MALFORMED);
-	tenant = nl_rx_tenant(cfg, bpf_ntohl(ip->daddr));
-	if (!tenant)
-		return nl_rx_pass();
-	if (!(cfg->flags & NL_CFG_F_READY))
-		return nl_drop(ctx, NL_C_RX_NOT_READY);
-	if (!nl_tenant_valid(cfg, tenant))
-		return nl_drop(ctx, NL_C_RX_BAD_TENANT);
-	/* for our tenant, but under an 802.1ad tag: not the wire format */
-	if (stag)
-		return nl_drop(ctx, NL_C_RX_MALFORMED);
-
-	/* From here on the packet claims to be NetLord data for one of our tenants */
-	verdict = nl_rx_check_outer(ctx, cfg, ip, data_end, &l4len);
+	if (!cfg)
+		return nl_rx_pass(ctx);
+	verdict = nl_rx_parse(cfg, data, data_end, (__u32)(data_end - data), false, &rx);
+	if (verdict == NL_RX_NOT_OURS)
+		return nl_rx_pass(ctx);
 	if (verdict != NL_CONTINUE)
-		return verdict;
-	inner_off = (void *)ip - data + sizeof(*ip) + l4len;
-	inner = data + inner_off;
-	if (inner_off > 64 || !nl_fits(inner, data_end))
-		return nl_drop(ctx, NL_C_RX_MALFORMED);
-	tot_len = bpf_ntohs(ip->tot_len);
-	verdict = nl_rx_dest(ctx, cfg, ip, data_end, inner, tot_len, l4len, tenant, &key, &pad);
-	if (verdict != NL_CONTINUE)
-		return verdict;
-	vif = bpf_map_lookup_elem(&nl_local_vifs, &key);
+		return nl_drop(ctx, verdict);
+	vif = bpf_map_lookup_elem(&nl_local_vifs, &rx.key);
 	if (!vif) {
-		nl_rx_not_here(cfg, &key, inner, data_end, ip->saddr);
+		nl_rx_not_here(cfg, &rx.key, rx.inner, data_end, rx.ip->saddr);
 		return nl_drop(ctx, NL_C_RX_NOT_HERE);
 	}
-
-	inner_len = tot_len - sizeof(*ip) - l4len;
-	if (nl_rx_decap(ctx, pad, inner_off))
+	if (nl_rx_decap_xdp(ctx, &rx, data_end))
 		return nl_drop(ctx, NL_C_RX_MALFORMED);
-	nl_vif_count_rx(vif->slot, inner_len);
+	nl_vif_count_rx(vif->slot, rx.inner_len);
 	nl_count(NL_C_RX_DELIVERED);
-	return nl_rx_deliver(ctx, vif);
+	return nl_rx_deliver_xdp(ctx, vif);
 }
 
 /* Uplink tc ingress: second half of the XDP_PASS delivery path. */
@@ -164,4 +134,46 @@ SEC("tc")
 int nl_uplink_tc(struct __sk_buff *skb)
 {
 	return nl_rx_tc_handoff(skb);
+}
+
+/*
+ * Network -> VM (Fig. 10) in tc ingress on the uplink, the receive path
+ * when no XDP program runs there (`na-loader attach --rx tc`): after GRO,
+ * so one decapsulation serves a whole merged aggregate (gre mode), and
+ * without veth's copy of every frame into an XDP buffer.  The same
+ * checks as nl_uplink_xdp (nl_rx_parse()).
+ */
+SEC("tc")
+int nl_uplink_rx_tc(struct __sk_buff *skb)
+{
+	struct nl_config *cfg = nl_config_get();
+	struct nl_local_vif *vif;
+	void *data, *data_end;
+	struct nl_rx rx;
+	__be16 inner_proto;
+	int verdict;
+
+	if (!cfg)
+		return nl_rx_pass(skb);
+	nl_rx_pull(skb);
+	data = nl_skb_data(skb);
+	data_end = nl_skb_data_end(skb);
+	/* the kernel holds the outer tag apart: only 802.1Q is the wire format */
+	verdict = nl_rx_parse(cfg, data, data_end, skb->len,
+			      skb->vlan_present && skb->vlan_proto != bpf_htons(ETH_P_8021Q), &rx);
+	if (verdict == NL_RX_NOT_OURS)
+		return nl_rx_pass(skb);
+	if (verdict != NL_CONTINUE)
+		return nl_drop(skb, verdict);
+	vif = bpf_map_lookup_elem(&nl_local_vifs, &rx.key);
+	if (!vif) {
+		nl_rx_not_here(cfg, &rx.key, rx.inner, data_end, rx.ip->saddr);
+		return nl_drop(skb, NL_C_RX_NOT_HERE);
+	}
+	inner_proto = rx.inner->h_proto;
+	if (nl_rx_decap_skb(skb, &rx, data))
+		return nl_drop(skb, NL_C_RX_MALFORMED);
+	nl_vif_count_rx(vif->slot, rx.inner_len);
+	nl_count(NL_C_RX_DELIVERED);
+	return nl_rx_deliver_skb(vif, inner_proto);
 }

@@ -25,14 +25,20 @@
 #define NL_ARP_ETHERTYPE    0x88B5 /* NL-ARP broadcasts (IEEE local exp. 1) */
 #define NL_ARP_UDP_PORT	    24144  /* NL-ARP unicasts to a peer's server addr */
 #define NL_OUTER_TTL	    64
+/* gre encapsulation (RFC 2890 key, RFC 1701 Transparent Ethernet Bridging) */
+#define NL_IPPROTO_GRE	 47
+#define NL_GRE_FLAGS_KEY 0x2000 /* K bit only: no checksum, no sequence, version 0 */
+#define NL_GRE_PROTO_TEB 0x6558 /* the payload is an Ethernet frame */
 
 /* Outer IPv4 + optional UDP + inner Ethernet, i.e. what the L3 MTU must hold */
 #define NL_ENCAP_OVERHEAD_IP  (20 + 14)
 #define NL_ENCAP_OVERHEAD_UDP (20 + 8 + 14)
+#define NL_ENCAP_OVERHEAD_GRE (20 + 8 + 14) /* GRE header with key: 8 bytes */
 
 enum nl_encap_mode {
 	NL_ENCAP_IP = 0,
 	NL_ENCAP_UDP = 1,
+	NL_ENCAP_GRE = 2,
 };
 
 /*
@@ -103,6 +109,8 @@ struct nl_config {
 
 /* The VIF can take XDP_REDIRECT frames (tap, or veth whose peer runs NAPI). */
 #define NL_VIF_F_XDP_REDIRECT (1U << 0)
+/* The VIF is a veth: the tc receive path hands frames to its peer (bpf_redirect_peer). */
+#define NL_VIF_F_VETH (1U << 1)
 
 /* map "vifs": ifindex of the hypervisor side of the VIF -> struct nl_vif */
 struct nl_vif {
@@ -117,6 +125,19 @@ struct nl_vif {
 	__u32 slot;	 /* index into vif_stats */
 	__u32 ifindex;
 };
+
+/*
+ * map "vif_cache": array of NL_VIF_CACHE_SLOTS struct nl_vif, a VIF in slot
+ * (ifindex & (NL_VIF_CACHE_SLOTS - 1)) when that slot was free (ifindex 0)
+ * as it was added, so the VIF program finds most VIFs with an array lookup
+ * instead of hashing the ifindex; map "vifs" stays the authority.  The agent
+ * fills a slot before attaching the VIF's tc program and clears it after
+ * detaching, and never overwrites a used slot, so no reader can see a VIF
+ * half-written under its own ifindex.
+ */
+#define NL_VIF_CACHE_SLOTS 4096
+_Static_assert((NL_VIF_CACHE_SLOTS & (NL_VIF_CACHE_SLOTS - 1)) == 0,
+	       "NL_VIF_CACHE_SLOTS: a power of two");
 
 /* key of NART-2 and of map "local_vifs": a VIF network-wide, [0026] */
 struct nl_vif_key {

@@ -55,7 +55,8 @@ $(HTTP_FETCH_TEST): $(call objs,tests/agent/test_http_fetch.c) $(LIBNETLORD) \
 TEST_BINS += $(HTTP_FETCH_TEST)
 
 # ---- integration tests (root, network namespaces, lldpd, iperf3) ---------------------------
-TEST_SCRIPTS += tests/agent/integration.sh tests/agent/integration-udp.sh
+TEST_SCRIPTS += tests/agent/integration.sh tests/agent/integration-udp.sh \
+	tests/agent/integration-gre.sh
 # na-loader monitor and trace (docs/monitor.md)
 TEST_SCRIPTS += tests/agent/monitor.sh tests/agent/trace.sh tests/agent/trace-udp.sh
 test: export NA_LOADER = $(abspath $(OUTPUT)/na-loader)

@@ -27,3 +27,12 @@ BENCH_TARGETS += bench-e2e
 
 # ping + short TCP in every mode through the real datapath (not a benchmark)
 TEST_SCRIPTS += scripts/bench-e2e/smoke.sh
+
+# UDP-GSO from VMs and GRO before the tc decapsulation, through the real datapath
+TEST_SCRIPTS += tests/offload/test_offload.sh
+
+# the same with a busy loop on the servers' CPU (a noisy neighbour)
+.PHONY: bench-e2e-busy
+bench-e2e-busy: $(NL_STATIC) $(UDP_PPS)
+	scripts/bench-e2e/bench.sh --nl-static $(NL_STATIC) --udp-pps $(UDP_PPS) --busy \
+		--json $(OUTPUT)/bench-e2e-busy.json

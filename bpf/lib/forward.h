@@ -143,24 +143,23 @@ static __always_inline __u32 nl_tx_gso_hdrs(struct __sk_buff *skb, __be16 proto)
 /*
  * The packet must fit the fabric MTU once encapsulated; an IPv4 sender
  * learns the MTU from an ICMP "fragmentation needed".  A GSO packet is
- * segmented by the kernel after encapsulation (udp mode only): each
+ * segmented by the kernel after encapsulation (udp and gre modes): each
  * segment, its headers + gso_size bytes, must fit under the same rule, so
- * the VM sees one path MTU whether it offloads or not.  (Without
- * BPF_F_ADJ_ROOM_FIXED_GSO the kernel also lowers gso_size by the
- * encapsulation, which only makes the real segments smaller; a gso_size
- * not above that overhead is refused, it would wrap.)
+ * the VM sees one path MTU whether it offloads or not.  (The encapsulation
+ * keeps gso_size, BPF_F_ADJ_ROOM_FIXED_GSO; a gso_size not above the
+ * overhead is refused all the same.)
  */
 static __always_inline int nl_tx_check_mtu(struct __sk_buff *skb, const struct nl_config *cfg,
 					   const struct nl_vif *vif, bool is_ipv4)
 {
 	__u32 overhead, l3len = skb->len - ETH_HLEN;
 
-	overhead = cfg->encap_mode == NL_ENCAP_UDP ? NL_ENCAP_OVERHEAD_UDP : NL_ENCAP_OVERHEAD_IP;
+	overhead = nl_encap_overhead(cfg->encap_mode);
 	if (skb->gso_size) {
 		__u32 hdrs;
 
 		/* No GSO handler exists for IP protocol 143: the VIF must not offload */
-		if (cfg->encap_mode != NL_ENCAP_UDP)
+		if (cfg->encap_mode == NL_ENCAP_IP)
 			return nl_drop(skb, NL_C_TX_GSO_IP_MODE);
 		hdrs = nl_tx_gso_hdrs(skb, skb->protocol);
 		if (!hdrs || skb->gso_size <= overhead)

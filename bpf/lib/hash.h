@@ -49,22 +49,37 @@ static __always_inline __u32 nl_hash_ports(__u32 h, __u8 proto, const void *l4, 
 	return h;
 }
 
+/*
+ * IPv4: one multiply-xor step per word (addresses, protocol + ports) and one
+ * final avalanche, about half the work of a Murmur3 round per word; the
+ * final mix spreads every input bit over the bits the VLAN index (hash %
+ * count) and the UDP source port (low 14 bits) use.  IPv6 and other
+ * frames are rare enough to keep the full mixing.
+ */
+static __always_inline __u32 nl_hash_step(__u32 h, __u32 v)
+{
+	return (h ^ v) * 0x9e3779b1; /* 2^32 / golden ratio */
+}
+
 static __always_inline __u32 nl_flow_hash(const struct ethhdr *eth, void *data_end)
 {
 	__u32 h = NL_HASH_SEED;
 
 	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
 		const struct iphdr *ip = (const void *)(eth + 1);
+		const void *l4;
+		__u32 ports = 0;
 
 		if (!nl_fits(ip, data_end))
 			return nl_hash_final(h);
-		h = nl_hash_mix(h, nl_load32(&ip->saddr));
-		h = nl_hash_mix(h, nl_load32(&ip->daddr));
-		h = nl_hash_mix(h, ip->protocol);
+		l4 = (const void *)ip + (ip->ihl & 0xf) * 4;
 		/* fragments after the first have no ports: hash them all alike */
-		if (!(ip->frag_off & bpf_htons(IP_MF | IP_OFFSET)))
-			h = nl_hash_ports(h, ip->protocol, (const void *)ip + (ip->ihl & 0xf) * 4,
-					  data_end);
+		if ((ip->protocol == IPPROTO_TCP || ip->protocol == IPPROTO_UDP) &&
+		    !(ip->frag_off & bpf_htons(IP_MF | IP_OFFSET)) && l4 + 4 <= data_end)
+			ports = nl_load32(l4);
+		h = nl_hash_step(h, nl_load32(&ip->saddr));
+		h = nl_hash_step(h, nl_load32(&ip->daddr));
+		h = nl_hash_step(h, ports ^ ((__u32)ip->protocol << 8));
 	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
 		const struct ipv6hdr *ip6 = (const void *)(eth + 1);
 		const __u8 *a;

@@ -24,6 +24,14 @@ struct {
 	__type(value, struct nl_vif);
 } nl_vifs SEC(".maps");
 
+/* the VIFs again, by ifindex & (NL_VIF_CACHE_SLOTS - 1) (include/netlord.h) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NL_VIF_CACHE_SLOTS);
+	__type(key, __u32);
+	__type(value, struct nl_vif);
+} nl_vif_cache SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, NL_MAX_VIFS);
@@ -82,6 +90,17 @@ struct {
 
 /* NART-1, NART-2 and the switch array (VLAN table rows): compact tables */
 #include "nart.h"
+
+/* The VIF on @ifindex: the cache slot if it holds this VIF, else the hash map */
+static __always_inline struct nl_vif *nl_vif_get(__u32 ifindex)
+{
+	__u32 idx = ifindex & (NL_VIF_CACHE_SLOTS - 1);
+	struct nl_vif *v = bpf_map_lookup_elem(&nl_vif_cache, &idx);
+
+	if (v && v->ifindex == ifindex)
+		return v;
+	return bpf_map_lookup_elem(&nl_vifs, &ifindex);
+}
 
 static __always_inline struct nl_config *nl_config_get(void)
 {

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Functional smoke test (not a benchmark) of the bench-e2e topology, i.e. real
 # traffic through the datapath: in each mode (NetLord ip and udp with
-# XDP_REDIRECT delivery and again with XDP_PASS + tc delivery, VXLAN, no
-# overlay) VM1 pings VM2 and moves 20 MB over TCP (TSO through udp mode, GRO
+# XDP_REDIRECT delivery and again with XDP_PASS + tc delivery, gre and udp
+# with the tc receive path after GRO, VXLAN, no overlay) VM1 pings VM2 and moves 20 MB over TCP (TSO through udp mode, GRO
 # after XDP delivery); for NetLord, the datapath counters must show
 # encapsulation and delivery and no drop reason.
 # Ends with "bench-e2e-smoke: N passed, M failed" (and the same line labelled
@@ -85,18 +85,25 @@ check_counters() { # label mode
 	done
 }
 
+label_rx() { # mode xdp-delivery-label
+	if [ "$(topo_rx "$1")" = tc ]; then echo "tc receive after GRO"; else echo "$2"; fi
+}
+
 base=$$
 for redirect in 1 0; do
 	NL_XDP_REDIRECT=$redirect
 	TOPO_RUN_ID=${base}r$redirect
 	how=$([ "$redirect" = 1 ] && echo xdp_redirect || echo xdp_pass+tc)
-	for m in ip udp; do
-		check_mode "netlord $m ($how)" "$m"
+	# gre receives in tc after GRO (--rx auto), udp-tc forces that path for udp
+	nl_modes="ip udp"
+	[ "$redirect" = 1 ] && nl_modes="ip udp gre udp-tc"
+	for m in $nl_modes; do
+		check_mode "netlord $m ($(label_rx "$m" "$how"))" "$m"
 	done
 	# nl-static prints its counters when it stops
 	topo_down
-	for m in ip udp; do
-		check_counters "netlord $m ($how)" "$m"
+	for m in $nl_modes; do
+		check_counters "netlord $m ($(label_rx "$m" "$how"))" "$m"
 	done
 done
 TOPO_RUN_ID=${base}k

@@ -8,9 +8,15 @@
 # (the "switch MAC"), one static route per port: 10.p.0.0/16 via 10.p.0.1.
 # hv<p> owns 10.p.0.1/32 on its uplink "uplink" (port p).  VMs: 192.168.1.1/24
 # and 192.168.1.2/24, MTU $VM_MTU in every mode.  Modes:
-#   ip, udp  NetLord, configured by nl-static (no agent), both hypervisors
+#   ip, udp, gre  NetLord, configured by nl-static (no agent), both hypervisors,
+#            receiving with the path `na-loader attach --rx auto` picks (XDP for
+#            ip and udp, tc after GRO for gre); <encap>-xdp and <encap>-tc
+#            (e.g. udp-tc, gre-xdp) force the receive path
 #   vxlan    kernel vxlan (VNI 42, port 4789) bridged with the VIF
 #   direct   no overlay: VM routes through hv -> sw -> hv (proxy ARP on the VIF)
+#
+# TOPO_TAP_VM2=1: vm2 is a tap "guest" (tap_guest.py moves frames between the
+# tap VIF in hv2 and a tap eth0 in vm2, with vnet headers and TSO, as QEMU does).
 #
 # Needs: ip (iproute2), ethtool; NL_STATIC = path of nl-static for ip/udp.
 
@@ -26,12 +32,28 @@ FABRIC_MTU=${FABRIC_MTU:-1500}
 # 0: XDP_PASS + uplink tc redirect
 NL_XDP_REDIRECT=${NL_XDP_REDIRECT:-1}
 TOPO_RUN_ID=${TOPO_RUN_ID:-$$}
+TOPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOPO_PREFIXES=()
 TOPO_PIDS=()
 TOPO_LOGDIR=${TOPO_LOGDIR:-$(mktemp -d /tmp/nl-e2e.XXXXXX)}
 
 topo_prefix() { # mode -> namespace prefix
-	echo "nle2e${TOPO_RUN_ID}${1:0:1}"
+	echo "nle2e${TOPO_RUN_ID}${1//[^a-z0-9]/}"
+}
+
+topo_is_netlord() { # mode
+	case $1 in ip | udp | gre | ip-* | udp-* | gre-*) return 0 ;; esac
+	return 1
+}
+
+# the receive path of a NetLord mode: explicit suffix, else the --rx auto rule
+topo_rx() { # mode
+	case $1 in
+	*-tc) echo tc ;;
+	*-xdp) echo xdp ;;
+	gre) echo tc ;;
+	*) echo xdp ;;
+	esac
 }
 
 _nsx() { # ns cmd...
@@ -75,7 +97,12 @@ topo_up() { # mode
 		ip -n "$hv" route add 172.16.0.1/32 dev uplink
 		ip -n "$hv" route add default via 172.16.0.1 dev uplink
 		# the VIF: hv side "vif1", VM side "eth0"
-		ip -n "$hv" link add vif1 type veth peer name eth0 netns "${P}vm$p" || return 1
+		if _topo_tap "$p"; then
+			ip -n "$hv" tuntap add dev vif1 mode tap vnet_hdr || return 1
+			ip -n "${P}vm$p" tuntap add dev eth0 mode tap vnet_hdr || return 1
+		else
+			ip -n "$hv" link add vif1 type veth peer name eth0 netns "${P}vm$p" || return 1
+		fi
 		ip -n "$hv" link set vif1 mtu "$VM_MTU"
 		ip -n "${P}vm$p" link set eth0 address "$(_vm_mac "$p")" mtu "$VM_MTU"
 		ip -n "${P}vm$p" addr add "$(_vm_ip "$p")/24" dev eth0
@@ -90,10 +117,25 @@ topo_up() { # mode
 		# that receives from a wire runs NAPI with GRO, as a NIC driver does.
 		_nsx "${P}sw" ethtool -K "swp$p" tx off >/dev/null || return 1
 		_nsx "${P}hv$p" ethtool -K uplink gro on >/dev/null || return 1
-		_nsx "${P}vm$p" ethtool -K eth0 gro on >/dev/null || return 1
+		_nsx "${P}vm$p" ethtool -K eth0 gro on >/dev/null || _topo_tap "$p" || return 1
 	done
+	if _topo_tap 2; then
+		python3 "$TOPO_DIR/tap_guest.py" "${P}hv2" vif1 "${P}vm2" eth0 \
+			"$TOPO_LOGDIR/$P-tap.stats" >"$TOPO_LOGDIR/$P-tap.log" 2>&1 &
+		TOPO_PIDS+=($!)
+		for _ in $(seq 50); do
+			grep -q ready "$TOPO_LOGDIR/$P-tap.log" 2>/dev/null && break
+			sleep 0.1
+		done
+		grep -q ready "$TOPO_LOGDIR/$P-tap.log" || {
+			cat "$TOPO_LOGDIR/$P-tap.log" >&2
+			return 1
+		}
+	fi
 	case $mode in
-	ip | udp) _topo_netlord "$mode" "$P" || return 1 ;;
+	ip | udp | gre | ip-xdp | udp-xdp | gre-xdp | ip-tc | udp-tc | gre-tc)
+		_topo_netlord "$mode" "$P" || return 1
+		;;
 	vxlan) _topo_vxlan "$P" || return 1 ;;
 	direct) _topo_direct "$P" || return 1 ;;
 	*)
@@ -103,26 +145,30 @@ topo_up() { # mode
 	esac
 }
 
+_topo_tap() { [ "$1" = 2 ] && [ "${TOPO_TAP_VM2:-0}" = 1 ]; }
+
 _vm_mac() { if [ "$1" = 1 ]; then echo $TOPO_VM1_MAC; else echo $TOPO_VM2_MAC; fi; }
 _vm_ip() { if [ "$1" = 1 ]; then echo $TOPO_VM1_IP; else echo $TOPO_VM2_IP; fi; }
 
 _topo_netlord() { # mode prefix
-	local mode=$1 P=$2 p q log flags=()
+	local mode=$1 P=$2 p q log flags=() encap=${1%%-*} rx
+	rx=$(topo_rx "$mode")
 	[ -x "$NL_STATIC" ] || {
 		echo "nl-static not built: $NL_STATIC" >&2
 		return 1
 	}
 	for p in 1 2; do
 		q=$((3 - p))
-		if [ "$mode" = ip ]; then
+		if [ "$encap" = ip ]; then
 			# no GSO handler exists for IP protocol 143: the VM must not offload
 			_nsx "${P}vm$p" ethtool -K eth0 tso off gso off >/dev/null 2>&1
 		fi
-		flags=()
-		if [ "$NL_XDP_REDIRECT" = 1 ]; then
+		flags=(--rx "$rx")
+		_topo_tap "$p" || flags+=(--veth)
+		if [ "$rx" = xdp ] && [ "$NL_XDP_REDIRECT" = 1 ]; then
 			# veth takes XDP_REDIRECT frames only if its peer runs NAPI
-			_nsx "${P}vm$p" ethtool -K eth0 gro on >/dev/null 2>&1 || return 1
-			flags=(--xdp-redirect)
+			_nsx "${P}vm$p" ethtool -K eth0 gro on >/dev/null 2>&1 || _topo_tap "$p" || return 1
+			flags+=(--xdp-redirect)
 		fi
 		log="$TOPO_LOGDIR/$P-nl-static-hv$p.log"
 		ip netns exec "${P}hv$p" "$NL_STATIC" --uplink uplink --vif vif1 \
@@ -130,7 +176,7 @@ _topo_netlord() { # mode prefix
 			--vm-mac "$(_vm_mac $p)" --vm-ip "$(_vm_ip $p)" \
 			--peer-mac "$(_vm_mac $q)" --peer-ip "$(_vm_ip $q)" \
 			--switch-mac "$TOPO_SWITCH_MAC" --port "$p" --peer-port "$q" \
-			--encap "$mode" --dump-counters "${flags[@]}" >"$log" 2>&1 &
+			--encap "$encap" --dump-counters "${flags[@]}" >"$log" 2>&1 &
 		TOPO_PIDS+=($!)
 	done
 	for p in 1 2; do
@@ -192,5 +238,6 @@ topo_down() {
 			ip netns del "$P$n" 2>/dev/null
 		done
 	done
-	TOPO_PREFIXES=()
+	TOPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOPO_PREFIXES=()
 }

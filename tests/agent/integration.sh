@@ -30,10 +30,11 @@ SWMAC=02:5c:${T:0:2}:${T:2:2}:00:01
 TMP=$(mktemp -d /tmp/na-int.XXXXXX)
 chmod 755 "$TMP" # lldpcli drops privileges before it connects
 ENCAP=${NA_ENCAP:-ip}
+RX=${NA_RX:-auto} # na-loader attach --rx
 case $ENCAP in
 ip) VMMTU=1466 ;;
-udp) VMMTU=1458 ;;
-*) echo "FAIL: NA_ENCAP must be ip or udp"; echo "agent-integration: 0 passed, 1 failed"; exit 1 ;;
+udp | gre) VMMTU=1458 ;;
+*) echo "FAIL: NA_ENCAP must be ip, udp or gre"; echo "agent-integration: 0 passed, 1 failed"; exit 1 ;;
 esac
 PASS=0
 FAIL=0
@@ -172,7 +173,7 @@ EOF
 start_agent() { # server [repo]
 	local s=$1 repo=${2:-$TMP/vlan-table.txt}
 	nsenter --net=/var/run/netns/"$(srv "$s")" "$NA" attach "$(up "$s")" \
-		--repo "$repo" --encap "$ENCAP" --key-file "$TMP/nlarp.key" -v \
+		--repo "$repo" --encap "$ENCAP" --rx "$RX" --key-file "$TMP/nlarp.key" -v \
 		>>"$TMP/agent$s.log" 2>&1 &
 	AGENT_PID[$s]=$!
 	# the agent itself answering: a killed agent's socket file may still be there

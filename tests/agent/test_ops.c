@@ -135,10 +135,10 @@ Test(config, bad_value_names_line_and_key)
 {
 	struct na_settings s;
 	char err[512] = "";
-	const char *p = conf("repo = x\n\nencap = gre\nlog_level = loud\n");
+	const char *p = conf("repo = x\n\nencap = vxlan\nlog_level = loud\n");
 
 	cr_assert_eq(na_config_parse(p, "eth0", &s, err, sizeof(err)), -EINVAL);
-	cr_assert(strstr(err, ":3: key 'encap': 'gre' is not ip or udp"), "%s", err);
+	cr_assert(strstr(err, ":3: key 'encap': 'vxlan' is not ip, udp or gre"), "%s", err);
 	unlink(p);
 }
 

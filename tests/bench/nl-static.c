@@ -46,8 +46,10 @@ static void usage(const char *prog)
 		"usage: %s --uplink IF --vif IF --tenant T --mac-as M\n"
 		"          --vm-mac MAC --vm-ip IP --peer-mac MAC --peer-ip IP\n"
 		"          --switch-mac MAC --port P --peer-port P [--peer-switch-mac MAC]\n"
-		"          [--encap ip|udp] [--server-mac MAC] [--xdp-redirect] [--skb-mode]\n"
-		"          [--dump-counters]\n",
+		"          [--encap ip|udp|gre] [--server-mac MAC] [--xdp-redirect] [--skb-mode]\n"
+		"          [--rx xdp|tc] [--veth] [--dump-counters]\n"
+		"--rx tc: no XDP; nl_uplink_rx_tc receives after GRO.  --veth: the VIF is a\n"
+		"veth (the tc receive path may use bpf_redirect_peer).\n",
 		prog);
 }
 
@@ -177,6 +179,8 @@ int main(int argc, char **argv)
 		O_XDP_REDIRECT,
 		O_SKB_MODE,
 		O_DUMP,
+		O_RX,
+		O_VETH,
 	};
 	static const struct option opts[] = {
 		{"uplink", required_argument, NULL, O_UPLINK},
@@ -196,13 +200,15 @@ int main(int argc, char **argv)
 		{"xdp-redirect", no_argument, NULL, O_XDP_REDIRECT},
 		{"skb-mode", no_argument, NULL, O_SKB_MODE},
 		{"dump-counters", no_argument, NULL, O_DUMP},
+		{"rx", required_argument, NULL, O_RX},
+		{"veth", no_argument, NULL, O_VETH},
 		{},
 	};
 	const char *uplink = NULL, *vifname = NULL;
 	__u8 vm_mac[6], peer_mac[6], switch_mac[6], peer_switch_mac[6], server_mac[6];
 	bool have_vm_mac = false, have_peer_mac = false, have_switch = false;
 	bool have_peer_switch = false, have_server_mac = false, xdp_redirect = false;
-	bool skb_mode = false, dump = false;
+	bool skb_mode = false, dump = false, rx_tc = false, veth = false;
 	unsigned long tenant = 0, mac_as = 0, port = 0, peer_port = 0;
 	struct in_addr vm_ip = {}, peer_ip = {};
 	int encap = NL_ENCAP_UDP;
@@ -259,8 +265,19 @@ int main(int argc, char **argv)
 				encap = NL_ENCAP_IP;
 			else if (!strcmp(optarg, "udp"))
 				encap = NL_ENCAP_UDP;
+			else if (!strcmp(optarg, "gre"))
+				encap = NL_ENCAP_GRE;
 			else
 				goto bad;
+			break;
+		case O_RX:
+			if (!strcmp(optarg, "tc"))
+				rx_tc = true;
+			else if (strcmp(optarg, "xdp"))
+				goto bad;
+			break;
+		case O_VETH:
+			veth = true;
 			break;
 		case O_XDP_REDIRECT:
 			xdp_redirect = true;
@@ -300,7 +317,9 @@ int main(int argc, char **argv)
 
 	{
 		__u32 zero = 0, idx = vif_ifindex, slot = 1;
-		__u32 vflags = xdp_redirect ? NL_VIF_F_XDP_REDIRECT : 0;
+		__u32 cache_slot = idx & (NL_VIF_CACHE_SLOTS - 1);
+		__u32 vflags =
+			(xdp_redirect ? NL_VIF_F_XDP_REDIRECT : 0) | (veth ? NL_VIF_F_VETH : 0);
 		struct nl_config cfg = {
 			.port = port,
 			.encap_mode = encap,
@@ -369,6 +388,7 @@ int main(int argc, char **argv)
 		/* the mappings stay until exit: the datapath reads the arrays, not them */
 		if (update(skel->maps.nl_config, &zero, &cfg) ||
 		    update(skel->maps.nl_vifs, &idx, &vif) ||
+		    update(skel->maps.nl_vif_cache, &cache_slot, &vif) ||
 		    update(skel->maps.nl_local_vifs, &me, &lv))
 			goto out;
 	}
@@ -377,23 +397,32 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 
 	xdp_flags = skb_mode ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
-	if (bpf_xdp_attach(uplink_ifindex, bpf_program__fd(skel->progs.nl_uplink_xdp), xdp_flags,
-			   NULL)) {
-		fprintf(stderr, "nl-static: XDP attach on %s: %s\n", uplink, strerror(errno));
-		goto out;
+	if (!rx_tc) {
+		if (bpf_xdp_attach(uplink_ifindex, bpf_program__fd(skel->progs.nl_uplink_xdp),
+				   xdp_flags, NULL)) {
+			fprintf(stderr, "nl-static: XDP attach on %s: %s\n", uplink,
+				strerror(errno));
+			goto out;
+		}
+		xdp_attached = true;
 	}
-	xdp_attached = true;
-	if (tc_attach(uplink_ifindex, bpf_program__fd(skel->progs.nl_uplink_tc), &up_hook))
+	if (tc_attach(
+		    uplink_ifindex,
+		    bpf_program__fd(rx_tc ? skel->progs.nl_uplink_rx_tc : skel->progs.nl_uplink_tc),
+		    &up_hook))
 		goto out;
 	up_tc = true;
 	if (tc_attach(vif_ifindex, bpf_program__fd(skel->progs.nl_vif_ingress), &vif_hook))
 		goto out;
 	vif_tc = true;
 
-	printf("READY uplink=%s(%d) mtu=%d vif=%s(%d) encap=%s xdp=%s vif_flags=%s\n", uplink,
-	       uplink_ifindex, uplink_mtu, vifname, vif_ifindex,
-	       encap == NL_ENCAP_UDP ? "udp" : "ip", skb_mode ? "skb" : "native",
-	       xdp_redirect ? "xdp_redirect" : "xdp_pass+tc");
+	printf("READY uplink=%s(%d) mtu=%d vif=%s(%d) encap=%s rx=%s xdp=%s vif_flags=%s%s\n",
+	       uplink, uplink_ifindex, uplink_mtu, vifname, vif_ifindex,
+	       encap == NL_ENCAP_UDP   ? "udp"
+	       : encap == NL_ENCAP_GRE ? "gre"
+				       : "ip",
+	       rx_tc ? "tc" : "xdp", skb_mode ? "skb" : "native",
+	       xdp_redirect ? "xdp_redirect" : "xdp_pass+tc", veth ? ",veth" : "");
 	fflush(stdout);
 	while (!stop)
 		pause();

@@ -39,6 +39,11 @@ int fd_xdp_prog(void)
 	return bpf_program__fd(skel->progs.nl_uplink_xdp);
 }
 
+int fd_rx_tc_prog(void)
+{
+	return bpf_program__fd(skel->progs.nl_uplink_rx_tc);
+}
+
 static void update(const char *map, const void *key, const void *val)
 {
 	int err = bpf_map_update_elem(fd_map(map), key, val, BPF_ANY);
@@ -78,13 +83,19 @@ void world_setup_udp(void)
 	world_setup(NL_ENCAP_UDP, NL_TENANT_BITS_16);
 }
 
+void world_setup_gre(void)
+{
+	world_setup(NL_ENCAP_GRE, NL_TENANT_BITS_16);
+}
+
 void world_teardown(void)
 {
 	netlord_bpf__destroy(skel);
 	skel = NULL;
 }
 
-static void run_tc_ctx(struct run *r, int ifindex, const void *pkt, uint32_t len, uint32_t gso)
+static void run_tc_ctx(struct run *r, int prog_fd, int ifindex, const void *pkt, uint32_t len,
+		       uint32_t gso)
 {
 	struct __sk_buff skb = {.ifindex = ifindex, .gso_size = gso, .gso_segs = gso ? 2 : 0};
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = len, .data_out = r->out,
@@ -92,20 +103,25 @@ static void run_tc_ctx(struct run *r, int ifindex, const void *pkt, uint32_t len
 		    .repeat = 1);
 
 	memset(r->out, 0, sizeof(r->out));
-	r->ret = bpf_prog_test_run_opts(fd_vif_prog(), &o);
+	r->ret = bpf_prog_test_run_opts(prog_fd, &o);
 	cr_assert_eq(r->ret, 0, "test_run: %s", strerror(errno));
 	r->retval = o.retval;
 	r->out_len = o.data_size_out;
 }
 
+void run_rx_tc(struct run *r, const void *pkt, uint32_t len, uint32_t gso_size)
+{
+	run_tc_ctx(r, fd_rx_tc_prog(), W.ifindex_uplink, pkt, len, gso_size);
+}
+
 void run_tc(struct run *r, int ifindex, const void *pkt, uint32_t len)
 {
-	run_tc_ctx(r, ifindex, pkt, len, 0);
+	run_tc_ctx(r, fd_vif_prog(), ifindex, pkt, len, 0);
 }
 
 void run_tc_gso(struct run *r, int ifindex, const void *pkt, uint32_t len, uint32_t gso_size)
 {
-	run_tc_ctx(r, ifindex, pkt, len, gso_size);
+	run_tc_ctx(r, fd_vif_prog(), ifindex, pkt, len, gso_size);
 }
 
 void run_xdp(struct run *r, const void *pkt, uint32_t len)
@@ -354,20 +370,23 @@ const char *hex(const void *p, size_t len)
 void pkt_netlord(struct pkt *p, int mode, uint32_t tenant, uint16_t mac_as, uint8_t port,
 		 const struct pkt *inner)
 {
-	uint16_t l4 = mode == NL_ENCAP_UDP ? 8 : 0;
+	uint16_t l4 = mode == NL_ENCAP_IP ? 0 : 8;
 	uint8_t ip[20] = {0x45, 0};
+	uint8_t gre[8] = {0x20, 0x00, 0x65, 0x58, 0, 0, tenant >> 8, tenant & 0xff};
 
 	pkt_eth(p, W_SERVER_MAC, W_S1, 0x0800);
 	put16(ip + 2, 20 + l4 + inner->len);
 	put16(ip + 4, 10); /* VLAN 10 */
 	put16(ip + 6, 0x4000);
 	ip[8] = 62;
-	ip[9] = mode == NL_ENCAP_UDP ? 17 : NL_IPPROTO_ETHERNET;
+	ip[9] = mode == NL_ENCAP_UDP ? 17 : mode == NL_ENCAP_GRE ? 47 : NL_IPPROTO_ETHERNET;
 	put32(ip + 12, W_IP(10, mac_as, tenant >> 8, tenant & 0xff));
 	put32(ip + 16, W_IP(10, port, tenant >> 8, tenant & 0xff));
 	put16(ip + 10, inet_csum(ip, 20));
 	pkt_bytes(p, ip, 20);
-	if (l4)
+	if (mode == NL_ENCAP_UDP)
 		pkt_udp(p, 51000, NL_UDP_PORT, inner->len);
+	else if (mode == NL_ENCAP_GRE)
+		pkt_bytes(p, gre, sizeof(gre));
 	pkt_bytes(p, inner->b, inner->len);
 }

@@ -27,6 +27,7 @@
 void world_setup(int encap_mode, int tenant_bits);
 void world_setup_ip(void);
 void world_setup_udp(void);
+void world_setup_gre(void);
 void world_teardown(void);
 
 /* map file descriptors and program descriptors */
@@ -35,6 +36,7 @@ int fd_map(const char *name);
 struct netlord_bpf *harness_skel(void);
 int fd_vif_prog(void);
 int fd_xdp_prog(void);
+int fd_rx_tc_prog(void); /* nl_uplink_rx_tc */
 
 void cfg_update(void (*edit)(struct nl_config *cfg));
 
@@ -51,6 +53,8 @@ struct run {
 void run_tc(struct run *r, int ifindex, const void *pkt, uint32_t len);
 void run_tc_gso(struct run *r, int ifindex, const void *pkt, uint32_t len, uint32_t gso_size);
 void run_xdp(struct run *r, const void *pkt, uint32_t len);
+/* nl_uplink_rx_tc as seen on the uplink; @gso_size 0 = not GSO (e.g. not a GRO aggregate) */
+void run_rx_tc(struct run *r, const void *pkt, uint32_t len, uint32_t gso_size);
 
 /* ---- observing ------------------------------------------------------------- */
 uint64_t counter(enum nl_counter c);

@@ -2,8 +2,10 @@
 /*
  * tshark, an independent dissector, judges the datapath's output: frames
  * written to a pcap must dissect as Ethernet / IPv4 / (UDP) / Ethernet /
- * IPv4 / UDP with the field values the wire format promises.
+ * IPv4 / UDP (gre mode: Ethernet / IPv4 / GRE / Ethernet / ...) with the
+ * field values the wire format promises.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,10 @@ static void capture(struct run *frames, const char *pcap)
 	cr_assert_eq(pcap_write(pcap, frames, 2), 0);
 }
 
+/* the gre test asks check() to keep its pcap for a second look */
+static char last_pcap[64];
+static bool keep_pcap;
+
 static void check(const char *mode_protos)
 {
 	char pcap[] = "/tmp/nl-tshark-XXXXXX";
@@ -71,7 +77,21 @@ static void check(const char *mode_protos)
 			 "02:4e:4c:00:00:02,52:54:00:aa:00:03;02:4e:4c:00:00:01,02:00:5e:00:01:01;"
 			 "10.2.12.25,192.168.1.10;10.9.12.25,192.168.2.30;"
 			 "0x000a,0x1234;1,1;1,1;64,63\n");
-	unlink(pcap);
+	if (keep_pcap)
+		snprintf(last_pcap, sizeof(last_pcap), "%s", pcap);
+	else
+		unlink(pcap);
+}
+
+/* GRE key, protocol type, key bit and checksum bit of the frames check() wrote */
+static const char *tshark_last_gre(void)
+{
+	char *out =
+		tshark(last_pcap, "-e gre.key -e gre.proto -e gre.flags.key -e gre.flags.checksum "
+				  "-e gre.flags.version");
+
+	unlink(last_pcap);
+	return out;
 }
 
 static void one_vlan(void)
@@ -84,6 +104,12 @@ static void one_vlan(void)
 static void setup_ip(void)
 {
 	world_setup_ip();
+	one_vlan();
+}
+
+static void setup_gre(void)
+{
+	world_setup_gre();
 	one_vlan();
 }
 
@@ -101,4 +127,12 @@ Test(tshark, ip_mode_dissects, .init = setup_ip, .fini = world_teardown)
 Test(tshark, udp_mode_dissects, .init = setup_udp, .fini = world_teardown)
 {
 	check("eth:ethertype:ip:udp:eth:ethertype:ip:udp:data");
+}
+
+/* gre mode needs no decoding hint: GRE key = tenant, payload an Ethernet frame */
+Test(tshark, gre_mode_dissects, .init = setup_gre, .fini = world_teardown)
+{
+	keep_pcap = true;
+	check("eth:ethertype:ip:gre:eth:ethertype:ip:udp:data");
+	cr_assert_str_eq(tshark_last_gre(), "0x00000c19;0x6558;1;0;0\n0x00000c19;0x6558;1;0;0\n");
 }

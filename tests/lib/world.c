@@ -96,6 +96,7 @@ struct filler {
 	char *err;
 	size_t errlen;
 	int failed;
+	__u8 cache_used[NL_VIF_CACHE_SLOTS]; /* nl_vif_cache slots filled */
 };
 
 static void fail(struct filler *f, const char *fmt, ...)
@@ -142,6 +143,12 @@ static void add_vif(struct filler *f, int ifindex, int slot, __u32 tenant, __u16
 	memcpy(k.mac, mac, 6);
 	update(f, "nl_vifs", &idx, &v);
 	update(f, "nl_local_vifs", &k, &l);
+	/* the cache slot too, as the agent does (a1 and b1 may collide: then b1 is hash-only) */
+	idx = ifindex & (NL_VIF_CACHE_SLOTS - 1);
+	if (!f->cache_used[idx]) {
+		f->cache_used[idx] = 1;
+		update(f, "nl_vif_cache", &idx, &v);
+	}
 }
 
 static void add_nart1(struct filler *f, __u32 tenant, uint32_t ip, const uint8_t mac[6],

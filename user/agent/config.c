@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "encap_mode.h"
 #include "log.h"
 #include "netlord.h"
 #include "parse.h"
@@ -62,13 +63,12 @@ int na_setting_set(struct na_settings *s, const char *key, const char *value, ch
 		snprintf(dst, PATH_MAX, "%s", value);
 		s->set |= ca ? NA_SET_REPO_CA : NA_SET_KEY_FILE;
 	} else if (!strcmp(key, "encap")) {
-		if (!strcmp(value, "ip"))
-			s->encap_mode = NL_ENCAP_IP;
-		else if (!strcmp(value, "udp"))
-			s->encap_mode = NL_ENCAP_UDP;
-		else
-			return nl_errf(err, errlen, -EINVAL, "key 'encap': '%s' is not ip or udp",
-				       value);
+		int mode = nl_encap_parse(value);
+
+		if (mode < 0)
+			return nl_errf(err, errlen, -EINVAL,
+				       "key 'encap': '%s' is not ip, udp or gre", value);
+		s->encap_mode = mode;
 		s->set |= NA_SET_ENCAP;
 	} else if (!strcmp(key, "tenant_bits")) {
 		if (!strcmp(value, "16"))

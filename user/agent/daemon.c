@@ -390,7 +390,7 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	if (!err)
 		err = adopt_config(d);
 	if (!err)
-		err = na_datapath_attach(&d->dp, &d->up);
+		err = na_datapath_attach(&d->dp, &d->up, o->rx_path, d->encap_mode);
 	if (err)
 		return err;
 	if (d->loc.ready)

@@ -26,6 +26,7 @@ struct na_daemon_opts {
 	char key_file[PATH_MAX]; /* NL-ARP keys, "" = NLARP_AUTH_DEFAULT_KEY_FILE */
 	bool insecure_no_auth;	 /* NL-ARP without authentication (logged) */
 	struct na_ops_opts ops;	 /* config file, metrics, log level, refresh (ops.h) */
+	int rx_path;		 /* enum nl_rx_path (encap_mode.h), 0: auto */
 };
 
 /*

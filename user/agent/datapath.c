@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "datapath.h"
+#include "encap_mode.h"
 #include "log.h"
 #include "netlord.skel.h"
 #include "paths.h"
@@ -69,7 +70,8 @@ static int pin_prog(const struct na_datapath *dp, struct bpf_program *p)
 	return bpf_program__pin(p, path);
 }
 
-static int attach_xdp(struct na_datapath *dp, const struct na_uplink *up)
+/* native XDP, else generic if @allow_generic (else -EOPNOTSUPP, nothing attached) */
+static int attach_xdp(struct na_datapath *dp, const struct na_uplink *up, bool allow_generic)
 {
 	int prog_fd = bpf_program__fd(dp->skel->progs.nl_uplink_xdp), fd;
 	char path[PATH_MAX];
@@ -97,6 +99,8 @@ static int attach_xdp(struct na_datapath *dp, const struct na_uplink *up)
 		if (fd < 0) {
 			int e = errno;
 
+			if (!allow_generic)
+				return -EOPNOTSUPP;
 			o.flags = XDP_FLAGS_SKB_MODE;
 			fd = bpf_link_create(prog_fd, up->ifindex, BPF_XDP, &o);
 			if (fd < 0) {
@@ -147,8 +151,8 @@ static int settle_options(const struct na_datapath *dp, const struct na_uplink *
 		    (*tenant_bits && old.tenant_bits != *tenant_bits)) {
 			log_err("%s is already set up with --encap %s --tenant-bits %u; run "
 				"`na-loader detach %s` first to change them",
-				up->ifname, old.encap_mode == NL_ENCAP_UDP ? "udp" : "ip",
-				old.tenant_bits, up->ifname);
+				up->ifname, nl_encap_name(old.encap_mode), old.tenant_bits,
+				up->ifname);
 			return -EINVAL;
 		}
 		*encap_mode = old.encap_mode;
@@ -221,7 +225,8 @@ int na_datapath_load(struct na_datapath *dp, const struct na_uplink *up, int *en
 	dp->vif_prog_fd = bpf_program__fd(dp->skel->progs.nl_vif_ingress);
 	if (pin_prog(dp, dp->skel->progs.nl_vif_ingress) ||
 	    pin_prog(dp, dp->skel->progs.nl_uplink_xdp) ||
-	    pin_prog(dp, dp->skel->progs.nl_uplink_tc)) {
+	    pin_prog(dp, dp->skel->progs.nl_uplink_tc) ||
+	    pin_prog(dp, dp->skel->progs.nl_uplink_rx_tc)) {
 		err = -errno;
 		log_err("cannot pin the programs in %s: %s", dp->pin_dir, strerror(-err));
 		return err;
@@ -229,19 +234,56 @@ int na_datapath_load(struct na_datapath *dp, const struct na_uplink *up, int *en
 	return 0;
 }
 
-int na_datapath_attach(struct na_datapath *dp, const struct na_uplink *up)
+/* --rx tc: no XDP program on the uplink, not even one a former attach pinned */
+static void detach_xdp(const struct na_datapath *dp, const struct na_uplink *up)
 {
-	int err = attach_xdp(dp, up);
+	char path[PATH_MAX];
+	int fd;
 
-	if (err)
-		return err;
-	/* XDP_PASS + metadata delivery for VIFs that cannot take XDP redirects */
-	err = na_tc_attach(up->ifindex, bpf_program__fd(dp->skel->progs.nl_uplink_tc), true);
+	snprintf(path, sizeof(path), "%s/link_xdp", dp->pin_dir);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return;
+	if (bpf_link_detach(fd))
+		log_warn("cannot detach the pinned XDP link of %s: %s", up->ifname,
+			 strerror(errno));
+	close(fd);
+	unlink(path);
+	log_info("XDP removed from %s (receive path: tc)", up->ifname);
+}
+
+/*
+ * The receive path (docs/performance.md): XDP before GRO with the tc
+ * hand-off behind it, or tc after GRO alone; auto decides by
+ * nl_rx_resolve(), trying native XDP first when the mode wants XDP.
+ */
+int na_datapath_attach(struct na_datapath *dp, const struct na_uplink *up, int rx_path,
+		       int encap_mode)
+{
+	int rx = nl_rx_resolve(rx_path, encap_mode, true), err, prog_fd;
+
+	if (rx == NL_RX_XDP) {
+		err = attach_xdp(dp, up, rx_path == NL_RX_XDP);
+		if (err == -EOPNOTSUPP) {
+			rx = nl_rx_resolve(rx_path, encap_mode, false);
+			log_info("no native XDP on %s: receiving in tc after GRO", up->ifname);
+		} else if (err) {
+			return err;
+		}
+	}
+	if (rx == NL_RX_TC)
+		detach_xdp(dp, up);
+	/* tc: the whole receive path, or the hand-off for VIFs that cannot take XDP frames */
+	prog_fd = bpf_program__fd(rx == NL_RX_TC ? dp->skel->progs.nl_uplink_rx_tc
+						 : dp->skel->progs.nl_uplink_tc);
+	err = na_tc_attach(up->ifindex, prog_fd, true);
 	if (err) {
 		log_err("cannot attach tc ingress on %s: %s", up->ifname, strerror(-err));
 		return err;
 	}
-	log_info("datapath loaded; maps pinned in %s", dp->pin_dir);
+	dp->rx_path = rx;
+	log_info("datapath loaded (encap %s, receive path %s); maps pinned in %s",
+		 nl_encap_name(encap_mode), nl_rx_name(rx), dp->pin_dir);
 	return 0;
 }
 

@@ -24,6 +24,7 @@ struct na_datapath {
 	struct na_maps maps;
 	int vif_prog_fd; /* nl_vif_ingress, for tc on every VIF */
 	bool generic_xdp;
+	int rx_path; /* enum nl_rx_path in force after na_datapath_attach() */
 };
 
 /* root, BTF, a valid and existing interface; 0, -EINVAL (bad name) or -errno */
@@ -37,8 +38,14 @@ int na_datapath_check_env(const char *ifname, int *ifindex);
  */
 int na_datapath_load(struct na_datapath *dp, const struct na_uplink *up, int *encap_mode,
 		     int *tenant_bits);
-/* XDP (native, else generic with a warning) and tc ingress on the uplink */
-int na_datapath_attach(struct na_datapath *dp, const struct na_uplink *up);
+/*
+ * The receive path @rx_path (enum nl_rx_path, encap_mode.h) on the uplink:
+ * xdp (native, else generic with a warning) + the tc hand-off, tc alone
+ * (nl_uplink_rx_tc, a pinned XDP link removed), or auto (nl_rx_resolve(),
+ * tc when native XDP is missing).  0 or -errno.
+ */
+int na_datapath_attach(struct na_datapath *dp, const struct na_uplink *up, int rx_path,
+		       int encap_mode);
 /* the agent's handles only: the pinned datapath keeps forwarding */
 void na_datapath_close(struct na_datapath *dp);
 

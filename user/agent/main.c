@@ -20,6 +20,7 @@
 #include "config.h"
 #include "ctl_client.h"
 #include "daemon.h"
+#include "encap_mode.h"
 #include "detach.h"
 #include "health.h"
 #include "log.h"
@@ -195,6 +196,7 @@ enum {
 	O_REFRESH,
 	O_LOGLEVEL,
 	O_CHECK,
+	O_RX,
 	O_KEY_FILE,
 	O_INSECURE,
 	O_REPO_CA,
@@ -257,6 +259,11 @@ static int attach_opt(struct cli *c, struct na_request *r, int o, const char *ar
 		return attach_set(c, "repo_ca", arg);
 	case O_ENCAP:
 		return attach_set(c, "encap", arg);
+	case O_RX:
+		attach_opts.rx_path = nl_rx_parse(arg);
+		if (attach_opts.rx_path < 0)
+			return usage_err(c->verb, "--rx must be xdp, tc or auto");
+		return 0;
 	case O_BITS:
 		return attach_set(c, "tenant_bits", arg);
 	case O_METRICS:
@@ -574,6 +581,7 @@ static const struct option attach_options[] = {
 	{"repo", required_argument, NULL, O_REPO},
 	{"repo-ca", required_argument, NULL, O_REPO_CA},
 	{"encap", required_argument, NULL, O_ENCAP},
+	{"rx", required_argument, NULL, O_RX},
 	{"tenant-bits", required_argument, NULL, O_BITS},
 	{"key-file", required_argument, NULL, O_KEY_FILE},
 	{"insecure-no-auth", no_argument, NULL, O_INSECURE},
@@ -645,11 +653,11 @@ static int trace_exit(int err)
 
 static const struct verb verbs[] = {
 	{"attach",
-	 "  attach <iface> [--repo <url|file>] [--repo-ca <file>] [--encap ip|udp]\n"
-	 "         [--tenant-bits 16|24] [--key-file PATH | --insecure-no-auth] [-v]\n"
-	 "         [--config FILE] [--metrics ADDR:PORT] [--refresh-interval S] [--log-level L]\n",
+	 "  attach <iface> [--repo <url|file>] [--repo-ca <file>] [--encap ip|udp|gre]\n"
+	 "         [--rx xdp|tc|auto] [--tenant-bits 16|24] [--key-file PATH | --insecure-no-auth]\n"
+	 "         [-v] [--config FILE] [--metrics ADDR:PORT] [--refresh-interval S] [--log-level L]\n",
 	 "usage: na-loader attach <iface> [--repo <url|file>] [--repo-ca <file>]\n"
-	 "                         [--encap ip|udp] [--tenant-bits 16|24]\n"
+	 "                         [--encap ip|udp|gre] [--rx xdp|tc|auto] [--tenant-bits 16|24]\n"
 	 "                         [--key-file PATH | --insecure-no-auth] [-v|--verbose]\n"
 	 "                         [--config FILE] [--metrics ADDR:PORT]\n"
 	 "                         [--refresh-interval SECONDS] [--log-level err|warn|info|debug]\n"
@@ -665,6 +673,8 @@ static const struct verb verbs[] = {
 	 "/etc/netlord/nlarp.key: lines \"<key id> <hex secret>\", mode 0600, first key\n"
 	 "signs, a second is accepted during a rotation; SIGHUP re-reads it).\n"
 	 "--insecure-no-auth: no key, any fabric host can forge NL-ARP (warned).\n"
+	 "--rx: the uplink receive path: xdp (before GRO), tc (after GRO, no XDP), or\n"
+	 "auto (default): tc for gre or without native XDP, else xdp.\n"
 	 "Settings come from " NA_CONFIG_DEFAULT " (if it exists; --config FILE\n"
 	 "otherwise), the flags win over it; SIGHUP reads it again (docs/operations.md).\n"
 	 "--metrics: Prometheus text exposition at http://ADDR:PORT/metrics.\n"

@@ -14,6 +14,7 @@
 #define NA_MAPS(X)    \
 	X(config)     \
 	X(vifs)       \
+	X(vif_cache)  \
 	X(local_vifs) \
 	X(local_ips)  \
 	X(nart1) X(nart2) X(subnets) X(switches) X(vif_stats) X(counters) X(events) X(event_dedup)

@@ -15,6 +15,7 @@
 
 #include "cnart.h"
 #include "addr.h"
+#include "encap_mode.h"
 #include "nart_tomb.h"
 #include "show.h"
 #include "vif.h"
@@ -133,7 +134,7 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent_view
 			"\"nart1_slots\":%llu,\"nart2_slots\":%llu,\"switch_indexes\":%llu,"
 			"\"nart_kernel_mib\":%.1f",
 			ifn, a ? "true" : "false", state, sw, c.port, addr, srv,
-			c.encap_mode == NL_ENCAP_UDP ? "udp" : "ip", c.tenant_bits, c.fabric_mtu,
+			nl_encap_name(c.encap_mode), c.tenant_bits, c.fabric_mtu,
 			c.fabric_mtu - na_vif_overhead(c.encap_mode), c.broadcast_vlan,
 			(unsigned long long)nvt, (unsigned long long)nvifs, (unsigned long long)n1,
 			(unsigned long long)n2, (unsigned long long)cap1, (unsigned long long)cap2,
@@ -161,8 +162,8 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent_view
 	fprintf(f, "port:            %u\n", c.port);
 	fprintf(f, "server address:  %s\n", addr);
 	fprintf(f, "server MAC:      %s\n", srv);
-	fprintf(f, "encap:           %s (tenant bits %u)\n",
-		c.encap_mode == NL_ENCAP_UDP ? "udp" : "ip", c.tenant_bits);
+	fprintf(f, "encap:           %s (tenant bits %u)\n", nl_encap_name(c.encap_mode),
+		c.tenant_bits);
 	fprintf(f, "fabric MTU:      %u (VIF MTU %d)\n", c.fabric_mtu,
 		c.fabric_mtu - na_vif_overhead(c.encap_mode));
 	fprintf(f, "broadcast VLAN:  %u\n", c.broadcast_vlan);

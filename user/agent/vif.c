@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -20,10 +22,18 @@
 #include "tc.h"
 #include "util.h"
 #include "vif.h"
+#include "vif_cache.h"
 
 int na_vif_overhead(int encap_mode)
 {
-	return encap_mode == NL_ENCAP_UDP ? NL_ENCAP_OVERHEAD_UDP : NL_ENCAP_OVERHEAD_IP;
+	switch (encap_mode) {
+	case NL_ENCAP_UDP:
+		return NL_ENCAP_OVERHEAD_UDP;
+	case NL_ENCAP_GRE:
+		return NL_ENCAP_OVERHEAD_GRE;
+	default:
+		return NL_ENCAP_OVERHEAD_IP;
+	}
 }
 
 static int set_mtu(const char *ifname, int mtu)
@@ -46,6 +56,22 @@ static bool can_xdp_redirect(const char *ifname)
 
 	snprintf(path, sizeof(path), "/sys/class/net/%s/tun_flags", ifname);
 	return access(path, F_OK) == 0;
+}
+
+/* a veth: the tc receive path hands frames straight to its peer (bpf_redirect_peer) */
+static bool is_veth(const char *ifname)
+{
+	struct ethtool_drvinfo info = {.cmd = ETHTOOL_GDRVINFO};
+	struct ifreq ifr = {.ifr_data = (void *)&info};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool veth;
+
+	if (fd < 0)
+		return false;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	veth = !ioctl(fd, SIOCETHTOOL, &ifr) && !strcmp(info.driver, "veth");
+	close(fd);
+	return veth;
 }
 
 static int mark_slot(const struct nl_vif *v, void *used)
@@ -147,7 +173,8 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		return nl_errf(err, errlen, -ENOSPC, "all %d VIF slots are in use",
 			       NL_MAX_VIFS - 1);
 	v.ifindex = (__u32)ifindex;
-	v.flags = can_xdp_redirect(ifname) ? NL_VIF_F_XDP_REDIRECT : 0;
+	v.flags = (can_xdp_redirect(ifname) ? NL_VIF_F_XDP_REDIRECT : 0) |
+		  (is_veth(ifname) ? NL_VIF_F_VETH : 0);
 	if (v.router_ip) {
 		static const __u8 rmac[6] = NA_ROUTER_MAC;
 
@@ -182,8 +209,13 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		subnet_key(&v, &sk);
 		bpf_map_update_elem(vs->maps->subnets, &sk, &sv, BPF_ANY);
 	}
+	/* the cache slot before the program that reads it runs on this VIF */
+	rc = na_vif_cache_put(vs->maps, &v);
+	if (rc)
+		log_warn("VIF cache slot for %s: %s (found by hash)", ifname, strerror(-rc));
 	rc = na_tc_attach(ifindex, vs->prog_fd, true);
 	if (rc) {
+		na_vif_cache_del(vs->maps, idx);
 		na_local_vif_index_del(vs->maps, &v);
 		bpf_map_delete_elem(vs->maps->vifs, &idx);
 		bpf_map_delete_elem(vs->maps->local_vifs, &k);
@@ -223,6 +255,7 @@ static void withdraw(struct na_vifs *vs, const struct nl_vif *v)
 	memcpy(k.mac, v->mac, 6);
 	na_local_vif_index_del(vs->maps, v);
 	bpf_map_delete_elem(vs->maps->local_vifs, &k);
+	na_vif_cache_del(vs->maps, idx);
 	bpf_map_delete_elem(vs->maps->vifs, &idx);
 	if (v->ip) {
 		struct nl_subnet_key sk;
@@ -315,6 +348,7 @@ void na_vif_reattach_all(struct na_vifs *vs)
 	if (rc)
 		log_err("cannot index the local VIFs by IP: %s (WHEREs for them go unanswered)",
 			strerror(-rc));
+	na_vif_cache_fill(vs->maps); /* pins from a version without the cache */
 	while (!bpf_map_get_next_key(vs->maps->vifs, prev, &key)) {
 		prev = &key;
 		if (!na_tc_attach((int)key, vs->prog_fd, true))
