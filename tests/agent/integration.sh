@@ -21,6 +21,7 @@
 #
 # Prints "agent-integration: N passed, M failed" and exits non-zero on failure.
 set -u
+. "$(dirname "$0")/../lib/netns-world.sh"
 
 NA=${NA_LOADER:-$(cd "$(dirname "$0")/../.." && pwd)/build/na-loader}
 NAREPO=${NA_REPO:-$(dirname "$NA")/na-repo}
@@ -40,24 +41,10 @@ PASS=0
 FAIL=0
 declare -A AGENT_PID
 
-ok() { echo "PASS: $*"; PASS=$((PASS + 1)); }
-bad() { echo "FAIL: $*"; FAIL=$((FAIL + 1)); }
-check() { # description, command...
-	local d=$1
-	shift
-	if "$@"; then ok "$d"; else bad "$d"; fi
-}
-
 srv() { echo "nls$T$1"; }   # server namespace
 up() { echo "nu$T$1"; }     # server uplink (unique: pins are keyed by name)
 vm() { echo "nlv$T$1"; }    # VM namespace
 vif() { echo "nv$T$1"; }    # VIF host side
-# run in a namespace without a new mount namespace (keeps /sys/fs/bpf)
-inns() {
-	local ns=$1
-	shift
-	nsenter --net=/var/run/netns/"$ns" "$@"
-}
 na() { # server, args...
 	local s=$1
 	shift
@@ -66,47 +53,14 @@ na() { # server, args...
 
 cleanup() {
 	set +e
-	for s in 1 2 3; do
-		[ -n "${AGENT_PID[$s]:-}" ] && kill "${AGENT_PID[$s]}" 2>/dev/null
-	done
-	[ -f "$TMP/lldpd.pid" ] && kill "$(cat "$TMP/lldpd.pid")" 2>/dev/null
 	[ -n "${REPO_PID:-}" ] && kill -CONT "$REPO_PID" 2>/dev/null && kill "$REPO_PID" 2>/dev/null
-	sleep 0.3
-	for s in 1 2 3; do
-		[ -n "${AGENT_PID[$s]:-}" ] && kill -9 "${AGENT_PID[$s]}" 2>/dev/null
-		timeout 10 nsenter --net=/var/run/netns/"$(srv $s)" "$NA" detach "$(up $s)" \
-			>/dev/null 2>&1
-		rm -rf "/sys/fs/bpf/netlord/$(up $s)" "/run/netlord/$(up $s)" \
-			"/run/netlord/$(up $s).sock"
-	done
-	for n in $(ip netns list | awk '{print $1}' | grep -E "^nl(sw|s|v)$T"); do
-		ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null
-		ip netns del "$n"
-	done
-	if [ "$FAIL" -ne 0 ] || [ -n "${KEEP_LOGS:-}" ]; then
-		for f in "$TMP"/*.log; do
-			echo "----- $f (last 30 lines)"
-			tail -n 30 "$f"
-		done
-	fi
+	nw_stop_world "^nl(sw|s|v)$T" 1 2 3
+	nw_show_logs 30 "$TMP"/*.log
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
 
-need() {
-	command -v "$1" >/dev/null || {
-		echo "FAIL: $1 not installed"
-		echo "agent-integration: 0 passed, 1 failed"
-		exit 1
-	}
-}
-for c in lldpd lldpcli iperf3 ping nsenter python3 ethtool strace; do need "$c"; done
-if [ "$(id -u)" -ne 0 ]; then
-	echo "FAIL: must run as root"
-	echo "agent-integration: 0 passed, 1 failed"
-	exit 1
-fi
-[ -x "$NA" ] || { echo "FAIL: $NA not built"; echo "agent-integration: 0 passed, 1 failed"; exit 1; }
+nw_require agent-integration lldpd lldpcli iperf3 ping nsenter python3 ethtool strace
 
 # strace log $1: at least two BPF map changes before the first removal of a tc
 # filter (RTM_DELTFILTER, 0x2d: strace may not know the socket of another
@@ -119,63 +73,22 @@ entries_before_programs() {
 		{ grep -E 'BPF_MAP_(DELETE|UPDATE)_ELEM|RTM_(DELTFILTER|SETLINK)|nlmsg_type=0x(2d|13) ' "$1" | cut -c1-120; false; }
 }
 
-wait_for() { # seconds, command...
-	local t=$(($1 * 10))
-	shift
-	while [ $t -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		t=$((t - 1))
-	done
-	return 1
-}
-
 # ---- the switch -------------------------------------------------------------------------
-ip netns add "$SW"
-inns "$SW" ip link set lo up
-inns "$SW" ip link add br0 type bridge
-inns "$SW" ip link set br0 address "$SWMAC"
-for p in 1 2 3; do
-	ip netns add "$(srv $p)"
-	inns "$(srv $p)" ip link set lo up
-	ip link add "swp$p$T" type veth peer name "$(up $p)"
-	ip link set "swp$p$T" netns "$SW"
-	ip link set "$(up $p)" netns "$(srv $p)"
-	inns "$SW" ip link set "swp$p$T" name "swp$p"
-	inns "$SW" ip link set "swp$p" address "$SWMAC"
-	inns "$SW" ip link set "swp$p" master br0
-	inns "$SW" ip link set "swp$p" up
-	inns "$(srv $p)" ip link set "$(up $p)" up
-	inns "$SW" ip addr add "10.$p.0.254/16" dev br0 noprefixroute
-done
-inns "$SW" ip link set br0 up
-inns "$SW" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
-	net.ipv4.conf.br0.rp_filter=0 net.ipv4.conf.all.send_redirects=0 \
-	net.ipv4.conf.br0.send_redirects=0
-for p in 1 2 3; do
-	inns "$SW" ip route add "10.$p.0.0/16" via "10.$p.0.1" dev br0 onlink
-done
+nw_switch "$SW" "$SWMAC"
+for p in 1 2 3; do nw_port "$SW" "$SWMAC" $p "$(srv $p)" "$(up $p)" "swp$p$T"; done
+nw_switch_route "$SW" 3
 
 # ---- the VLAN table (docs/vlan-table.md): one switch, reaching itself untagged ----------
-cat >"$TMP/vlan-table.txt" <<EOF
-netlord-vlan-table 1
-serial 1
-broadcast 4094
-switches 1
-pair $SWMAC $SWMAC 0
-end 1
-EOF
+nw_vlan_table "$TMP/vlan-table.txt" "$SWMAC" 1
 
 # ---- the fleet's NL-ARP key (docs/agent.md): one root-only file, the same on every server ----
-(umask 077 && echo "1 $(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" >"$TMP/nlarp.key")
+nw_key_file "$TMP/nlarp.key"
 
 # ---- agents (before lldpd: they must wait for LLDP) ------------------------------------
 start_agent() { # server [repo]
 	local s=$1 repo=${2:-$TMP/vlan-table.txt}
-	nsenter --net=/var/run/netns/"$(srv "$s")" "$NA" attach "$(up "$s")" \
-		--repo "$repo" --encap "$ENCAP" --rx "$RX" --key-file "$TMP/nlarp.key" -v \
-		>>"$TMP/agent$s.log" 2>&1 &
-	AGENT_PID[$s]=$!
+	nw_start_agent "$(srv "$s")" "$(up "$s")" "$s" \
+		--repo "$repo" --encap "$ENCAP" --rx "$RX" --key-file "$TMP/nlarp.key" -v
 	# the agent itself answering: a killed agent's socket file may still be there
 	wait_for 20 agent_running "$s"
 }
@@ -197,18 +110,10 @@ check "before LLDP: status says waiting for LLDP" \
 
 # VIF add before LLDP: accepted, announced once the location is known
 mkvm() { # vm-name server tenant mac ip
-	local v=$1 s=$2
-	ip netns add "$(vm "$v")"
-	ip link add "$(vif "$v")" type veth peer name eth0 netns "$(vm "$v")"
-	ip link set "$(vif "$v")" netns "$(srv "$s")"
-	inns "$(srv "$s")" ip link set "$(vif "$v")" up
-	inns "$(vm "$v")" ip link set lo up
-	inns "$(vm "$v")" ip link set eth0 address "$4" mtu $VMMTU up
-	inns "$(vm "$v")" ip addr add "$5/24" dev eth0
-	# ip mode: no GSO handler exists for protocol 143, so guests must not
-	# offload segmentation (docs/wire-format.md 2.2)
-	[ "$ENCAP" = ip ] && inns "$(vm "$v")" ethtool -K eth0 tso off gso off >/dev/null 2>&1
-	true
+	local v=$1 s=$2 offload=on
+	# ip mode: guests must not offload segmentation (docs/wire-format.md 2.2)
+	[ "$ENCAP" = ip ] && offload=off
+	nw_vm "$(vm "$v")" "$(vif "$v")" "$(srv "$s")" "$4" "$5/24" $VMMTU $offload
 	na "$s" vif add "$(vif "$v")" --tenant "$3" --mac-as 1 --mac "$4" --ip "$5/24"
 }
 MAC1=52:54:00:aa:00:01
@@ -221,16 +126,8 @@ check "vif add set the VIF MTU to 1500 - overhead ($VMMTU)" bash -c \
 	"nsenter --net=/var/run/netns/$(srv 1) ip link show dev $(vif a1) | grep -q 'mtu $VMMTU '"
 
 # ---- lldpd on the switch ports ----------------------------------------------------------
-mkdir -p /run/lldpd
 start_lldpd() { # extra lldpcli command (optional)
-	rm -f "$TMP/lldpd.sock"
-	ip netns exec "$SW" lldpd -d -I swp1,swp2,swp3 -u "$TMP/lldpd.sock" -p "$TMP/lldpd.pid" \
-		-L "" -S "netlord test switch" >>"$TMP/lldpd.log" 2>&1 &
-	LLDPD_PID=$!
-	wait_for 5 test -S "$TMP/lldpd.sock"
-	ip netns exec "$SW" lldpcli -u "$TMP/lldpd.sock" configure lldp portidsubtype ifname >/dev/null
-	[ $# -gt 0 ] && ip netns exec "$SW" lldpcli -u "$TMP/lldpd.sock" "$@" >/dev/null
-	ip netns exec "$SW" lldpcli -u "$TMP/lldpd.sock" configure lldp tx-interval 1 >/dev/null
+	nw_lldpd "$SW" swp1,swp2,swp3 "netlord test switch" "$@"
 }
 start_lldpd
 
