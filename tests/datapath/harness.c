@@ -390,3 +390,22 @@ void pkt_netlord(struct pkt *p, int mode, uint32_t tenant, uint16_t mac_as, uint
 		pkt_bytes(p, gre, sizeof(gre));
 	pkt_bytes(p, inner->b, inner->len);
 }
+
+void cfg_poison_on(struct nl_config *cfg)
+{
+	cfg->flags |= NL_CFG_F_TEST_POISON;
+}
+
+void check_a1_to_a2_outer(const uint8_t *outer, uint32_t outer_len)
+{
+	struct pkt in = {};
+	struct run r;
+
+	pkt_vm_udp(&in, W_MAC_2, W_MAC_1, W_IP_1, W_IP_2, 4);
+	cr_assert_eq(in.len, 46);
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_REDIRECT);
+	cr_assert_eq(r.out_len, outer_len + 46, "len %u", r.out_len);
+	cr_assert_arr_eq(r.out, outer, outer_len, "outer:\n%s", hex(r.out, outer_len));
+	cr_assert_arr_eq(r.out + outer_len, in.b, in.len, "inner frame changed");
+}

@@ -101,4 +101,12 @@ int pcap_write(const char *path, const struct run *frames, int n);
 /* Hex dump into @buf for assertion messages */
 const char *hex(const void *p, size_t len);
 
+/* cfg_update() edit: NL_CFG_F_TEST_POISON (garbage in the new headroom) */
+void cfg_poison_on(struct nl_config *cfg);
+/*
+ * A 46-byte UDP frame a1 -> a2 through a1's VIF program: redirected, with
+ * exactly @outer (@outer_len bytes) in front of the unchanged frame.
+ */
+void check_a1_to_a2_outer(const uint8_t *outer, uint32_t outer_len);
+
 #endif

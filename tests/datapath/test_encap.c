@@ -26,23 +26,9 @@ static void one_vlan_to_s2(void)
 	cr_assert_eq(world_vlans_set(W_S2, 1, vlans), 0);
 }
 
-static void poison_on(struct nl_config *cfg)
-{
-	cfg->flags |= NL_CFG_F_TEST_POISON;
-}
-
 static void check_a1_to_a2_ip(void)
 {
-	struct pkt in = {};
-	struct run r;
-
-	pkt_vm_udp(&in, W_MAC_2, W_MAC_1, W_IP_1, W_IP_2, 4);
-	cr_assert_eq(in.len, 46);
-	run_tc(&r, W.ifindex_a1, in.b, in.len);
-	cr_assert_eq(r.retval, TC_ACT_REDIRECT);
-	cr_assert_eq(r.out_len, 34 + 46, "len %u", r.out_len);
-	cr_assert_arr_eq(r.out, outer_ip_a1_a2, 34, "outer:\n%s", hex(r.out, 34));
-	cr_assert_arr_eq(r.out + 34, in.b, in.len, "inner frame changed");
+	check_a1_to_a2_outer(outer_ip_a1_a2, sizeof(outer_ip_a1_a2));
 }
 
 static void check_a1_to_a2_udp(void)
@@ -91,14 +77,14 @@ Test(encap, udp_mode_l2_byte_exact, .init = world_setup_udp, .fini = world_teard
 Test(encap, ip_mode_writes_every_outer_byte, .init = world_setup_ip, .fini = world_teardown)
 {
 	one_vlan_to_s2();
-	cfg_update(poison_on);
+	cfg_update(cfg_poison_on);
 	check_a1_to_a2_ip();
 }
 
 Test(encap, udp_mode_writes_every_outer_byte, .init = world_setup_udp, .fini = world_teardown)
 {
 	one_vlan_to_s2();
-	cfg_update(poison_on);
+	cfg_update(cfg_poison_on);
 	check_a1_to_a2_udp();
 }
 
@@ -206,7 +192,7 @@ Test(encap, raw_ethertype_l2_only, .init = world_setup_udp, .fini = world_teardo
 	struct pkt in = {};
 	struct run r;
 
-	cfg_update(poison_on);
+	cfg_update(cfg_poison_on);
 	pkt_eth(&in, W_MAC_2, W_MAC_4, 0x88b6);
 	pkt_fill(&in, 0x5a, 60);
 	run_tc(&r, W.ifindex_l2, in.b, in.len);

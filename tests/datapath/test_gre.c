@@ -29,23 +29,9 @@ static void setup_gre_one_vlan(void)
 	cr_assert_eq(world_vlans_set(W_S2, 1, vlans), 0);
 }
 
-static void poison_on(struct nl_config *cfg)
-{
-	cfg->flags |= NL_CFG_F_TEST_POISON;
-}
-
 static void check_a1_to_a2_gre(void)
 {
-	struct pkt in = {};
-	struct run r;
-
-	pkt_vm_udp(&in, W_MAC_2, W_MAC_1, W_IP_1, W_IP_2, 4);
-	cr_assert_eq(in.len, 46);
-	run_tc(&r, W.ifindex_a1, in.b, in.len);
-	cr_assert_eq(r.retval, TC_ACT_REDIRECT);
-	cr_assert_eq(r.out_len, 42 + 46, "len %u", r.out_len);
-	cr_assert_arr_eq(r.out, outer_gre_a1_a2, 42, "outer:\n%s", hex(r.out, 42));
-	cr_assert_arr_eq(r.out + 42, in.b, in.len, "inner frame changed");
+	check_a1_to_a2_outer(outer_gre_a1_a2, sizeof(outer_gre_a1_a2));
 }
 
 Test(gre, encap_l2_byte_exact, .init = setup_gre_one_vlan, .fini = world_teardown)
@@ -59,7 +45,7 @@ Test(gre, encap_l2_byte_exact, .init = setup_gre_one_vlan, .fini = world_teardow
 /* garbage in the new headroom: every outer byte must still be written */
 Test(gre, encap_writes_every_outer_byte, .init = setup_gre_one_vlan, .fini = world_teardown)
 {
-	cfg_update(poison_on);
+	cfg_update(cfg_poison_on);
 	check_a1_to_a2_gre();
 }
 

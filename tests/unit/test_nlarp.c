@@ -8,34 +8,12 @@
 
 #include "addr.h"
 #include "nlarp_codec.h"
-
-static const __u8 sw7[6] = {0x0c, 0x42, 0xa1, 0x00, 0x00, 0x07};
-static const __u8 vm1[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
+#include "nlarp_fixture.h"
 
 #define assert_err(got, want) \
 	cr_assert_eq((got), (want), "got %s, want %s", nlarp_errname(got), nlarp_errname(want))
 
 static struct nlarp_fields probe(void);
-
-static struct nlarp_fields here(void)
-{
-	struct nlarp_fields m = {
-		.version = NLARP_VERSION,
-		.op = NLARP_HERE,
-		.flags = NLARP_F_HAS_IP,
-		.tenant = 12 << 8 | 25,
-		.mac_as = 3,
-		.ip = htonl(0x0a000005),
-		.port = 7,
-		.loc_version = 0x0000019a2b3c4d5eULL,
-		.sender_port = 7,
-	};
-
-	memcpy(m.mac, vm1, 6);
-	memcpy(m.switch_mac, sw7, 6);
-	memcpy(m.sender_switch_mac, sw7, 6);
-	return m;
-}
 
 static struct nlarp_fields where_by_mac(void)
 {

@@ -17,11 +17,9 @@
 #include <unistd.h>
 
 #include "nlarp_auth.h"
+#include "nlarp_fixture.h"
 
 #define NOW 1790000000000ULL /* ms: a fixed wall clock */
-
-static const __u8 sw7[6] = {0x0c, 0x42, 0xa1, 0x00, 0x00, 0x07};
-static const __u8 vm1[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
 
 #define KEY1	   "1 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n"
 #define KEY2	   "2 base64:q83v7/Hy8/T19vf4+fr7/A==\n" /* 16 bytes */
@@ -30,26 +28,6 @@ static const __u8 vm1[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
 #define assert_auth(got, want)                                                  \
 	cr_assert_eq((got), (want), "got %s, want %s", nlarp_auth_errname(got), \
 		     nlarp_auth_errname(want))
-
-static struct nlarp_fields here(void)
-{
-	struct nlarp_fields m = {
-		.version = NLARP_VERSION,
-		.op = NLARP_HERE,
-		.flags = NLARP_F_HAS_IP,
-		.tenant = 12 << 8 | 25,
-		.mac_as = 3,
-		.ip = htonl(0x0a000005),
-		.port = 7,
-		.loc_version = 0x0000019a2b3c4d5eULL,
-		.sender_port = 7,
-	};
-
-	memcpy(m.mac, vm1, 6);
-	memcpy(m.switch_mac, sw7, 6);
-	memcpy(m.sender_switch_mac, sw7, 6);
-	return m;
-}
 
 static void ring(struct nlarp_keyring *kr, const char *text)
 {
