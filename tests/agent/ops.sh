@@ -15,6 +15,7 @@
 #     over its HTTP API for NetLord series.
 # Needs root.  Prints "agent-ops: N passed, M failed".
 set -u
+. "$(dirname "$0")/../lib/netns-world.sh"
 
 NA=${NA_LOADER:-$(cd "$(dirname "$0")/../.." && pwd)/build/na-loader}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -33,29 +34,7 @@ AGENT=
 LISTENER=
 PROM=
 
-ok() { echo "PASS: $*"; PASS=$((PASS + 1)); }
-bad() { echo "FAIL: $*"; FAIL=$((FAIL + 1)); }
-check() { # description, command...
-	local d=$1
-	shift
-	if "$@"; then ok "$d"; else bad "$d"; fi
-}
-inns() {
-	local ns=$1
-	shift
-	nsenter --net=/var/run/netns/"$ns" "$@"
-}
 na() { timeout 10 nsenter --net=/var/run/netns/"$SRV" "$NA" "$@"; }
-wait_for() { # seconds, command...
-	local t=$(($1 * 10))
-	shift
-	while [ $t -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		t=$((t - 1))
-	done
-	return 1
-}
 # HTTP GET from inside the server's namespace (python: no curl needed)
 get() {
 	inns "$SRV" python3 -c 'import sys, urllib.request
@@ -72,34 +51,17 @@ cleanup() {
 	sleep 0.3
 	[ -n "$AGENT" ] && kill -9 "$AGENT" 2>/dev/null
 	[ -n "$PROM" ] && kill -9 "$PROM" 2>/dev/null
-	timeout 10 nsenter --net=/var/run/netns/"$SRV" "$NA" detach "$UP" >/dev/null 2>&1
-	rm -rf "/sys/fs/bpf/netlord/$UP" "/run/netlord/$UP" "/run/netlord/$UP.sock"
+	nw_detach "$SRV" "$UP"
 	for n in "$SW" "$SRV" "$VM"; do
 		ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null
 		ip netns del "$n" 2>/dev/null
 	done
-	if [ "$FAIL" -ne 0 ] || [ -n "${KEEP_LOGS:-}" ]; then
-		for f in "$TMP"/*.log; do
-			echo "----- $f (last 40 lines)"
-			tail -n 40 "$f"
-		done
-	fi
+	nw_show_logs 40 "$TMP"/*.log
 	[ -n "${KEEP_SCRAPE:-}" ] && cp "$TMP/scrape1.txt" "$KEEP_SCRAPE"; rm -rf "$TMP"
 }
 trap cleanup EXIT
 
-for c in lldpd lldpcli nsenter python3 promtool prometheus; do
-	command -v "$c" >/dev/null || {
-		echo "FAIL: $c not installed"
-		echo "agent-ops: 0 passed, 1 failed"
-		exit 1
-	}
-done
-if [ "$(id -u)" -ne 0 ] || [ ! -x "$NA" ]; then
-	echo "FAIL: must run as root with $NA built"
-	echo "agent-ops: 0 passed, 1 failed"
-	exit 1
-fi
+nw_require agent-ops lldpd lldpcli nsenter python3 promtool prometheus
 
 # ---- the systemd units (pointing at this build) ---------------------------------------------
 if command -v systemd-analyze >/dev/null; then
@@ -132,7 +94,7 @@ inns "$SRV" ip link set "$UP" up
 
 # ---- configuration: the VLAN table file does not exist yet ---------------------------------
 MPORT=9101
-(umask 077 && echo "1 $(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" >"$TMP/nlarp.key")
+nw_key_file "$TMP/nlarp.key"
 cat >"$TMP/na-loader.conf" <<CONF
 # test configuration (docs/operations.md); the NL-ARP key comes from it too
 repo = $TMP/vlan-table.txt
@@ -164,12 +126,7 @@ rc=$?
 check "status --check before LLDP: exit 6 (not ready), got $rc" test "$rc" -eq 6
 
 # ---- LLDP: the location, but still no VLAN table -------------------------------------------------
-mkdir -p /run/lldpd
-ip netns exec "$SW" lldpd -d -I swp1 -u "$TMP/lldpd.sock" -p "$TMP/lldpd.pid" -L "" \
-	-S "netlord ops test switch" >>"$TMP/lldpd.log" 2>&1 &
-wait_for 5 test -S "$TMP/lldpd.sock"
-ip netns exec "$SW" lldpcli -u "$TMP/lldpd.sock" configure lldp portidsubtype ifname >/dev/null
-ip netns exec "$SW" lldpcli -u "$TMP/lldpd.sock" configure lldp tx-interval 1 >/dev/null
+nw_lldpd "$SW" swp1 "netlord ops test switch"
 check "sd_notify: STATUS says waiting for the VLAN table after LLDP" \
 	wait_for 20 notified "STATUS=switch .* waiting for the VLAN table"
 check "sd_notify: no READY=1 with a location but no VLAN table" \
@@ -180,14 +137,7 @@ check "status --check without a VLAN table: exit 6, got $rc ($(cat "$TMP/check.o
 	test "$rc" -eq 6
 
 # ---- the VLAN table appears: READY=1 ------------------------------------------------------
-cat >"$TMP/vlan-table.txt" <<VT
-netlord-vlan-table 1
-serial 7
-broadcast 4094
-switches 1
-pair $SWMAC $SWMAC 0
-end 1
-VT
+nw_vlan_table "$TMP/vlan-table.txt" "$SWMAC" 7
 check "sd_notify: READY=1 once the VLAN table is loaded" wait_for 15 notified "READY=1"
 ready_line=$(grep -n 'READY=1' "$TMP/notify.log" | head -1 | cut -d: -f1)
 lldp_line=$(grep -n 'waiting for the VLAN table' "$TMP/notify.log" | head -1 | cut -d: -f1)

@@ -26,6 +26,7 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/netns-world.sh"
 NA=${NA_LOADER:-$(cd "$here/../.." && pwd)/build/na-loader}
 TOOL=$here/nlarp_tool.py
 T=$(printf '%04x' $((RANDOM % 65536)))
@@ -39,22 +40,10 @@ PASS=0
 FAIL=0
 declare -A AGENT_PID
 
-ok() { echo "PASS: $*"; PASS=$((PASS + 1)); }
-bad() { echo "FAIL: $*"; FAIL=$((FAIL + 1)); }
-check() { # description, command...
-	local d=$1
-	shift
-	if "$@"; then ok "$d"; else bad "$d"; fi
-}
 srv() { echo "nhs$T$1"; }
 up() { echo "nhu$T$1"; }
 vm() { echo "nhv$T$1"; }
 vif() { echo "nhf$T$1"; }
-inns() {
-	local ns=$1
-	shift
-	nsenter --net=/var/run/netns/"$ns" "$@"
-}
 na() { # server, args...
 	local s=$1
 	shift
@@ -64,99 +53,30 @@ atk() { inns "$ATK" python3 "$TOOL" "$@"; }
 
 cleanup() {
 	set +e
-	for s in 1 2; do
-		[ -n "${AGENT_PID[$s]:-}" ] && kill "${AGENT_PID[$s]}" 2>/dev/null
-	done
-	[ -f "$TMP/lldpd.pid" ] && kill "$(cat "$TMP/lldpd.pid")" 2>/dev/null
-	sleep 0.3
-	for s in 1 2; do
-		[ -n "${AGENT_PID[$s]:-}" ] && kill -9 "${AGENT_PID[$s]}" 2>/dev/null
-		timeout 10 nsenter --net=/var/run/netns/"$(srv $s)" "$NA" detach "$(up $s)" \
-			>/dev/null 2>&1
-		rm -rf "/sys/fs/bpf/netlord/$(up $s)" "/run/netlord/$(up $s)" \
-			"/run/netlord/$(up $s).sock"
-	done
-	for n in $(ip netns list | awk '{print $1}' | grep -E "^nh(sw|s|v|a)$T"); do
-		ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null
-		ip netns del "$n"
-	done
-	if [ "$FAIL" -ne 0 ] || [ -n "${KEEP_LOGS:-}" ]; then
-		for f in "$TMP"/agent*.log; do
-			echo "----- $f (last 20 lines)"
-			tail -n 20 "$f"
-		done
-	fi
+	nw_stop_world "^nh(sw|s|v|a)$T" 1 2
+	nw_show_logs 20 "$TMP"/agent*.log
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
 
-for c in lldpd lldpcli ping nsenter python3; do
-	command -v "$c" >/dev/null || {
-		echo "FAIL: $c not installed"
-		echo "hostile: 0 passed, 1 failed"
-		exit 1
-	}
-done
-if [ "$(id -u)" -ne 0 ] || [ ! -x "$NA" ]; then
-	echo "FAIL: needs root and $NA"
-	echo "hostile: 0 passed, 1 failed"
-	exit 1
-fi
-
-wait_for() { # seconds, command...
-	local t=$(($1 * 10))
-	shift
-	while [ $t -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		t=$((t - 1))
-	done
-	return 1
-}
+nw_require hostile lldpd lldpcli ping nsenter python3
 
 # ---- the switch, two servers, the attacker on port 3 ---------------------------------------
-ip netns add "$SW"
-inns "$SW" ip link set lo up
-inns "$SW" ip link add br0 type bridge
-inns "$SW" ip link set br0 address "$SWMAC"
+nw_switch "$SW" "$SWMAC"
 for p in 1 2 3; do
 	ns=$(srv $p)
 	[ $p -eq 3 ] && ns=$ATK
-	ip netns add "$ns"
-	inns "$ns" ip link set lo up
-	ip link add "nhp$p$T" type veth peer name "$(up $p)"
-	ip link set "nhp$p$T" netns "$SW"
-	ip link set "$(up $p)" netns "$ns"
-	inns "$SW" ip link set "nhp$p$T" name "swp$p"
-	inns "$SW" ip link set "swp$p" address "$SWMAC"
-	inns "$SW" ip link set "swp$p" master br0
-	inns "$SW" ip link set "swp$p" up
-	inns "$ns" ip link set "$(up $p)" up
-	inns "$SW" ip addr add "10.$p.0.254/16" dev br0 noprefixroute
+	nw_port "$SW" "$SWMAC" $p "$ns" "$(up $p)" "nhp$p$T"
 done
 inns "$ATK" ip link set "$(up 3)" address 02:00:00:00:ba:d0
-inns "$SW" ip link set br0 up
-inns "$SW" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
-	net.ipv4.conf.br0.rp_filter=0 net.ipv4.conf.all.send_redirects=0 \
-	net.ipv4.conf.br0.send_redirects=0
-for p in 1 2 3; do
-	inns "$SW" ip route add "10.$p.0.0/16" via "10.$p.0.1" dev br0 onlink
-done
-cat >"$TMP/vlan-table.txt" <<EOF
-netlord-vlan-table 1
-serial 1
-broadcast 4094
-switches 1
-pair $SWMAC $SWMAC 0
-end 1
-EOF
-(umask 077 && echo "1 $(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" >"$TMP/nlarp.key")
+nw_switch_route "$SW" 3
+nw_vlan_table "$TMP/vlan-table.txt" "$SWMAC" 1
+nw_key_file "$TMP/nlarp.key"
 
 start_agent() { # server
 	local s=$1
-	nsenter --net=/var/run/netns/"$(srv "$s")" "$NA" attach "$(up "$s")" \
-		--repo "$TMP/vlan-table.txt" --key-file "$TMP/nlarp.key" >>"$TMP/agent$s.log" 2>&1 &
-	AGENT_PID[$s]=$!
+	nw_start_agent "$(srv "$s")" "$(up "$s")" "$s" \
+		--repo "$TMP/vlan-table.txt" --key-file "$TMP/nlarp.key"
 	# the agent itself answering: a killed agent's socket file may still be there
 	wait_for 20 agent_running "$s"
 }
@@ -177,12 +97,7 @@ kill "${AGENT_PID[1]}"
 wait "${AGENT_PID[1]}" 2>/dev/null
 AGENT_PID[1]=
 for s in 1 2; do start_agent $s || bad "agent $s started"; done
-mkdir -p /run/lldpd
-ip netns exec "$SW" lldpd -d -I swp1,swp2,swp3 -u "$TMP/lldpd.sock" -p "$TMP/lldpd.pid" \
-	-L "" -S "netlord hostile switch" >>"$TMP/lldpd.log" 2>&1 &
-wait_for 5 test -S "$TMP/lldpd.sock"
-ip netns exec "$SW" lldpcli -u "$TMP/lldpd.sock" configure lldp portidsubtype ifname >/dev/null
-ip netns exec "$SW" lldpcli -u "$TMP/lldpd.sock" configure lldp tx-interval 1 >/dev/null
+nw_lldpd "$SW" swp1,swp2,swp3 "netlord hostile switch"
 ready() { na "$1" status | grep -q 'state: *ready'; }
 for s in 1 2; do wait_for 20 ready $s || bad "agent $s ready (LLDP)"; done
 
@@ -191,14 +106,7 @@ MAC2=52:54:00:aa:00:02
 MAC3=52:54:00:aa:00:03
 mkvm() { # vm server tenant mac ip
 	local v=$1 s=$2
-	ip netns add "$(vm "$v")"
-	ip link add "$(vif "$v")" type veth peer name eth0 netns "$(vm "$v")"
-	ip link set "$(vif "$v")" netns "$(srv "$s")"
-	inns "$(srv "$s")" ip link set "$(vif "$v")" up
-	inns "$(vm "$v")" ip link set lo up
-	inns "$(vm "$v")" ip link set eth0 address "$4" mtu 1466 up
-	inns "$(vm "$v")" ip addr add "$5/24" dev eth0
-	inns "$(vm "$v")" ethtool -K eth0 tso off gso off >/dev/null 2>&1
+	nw_vm "$(vm "$v")" "$(vif "$v")" "$(srv "$s")" "$4" "$5/24" 1466 off
 	na "$s" vif add "$(vif "$v")" --tenant "$3" --mac-as 1 --mac "$4" --ip "$5/24" >/dev/null
 }
 check "VM a1 on server 1" mkvm a1 1 100 $MAC1 192.168.1.1

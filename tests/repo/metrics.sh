@@ -9,6 +9,7 @@
 # RELOADING=1 / READY=1 around a SIGHUP, STOPPING=1.
 # Prints "repo-metrics: N passed, M failed".
 set -u
+. "$(dirname "$0")/../lib/netns-world.sh" # ok, bad, check, wait_for
 REPO=${NA_REPO:-$(cd "$(dirname "$0")/../.." && pwd)/build/na-repo}
 TMP=$(mktemp -d /tmp/na-repo-metrics.XXXXXX)
 PASS=0
@@ -16,13 +17,6 @@ FAIL=0
 SRV=
 LISTENER=
 HERE=$(cd "$(dirname "$0")" && pwd)
-ok() { echo "PASS: $*"; PASS=$((PASS + 1)); }
-bad() { echo "FAIL: $*"; FAIL=$((FAIL + 1)); }
-check() {
-	local d=$1
-	shift
-	if "$@"; then ok "$d"; else bad "$d"; fi
-}
 cleanup() {
 	[ -n "$SRV" ] && kill "$SRV" 2>/dev/null && wait "$SRV" 2>/dev/null
 	[ -n "$LISTENER" ] && kill "$LISTENER" 2>/dev/null
@@ -33,16 +27,6 @@ trap cleanup EXIT
 for c in promtool python3; do
 	command -v $c >/dev/null || { bad "$c not installed"; echo "repo-metrics: $PASS passed, $FAIL failed"; exit 1; }
 done
-wait_for() {
-	local t=$(($1 * 10))
-	shift
-	while [ $t -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		t=$((t - 1))
-	done
-	return 1
-}
 # HTTP request -> "<code> <body bytes>", the body in $TMP/body
 http() { # method url [header]
 	python3 - "$@" <<'PY' 2>>"$TMP/http.log"
