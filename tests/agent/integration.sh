@@ -21,6 +21,7 @@
 #
 # Prints "agent-integration: N passed, M failed" and exits non-zero on failure.
 set -u
+# shellcheck source=SCRIPTDIR/../lib/netns-world.sh
 . "$(dirname "$0")/../lib/netns-world.sh"
 
 NA=${NA_LOADER:-$(cd "$(dirname "$0")/../.." && pwd)/build/na-loader}

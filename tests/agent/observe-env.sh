@@ -14,6 +14,7 @@
 # NA_ENCAP=udp runs the agents in udp mode (default ip).  Names start with
 # "nm" (tests/agent/integration.sh uses "nl"); the world's pieces come from
 # tests/lib/netns-world.sh.
+# shellcheck source=SCRIPTDIR/../lib/netns-world.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/netns-world.sh"
 
 NA=${NA_LOADER:-$(cd "$(dirname "$0")/../.." && pwd)/build/na-loader}

@@ -15,6 +15,7 @@
 #     over its HTTP API for NetLord series.
 # Needs root.  Prints "agent-ops: N passed, M failed".
 set -u
+# shellcheck source=SCRIPTDIR/../lib/netns-world.sh
 . "$(dirname "$0")/../lib/netns-world.sh"
 
 NA=${NA_LOADER:-$(cd "$(dirname "$0")/../.." && pwd)/build/na-loader}

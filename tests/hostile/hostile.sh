@@ -26,6 +26,7 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=SCRIPTDIR/../lib/netns-world.sh
 . "$here/../lib/netns-world.sh"
 NA=${NA_LOADER:-$(cd "$here/../.." && pwd)/build/na-loader}
 TOOL=$here/nlarp_tool.py

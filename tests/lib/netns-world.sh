@@ -28,13 +28,13 @@ nw_abort() { # test-name, message
 }
 # root, the na-loader binary and the commands the test needs, or nw_abort
 nw_require() { # test-name, command...
-	local name=$1 c
+	local tname=$1 c
 	shift
 	for c in "$@"; do
-		command -v "$c" >/dev/null || nw_abort "$name" "$c not installed"
+		command -v "$c" >/dev/null || nw_abort "$tname" "$c not installed"
 	done
-	[ "$(id -u)" -eq 0 ] || nw_abort "$name" "must run as root"
-	[ -x "$NA" ] || nw_abort "$name" "$NA not built"
+	[ "$(id -u)" -eq 0 ] || nw_abort "$tname" "must run as root"
+	[ -x "$NA" ] || nw_abort "$tname" "$NA not built"
 }
 
 # run in a namespace without a new mount namespace (keeps /sys/fs/bpf)

@@ -9,6 +9,7 @@
 # RELOADING=1 / READY=1 around a SIGHUP, STOPPING=1.
 # Prints "repo-metrics: N passed, M failed".
 set -u
+# shellcheck source=SCRIPTDIR/../lib/netns-world.sh
 . "$(dirname "$0")/../lib/netns-world.sh" # ok, bad, check, wait_for
 REPO=${NA_REPO:-$(cd "$(dirname "$0")/../.." && pwd)/build/na-repo}
 TMP=$(mktemp -d /tmp/na-repo-metrics.XXXXXX)
