@@ -292,7 +292,7 @@ check "reload of a bad file: line 3 and key refresh_interval named, nothing chan
 check "reload of a bad file: metrics still on port $MPORT2" get "http://127.0.0.1:$MPORT2/metrics"
 
 # ---- config check ------------------------------------------------------------------------------
-printf '[eth9]\nencap = gre\n' >"$TMP/bad.conf"
+printf '[eth9]\nencap = vxlan\n' >"$TMP/bad.conf"
 out=$("$NA" config check "$TMP/bad.conf" 2>&1)
 rc=$?
 names_it() { [ "$rc" -eq 1 ] && grep -q "bad.conf:2: \[eth9\] key 'encap'" <<<"$out"; }
