@@ -247,7 +247,7 @@ Test(config, resolve_file_then_flags)
 	cr_assert_eq(
 		na_settings_resolve("/nonexistent/x.conf", "eth3", &flags, &o, err, sizeof(err)),
 		-ENOENT);
-	p = conf("encap = gre\n");
+	p = conf("encap = vxlan\n");
 	cr_assert_eq(na_settings_resolve(p, "eth3", &flags, &o, err, sizeof(err)), -EINVAL);
 	cr_assert(strstr(err, ":1: key 'encap'"), "%s", err);
 	unlink(p);
