@@ -78,8 +78,8 @@ COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LI
 }
 if [ -f /usr/share/bash-completion/bash_completion ]; then
 	check "completion: na-loader at -> attach" test "$(complete_last _na_loader na-loader at)" = attach
-	check "completion: na-loader attach eth0 --encap -> ip udp" \
-		test "$(complete_last _na_loader na-loader attach eth0 --encap '')" = "ip udp"
+	check "completion: na-loader attach eth0 --encap -> ip udp gre" \
+		test "$(complete_last _na_loader na-loader attach eth0 --encap '')" = "ip udp gre"
 	check "completion: na-loader status --ch -> --check" \
 		test "$(complete_last _na_loader na-loader status --ch)" = --check
 	check "completion: na-repo gen -> fattree clique hyperx" \
