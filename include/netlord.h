@@ -139,6 +139,25 @@ struct nl_vif {
 _Static_assert((NL_VIF_CACHE_SLOTS & (NL_VIF_CACHE_SLOTS - 1)) == 0,
 	       "NL_VIF_CACHE_SLOTS: a power of two");
 
+/*
+ * The IPv6 side of a VIF definition (issue 11): the global/ULA addresses the
+ * VM may use as sources and that HERE announces, each with its subnet's
+ * prefix length, and the virtual router's address on those subnets (:: =
+ * none).  The VM's link-local addresses are not listed: fe80::/64 sources
+ * are checked by the datapath's own rule (docs/ipv6.md).  count 0 = no IPv6.
+ * Carried in the control request and in the agent's persisted VIF record;
+ * the datapath keeps its own per-address index.
+ */
+#define NL_VIF_MAX_IP6 4
+
+struct nl_vif_ip6 {
+	__u8 addr[NL_VIF_MAX_IP6][16];
+	__u8 prefix_len[NL_VIF_MAX_IP6];
+	__u8 count; /* used entries of addr[] */
+	__u8 pad[3];
+	__u8 router[16]; /* virtual router's address, all-zero = none */
+};
+
 /* key of NART-2 and of map "local_vifs": a VIF network-wide, [0026] */
 struct nl_vif_key {
 	__u32 tenant;

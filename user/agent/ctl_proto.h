@@ -15,7 +15,7 @@
 
 #include "netlord.h"
 
-#define NA_REQ_MAGIC 0x4e4c5231 /* "NLR1": also changes with the layout */
+#define NA_REQ_MAGIC 0x4e4c5232 /* "NLR2": also changes with the layout */
 
 enum na_req_verb {
 	NA_REQ_VIF_ADD = 1,
@@ -41,6 +41,7 @@ struct na_request {
 	char ifname[IF_NAMESIZE]; /* vif add/del: the VIF's host-side interface */
 	/* vif add: tenant, mac_as, mac, ip, prefix_len, router_ip */
 	struct nl_vif vif;
+	struct nl_vif_ip6 vif6; /* vif add: IPv6 addresses (count 0 = none) */
 	/* nart set/del */
 	struct nl_vif_key key;
 	__be32 ip; /* nart del by IP */
