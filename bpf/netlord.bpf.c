@@ -12,6 +12,7 @@
  */
 #include "lib/arp.h"
 #include "lib/forward.h"
+#include "lib/ndp.h"
 #include "lib/receive.h"
 #include "lib/route.h"
 
@@ -61,6 +62,15 @@ int nl_vif_ingress(struct __sk_buff *skb)
 		return nl_proxy_arp(skb, cfg, vif);
 	if (nl_eth_is_vlan(eth->h_proto))
 		return nl_drop(skb, NL_C_TX_MALFORMED);
+	/* IPv6: source check and proxy NDP, unicast or multicast (lib/ndp.h) */
+	if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		verdict = nl_tx_ipv6_verdict(skb, nl_tx_ipv6(skb, vif));
+		if (verdict != NL_CONTINUE)
+			return verdict;
+		eth = nl_tx_pull(skb);
+		if (!eth)
+			return nl_drop(skb, NL_C_TX_MALFORMED);
+	}
 	if (nl_mac_is_multicast(eth->h_dest))
 		return nl_drop(skb, NL_C_TX_BCAST);
 	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
