@@ -59,6 +59,8 @@ TEST_SCRIPTS += tests/agent/integration.sh tests/agent/integration-udp.sh \
 	tests/agent/integration-gre.sh
 # na-loader monitor and trace (docs/monitor.md)
 TEST_SCRIPTS += tests/agent/monitor.sh tests/agent/trace.sh tests/agent/trace-udp.sh
+# IPv6 for tenants: two agents, ping6 with DAD and no static neighbour (docs/ipv6.md)
+TEST_SCRIPTS += tests/agent/ipv6.sh
 test: export NA_LOADER = $(abspath $(OUTPUT)/na-loader)
 
 # ---- benchmark: kernel memory of the NARTs at 1,000,000 VIFs --------------------------------
