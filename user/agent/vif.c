@@ -149,8 +149,8 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		if (old.tenant == v.tenant && old.mac_as == v.mac_as &&
 		    !memcmp(old.mac, v.mac, 6) && old.ip == v.ip && old.router_ip == v.router_ip &&
 		    old.prefix_len == v.prefix_len) {
-			na_announce_vif(vs->res, &old, false);
-			return 0; /* idempotent */
+			/* idempotent: nothing changes, no new HERE (hooks call it often) */
+			return 0;
 		}
 		return nl_errf(
 			err, errlen, -EEXIST,
