@@ -30,8 +30,7 @@ TMP=$(mktemp -d /tmp/na-persist.XXXXXX)
 chmod 755 "$TMP" # lldpcli drops privileges before it connects
 export NETLORD_STATE_DIR=$TMP/state
 VMMTU=1466
-PASS=0
-FAIL=0
+tc_init agent-persist --need-pass
 declare -A AGENT_PID
 
 srv() { echo "npps$T$1"; } # server namespace
@@ -219,5 +218,4 @@ check "a1's record removed" test ! -e "$REC_A1"
 del_a1_refused() { ! na 1 vif del "$(vif a1)" 2>/dev/null; }
 check "vif del a1 again: refused (not a VIF, no record)" del_a1_refused
 
-echo "agent-persist: $PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish
