@@ -165,6 +165,10 @@ check "after detach + attach: 3 VIFs restored" \
 check "after detach + attach: the log says they were restored" \
 	bash -c "[ \$(grep -c 'restored from its persisted definition' $TMP/agent1.log) -ge 3 ]"
 conn "after detach + attach"
+if [ ${#V6[@]} -gt 0 ]; then
+	a1_v6() { na 1 vif list | grep "^$(vif a1) " | grep -q 'fd00:100::1/64'; }
+	check "after detach + attach: a1's IPv6 address restored too" a1_v6
+fi
 
 # ---- an interface gone and a record corrupted while the agent was down ---------------------------
 kill -9 "${AGENT_PID[1]}"
