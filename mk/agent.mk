@@ -75,3 +75,18 @@ bench-nart-mem: $(AGENT_BENCH)
 	$(AGENT_BENCH)
 
 BENCH_TARGETS += bench-nart-mem
+
+# ---- persisted VIF definitions (issue 12): the record codec and the store ---------------------
+VIF_STORE_TEST := $(OUTPUT)/tests/test_vif_store
+
+$(call objs,tests/agent/test_vif_store.c): CPPFLAGS += -Iuser/agent
+$(call objs,tests/agent/test_vif_store.c): CFLAGS += -Wno-format-truncation
+
+$(VIF_STORE_TEST): $(call objs,tests/agent/test_vif_store.c user/agent/vif_record.c \
+		user/agent/vif_store.c user/agent/ctl_proto.c) $(LIBNETLORD) | $(OUTPUT)/tests
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) -lcriterion
+
+TEST_BINS += $(VIF_STORE_TEST)
+# kill -9, detach/attach, a vanished interface, vif add twice (root, namespaces)
+TEST_SCRIPTS += tests/agent/persist.sh

@@ -39,6 +39,7 @@
 #include "ctl_server.h"
 #include "util.h"
 #include "vif.h"
+#include "vif_persist.h"
 #include "vlan_config.h"
 
 struct na_daemon {
@@ -53,6 +54,7 @@ struct na_daemon {
 	struct na_vlan_config vc;
 	struct na_events ev;
 	struct na_vifs vifs;
+	struct na_vif_store store; /* persisted VIF definitions */
 	struct na_ctl_server ctl;
 	struct na_keys keys;
 	struct na_monitor mon;
@@ -318,14 +320,17 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 				     .generic_xdp = d->dp.generic_xdp,
 				     .vc = &d->vc,
 				     .st = &d->st,
-				     .keys = na_keys_ring(&d->keys)};
+				     .keys = na_keys_ring(&d->keys),
+				     .store = &d->store};
 	bool json = r->flags & NA_REQ_F_JSON;
+	int rc;
 
 	switch (r->verb) {
 	case NA_REQ_VIF_ADD:
-		return na_vif_add(&d->vifs, r->ifname, &r->vif, &r->vif6, err, errlen);
+		rc = na_vif_add(&d->vifs, r->ifname, &r->vif, &r->vif6, err, errlen);
+		return rc ? rc : na_vif_persist_added(&d->store, r, out);
 	case NA_REQ_VIF_DEL:
-		return na_vif_del(&d->vifs, r->ifname, err, errlen);
+		return na_vif_persist_del(&d->vifs, &d->store, r->ifname, out, err, errlen);
 	case NA_REQ_VIF_LIST:
 		na_show_vifs(out, &d->dp.maps, json);
 		return 0;
@@ -347,6 +352,17 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 	default:
 		return nart_edit(d, r, err, errlen);
 	}
+}
+
+/* a persisted VIF re-applied: the request `vif add` would have sent (vif_store.h) */
+static int restore_vif(void *ctx, const struct na_vif_rec *rec, char *err, size_t errlen)
+{
+	struct na_request r;
+	int rc;
+
+	na_vif_rec_to_request(rec, &r);
+	rc = na_request_check(&r, err, errlen);
+	return rc ? rc : handle_request(ctx, &r, NULL, err, errlen);
 }
 
 /* ---- start and loop ----------------------------------------------------------------------- */
@@ -414,6 +430,8 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 		err = monitor_start(d);
 	if (err)
 		return err;
+	/* the VIFs `vif add` defined, back (announced once NL-ARP is up: here) */
+	na_vif_persist_start(&d->store, &d->dp.maps, d->up.ifname, restore_vif, d);
 	{
 		char path[PATH_MAX];
 
@@ -473,6 +491,7 @@ static int loop_setup(struct na_daemon *d)
 static void on_tick(struct na_daemon *d, unsigned long tick)
 {
 	na_vif_readopt(&d->vifs);
+	na_vif_store_reconcile(&d->store, &d->dp.maps, restore_vif, d);
 	na_probe_tick(&d->probe);
 	na_ctl_tick(&d->ctl);
 	/* re-fetch: every refresh_interval (30 s), every 5 s while no table is loaded */
@@ -572,6 +591,7 @@ static void shut_down(struct na_daemon *d)
 	na_nlarp_close(&d->io);
 	na_probe_free(&d->probe);
 	na_keys_free(&d->keys);
+	na_vif_store_close(&d->store);
 	nart_store_close(&d->tables);
 	na_datapath_close(&d->dp);
 }

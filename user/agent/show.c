@@ -21,6 +21,7 @@
 #include "local_vifs.h"
 #include "show.h"
 #include "vif.h"
+#include "vif_store.h"
 #include "util.h"
 
 static const char *ip_str(__be32 ip, char *buf)
@@ -154,6 +155,8 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent_view
 				"\"accepted_key\":%u}",
 				a->keys ? "true" : "false", a->keys ? a->keys->keys[0].id : 0,
 				a->keys && a->keys->n > 1 ? a->keys->keys[1].id : 0);
+		if (a && a->store)
+			na_vif_store_show(f, a->store, true);
 		fprintf(f, "}\n");
 		return;
 	}
@@ -188,6 +191,8 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent_view
 			(unsigned long long)nvt);
 	}
 	fprintf(f, "VIFs:            %llu\n", (unsigned long long)nvifs);
+	if (a && a->store)
+		na_vif_store_show(f, a->store, false);
 	fprintf(f, "NART-1 entries:  %llu of %llu slots (load %.2f)\n", (unsigned long long)n1,
 		(unsigned long long)cap1, cap1 ? (double)n1 / cap1 : 0.0);
 	fprintf(f, "NART-2 entries:  %llu of %llu slots (load %.2f)\n", (unsigned long long)n2,
@@ -434,6 +439,13 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent_view 
 		ST("vlan_table_loads", a->st->vt_loads);
 		ST("vlan_table_errors", a->st->vt_errors);
 		ST("vlan_table_not_modified", a->st->vt_not_modified);
+		if (a->store) {
+			ST("vif_restored", a->store->st.restored);
+			ST("vif_restore_pending", a->store->st.missing);
+			ST("vif_restore_failed", a->store->st.failed);
+			ST("vif_records_refused", a->store->st.corrupt);
+			ST("vif_record_write_errors", a->store->st.write_errors);
+		}
 		for (int e = 1; e < NLARP_E_MAX; e++) {
 			char n[64];
 

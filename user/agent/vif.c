@@ -184,8 +184,8 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		    !memcmp(old.mac, v.mac, 6) && old.ip == v.ip && old.router_ip == v.router_ip &&
 		    old.prefix_len == v.prefix_len &&
 		    (na_vif_ip6_get(vs->maps, idx, &old6), same_ip6(&old6, &v6))) {
-			na_announce_vif6(vs->res, &old, &old6, false);
-			return 0; /* idempotent */
+			/* idempotent: nothing changes, no new HERE (hooks call it often) */
+			return 0;
 		}
 		return nl_errf(
 			err, errlen, -EEXIST,
