@@ -379,9 +379,9 @@ static int compare(const char *old_path, const char *new_path, int rounds, struc
 				return 1;
 			base[o][k] = r.mean;
 			for (int m = 0; m < 3; m++) {
-				set_mode_obj(cfg, m == 0 ? NL_ENCAP_IP
-					     : m == 1 ? NL_ENCAP_UDP
-						      : NL_ENCAP_GRE);
+				set_mode_obj(cfg, m == 0   ? NL_ENCAP_IP
+						  : m == 1 ? NL_ENCAP_UDP
+							   : NL_ENCAP_GRE);
 				if (measure(&r, rows[2 * m], fd, &l2, w->ifindex_a1, 7))
 					return 1;
 				mean[o][2 * m][k] = r.mean;
@@ -398,8 +398,8 @@ static int compare(const char *old_path, const char *new_path, int rounds, struc
 	       "new/base");
 	for (int o = 0; o < 2; o++)
 		qsort(base[o], rounds, sizeof(double), cmp_double);
-	printf("%-20s %9.1f %9.1f %9.3f\n", "tc baseline", base[0][rounds / 2],
-	       base[1][rounds / 2], base[1][rounds / 2] / base[0][rounds / 2]);
+	printf("%-20s %9.1f %9.1f %9.3f\n", "tc baseline", base[0][rounds / 2], base[1][rounds / 2],
+	       base[1][rounds / 2] / base[0][rounds / 2]);
 	for (int i = 0; i < CMP_ROWS; i++) {
 		double a, b;
 

@@ -373,8 +373,7 @@ void na_metrics_render(FILE *f, const struct na_metrics_src *src, const struct n
 	prom_family(f, "netlord_agent_info", "gauge",
 		    "The agent's version, uplink and address scheme (value always 1).");
 	prom_u64(f, "netlord_agent_info", 1, "version", NETLORD_VERSION, "uplink", src->ifname,
-		 "encap", nl_encap_name(src->encap_mode), "tenant_bits", bits,
-		 NULL);
+		 "encap", nl_encap_name(src->encap_mode), "tenant_bits", bits, NULL);
 	render_location(f, s);
 	render_datapath(f, src->maps);
 	render_vifs(f, src->maps);
