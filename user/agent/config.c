@@ -206,7 +206,7 @@ void na_settings_defaults(struct na_settings *s)
 	memset(s, 0, sizeof(*s));
 	s->log_level = NL_LOG_INFO;
 	s->refresh = NA_REFRESH_DEFAULT;
-	s->encap_mode = NL_ENCAP_IP;
+	s->encap_mode = NL_ENCAP_DEFAULT;
 	s->tenant_bits = NL_TENANT_BITS_16;
 }
 

@@ -160,7 +160,7 @@ static int settle_options(const struct na_datapath *dp, const struct na_uplink *
 		log_info("found pinned state in %s: re-adopting it", dp->pin_dir);
 	}
 	if (*encap_mode < 0)
-		*encap_mode = NL_ENCAP_IP;
+		*encap_mode = NL_ENCAP_DEFAULT;
 	if (!*tenant_bits)
 		*tenant_bits = NL_TENANT_BITS_16;
 	return 0;

@@ -16,6 +16,7 @@
 #include <microhttpd.h>
 
 #include "cnart.h"
+#include "encap_mode.h"
 #include "log.h"
 #include "metrics.h"
 #include "prom.h"
@@ -375,8 +376,7 @@ void na_metrics_render(FILE *f, const struct na_metrics_src *src, const struct n
 	prom_family(f, "netlord_agent_info", "gauge",
 		    "The agent's version, uplink and address scheme (value always 1).");
 	prom_u64(f, "netlord_agent_info", 1, "version", NETLORD_VERSION, "uplink", src->ifname,
-		 "encap", src->encap_mode == NL_ENCAP_UDP ? "udp" : "ip", "tenant_bits", bits,
-		 NULL);
+		 "encap", nl_encap_name(src->encap_mode), "tenant_bits", bits, NULL);
 	render_location(f, s);
 	render_datapath(f, src->maps);
 	render_vifs(f, src->maps);

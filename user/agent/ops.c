@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "encap_mode.h"
 #include "log.h"
 #include "ops.h"
 #include "util.h"
@@ -90,7 +91,8 @@ static void refuse(const char *key, int now, int want, const char *const names[]
 
 void na_ops_reload(struct na_ops *o)
 {
-	static const char *const encaps[] = {"ip", "udp"};
+	static const char *const encaps[] = {
+		[NL_ENCAP_IP] = "ip", [NL_ENCAP_UDP] = "udp", [NL_ENCAP_GRE] = "gre"};
 	static const char *const levels[] = {"err", "warn", "info", "debug"};
 	struct na_settings file, eff;
 	char err[512];
