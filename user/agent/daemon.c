@@ -34,11 +34,13 @@
 #include "paths.h"
 #include "probe.h"
 #include "resolver.h"
+#include "responder.h"
 #include "show.h"
 #include "stats.h"
 #include "ctl_server.h"
 #include "util.h"
 #include "vif.h"
+#include "vif_tx.h"
 #include "vlan_config.h"
 
 struct na_daemon {
@@ -64,6 +66,10 @@ struct na_daemon {
 	long refresh_wait[NA_CTL_MAX_CLIENTS];
 	int nrefresh_wait;
 	bool stop;
+
+	/* DHCP and router solicitations from the VMs (docs/dhcp.md) */
+	struct na_vif_tx vtx; /* frames into VIFs */
+	struct na_responder resp;
 };
 
 /* libbpf's messages on stderr, minus the EEXIST of an existing clsact qdisc */
@@ -271,6 +277,21 @@ static void wire(struct na_daemon *d)
 				   .up = &d->up,
 				   .loc = &d->loc};
 	d->ctl = (struct na_ctl_server){.fd = -1, .handle = handle_request, .ctx = d};
+	d->vtx.fd = -1;
+	d->resp = (struct na_responder){.maps = &d->dp.maps, .st = &d->st, .tx = &d->vtx};
+}
+
+/* the DHCP/RA responder: the punt ring, the VIF socket, the [subnet] settings */
+static int responder_start(struct na_daemon *d, const struct na_daemon_opts *o)
+{
+	int err = na_vif_tx_open(&d->vtx, &d->st.dhcp_tx_fail);
+
+	if (err) {
+		log_err("cannot open the VIF transmit socket: %s", strerror(-err));
+		return err;
+	}
+	return na_responder_open(&d->resp, bpf_map__fd(d->dp.skel->maps.nl_punt_ring),
+				 o->ops.config);
 }
 
 /* ---- control requests -------------------------------------------------------------------- */
@@ -411,6 +432,8 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 		err = na_events_open(&d->ev, d->dp.maps.events);
 	if (!err)
 		err = monitor_start(d);
+	if (!err)
+		err = responder_start(d, o);
 	if (err)
 		return err;
 	{
@@ -421,7 +444,19 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	}
 }
 
-enum { EP_RB, EP_LLDP, EP_BCAST, EP_UCAST, EP_UDP, EP_CTL, EP_HTTP, EP_TIMER, EP_SIGNAL, EP_MON };
+enum {
+	EP_RB,
+	EP_LLDP,
+	EP_BCAST,
+	EP_UCAST,
+	EP_UDP,
+	EP_CTL,
+	EP_HTTP,
+	EP_TIMER,
+	EP_SIGNAL,
+	EP_MON,
+	EP_PUNT
+};
 
 static int ep_add(struct na_daemon *d, int fd, int tag)
 {
@@ -459,9 +494,10 @@ static int loop_setup(struct na_daemon *d)
 				   na_vlan_config_fd(&d->vc),
 				   d->timer_fd,
 				   d->signal_fd,
-				   na_monitor_fd(&d->mon)};
+				   na_monitor_fd(&d->mon),
+				   na_responder_fd(&d->resp)};
 
-		for (int tag = EP_RB; !err && tag <= EP_MON; tag++)
+		for (int tag = EP_RB; !err && tag <= EP_PUNT; tag++)
 			err = ep_add(d, fds[tag], tag);
 	}
 	if (err)
@@ -492,6 +528,7 @@ static void on_signal(struct na_daemon *d)
 		log_info("SIGHUP: re-fetching the VLAN table, re-reading the NL-ARP keys");
 		na_vlan_config_refresh(&d->vc, true);
 		na_keys_reload(&d->keys);
+		na_responder_reload(&d->resp);
 		return;
 	}
 	log_info("signal %u: exiting; the datapath keeps forwarding (pinned in %s)", si.ssi_signo,
@@ -536,6 +573,9 @@ static void dispatch(struct na_daemon *d, __u32 tag, unsigned long *tick)
 	case EP_MON:
 		na_monitor_serve(&d->mon);
 		break;
+	case EP_PUNT:
+		na_responder_consume(&d->resp);
+		break;
 	}
 }
 
@@ -566,6 +606,8 @@ static void shut_down(struct na_daemon *d)
 	na_ctl_close(&d->ctl);
 	na_vlan_config_close(&d->vc);
 	na_monitor_close(&d->mon);
+	na_responder_close(&d->resp);
+	na_vif_tx_close(&d->vtx);
 	na_events_close(&d->ev);
 	na_resolver_free(&d->res);
 	na_nlarp_close(&d->io);
