@@ -13,3 +13,6 @@ $(DHCP_UNIT): $(DHCP_UNIT_OBJS) $(LIBNETLORD) | $(OUTPUT)/tests
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion -linih
 
 TEST_BINS += $(DHCP_UNIT)
+
+# real dhclient and the kernel's SLAAC against two agents in namespaces
+TEST_SCRIPTS += tests/agent/dhcp.sh
