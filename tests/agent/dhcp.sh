@@ -63,6 +63,10 @@ domain = t100.example
 
 [subnet fd00:1::/64]
 dns = fd00:1::53
+
+[subnet fd00:2::/64]
+mode = managed
+dns = fd00:2::53
 EOF
 check "config check accepts the [subnet] sections" "$NA" config check "$TMP/na.conf"
 printf '[subnet 10.1.0.0/24]\nlease = 5\n' >"$TMP/bad.conf"
@@ -90,7 +94,10 @@ mkvm() { # vm server mac [vif add options...]
 	ip link set "$(vif "$v")" netns "$(srv "$s")"
 	inns "$(srv "$s")" ip link set "$(vif "$v")" up
 	vmrun "$v" ip link set lo up
-	vmrun "$v" sysctl -qw net.ipv6.conf.eth0.accept_ra=0 # the SLAAC part turns it on
+	# SLAAC with the MAC's modified EUI-64 (the VIF's --ip6 must be that address)
+	vmrun "$v" sysctl -qw net.ipv6.conf.eth0.accept_ra="${ACCEPT_RA:-0}" \
+		net.ipv6.conf.eth0.autoconf=1 net.ipv6.conf.eth0.addr_gen_mode=0 \
+		net.ipv6.conf.eth0.use_tempaddr=0
 	vmrun "$v" ip link set eth0 address "$mac" up
 	vmrun "$v" ethtool -K eth0 tso off gso off >/dev/null 2>&1
 	na "$s" vif add "$(vif "$v")" --tenant 100 --mac-as 1 --mac "$mac" "$@"
@@ -171,6 +178,45 @@ check "a1's flood got far fewer than 200 offers" test $((off1 - off0)) -lt 100
 check "a4 on the same server still gets its lease after a1's flood" dhcp a4
 check "a4: address 10.1.0.14/24" vm_has a4 'inet 10.1.0.14/24' -4 addr show dev eth0
 
-na 1 stats | grep -E 'punt|dhcp|ra_' | sed 's/^/    server 1: /'
+# ---- IPv6: the kernel's SLAAC from the agent's router advertisements --------------------------
+A5LL=fd00:1::5054:ff:fedd:5 # SLAAC address of 52:54:00:dd:00:05 (modified EUI-64)
+check "vif add a5 (server 1, $A5LL/64, router6 fd00:1::1)" env ACCEPT_RA=1 bash -c \
+	"$(declare -f mkvm vmrun inns vm vif srv up na); NA=$NA T=$T; \
+	 mkvm a5 1 52:54:00:dd:00:05 --ip6 $A5LL/64 --router6 fd00:1::1"
+check "a5: SLAAC address $A5LL/64 from the agent's RA" wait_for 20 \
+	vm_has a5 "inet6 $A5LL/64 scope global" -6 addr show dev eth0
+# rdisc6 needs a link-local address that passed DAD
+no_tentative() { ! vmrun "$1" ip -6 addr show dev eth0 tentative | grep -q inet6; }
+check "a5: DAD of its addresses done" wait_for 10 no_tentative a5
+check "a5: default route via the virtual router's link-local fe80::4e:4cff:fe52:1" wait_for 10 \
+	vm_has a5 'default via fe80::4e:4cff:fe52:1 dev eth0' -6 route show default
+check "a5: IPv6 MTU $VMMTU from the RA's MTU option" wait_for 5 bash -c \
+	"[ \"\$(nsenter --net=/var/run/netns/$(vm a5) cat /proc/sys/net/ipv6/conf/eth0/mtu)\" = $VMMTU ]"
+sent0=$(stat_of 1 rs_answered)
+vmrun a5 rdisc6 -1 -w 3000 eth0 >"$TMP/rdisc6-a5.out" 2>&1
+sed 's/^/    a5 rdisc6: /' "$TMP/rdisc6-a5.out" | head -20
+check "a5: a router solicitation is answered (rdisc6)" grep -q 'from fe80::4e:4cff:fe52:1' \
+	"$TMP/rdisc6-a5.out"
+check "a5: RDNSS fd00:1::53 (RFC 8106) and SLAAC (no stateful flag)" bash -c \
+	"grep -q 'Recursive DNS server *: fd00:1::53' $TMP/rdisc6-a5.out &&
+	 grep -q 'Stateful address conf\. *: *No' $TMP/rdisc6-a5.out &&
+	 grep -q 'Autonomous address conf\. *: *Yes' $TMP/rdisc6-a5.out"
+check "agent 1 counted the solicitation (rs_answered)" test "$(stat_of 1 rs_answered)" -gt "$sent0"
+check "datapath 1 punted router solicitations (tx_punt_rs)" test "$(stat_of 1 tx_punt_rs)" -ge 1
+check "vif add a6 (server 1, fd00:2::16/64, subnet in managed mode)" \
+	mkvm a6 1 52:54:00:dd:00:06 --ip6 fd00:2::16/64 --router6 fd00:2::1
+wait_for 10 no_tentative a6
+vmrun a6 rdisc6 -1 -w 3000 eth0 >"$TMP/rdisc6-a6.out" 2>&1
+check "a6: managed flag, prefix not autonomous, RDNSS fd00:2::53" bash -c \
+	"grep -q 'Stateful address conf\. *: *Yes' $TMP/rdisc6-a6.out &&
+	 grep -q 'Autonomous address conf\. *: *No' $TMP/rdisc6-a6.out &&
+	 grep -q 'Recursive DNS server *: fd00:2::53' $TMP/rdisc6-a6.out"
+nov6=$(stat_of 1 rs_no_ip6)
+wait_for 10 no_tentative a1
+check "a1 (no IPv6 on its VIF): no router advertisement" bash -c \
+	"! nsenter --net=/var/run/netns/$(vm a1) rdisc6 -1 -w 1500 -r 2 eth0 >/dev/null 2>&1"
+check "agent 1 counted a1's solicitations as rs_no_ip6" test "$(stat_of 1 rs_no_ip6)" -gt "$nov6"
+
+na 1 stats | grep -E 'punt|dhcp|ra_|rs_' | sed 's/^/    server 1: /'
 echo "agent-dhcp: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -8,12 +8,24 @@ usage: dhcp_expected.py dhcp4 REQUEST_HEX VIF_JSON
 VIF_JSON: {"mac", "server_mac", "ip", "plen", "router", "lease", "mtu",
 "dns": [...], "domain"}.  Prints the expected answer frame in hex, or "none"
 when the server must stay silent (RFC 2131 4.3).
+
+       dhcp_expected.py ra RA_JSON
+RA_JSON: {"src_mac", "src", "dst_mac", "dst", "managed", "lifetime", "mtu",
+"prefixes": [["fd00:1::", 64], ...], "dns": [...]}: the router
+advertisement (RFC 4861 4.2, RFC 8106 5.1) in hex.
+
+       dhcp_expected.py rs KIND
+a router solicitation of KIND (ok, ok-slla, any, any-slla, hlim254,
+badsum, zero-opt, code1) from 52:54:00:12:34:56 in hex.
 """
 import ipaddress
 import json
 import sys
 
 from scapy.all import BOOTP, DHCP, IP, UDP, Ether, Raw
+from scapy.layers.inet6 import (ICMPv6ND_RA, ICMPv6ND_RS, ICMPv6NDOptMTU,
+                                 ICMPv6NDOptPrefixInfo, ICMPv6NDOptRDNSS,
+                                 ICMPv6NDOptSrcLLAddr, IPv6)
 
 
 def opts(pkt):
@@ -80,8 +92,47 @@ def dhcp4(req_hex, vif):
     return bytes(out)
 
 
+def ra(c):
+    pkt = (Ether(dst=c["dst_mac"], src=c["src_mac"])
+           / IPv6(src=c["src"], dst=c["dst"], hlim=255)
+           / ICMPv6ND_RA(chlim=64, M=int(c["managed"]), O=int(c["managed"]),
+                         routerlifetime=c["lifetime"], reachabletime=0, retranstimer=0,
+                         prf=0)
+           / ICMPv6NDOptSrcLLAddr(lladdr=c["src_mac"]))
+    if c["mtu"]:
+        pkt /= ICMPv6NDOptMTU(mtu=c["mtu"])
+    for prefix, plen in c["prefixes"]:
+        pkt /= ICMPv6NDOptPrefixInfo(prefixlen=plen, L=1, A=int(not c["managed"]),
+                                     validlifetime=2592000, preferredlifetime=604800,
+                                     prefix=prefix)
+    if c["dns"]:
+        pkt /= ICMPv6NDOptRDNSS(lifetime=1800, dns=c["dns"])
+    return bytes(pkt)
+
+
+def rs(kind):
+    mac = "52:54:00:12:34:56"
+    src = "::" if kind.startswith("any") else "fe80::5054:ff:fe12:3456"
+    body = ICMPv6ND_RS(code=1 if kind == "code1" else 0)
+    if kind.endswith("slla"):
+        body /= ICMPv6NDOptSrcLLAddr(lladdr=mac)
+    if kind == "zero-opt":
+        body /= Raw(b"\x01\x00" + b"\0" * 6)
+    pkt = (Ether(dst="33:33:00:00:00:02", src=mac)
+           / IPv6(src=src, dst="ff02::2", hlim=254 if kind == "hlim254" else 255) / body)
+    raw = bytearray(bytes(pkt))
+    if kind == "badsum":
+        raw[14 + 40 + 2] ^= 0x5a
+    return bytes(raw)
+
+
 def main():
-    out = dhcp4(sys.argv[2], json.loads(sys.argv[3])) if sys.argv[1] == "dhcp4" else None
+    if sys.argv[1] == "dhcp4":
+        out = dhcp4(sys.argv[2], json.loads(sys.argv[3]))
+    elif sys.argv[1] == "ra":
+        out = ra(json.loads(sys.argv[2]))
+    else:
+        out = rs(sys.argv[2])
     print(out.hex() if out else "none")
 
 

@@ -17,7 +17,9 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "ctl_frame.h"
 #include "dhcp4.h"
+#include "ra.h"
 #include "subnets.h"
 #include "util.h"
 
@@ -303,6 +305,139 @@ Test(dhcp4, truncations_and_bad_options_refused)
 	f[14 + 20 + 8 + 2] = 6;
 	f[14 + 6] = 0x20; /* a fragment */
 	cr_assert_eq(nl_dhcp4_parse(f, n, &m), -EINVAL);
+}
+
+/* ---- router advertisements and solicitations ------------------------------------------ */
+
+static char *run_script(const char *args)
+{
+	char cmd[4096], line[4096];
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 tests/unit/dhcp_expected.py %s", args);
+	p = popen(cmd, "r");
+	cr_assert_not_null(p);
+	cr_assert_not_null(fgets(line, sizeof(line), p), "dhcp_expected.py printed nothing");
+	cr_assert_eq(pclose(p), 0, "dhcp_expected.py failed (python3-scapy installed?)");
+	line[strcspn(line, "\n")] = '\0';
+	return strdup(line);
+}
+
+static void check_ra(const struct nl_ra_cfg *c, const char *json)
+{
+	__u8 out[NL_RA_FRAME_MAX];
+	char args[2048], *want, *got;
+	int len = nl_ra_build(c, out, sizeof(out));
+
+	cr_assert_gt(len, 0);
+	snprintf(args, sizeof(args), "ra '%s'", json);
+	want = run_script(args);
+	got = tohex(out, (size_t)len);
+	cr_assert_str_eq(got, want, "RA differs:\n ours  %s\n scapy %s", got, want);
+	free(got);
+	free(want);
+}
+
+static struct nl_ra_cfg ra_cfg(void)
+{
+	static const __u8 mc[6] = {0x33, 0x33, 0, 0, 0, 1};
+	struct nl_ra_cfg c = {.lifetime_s = 1800, .mtu = 1466, .nprefix = 1};
+
+	memcpy(c.src_mac, rt_mac, 6);
+	nl_ctl_link_local(rt_mac, c.src);
+	memcpy(c.dst_mac, mc, 6);
+	inet_pton(AF_INET6, "ff02::1", c.dst);
+	inet_pton(AF_INET6, "fd00:1::", c.prefix[0].addr);
+	c.prefix[0].plen = 64;
+	return c;
+}
+
+Test(ra, router_link_local_is_modified_eui64)
+{
+	__u8 ll[16], want[16];
+
+	nl_ctl_link_local(rt_mac, ll);
+	inet_pton(AF_INET6, "fe80::4e:4cff:fe52:1", want);
+	cr_assert_arr_eq(ll, want, 16);
+}
+
+Test(ra, slaac_multicast_with_rdnss)
+{
+	struct nl_ra_cfg c = ra_cfg();
+
+	c.ndns = 1;
+	inet_pton(AF_INET6, "fd00:1::53", c.dns[0]);
+	check_ra(&c, "{\"src_mac\":\"02:4e:4c:52:00:01\",\"src\":\"fe80::4e:4cff:fe52:1\","
+		     "\"dst_mac\":\"33:33:00:00:00:01\",\"dst\":\"ff02::1\",\"managed\":false,"
+		     "\"lifetime\":1800,\"mtu\":1466,\"prefixes\":[[\"fd00:1::\",64]],"
+		     "\"dns\":[\"fd00:1::53\"]}");
+}
+
+Test(ra, managed_unicast_two_prefixes_no_router_no_mtu)
+{
+	struct nl_ra_cfg c = ra_cfg();
+
+	c.managed = true;
+	c.lifetime_s = 0;
+	c.mtu = 0;
+	memcpy(c.dst_mac, vm_mac, 6);
+	inet_pton(AF_INET6, "fe80::5054:ff:fe12:3456", c.dst);
+	c.nprefix = 2;
+	inet_pton(AF_INET6, "2001:db8:7::", c.prefix[1].addr);
+	c.prefix[1].plen = 48;
+	c.ndns = 2;
+	inet_pton(AF_INET6, "fd00:1::53", c.dns[0]);
+	inet_pton(AF_INET6, "2001:db8::53", c.dns[1]);
+	check_ra(&c, "{\"src_mac\":\"02:4e:4c:52:00:01\",\"src\":\"fe80::4e:4cff:fe52:1\","
+		     "\"dst_mac\":\"52:54:00:12:34:56\",\"dst\":\"fe80::5054:ff:fe12:3456\","
+		     "\"managed\":true,\"lifetime\":0,\"mtu\":0,"
+		     "\"prefixes\":[[\"fd00:1::\",64],[\"2001:db8:7::\",48]],"
+		     "\"dns\":[\"fd00:1::53\",\"2001:db8::53\"]}");
+}
+
+static int rs_of(const char *kind, struct nl_rs *rs)
+{
+	char args[64], *h;
+	__u8 f[256];
+	size_t n;
+	int rc;
+
+	snprintf(args, sizeof(args), "rs %s", kind);
+	h = run_script(args);
+	n = strlen(h) / 2;
+	cr_assert_leq(n, sizeof(f));
+	for (size_t i = 0; i < n; i++)
+		sscanf(h + 2 * i, "%2hhx", &f[i]);
+	free(h);
+	rc = nl_rs_parse(f, n, rs);
+	/* no prefix of a valid solicitation parses (nothing read past the end) */
+	for (size_t cut = 0; !rc && cut < n; cut++) {
+		struct nl_rs tmp;
+		__u8 *copy = malloc(cut ? cut : 1);
+
+		memcpy(copy, f, cut);
+		cr_assert_neq(nl_rs_parse(copy, cut, &tmp), 0, "%s cut at %zu parsed", kind, cut);
+		free(copy);
+	}
+	return rc;
+}
+
+Test(ra, solicitations_checked_as_rfc4861_says)
+{
+	struct nl_rs rs;
+	__u8 want[16];
+
+	cr_assert_eq(rs_of("ok", &rs), 0);
+	inet_pton(AF_INET6, "fe80::5054:ff:fe12:3456", want);
+	cr_assert_arr_eq(rs.src, want, 16);
+	cr_assert_arr_eq(rs.src_mac, vm_mac, 6);
+	cr_assert_eq(rs_of("ok-slla", &rs), 0);
+	cr_assert_eq(rs_of("any", &rs), 0);
+	cr_assert_eq(rs_of("any-slla", &rs), -EINVAL, "SLLA from :: (6.1.1)");
+	cr_assert_eq(rs_of("hlim254", &rs), -EINVAL);
+	cr_assert_eq(rs_of("badsum", &rs), -EINVAL);
+	cr_assert_eq(rs_of("zero-opt", &rs), -EINVAL);
+	cr_assert_eq(rs_of("code1", &rs), -EINVAL);
 }
 
 /* ---- per-subnet settings ([subnet ...] sections) ------------------------------------ */

@@ -17,6 +17,8 @@
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "addr.h"
@@ -33,6 +35,7 @@
 #include "parse.h"
 #include "paths.h"
 #include "probe.h"
+#include "ra_sender.h"
 #include "resolver.h"
 #include "responder.h"
 #include "show.h"
@@ -70,6 +73,7 @@ struct na_daemon {
 	/* DHCP and router solicitations from the VMs (docs/dhcp.md) */
 	struct na_vif_tx vtx; /* frames into VIFs */
 	struct na_responder resp;
+	struct na_ra ra; /* router advertisements */
 };
 
 /* libbpf's messages on stderr, minus the EEXIST of an existing clsact qdisc */
@@ -278,7 +282,26 @@ static void wire(struct na_daemon *d)
 				   .loc = &d->loc};
 	d->ctl = (struct na_ctl_server){.fd = -1, .handle = handle_request, .ctx = d};
 	d->vtx.fd = -1;
-	d->resp = (struct na_responder){.maps = &d->dp.maps, .st = &d->st, .tx = &d->vtx};
+	d->resp = (struct na_responder){
+		.maps = &d->dp.maps, .st = &d->st, .tx = &d->vtx, .ra = &d->ra};
+	d->ra.maps = &d->dp.maps;
+	d->ra.tx = &d->vtx;
+	d->ra.st = &d->st;
+	d->ra.subnets = &d->resp.subnets;
+	d->ra.seed = (__u32)getpid() ^ (__u32)nl_now_ms();
+}
+
+/* a VIF added or deleted: its router advertisements start or stop */
+static void ra_vif_changed(struct na_daemon *d, const struct na_request *r)
+{
+	int ifindex = (int)if_nametoindex(r->ifname);
+	struct nl_vif v;
+
+	if (r->verb == NA_REQ_VIF_DEL || !ifindex ||
+	    bpf_map_lookup_elem(d->dp.maps.vifs, &ifindex, &v))
+		na_ra_vif_del(&d->ra, ifindex);
+	else
+		na_ra_vif_set(&d->ra, ifindex, &v, &r->vif6, nl_mono_ms());
 }
 
 /* the DHCP/RA responder: the punt ring, the VIF socket, the [subnet] settings */
@@ -340,11 +363,16 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 				     .st = &d->st,
 				     .keys = na_keys_ring(&d->keys)};
 	bool json = r->flags & NA_REQ_F_JSON;
+	int rc;
 
 	switch (r->verb) {
 	case NA_REQ_VIF_ADD:
-		return na_vif_add(&d->vifs, r->ifname, &r->vif, err, errlen);
+		rc = na_vif_add(&d->vifs, r->ifname, &r->vif, err, errlen);
+		if (!rc)
+			ra_vif_changed(d, r);
+		return rc;
 	case NA_REQ_VIF_DEL:
+		ra_vif_changed(d, r);
 		return na_vif_del(&d->vifs, r->ifname, err, errlen);
 	case NA_REQ_VIF_LIST:
 		na_show_vifs(out, &d->dp.maps, json);
@@ -515,6 +543,7 @@ static void on_tick(struct na_daemon *d, unsigned long tick)
 	    (tick % na_ops_refresh_interval(&d->ops) == 0 || (!d->vc.loaded && tick % 5 == 0)))
 		na_vlan_config_refresh(&d->vc, false);
 	na_ops_tick(&d->ops);
+	na_ra_tick(&d->ra, nl_mono_ms());
 }
 
 static void on_signal(struct na_daemon *d)

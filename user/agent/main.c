@@ -187,6 +187,8 @@ enum {
 	O_MAC,
 	O_IP,
 	O_ROUTER,
+	O_IP6,
+	O_ROUTER6,
 	O_JSON,
 	O_SWITCH,
 	O_PORT,
@@ -393,6 +395,27 @@ static int vif_opt(struct cli *c, struct na_request *r, int o, const char *arg)
 	case O_ROUTER:
 		if (nl_parse_ipv4(arg, &r->vif.router_ip))
 			return usage_err(c->verb, "--router must be A.B.C.D and needs --ip");
+		return 0;
+	case O_IP6: {
+		/* the same flags as the v6 helper's (docs/ipv6.md); parsed here until then */
+		char a[INET6_ADDRSTRLEN], *slash = strchr(arg, '/');
+		size_t alen = slash ? (size_t)(slash - arg) : 0;
+
+		if (r->vif6.count >= NL_VIF_MAX_IP6)
+			return usage_err(c->verb, "at most %d --ip6 addresses", NL_VIF_MAX_IP6);
+		if (!slash || alen >= sizeof(a) || nl_parse_u32(slash + 1, 1, 128, &x))
+			return usage_err(c->verb, "--ip6 must be ADDR/len (len 1..128)");
+		memcpy(a, arg, alen);
+		a[alen] = '\0';
+		if (inet_pton(AF_INET6, a, r->vif6.addr[r->vif6.count]) != 1)
+			return usage_err(c->verb, "--ip6 must be ADDR/len (len 1..128)");
+		r->vif6.prefix_len[r->vif6.count++] = (__u8)x;
+		return 0;
+	}
+	case O_ROUTER6:
+		if (inet_pton(AF_INET6, arg, r->vif6.router) != 1)
+			return usage_err(c->verb,
+					 "--router6 must be an IPv6 address and needs --ip6");
 		return 0;
 	}
 	return common_opt(c, r, o, arg);
@@ -603,6 +626,8 @@ static const struct option vif_options[] = {
 	{"mac", required_argument, NULL, O_MAC},
 	{"ip", required_argument, NULL, O_IP},
 	{"router", required_argument, NULL, O_ROUTER},
+	{"ip6", required_argument, NULL, O_IP6},
+	{"router6", required_argument, NULL, O_ROUTER6},
 	OPT_IFACE,
 	OPT_JSON,
 	OPT_HELP,
@@ -654,8 +679,10 @@ static int trace_exit(int err)
 static const struct verb verbs[] = {
 	{"attach",
 	 "  attach <iface> [--repo <url|file>] [--repo-ca <file>] [--encap ip|udp|gre]\n"
-	 "         [--rx xdp|tc|auto] [--tenant-bits 16|24] [--key-file PATH | --insecure-no-auth]\n"
-	 "         [-v] [--config FILE] [--metrics ADDR:PORT] [--refresh-interval S] [--log-level L]\n",
+	 "         [--rx xdp|tc|auto] [--tenant-bits 16|24] [--key-file PATH | "
+	 "--insecure-no-auth]\n"
+	 "         [-v] [--config FILE] [--metrics ADDR:PORT] [--refresh-interval S] [--log-level "
+	 "L]\n",
 	 "usage: na-loader attach <iface> [--repo <url|file>] [--repo-ca <file>]\n"
 	 "                         [--encap ip|udp|gre] [--rx xdp|tc|auto] [--tenant-bits 16|24]\n"
 	 "                         [--key-file PATH | --insecure-no-auth] [-v|--verbose]\n"
@@ -692,12 +719,13 @@ static const struct verb verbs[] = {
 	 "pins and the server address.\n",
 	 detach_options, "", run_detach, NULL, local_exit},
 	{"vif",
-	 "  vif add <ifname> --tenant T --mac-as N --mac M [--ip A/len [--router R]] "
-	 "[-i uplink]\n"
+	 "  vif add <ifname> --tenant T --mac-as N --mac M [--ip A/len [--router R]]\n"
+	 "          [--ip6 A6/len ... [--router6 R6]] [-i uplink]\n"
 	 "  vif del <ifname> [-i uplink]\n"
 	 "  vif list [-i uplink] [--json]\n",
 	 "usage: na-loader vif add <ifname> --tenant T --mac-as N --mac M\n"
-	 "                          [--ip A/len [--router R]] [-i uplink]\n"
+	 "                          [--ip A/len [--router R]]\n"
+	 "                          [--ip6 A6/len ... [--router6 R6]] [-i uplink]\n"
 	 "       na-loader vif del <ifname> [-i uplink]\n"
 	 "       na-loader vif list [-i uplink] [--json]\n"
 	 "add: attach the datapath to the VIF's host-side interface, set its MTU to the\n"

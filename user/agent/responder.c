@@ -15,6 +15,7 @@
 #include "dhcp4.h"
 #include "drain.h"
 #include "log.h"
+#include "ra_sender.h"
 #include "ratelimit.h"
 #include "responder.h"
 #include "util.h"
@@ -92,6 +93,14 @@ void na_responder_handle(struct na_responder *r, const void *data, size_t len)
 	switch (p->kind) {
 	case NL_PUNT_DHCP4:
 		dhcp4(r, p, &vif);
+		break;
+	case NL_PUNT_RS:
+		if (!r->ra)
+			break;
+		if (!nl_rl_allow(r->rl, &p->ifindex, sizeof(p->ifindex), nl_mono_ms()))
+			r->st->dhcp_ratelimited++;
+		else
+			na_ra_solicited(r->ra, (int)p->ifindex, p->data, p->cap_len);
 		break;
 	default:
 		break;

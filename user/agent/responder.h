@@ -20,6 +20,7 @@
 struct ring_buffer;
 struct nl_ratelimit;
 struct na_vif_tx;
+struct na_ra;
 
 /* answers per VIF: NA_RESP_PER_S a second, NA_RESP_BURST at once */
 #define NA_RESP_PER_S 10
@@ -30,6 +31,7 @@ struct na_responder {
 	struct na_vif_tx *tx; /* answers out of the VIF, i.e. to its VM */
 	const struct na_maps *maps;
 	struct na_stats *st;
+	struct na_ra *ra; /* router solicitations go there */
 	struct nl_ratelimit *rl;
 	struct na_subnets *subnets;
 	char config[PATH_MAX]; /* where the [subnet ...] sections come from, "" = none */

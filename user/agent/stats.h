@@ -26,7 +26,11 @@
 	X(dhcp4_bad, "DHCPv4 frames that did not parse")                          \
 	X(dhcp_no_vif, "DHCP/RS from an interface that is no VIF")                \
 	X(dhcp_ratelimited, "DHCP/RS answers over the VIF's rate limit")          \
-	X(dhcp_tx_fail, "answers the VIF refused")
+	X(dhcp_tx_fail, "answers the VIF refused")                                \
+	X(ra_sent, "router advertisements sent")                                  \
+	X(rs_answered, "router solicitations answered")                           \
+	X(rs_bad, "router solicitations that did not parse (RFC 4861 6.1.1)")     \
+	X(rs_no_ip6, "router solicitations from a VIF without IPv6")
 
 struct na_stats {
 #define NA_CTL_STAT_FIELD(name, help) __u64 name;
