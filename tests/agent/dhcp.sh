@@ -211,6 +211,19 @@ check "a6: managed flag, prefix not autonomous, RDNSS fd00:2::53" bash -c \
 	"grep -q 'Stateful address conf\. *: *Yes' $TMP/rdisc6-a6.out &&
 	 grep -q 'Autonomous address conf\. *: *No' $TMP/rdisc6-a6.out &&
 	 grep -q 'Recursive DNS server *: fd00:2::53' $TMP/rdisc6-a6.out"
+dhcp6() { # vm: dhclient -6 -1 in the VM (exits non-zero without a lease)
+	local v=$1
+	: >"$TMP/resolv-$v.conf"
+	nsenter --net=/var/run/netns/"$(vm "$v")" unshare -m sh -c \
+		"mount --bind $TMP/resolv-$v.conf /etc/resolv.conf &&
+		 exec dhclient -6 -1 -v -cf $TMP/dhclient.conf -lf $TMP/lease6-$v \
+			-pf $TMP/dhclient6-$v.pid eth0" >>"$TMP/dhclient6-$v.log" 2>&1
+}
+check "dhclient -6 in a6 gets a lease (DHCPv6, managed subnet)" dhcp6 a6
+check "a6: fd00:2::16 from DHCPv6 on eth0" vm_has a6 'inet6 fd00:2::16/' -6 addr show dev eth0
+check "a6: DNS fd00:2::53 from DHCPv6" grep -q '^nameserver fd00:2::53' "$TMP/resolv-a6.conf"
+check "agent 1 sent DHCPv6 answers (dhcp6_reply)" test "$(stat_of 1 dhcp6_reply)" -ge 1
+check "datapath 1 punted DHCPv6 (tx_punt_dhcp6)" test "$(stat_of 1 tx_punt_dhcp6)" -ge 1
 nov6=$(stat_of 1 rs_no_ip6)
 wait_for 10 no_tentative a1
 check "a1 (no IPv6 on its VIF): no router advertisement" bash -c \

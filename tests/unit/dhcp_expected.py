@@ -14,6 +14,14 @@ RA_JSON: {"src_mac", "src", "dst_mac", "dst", "managed", "lifetime", "mtu",
 "prefixes": [["fd00:1::", 64], ...], "dns": [...]}: the router
 advertisement (RFC 4861 4.2, RFC 8106 5.1) in hex.
 
+       dhcp_expected.py dhcp6 KIND CFG_JSON
+a client message of KIND (solicit, solicit-rapid, solicit-noclientid,
+request, request-other, renew, rebind, rebind-serverid, release, inform,
+confirm) from the VM and the server's expected answer (RFC 8415 16, 18.3),
+both in hex on one line ("none": silence).  CFG_JSON: {"vm_mac",
+"server_mac", "server_ll", "server_duid_mac", "addr" (null: no managed
+address), "lifetime", "dns": [...]}.
+
        dhcp_expected.py rs KIND
 a router solicitation of KIND (ok, ok-slla, any, any-slla, hlim254,
 badsum, zero-opt, code1) from 52:54:00:12:34:56 in hex.
@@ -126,7 +134,75 @@ def rs(kind):
     return bytes(raw)
 
 
+def dhcp6(kind, c):
+    from scapy.layers.dhcp6 import (DUID_LL, DHCP6_Advertise, DHCP6_Confirm, DHCP6_InfoRequest,
+                                    DHCP6_Rebind, DHCP6_Release, DHCP6_Renew, DHCP6_Reply,
+                                    DHCP6_Request, DHCP6_Solicit, DHCP6OptClientId,
+                                    DHCP6OptDNSServers, DHCP6OptElapsedTime, DHCP6OptIA_NA,
+                                    DHCP6OptIAAddress, DHCP6OptRapidCommit, DHCP6OptServerId,
+                                    DHCP6OptStatusCode)
+    vm_ll = "fe80::5054:ff:fe12:3456"
+    ours = DUID_LL(lladdr=c["server_duid_mac"])
+    other = DUID_LL(lladdr="02:00:00:00:99:99")
+    cid = DHCP6OptClientId(duid=DUID_LL(lladdr=c["vm_mac"]))
+    base = kind.split("-")[0]
+    cls = {"solicit": DHCP6_Solicit, "request": DHCP6_Request, "renew": DHCP6_Renew,
+           "rebind": DHCP6_Rebind, "release": DHCP6_Release, "inform": DHCP6_InfoRequest,
+           "confirm": DHCP6_Confirm}[base]
+    msg = cls(trid=0xABCDEF)
+    if kind != "solicit-noclientid":
+        msg /= cid
+    if base in ("request", "renew", "release") or kind == "rebind-serverid":
+        msg /= DHCP6OptServerId(duid=other if kind == "request-other" else ours)
+    msg /= DHCP6OptElapsedTime()
+    if base != "inform":
+        msg /= DHCP6OptIA_NA(iaid=0x01020304, T1=0, T2=0)
+    if kind == "solicit-rapid":
+        msg /= DHCP6OptRapidCommit()
+    req = (Ether(src=c["vm_mac"], dst="33:33:00:01:00:02")
+           / IPv6(src=vm_ll, dst="ff02::1:2", hlim=1) / UDP(sport=546, dport=547) / msg)
+    # RFC 8415 16: what the server answers, independently of dhcp6.c
+    has_cid = kind != "solicit-noclientid"
+    sid = None
+    if base in ("request", "renew", "release") or kind == "rebind-serverid":
+        sid = "other" if kind == "request-other" else "ours"
+    addr = c["addr"]
+    answer = None
+    if base == "solicit" and has_cid and sid is None and addr:
+        answer = DHCP6_Reply if kind == "solicit-rapid" else DHCP6_Advertise
+    elif base in ("request", "renew") and has_cid and sid == "ours" and addr:
+        answer = DHCP6_Reply
+    elif base == "release" and has_cid and sid == "ours":
+        answer = DHCP6_Reply
+    elif base == "rebind" and has_cid and sid is None and addr:
+        answer = DHCP6_Reply
+    elif base == "inform" and sid in (None, "ours"):
+        answer = DHCP6_Reply
+    if answer is None:
+        return bytes(req), None
+    out = answer(trid=0xABCDEF) / DHCP6OptServerId(duid=ours)
+    if has_cid:
+        out /= cid
+    if base == "release":
+        out /= DHCP6OptStatusCode(statuscode=0, statusmsg=b"")
+    elif base != "inform" and addr:
+        t = c["lifetime"]
+        out /= DHCP6OptIA_NA(iaid=0x01020304, T1=t // 2, T2=t * 4 // 5, ianaopts=[
+            DHCP6OptIAAddress(addr=addr, preflft=t, validlft=t)])
+    if c["dns"] and base != "release":
+        out /= DHCP6OptDNSServers(dnsservers=c["dns"])
+    if kind == "solicit-rapid":
+        out /= DHCP6OptRapidCommit()
+    ans = (Ether(dst=c["vm_mac"], src=c["server_mac"])
+           / IPv6(src=c["server_ll"], dst=vm_ll, hlim=64) / UDP(sport=547, dport=546) / out)
+    return bytes(req), bytes(ans)
+
+
 def main():
+    if sys.argv[1] == "dhcp6":
+        req, ans = dhcp6(sys.argv[2], json.loads(sys.argv[3]))
+        print(req.hex(), ans.hex() if ans else "none")
+        return
     if sys.argv[1] == "dhcp4":
         out = dhcp4(sys.argv[2], json.loads(sys.argv[3]))
     elif sys.argv[1] == "ra":

@@ -19,6 +19,7 @@
 #include "config.h"
 #include "ctl_frame.h"
 #include "dhcp4.h"
+#include "dhcp6.h"
 #include "ra.h"
 #include "subnets.h"
 #include "util.h"
@@ -438,6 +439,106 @@ Test(ra, solicitations_checked_as_rfc4861_says)
 	cr_assert_eq(rs_of("badsum", &rs), -EINVAL);
 	cr_assert_eq(rs_of("zero-opt", &rs), -EINVAL);
 	cr_assert_eq(rs_of("code1", &rs), -EINVAL);
+}
+
+/* ---- DHCPv6 ------------------------------------------------------------------------- */
+
+static const __u8 uplink_mac[6] = {0x02, 0xaa, 0, 0, 0, 1};
+
+static struct nl_dhcp6_cfg dhcp6_cfg(bool managed)
+{
+	struct nl_dhcp6_cfg c = {.has_addr = managed, .lifetime_s = 3600, .ndns = 1};
+
+	memcpy(c.client_mac, vm_mac, 6);
+	memcpy(c.server_mac, rt_mac, 6);
+	nl_ctl_link_local(rt_mac, c.server_ll);
+	c.duid_len = nl_dhcp6_duid_ll(uplink_mac, c.duid);
+	inet_pton(AF_INET6, "fd00:2::16", c.addr);
+	inet_pton(AF_INET6, "fd00:2::53", c.dns[0]);
+	return c;
+}
+
+static __u8 *unhex(const char *h, size_t *n)
+{
+	__u8 *b;
+
+	*n = strlen(h) / 2;
+	b = malloc(*n ? *n : 1);
+	for (size_t i = 0; i < *n; i++)
+		sscanf(h + 2 * i, "%2hhx", &b[i]);
+	return b;
+}
+
+/* scapy's client message @kind and its expected answer; ours must match */
+static int check6(const char *kind, bool managed)
+{
+	struct nl_dhcp6_cfg c = dhcp6_cfg(managed);
+	char args[1024], *line, *sp, *got;
+	__u8 out[NL_DHCP6_FRAME_MAX], *req;
+	struct nl_dhcp6_msg m;
+	size_t n;
+	int type, len;
+
+	snprintf(args, sizeof(args),
+		 "dhcp6 %s '{\"vm_mac\":\"52:54:00:12:34:56\",\"server_mac\":"
+		 "\"02:4e:4c:52:00:01\",\"server_ll\":\"fe80::4e:4cff:fe52:1\","
+		 "\"server_duid_mac\":\"02:aa:00:00:00:01\",\"addr\":%s,\"lifetime\":3600,"
+		 "\"dns\":[\"fd00:2::53\"]}'",
+		 kind, managed ? "\"fd00:2::16\"" : "null");
+	line = run_script(args);
+	sp = strchr(line, ' ');
+	cr_assert_not_null(sp);
+	*sp++ = '\0';
+	req = unhex(line, &n);
+	cr_assert_eq(nl_dhcp6_parse(req, n, &m), 0, "%s did not parse", kind);
+	/* no prefix of it parses past its end */
+	for (size_t cut = 0; cut < n; cut++) {
+		struct nl_dhcp6_msg tmp;
+		__u8 *copy = malloc(cut ? cut : 1);
+
+		memcpy(copy, req, cut);
+		nl_dhcp6_parse(copy, cut, &tmp);
+		free(copy);
+	}
+	free(req);
+	type = nl_dhcp6_answer(&m, &c);
+	if (!type) {
+		cr_assert_str_eq(sp, "none", "%s: we are silent, scapy answers %s", kind, sp);
+		free(line);
+		return 0;
+	}
+	len = nl_dhcp6_build(&m, &c, type, out, sizeof(out));
+	cr_assert_gt(len, 0);
+	got = tohex(out, (size_t)len);
+	cr_assert_str_eq(got, sp, "%s: answer differs:\n ours  %s\n scapy %s", kind, got, sp);
+	free(got);
+	free(line);
+	return type;
+}
+
+Test(dhcp6, solicit_advertise_and_rapid_commit)
+{
+	cr_assert_eq(check6("solicit", true), NL_DHCP6_ADVERTISE);
+	cr_assert_eq(check6("solicit-rapid", true), NL_DHCP6_REPLY);
+	cr_assert_eq(check6("solicit-noclientid", true), 0);
+	cr_assert_eq(check6("solicit", false), 0, "no managed address: no Advertise");
+}
+
+Test(dhcp6, request_renew_rebind_release)
+{
+	cr_assert_eq(check6("request", true), NL_DHCP6_REPLY);
+	cr_assert_eq(check6("request-other", true), 0, "another server's Request");
+	cr_assert_eq(check6("renew", true), NL_DHCP6_REPLY);
+	cr_assert_eq(check6("rebind", true), NL_DHCP6_REPLY);
+	cr_assert_eq(check6("rebind-serverid", true), 0, "Rebind carries no Server ID");
+	cr_assert_eq(check6("release", true), NL_DHCP6_REPLY);
+	cr_assert_eq(check6("confirm", true), 0);
+}
+
+Test(dhcp6, information_request_in_both_modes)
+{
+	cr_assert_eq(check6("inform", true), NL_DHCP6_REPLY);
+	cr_assert_eq(check6("inform", false), NL_DHCP6_REPLY, "stateless DNS for SLAAC subnets");
 }
 
 /* ---- per-subnet settings ([subnet ...] sections) ------------------------------------ */

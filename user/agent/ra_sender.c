@@ -72,6 +72,13 @@ void na_ra_vif_set(struct na_ra *ra, int ifindex, const struct nl_vif *vif,
 	v->next_ms = now_ms; /* the first one at once: the VM may be up already */
 }
 
+const struct nl_vif_ip6 *na_ra_vif6(struct na_ra *ra, int ifindex)
+{
+	struct na_ra_vif *v = find(ra, ifindex);
+
+	return v ? &v->v6 : NULL;
+}
+
 void na_ra_vif_del(struct na_ra *ra, int ifindex)
 {
 	struct na_ra_vif *v = find(ra, ifindex);

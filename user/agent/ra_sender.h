@@ -46,6 +46,8 @@ void na_ra_router_ll(const __u8 mac[6], __u8 out[16]);
 void na_ra_vif_set(struct na_ra *ra, int ifindex, const struct nl_vif *vif,
 		   const struct nl_vif_ip6 *v6, __u64 now_ms);
 void na_ra_vif_del(struct na_ra *ra, int ifindex);
+/* the IPv6 side of VIF @ifindex, NULL if it has none */
+const struct nl_vif_ip6 *na_ra_vif6(struct na_ra *ra, int ifindex);
 /* the unsolicited advertisements that are due */
 void na_ra_tick(struct na_ra *ra, __u64 now_ms);
 /* a punted router solicitation from VIF @ifindex: answered to the VM */

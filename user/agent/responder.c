@@ -12,7 +12,9 @@
 #include <bpf/libbpf.h>
 
 #include "config.h"
+#include "ctl_frame.h"
 #include "dhcp4.h"
+#include "dhcp6.h"
 #include "drain.h"
 #include "log.h"
 #include "ra_sender.h"
@@ -78,6 +80,70 @@ static void dhcp4(struct na_responder *r, const struct nl_punt *p, const struct 
 		r->st->dhcp4_nak++;
 }
 
+/* the DHCPv6 server's view of a VIF: its address in a managed subnet, DNS, lifetime */
+static void dhcp6_cfg(struct na_responder *r, const struct nl_vif *vif, const struct nl_vif_ip6 *v6,
+		      struct nl_dhcp6_cfg *c)
+{
+	static const __u8 router_mac[6] = NA_ROUTER_MAC, zero[6];
+	struct na_subnet_cfg sc;
+	struct nl_config cfg;
+
+	memcpy(c->client_mac, vif->mac, 6);
+	memcpy(c->server_mac, memcmp(vif->router_mac, zero, 6) ? vif->router_mac : router_mac, 6);
+	nl_ctl_link_local(c->server_mac, c->server_ll);
+	/* stable per agent: the DUID-LL of the uplink's MAC */
+	if (!na_config_get(r->maps, &cfg))
+		c->duid_len = nl_dhcp6_duid_ll(cfg.server_mac, c->duid);
+	for (int i = v6->count - 1; i >= 0; i--) {
+		na_subnet_lookup(r->subnets, vif->tenant, AF_INET6, v6->addr[i], &sc);
+		/* the first address of a managed subnet, else the first address's DNS */
+		if (sc.mode == NA_RA_MANAGED || (!c->has_addr && i == 0)) {
+			if (sc.mode == NA_RA_MANAGED) {
+				c->has_addr = true;
+				memcpy(c->addr, v6->addr[i], 16);
+			}
+			c->lifetime_s = sc.lease_s;
+			c->ndns = sc.ndns;
+			memcpy(c->dns, sc.dns, sizeof(c->dns));
+		}
+	}
+}
+
+static void dhcp6(struct na_responder *r, const struct nl_punt *p, const struct nl_vif *vif)
+{
+	const struct nl_vif_ip6 *v6 = r->ra ? na_ra_vif6(r->ra, (int)p->ifindex) : NULL;
+	struct nl_dhcp6_cfg c = {0};
+	struct nl_dhcp6_msg m;
+	__u8 out[NL_DHCP6_FRAME_MAX];
+	int type, len;
+
+	if (nl_dhcp6_parse(p->data, p->cap_len, &m)) {
+		r->st->dhcp6_bad++;
+		return;
+	}
+	if (!v6) { /* a VIF without IPv6 gets no answer */
+		r->st->dhcp6_silent++;
+		return;
+	}
+	dhcp6_cfg(r, vif, v6, &c);
+	type = c.duid_len ? nl_dhcp6_answer(&m, &c) : 0;
+	if (!type) {
+		r->st->dhcp6_silent++;
+		return;
+	}
+	if (!nl_rl_allow(r->rl, &p->ifindex, sizeof(p->ifindex), nl_mono_ms())) {
+		r->st->dhcp_ratelimited++;
+		return;
+	}
+	len = nl_dhcp6_build(&m, &c, type, out, sizeof(out));
+	if (len < 0 || na_vif_tx_send(r->tx, (int)p->ifindex, out, (size_t)len))
+		return;
+	if (type == NL_DHCP6_ADVERTISE)
+		r->st->dhcp6_advertise++;
+	else
+		r->st->dhcp6_reply++;
+}
+
 void na_responder_handle(struct na_responder *r, const void *data, size_t len)
 {
 	const struct nl_punt *p = data;
@@ -93,6 +159,9 @@ void na_responder_handle(struct na_responder *r, const void *data, size_t len)
 	switch (p->kind) {
 	case NL_PUNT_DHCP4:
 		dhcp4(r, p, &vif);
+		break;
+	case NL_PUNT_DHCP6:
+		dhcp6(r, p, &vif);
 		break;
 	case NL_PUNT_RS:
 		if (!r->ra)

@@ -27,6 +27,10 @@
 	X(dhcp_no_vif, "DHCP/RS from an interface that is no VIF")                \
 	X(dhcp_ratelimited, "DHCP/RS answers over the VIF's rate limit")          \
 	X(dhcp_tx_fail, "answers the VIF refused")                                \
+	X(dhcp6_advertise, "DHCPv6 Advertise sent")                               \
+	X(dhcp6_reply, "DHCPv6 Reply sent")                                       \
+	X(dhcp6_silent, "DHCPv6 messages not answered")                           \
+	X(dhcp6_bad, "DHCPv6 frames that did not parse")                          \
 	X(ra_sent, "router advertisements sent")                                  \
 	X(rs_answered, "router solicitations answered")                           \
 	X(rs_bad, "router solicitations that did not parse (RFC 4861 6.1.1)")     \
