@@ -16,3 +16,5 @@ TEST_BINS += $(DHCP_UNIT)
 
 # real dhclient and the kernel's SLAAC against two agents in namespaces
 TEST_SCRIPTS += tests/agent/dhcp.sh
+
+# the fuzzer tests/fuzz/fuzz_dhcp.c is built in mk/unit.mk (FUZZ_DIR is defined there)
