@@ -231,5 +231,18 @@ check "a1 (no IPv6 on its VIF): no router advertisement" bash -c \
 check "agent 1 counted a1's solicitations as rs_no_ip6" test "$(stat_of 1 rs_no_ip6)" -gt "$nov6"
 
 na 1 stats | grep -E 'punt|dhcp|ra_|rs_' | sed 's/^/    server 1: /'
+
+# ---- a restarted agent answers from the pinned VIF definitions ---------------------------------
+kill "${AGENT_PID[1]}"
+wait "${AGENT_PID[1]}" 2>/dev/null
+nw_start_agent "$(srv 1)" "$(up 1)" 1 --repo "$TMP/vlan-table.txt" --encap ip \
+	--key-file "$TMP/nlarp.key" --config "$TMP/na.conf" -v
+check "agent 1 restarted" wait_for 20 agent_running 1
+vmrun a5 rdisc6 -1 -w 3000 eth0 >"$TMP/rdisc6-a5b.out" 2>&1
+check "after the restart: a5's solicitation answered (IPv6 side re-read from the pins)" \
+	grep -q 'Recursive DNS server *: fd00:1::53' "$TMP/rdisc6-a5b.out"
+vmrun a4 dhclient -x -pf "$TMP/dhclient-a4.pid" >/dev/null 2>&1
+vmrun a4 ip -4 addr flush dev eth0
+check "after the restart: a4 gets its lease again" dhcp a4
 echo "agent-dhcp: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

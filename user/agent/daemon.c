@@ -137,6 +137,7 @@ static int open_tables(struct na_daemon *d, struct nl_config *cfg)
 	nart_store_state_close(&fds); /* the mappings stay */
 	if (err)
 		return err;
+	nart_store_set_nart1v6(&d->tables, d->dp.maps.nart1v6); /* docs/ipv6.md */
 	vdir = vdir && vdir[0] ? vdir : NART_VCLOCK_DIR;
 	err = nart_vclock_open(&d->tables.vclock, vdir, d->up.ifname);
 	if (err)
@@ -313,6 +314,7 @@ static int responder_start(struct na_daemon *d, const struct na_daemon_opts *o)
 		log_err("cannot open the VIF transmit socket: %s", strerror(-err));
 		return err;
 	}
+	na_ra_load(&d->ra, nl_mono_ms());
 	return na_responder_open(&d->resp, bpf_map__fd(d->dp.skel->maps.nl_punt_ring),
 				 o->ops.config);
 }
@@ -367,7 +369,7 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 
 	switch (r->verb) {
 	case NA_REQ_VIF_ADD:
-		rc = na_vif_add(&d->vifs, r->ifname, &r->vif, err, errlen);
+		rc = na_vif_add(&d->vifs, r->ifname, &r->vif, &r->vif6, err, errlen);
 		if (!rc)
 			ra_vif_changed(d, r);
 		return rc;

@@ -23,6 +23,7 @@
 #include "encap_mode.h"
 #include "detach.h"
 #include "health.h"
+#include "ip6.h"
 #include "log.h"
 #include "maps.h"
 #include "monitor_cli.h"
@@ -396,24 +397,16 @@ static int vif_opt(struct cli *c, struct na_request *r, int o, const char *arg)
 		if (nl_parse_ipv4(arg, &r->vif.router_ip))
 			return usage_err(c->verb, "--router must be A.B.C.D and needs --ip");
 		return 0;
-	case O_IP6: {
-		/* the same flags as the v6 helper's (docs/ipv6.md); parsed here until then */
-		char a[INET6_ADDRSTRLEN], *slash = strchr(arg, '/');
-		size_t alen = slash ? (size_t)(slash - arg) : 0;
-
+	case O_IP6:
 		if (r->vif6.count >= NL_VIF_MAX_IP6)
 			return usage_err(c->verb, "at most %d --ip6 addresses", NL_VIF_MAX_IP6);
-		if (!slash || alen >= sizeof(a) || nl_parse_u32(slash + 1, 1, 128, &x))
+		if (nl_parse_prefix6(arg, r->vif6.addr[r->vif6.count],
+				     &r->vif6.prefix_len[r->vif6.count]))
 			return usage_err(c->verb, "--ip6 must be ADDR/len (len 1..128)");
-		memcpy(a, arg, alen);
-		a[alen] = '\0';
-		if (inet_pton(AF_INET6, a, r->vif6.addr[r->vif6.count]) != 1)
-			return usage_err(c->verb, "--ip6 must be ADDR/len (len 1..128)");
-		r->vif6.prefix_len[r->vif6.count++] = (__u8)x;
+		r->vif6.count++;
 		return 0;
-	}
 	case O_ROUTER6:
-		if (inet_pton(AF_INET6, arg, r->vif6.router) != 1)
+		if (nl_parse_ipv6(arg, r->vif6.router))
 			return usage_err(c->verb,
 					 "--router6 must be an IPv6 address and needs --ip6");
 		return 0;
@@ -730,6 +723,10 @@ static const struct verb verbs[] = {
 	 "       na-loader vif list [-i uplink] [--json]\n"
 	 "add: attach the datapath to the VIF's host-side interface, set its MTU to the\n"
 	 "uplink MTU minus the encapsulation overhead, and broadcast HERE.\n"
+	 "--ip6 (up to 4, repeatable): the VIF's global or unique-local IPv6 addresses\n"
+	 "with their prefix lengths; --router6: the virtual router's address on those\n"
+	 "subnets (its link-local address is fe80::4e:4cff:fe52:1, docs/ipv6.md).\n"
+	 "A VIF may have IPv4, IPv6, both or neither (L2-only).\n"
 	 "del: detach and broadcast HERE with the GONE flag (other NAs delete their\n"
 	 "entries; a lost GONE is repaired by NOT-HERE).  Needs the running agent.\n",
 	 vif_options, "i:", run_vif, vif_opt, ctl_exit},

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <bpf/bpf.h>
 
 #include "ctl_frame.h"
 #include "log.h"
@@ -143,6 +144,23 @@ static void advertise(struct na_ra *ra, const struct na_ra_vif *v, const __u8 ds
 		ra->st->ra_sent++;
 }
 
+void na_ra_load(struct na_ra *ra, __u64 now_ms)
+{
+	__u32 key, next, *prev = NULL;
+	struct nl_vif_ip6 v6;
+	struct nl_vif vif;
+
+	while (!bpf_map_get_next_key(ra->maps->vif_ip6s, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (!bpf_map_lookup_elem(ra->maps->vif_ip6s, &key, &v6) &&
+		    !bpf_map_lookup_elem(ra->maps->vifs, &key, &vif))
+			na_ra_vif_set(ra, (int)key, &vif, &v6, now_ms);
+	}
+	if (ra->n)
+		log_info("router advertisements for %d VIF(s) with IPv6", ra->n);
+}
+
 void na_ra_tick(struct na_ra *ra, __u64 now_ms)
 {
 	static const __u8 all_nodes_mac[6] = {0x33, 0x33, 0, 0, 0, 1};
@@ -150,9 +168,17 @@ void na_ra_tick(struct na_ra *ra, __u64 now_ms)
 
 	for (int i = 0; i < ra->n; i++) {
 		struct na_ra_vif *v = &ra->vifs[i];
+		struct nl_vif cur;
 
 		if (now_ms < v->next_ms)
 			continue;
+		/* a VIF withdrawn since (vif del, interface gone): no more adverts */
+		if (bpf_map_lookup_elem(ra->maps->vifs, &v->ifindex, &cur)) {
+			na_ra_vif_del(ra, v->ifindex);
+			i--;
+			continue;
+		}
+		v->vif = cur;
 		advertise(ra, v, all_nodes_mac, all_nodes);
 		v->last_mc_ms = now_ms;
 		schedule(ra, v, now_ms);

@@ -46,6 +46,8 @@ void na_ra_router_ll(const __u8 mac[6], __u8 out[16]);
 void na_ra_vif_set(struct na_ra *ra, int ifindex, const struct nl_vif *vif,
 		   const struct nl_vif_ip6 *v6, __u64 now_ms);
 void na_ra_vif_del(struct na_ra *ra, int ifindex);
+/* at start: every VIF with IPv6 in the pinned maps (vifs, vif_ip6s) */
+void na_ra_load(struct na_ra *ra, __u64 now_ms);
 /* the IPv6 side of VIF @ifindex, NULL if it has none */
 const struct nl_vif_ip6 *na_ra_vif6(struct na_ra *ra, int ifindex);
 /* the unsolicited advertisements that are due */
