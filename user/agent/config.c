@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <ini.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -18,6 +19,7 @@
 #include "log.h"
 #include "netlord.h"
 #include "parse.h"
+#include "subnets.h"
 #include "util.h"
 
 /* "" / "*" / A.B.C.D / [v6] then ":port": what the metrics endpoint can bind */
@@ -118,6 +120,7 @@ int na_setting_set(struct na_settings *s, const char *key, const char *value, ch
 struct parse_ctx {
 	const char *uplink; /* NULL: every section is checked and none applied */
 	struct na_settings *global, *section;
+	struct na_subnets *subnets; /* the [subnet ...] sections (subnets.h) */
 	FILE *f;
 	int line;      /* of the text libinih is handling */
 	bool at_bol;   /* the last chunk read ended a line */
@@ -149,9 +152,16 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	struct na_settings scratch = {0}, *dst = p->global;
 	char e[256];
 
+	int rc;
+
 	if (*section)
 		dst = p->uplink && !strcmp(section, p->uplink) ? p->section : &scratch;
-	if (na_setting_set(dst, name, value, e, sizeof(e))) {
+	/* [subnet PREFIX] / [subnet PREFIX tenant N]: DHCP and RA settings */
+	if (!strncmp(section, "subnet ", 7))
+		rc = na_subnet_set(p->subnets, section + 7, name, value, e, sizeof(e));
+	else
+		rc = na_setting_set(dst, name, value, e, sizeof(e));
+	if (rc) {
 		/* the operator reads it on a terminal: no control bytes */
 		for (char *c = e; *c; c++)
 			if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
@@ -166,11 +176,15 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	return 1;
 }
 
-int na_config_parse(const char *path, const char *uplink, struct na_settings *out, char *err,
-		    size_t errlen)
+static int parse_file(const char *path, const char *uplink, struct na_settings *out,
+		      struct na_subnets *subnets, char *err, size_t errlen)
 {
 	struct na_settings section = {0};
-	struct parse_ctx p = {.uplink = uplink, .global = out, .section = &section, .at_bol = true};
+	struct parse_ctx p = {.uplink = uplink,
+			      .global = out,
+			      .section = &section,
+			      .subnets = subnets,
+			      .at_bol = true};
 	struct stat sb;
 	int line;
 
@@ -199,6 +213,27 @@ int na_config_parse(const char *path, const char *uplink, struct na_settings *ou
 		return nl_errf(err, errlen, -ENOMEM, "%s: out of memory", path);
 	na_settings_merge(out, &section);
 	return 0;
+}
+
+int na_config_parse(const char *path, const char *uplink, struct na_settings *out, char *err,
+		    size_t errlen)
+{
+	struct na_subnets *scratch = calloc(1, sizeof(*scratch));
+	int rc;
+
+	if (!scratch)
+		return nl_errf(err, errlen, -ENOMEM, "out of memory");
+	rc = parse_file(path, uplink, out, scratch, err, errlen);
+	free(scratch);
+	return rc;
+}
+
+int na_config_subnets(const char *path, struct na_subnets *out, char *err, size_t errlen)
+{
+	struct na_settings scratch;
+
+	memset(out, 0, sizeof(*out));
+	return parse_file(path, NULL, &scratch, out, err, errlen);
 }
 
 void na_settings_defaults(struct na_settings *s)

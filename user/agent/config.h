@@ -68,6 +68,13 @@ void na_settings_defaults(struct na_settings *s);
 int na_config_parse(const char *path, const char *uplink, struct na_settings *out, char *err,
 		    size_t errlen);
 
+struct na_subnets;
+/*
+ * The [subnet ...] sections of @path (subnets.h) into @out; 0, -ENOENT or
+ * -EINVAL with "<path>:<line>: ..." in @err, as na_config_parse().
+ */
+int na_config_subnets(const char *path, struct na_subnets *out, char *err, size_t errlen);
+
 /* @flags' settings over @dst's (the command line wins over the file) */
 void na_settings_merge(struct na_settings *dst, const struct na_settings *flags);
 

@@ -17,6 +17,8 @@
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "addr.h"
@@ -33,13 +35,16 @@
 #include "parse.h"
 #include "paths.h"
 #include "probe.h"
+#include "ra_sender.h"
 #include "resolver.h"
+#include "responder.h"
 #include "show.h"
 #include "stats.h"
 #include "ctl_server.h"
 #include "util.h"
 #include "vif.h"
 #include "vif_persist.h"
+#include "vif_tx.h"
 #include "vlan_config.h"
 
 struct na_daemon {
@@ -66,6 +71,11 @@ struct na_daemon {
 	long refresh_wait[NA_CTL_MAX_CLIENTS];
 	int nrefresh_wait;
 	bool stop;
+
+	/* DHCP and router solicitations from the VMs (docs/dhcp.md) */
+	struct na_vif_tx vtx; /* frames into VIFs */
+	struct na_responder resp;
+	struct na_ra ra; /* router advertisements */
 };
 
 /* libbpf's messages on stderr, minus the EEXIST of an existing clsact qdisc */
@@ -274,6 +284,41 @@ static void wire(struct na_daemon *d)
 				   .up = &d->up,
 				   .loc = &d->loc};
 	d->ctl = (struct na_ctl_server){.fd = -1, .handle = handle_request, .ctx = d};
+	d->vtx.fd = -1;
+	d->resp = (struct na_responder){
+		.maps = &d->dp.maps, .st = &d->st, .tx = &d->vtx, .ra = &d->ra};
+	d->ra.maps = &d->dp.maps;
+	d->ra.tx = &d->vtx;
+	d->ra.st = &d->st;
+	d->ra.subnets = &d->resp.subnets;
+	d->ra.seed = (__u32)getpid() ^ (__u32)nl_now_ms();
+}
+
+/* a VIF added or deleted: its router advertisements start or stop */
+static void ra_vif_changed(struct na_daemon *d, const struct na_request *r)
+{
+	int ifindex = (int)if_nametoindex(r->ifname);
+	struct nl_vif v;
+
+	if (r->verb == NA_REQ_VIF_DEL || !ifindex ||
+	    bpf_map_lookup_elem(d->dp.maps.vifs, &ifindex, &v))
+		na_ra_vif_del(&d->ra, ifindex);
+	else
+		na_ra_vif_set(&d->ra, ifindex, &v, &r->vif6, nl_mono_ms());
+}
+
+/* the DHCP/RA responder: the punt ring, the VIF socket, the [subnet] settings */
+static int responder_start(struct na_daemon *d, const struct na_daemon_opts *o)
+{
+	int err = na_vif_tx_open(&d->vtx, &d->st.dhcp_tx_fail);
+
+	if (err) {
+		log_err("cannot open the VIF transmit socket: %s", strerror(-err));
+		return err;
+	}
+	na_ra_load(&d->ra, nl_mono_ms());
+	return na_responder_open(&d->resp, bpf_map__fd(d->dp.skel->maps.nl_punt_ring),
+				 o->ops.config);
 }
 
 /* ---- control requests -------------------------------------------------------------------- */
@@ -328,8 +373,12 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 	switch (r->verb) {
 	case NA_REQ_VIF_ADD:
 		rc = na_vif_add(&d->vifs, r->ifname, &r->vif, &r->vif6, err, errlen);
-		return rc ? rc : na_vif_persist_added(&d->store, r, out);
+		if (rc)
+			return rc;
+		ra_vif_changed(d, r);
+		return na_vif_persist_added(&d->store, r, out);
 	case NA_REQ_VIF_DEL:
+		ra_vif_changed(d, r);
 		return na_vif_persist_del(&d->vifs, &d->store, r->ifname, out, err, errlen);
 	case NA_REQ_VIF_LIST:
 		na_show_vifs(out, &d->dp.maps, json);
@@ -428,6 +477,8 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 		err = na_events_open(&d->ev, d->dp.maps.events);
 	if (!err)
 		err = monitor_start(d);
+	if (!err)
+		err = responder_start(d, o);
 	if (err)
 		return err;
 	/* the VIFs `vif add` defined, back (announced once NL-ARP is up: here) */
@@ -440,7 +491,19 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	}
 }
 
-enum { EP_RB, EP_LLDP, EP_BCAST, EP_UCAST, EP_UDP, EP_CTL, EP_HTTP, EP_TIMER, EP_SIGNAL, EP_MON };
+enum {
+	EP_RB,
+	EP_LLDP,
+	EP_BCAST,
+	EP_UCAST,
+	EP_UDP,
+	EP_CTL,
+	EP_HTTP,
+	EP_TIMER,
+	EP_SIGNAL,
+	EP_MON,
+	EP_PUNT
+};
 
 static int ep_add(struct na_daemon *d, int fd, int tag)
 {
@@ -478,9 +541,10 @@ static int loop_setup(struct na_daemon *d)
 				   na_vlan_config_fd(&d->vc),
 				   d->timer_fd,
 				   d->signal_fd,
-				   na_monitor_fd(&d->mon)};
+				   na_monitor_fd(&d->mon),
+				   na_responder_fd(&d->resp)};
 
-		for (int tag = EP_RB; !err && tag <= EP_MON; tag++)
+		for (int tag = EP_RB; !err && tag <= EP_PUNT; tag++)
 			err = ep_add(d, fds[tag], tag);
 	}
 	if (err)
@@ -499,6 +563,7 @@ static void on_tick(struct na_daemon *d, unsigned long tick)
 	    (tick % na_ops_refresh_interval(&d->ops) == 0 || (!d->vc.loaded && tick % 5 == 0)))
 		na_vlan_config_refresh(&d->vc, false);
 	na_ops_tick(&d->ops);
+	na_ra_tick(&d->ra, nl_mono_ms());
 }
 
 static void on_signal(struct na_daemon *d)
@@ -512,6 +577,7 @@ static void on_signal(struct na_daemon *d)
 		log_info("SIGHUP: re-fetching the VLAN table, re-reading the NL-ARP keys");
 		na_vlan_config_refresh(&d->vc, true);
 		na_keys_reload(&d->keys);
+		na_responder_reload(&d->resp);
 		return;
 	}
 	log_info("signal %u: exiting; the datapath keeps forwarding (pinned in %s)", si.ssi_signo,
@@ -556,6 +622,9 @@ static void dispatch(struct na_daemon *d, __u32 tag, unsigned long *tick)
 	case EP_MON:
 		na_monitor_serve(&d->mon);
 		break;
+	case EP_PUNT:
+		na_responder_consume(&d->resp);
+		break;
 	}
 }
 
@@ -586,6 +655,8 @@ static void shut_down(struct na_daemon *d)
 	na_ctl_close(&d->ctl);
 	na_vlan_config_close(&d->vc);
 	na_monitor_close(&d->mon);
+	na_responder_close(&d->resp);
+	na_vif_tx_close(&d->vtx);
 	na_events_close(&d->ev);
 	na_resolver_free(&d->res);
 	na_nlarp_close(&d->io);

@@ -454,6 +454,9 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent_view 
 				ST(n, a->st->nlarp_err[e]);
 		}
 		ST("nlarp_probe_reply_unmatched", a->st->probe_reply_unmatched);
+#define NA_CTL_STAT_SHOW(name, help) ST(#name, a->st->name);
+		NA_CTL_STATS(NA_CTL_STAT_SHOW)
+#undef NA_CTL_STAT_SHOW
 		for (int e = 1; e < NLARP_AUTH_E_MAX; e++) {
 			char n[64];
 
