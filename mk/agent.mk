@@ -59,6 +59,8 @@ TEST_SCRIPTS += tests/agent/integration.sh tests/agent/integration-udp.sh \
 	tests/agent/integration-gre.sh
 # na-loader monitor and trace (docs/monitor.md)
 TEST_SCRIPTS += tests/agent/monitor.sh tests/agent/trace.sh tests/agent/trace-udp.sh
+# tenant broadcast/multicast across two agents, a broadcast storm (issue 11)
+TEST_SCRIPTS += tests/agent/flood.sh
 test: export NA_LOADER = $(abspath $(OUTPUT)/na-loader)
 
 # ---- benchmark: kernel memory of the NARTs at 1,000,000 VIFs --------------------------------

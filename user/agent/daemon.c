@@ -33,6 +33,7 @@
 #include "parse.h"
 #include "paths.h"
 #include "probe.h"
+#include "flood.h"
 #include "resolver.h"
 #include "show.h"
 #include "stats.h"
@@ -53,6 +54,7 @@ struct na_daemon {
 	struct na_vlan_config vc;
 	struct na_events ev;
 	struct na_vifs vifs;
+	struct na_flood flood; /* broadcast/multicast members (flood.c) */
 	struct na_ctl_server ctl;
 	struct na_keys keys;
 	struct na_monitor mon;
@@ -269,7 +271,10 @@ static void wire(struct na_daemon *d)
 				   .tables = &d->tables,
 				   .res = &d->res,
 				   .up = &d->up,
-				   .loc = &d->loc};
+				   .loc = &d->loc,
+				   .flood = &d->flood};
+	d->flood = (struct na_flood){
+		.maps = &d->dp.maps, .tables = &d->tables, .loc = &d->loc, .dirty = true};
 	d->ctl = (struct na_ctl_server){.fd = -1, .handle = handle_request, .ctx = d};
 }
 
@@ -389,6 +394,8 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	}
 	if (!err)
 		err = adopt_config(d);
+	if (!err)
+		err = na_flood_config(&d->dp.maps, o->ops.eff.flood_rate, o->ops.eff.flood_burst);
 	if (!err)
 		err = na_datapath_attach(&d->dp, &d->up, o->rx_path, d->encap_mode);
 	if (err)
@@ -555,6 +562,7 @@ static int loop(struct na_daemon *d)
 		}
 		for (int i = 0; i < n; i++)
 			dispatch(d, evs[i].data.u32, &tick);
+		na_flood_sync(&d->flood, nl_mono_ms());
 		na_ops_update(&d->ops);
 	}
 	return 0;

@@ -17,7 +17,8 @@
 	X(vif_cache)  \
 	X(local_vifs) \
 	X(local_ips)  \
-	X(nart1) X(nart2) X(subnets) X(switches) X(vif_stats) X(counters) X(events) X(event_dedup)
+	X(nart1) X(nart2) X(subnets) X(switches) X(vif_stats) X(counters) X(events) X(event_dedup) \
+		X(flood_groups)
 
 struct na_maps {
 #define NA_MAP_FD(n) int n;

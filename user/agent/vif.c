@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "addr.h"
+#include "flood.h"
 #include "local_vifs.h"
 #include "log.h"
 #include "monitor.h"
@@ -228,6 +229,8 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		 v.flags & NL_VIF_F_XDP_REDIRECT ? " xdp-redirect" : "");
 	na_mon_vif("add", ifname, &v);
 	na_announce_vif(vs->res, &v, false);
+	if (vs->flood)
+		na_flood_touch(vs->flood);
 	return 0;
 }
 
@@ -266,6 +269,8 @@ static void withdraw(struct na_vifs *vs, const struct nl_vif *v)
 			bpf_map_delete_elem(vs->maps->subnets, &sk);
 	}
 	na_announce_vif(vs->res, v, true);
+	if (vs->flood)
+		na_flood_touch(vs->flood);
 }
 
 int na_vif_del(struct na_vifs *vs, const char *ifname, char *err, size_t errlen)
