@@ -177,10 +177,13 @@ while time.time() < end:
 print(n)
 '
 limited0=$(fl_counter 1 tx_flood_limited)
-vmrun a3 iperf3 -s -1 -D -I "$TMP/iperf.pid" >/dev/null 2>&1
+vmrun a3 iperf3 -s -1 -D -I "$TMP/iperf0.pid" >/dev/null 2>&1
 sleep 0.5
 baseline=$(vmrun a2 ping -c 20 -i 0.05 -W 1 -q 192.168.1.3 | awk -F', ' '/packet loss/ { print $3 }')
-echo "    before the storm: a2 -> a3 ping $baseline"
+vmrun a2 timeout 10 iperf3 -c 192.168.1.3 -t 3 >"$TMP/iperf0.log" 2>&1
+echo "    before the storm: a2 -> a3 ping $baseline, iperf3 $(awk '/receiver/ { print $7, $8 }' "$TMP/iperf0.log")"
+vmrun a3 iperf3 -s -1 -D -I "$TMP/iperf.pid" >/dev/null 2>&1
+sleep 0.5
 vmrun a1 timeout 15 python3 -c "$STORM" 52:54:00:f1:00:01 192.168.1.1 6 >"$TMP/storm.out" 2>&1 &
 storm=$!
 sleep 0.5

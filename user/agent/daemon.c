@@ -497,6 +497,7 @@ static void on_signal(struct na_daemon *d)
 		return;
 	if (si.ssi_signo == SIGHUP) {
 		na_ops_reload(&d->ops);
+		na_flood_config(&d->dp.maps, d->ops.eff.flood_rate, d->ops.eff.flood_burst);
 		log_info("SIGHUP: re-fetching the VLAN table, re-reading the NL-ARP keys");
 		na_vlan_config_refresh(&d->vc, true);
 		na_keys_reload(&d->keys);
