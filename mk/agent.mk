@@ -61,6 +61,8 @@ TEST_SCRIPTS += tests/agent/integration.sh tests/agent/integration-udp.sh \
 TEST_SCRIPTS += tests/agent/monitor.sh tests/agent/trace.sh tests/agent/trace-udp.sh
 # IPv6 for tenants: two agents, ping6 with DAD and no static neighbour (docs/ipv6.md)
 TEST_SCRIPTS += tests/agent/ipv6.sh
+# tenant broadcast/multicast across two agents, a broadcast storm (issue 11)
+TEST_SCRIPTS += tests/agent/flood.sh
 test: export NA_LOADER = $(abspath $(OUTPUT)/na-loader)
 
 # ---- benchmark: kernel memory of the NARTs at 1,000,000 VIFs --------------------------------

@@ -104,6 +104,14 @@ int na_setting_set(struct na_settings *s, const char *key, const char *value, ch
 				value);
 		snprintf(s->metrics, sizeof(s->metrics), "%s", strcmp(value, "off") ? value : "");
 		s->set |= NA_SET_METRICS;
+	} else if (!strcmp(key, "flood_rate") || !strcmp(key, "flood_burst")) {
+		bool rate = key[6] == 'r';
+
+		if (nl_parse_u32(value, 1, 10000000, &x))
+			return nl_errf(err, errlen, -EINVAL, "key '%s': '%s' is not 1..10000000",
+				       key, value);
+		*(rate ? &s->flood_rate : &s->flood_burst) = x;
+		s->set |= rate ? NA_SET_FLOOD_RATE : NA_SET_FLOOD_BURST;
 	} else if (!strcmp(key, "refresh_interval")) {
 		if (nl_parse_u32(value, 1, 86400, &x))
 			return nl_errf(err, errlen, -EINVAL,
@@ -263,6 +271,10 @@ void na_settings_merge(struct na_settings *dst, const struct na_settings *src)
 		snprintf(dst->metrics, sizeof(dst->metrics), "%s", src->metrics);
 	if (src->set & NA_SET_REFRESH)
 		dst->refresh = src->refresh;
+	if (src->set & NA_SET_FLOOD_RATE)
+		dst->flood_rate = src->flood_rate;
+	if (src->set & NA_SET_FLOOD_BURST)
+		dst->flood_burst = src->flood_burst;
 	dst->set |= src->set;
 }
 

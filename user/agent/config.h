@@ -26,6 +26,8 @@ enum {
 	NA_SET_REFRESH = 1 << 5,
 	NA_SET_REPO_CA = 1 << 6,
 	NA_SET_KEY_FILE = 1 << 7,
+	NA_SET_FLOOD_RATE = 1 << 8,
+	NA_SET_FLOOD_BURST = 1 << 9,
 };
 
 /* everything the file or the flags can set */
@@ -39,6 +41,8 @@ struct na_settings {
 	int log_level;		 /* enum nl_log_level */
 	char metrics[128];	 /* addr:port, [v6]:port, "" = off */
 	unsigned int refresh;	 /* seconds, 1..86400 */
+	unsigned int flood_rate;  /* broadcast/multicast frames per s per VIF, 0 = default */
+	unsigned int flood_burst; /* ... and the bucket depth, 0 = default */
 };
 
 /* what `attach` hands the daemon so that SIGHUP can read the file again */

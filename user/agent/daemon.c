@@ -36,6 +36,7 @@
 #include "paths.h"
 #include "probe.h"
 #include "ra_sender.h"
+#include "flood.h"
 #include "resolver.h"
 #include "responder.h"
 #include "show.h"
@@ -60,6 +61,7 @@ struct na_daemon {
 	struct na_events ev;
 	struct na_vifs vifs;
 	struct na_vif_store store; /* persisted VIF definitions */
+	struct na_flood flood; /* broadcast/multicast members (flood.c) */
 	struct na_ctl_server ctl;
 	struct na_keys keys;
 	struct na_monitor mon;
@@ -282,7 +284,10 @@ static void wire(struct na_daemon *d)
 				   .tables = &d->tables,
 				   .res = &d->res,
 				   .up = &d->up,
-				   .loc = &d->loc};
+				   .loc = &d->loc,
+				   .flood = &d->flood};
+	d->flood = (struct na_flood){
+		.maps = &d->dp.maps, .tables = &d->tables, .loc = &d->loc, .dirty = true};
 	d->ctl = (struct na_ctl_server){.fd = -1, .handle = handle_request, .ctx = d};
 	d->vtx.fd = -1;
 	d->resp = (struct na_responder){
@@ -456,6 +461,8 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	if (!err)
 		err = adopt_config(d);
 	if (!err)
+		err = na_flood_config(&d->dp.maps, o->ops.eff.flood_rate, o->ops.eff.flood_burst);
+	if (!err)
 		err = na_datapath_attach(&d->dp, &d->up, o->rx_path, d->encap_mode);
 	if (err)
 		return err;
@@ -574,6 +581,7 @@ static void on_signal(struct na_daemon *d)
 		return;
 	if (si.ssi_signo == SIGHUP) {
 		na_ops_reload(&d->ops);
+		na_flood_config(&d->dp.maps, d->ops.eff.flood_rate, d->ops.eff.flood_burst);
 		log_info("SIGHUP: re-fetching the VLAN table, re-reading the NL-ARP keys");
 		na_vlan_config_refresh(&d->vc, true);
 		na_keys_reload(&d->keys);
@@ -644,6 +652,7 @@ static int loop(struct na_daemon *d)
 		}
 		for (int i = 0; i < n; i++)
 			dispatch(d, evs[i].data.u32, &tick);
+		na_flood_sync(&d->flood, nl_mono_ms());
 		na_ops_update(&d->ops);
 	}
 	return 0;

@@ -197,6 +197,8 @@ enum {
 	O_CONFIG,
 	O_METRICS,
 	O_REFRESH,
+	O_FLOOD_RATE,
+	O_FLOOD_BURST,
 	O_LOGLEVEL,
 	O_CHECK,
 	O_RX,
@@ -273,6 +275,10 @@ static int attach_opt(struct cli *c, struct na_request *r, int o, const char *ar
 		return attach_set(c, "metrics", arg);
 	case O_REFRESH:
 		return attach_set(c, "refresh_interval", arg);
+	case O_FLOOD_RATE:
+		return attach_set(c, "flood_rate", arg);
+	case O_FLOOD_BURST:
+		return attach_set(c, "flood_burst", arg);
 	case O_LOGLEVEL:
 		return attach_set(c, "log_level", arg);
 	case O_KEY_FILE:
@@ -605,6 +611,8 @@ static const struct option attach_options[] = {
 	{"config", required_argument, NULL, O_CONFIG},
 	{"metrics", required_argument, NULL, O_METRICS},
 	{"refresh-interval", required_argument, NULL, O_REFRESH},
+	{"flood-rate", required_argument, NULL, O_FLOOD_RATE},
+	{"flood-burst", required_argument, NULL, O_FLOOD_BURST},
 	{"log-level", required_argument, NULL, O_LOGLEVEL},
 	OPT_HELP,
 	OPT_END,
@@ -675,12 +683,14 @@ static const struct verb verbs[] = {
 	 "         [--rx xdp|tc|auto] [--tenant-bits 16|24] [--key-file PATH | "
 	 "--insecure-no-auth]\n"
 	 "         [-v] [--config FILE] [--metrics ADDR:PORT] [--refresh-interval S] [--log-level "
-	 "L]\n",
+	 "L]\n"
+	 "         [--flood-rate N] [--flood-burst N]\n",
 	 "usage: na-loader attach <iface> [--repo <url|file>] [--repo-ca <file>]\n"
 	 "                         [--encap ip|udp|gre] [--rx xdp|tc|auto] [--tenant-bits 16|24]\n"
 	 "                         [--key-file PATH | --insecure-no-auth] [-v|--verbose]\n"
 	 "                         [--config FILE] [--metrics ADDR:PORT]\n"
 	 "                         [--refresh-interval SECONDS] [--log-level err|warn|info|debug]\n"
+	 "                         [--flood-rate FRAMES_PER_S] [--flood-burst FRAMES]\n"
 	 "Load the datapath on the uplink <iface> (XDP native, generic with a warning),\n"
 	 "pin maps, programs and the XDP link under /sys/fs/bpf/netlord/<iface>/, then\n"
 	 "run the agent in the foreground (logs on stderr) until SIGTERM/SIGINT.\n"
@@ -698,6 +708,8 @@ static const struct verb verbs[] = {
 	 "Settings come from " NA_CONFIG_DEFAULT " (if it exists; --config FILE\n"
 	 "otherwise), the flags win over it; SIGHUP reads it again (docs/operations.md).\n"
 	 "--metrics: Prometheus text exposition at http://ADDR:PORT/metrics.\n"
+	 "--flood-rate, --flood-burst: each VIF's token bucket for broadcast/multicast\n"
+	 "frames (default 1000 frames/s, burst 200; over it: counted drops, tx_flood_limited).\n"
 	 "Under systemd (Type=notify): READY=1 once LLDP named the location and the VLAN\n"
 	 "table is loaded, WATCHDOG=1 every second when WatchdogSec= is set.\n",
 	 attach_options, "v", run_attach, attach_opt, local_exit},

@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "addr.h"
+#include "flood.h"
 #include "ip6.h"
 #include "local_vifs.h"
 #include "log.h"
@@ -281,6 +282,8 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		 v.flags & NL_VIF_F_XDP_REDIRECT ? " xdp-redirect" : "", v6.count);
 	na_mon_vif("add", ifname, &v);
 	na_announce_vif6(vs->res, &v, &v6, false);
+	if (vs->flood)
+		na_flood_touch(vs->flood);
 	return 0;
 }
 
@@ -354,6 +357,8 @@ static void withdraw(struct na_vifs *vs, const struct nl_vif *v)
 			bpf_map_delete_elem(vs->maps->subnets, &sk);
 	}
 	na_announce_vif6(vs->res, v, &v6, true);
+	if (vs->flood)
+		na_flood_touch(vs->flood);
 }
 
 int na_vif_del(struct na_vifs *vs, const char *ifname, char *err, size_t errlen)
