@@ -25,17 +25,17 @@ $(call objs,user/repo/serve.c): CFLAGS += $(shell pkg-config --cflags libmicroht
 
 $(OUTPUT)/na-repo: $(call objs,$(REPO_SRCS)) $(LIBNETLORD) | $(OUTPUT)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(MHD_LIBS)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(MHD_LIBS) -lz
 
 $(OUTPUT)/tests/test_vlan_table: $(call objs,tests/repo/test_vlan_table.c) $(LIBNETLORD) \
 		| $(OUTPUT)/tests
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion -lz
 
 $(OUTPUT)/tests/test_topo: $(call objs,tests/repo/test_topo.c $(REPO_TOPO_SRCS) \
 		$(REPO_COMPILE_SRCS)) $(LIBNETLORD) | $(OUTPUT)/tests
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion -lz
 
 .PHONY: bench-repo
 bench-repo: $(OUTPUT)/na-repo
