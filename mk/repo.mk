@@ -9,6 +9,7 @@ REPO_COMPILE_SRCS := user/repo/compile.c user/repo/path_search.c user/repo/packi
 	user/repo/pack_greedy.c user/repo/pack_trees.c user/repo/bcast_tree.c \
 	user/repo/compile_output.c
 REPO_SRCS := user/repo/main.c user/repo/cli.c user/repo/serve.c user/repo/repo_metrics.c \
+	user/repo/publish.c \
 	$(REPO_TOPO_SRCS) $(REPO_COMPILE_SRCS)
 
 $(call objs,$(REPO_SRCS) $(wildcard tests/repo/*.c)): CPPFLAGS += -Iuser/repo
@@ -25,7 +26,7 @@ $(call objs,user/repo/serve.c): CFLAGS += $(shell pkg-config --cflags libmicroht
 
 $(OUTPUT)/na-repo: $(call objs,$(REPO_SRCS)) $(LIBNETLORD) | $(OUTPUT)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(MHD_LIBS) -lz
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(MHD_LIBS) -lz $(CURL_LIBS) $(JANSSON_LIBS) -lcrypto
 
 $(OUTPUT)/tests/test_vlan_table: $(call objs,tests/repo/test_vlan_table.c) $(LIBNETLORD) \
 		| $(OUTPUT)/tests
@@ -40,3 +41,9 @@ $(OUTPUT)/tests/test_topo: $(call objs,tests/repo/test_topo.c $(REPO_TOPO_SRCS) 
 .PHONY: bench-repo
 bench-repo: $(OUTPUT)/na-repo
 	@tests/repo/bench.sh $(OUTPUT)/na-repo
+
+# the boot storm (tests/repo/bootstorm.c): N agents' repository clients at once
+BOOTSTORM := $(OUTPUT)/bench/bootstorm
+$(BOOTSTORM): $(call objs,tests/repo/bootstorm.c) $(LIBNETLORD) | $(OUTPUT)/bench
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lz $(CURL_LIBS) $(JANSSON_LIBS) -lcrypto
