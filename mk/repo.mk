@@ -47,3 +47,11 @@ BOOTSTORM := $(OUTPUT)/bench/bootstorm
 $(BOOTSTORM): $(call objs,tests/repo/bootstorm.c) $(LIBNETLORD) | $(OUTPUT)/bench
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lz $(CURL_LIBS) $(JANSSON_LIBS) -lcrypto
+
+# per-switch rows against the whole table, and the boot storm (docs/repository.md)
+.PHONY: bench-repo-rows bench-bootstorm
+bench-repo-rows: $(OUTPUT)/na-repo $(BOOTSTORM)
+	@tests/repo/bench_rows.sh rows $(OUTPUT)
+bench-bootstorm: $(OUTPUT)/na-repo $(BOOTSTORM)
+	@tests/repo/bench_rows.sh bootstorm $(OUTPUT)
+BENCH_TARGETS += bench-repo-rows bench-bootstorm

@@ -7,9 +7,10 @@
  * Prints the time to a table per agent: p50, p90, p99, max; and the
  * repository process's CPU per request when given its pid.
  *
- *   bootstorm --repo URL --macs <rows dir> [--clients N] [--table] [--pid P]
+ *   bootstorm --repo URL --macs <rows dir> [--clients N] [--table] [--pid P[,P...]]
  *
  * --table fetches the whole table instead of rows (what older agents did).
+ * With etcd://a,b,c/prefix agent i starts on member i mod 3 (the list rotated).
  * Exit 1 when any agent failed to get a valid table.
  */
 #include <errno.h>
@@ -34,6 +35,34 @@ struct agent {
 };
 
 static struct timespec t0;
+
+/*
+ * etcd://a,b,c/prefix for agent i: the members rotated by i, so the agents
+ * start spread over the members as a fleet with shuffled lists would be
+ */
+static void rotate(const char *repo, int i, char *out, size_t len)
+{
+	const char *hosts = repo + 7, *slash = strchr(hosts, '/');
+	char list[16][128];
+	int n = 0;
+
+	if (strncmp(repo, "etcd://", 7) || !slash) {
+		snprintf(out, len, "%s", repo);
+		return;
+	}
+	for (const char *p = hosts; p < slash && n < 16;) {
+		const char *c = memchr(p, ',', (size_t)(slash - p));
+		size_t l = c ? (size_t)(c - p) : (size_t)(slash - p);
+
+		snprintf(list[n++], sizeof(list[0]), "%.*s", (int)l, p);
+		p += l + 1;
+	}
+	snprintf(out, len, "etcd://");
+	for (int j = 0; j < n; j++)
+		snprintf(out + strlen(out), len - strlen(out), "%s%s", j ? "," : "",
+			 list[(i + j) % n]);
+	snprintf(out + strlen(out), len - strlen(out), "%s", slash);
+}
 static int left;
 
 static double since_ms(void)
@@ -66,7 +95,7 @@ static int cmp_d(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double cpu_s(int pid)
+static double cpu_one(int pid)
 {
 	char path[64], buf[1024], *p;
 	unsigned long ut, st;
@@ -87,10 +116,24 @@ static double cpu_s(int pid)
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* the CPU seconds of every process of "pid[,pid...]" */
+static double cpu_s(const char *pids)
+{
+	double sum = 0;
+
+	for (const char *p = pids; p && *p;) {
+		sum += cpu_one(atoi(p));
+		p = strchr(p, ',');
+		p = p ? p + 1 : NULL;
+	}
+	return sum;
+}
+
 int main(int argc, char **argv)
 {
 	const char *repo = NULL, *macdir = NULL;
-	int n = 1000, pid = 0, nmacs = 0, failed = 0, ep;
+	const char *pid = NULL;
+	int n = 1000, nmacs = 0, failed = 0, ep;
 	bool table = false;
 	static __u8 macs[4096][6];
 	struct rlimit rl = {.rlim_cur = 65536, .rlim_max = 65536};
@@ -107,7 +150,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--clients") && i + 1 < argc)
 			n = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--pid") && i + 1 < argc)
-			pid = atoi(argv[++i]);
+			pid = argv[++i];
 		else if (!strcmp(argv[i], "--table"))
 			table = true;
 		else {
@@ -136,11 +179,12 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n; i++) {
 		struct nl_repo_opts o = {.timeout_ms = 30000, .max_bytes = NL_VT_MAX_BYTES};
 		struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (unsigned)i};
-		char err[256];
+		char err[256], url[2048];
 
 		ag[i].t_ms = -1;
 		memcpy(ag[i].mac, macs[i % nmacs], 6);
-		if (nl_repo_new(&ag[i].r, repo, &o, done, &ag[i], err, sizeof(err)) ||
+		rotate(repo, i, url, sizeof(url));
+		if (nl_repo_new(&ag[i].r, url, &o, done, &ag[i], err, sizeof(err)) ||
 		    epoll_ctl(ep, EPOLL_CTL_ADD, nl_repo_fd(ag[i].r), &ev)) {
 			fprintf(stderr, "bootstorm: agent %d: %s\n", i, err);
 			return 1;
@@ -185,7 +229,7 @@ int main(int argc, char **argv)
 	if (pid) {
 		double cpu = cpu_s(pid) - cpu0;
 
-		printf(", repository CPU %.3f s = %.0f us per fetch", cpu, cpu * 1e6 / n);
+		printf(", repository CPU %.2f s = %.0f us per agent", cpu, cpu * 1e6 / n);
 	}
 	printf("\n");
 	for (int i = 0; i < n; i++)
