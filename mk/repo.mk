@@ -17,7 +17,8 @@ $(call objs,$(REPO_SRCS)): CFLAGS += -Wno-format-truncation
 
 BINS += $(OUTPUT)/na-repo
 TEST_BINS += $(patsubst tests/repo/%.c,$(OUTPUT)/tests/%,$(wildcard tests/repo/test_*.c))
-TEST_SCRIPTS += $(wildcard tests/repo/compile.sh tests/repo/server.sh tests/repo/etcd_cluster.sh)
+TEST_SCRIPTS += $(wildcard tests/repo/compile.sh tests/repo/server.sh tests/repo/etcd_cluster.sh \
+	tests/repo/client.sh)
 BENCH_TARGETS += bench-repo
 
 # the HTTP server is libmicrohttpd
@@ -55,3 +56,5 @@ bench-repo-rows: $(OUTPUT)/na-repo $(BOOTSTORM)
 bench-bootstorm: $(OUTPUT)/na-repo $(BOOTSTORM)
 	@tests/repo/bench_rows.sh bootstorm $(OUTPUT)
 BENCH_TARGETS += bench-repo-rows bench-bootstorm
+# tests/repo/client.sh runs the agents' repository client through it
+test: $(BOOTSTORM)

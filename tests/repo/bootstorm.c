@@ -35,6 +35,7 @@ struct agent {
 };
 
 static struct timespec t0;
+static int nrows, ntables; /* documents received */
 
 /*
  * etcd://a,b,c/prefix for agent i: the members rotated by i, so the agents
@@ -83,8 +84,13 @@ static void done(void *ctx, struct nl_repo_result *r)
 	a->rc = r->rc;
 	if (r->rc)
 		snprintf(a->err, sizeof(a->err), "%s", r->err);
-	else if (!r->not_modified)
+	else if (!r->not_modified) {
+		if (r->t.row_only)
+			nrows++;
+		else
+			ntables++;
 		nl_vt_free(&r->t);
+	}
 	left--;
 }
 
@@ -231,7 +237,7 @@ int main(int argc, char **argv)
 
 		printf(", repository CPU %.2f s = %.0f us per agent", cpu, cpu * 1e6 / n);
 	}
-	printf("\n");
+	printf("\ndocuments: %d rows, %d whole tables\n", nrows, ntables);
 	for (int i = 0; i < n; i++)
 		nl_repo_free(ag[i].r);
 	free(ag);

@@ -308,13 +308,14 @@ static int check_table_run(void)
 
 	if (!buf)
 		return -EIO;
-	if (nl_vt_parse(buf, len, &vt, err, sizeof(err))) {
+	if (nl_vt_parse_any(buf, len, &vt, err, sizeof(err))) {
 		fprintf(stderr, "na-repo: %s: %s\n", check_path, err);
 		free(buf);
 		return -EINVAL;
 	}
-	printf("%s: format %u serial %llu broadcast %u switches %u rows %zu\n", check_path,
-	       vt.format, (unsigned long long)vt.serial, vt.broadcast_vlan, vt.nswitches, vt.nrows);
+	printf("%s: %sformat %u serial %llu broadcast %u switches %u rows %zu\n", check_path,
+	       vt.row_only ? "row document, " : "", vt.format, (unsigned long long)vt.serial,
+	       vt.broadcast_vlan, vt.nswitches, vt.nrows);
 	nl_vt_free(&vt);
 	free(buf);
 	return 0;
@@ -444,10 +445,12 @@ static const struct cli_verb verbs[] = {
 	},
 	{
 		.name = "check-table",
-		.summary = "check-table <vlan-table.txt|->       validate a VLAN table document",
+		.summary = "check-table <vlan-table.txt|row|->   validate a VLAN table or row "
+			   "document",
 		.args = "<vlan-table.txt|->",
-		.help = "Parse and validate a VLAN table document (docs/vlan-table.md); print its\n"
-			"serial, broadcast VLAN and size.",
+		.help = "Parse and validate a VLAN table document, or one switch's row document\n"
+			"(rows/<mac>; docs/vlan-table.md); print its serial, broadcast VLAN and "
+			"size.",
 		.min_args = 1,
 		.max_args = 1,
 		.set_args = check_args,
