@@ -183,7 +183,9 @@ int main(int argc, char **argv)
 	if (!ag || !ts || ep < 0)
 		return 1;
 	for (int i = 0; i < n; i++) {
-		struct nl_repo_opts o = {.timeout_ms = 30000, .max_bytes = NL_VT_MAX_BYTES};
+		struct nl_repo_opts o = {.timeout_ms = 30000,
+					 .max_bytes = NL_VT_MAX_BYTES,
+					 .whole_table = table};
 		struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (unsigned)i};
 		char err[256], url[2048];
 
@@ -202,7 +204,7 @@ int main(int argc, char **argv)
 	left = n;
 	for (int i = 0; i < n; i++) {
 		char err[256];
-		int rc = nl_repo_fetch(ag[i].r, table ? NULL : ag[i].mac, NULL, err, sizeof(err));
+		int rc = nl_repo_fetch(ag[i].r, ag[i].mac, NULL, err, sizeof(err));
 
 		if (rc) {
 			ag[i].t_ms = since_ms();

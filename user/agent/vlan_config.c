@@ -245,6 +245,6 @@ int na_vlan_config_refresh(struct na_vlan_config *vc, bool force)
 	rc = nl_repo_fetch(vc->repo_c, vc->loc->ready ? vc->loc->switch_mac : NULL,
 			   vc->loaded && !force ? vc->etag : NULL, err, sizeof(err));
 	if (rc == -EAGAIN)
-		return 0; /* etcd: our switch's row, once LLDP names the switch */
+		return 0; /* our switch's row, once LLDP names the switch */
 	return rc ? fail(vc, rc, err) : 0;
 }

@@ -435,7 +435,7 @@ int nl_repo_new(struct nl_repo **out, const char *src, const struct nl_repo_opts
 				nl_errf(err, errlen, rc, "cannot set up the repository client");
 		}
 		ev.data.fd = rc ? -1 : nl_fetch_fd(r->fetch);
-		r->rows_ok = strlen(r->url) > strlen(ROW_SUFFIX) &&
+		r->rows_ok = !o->whole_table && strlen(r->url) > strlen(ROW_SUFFIX) &&
 			     !strcmp(r->url + strlen(r->url) - strlen(ROW_SUFFIX), ROW_SUFFIX);
 	}
 	if (!rc && epoll_ctl(r->ep, EPOLL_CTL_ADD, ev.data.fd, &ev))
@@ -508,6 +508,8 @@ int nl_repo_fetch(struct nl_repo *r, const __u8 *mac, const char *etag, char *er
 	if (!r->is_etcd) {
 		if (!etag)
 			r->no_rows = false; /* a forced fetch tries rows again */
+		if (r->rows_ok && !r->have_mac)
+			return -EAGAIN; /* our row, once LLDP names the switch */
 		snprintf(r->etag, sizeof(r->etag), "%s", etag ? etag : "");
 		return http_start(r, err, errlen);
 	}

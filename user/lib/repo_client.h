@@ -46,6 +46,7 @@ struct nl_repo_opts {
 	int timeout_ms;	     /* a transfer (etcd: a read and connecting) */
 	size_t max_bytes;    /* a document */
 	int check_ms;	     /* etcd: the liveness read's period (0: 10000) */
+	bool whole_table;    /* HTTP: always the whole table (as agents before rows did) */
 };
 
 struct nl_repo_stats {
@@ -78,8 +79,8 @@ const struct nl_repo_stats *nl_repo_stats(const struct nl_repo *r);
 const char *nl_repo_where(const struct nl_repo *r);
 
 /*
- * Fetch our switch's row (@mac; NULL while LLDP has not named it: the
- * whole table over HTTP, nothing from etcd), @etag = of the table in force
+ * Fetch our switch's row (@mac; NULL while LLDP has not named it: nothing
+ * yet, -EAGAIN, unless the source is a whole table), @etag = of the table in force
  * (NULL: fetch even an unchanged table).  0 once started (the outcome goes
  * to done), -EBUSY while a fetch runs, -EAGAIN when there is nothing to
  * fetch yet, or -errno with err set.
