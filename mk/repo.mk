@@ -58,3 +58,8 @@ bench-bootstorm: $(OUTPUT)/na-repo $(BOOTSTORM)
 BENCH_TARGETS += bench-repo-rows bench-bootstorm
 # tests/repo/client.sh runs the agents' repository client through it
 test: $(BOOTSTORM)
+
+$(OUTPUT)/tests/test_repo_client: $(call objs,tests/repo/test_repo_client.c) $(LIBNETLORD) \
+		| $(OUTPUT)/tests
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion -lz $(CURL_LIBS) $(JANSSON_LIBS) -lcrypto

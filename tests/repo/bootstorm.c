@@ -183,9 +183,8 @@ int main(int argc, char **argv)
 	if (!ag || !ts || ep < 0)
 		return 1;
 	for (int i = 0; i < n; i++) {
-		struct nl_repo_opts o = {.timeout_ms = 30000,
-					 .max_bytes = NL_VT_MAX_BYTES,
-					 .whole_table = table};
+		struct nl_repo_opts o = {
+			.timeout_ms = 30000, .max_bytes = NL_VT_MAX_BYTES, .whole_table = table};
 		struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (unsigned)i};
 		char err[256], url[2048];
 
