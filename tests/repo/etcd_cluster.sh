@@ -172,6 +172,8 @@ check "agent $leader (on the dead leader) failed over: serial 2 from another mem
 inns "$(srv 3)" ip link set mg0 down
 check "publish serial 3 while agent 3 is cut off" publish 3
 check "agents 1 and 2 converge to serial 3" wait_for 40 all_serial 3 1 2
+check "agent 1 learnt serial 3 from its watch (not from a periodic read)" \
+	grep -q "watch announced serial 3" "$TMP/agent1.log"
 # its liveness read (every 10 s) times out, then every member is tried
 check "agent 3 notices etcd is unreachable (status: last error)" wait_for 40 bash -c \
 	"$(declare -f na srv up); NA=$NA T=$T; na 3 status | grep -q 'last error: .*etcd'"

@@ -158,6 +158,9 @@ static void fetched(void *ctx, struct nl_repo_result *r)
 		vc->st->vt_not_modified++; /* the table in force is current */
 		vc->error[0] = 0;
 	} else {
+		if (r->by_watch)
+			log_info("the repository's watch announced serial %llu",
+				 (unsigned long long)r->t.serial);
 		rc = apply(vc, &r->t, force, r->etag);
 	}
 	if (vc->refetch && !nl_repo_busy(vc->repo_c)) {

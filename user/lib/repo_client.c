@@ -48,13 +48,14 @@ struct nl_repo {
 	struct nl_etcd *ec;
 	int nmembers;
 	char prefix[512], key_current[600];
-	int step;     /* E_* */
-	bool waited;  /* the caller waits for this read's outcome */
-	bool force;   /* deliver even an unchanged serial */
-	bool pending; /* the watch saw a new serial during a read */
-	__u64 serial; /* delivered last (0: none) */
-	__u64 want;   /* being read */
-	int fails;    /* transport failures in a row */
+	int step;      /* E_* */
+	bool waited;   /* the caller waits for this read's outcome */
+	bool force;    /* deliver even an unchanged serial */
+	bool pending;  /* the watch saw a new serial during a read */
+	bool by_watch; /* the row being read was announced by the watch */
+	__u64 serial;  /* delivered last (0: none) */
+	__u64 want;    /* being read */
+	int fails;     /* transport failures in a row */
 };
 
 bool nl_repo_is_etcd_url(const char *src)
@@ -190,17 +191,20 @@ static int http_start(struct nl_repo *r, char *err, size_t errlen)
 
 static void etcd_read_current(struct nl_repo *r);
 
-/* the member failed: the next one, at once for each member, then with backoff */
+/* the member failed: the next one, at once within a cycle of the members, then with backoff */
 static void etcd_transport_failed(struct nl_repo *r, int rc, const char *err)
 {
+	int cycle;
 	long ms;
 
 	r->st.failovers++;
 	nl_etcd_failover(r->ec);
 	r->step = E_IDLE;
 	r->fails++;
-	ms = r->fails < r->nmembers ? 0 : 1000L << (r->fails - r->nmembers);
-	arm(r, ms > RETRY_MAX_MS || ms < 0 ? RETRY_MAX_MS : ms);
+	/* every member of a cycle at once; between cycles 1, 2, 4, 8, 8... s */
+	cycle = r->fails / r->nmembers;
+	ms = r->fails % r->nmembers ? 0 : 1000L << (cycle > 4 ? 4 : cycle - 1);
+	arm(r, ms > RETRY_MAX_MS ? RETRY_MAX_MS : ms);
 	if (r->waited) {
 		r->waited = false;
 		deliver_err(r, rc, false, "%s; trying %s next", err, nl_etcd_endpoint(r->ec));
@@ -212,6 +216,7 @@ static void etcd_read_over(struct nl_repo *r)
 {
 	r->step = E_IDLE;
 	r->waited = false;
+	r->by_watch = false;
 	arm(r, r->o.check_ms);
 	if (r->pending) {
 		r->pending = false;
@@ -222,7 +227,7 @@ static void etcd_read_over(struct nl_repo *r)
 static void on_row(void *ctx, int rc, const struct nl_etcd_kv *kv, const char *err)
 {
 	struct nl_repo *r = ctx;
-	struct nl_repo_result res = {.pushed = !r->waited};
+	struct nl_repo_result res = {.pushed = !r->waited, .by_watch = r->by_watch};
 	char mac[NL_MAC_STRLEN];
 
 	if (rc == -EBADMSG) {
@@ -310,6 +315,7 @@ static void on_watch(void *ctx, int rc, const struct nl_etcd_kv *kv, const char 
 		r->pending = true;
 		return;
 	}
+	r->by_watch = true;
 	etcd_read_row(r, s);
 }
 

@@ -31,6 +31,7 @@ struct nl_repo_result {
 	int rc;		   /* 0, or -errno with err set */
 	bool not_modified; /* the table in force is current (HTTP 304, same etcd serial) */
 	bool pushed;	   /* etcd: a new serial seen by the watch or the liveness read */
+	bool by_watch;	   /* etcd: ... announced by the watch */
 	bool corrupt;	   /* rc: the repository's document was malformed (refused) */
 	/* rc 0 and !not_modified: validated (a row or a whole table), the receiver's to free */
 	struct nl_vlan_table t;
