@@ -76,6 +76,10 @@ compile "$K" || exit 1
 echo "boot storm: $N agents, fat tree k=$K ($(ls "$T/ft$K/rows" | wc -l) edge switches)"
 serve "$T/ft$K"
 "$STORM" --repo "http://127.0.0.1:$PORT" --macs "$T/ft$K/rows" --clients "$N" --pid "$SPID"
+# what agents before rows did: the whole table (fewer agents: 14 MB each at k=32)
+NT=${BOOTSTORM_TABLE_AGENTS:-100}
+"$STORM" --repo "http://127.0.0.1:$PORT" --macs "$T/ft$K/rows" --clients "$NT" --table --pid "$SPID"
+"$STORM" --repo "http://127.0.0.1:$PORT" --macs "$T/ft$K/rows" --clients "$NT" --pid "$SPID"
 stop_serve
 
 command -v etcd >/dev/null || { echo "bench: etcd not installed (etcd-server)"; exit 1; }
