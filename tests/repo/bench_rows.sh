@@ -50,7 +50,7 @@ if [ "$MODE" = rows ]; then
 	for k in 16 32; do
 		compile "$k" || exit 1
 		tb=$(stat -c %s "$T/ft$k/vlan-table.txt")
-		nsw=$(ls "$T/ft$k/rows" | wc -l)
+		nsw=$(find "$T/ft$k/rows" -type f | wc -l)
 		rb=$(cat "$T/ft$k"/rows/* | wc -c)
 		rb=$((rb / nsw))
 		serve "$T/ft$k"
@@ -73,7 +73,7 @@ fi
 # ---- boot storm: N agents at once, from na-repo serve and from etcd ---------------------------
 K=${BOOTSTORM_K:-32}
 compile "$K" || exit 1
-echo "boot storm: $N agents, fat tree k=$K ($(ls "$T/ft$K/rows" | wc -l) edge switches)"
+echo "boot storm: $N agents, fat tree k=$K ($(find "$T/ft$K/rows" -type f | wc -l) edge switches)"
 serve "$T/ft$K"
 "$STORM" --repo "http://127.0.0.1:$PORT" --macs "$T/ft$K/rows" --clients "$N" --pid "$SPID"
 # what agents before rows did: the whole table (fewer agents: 14 MB each at k=32)

@@ -131,7 +131,7 @@ check "publish: one row per edge switch under the serial, current names it" bash
 # (whichever member leads, one agent is attached to it when it dies)
 eps_from() { # first member
 	local m=$1
-	echo "$(ip_of $m):2379,$(ip_of $((m % 3 + 1))):2379,$(ip_of $(((m + 1) % 3 + 1))):2379"
+	echo "$(ip_of "$m"):2379,$(ip_of $((m % 3 + 1))):2379,$(ip_of $(((m + 1) % 3 + 1))):2379"
 }
 for s in 1 2 3; do
 	nw_start_agent "$(srv "$s")" "$(up "$s")" "$s" --repo "etcd://$(eps_from "$s")/netlord" \
