@@ -19,7 +19,8 @@
 
 /*
  * etcd's defaults: --max-txn-ops 128, --max-request-bytes 1.5 MiB: a batch
- * of rows stays below both (base64 makes a row 4/3 larger).
+ * of rows stays below both (base64 makes a row 4/3 larger), also with the
+ * commit's 3 operations added to the last batch.
  */
 #define BATCH_OPS   100
 #define BATCH_BYTES (1000UL << 10)
@@ -78,44 +79,49 @@ static __s64 i64(json_t *v)
 	return json_is_string(v) ? strtoll(json_string_value(v), NULL, 10) : 0;
 }
 
-/* rows of vt under <serial key>/rows/, in batches: 0 or -errno */
+/*
+ * rows of vt under <serial key>/rows/, in batches; the last batch is not
+ * sent but left in *rest for the commit (so a small repository is one
+ * transaction): 0 or -errno
+ */
 static int put_rows(struct pub *p, const struct nl_vlan_table *vt, const char *skey,
-		    unsigned int *ntxn, size_t *bytes)
+		    unsigned int *ntxn, size_t *bytes, json_t **rest)
 {
 	json_t *ops = json_array(), *resp;
 	size_t batch = 0;
 	int rc = 0;
 
-	for (__u32 i = 0; !rc && i <= vt->nswitches; i++) {
+	for (__u32 i = 0; !rc && i < vt->nswitches; i++) {
+		const __u8 *src = vt->rows[(size_t)i * vt->nswitches].src;
 		char key[800], mac[NL_MAC_STRLEN], *buf = NULL;
-		size_t len = 0;
+		size_t len = 0, cost;
 
-		if (i < vt->nswitches) {
-			const __u8 *src = vt->rows[(size_t)i * vt->nswitches].src;
-
-			if (nl_vt_write_row(vt, src, &buf, &len)) {
-				rc = nl_errf(p->err, sizeof(p->err), -ENOMEM, "out of memory");
-				break;
-			}
-			nl_fmt_mac(src, mac);
-			snprintf(key, sizeof(key), "%s/rows/%s", skey, mac);
-			json_array_append_new(ops, put_op(key, buf, len));
-			*bytes += len;
-			batch += len * 4 / 3 + strlen(key) * 2 + 64;
-			free(buf);
+		if (nl_vt_write_row(vt, src, &buf, &len)) {
+			rc = nl_errf(p->err, sizeof(p->err), -ENOMEM, "out of memory");
+			break;
 		}
+		nl_fmt_mac(src, mac);
+		snprintf(key, sizeof(key), "%s/rows/%s", skey, mac);
+		cost = len * 4 / 3 + strlen(key) * 2 + 64;
 		if (json_array_size(ops) &&
-		    (i == vt->nswitches || json_array_size(ops) >= BATCH_OPS ||
-		     batch >= BATCH_BYTES)) {
+		    (json_array_size(ops) >= BATCH_OPS || batch + cost > BATCH_BYTES)) {
 			rc = call(p, "/v3/kv/txn", json_pack("{s:o}", "success", ops), &resp);
 			json_decref(resp);
 			ops = json_array();
 			batch = 0;
 			(*ntxn)++;
 		}
+		json_array_append_new(ops, put_op(key, buf, len));
+		*bytes += len;
+		batch += cost;
+		free(buf);
 	}
-	json_decref(ops);
-	return rc;
+	if (rc) {
+		json_decref(ops);
+		return rc;
+	}
+	*rest = ops;
+	return 0;
 }
 
 /* delete the serials superseded more than grace_s ago: the number deleted, or -errno */
@@ -240,7 +246,7 @@ int repo_publish(const struct publish_opts *o)
 		       o->prefix, p.url);
 		goto out;
 	}
-	rc = put_rows(&p, &vt, skey, &ntxn, &bytes);
+	rc = put_rows(&p, &vt, skey, &ntxn, &bytes, &ops);
 	if (rc)
 		goto out;
 	/* the commit: meta, the old serial's superseded time, current; only if current is unchanged
@@ -256,11 +262,12 @@ int repo_publish(const struct publish_opts *o)
 		json_decref(m);
 	}
 	if (!meta) {
+		json_decref(ops);
 		rc = -ENOMEM;
 		goto out;
 	}
 	snprintf(key, sizeof(key), "%s/meta", skey);
-	ops = json_array();
+	/* after the last batch of rows (at most BATCH_OPS + 3 operations) */
 	json_array_append_new(ops, put_op(key, meta, strlen(meta)));
 	json_array_append_new(ops, put_op(ckey, cur, strlen(cur)));
 	free(meta);
@@ -289,12 +296,12 @@ int repo_publish(const struct publish_opts *o)
 	resp = NULL;
 	if (rc)
 		goto out;
-	printf("published serial %llu under %s on %s: %u rows, %zu bytes, %u transactions (the "
-	       "last one commits)%s\n",
+	printf("published serial %llu under %s on %s: %u rows, %zu bytes, %u transaction(s), the "
+	       "last one commits%s\n",
 	       (unsigned long long)vt.serial, o->prefix, p.url, vt.nswitches, bytes, ntxn,
 	       old ? "" : "; first serial");
-	if (old)
-		printf("serial %llu superseded: removed after %ld s, at a later publish\n",
+	if (old && o->grace_s)
+		printf("serial %llu superseded: a publish %ld s from now or later removes it\n",
 		       (unsigned long long)old, o->grace_s);
 	rc = collect(&p, vt.serial);
 	if (rc > 0)

@@ -4,10 +4,11 @@
  * the configuration repository at well-known addresses, here replicated by
  * etcd; docs/repository.md "The repository on etcd").  Every edge switch's
  * row goes under <prefix>/serials/<serial>/rows/<mac> (invisible to agents
- * until committed), then ONE transaction, conditional on <prefix>/current
- * being unchanged since it was read, writes the serial's meta and points
- * <prefix>/current at it.  Serials superseded more than --grace seconds
- * ago are deleted.
+ * until committed) in batches that fit etcd's request limits; ONE
+ * transaction, conditional on <prefix>/current being unchanged since it was
+ * read, writes the last batch, the serial's meta and points <prefix>/current
+ * at it (a repository of up to 100 rows and 1 MB: that one transaction only).  Serials superseded
+ * more than --grace seconds ago are deleted.
  */
 #ifndef NA_REPO_PUBLISH_H
 #define NA_REPO_PUBLISH_H
