@@ -209,6 +209,15 @@ check "the agents stayed up throughout" bash -c \
 check "publish removed superseded serials (--grace 0)" bash -c \
 	"$(declare -f ctl inns); MG=$MG ENDPOINTS=$ENDPOINTS;
 	 ! ctl get --prefix /netlord/serials/00000000000000000001/ --keys-only | grep -q ."
+check "refresh over etcd: waits for the read and answers ok" na 1 refresh
+"$NAREPO" compile --serial 6 -o "$TMP/out6" "$TMP/fabric.topo" >/dev/null
+check "publish serial 6 with --grace 3600" \
+	inns "$MG" "$NAREPO" publish --etcd "$ENDPOINTS" --grace 3600 "$TMP/out6"
+check "within the grace period serial 5 stays, marked superseded" bash -c \
+	"$(declare -f ctl inns); MG=$MG ENDPOINTS=$ENDPOINTS;
+	 ctl get --prefix /netlord/serials/00000000000000000005/ --keys-only | grep -q superseded &&
+	 ctl get --prefix /netlord/serials/00000000000000000005/rows/ --keys-only | grep -q rows/"
+check "every agent converges to serial 6" wait_for 40 all_serial 6 1 2 3
 
 echo "repo-etcd-cluster: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
