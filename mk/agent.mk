@@ -13,11 +13,13 @@ BINS += $(OUTPUT)/na-loader
 
 # the repository client is libcurl (user/lib/http_fetch.c); libpcap: `na-loader trace --pcap`
 CURL_LIBS := $(shell pkg-config --libs libcurl)
+# the etcd repository client (user/lib/etcd_client.c): JSON by jansson (libjansson-dev)
+JANSSON_LIBS := $(shell pkg-config --libs jansson)
 NA_LOADER_LDLIBS += -lpcap
 
 $(OUTPUT)/na-loader: $(AGENT_OBJS) $(LIBNETLORD) | $(OUTPUT)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) $(CURL_LIBS) $(NA_LOADER_LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) $(CURL_LIBS) $(JANSSON_LIBS) $(NA_LOADER_LDLIBS)
 
 # ---- Criterion unit tests of the agent's pure parts ------------------------------------------
 AGENT_UNIT := $(OUTPUT)/tests/test_agent_units

@@ -334,6 +334,10 @@ static void render_tables(FILE *f, const struct na_metrics_snap *s)
 	prom_family(f, "netlord_vlan_table_errors_total", "counter",
 		    "VLAN table fetches or loads that failed (the table in force stays).");
 	prom_u64(f, "netlord_vlan_table_errors_total", s->st.vt_errors, NULL);
+	prom_family(f, "netlord_vlan_table_corrupt_total", "counter",
+		    "Repository documents refused as malformed (format, JSON, checksum); the "
+		    "table in force stayed.");
+	prom_u64(f, "netlord_vlan_table_corrupt_total", s->st.vt_corrupt, NULL);
 }
 
 static void render_paths(FILE *f, const struct na_metrics_snap *s)

@@ -438,6 +438,7 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent_view 
 		ST("lldp_changes", a->st->lldp_changes);
 		ST("vlan_table_loads", a->st->vt_loads);
 		ST("vlan_table_errors", a->st->vt_errors);
+		ST("vlan_table_corrupt", a->st->vt_corrupt);
 		ST("vlan_table_not_modified", a->st->vt_not_modified);
 		if (a->store) {
 			ST("vif_restored", a->store->st.restored);

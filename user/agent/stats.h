@@ -55,6 +55,7 @@ struct na_stats {
 	__u64 events[NA_EVENT_TYPES];
 	__u64 vlan_failovers, vlan_recoveries; /* probe.c */
 	__u64 vt_loads, vt_errors;	       /* vlan_config.c */
+	__u64 vt_corrupt;      /* the repository's row/table/etcd value was malformed: refused */
 	__u64 vt_not_modified; /* repository answered 304: the table in force is current */
 };
 
