@@ -16,6 +16,7 @@
 #include "config.h"
 #include "encap_mode.h"
 #include "log.h"
+#include "nart_size.h"
 #include "netlord.h"
 #include "parse.h"
 #include "util.h"
@@ -109,6 +110,13 @@ int na_setting_set(struct na_settings *s, const char *key, const char *value, ch
 				       value);
 		s->refresh = x;
 		s->set |= NA_SET_REFRESH;
+	} else if (!strcmp(key, "nart_entries")) {
+		if (nl_parse_u32(value, NA_NART_ENTRIES_MIN, NA_NART_ENTRIES_MAX, &x))
+			return nl_errf(err, errlen, -EINVAL,
+				       "key 'nart_entries': '%s' is not a number of VIFs in %u..%u",
+				       value, NA_NART_ENTRIES_MIN, NA_NART_ENTRIES_MAX);
+		s->nart_entries = x;
+		s->set |= NA_SET_NART_ENTRIES;
 	} else {
 		return nl_errf(err, errlen, -EINVAL, "unknown key '%s'", key);
 	}
@@ -228,6 +236,8 @@ void na_settings_merge(struct na_settings *dst, const struct na_settings *src)
 		snprintf(dst->metrics, sizeof(dst->metrics), "%s", src->metrics);
 	if (src->set & NA_SET_REFRESH)
 		dst->refresh = src->refresh;
+	if (src->set & NA_SET_NART_ENTRIES)
+		dst->nart_entries = src->nart_entries;
 	dst->set |= src->set;
 }
 

@@ -26,6 +26,7 @@ enum {
 	NA_SET_REFRESH = 1 << 5,
 	NA_SET_REPO_CA = 1 << 6,
 	NA_SET_KEY_FILE = 1 << 7,
+	NA_SET_NART_ENTRIES = 1 << 8,
 };
 
 /* everything the file or the flags can set */
@@ -39,6 +40,8 @@ struct na_settings {
 	int log_level;		 /* enum nl_log_level */
 	char metrics[128];	 /* addr:port, [v6]:port, "" = off */
 	unsigned int refresh;	 /* seconds, 1..86400 */
+	/* VIFs per NART (nart_size.h) */
+	unsigned int nart_entries;
 };
 
 /* what `attach` hands the daemon so that SIGHUP can read the file again */

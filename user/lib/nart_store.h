@@ -31,6 +31,8 @@ struct nart_store {
 	struct nart_vclock vclock;
 	__u64 (*now_ms)(void); /* CLOCK_REALTIME ms (tombstones, stamps); tests override */
 	__u64 switch_full;     /* NART-2 writes refused: no switch index (counted drop) */
+	/* writes refused: the table is full (-ENOSPC, counted drop) */
+	__u64 nart1_full, nart2_full;
 };
 
 /* the arrays: the datapath's three, and the agent's state (-1: private memory) */
