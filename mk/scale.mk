@@ -3,4 +3,24 @@
 # configuration, the calibration of NL-ARP's per-message costs on the
 # production code and the model of a fleet fed by them (`make bench-scale`).
 
-TEST_SCRIPTS += tests/scale/nart-size.sh
+TEST_SCRIPTS += tests/scale/nart-size.sh tests/scale/tenant-filter.sh
+
+# ---- make bench-scale: calibration on the production code, then the model --------------------
+SCALE_BENCH := $(OUTPUT)/bench/bench_scale
+SCALE_BENCH_OBJS := $(call objs,tests/scale/bench_scale.c tests/lib/nart_maps.c) \
+	$(filter-out $(call objs,user/agent/main.c),$(AGENT_OBJS))
+
+$(call objs,tests/scale/bench_scale.c): CPPFLAGS += -Iuser/agent -Itests/lib
+
+$(SCALE_BENCH): $(SCALE_BENCH_OBJS) $(LIBNETLORD) | $(OUTPUT)/bench
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) $(CURL_LIBS) $(NA_LOADER_LDLIBS) \
+		-lmicrohttpd -lsystemd -linih -lpthread
+
+BENCH_SCALE_VIFS ?= 200000
+.PHONY: bench-scale
+bench-scale: $(SCALE_BENCH)
+	$(SCALE_BENCH) $(BENCH_SCALE_VIFS) | tee $(OUTPUT)/bench-scale.txt
+	python3 scripts/scale/model.py --calibration $(OUTPUT)/bench-scale.txt
+
+BENCH_TARGETS += bench-scale

@@ -11,6 +11,7 @@
 #define NA_CONFIG_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define NA_CONFIG_DEFAULT  "/etc/netlord/na-loader.conf"
@@ -27,6 +28,7 @@ enum {
 	NA_SET_REPO_CA = 1 << 6,
 	NA_SET_KEY_FILE = 1 << 7,
 	NA_SET_NART_ENTRIES = 1 << 8,
+	NA_SET_NART_TENANTS = 1 << 9,
 };
 
 /* everything the file or the flags can set */
@@ -42,6 +44,8 @@ struct na_settings {
 	unsigned int refresh;	 /* seconds, 1..86400 */
 	/* VIFs per NART (nart_size.h) */
 	unsigned int nart_entries;
+	/* NARTs learn every tenant (false) or only hosted ones (tenant_filter.h) */
+	bool nart_hosted_only;
 };
 
 /* what `attach` hands the daemon so that SIGHUP can read the file again */

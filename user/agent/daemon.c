@@ -34,6 +34,7 @@
 #include "paths.h"
 #include "probe.h"
 #include "resolver.h"
+#include "tenant_filter.h"
 #include "show.h"
 #include "stats.h"
 #include "ctl_server.h"
@@ -50,6 +51,7 @@ struct na_daemon {
 	struct na_nlarp_io io;
 	struct na_probe probe;
 	struct na_resolver res;
+	struct na_tenant_filter filter; /* --nart-tenants hosted */
 	struct na_vlan_config vc;
 	struct na_events ev;
 	struct na_vifs vifs;
@@ -309,6 +311,30 @@ static int nart_edit(struct na_daemon *d, const struct na_request *r, char *err,
 	return -ENOENT;
 }
 
+/* --nart-tenants hosted: NL-ARP of other tenants dropped before authentication */
+static int tenant_filter_start(struct na_daemon *d)
+{
+	int err;
+
+	na_tenant_filter_init(&d->filter, &d->dp.maps);
+	err = na_tenant_filter_refresh(&d->filter);
+	if (err)
+		return err;
+	d->io.filter = &d->filter;
+	log_info("NARTs learn only the tenants hosted here (%zu now); the others' NL-ARP is "
+		 "dropped before authentication",
+		 d->filter.n);
+	return 0;
+}
+
+/* a VIF came or went: the set of hosted tenants follows */
+static int vif_changed(struct na_daemon *d, int rc)
+{
+	if (!rc && d->io.filter && na_tenant_filter_refresh(&d->filter))
+		log_warn("cannot re-read the hosted tenants: the filter keeps the former set");
+	return rc;
+}
+
 static int handle_request(void *ctx, const struct na_request *r, FILE *out, char *err,
 			  size_t errlen)
 {
@@ -322,9 +348,9 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 
 	switch (r->verb) {
 	case NA_REQ_VIF_ADD:
-		return na_vif_add(&d->vifs, r->ifname, &r->vif, err, errlen);
+		return vif_changed(d, na_vif_add(&d->vifs, r->ifname, &r->vif, err, errlen));
 	case NA_REQ_VIF_DEL:
-		return na_vif_del(&d->vifs, r->ifname, err, errlen);
+		return vif_changed(d, na_vif_del(&d->vifs, r->ifname, err, errlen));
 	case NA_REQ_VIF_LIST:
 		na_show_vifs(out, &d->dp.maps, json);
 		return 0;
@@ -404,6 +430,8 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 		return d->lldp_fd;
 	d->io.keys = na_keys_ring(&d->keys);
 	err = na_nlarp_open(&d->io);
+	if (!err && o->nart_hosted_only)
+		err = tenant_filter_start(d);
 	if (!err)
 		err = na_vlan_config_open(&d->vc);
 	if (!err)
@@ -569,6 +597,7 @@ static void shut_down(struct na_daemon *d)
 	na_monitor_close(&d->mon);
 	na_events_close(&d->ev);
 	na_resolver_free(&d->res);
+	na_tenant_filter_free(&d->filter);
 	na_nlarp_close(&d->io);
 	na_probe_free(&d->probe);
 	na_keys_free(&d->keys);

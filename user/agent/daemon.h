@@ -29,6 +29,7 @@ struct na_daemon_opts {
 	int rx_path;		 /* enum nl_rx_path (encap_mode.h), 0: auto */
 	/* VIFs per NART (nart_size.h), 0: the pinned size or the default */
 	unsigned int nart_entries;
+	bool nart_hosted_only; /* --nart-tenants hosted (tenant_filter.h) */
 };
 
 /*

@@ -450,6 +450,7 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent_view 
 			ST("switch_index_reclaimed", ss.reclaimed);
 			ST("switch_index_full", a->tables->switch_full);
 			ST("nart1_full", a->tables->nart1_full);
+			ST("nlarp_tenant_filtered", a->st->nlarp_tenant_filtered);
 			ST("nart2_full", a->tables->nart2_full);
 		}
 		for (int r = 0; r < NART_R_MAX; r++) {

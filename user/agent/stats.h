@@ -33,6 +33,8 @@ struct na_stats {
 	__u64 vlan_failovers, vlan_recoveries; /* probe.c */
 	__u64 vt_loads, vt_errors;	       /* vlan_config.c */
 	__u64 vt_not_modified; /* repository answered 304: the table in force is current */
+	/* other tenants' NL-ARP dropped before authentication (tenant_filter.h) */
+	__u64 nlarp_tenant_filtered;
 };
 
 #endif /* NA_STATS_H */
