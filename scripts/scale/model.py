@@ -96,11 +96,18 @@ class Fleet:
         for s in self.size:
             acc += s
             cum.append(acc)
-        ents = []
+        ents, senders = [], []
         for _ in range(sample):
             ts = set(rng.choices(range(tenants), cum_weights=cum, k=max(1, round(per))))
             ents.append(sum(self.size[t] for t in ts))
+            # NAs sharing a tenant with this one: the only senders it authenticates
+            miss = 1.0
+            for t in ts:
+                miss *= 1 - self.hosts[t] / servers
+            senders.append(servers * (1 - miss))
         ents.sort()
+        senders.sort()
+        self.senders_p99 = senders[min(len(senders) - 1, int(len(senders) * 0.99))]
         self.ent_p50 = ents[len(ents) // 2]
         self.ent_p99 = ents[min(len(ents) - 1, int(len(ents) * 0.99))]
         self.ent_max = ents[-1]
@@ -125,7 +132,9 @@ def evaluate(fl, cal, scen, loss, hosted):
         here_cost = share * cal["here_rx_update_ns"] + (1 - share) * cal["here_filtered_ns"]
         where_cost = share * cal["where_rx_other_ns"] + (1 - share) * cal["here_filtered_ns"]
         entries = fl.ent_p99
+        senders = fl.senders_p99
     else:
+        senders = S
         here_cost = (cal["here_rx_insert_ns"] * starts + cal["here_rx_update_ns"] *
                      (stops + 2 * migrations + restarts)) / here_b
         where_cost = cal["where_rx_other_ns"]
@@ -136,7 +145,7 @@ def evaluate(fl, cal, scen, loss, hosted):
     return {
         "here_bcast": here_b, "where_bcast": where_b, "link_bps": link_bps,
         "link_share": link_bps / LINK_BPS, "cpu": cpu, "entries": entries, "mem": mem,
-        "answers": answers_per_na, "ucast_bps": answers_per_na * uc * 8,
+        "answers": answers_per_na, "ucast_bps": answers_per_na * uc * 8, "senders": senders,
     }
 
 
@@ -146,7 +155,7 @@ def limits(fl, r):
         "NART memory per NA (64 MiB)": r["mem"] / MEM_BUDGET,
         "NL-ARP CPU per NA (10 % of a core)": r["cpu"] / CPU_BUDGET,
         "NL-ARP bytes per link (1 % of 10 GbE)": r["link_share"] / LINK_BUDGET,
-        "replay table senders (16,384)": fl.S / REPLAY_PEERS,
+        "replay table senders (16,384)": r["senders"] / REPLAY_PEERS,
         "NART size cap (16.7M VIFs)": r["entries"] / MAX_NART_ENTRIES,
         "switch indexes (65,536 switches)": fl.S / SERVERS_PER_SWITCH / MAX_SWITCHES,
     }
@@ -197,6 +206,7 @@ def main():
         ("NL-ARP CPU", lambda r: "%.3f %%" % (100 * r["cpu"])),
         ("NART entries (hosted: p99)", lambda r: "%d" % r["entries"]),
         ("NART memory", lambda r: fmt_bytes(r["mem"])),
+        ("senders authenticated (p99)", lambda r: "%d" % r["senders"]),
     ]
     for label, f in rows:
         print("  %-34s %14s %14s %14s %14s" % ((label,) + tuple(f(r) for r in rs)))

@@ -41,6 +41,7 @@
 #include "addr.h"
 #include "cnart.h"
 #include "local_vifs.h"
+#include "log.h"
 #include "nart_apply.h"
 #include "nart_maps.h"
 #include "nart_size.h"
@@ -360,6 +361,7 @@ int main(int argc, char **argv)
 	}
 	nw = n / 10;
 	memset(&w, 0, sizeof(w));
+	nl_log_init("bench-scale", NL_LOG_WARN);
 	if (nlarp_keyring_parse(
 		    &kr, "1 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n",
 		    kerr, sizeof(kerr)))
