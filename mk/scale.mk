@@ -24,3 +24,15 @@ bench-scale: $(SCALE_BENCH)
 	python3 scripts/scale/model.py --calibration $(OUTPUT)/bench-scale.txt
 
 BENCH_TARGETS += bench-scale
+
+# ---- the tenant filter on real BPF maps (Criterion, root) -------------------------------------
+TENANT_FILTER_TEST := $(OUTPUT)/tests/test_tenant_filter
+
+$(call objs,tests/scale/test_tenant_filter.c): CPPFLAGS += -Iuser/agent
+
+$(TENANT_FILTER_TEST): $(call objs,tests/scale/test_tenant_filter.c user/agent/tenant_filter.c \
+		user/agent/local_vifs.c) $(LIBNETLORD) | $(OUTPUT)/tests
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) -lcriterion
+
+TEST_BINS += $(TENANT_FILTER_TEST)
