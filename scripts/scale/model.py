@@ -217,7 +217,8 @@ def main():
     print("\n  patent side by side (10,000 servers, 1M VMs)")
     print("  %-44s %-26s %s" % ("", "patent", "NetLord (measured + model)"))
     print("  %-44s %-26s %s" % ("HERE on the wire", "416 B ([0033])",
-                                "%d B (92-B message: 44 + 48-B HMAC trailer)" % bc))
+                                "%d B (%d-B message: %d-B body + 48-B auth trailer)" %
+                                (bc, cal["nlarp_msg_bytes"], cal["nlarp_msg_bytes"] - 48)))
     print("  %-44s %-26s %s" % ("HERE/s in 1 % of 10 GbE", "175,000",
                                 "%.0f" % (LINK_BPS * LINK_BUDGET / (bc * 8))))
     print("  %-44s %-26s %s" % ("HERE/s one core applies", "-",

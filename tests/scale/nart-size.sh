@@ -36,7 +36,7 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-nw_require nart-size nsenter
+nw_require nart-size nsenter bpftool
 
 ip netns add "$SRV"
 ip link add "$UP" type veth peer name "zp$T"
@@ -78,6 +78,9 @@ na status -i "$UP" >"$TMP/status0.txt"
 check "status: NART-2 has 18 slots (6 buckets)" grep -q 'NART-2 entries:  0 of 18 slots' \
 	"$TMP/status0.txt"
 check "status: sized for 16 VIFs" grep -q 'NART size:       16 VIFs' "$TMP/status0.txt"
+v6max=$(bpftool -j map show pinned "/sys/fs/bpf/netlord/$UP/nl_nart1v6" 2>/dev/null |
+	python3 -c 'import json, sys; print(json.load(sys.stdin)["max_entries"])' 2>/dev/null)
+check "the IPv6 NART-1 (hash map) sized to 16 entries too (${v6max:-none})" test "${v6max:-0}" -eq 16
 check "status: 0.0 MiB of NART-1 + NART-2 (+ the 2 MiB switch array), not 47 MiB" \
 	grep -q 'NART memory:     2.0 MiB' "$TMP/status0.txt"
 

@@ -349,8 +349,8 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 
 	switch (r->verb) {
 	case NA_REQ_VIF_ADD:
-		return vif_changed(d, na_vif_add(&d->vifs, r->ifname, &r->vif, &r->vif6, err,
-						  errlen));
+		return vif_changed(d,
+				   na_vif_add(&d->vifs, r->ifname, &r->vif, &r->vif6, err, errlen));
 	case NA_REQ_VIF_DEL:
 		return vif_changed(d, na_vif_del(&d->vifs, r->ifname, err, errlen));
 	case NA_REQ_VIF_LIST:

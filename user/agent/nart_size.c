@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,8 +17,21 @@
 #include "nart_table.h"
 #include "util.h"
 
-/* every compact NART of the datapath object: they share the bucket count */
-static const char *const nart_maps[] = {"nl_nart1", "nl_nart2"};
+/*
+ * Every NART of the datapath object.  Compact tables (cnart.c) share one
+ * bucket count; a hash map (the IPv6 NART-1) gets one entry per VIF, and
+ * only when a size was asked for (else the object's or the pinned size).
+ */
+static const struct {
+	const char *name;
+	bool compact;
+} nart_maps[] = {
+	{"nl_nart1", true},
+	{"nl_nart2", true},
+	{"nl_nart1v6", false},
+};
+
+#define N_MAPS (sizeof(nart_maps) / sizeof(nart_maps[0]))
 
 __u32 na_nart_buckets(__u32 entries)
 {
@@ -53,34 +67,38 @@ static __u32 pinned_entries(const char *pin_dir, const char *name)
 int na_nart_size_apply(struct bpf_object *obj, const char *pin_dir, __u32 entries,
 		       __u32 *buckets_out)
 {
-	__u32 want = entries ? na_nart_buckets(entries) : 0, pinned = 0;
+	__u32 want = entries ? na_nart_buckets(entries) : 0, pinned = 0, p[N_MAPS];
 	size_t i;
 	int err;
 
-	for (i = 0; i < sizeof(nart_maps) / sizeof(nart_maps[0]); i++) {
-		__u32 p = pinned_entries(pin_dir, nart_maps[i]);
+	for (i = 0; i < N_MAPS; i++) {
+		__u32 asked = nart_maps[i].compact ? want : entries;
 
-		if (!p)
+		p[i] = pinned_entries(pin_dir, nart_maps[i].name);
+		if (!p[i])
 			continue;
-		if (want && p != want) {
-			log_err("the pinned NARTs in %s hold %u VIFs (%u buckets), --nart-entries "
-				"asks for %u (%u buckets): run `na-loader detach` first to resize "
-				"(the learned entries are dropped), or leave the size unset",
-				pin_dir, na_nart_entries_of(p), p, entries, want);
+		if (asked && p[i] != asked) {
+			log_err("the pinned %s in %s holds %u entries, --nart-entries %u asks for "
+				"%u: run `na-loader detach` first to resize (the learned entries "
+				"are dropped), or leave the size unset",
+				nart_maps[i].name, pin_dir, p[i], entries, asked);
 			return -EINVAL;
 		}
-		pinned = p;
+		if (nart_maps[i].compact)
+			pinned = p[i];
 	}
 	if (!want)
 		want = pinned ? pinned : na_nart_buckets(NA_NART_ENTRIES_DEFAULT);
-	for (i = 0; i < sizeof(nart_maps) / sizeof(nart_maps[0]); i++) {
-		struct bpf_map *m = bpf_object__find_map_by_name(obj, nart_maps[i]);
+	for (i = 0; i < N_MAPS; i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(obj, nart_maps[i].name);
+		/* a hash map: the size asked for, else the pinned one, else the object's */
+		__u32 n = nart_maps[i].compact ? want : entries ? entries : p[i];
 
-		if (!m)
-			continue; /* a datapath without this table */
-		err = bpf_map__set_max_entries(m, want);
+		if (!m || !n)
+			continue; /* a datapath without this table, or its own size */
+		err = bpf_map__set_max_entries(m, n);
 		if (err) {
-			log_err("cannot size %s to %u buckets: %s", nart_maps[i], want,
+			log_err("cannot size %s to %u entries: %s", nart_maps[i].name, n,
 				strerror(-err));
 			return err;
 		}

@@ -5,8 +5,9 @@
  * `attach --nart-entries N` / `nart_entries = N` in na-loader.conf.  N
  * VIFs per table give ceil(N / (3 x 0.9)) buckets of 64 bytes (load 0.9 at
  * N, docs/nart.md), applied to every NART map of the object
- * (bpf_map__set_max_entries) so a further table (an IPv6 NART-1) only adds
- * its name to the list in nart_size.c.  A pinned datapath keeps its size
+ * (bpf_map__set_max_entries); the IPv6 NART-1 (a hash map) gets N entries
+ * when a size is given, and a further table only adds its name to the list
+ * in nart_size.c.  A pinned datapath keeps its size
  * unless another one is asked for, which is refused (`detach` first):
  * resizing would drop every learned entry.  docs/scale.md says why the
  * default is what it is.
