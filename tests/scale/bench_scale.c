@@ -26,6 +26,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
@@ -292,6 +293,40 @@ static double rx_pass(struct world *w, const __u8 *frames, size_t n)
 	return busy * 1e9 / n;
 }
 
+/*
+ * The whole cost of @n frames to this thread: sending them (the veth pair
+ * delivers to the packet socket, its kernel filter runs, inside sendto)
+ * and the agent's reads; ns per frame.  @arrive: every frame reaches the
+ * agent (else they are all dropped in the kernel and one read per batch
+ * finds nothing).  -1 if that is not what happened.
+ */
+static double send_pass(struct world *w, const __u8 *frames, size_t n, bool arrive)
+{
+	struct sockaddr_ll to = {
+		.sll_family = AF_PACKET, .sll_ifindex = w->tx_ifindex, .sll_halen = 6};
+	double t0 = cpu_s();
+	size_t i = 0;
+
+	memset(to.sll_addr, 0xff, 6);
+	while (i < n) {
+		size_t b = n - i < BATCH ? n - i : BATCH, j;
+		__u64 want = handled(w) + (arrive ? b : 0);
+		int spins = 0;
+
+		for (j = 0; j < b; j++)
+			if (sendto(w->tx_fd, frames + (i + j) * FRAME, FRAME, 0,
+				   (struct sockaddr *)&to, sizeof(to)) != FRAME)
+				return -1;
+		do
+			na_nlarp_read_bcast(&w->io, na_resolver_rx, &w->res);
+		while (handled(w) < want && spins++ < 100000);
+		if (handled(w) != want)
+			return -1;
+		i += b;
+	}
+	return (cpu_s() - t0) * 1e9 / n;
+}
+
 /* nart_apply() alone on decoded HEREs: ns per message */
 static double apply_pass(struct world *w, size_t n, __u64 version, enum nart_action want)
 {
@@ -348,7 +383,8 @@ int main(int argc, char **argv)
 {
 	size_t n = argc > 1 ? strtoul(argv[1], NULL, 0) : 200000, nw;
 	double apply_ins[RUNS], apply_upd[RUNS], rx_ins[RUNS], rx_upd[RUNS], rx_dup[RUNS],
-		where_miss[RUNS], where_ans[RUNS], rx_filt[RUNS], rx_kept[RUNS], mk;
+		where_miss[RUNS], where_ans[RUNS], rx_filt[RUNS], rx_kept[RUNS], mk, tot_user[RUNS],
+		tot_kern[RUNS], tot_base[RUNS];
 	__u32 buckets = na_nart_buckets(1000000);
 	struct world w;
 	char kerr[128];
@@ -464,6 +500,49 @@ int main(int argc, char **argv)
 		if (rx_kept[r] < 0 || check(w.st.nlarp_rx[NLARP_HERE] == before + nw,
 					    "hosted tenant's HEREs: all applied"))
 			return 1;
+		/*
+		 * The filter in the kernel: 100 hosted tenants, foreign HEREs,
+		 * whole cost per frame (send + kernel + agent) against a socket
+		 * filter that drops every frame (the base: what a broadcast
+		 * costs on its way in whatever the agent does with it).
+		 */
+		for (__u32 t = 1; t < 100; t++) {
+			struct nl_vif v = {
+				.tenant = 5000 + t, .mac_as = 1, .ifindex = LOCAL_IFINDEX + t};
+			__u32 idx = v.ifindex;
+
+			v.mac[0] = 0x02;
+			v.mac[4] = (__u8)(t >> 8);
+			v.mac[5] = (__u8)t;
+			if (bpf_map_update_elem(w.maps.vifs, &idx, &v, BPF_ANY))
+				return 1;
+		}
+		if (na_tenant_filter_refresh(&w.filter) ||
+		    check(w.filter.n == 100, "100 hosted tenants"))
+			return 1;
+		seal_all(frames, nw, NLARP_HERE, 50);
+		before = w.filter.dropped;
+		tot_user[r] = send_pass(&w, frames, nw, true);
+		if (tot_user[r] < 0 ||
+		    check(w.filter.dropped - before == nw, "user-space filter: all dropped"))
+			return 1;
+		{
+			struct sock_filter drop = BPF_STMT(BPF_RET | BPF_K, 0);
+			struct sock_fprog all = {.len = 1, .filter = &drop};
+
+			if (setsockopt(w.io.bcast_fd, SOL_SOCKET, SO_ATTACH_FILTER, &all,
+				       sizeof(all)))
+				return 1;
+		}
+		tot_base[r] = send_pass(&w, frames, nw, false);
+		if (na_tenant_filter_socket(&w.filter, w.io.bcast_fd) ||
+		    check(w.filter.in_kernel, "kernel filter installed"))
+			return 1;
+		before = w.filter.dropped;
+		tot_kern[r] = send_pass(&w, frames, nw, false);
+		if (tot_base[r] < 0 || tot_kern[r] < 0 ||
+		    check(w.filter.dropped == before, "kernel filter: nothing reached the agent"))
+			return 1;
 		w.io.filter = NULL;
 		kbytes =
 			(double)cnart_map_bytes(w.t.store.nart1) + cnart_map_bytes(w.t.store.nart2);
@@ -492,6 +571,13 @@ int main(int argc, char **argv)
 	printf("  %-62s %8.0f\n", "HERE of a tenant not hosted here, dropped by the filter",
 	       median(rx_filt));
 	printf("  %-62s %8.0f\n", "HERE of a hosted tenant, through the filter", median(rx_kept));
+	printf("  whole cost per frame to the thread (send + kernel + agent), 100 hosted "
+	       "tenants:\n");
+	printf("  %-62s %8.0f\n", "  foreign HERE, socket filter dropping everything (base)",
+	       median(tot_base));
+	printf("  %-62s %8.0f\n", "  foreign HERE, tenant filter in the kernel", median(tot_kern));
+	printf("  %-62s %8.0f\n", "  foreign HERE, tenant filter in the agent only",
+	       median(tot_user));
 	printf("  NART-1 + NART-2 kernel memory %.1f MiB, versions %.1f MiB, %.1f B per VIF "
 	       "slot (both tables, versions included), %.1f B per VIF at load 0.9\n",
 	       kbytes / 1048576, ubytes / 1048576, (kbytes + ubytes) / slots,
@@ -505,6 +591,8 @@ int main(int argc, char **argv)
 	printf("scale.where_answered_ns=%.0f\n", where_ans[RUNS / 2]);
 	printf("scale.here_filtered_ns=%.0f\n", rx_filt[RUNS / 2]);
 	printf("scale.here_rx_hosted_ns=%.0f\n", rx_kept[RUNS / 2]);
+	printf("scale.here_filtered_kernel_ns=%.0f\n", tot_kern[RUNS / 2] - tot_base[RUNS / 2]);
+	printf("scale.here_filtered_agent_ns=%.0f\n", tot_user[RUNS / 2] - tot_base[RUNS / 2]);
 	printf("scale.nart_bytes_per_vif=%.1f\n", (kbytes + ubytes) / (slots * 0.9));
 	printf("scale.nlarp_msg_bytes=%d\n", MSG);
 	return 0;

@@ -96,8 +96,15 @@ check "server 2 (all tenants) learned a1" wait_for 10 has_entry 2 100 52:54:00:f
 sleep 1 # b2's HERE went out with a2's
 check "tenant 200's HERE changed nothing on server 1 (no entry)" \
 	bash -c "$(declare -f na srv up has_entry); NA=$NA T=$T; ! has_entry 1 200 52:54:00:f2:00:02"
+k=$(stat_of 1 tenant_filter_kernel)
+h=$(stat_of 1 hosted_tenants)
+check "server 1: 1 hosted tenant, the filter in the kernel (hosted $h, kernel $k)" \
+	test "${h:-0}" -eq 1 -a "${k:-0}" -eq 1
+sent=$(stat_of 2 nlarp_tx_here)
+got=$(stat_of 1 nlarp_rx_here)
 f=$(stat_of 1 nlarp_tenant_filtered)
-check "server 1 counted the filtered message(s) before authentication ($f)" test "${f:-0}" -ge 1
+check "server 2 sent 2 HEREs, server 1 authenticated only tenant 100's (rx $got, sent $sent, dropped in the agent $f)" \
+	test "${sent:-0}" -eq 2 -a "${got:-0}" -eq 1
 check "server 1's NART-2 holds only tenant 100" bash -c "$(declare -f na srv up); NA=$NA T=$T
 	na 1 nart --json | python3 -c 'import json, sys
 d = json.load(sys.stdin); sys.exit(not d[\"nart2\"] or any(e[\"tenant\"] != 100 for e in d[\"nart2\"]))'"

@@ -7,7 +7,9 @@
  * full check.  Needs root (BPF maps).
  */
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <criterion/criterion.h>
@@ -132,4 +134,73 @@ Test(tenant_filter, nothing_hosted_drops_every_tenant)
 	cr_assert_eq(na_tenant_filter_refresh(&f), 0);
 	cr_assert_not(na_tenant_filter_pass(&f, buf, len, NL_TENANT_BITS_16));
 	na_tenant_filter_free(&f);
+}
+
+/* a frame: Ethernet (optionally 802.1Q tagged) + message; its length */
+static size_t frame(int op, __u32 tenant, bool tagged, __u8 *f)
+{
+	size_t off = tagged ? 18 : 14;
+
+	memset(f, 0xff, 12);
+	if (tagged) {
+		f[12] = 0x81;
+		f[13] = 0x00;
+		f[14] = 0x0f;
+		f[15] = 0xfe;
+	}
+	f[off - 2] = NL_ARP_ETHERTYPE >> 8;
+	f[off - 1] = NL_ARP_ETHERTYPE & 0xff;
+	return off + msg(op, tenant, f + off);
+}
+
+/* the classic BPF filter in the kernel: on a datagram socket pair, same program */
+Test(tenant_filter, kernel_socket_filter_drops_only_other_tenants)
+{
+	struct na_tenant_filter f;
+	__u8 buf[256], got[256];
+	int sv[2];
+	struct {
+		int op;
+		__u32 tenant;
+		bool tagged;
+		bool pass;
+	} cases[] = {
+		{NLARP_HERE, 100, false, true},	  {NLARP_HERE, 200, false, false},
+		{NLARP_WHERE, 200, false, false}, {NLARP_NOT_HERE, 200, false, false},
+		{NLARP_WHERE, 100, false, true},  {NLARP_PROBE, 0, false, true},
+		{NLARP_HERE, 200, true, false},	  {NLARP_HERE, 100, true, true},
+	};
+
+	add_vif(10, 100);
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, sv), 0);
+	na_tenant_filter_init(&f, &maps);
+	cr_assert_eq(na_tenant_filter_refresh(&f), 0);
+	cr_assert_eq(na_tenant_filter_socket(&f, sv[1]), 0);
+	cr_assert(f.in_kernel);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = frame(cases[i].op, cases[i].tenant, cases[i].tagged, buf);
+		ssize_t n;
+
+		cr_assert_eq(send(sv[0], buf, len, 0), (ssize_t)len);
+		n = recv(sv[1], got, sizeof(got), 0);
+		cr_assert_eq(n >= 0, cases[i].pass, "case %zu (op %d tenant %u%s): %s", i,
+			     cases[i].op, cases[i].tenant, cases[i].tagged ? ", tagged" : "",
+			     n >= 0 ? "passed" : "dropped");
+	}
+	/* too short to hold op and tenant: passes (the agent counts it) */
+	cr_assert_eq(send(sv[0], buf, 20, 0), 20);
+	cr_assert_eq(recv(sv[1], got, sizeof(got), 0), 20);
+	/* tenant 200 arrives here: the refresh rebuilds the kernel filter */
+	add_vif(11, 200);
+	cr_assert_eq(na_tenant_filter_refresh(&f), 0);
+	{
+		size_t len = frame(NLARP_HERE, 200, false, buf);
+
+		cr_assert_eq(send(sv[0], buf, len, 0), (ssize_t)len);
+		cr_assert_eq(recv(sv[1], got, sizeof(got), 0), (ssize_t)len,
+			     "tenant 200 passes once hosted");
+	}
+	na_tenant_filter_free(&f);
+	close(sv[0]);
+	close(sv[1]);
 }

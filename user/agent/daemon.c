@@ -319,12 +319,16 @@ static int tenant_filter_start(struct na_daemon *d)
 
 	na_tenant_filter_init(&d->filter, &d->dp.maps);
 	err = na_tenant_filter_refresh(&d->filter);
+	if (!err)
+		na_tenant_filter_socket(&d->filter, d->io.bcast_fd);
 	if (err)
 		return err;
 	d->io.filter = &d->filter;
+	d->st.hosted_tenants = d->filter.n;
+	d->st.tenant_filter_kernel = d->filter.in_kernel;
 	log_info("NARTs learn only the tenants hosted here (%zu now); the others' NL-ARP is "
-		 "dropped before authentication",
-		 d->filter.n);
+		 "dropped before authentication (%s)",
+		 d->filter.n, d->filter.in_kernel ? "broadcasts in the kernel" : "in the agent");
 	return 0;
 }
 
@@ -333,6 +337,8 @@ static int vif_changed(struct na_daemon *d, int rc)
 {
 	if (!rc && d->io.filter && na_tenant_filter_refresh(&d->filter))
 		log_warn("cannot re-read the hosted tenants: the filter keeps the former set");
+	d->st.hosted_tenants = d->filter.n;
+	d->st.tenant_filter_kernel = d->filter.in_kernel;
 	return rc;
 }
 

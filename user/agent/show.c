@@ -479,6 +479,8 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent_view 
 			ST("switch_index_full", a->tables->switch_full);
 			ST("nart1_full", a->tables->nart1_full);
 			ST("nlarp_tenant_filtered", a->st->nlarp_tenant_filtered);
+			ST("hosted_tenants", a->st->hosted_tenants);
+			ST("tenant_filter_kernel", a->st->tenant_filter_kernel);
 			ST("nart2_full", a->tables->nart2_full);
 		}
 		for (int r = 0; r < NART_R_MAX; r++) {
