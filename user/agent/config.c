@@ -17,6 +17,7 @@
 #include "config.h"
 #include "encap_mode.h"
 #include "log.h"
+#include "nart_size.h"
 #include "netlord.h"
 #include "parse.h"
 #include "subnets.h"
@@ -119,6 +120,19 @@ int na_setting_set(struct na_settings *s, const char *key, const char *value, ch
 				       value);
 		s->refresh = x;
 		s->set |= NA_SET_REFRESH;
+	} else if (!strcmp(key, "nart_tenants")) {
+		if (strcmp(value, "all") && strcmp(value, "hosted"))
+			return nl_errf(err, errlen, -EINVAL,
+				       "key 'nart_tenants': '%s' is not all or hosted", value);
+		s->nart_hosted_only = !strcmp(value, "hosted");
+		s->set |= NA_SET_NART_TENANTS;
+	} else if (!strcmp(key, "nart_entries")) {
+		if (nl_parse_u32(value, NA_NART_ENTRIES_MIN, NA_NART_ENTRIES_MAX, &x))
+			return nl_errf(err, errlen, -EINVAL,
+				       "key 'nart_entries': '%s' is not a number of VIFs in %u..%u",
+				       value, NA_NART_ENTRIES_MIN, NA_NART_ENTRIES_MAX);
+		s->nart_entries = x;
+		s->set |= NA_SET_NART_ENTRIES;
 	} else {
 		return nl_errf(err, errlen, -EINVAL, "unknown key '%s'", key);
 	}
@@ -275,6 +289,10 @@ void na_settings_merge(struct na_settings *dst, const struct na_settings *src)
 		dst->flood_rate = src->flood_rate;
 	if (src->set & NA_SET_FLOOD_BURST)
 		dst->flood_burst = src->flood_burst;
+	if (src->set & NA_SET_NART_ENTRIES)
+		dst->nart_entries = src->nart_entries;
+	if (src->set & NA_SET_NART_TENANTS)
+		dst->nart_hosted_only = src->nart_hosted_only;
 	dst->set |= src->set;
 }
 

@@ -39,6 +39,7 @@
 #include "flood.h"
 #include "resolver.h"
 #include "responder.h"
+#include "tenant_filter.h"
 #include "show.h"
 #include "stats.h"
 #include "ctl_server.h"
@@ -57,6 +58,7 @@ struct na_daemon {
 	struct na_nlarp_io io;
 	struct na_probe probe;
 	struct na_resolver res;
+	struct na_tenant_filter filter; /* --nart-tenants hosted */
 	struct na_vlan_config vc;
 	struct na_events ev;
 	struct na_vifs vifs;
@@ -362,6 +364,36 @@ static int nart_edit(struct na_daemon *d, const struct na_request *r, char *err,
 	return -ENOENT;
 }
 
+/* --nart-tenants hosted: NL-ARP of other tenants dropped before authentication */
+static int tenant_filter_start(struct na_daemon *d)
+{
+	int err;
+
+	na_tenant_filter_init(&d->filter, &d->dp.maps);
+	err = na_tenant_filter_refresh(&d->filter);
+	if (!err)
+		na_tenant_filter_socket(&d->filter, d->io.bcast_fd);
+	if (err)
+		return err;
+	d->io.filter = &d->filter;
+	d->st.hosted_tenants = d->filter.n;
+	d->st.tenant_filter_kernel = d->filter.in_kernel;
+	log_info("NARTs learn only the tenants hosted here (%zu now); the others' NL-ARP is "
+		 "dropped before authentication (%s)",
+		 d->filter.n, d->filter.in_kernel ? "broadcasts in the kernel" : "in the agent");
+	return 0;
+}
+
+/* a VIF came or went: the set of hosted tenants follows */
+static int vif_changed(struct na_daemon *d, int rc)
+{
+	if (!rc && d->io.filter && na_tenant_filter_refresh(&d->filter))
+		log_warn("cannot re-read the hosted tenants: the filter keeps the former set");
+	d->st.hosted_tenants = d->filter.n;
+	d->st.tenant_filter_kernel = d->filter.in_kernel;
+	return rc;
+}
+
 static int handle_request(void *ctx, const struct na_request *r, FILE *out, char *err,
 			  size_t errlen)
 {
@@ -377,14 +409,15 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 
 	switch (r->verb) {
 	case NA_REQ_VIF_ADD:
-		rc = na_vif_add(&d->vifs, r->ifname, &r->vif, &r->vif6, err, errlen);
+		rc = vif_changed(d, na_vif_add(&d->vifs, r->ifname, &r->vif, &r->vif6, err, errlen));
 		if (rc)
 			return rc;
 		ra_vif_changed(d, r);
 		return na_vif_persist_added(&d->store, r, out);
 	case NA_REQ_VIF_DEL:
 		ra_vif_changed(d, r);
-		return na_vif_persist_del(&d->vifs, &d->store, r->ifname, out, err, errlen);
+		return vif_changed(d, na_vif_persist_del(&d->vifs, &d->store, r->ifname, out, err,
+							 errlen));
 	case NA_REQ_VIF_LIST:
 		na_show_vifs(out, &d->dp.maps, json);
 		return 0;
@@ -451,6 +484,7 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	if (err)
 		return err;
 	err = take_lock(d);
+	d->dp.nart_entries = o->nart_entries;
 	if (!err)
 		err = na_datapath_load(&d->dp, &d->up, &d->encap_mode, &d->loc.tenant_bits);
 	if (!err) {
@@ -476,6 +510,8 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 		return d->lldp_fd;
 	d->io.keys = na_keys_ring(&d->keys);
 	err = na_nlarp_open(&d->io);
+	if (!err && o->nart_hosted_only)
+		err = tenant_filter_start(d);
 	if (!err)
 		err = na_vlan_config_open(&d->vc);
 	if (!err)
@@ -668,6 +704,7 @@ static void shut_down(struct na_daemon *d)
 	na_vif_tx_close(&d->vtx);
 	na_events_close(&d->ev);
 	na_resolver_free(&d->res);
+	na_tenant_filter_free(&d->filter);
 	na_nlarp_close(&d->io);
 	na_probe_free(&d->probe);
 	na_keys_free(&d->keys);

@@ -247,6 +247,7 @@ static void render_nlarp(FILE *f, const struct na_stats *st)
 	DROPPED(st->nlarp_own, "own_message");
 	DROPPED(st->nlarp_udp_dup, "udp_duplicate");
 	DROPPED(st->nlarp_short, "bad_frame");
+	DROPPED(st->nlarp_tenant_filtered, "tenant_not_hosted");
 #undef DROPPED
 	prom_family(f, "netlord_nart_updates_total", "counter",
 		    "Decisions on NART updates carried by NL-ARP messages, by outcome.");

@@ -135,13 +135,17 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent_view
 			"\"vif_mtu\":%d,\"broadcast_vlan\":%u,\"vlan_table_rows\":%llu,"
 			"\"vifs\":%llu,\"nart1_entries\":%llu,\"nart2_entries\":%llu,"
 			"\"nart1_slots\":%llu,\"nart2_slots\":%llu,\"switch_indexes\":%llu,"
-			"\"nart_kernel_mib\":%.1f",
+			"\"nart_kernel_mib\":%.1f,\"nart_sized_vifs\":%llu",
 			ifn, a ? "true" : "false", state, sw, c.port, addr, srv,
 			nl_encap_name(c.encap_mode), c.tenant_bits, c.fabric_mtu,
 			c.fabric_mtu - na_vif_overhead(c.encap_mode), c.broadcast_vlan,
 			(unsigned long long)nvt, (unsigned long long)nvifs, (unsigned long long)n1,
 			(unsigned long long)n2, (unsigned long long)cap1, (unsigned long long)cap2,
-			(unsigned long long)nsw, mib);
+			(unsigned long long)nsw, mib, (unsigned long long)cap2 * 9 / 10);
+		if (a && a->tables)
+			fprintf(f, ",\"nart1_refused\":%llu,\"nart2_refused\":%llu",
+				(unsigned long long)a->tables->nart1_full,
+				(unsigned long long)a->tables->nart2_full);
 		if (a)
 			fprintf(f,
 				",\"xdp_mode\":\"%s\",\"vlan_table\":{\"source\":\"%s\","
@@ -199,6 +203,12 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent_view
 		(unsigned long long)cap2, cap2 ? (double)n2 / cap2 : 0.0);
 	fprintf(f, "NART memory:     %.1f MiB kernel (NART-1, NART-2, %llu switch indexes)\n", mib,
 		(unsigned long long)nsw);
+	fprintf(f, "NART size:       %llu VIFs per table at load 0.9 (attach --nart-entries)\n",
+		(unsigned long long)cap2 * 9 / 10);
+	if (a && a->tables)
+		fprintf(f, "NART refused:    NART-1 %llu, NART-2 %llu inserts (table full)\n",
+			(unsigned long long)a->tables->nart1_full,
+			(unsigned long long)a->tables->nart2_full);
 }
 
 /* "a/64,b/64" (text, "-" if none) or "\"a/64\",\"b/64\"" (JSON) */
@@ -483,6 +493,11 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent_view 
 			ST("switch_index_in_use", ss.in_use);
 			ST("switch_index_reclaimed", ss.reclaimed);
 			ST("switch_index_full", a->tables->switch_full);
+			ST("nart1_full", a->tables->nart1_full);
+			ST("nlarp_tenant_filtered", a->st->nlarp_tenant_filtered);
+			ST("hosted_tenants", a->st->hosted_tenants);
+			ST("tenant_filter_kernel", a->st->tenant_filter_kernel);
+			ST("nart2_full", a->tables->nart2_full);
 		}
 		for (int r = 0; r < NART_R_MAX; r++) {
 			char n[64];

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The per-tenant NL-ARP filter (user/agent/tenant_filter.c, docs/scale.md)
+ * on real BPF maps of the local VIFs: the hosted set follows the VIFs, a
+ * HERE / WHERE / NOT-HERE of another tenant is dropped and counted, the
+ * hosted tenant's messages, PROBEs and malformed messages pass on to the
+ * full check.  Needs root (BPF maps).
+ */
+#include <arpa/inet.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <criterion/criterion.h>
+
+#include "nlarp_codec.h"
+#include "tenant_filter.h"
+
+static struct na_maps maps;
+
+static void setup(void)
+{
+	maps.vifs = bpf_map_create(BPF_MAP_TYPE_HASH, "t_vifs", 4, sizeof(struct nl_vif),
+				   NL_MAX_VIFS, NULL);
+	cr_assert(maps.vifs >= 0, "BPF map (root?)");
+}
+
+static void teardown(void)
+{
+	close(maps.vifs);
+}
+
+static void add_vif(__u32 ifindex, __u32 tenant)
+{
+	struct nl_vif v = {.tenant = tenant, .mac_as = 1, .ifindex = ifindex};
+
+	v.mac[0] = 0x02;
+	v.mac[5] = (__u8)ifindex;
+	cr_assert_eq(bpf_map_update_elem(maps.vifs, &ifindex, &v, BPF_ANY), 0);
+}
+
+static size_t msg(int op, __u32 tenant, __u8 *buf)
+{
+	struct nlarp_fields m = {.version = NLARP_VERSION,
+				 .op = (__u8)op,
+				 .tenant = tenant,
+				 .mac_as = 1,
+				 .port = 3,
+				 .sender_port = 3,
+				 .loc_version = 1};
+
+	m.mac[0] = 0x02;
+	m.mac[5] = 9;
+	m.switch_mac[0] = m.sender_switch_mac[0] = 0x0e;
+	if (op == NLARP_WHERE || op == NLARP_PROBE) {
+		m.port = 0;
+		memset(m.switch_mac, 0, 6);
+		m.loc_version = 0;
+	}
+	if (op == NLARP_PROBE) {
+		m.tenant = 0;
+		m.mac_as = 10;
+		memset(m.mac, 0, 6);
+		m.port = 3;
+		memcpy(m.switch_mac, m.sender_switch_mac, 6);
+		m.loc_version = 77;
+	}
+	cr_assert_eq(nlarp_encode(&m, NL_TENANT_BITS_16, buf, NLARP_MSG_LEN), NLARP_E_OK,
+		     "op %d encodes", op);
+	return NLARP_AUTH_MSG_LEN; /* the trailer is not looked at */
+}
+
+TestSuite(tenant_filter, .init = setup, .fini = teardown);
+
+Test(tenant_filter, hosted_set_follows_the_vifs)
+{
+	struct na_tenant_filter f;
+
+	na_tenant_filter_init(&f, &maps);
+	cr_assert_eq(na_tenant_filter_refresh(&f), 0);
+	cr_assert_eq(f.n, 0);
+	add_vif(10, 300);
+	add_vif(11, 100);
+	add_vif(12, 300);
+	cr_assert_eq(na_tenant_filter_refresh(&f), 0);
+	cr_assert_eq(f.n, 2, "two distinct tenants, got %zu", f.n);
+	cr_assert(na_tenant_filter_hosts(&f, 100));
+	cr_assert(na_tenant_filter_hosts(&f, 300));
+	cr_assert_not(na_tenant_filter_hosts(&f, 200));
+	cr_assert_eq(bpf_map_delete_elem(maps.vifs, &(__u32){11}), 0);
+	cr_assert_eq(na_tenant_filter_refresh(&f), 0);
+	cr_assert_not(na_tenant_filter_hosts(&f, 100), "tenant 100 left with its last VIF");
+	cr_assert(na_tenant_filter_hosts(&f, 300));
+	na_tenant_filter_free(&f);
+}
+
+Test(tenant_filter, drops_only_other_tenants_messages)
+{
+	struct na_tenant_filter f;
+	__u8 buf[NLARP_AUTH_MSG_LEN] = {};
+	size_t len;
+
+	add_vif(10, 100);
+	na_tenant_filter_init(&f, &maps);
+	cr_assert_eq(na_tenant_filter_refresh(&f), 0);
+	for (int op = NLARP_HERE; op <= NLARP_NOT_HERE; op++) {
+		len = msg(op, 100, buf);
+		cr_assert(na_tenant_filter_pass(&f, buf, len, NL_TENANT_BITS_16),
+			  "op %d of the hosted tenant passes", op);
+		len = msg(op, 200, buf);
+		cr_assert_not(na_tenant_filter_pass(&f, buf, len, NL_TENANT_BITS_16),
+			      "op %d of another tenant is dropped", op);
+	}
+	cr_assert_eq(f.dropped, 3);
+	len = msg(NLARP_PROBE, 0, buf);
+	cr_assert(na_tenant_filter_pass(&f, buf, len, NL_TENANT_BITS_16), "PROBE passes");
+	/* malformed: the full check counts it, the filter does not hide it */
+	len = msg(NLARP_HERE, 200, buf);
+	buf[0] = 99; /* unknown version */
+	cr_assert(na_tenant_filter_pass(&f, buf, len, NL_TENANT_BITS_16));
+	cr_assert(na_tenant_filter_pass(&f, buf, 10, NL_TENANT_BITS_16), "short passes");
+	cr_assert_eq(f.dropped, 3);
+	na_tenant_filter_free(&f);
+}
+
+Test(tenant_filter, nothing_hosted_drops_every_tenant)
+{
+	struct na_tenant_filter f;
+	__u8 buf[NLARP_AUTH_MSG_LEN] = {};
+	size_t len = msg(NLARP_HERE, 100, buf);
+
+	na_tenant_filter_init(&f, &maps);
+	cr_assert_eq(na_tenant_filter_refresh(&f), 0);
+	cr_assert_not(na_tenant_filter_pass(&f, buf, len, NL_TENANT_BITS_16));
+	na_tenant_filter_free(&f);
+}
+
+/* a frame: Ethernet (optionally 802.1Q tagged) + message; its length */
+static size_t frame(int op, __u32 tenant, bool tagged, __u8 *f)
+{
+	size_t off = tagged ? 18 : 14;
+
+	memset(f, 0xff, 12);
+	if (tagged) {
+		f[12] = 0x81;
+		f[13] = 0x00;
+		f[14] = 0x0f;
+		f[15] = 0xfe;
+	}
+	f[off - 2] = NL_ARP_ETHERTYPE >> 8;
+	f[off - 1] = NL_ARP_ETHERTYPE & 0xff;
+	return off + msg(op, tenant, f + off);
+}
+
+/* the classic BPF filter in the kernel: on a datagram socket pair, same program */
+Test(tenant_filter, kernel_socket_filter_drops_only_other_tenants)
+{
+	struct na_tenant_filter f;
+	__u8 buf[256], got[256];
+	int sv[2];
+	struct {
+		int op;
+		__u32 tenant;
+		bool tagged;
+		bool pass;
+	} cases[] = {
+		{NLARP_HERE, 100, false, true},	  {NLARP_HERE, 200, false, false},
+		{NLARP_WHERE, 200, false, false}, {NLARP_NOT_HERE, 200, false, false},
+		{NLARP_WHERE, 100, false, true},  {NLARP_PROBE, 0, false, true},
+		{NLARP_HERE, 200, true, false},	  {NLARP_HERE, 100, true, true},
+	};
+
+	add_vif(10, 100);
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, sv), 0);
+	na_tenant_filter_init(&f, &maps);
+	cr_assert_eq(na_tenant_filter_refresh(&f), 0);
+	cr_assert_eq(na_tenant_filter_socket(&f, sv[1]), 0);
+	cr_assert(f.in_kernel);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = frame(cases[i].op, cases[i].tenant, cases[i].tagged, buf);
+		ssize_t n;
+
+		cr_assert_eq(send(sv[0], buf, len, 0), (ssize_t)len);
+		n = recv(sv[1], got, sizeof(got), 0);
+		cr_assert_eq(n >= 0, cases[i].pass, "case %zu (op %d tenant %u%s): %s", i,
+			     cases[i].op, cases[i].tenant, cases[i].tagged ? ", tagged" : "",
+			     n >= 0 ? "passed" : "dropped");
+	}
+	/* too short to hold op and tenant: passes (the agent counts it) */
+	cr_assert_eq(send(sv[0], buf, 20, 0), 20);
+	cr_assert_eq(recv(sv[1], got, sizeof(got), 0), 20);
+	/* tenant 200 arrives here: the refresh rebuilds the kernel filter */
+	add_vif(11, 200);
+	cr_assert_eq(na_tenant_filter_refresh(&f), 0);
+	{
+		size_t len = frame(NLARP_HERE, 200, false, buf);
+
+		cr_assert_eq(send(sv[0], buf, len, 0), (ssize_t)len);
+		cr_assert_eq(recv(sv[1], got, sizeof(got), 0), (ssize_t)len,
+			     "tenant 200 passes once hosted");
+	}
+	na_tenant_filter_free(&f);
+	close(sv[0]);
+	close(sv[1]);
+}
