@@ -23,6 +23,7 @@
 #include "daemon.h"
 #include "datapath.h"
 #include "events.h"
+#include "incoming.h"
 #include "keys.h"
 #include "location.h"
 #include "monitor.h"
@@ -53,6 +54,7 @@ struct na_daemon {
 	struct na_vlan_config vc;
 	struct na_events ev;
 	struct na_vifs vifs;
+	struct na_incoming incoming; /* live migrations arriving (announce on resume) */
 	struct na_ctl_server ctl;
 	struct na_keys keys;
 	struct na_monitor mon;
@@ -269,7 +271,9 @@ static void wire(struct na_daemon *d)
 				   .tables = &d->tables,
 				   .res = &d->res,
 				   .up = &d->up,
-				   .loc = &d->loc};
+				   .loc = &d->loc,
+				   .incoming = &d->incoming};
+	d->incoming.epfd = -1;
 	d->ctl = (struct na_ctl_server){.fd = -1, .handle = handle_request, .ctx = d};
 }
 
@@ -395,6 +399,9 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 		return err;
 	if (d->loc.ready)
 		na_server_addr_apply(&d->up, &d->loc, true);
+	err = na_incoming_open(&d->incoming, &d->dp.maps, &d->res);
+	if (err)
+		return err;
 	d->vifs.encap_mode = d->encap_mode;
 	d->vifs.prog_fd = d->dp.vif_prog_fd;
 	na_vif_reattach_all(&d->vifs);
@@ -421,7 +428,20 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	}
 }
 
-enum { EP_RB, EP_LLDP, EP_BCAST, EP_UCAST, EP_UDP, EP_CTL, EP_HTTP, EP_TIMER, EP_SIGNAL, EP_MON };
+enum {
+	EP_RB,
+	EP_LLDP,
+	EP_BCAST,
+	EP_UCAST,
+	EP_UDP,
+	EP_CTL,
+	EP_HTTP,
+	EP_TIMER,
+	EP_SIGNAL,
+	EP_MON,
+	EP_INCOMING,
+	EP_LAST = EP_INCOMING
+};
 
 static int ep_add(struct na_daemon *d, int fd, int tag)
 {
@@ -459,9 +479,10 @@ static int loop_setup(struct na_daemon *d)
 				   na_vlan_config_fd(&d->vc),
 				   d->timer_fd,
 				   d->signal_fd,
-				   na_monitor_fd(&d->mon)};
+				   na_monitor_fd(&d->mon),
+				   na_incoming_fd(&d->incoming)};
 
-		for (int tag = EP_RB; !err && tag <= EP_MON; tag++)
+		for (int tag = EP_RB; !err && tag <= EP_LAST; tag++)
 			err = ep_add(d, fds[tag], tag);
 	}
 	if (err)
@@ -472,6 +493,7 @@ static int loop_setup(struct na_daemon *d)
 static void on_tick(struct na_daemon *d, unsigned long tick)
 {
 	na_vif_readopt(&d->vifs);
+	na_incoming_tick(&d->incoming);
 	na_probe_tick(&d->probe);
 	na_ctl_tick(&d->ctl);
 	/* re-fetch: every refresh_interval (30 s), every 5 s while no table is loaded */
@@ -536,6 +558,9 @@ static void dispatch(struct na_daemon *d, __u32 tag, unsigned long *tick)
 	case EP_MON:
 		na_monitor_serve(&d->mon);
 		break;
+	case EP_INCOMING:
+		na_incoming_run(&d->incoming);
+		break;
 	}
 }
 
@@ -567,6 +592,7 @@ static void shut_down(struct na_daemon *d)
 	na_vlan_config_close(&d->vc);
 	na_monitor_close(&d->mon);
 	na_events_close(&d->ev);
+	na_incoming_close(&d->incoming);
 	na_resolver_free(&d->res);
 	na_nlarp_close(&d->io);
 	na_probe_free(&d->probe);

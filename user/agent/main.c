@@ -200,6 +200,7 @@ enum {
 	O_KEY_FILE,
 	O_INSECURE,
 	O_REPO_CA,
+	O_INCOMING,
 };
 
 #define OPT_IFACE                                     \
@@ -393,6 +394,9 @@ static int vif_opt(struct cli *c, struct na_request *r, int o, const char *arg)
 	case O_ROUTER:
 		if (nl_parse_ipv4(arg, &r->vif.router_ip))
 			return usage_err(c->verb, "--router must be A.B.C.D and needs --ip");
+		return 0;
+	case O_INCOMING:
+		r->vif.flags |= NL_VIF_F_INCOMING;
 		return 0;
 	}
 	return common_opt(c, r, o, arg);
@@ -603,6 +607,7 @@ static const struct option vif_options[] = {
 	{"mac", required_argument, NULL, O_MAC},
 	{"ip", required_argument, NULL, O_IP},
 	{"router", required_argument, NULL, O_ROUTER},
+	{"incoming-migration", no_argument, NULL, O_INCOMING},
 	OPT_IFACE,
 	OPT_JSON,
 	OPT_HELP,
@@ -693,15 +698,20 @@ static const struct verb verbs[] = {
 	 detach_options, "", run_detach, NULL, local_exit},
 	{"vif",
 	 "  vif add <ifname> --tenant T --mac-as N --mac M [--ip A/len [--router R]] "
-	 "[-i uplink]\n"
+	 "[--incoming-migration] [-i uplink]\n"
 	 "  vif del <ifname> [-i uplink]\n"
 	 "  vif list [-i uplink] [--json]\n",
 	 "usage: na-loader vif add <ifname> --tenant T --mac-as N --mac M\n"
-	 "                          [--ip A/len [--router R]] [-i uplink]\n"
+	 "                          [--ip A/len [--router R]] [--incoming-migration]\n"
+	 "                          [-i uplink]\n"
 	 "       na-loader vif del <ifname> [-i uplink]\n"
 	 "       na-loader vif list [-i uplink] [--json]\n"
 	 "add: attach the datapath to the VIF's host-side interface, set its MTU to the\n"
 	 "uplink MTU minus the encapsulation overhead, and broadcast HERE.\n"
+	 "--incoming-migration: the destination of a live migration (before the source's\n"
+	 "`vif del`): nothing is delivered to the VIF and no HERE is sent until the guest\n"
+	 "first transmits on it (QEMU's announce after resume); `vif add` again without\n"
+	 "the flag announces it at once.\n"
 	 "del: detach and broadcast HERE with the GONE flag (other NAs delete their\n"
 	 "entries; a lost GONE is repaired by NOT-HERE).  Needs the running agent.\n",
 	 vif_options, "i:", run_vif, vif_opt, ctl_exit},

@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "addr.h"
+#include "incoming.h"
 #include "local_vifs.h"
 #include "log.h"
 #include "monitor.h"
@@ -149,7 +150,10 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		if (old.tenant == v.tenant && old.mac_as == v.mac_as &&
 		    !memcmp(old.mac, v.mac, 6) && old.ip == v.ip && old.router_ip == v.router_ip &&
 		    old.prefix_len == v.prefix_len) {
-			na_announce_vif(vs->res, &old, false);
+			if (!(old.flags & NL_VIF_F_INCOMING))
+				na_announce_vif(vs->res, &old, false);
+			else if (!(req->flags & NL_VIF_F_INCOMING) && vs->incoming)
+				return na_incoming_resume(vs->incoming, idx, "vif add again");
 			return 0; /* idempotent */
 		}
 		return nl_errf(
@@ -174,7 +178,8 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 			       NL_MAX_VIFS - 1);
 	v.ifindex = (__u32)ifindex;
 	v.flags = (can_xdp_redirect(ifname) ? NL_VIF_F_XDP_REDIRECT : 0) |
-		  (is_veth(ifname) ? NL_VIF_F_VETH : 0);
+		  (is_veth(ifname) ? NL_VIF_F_VETH : 0) |
+		  (vs->incoming ? req->flags & NL_VIF_F_INCOMING : 0);
 	if (v.router_ip) {
 		static const __u8 rmac[6] = NA_ROUTER_MAC;
 
@@ -188,14 +193,16 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 	lv.ifindex = v.ifindex;
 	lv.slot = v.slot;
 	lv.flags = v.flags;
+	/* an incoming migration's VIF is indexed when its guest resumes (incoming.c) */
 	if (bpf_map_update_elem(vs->maps->vifs, &idx, &v, BPF_NOEXIST) ||
-	    bpf_map_update_elem(vs->maps->local_vifs, &k, &lv, BPF_NOEXIST)) {
+	    (!(v.flags & NL_VIF_F_INCOMING) &&
+	     bpf_map_update_elem(vs->maps->local_vifs, &k, &lv, BPF_NOEXIST))) {
 		rc = errno;
 		bpf_map_delete_elem(vs->maps->vifs, &idx);
 		return nl_errf(err, errlen, -EIO, "cannot add the VIF to the maps: %s",
 			       strerror(rc));
 	}
-	rc = na_local_vif_index_add(vs->maps, &v);
+	rc = v.flags & NL_VIF_F_INCOMING ? 0 : na_local_vif_index_add(vs->maps, &v);
 	if (rc) {
 		bpf_map_delete_elem(vs->maps->vifs, &idx);
 		bpf_map_delete_elem(vs->maps->local_vifs, &k);
@@ -227,6 +234,17 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		 v.mac_as, mac, v.slot, mtu,
 		 v.flags & NL_VIF_F_XDP_REDIRECT ? " xdp-redirect" : "");
 	na_mon_vif("add", ifname, &v);
+	if (v.flags & NL_VIF_F_INCOMING) {
+		rc = na_incoming_watch(vs->incoming, idx);
+		if (rc) {
+			log_warn("VIF %s: cannot watch for the migrated guest (%s): announced now",
+				 ifname, strerror(-rc));
+			return na_incoming_resume(vs->incoming, idx, "no watch");
+		}
+		log_info("VIF %s: incoming live migration: announced when the guest transmits",
+			 ifname);
+		return 0;
+	}
 	na_announce_vif(vs->res, &v, false);
 	return 0;
 }
@@ -265,7 +283,8 @@ static void withdraw(struct na_vifs *vs, const struct nl_vif *v)
 		if (!na_local_vif_foreach(vs->maps, in_subnet, &sk))
 			bpf_map_delete_elem(vs->maps->subnets, &sk);
 	}
-	na_announce_vif(vs->res, v, true);
+	if (!(v->flags & NL_VIF_F_INCOMING)) /* never announced */
+		na_announce_vif(vs->res, v, true);
 }
 
 int na_vif_del(struct na_vifs *vs, const char *ifname, char *err, size_t errlen)
