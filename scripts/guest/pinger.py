@@ -6,9 +6,10 @@ migration (patent [0034]-[0035]) costs the traffic: every echo carries a
 
   pinger.py DST RATE SECONDS OUT.json
 
-Writes {"sent", "received", "lost", "gaps": [...]} where a gap is a run of
-lost sequence numbers with the wall-clock time of the last reply before it
-("before") and of the first reply after it ("after")."""
+Writes {"sent", "received", "lost", "gaps": [...], "lost_sent": [...]}
+where a gap is a run of lost sequence numbers with the wall-clock time of
+the last reply before it ("before") and of the first reply after it
+("after"); lost_sent holds the send time of every echo without reply."""
 import json
 import os
 import socket
@@ -89,7 +90,9 @@ def main():
                      "before": before, "after": after})
         i = j
     res = {"sent": n, "received": len(got), "lost": n - len(got), "rate": rate,
-           "start": t0, "gaps": gaps}
+           "start": t0, "gaps": gaps,
+           "lost_sent": [sent_at[i] for i in range(n) if i not in got],
+           "first_reply_after": {str(g["first"]): g["after"] for g in gaps}}
     with open(out, "w") as f:
         json.dump(res, f)
 

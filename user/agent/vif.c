@@ -50,29 +50,36 @@ static int set_mtu(const char *ifname, int mtu)
 	return rc;
 }
 
-/* a tap (virtio/vhost) takes XDP_REDIRECT frames; for anything else use XDP_PASS + tc */
+/* the driver of @ifname is @driver (ethtool: asks the interface's own namespace, not /sys) */
+static bool driver_is(const char *ifname, const char *driver)
+{
+	struct ethtool_drvinfo info = {.cmd = ETHTOOL_GDRVINFO};
+	struct ifreq ifr = {.ifr_data = (void *)&info};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool is;
+
+	if (fd < 0)
+		return false;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	is = !ioctl(fd, SIOCETHTOOL, &ifr) && !strcmp(info.driver, driver);
+	close(fd);
+	return is;
+}
+
+/*
+ * a tap (virtio/vhost) takes XDP_REDIRECT frames; for anything else use
+ * XDP_PASS + tc.  Asked of the driver, not /sys/class/net/<if>/tun_flags:
+ * /sys shows the namespace it was mounted in, not necessarily the agent's.
+ */
 static bool can_xdp_redirect(const char *ifname)
 {
-	char path[128];
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/tun_flags", ifname);
-	return access(path, F_OK) == 0;
+	return driver_is(ifname, "tun");
 }
 
 /* a veth: the tc receive path hands frames straight to its peer (bpf_redirect_peer) */
 static bool is_veth(const char *ifname)
 {
-	struct ethtool_drvinfo info = {.cmd = ETHTOOL_GDRVINFO};
-	struct ifreq ifr = {.ifr_data = (void *)&info};
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	bool veth;
-
-	if (fd < 0)
-		return false;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	veth = !ioctl(fd, SIOCETHTOOL, &ifr) && !strcmp(info.driver, "veth");
-	close(fd);
-	return veth;
+	return driver_is(ifname, "veth");
 }
 
 static int mark_slot(const struct nl_vif *v, void *used)
