@@ -39,8 +39,7 @@ struct na_incoming {
 };
 
 /* 0 or -errno; the epoll fd the daemon polls is na_incoming_fd() */
-int na_incoming_open(struct na_incoming *in, const struct na_maps *maps,
-		     struct na_resolver *res);
+int na_incoming_open(struct na_incoming *in, const struct na_maps *maps, struct na_resolver *res);
 void na_incoming_close(struct na_incoming *in);
 int na_incoming_fd(const struct na_incoming *in);
 /* start watching VIF @ifindex (flagged NL_VIF_F_INCOMING in nl_vifs): 0 or -errno */

@@ -33,7 +33,7 @@ struct na_vifs {
 	const struct na_uplink *up;
 	const struct na_location *loc; /* the tenant scheme */
 	int encap_mode;
-	int prog_fd; /* nl_vif_ingress */
+	int prog_fd;		      /* nl_vif_ingress */
 	struct na_incoming *incoming; /* announce on resume; NULL: the flag is ignored */
 };
 
