@@ -228,8 +228,11 @@ for s in (1, 2, 3):
     if str(s) == dst:
         for line in open(f"{tmp}/agent{s}.log"):
             if "the guest transmitted" in line and float(line.split()[0]) >= m["started"]:
-                print(f"      destination NA saw the guest's first frame "
-                      f"{(float(line.split()[0]) - resume) * 1000:.0f} ms after RESUME")
+                fr = re.search(r"ethertype (0x[0-9a-f]+)\) \(frame at ([0-9.]+)", line)
+                if fr:
+                    print(f"      the guest's first frame (ethertype {fr.group(1)}) reached the "
+                          f"destination tap {(float(fr.group(2)) - resume) * 1000:.1f} ms after RESUME; "
+                          f"its NA acted on it {(float(line.split()[0]) - float(fr.group(2))) * 1000:.1f} ms later")
                 break
 if ts:
     print("      NAs with the new place, ms after RESUME (agent logs): "
@@ -274,7 +277,7 @@ migrate_g1() {
 	sleep 1
 	check "$l: after: TCP g1 -> g2 (2 MB)" gx "$di" 90 "iperf3 -c $IP2 -n 2M > /dev/null"
 	check "$l: the destination agent announced on the guest's first frame" \
-		grep -q "VIF $dtap: the guest transmitted: live migration arrived" "$TMP/agent$to.log"
+		grep -q "VIF $dtap: the guest transmitted .*live migration arrived" "$TMP/agent$to.log"
 	figures "$l, QEMU announce-initial ${ann:-50 (default)} ms" "$TMP/pinger-$di.json" \
 		"$TMP/migrate-$di.json" "$to"
 }

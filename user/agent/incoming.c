@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/filter.h>
@@ -62,9 +63,9 @@ static void unwatch(struct na_incoming *in, int i)
 
 /*
  * A packet socket on the tap that sees only what the guest transmits (not
- * PACKET_OUTGOING, i.e. not what the host sends to the guest), 1 byte of
- * each: the filter is in place before the socket is bound, so nothing else
- * is ever queued on it.
+ * PACKET_OUTGOING, i.e. not what the host sends to the guest), its Ethernet
+ * header only, with the kernel's arrival time: the filter is in place before
+ * the socket is bound, so nothing else is ever queued on it.
  */
 static int guest_tx_socket(__u32 ifindex)
 {
@@ -72,17 +73,18 @@ static int guest_tx_socket(__u32 ifindex)
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, 0),
-		BPF_STMT(BPF_RET | BPF_K, 1),
+		BPF_STMT(BPF_RET | BPF_K, ETH_HLEN),
 	};
 	struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
 	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
 				  .sll_protocol = htons(ETH_P_ALL),
 				  .sll_ifindex = (int)ifindex};
-	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), err;
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), err, on = 1;
 
 	if (fd < 0)
 		return -errno;
 	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) ||
 	    bind(fd, (struct sockaddr *)&sll, sizeof(sll))) {
 		err = -errno;
 		close(fd);
@@ -116,6 +118,12 @@ int na_incoming_watch(struct na_incoming *in, __u32 ifindex)
 
 int na_incoming_resume(struct na_incoming *in, __u32 ifindex, const char *why)
 {
+	return na_incoming_resume_at(in, ifindex, why, NULL);
+}
+
+int na_incoming_resume_at(struct na_incoming *in, __u32 ifindex, const char *why,
+			  const struct timespec *frame)
+{
 	struct nl_vif_key k;
 	struct nl_local_vif lv;
 	struct nl_vif v;
@@ -145,7 +153,17 @@ int na_incoming_resume(struct na_incoming *in, __u32 ifindex, const char *why)
 		return -errno;
 	na_vif_cache_put(in->maps, &v);
 	in->resumed++;
-	log_info("VIF %s: %s: live migration arrived, announcing it here", name, why);
+	if (frame) {
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		log_info("VIF %s: %s (frame at %lld.%06ld, %.1f ms ago): live migration arrived, "
+			 "announcing it here",
+			 name, why, (long long)frame->tv_sec, frame->tv_nsec / 1000,
+			 (now.tv_sec - frame->tv_sec) * 1e3 + (now.tv_nsec - frame->tv_nsec) / 1e6);
+	} else {
+		log_info("VIF %s: %s: live migration arrived, announcing it here", name, why);
+	}
 	return na_announce_vif(in->res, &v, false);
 }
 
@@ -157,13 +175,28 @@ void na_incoming_run(struct na_incoming *in)
 	for (int e = 0; e < n; e++) {
 		__u32 ifindex = evs[e].data.u32;
 		int i = find(in, ifindex);
-		char b;
+		struct timespec ts = {0};
+		struct ethhdr eth;
+		char ctl[CMSG_SPACE(sizeof(ts))], why[64];
+		struct iovec iov = {.iov_base = &eth, .iov_len = sizeof(eth)};
+		struct msghdr msg = {.msg_iov = &iov,
+				     .msg_iovlen = 1,
+				     .msg_control = ctl,
+				     .msg_controllen = sizeof(ctl)};
+		struct cmsghdr *c;
+		ssize_t n;
 
 		if (i < 0)
 			continue;
-		if (recv(in->w[i].fd, &b, 1, MSG_DONTWAIT) < 0 && errno == EAGAIN)
+		n = recvmsg(in->w[i].fd, &msg, MSG_DONTWAIT);
+		if (n < 0 && errno == EAGAIN)
 			continue;
-		na_incoming_resume(in, ifindex, "the guest transmitted");
+		for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS)
+				memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+		snprintf(why, sizeof(why), "the guest transmitted (ethertype 0x%04x)",
+			 n >= (ssize_t)sizeof(eth) ? ntohs(eth.h_proto) : 0);
+		na_incoming_resume_at(in, ifindex, why, ts.tv_sec ? &ts : NULL);
 	}
 }
 

@@ -20,6 +20,7 @@
 #define NA_INCOMING_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #include "maps.h"
 #include "resolver.h"
@@ -51,6 +52,9 @@ void na_incoming_run(struct na_incoming *in);
  * the flag, stop watching, broadcast HERE.  0, -ENOENT (not a VIF) or -errno.
  */
 int na_incoming_resume(struct na_incoming *in, __u32 ifindex, const char *why);
+/* the same, @frame: the kernel's arrival time of the guest's first frame (logged) */
+int na_incoming_resume_at(struct na_incoming *in, __u32 ifindex, const char *why,
+			  const struct timespec *frame);
 /* every tick: watch flagged VIFs (e.g. after an agent restart), drop stale watches */
 void na_incoming_tick(struct na_incoming *in);
 
