@@ -6,7 +6,8 @@
 # control serial port and QMP socket, and QEMU's own live migration.
 #
 # The sourcing script sets GDIR (a scratch directory for sockets and logs)
-# and may set GUEST_MEM (default 128M).  Guests are named; a guest's files
+# and may set GUEST_MEM (default 128M) and GUEST_NICE (QEMU's nice value,
+# default 0).  Guests are named; a guest's files
 # are $GDIR/<name>.{console,ctl,qmp,log,pid}.
 
 GUEST_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -56,7 +57,7 @@ guest_start() { # name namespace tap mac nic-offload(on|off) [instance]
 	[ -n "${GUEST_INCOMING:-}" ] && incoming=(-incoming "$GUEST_INCOMING")
 	rm -f "$GDIR/$inst.ctl" "$GDIR/$inst.qmp"
 	# shellcheck disable=SC2046
-	ip netns exec "$ns" qemu-system-x86_64 $(guest_accel) -m "$GUEST_MEM" -smp 1 \
+	ip netns exec "$ns" nice -n "${GUEST_NICE:-0}" qemu-system-x86_64 $(guest_accel) -m "$GUEST_MEM" -smp 1 \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-kernel "$GUEST_BUILD/vmlinuz" -initrd "$GUEST_BUILD/initramfs.cpio.gz" \
 		-append "console=ttyS0 quiet panic=-1 mitigations=off ng.name=$name ${GUEST_APPEND:-}" \
