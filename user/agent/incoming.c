@@ -50,7 +50,7 @@ int na_incoming_fd(const struct na_incoming *in)
 static int find(const struct na_incoming *in, __u32 ifindex)
 {
 	for (int i = 0; i < in->n; i++)
-		if (in->w[i].ifindex == ifindex)
+		if (in->w[i].ifindex == ifindex && !in->w[i].done)
 			return i;
 	return -1;
 }
@@ -59,6 +59,21 @@ static void unwatch(struct na_incoming *in, int i)
 {
 	close(in->w[i].fd); /* also leaves the epoll set */
 	in->w[i] = in->w[--in->n];
+}
+
+/*
+ * Stop watching now, close later (na_incoming_tick): closing a packet
+ * socket waits for an RCU grace period (synchronize_net, 10-30 ms here),
+ * which must not delay the HERE of a migration that just arrived.
+ */
+static void unwatch_soon(struct na_incoming *in, int i)
+{
+	struct sock_filter drop = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog prog = {.len = 1, .filter = &drop};
+
+	setsockopt(in->w[i].fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
+	epoll_ctl(in->epfd, EPOLL_CTL_DEL, in->w[i].fd, NULL);
+	in->w[i].done = true;
 }
 
 /*
@@ -93,6 +108,19 @@ static int guest_tx_socket(__u32 ifindex)
 	return fd;
 }
 
+/* the announcement of a waiting VIF must not wait for the version clock's fsync */
+static void reserve_versions(struct na_incoming *in)
+{
+	struct nart_store *t = in->res->tables;
+	int rc;
+
+	if (!t || !t->now_ms)
+		return;
+	rc = nart_vclock_reserve(&t->vclock, t->now_ms());
+	if (rc)
+		log_warn("cannot persist the version high-water mark ahead: %s", strerror(-rc));
+}
+
 int na_incoming_watch(struct na_incoming *in, __u32 ifindex)
 {
 	struct epoll_event ev = {.events = EPOLLIN, .data.u32 = ifindex};
@@ -112,7 +140,9 @@ int na_incoming_watch(struct na_incoming *in, __u32 ifindex)
 	}
 	in->w[in->n].ifindex = ifindex;
 	in->w[in->n].fd = fd;
+	in->w[in->n].done = false;
 	in->n++;
+	reserve_versions(in);
 	return 0;
 }
 
@@ -131,7 +161,7 @@ int na_incoming_resume_at(struct na_incoming *in, __u32 ifindex, const char *why
 	int i = find(in, ifindex), rc;
 
 	if (i >= 0)
-		unwatch(in, i);
+		unwatch_soon(in, i);
 	if (bpf_map_lookup_elem(in->maps->vifs, &ifindex, &v))
 		return -ENOENT;
 	if (!(v.flags & NL_VIF_F_INCOMING))
@@ -206,7 +236,7 @@ void na_incoming_tick(struct na_incoming *in)
 	struct nl_vif v;
 
 	for (int i = in->n - 1; i >= 0; i--)
-		if (bpf_map_lookup_elem(in->maps->vifs, &in->w[i].ifindex, &v) ||
+		if (in->w[i].done || bpf_map_lookup_elem(in->maps->vifs, &in->w[i].ifindex, &v) ||
 		    !(v.flags & NL_VIF_F_INCOMING))
 			unwatch(in, i);
 	while (!bpf_map_get_next_key(in->maps->vifs, prev, &key)) {
@@ -217,4 +247,6 @@ void na_incoming_tick(struct na_incoming *in)
 		if (na_incoming_watch(in, key))
 			log_warn("VIF with ifindex %u: cannot watch for the migrated guest", key);
 	}
+	if (in->n)
+		reserve_versions(in);
 }

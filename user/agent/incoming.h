@@ -35,6 +35,7 @@ struct na_incoming {
 	struct {
 		__u32 ifindex;
 		int fd;
+		bool done; /* resumed: closed at the next tick */
 	} w[NA_INCOMING_MAX];
 	unsigned long resumed; /* VIFs completed by a guest's first frame */
 };
