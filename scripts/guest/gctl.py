@@ -173,6 +173,12 @@ def cmd_migrate(args):
             break
         src.poll_events(0.02)
         dst.poll_events(0.0)
+    # QEMU sets "completed" before it fills in the times: ask again
+    for _ in range(20):
+        if status != "completed" or info.get("total-time"):
+            break
+        time.sleep(0.05)
+        info = src.cmd("query-migrate")
     # the destination's RESUME may follow the source's "completed" closely
     end = time.time() + 5
     while dst.first_event("RESUME") is None and time.time() < end:

@@ -191,6 +191,8 @@ figures() { # label pinger.json migrate.json destination-server
 	python3 - "$@" "$MAC1" "$TMP" <<'EOF'
 import json, re, sys
 label, pj, mj, dst, mac, tmp = sys.argv[1:7]
+def ms(x):  # agent logs stamp whole milliseconds
+    return "<1" if x < 1 else f"{x:.0f}"
 p = json.load(open(pj))
 try:
     m = json.load(open(mj))
@@ -232,12 +234,12 @@ for s in (1, 2, 3):
                 if fr:
                     print(f"      the guest's first frame (ethertype {fr.group(1)}) reached the "
                           f"destination tap {(float(fr.group(2)) - resume) * 1000:.1f} ms after RESUME; "
-                          f"its NA acted on it {(float(line.split()[0]) - float(fr.group(2))) * 1000:.1f} ms later")
+                          f"its NA acted on it {ms((float(line.split()[0]) - float(fr.group(2))) * 1000)} ms later")
                 break
 if ts:
     print("      NAs with the new place, ms after RESUME (agent logs): "
-          + ", ".join(f"server {s} {(t - resume) * 1000:.0f}" for s, t in sorted(ts.items()))
-          + (f"; every NA: {(max(ts.values()) - resume) * 1000:.0f} ms" if len(ts) == 3 else "; not all NAs"))
+          + ", ".join(f"server {s} {ms((t - resume) * 1000)}" for s, t in sorted(ts.items()))
+          + (f"; every NA: {ms((max(ts.values()) - resume) * 1000)} ms" if len(ts) == 3 else "; not all NAs"))
 EOF
 }
 
