@@ -8,7 +8,7 @@
 #   - the virtio-pci and virtio-net modules of the kernel VM's Debian kernel
 #     (scripts/vm/prepare.sh downloads it), in modules.dep load order,
 #   - host binaries with their shared libraries (ethtool, iperf3, ...),
-#   - scripts/guest/init.sh as /init.
+#   - scripts/guest/init.sh as /init, scripts/guest/udhcpc.script for udhcpc.
 # Output: build/guest/initramfs.cpio.gz and build/guest/vmlinuz (a link to
 # the kernel VM's). Idempotent: rebuilt only when an input changed.
 #
@@ -42,7 +42,8 @@ flock 9
 stamp=$out/ready
 if [ -f "$stamp" ] && [ -f "$out/initramfs.cpio.gz" ] &&
 	[ "$(cat "$out/kernel-version" 2>/dev/null)" = "$kver" ] &&
-	! [ "$here/build-initramfs.sh" -nt "$stamp" ] && ! [ "$here/init.sh" -nt "$stamp" ]; then
+	! [ "$here/build-initramfs.sh" -nt "$stamp" ] && ! [ "$here/init.sh" -nt "$stamp" ] &&
+	! [ "$here/udhcpc.script" -nt "$stamp" ]; then
 	say "up to date in $out"
 	exit 0
 fi
@@ -54,6 +55,8 @@ mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,run,etc,root,lib/modules,usr/share/
 cp "$busybox" "$stage/bin/busybox"
 cp "$here/init.sh" "$stage/init"
 chmod 755 "$stage/init"
+cp "$here/udhcpc.script" "$stage/etc/udhcpc.script"
+chmod 755 "$stage/etc/udhcpc.script"
 
 # modules in load order (modprobe --show-depends against the VM kernel)
 : >"$stage/modules.load"

@@ -8,6 +8,9 @@
 # Kernel command line:
 #   ng.name=NAME          hostname
 #   ng.ip=A.B.C.D/LEN     static IPv4 address on eth0 (none: eth0 only up)
+#   ng.ip=dhcp            IPv4 from the agent's DHCP server: busybox udhcpc
+#                         (address, prefix, MTU, router: /etc/udhcpc.script)
+#   IPv6: the kernel's own SLAAC (accept_ra, on by default) from the agent's RAs
 #   ng.mtu=N              eth0 MTU (none: what virtio-net negotiated)
 #   ng.offload=on|off     eth0 TSO/GSO/checksum offloads (ethtool -K)
 #
@@ -53,7 +56,10 @@ if [ -n "$offload" ]; then
 	ethtool -K eth0 tso "$offload" gso "$offload" tx "$offload" rx "$offload" >/dev/null 2>&1
 fi
 ip link set eth0 up
-[ -n "$ip" ] && ip addr add "$ip" dev eth0
+case $ip in
+dhcp) udhcpc -i eth0 -s /etc/udhcpc.script -t 10 -T 1 -A 1 -b -O mtu >/dev/console 2>&1 ;;
+?*) ip addr add "$ip" dev eth0 ;;
+esac
 echo "@@GUEST-READY $name@@" >/dev/console
 
 # the control loop; PID 1 never exits

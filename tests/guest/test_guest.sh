@@ -117,14 +117,31 @@ check "vif add g2's tap on server 2" na 2 vif add "$(tap 2)" --tenant $TENANT --
 	--mac $MAC2 --ip $IP2/24
 xdp_target() { na 1 vif list | grep "$(tap 1)" | grep -q xdp-redirect; }
 check "a tap VIF is an XDP-redirect target" xdp_target
-# static addresses for now; the VIF MTU as DHCP would give it
-GUEST_APPEND="ng.ip=$IP1/24 ng.mtu=$VMMTU" guest_start g1 "$(srv 1)" "$(tap 1)" $MAC1 on
-GUEST_APPEND="ng.ip=$IP2/24 ng.mtu=$VMMTU" guest_start g2 "$(srv 2)" "$(tap 2)" $MAC2 off
+# addresses: from the agent's DHCP server (busybox udhcpc in the guest) when
+# the agent has one (its datapath counts DHCP requests handed to it), else
+# static with the VIF MTU, as DHCP would give them
+if na 1 stats | grep -q tx_punt_dhcp4; then
+	ADDR=dhcp
+	g_append() { echo "ng.ip=dhcp"; }
+else
+	ADDR=static
+	g_append() { echo "ng.ip=$1/24 ng.mtu=$VMMTU"; }
+fi
+echo "guest addresses: $ADDR"
+GUEST_APPEND=$(g_append $IP1) guest_start g1 "$(srv 1)" "$(tap 1)" $MAC1 on
+GUEST_APPEND=$(g_append $IP2) guest_start g2 "$(srv 2)" "$(tap 2)" $MAC2 off
 nw_vm "ngv${T}3" "ngf${T}3" "$(srv 3)" $MAC3 $IP3/24 $VMMTU on
 check "vif add the namespace VM on server 3" na 3 vif add "ngf${T}3" --tenant $TENANT \
 	--mac-as 1 --mac $MAC3 --ip $IP3/24
 check "guest g1 booted (QEMU on server 1's tap)" guest_wait_ready g1 120
 check "guest g2 booted (QEMU on server 2's tap)" guest_wait_ready g2 120
+g_addr() { # instance ip -> eth0 has ip/24 and MTU $VMMTU
+	local a
+	a=$(gx "$1" 10 "ip -4 addr show dev eth0; ip link show dev eth0")
+	grep -q "inet $2/24" <<<"$a" && grep -q "mtu $VMMTU " <<<"$a"
+}
+check "g1 has $IP1/24 and MTU $VMMTU ($ADDR)" g_addr g1 $IP1
+check "g2 has $IP2/24 and MTU $VMMTU ($ADDR)" g_addr g2 $IP2
 gx g1 10 'ethtool -k eth0' >"$TMP/g1.features" 2>&1
 gx g2 10 'ethtool -k eth0' >"$TMP/g2.features" 2>&1
 check "g1 negotiated checksum and TSO offloads" bash -c \
@@ -251,7 +268,7 @@ migrate_g1() {
 	guest_tap "$(srv "$to")" "$dtap" || nw_abort guest "destination tap"
 	check "$l: destination: vif add --incoming-migration" na "$to" vif add "$dtap" \
 		--tenant $TENANT --mac-as 1 --mac $MAC1 --ip $IP1/24 --incoming-migration
-	GUEST_APPEND="ng.ip=$IP1/24 ng.mtu=$VMMTU" GUEST_INCOMING="unix:$TMP/mig-$di.sock" \
+	GUEST_APPEND=$(g_append $IP1) GUEST_INCOMING="unix:$TMP/mig-$di.sock" \
 		guest_start g1 "$(srv "$to")" "$dtap" $MAC1 on "$di"
 	sleep 2
 	[ -n "$ann" ] && guest_qmp "$di" migrate-set-parameters "{\"announce-initial\": $ann}" >/dev/null
