@@ -114,6 +114,12 @@ struct nl_config {
 #define NL_VIF_F_XDP_REDIRECT (1U << 0)
 /* The VIF is a veth: the tc receive path hands frames to its peer (bpf_redirect_peer). */
 #define NL_VIF_F_VETH (1U << 1)
+/*
+ * User space only: the destination of a live migration whose guest has not
+ * transmitted yet (`vif add --incoming-migration`, user/agent/incoming.h):
+ * not in nl_local_vifs, not announced.
+ */
+#define NL_VIF_F_INCOMING (1U << 7)
 
 /* map "vifs": ifindex of the hypervisor side of the VIF -> struct nl_vif */
 struct nl_vif {

@@ -25,6 +25,7 @@
 #include "daemon.h"
 #include "datapath.h"
 #include "events.h"
+#include "incoming.h"
 #include "keys.h"
 #include "location.h"
 #include "monitor.h"
@@ -62,8 +63,9 @@ struct na_daemon {
 	struct na_vlan_config vc;
 	struct na_events ev;
 	struct na_vifs vifs;
-	struct na_vif_store store; /* persisted VIF definitions */
-	struct na_flood flood; /* broadcast/multicast members (flood.c) */
+	struct na_vif_store store;   /* persisted VIF definitions */
+	struct na_flood flood;	     /* broadcast/multicast members (flood.c) */
+	struct na_incoming incoming; /* live migrations arriving (announce on resume) */
 	struct na_ctl_server ctl;
 	struct na_keys keys;
 	struct na_monitor mon;
@@ -287,9 +289,11 @@ static void wire(struct na_daemon *d)
 				   .res = &d->res,
 				   .up = &d->up,
 				   .loc = &d->loc,
-				   .flood = &d->flood};
+				   .flood = &d->flood,
+				   .incoming = &d->incoming};
 	d->flood = (struct na_flood){
 		.maps = &d->dp.maps, .tables = &d->tables, .loc = &d->loc, .dirty = true};
+	d->incoming.epfd = -1;
 	d->ctl = (struct na_ctl_server){.fd = -1, .handle = handle_request, .ctx = d};
 	d->vtx.fd = -1;
 	d->resp = (struct na_responder){
@@ -409,15 +413,16 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 
 	switch (r->verb) {
 	case NA_REQ_VIF_ADD:
-		rc = vif_changed(d, na_vif_add(&d->vifs, r->ifname, &r->vif, &r->vif6, err, errlen));
+		rc = vif_changed(d,
+				 na_vif_add(&d->vifs, r->ifname, &r->vif, &r->vif6, err, errlen));
 		if (rc)
 			return rc;
 		ra_vif_changed(d, r);
 		return na_vif_persist_added(&d->store, r, out);
 	case NA_REQ_VIF_DEL:
 		ra_vif_changed(d, r);
-		return vif_changed(d, na_vif_persist_del(&d->vifs, &d->store, r->ifname, out, err,
-							 errlen));
+		return vif_changed(
+			d, na_vif_persist_del(&d->vifs, &d->store, r->ifname, out, err, errlen));
 	case NA_REQ_VIF_LIST:
 		na_show_vifs(out, &d->dp.maps, json);
 		return 0;
@@ -502,6 +507,9 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 		return err;
 	if (d->loc.ready)
 		na_server_addr_apply(&d->up, &d->loc, true);
+	err = na_incoming_open(&d->incoming, &d->dp.maps, &d->res);
+	if (err)
+		return err;
 	d->vifs.encap_mode = d->encap_mode;
 	d->vifs.prog_fd = d->dp.vif_prog_fd;
 	na_vif_reattach_all(&d->vifs);
@@ -545,7 +553,9 @@ enum {
 	EP_TIMER,
 	EP_SIGNAL,
 	EP_MON,
-	EP_PUNT
+	EP_PUNT,
+	EP_INCOMING,
+	EP_LAST = EP_INCOMING
 };
 
 static int ep_add(struct na_daemon *d, int fd, int tag)
@@ -585,9 +595,10 @@ static int loop_setup(struct na_daemon *d)
 				   d->timer_fd,
 				   d->signal_fd,
 				   na_monitor_fd(&d->mon),
-				   na_responder_fd(&d->resp)};
+				   na_responder_fd(&d->resp),
+				   na_incoming_fd(&d->incoming)};
 
-		for (int tag = EP_RB; !err && tag <= EP_PUNT; tag++)
+		for (int tag = EP_RB; !err && tag <= EP_LAST; tag++)
 			err = ep_add(d, fds[tag], tag);
 	}
 	if (err)
@@ -599,6 +610,7 @@ static void on_tick(struct na_daemon *d, unsigned long tick)
 {
 	na_vif_readopt(&d->vifs);
 	na_vif_store_reconcile(&d->store, &d->dp.maps, restore_vif, d);
+	na_incoming_tick(&d->incoming);
 	na_probe_tick(&d->probe);
 	na_ctl_tick(&d->ctl);
 	/* re-fetch: every refresh_interval (30 s), every 5 s while no table is loaded */
@@ -669,6 +681,9 @@ static void dispatch(struct na_daemon *d, __u32 tag, unsigned long *tick)
 	case EP_PUNT:
 		na_responder_consume(&d->resp);
 		break;
+	case EP_INCOMING:
+		na_incoming_run(&d->incoming);
+		break;
 	}
 }
 
@@ -703,6 +718,7 @@ static void shut_down(struct na_daemon *d)
 	na_responder_close(&d->resp);
 	na_vif_tx_close(&d->vtx);
 	na_events_close(&d->ev);
+	na_incoming_close(&d->incoming);
 	na_resolver_free(&d->res);
 	na_tenant_filter_free(&d->filter);
 	na_nlarp_close(&d->io);

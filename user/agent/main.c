@@ -207,6 +207,7 @@ enum {
 	O_KEY_FILE,
 	O_INSECURE,
 	O_REPO_CA,
+	O_INCOMING,
 };
 
 #define OPT_IFACE                                     \
@@ -426,6 +427,9 @@ static int vif_opt(struct cli *c, struct na_request *r, int o, const char *arg)
 			return usage_err(c->verb,
 					 "--router6 must be an IPv6 address and needs --ip6");
 		return 0;
+	case O_INCOMING:
+		r->vif.flags |= NL_VIF_F_INCOMING;
+		return 0;
 	}
 	return common_opt(c, r, o, arg);
 }
@@ -641,6 +645,7 @@ static const struct option vif_options[] = {
 	{"router", required_argument, NULL, O_ROUTER},
 	{"ip6", required_argument, NULL, O_IP6},
 	{"router6", required_argument, NULL, O_ROUTER6},
+	{"incoming-migration", no_argument, NULL, O_INCOMING},
 	OPT_IFACE,
 	OPT_JSON,
 	OPT_HELP,
@@ -745,12 +750,13 @@ static const struct verb verbs[] = {
 	 detach_options, "", run_detach, NULL, local_exit},
 	{"vif",
 	 "  vif add <ifname> --tenant T --mac-as N --mac M [--ip A/len [--router R]]\n"
-	 "          [--ip6 A6/len ... [--router6 R6]] [-i uplink]\n"
+	 "          [--ip6 A6/len ... [--router6 R6]] [--incoming-migration] [-i uplink]\n"
 	 "  vif del <ifname> [-i uplink]\n"
 	 "  vif list [-i uplink] [--json]\n",
 	 "usage: na-loader vif add <ifname> --tenant T --mac-as N --mac M\n"
 	 "                          [--ip A/len [--router R]]\n"
-	 "                          [--ip6 A6/len ... [--router6 R6]] [-i uplink]\n"
+	 "                          [--ip6 A6/len ... [--router6 R6]]\n"
+	 "                          [--incoming-migration] [-i uplink]\n"
 	 "       na-loader vif del <ifname> [-i uplink]\n"
 	 "       na-loader vif list [-i uplink] [--json]\n"
 	 "add: attach the datapath to the VIF's host-side interface, set its MTU to the\n"
@@ -759,6 +765,10 @@ static const struct verb verbs[] = {
 	 "with their prefix lengths; --router6: the virtual router's address on those\n"
 	 "subnets (its link-local address is fe80::4e:4cff:fe52:1, docs/ipv6.md).\n"
 	 "A VIF may have IPv4, IPv6, both or neither (L2-only).\n"
+	 "--incoming-migration: the destination of a live migration (before the source's\n"
+	 "`vif del`): nothing is delivered to the VIF and no HERE is sent until the guest\n"
+	 "first transmits on it (QEMU's announce after resume); `vif add` again without\n"
+	 "the flag announces it at once.\n"
 	 "del: detach and broadcast HERE with the GONE flag (other NAs delete their\n"
 	 "entries; a lost GONE is repaired by NOT-HERE).  Needs the running agent.\n",
 	 vif_options, "i:", run_vif, vif_opt, ctl_exit},
