@@ -261,19 +261,18 @@ int na_vlan_config_refresh(struct na_vlan_config *vc, bool force)
 	size_t len = 0;
 	int rc;
 
-	if (!vc->repo[0])
-		return 0;
+	/* the source may have changed (SIGHUP): its client, or none for a file */
+	rc = vc->ep_open ? client_for_source(vc) : 0;
+	if (rc || !vc->repo[0])
+		return rc;
 	if (is_file_source(vc->repo)) {
 		rc = read_file(vc->repo, &buf, &len, err, sizeof(err));
 		if (force)
 			vc->loaded = false;
 		return rc ? fail(vc, rc, err) : apply_buf(vc, buf, len, force);
 	}
-	if (!vc->ep_open)
+	if (!vc->repo_c)
 		return 0; /* not open yet: the daemon refreshes once it is */
-	rc = client_for_source(vc);
-	if (rc || !vc->repo_c)
-		return rc;
 	if (nl_repo_busy(vc->repo_c)) {
 		vc->refetch |= force;
 		return 0;
