@@ -112,8 +112,9 @@ check "an unreachable etcd: an error naming the member tried next" \
 	grep -q 'cannot connect to etcd at http://127.0.0.1:1.*trying http://127.0.0.1:1 next' "$T/g.txt"
 for bad in "etcd://127.0.0.1:2379" "etcd:///netlord" "etcd://a:1,,b:2/p" "etcd://host/p"; do
 	"$STORM" --repo "$bad" --macs "$T/out/rows" --clients 1 >"$T/h.txt" 2>&1
-	check "bad repository URL '$bad' refused with a message" bash -c \
-		"test \$? -ne 0; grep -qi 'expected\|empty' $T/h.txt"
+	rc=$?
+	check "bad repository URL '$bad' refused with a message (exit $rc)" bash -c \
+		"test $rc -ne 0 && grep -qi 'expected\|empty' $T/h.txt"
 done
 echo "repo-client: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
