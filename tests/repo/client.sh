@@ -107,7 +107,8 @@ check "another switch's row is refused" bash -c \
 	"grep -q 'documents: 0 rows, 0 whole tables' $T/e.txt && grep -q 'not that of our switch' $T/e.txt"
 "$STORM" --repo "127.0.0.1:1" --macs "$T/out/rows" --clients 2 >"$T/f.txt" 2>&1
 check "an unreachable repository: an error, no table" grep -q 'cannot connect' "$T/f.txt"
-"$STORM" --repo "etcd://127.0.0.1:1/netlord" --macs "$T/out/rows" --clients 2 >"$T/g.txt" 2>&1
+"$STORM" --repo "etcd://127.0.0.1:1/netlord" --macs "$T/out/rows" --clients 2 \
+	--deadline-ms 3000 >"$T/g.txt" 2>&1
 check "an unreachable etcd: an error naming the member tried next" \
 	grep -q 'cannot connect to etcd at http://127.0.0.1:1.*trying http://127.0.0.1:1 next' "$T/g.txt"
 for bad in "etcd://127.0.0.1:2379" "etcd:///netlord" "etcd://a:1,,b:2/p" "etcd://host/p"; do
