@@ -106,4 +106,8 @@ for _ in $(seq 100); do
 done
 grep -q '^published' "$T/publish.log" || { cat "$T/publish.log"; exit 1; }
 "$STORM" --repo "etcd://$eps/netlord" --macs "$T/ft$K/rows" --clients "$N" --pid "$epids"
-echo "(etcd: agent i starts on member i mod 3; CPU = the three members' user+system time)"
+# one member down: the third of the agents that start on it fail over
+kill -9 "${PIDS[1]}"
+"$STORM" --repo "etcd://$eps/netlord" --macs "$T/ft$K/rows" --clients "$N" \
+	--pid "${epids#*,}" | sed 's/^bootstorm /bootstorm, member 1 down, /'
+echo "(etcd: agent i starts on member i mod 3; CPU = the live members' user+system time)"

@@ -8,6 +8,11 @@
  * repository process's CPU per request when given its pid.
  *
  *   bootstorm --repo URL --macs <rows dir> [--clients N] [--table] [--pid P[,P...]]
+ *             [--deadline-ms MS]
+ *
+ * From etcd an error is not the end (the client moves to the next member by
+ * itself): the time is that to the first valid table, within the deadline
+ * (default 120 s).
  *
  * --table fetches the whole table instead of rows (what older agents did).
  * With etcd://a,b,c/prefix agent i starts on member i mod 3 (the list rotated).
@@ -36,6 +41,7 @@ struct agent {
 
 static struct timespec t0;
 static int nrows, ntables; /* documents received */
+static bool retries;	   /* etcd: an error is followed by another try */
 
 /*
  * etcd://a,b,c/prefix for agent i: the members rotated by i, so the agents
@@ -80,11 +86,15 @@ static void done(void *ctx, struct nl_repo_result *r)
 
 	if (a->t_ms >= 0)
 		return; /* a later push (etcd watch): not part of the boot */
-	a->t_ms = since_ms();
-	a->rc = r->rc;
-	if (r->rc)
+	if (r->rc) {
 		snprintf(a->err, sizeof(a->err), "%s", r->err);
-	else if (!r->not_modified) {
+		a->rc = r->rc;
+		if (retries)
+			return; /* etcd: the client tries the next member by itself */
+	}
+	a->t_ms = since_ms();
+	if (!r->rc && !r->not_modified) {
+		a->rc = 0;
 		if (r->t.row_only)
 			nrows++;
 		else
@@ -139,6 +149,7 @@ int main(int argc, char **argv)
 {
 	const char *repo = NULL, *macdir = NULL;
 	const char *pid = NULL;
+	double deadline = 120000;
 	int n = 1000, nmacs = 0, failed = 0, ep;
 	bool table = false;
 	static __u8 macs[4096][6];
@@ -157,6 +168,8 @@ int main(int argc, char **argv)
 			n = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--pid") && i + 1 < argc)
 			pid = argv[++i];
+		else if (!strcmp(argv[i], "--deadline-ms") && i + 1 < argc)
+			deadline = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--table"))
 			table = true;
 		else {
@@ -177,6 +190,7 @@ int main(int argc, char **argv)
 	if (!nmacs)
 		return fprintf(stderr, "bootstorm: no <mac> files in %s\n", macdir), 2;
 	setrlimit(RLIMIT_NOFILE, &rl);
+	retries = nl_repo_is_etcd_url(repo);
 	ag = calloc((size_t)n, sizeof(*ag));
 	ts = calloc((size_t)n, sizeof(*ts));
 	ep = epoll_create1(0);
@@ -212,7 +226,7 @@ int main(int argc, char **argv)
 			left--;
 		}
 	}
-	while (left > 0 && since_ms() < 120000) {
+	while (left > 0 && since_ms() < deadline) {
 		struct epoll_event evs[64];
 		int k = epoll_wait(ep, evs, 64, 100);
 
@@ -222,11 +236,13 @@ int main(int argc, char **argv)
 	wall = since_ms();
 	for (int i = 0; i < n; i++) {
 		if (ag[i].t_ms < 0 || ag[i].rc) {
+			if (ag[i].t_ms < 0 && !ag[i].err[0])
+				snprintf(ag[i].err, sizeof(ag[i].err), "no table after %.0f ms",
+					 deadline);
 			if (failed++ < 3)
-				fprintf(stderr, "bootstorm: agent %d: %s\n", i,
-					ag[i].t_ms < 0 ? "no table after 120 s" : ag[i].err);
+				fprintf(stderr, "bootstorm: agent %d: %s\n", i, ag[i].err);
 		}
-		ts[i] = ag[i].t_ms < 0 ? 120000 : ag[i].t_ms;
+		ts[i] = ag[i].t_ms < 0 ? deadline : ag[i].t_ms;
 	}
 	qsort(ts, (size_t)n, sizeof(*ts), cmp_d);
 	printf("bootstorm %s %s: %d agents (%d switches), %d failed: time to a table p50 %.1f ms, "

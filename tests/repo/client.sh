@@ -79,38 +79,43 @@ class H(http.server.BaseHTTPRequestHandler):
         self.send_response(404)
         self.send_header('Content-Length', '0')
         self.end_headers()
-http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
+srv = http.server.HTTPServer(('127.0.0.1', 0), H)
+open(sys.argv[1], 'w').write(str(srv.server_address[1]))
+srv.serve_forever()
 PY
-oldserver() { # port mode
-	python3 "$T/old.py" "$1" "$T/out/vlan-table.txt" "$T/out/rows" "$2" &
+oldserver() { # mode: a server on a free port, its port in OPORT
+	rm -f "$T/port"
+	python3 "$T/old.py" "$T/port" "$T/out/vlan-table.txt" "$T/out/rows" "$1" &
 	PIDS+=($!)
-	for _ in $(seq 50); do
-		(exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
+	OPORT=
+	for _ in $(seq 100); do
+		[ -s "$T/port" ] && OPORT=$(cat "$T/port") && return 0
 		sleep 0.1
 	done
 }
-P2=$((PORT + 1000 > 65000 ? PORT - 1000 : PORT + 1000))
-oldserver $P2 old
-"$STORM" --repo "127.0.0.1:$P2" --macs "$T/out/rows" --clients 4 >"$T/c.txt" 2>&1
+oldserver old
+"$STORM" --repo "127.0.0.1:$OPORT" --macs "$T/out/rows" --clients 4 >"$T/c.txt" 2>&1
 check "an older repository (404 on /v1/row): the whole table instead, 0 failed" bash -c \
 	"grep -q 'documents: 0 rows, 4 whole tables' $T/c.txt && grep -q ' 0 failed' $T/c.txt"
-oldserver $((P2 + 1)) badcrc
-"$STORM" --repo "127.0.0.1:$((P2 + 1))" --macs "$T/out/rows" --clients 4 >"$T/d.txt" 2>&1
+oldserver badcrc
+"$STORM" --repo "127.0.0.1:$OPORT" --macs "$T/out/rows" --clients 4 >"$T/d.txt" 2>&1
 check "a row with a changed byte is refused (CRC-32), never loaded" bash -c \
 	"grep -q 'documents: 0 rows, 0 whole tables' $T/d.txt && grep -q 'checksum mismatch' $T/d.txt"
-oldserver $((P2 + 2)) other
-"$STORM" --repo "127.0.0.1:$((P2 + 2))" --macs "$T/out/rows" --clients 4 >"$T/e.txt" 2>&1
+oldserver other
+"$STORM" --repo "127.0.0.1:$OPORT" --macs "$T/out/rows" --clients 4 >"$T/e.txt" 2>&1
 check "another switch's row is refused" bash -c \
 	"grep -q 'documents: 0 rows, 0 whole tables' $T/e.txt && grep -q 'not that of our switch' $T/e.txt"
 "$STORM" --repo "127.0.0.1:1" --macs "$T/out/rows" --clients 2 >"$T/f.txt" 2>&1
 check "an unreachable repository: an error, no table" grep -q 'cannot connect' "$T/f.txt"
-"$STORM" --repo "etcd://127.0.0.1:1/netlord" --macs "$T/out/rows" --clients 2 >"$T/g.txt" 2>&1
+"$STORM" --repo "etcd://127.0.0.1:1/netlord" --macs "$T/out/rows" --clients 2 \
+	--deadline-ms 3000 >"$T/g.txt" 2>&1
 check "an unreachable etcd: an error naming the member tried next" \
 	grep -q 'cannot connect to etcd at http://127.0.0.1:1.*trying http://127.0.0.1:1 next' "$T/g.txt"
 for bad in "etcd://127.0.0.1:2379" "etcd:///netlord" "etcd://a:1,,b:2/p" "etcd://host/p"; do
 	"$STORM" --repo "$bad" --macs "$T/out/rows" --clients 1 >"$T/h.txt" 2>&1
-	check "bad repository URL '$bad' refused with a message" bash -c \
-		"test \$? -ne 0; grep -qi 'expected\|empty' $T/h.txt"
+	rc=$?
+	check "bad repository URL '$bad' refused with a message (exit $rc)" bash -c \
+		"test $rc -ne 0 && grep -qi 'expected\|empty' $T/h.txt"
 done
 echo "repo-client: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

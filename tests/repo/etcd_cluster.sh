@@ -133,7 +133,10 @@ eps_from() { # first member
 	local m=$1
 	echo "$(ip_of "$m"):2379,$(ip_of $((m % 3 + 1))):2379,$(ip_of $(((m + 1) % 3 + 1))):2379"
 }
-for s in 1 2 3; do
+# agent 1 takes its repository from a configuration file (SIGHUP switches it below)
+echo "repo = etcd://$(eps_from 1)/netlord" >"$TMP/na1.conf"
+nw_start_agent "$(srv 1)" "$(up 1)" 1 --config "$TMP/na1.conf" --key-file "$TMP/nlarp.key" -v
+for s in 2 3; do
 	nw_start_agent "$(srv "$s")" "$(up "$s")" "$s" --repo "etcd://$(eps_from "$s")/netlord" \
 		--key-file "$TMP/nlarp.key" -v
 done
@@ -218,6 +221,19 @@ check "within the grace period serial 5 stays, marked superseded" bash -c \
 	 ctl get --prefix /netlord/serials/00000000000000000005/ --keys-only | grep -q superseded &&
 	 ctl get --prefix /netlord/serials/00000000000000000005/rows/ --keys-only | grep -q rows/"
 check "every agent converges to serial 6" wait_for 40 all_serial 6 1 2 3
+
+# ---- SIGHUP with another repo: a file, then etcd again ----------------------------------------
+echo "repo = $TMP/out5/vlan-table.txt" >"$TMP/na1.conf"
+kill -HUP "${AGENT_PID[1]}"
+check "SIGHUP repo = a file: agent 1 loads the file's serial 5" wait_for 20 has_serial 1 5
+"$NAREPO" compile --serial 7 -o "$TMP/out7" "$TMP/fabric.topo" >/dev/null
+inns "$MG" "$NAREPO" publish --etcd "$ENDPOINTS" "$TMP/out7" >>"$TMP/publish.log" 2>&1
+check "serial 7 into etcd: agents 2 and 3 converge" wait_for 40 all_serial 7 2 3
+sleep 2
+check "agent 1 no longer follows etcd (its etcd client is gone)" has_serial 1 5
+echo "repo = etcd://$(eps_from 1)/netlord" >"$TMP/na1.conf"
+kill -HUP "${AGENT_PID[1]}"
+check "SIGHUP repo = etcd again: agent 1 loads serial 7" wait_for 30 has_serial 1 7
 
 echo "repo-etcd-cluster: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

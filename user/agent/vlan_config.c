@@ -178,47 +178,79 @@ bool na_vlan_config_fetching(const struct na_vlan_config *vc)
 	return vc->repo_c && nl_repo_busy(vc->repo_c);
 }
 
-int na_vlan_config_open(struct na_vlan_config *vc)
+/*
+ * The client for vc->repo, made anew when the source changed (SIGHUP with
+ * another `repo`): its descriptor sits in vc->ep, which the event loop
+ * watches whatever the source.  The table in force stays meanwhile.
+ */
+static int client_for_source(struct na_vlan_config *vc)
 {
 	struct nl_repo_opts o = {.ca_file = vc->ca_file[0] ? vc->ca_file : NULL,
 				 .timeout_ms = VT_HTTP_TIMEOUT_MS,
 				 .max_bytes = NL_VT_MAX_BYTES};
+	struct epoll_event ev = {.events = EPOLLIN};
 	char err[256];
 	int rc;
 
-	/* the event loop watches a descriptor even without a repository */
-	vc->idle_fd = epoll_create1(EPOLL_CLOEXEC);
-	if (vc->idle_fd < 0)
-		return -errno;
-	vc->idle_open = true;
+	if (!strcmp(vc->client_src, vc->repo) && !strcmp(vc->client_ca, vc->ca_file))
+		return 0;
+	if (vc->repo_c) {
+		epoll_ctl(vc->ep, EPOLL_CTL_DEL, nl_repo_fd(vc->repo_c), NULL);
+		nl_repo_free(vc->repo_c);
+		vc->repo_c = NULL;
+	}
+	vc->url[0] = vc->etag[0] = 0;
+	snprintf(vc->client_src, sizeof(vc->client_src), "%s", vc->repo);
+	snprintf(vc->client_ca, sizeof(vc->client_ca), "%s", vc->ca_file);
 	if (!vc->repo[0] || is_file_source(vc->repo))
 		return 0;
 	if (nl_repo_is_etcd_url(vc->repo))
 		o.timeout_ms = VT_ETCD_TIMEOUT_MS;
 	rc = nl_repo_new(&vc->repo_c, vc->repo, &o, fetched, vc, err, sizeof(err));
-	if (rc)
-		log_err("%s", err);
-	else
-		snprintf(vc->url, sizeof(vc->url), "%s", nl_repo_where(vc->repo_c));
-	return rc;
+	if (!rc) {
+		ev.data.fd = nl_repo_fd(vc->repo_c);
+		if (epoll_ctl(vc->ep, EPOLL_CTL_ADD, ev.data.fd, &ev)) {
+			rc = -errno;
+			snprintf(err, sizeof(err), "epoll: %s", strerror(errno));
+			nl_repo_free(vc->repo_c);
+			vc->repo_c = NULL;
+		}
+	}
+	if (rc) {
+		fail(vc, rc, err);
+		return rc;
+	}
+	snprintf(vc->url, sizeof(vc->url), "%s", nl_repo_where(vc->repo_c));
+	return 0;
+}
+
+int na_vlan_config_open(struct na_vlan_config *vc)
+{
+	vc->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (vc->ep < 0)
+		return -errno;
+	vc->ep_open = true;
+	vc->client_src[0] = vc->client_ca[0] = 0;
+	return client_for_source(vc);
 }
 
 void na_vlan_config_close(struct na_vlan_config *vc)
 {
 	nl_repo_free(vc->repo_c);
 	vc->repo_c = NULL;
-	if (vc->idle_open)
-		close(vc->idle_fd);
-	vc->idle_open = false;
+	if (vc->ep_open)
+		close(vc->ep);
+	vc->ep_open = false;
 }
 
 int na_vlan_config_fd(const struct na_vlan_config *vc)
 {
-	return vc->repo_c ? nl_repo_fd(vc->repo_c) : vc->idle_fd;
+	return vc->ep;
 }
 
 void na_vlan_config_run(struct na_vlan_config *vc)
 {
+	/* what is left stays readable: the loop comes back (level-triggered) */
 	if (vc->repo_c)
 		nl_repo_run(vc->repo_c);
 }
@@ -229,8 +261,10 @@ int na_vlan_config_refresh(struct na_vlan_config *vc, bool force)
 	size_t len = 0;
 	int rc;
 
-	if (!vc->repo[0])
-		return 0;
+	/* the source may have changed (SIGHUP): its client, or none for a file */
+	rc = vc->ep_open ? client_for_source(vc) : 0;
+	if (rc || !vc->repo[0])
+		return rc;
 	if (is_file_source(vc->repo)) {
 		rc = read_file(vc->repo, &buf, &len, err, sizeof(err));
 		if (force)

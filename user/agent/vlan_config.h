@@ -33,8 +33,9 @@ struct na_vlan_config {
 	char ca_file[PATH_MAX]; /* https: CA bundle, "" = the system's */
 	char url[1024];		/* the repository's URL ("" for a file) */
 	struct nl_repo *repo_c; /* the repository client (repo_client.h), NULL for a file */
-	int idle_fd;		/* watched instead when there is no client */
-	bool idle_open;
+	char client_src[PATH_MAX], client_ca[PATH_MAX]; /* what repo_c was made for */
+	int ep; /* the event loop watches it: repo_c's fd inside */
+	bool ep_open;
 	bool force_pending; /* the running fetch reloads even an unchanged serial */
 	bool refetch;	    /* a forced refresh came during a fetch: another one after it */
 	char etag[128];	    /* of the table in force */
