@@ -10,6 +10,9 @@
 #     as filtered before authentication; server 2 learned everything;
 #   - a VIF of tenant 200 added on server 1: its first packets miss, WHERE
 #     fills the entry, the ping goes through;
+#   - the filter only drops: forged HEREs (wrong key) of the hosted tenant
+#     pass it and are refused by the MAC check, those of another tenant die
+#     in the kernel filter (tests/hostile/nlarp_tool.py sends them);
 # Needs root.  Prints "tenant-filter: N passed, M failed".
 set -u
 # shellcheck source=SCRIPTDIR/../lib/netns-world.sh
@@ -122,6 +125,22 @@ w=$(stat_of 1 nlarp_tx_where)
 check "server 1 asked WHERE for it (nlarp_tx_where $w)" test "${w:-0}" -ge 1
 check "tenant 100 still forwards: a1 -> a2" vmrun a1 ping -c 2 -i 0.2 -W 1 192.168.1.2
 
+# ---- the filter only drops: forged HEREs (wrong key) sent from server 2's uplink --------------
+TOOL=$(cd "$(dirname "$0")/../hostile" && pwd)/nlarp_tool.py
+forge() { # tenant vif-mac vif-ip
+	inns "$(srv 2)" python3 "$TOOL" send "$(up 2)" --op here --auth wrong-key \
+		--key-file "$TMP/nlarp.key" --tenant "$1" --vif-mac "$2" --vif-ip "$3" \
+		--switch "$SWMAC" --port 2 --count 3 >>"$TMP/forge.log" 2>&1
+}
+bm0=$(stat_of 1 nlarp_auth_bad_mac)
+forge 100 52:54:00:f1:00:99 192.168.1.99
+forge 300 52:54:00:f3:00:99 192.168.3.99
+sleep 1
+bm1=$(stat_of 1 nlarp_auth_bad_mac)
+check "3 forged HEREs of the hosted tenant passed the filter, refused by the MAC check; 3 of another tenant died in the filter (bad_mac +$((bm1 - bm0)))" \
+	test $((bm1 - bm0)) -eq 3
+check "no entry for the forged VIFs" bash -c "$(declare -f na srv up has_entry); NA=$NA T=$T
+	! has_entry 1 100 52:54:00:f1:00:99 && ! has_entry 1 300 52:54:00:f3:00:99"
 check "the agents are still running" bash -c "kill -0 ${AGENT_PID[1]} && kill -0 ${AGENT_PID[2]}"
 
 echo "tenant-filter: $PASS passed, $FAIL failed"
