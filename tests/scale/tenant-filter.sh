@@ -10,6 +10,7 @@
 #     as filtered before authentication; server 2 learned everything;
 #   - a VIF of tenant 200 added on server 1: its first packets miss, WHERE
 #     fills the entry, the ping goes through;
+#   - the last VIF of tenant 200 leaves server 1: its entries are purged;
 #   - the filter only drops: forged HEREs (wrong key) of the hosted tenant
 #     pass it and are refused by the MAC check, those of another tenant die
 #     in the kernel filter (tests/hostile/nlarp_tool.py sends them);
@@ -141,6 +142,11 @@ check "3 forged HEREs of the hosted tenant passed the filter, refused by the MAC
 	test $((bm1 - bm0)) -eq 3
 check "no entry for the forged VIFs" bash -c "$(declare -f na srv up has_entry); NA=$NA T=$T
 	! has_entry 1 100 52:54:00:f1:00:99 && ! has_entry 1 300 52:54:00:f3:00:99"
+# ---- tenant 200's last VIF leaves server 1: its entries go with it --------------------------------
+check "vif del b1 (server 1's last VIF of tenant 200)" na 1 vif del "$(vif b1)"
+check "server 1 deleted tenant 200's entries (b2, b3)" bash -c "$(declare -f na srv up has_entry)
+	NA=$NA T=$T; ! has_entry 1 200 52:54:00:f2:00:02 && ! has_entry 1 200 52:54:00:f2:00:03"
+check "server 1 kept tenant 100's a2" has_entry 1 100 52:54:00:f1:00:02
 check "the agents are still running" bash -c "kill -0 ${AGENT_PID[1]} && kill -0 ${AGENT_PID[2]}"
 
 echo "tenant-filter: $PASS passed, $FAIL failed"
