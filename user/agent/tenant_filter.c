@@ -4,6 +4,7 @@
  * tenants with a local VIF, and the drop before authentication.
  */
 #include <errno.h>
+#include <bpf/bpf.h>
 #include <linux/filter.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,10 +202,43 @@ static int stale_one(const struct nart_slot *sl, __u64 version, void *ctx)
 	return 0;
 }
 
+/* the IPv6 NART-1 (a hash map): its keys of tenants not hosted, deleted */
+static long purge_v6(const struct na_tenant_filter *f, struct nart_store *s)
+{
+	struct nl_ip6_key k, next, *prev = NULL, *del = NULL;
+	size_t n = 0, cap = 0;
+	long gone = 0;
+
+	if (s->nart1v6 < 0)
+		return 0;
+	while (!bpf_map_get_next_key(s->nart1v6, prev, &next)) {
+		k = next;
+		prev = &k;
+		if (na_tenant_filter_hosts(f, k.tenant))
+			continue;
+		if (n == cap) {
+			size_t c = cap ? cap * 2 : 64;
+			struct nl_ip6_key *d = realloc(del, c * sizeof(*d));
+
+			if (!d) {
+				free(del);
+				return -ENOMEM;
+			}
+			del = d;
+			cap = c;
+		}
+		del[n++] = k;
+	}
+	for (size_t i = 0; i < n; i++)
+		gone += nart_store_nart1v6_del(s, &del[i]);
+	free(del);
+	return gone;
+}
+
 long na_tenant_filter_purge(struct na_tenant_filter *f, struct nart_store *s)
 {
 	struct stale st1 = {.f = f}, st2 = {.f = f};
-	long n = 0;
+	long n = 0, v6 = purge_v6(f, s);
 
 	/* collected first: deleting moves nothing, but the walk stays simple */
 	cnart_iterate(s->nart1, stale_one, &st1);
@@ -221,5 +255,5 @@ long na_tenant_filter_purge(struct na_tenant_filter *f, struct nart_store *s)
 	free(st1.keys);
 	free(st2.keys);
 	f->lost = false;
-	return n;
+	return n + (v6 > 0 ? v6 : 0);
 }

@@ -55,7 +55,7 @@ int na_tenant_filter_socket(struct na_tenant_filter *f, int fd);
 
 struct nart_store;
 /*
- * Delete the NART-1 and NART-2 (IPv4) entries of every tenant not hosted
+ * Delete the NART-1, NART-2 and IPv6 NART-1 entries of every tenant not hosted
  * here (at start, and when a tenant's last VIF left): NART entries never
  * expire, so without this the tables of a long-running NA would fill with
  * the entries of tenants it hosted once.  Returns the entries deleted, or
