@@ -104,6 +104,9 @@ k=$(stat_of 1 tenant_filter_kernel)
 h=$(stat_of 1 hosted_tenants)
 check "server 1: 1 hosted tenant, the filter in the kernel (hosted $h, kernel $k)" \
 	test "${h:-0}" -eq 1 -a "${k:-0}" -eq 1
+check "status: server 1 hosted only, in the kernel; server 2 all" bash -c "$(declare -f na srv up)
+	NA=$NA T=$T; na 1 status | grep -q 'NART tenants: *hosted only (1 tenants; filter in the kernel)' &&
+	na 2 status | grep -q 'NART tenants: *all'"
 sent=$(stat_of 2 nlarp_tx_here)
 got=$(stat_of 1 nlarp_rx_here)
 f=$(stat_of 1 nlarp_tenant_filtered)

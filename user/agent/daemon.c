@@ -335,6 +335,7 @@ static int tenant_filter_start(struct na_daemon *d)
 	if (err)
 		return err;
 	d->io.filter = &d->filter;
+	d->st.tenant_filter_on = 1;
 	purge(d);
 	d->st.hosted_tenants = d->filter.n;
 	d->st.tenant_filter_kernel = d->filter.in_kernel;
