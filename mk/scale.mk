@@ -28,10 +28,10 @@ BENCH_TARGETS += bench-scale
 # ---- the tenant filter on real BPF maps (Criterion, root) -------------------------------------
 TENANT_FILTER_TEST := $(OUTPUT)/tests/test_tenant_filter
 
-$(call objs,tests/scale/test_tenant_filter.c): CPPFLAGS += -Iuser/agent
+$(call objs,tests/scale/test_tenant_filter.c): CPPFLAGS += -Iuser/agent -Itests/lib
 
 $(TENANT_FILTER_TEST): $(call objs,tests/scale/test_tenant_filter.c user/agent/tenant_filter.c \
-		user/agent/local_vifs.c) $(LIBNETLORD) | $(OUTPUT)/tests
+		user/agent/local_vifs.c tests/lib/nart_maps.c) $(LIBNETLORD) | $(OUTPUT)/tests
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) -lcriterion
 

@@ -73,7 +73,8 @@ printf '[%s]\nnart_entries = 100000\n' "$UP" >"$TMP/good.conf"
 check "config check: nart_entries = 100000 accepted" "$NA" config check "$TMP/good.conf"
 
 # ---- a small table: sized, filled, refusals counted -----------------------------------------------
-check "agent attached with --nart-entries 16" start --nart-entries 16
+MPORT=$((20000 + RANDOM % 20000))
+check "agent attached with --nart-entries 16" start --nart-entries 16 --metrics 127.0.0.1:$MPORT
 na status -i "$UP" >"$TMP/status0.txt"
 check "status: NART-2 has 18 slots (6 buckets)" grep -q 'NART-2 entries:  0 of 18 slots' \
 	"$TMP/status0.txt"
@@ -105,6 +106,14 @@ check "status --json: nart2_refused = $refused" \
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["nart2_refused"]!=int(sys.argv[2]))' \
 	"$TMP/status1.json" "$refused"
 check "stats: nart2_full = $refused" bash -c "na() { timeout 10 nsenter --net=/var/run/netns/$SRV $NA \"\$@\"; }; na stats -i $UP | grep -Eq 'nart2_full +$refused\$'"
+
+scrape() {
+	inns "$SRV" python3 -c 'import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' \
+		"http://127.0.0.1:$MPORT/metrics"
+}
+check "metrics: netlord_nart_refused_total{table=\"nart2\"} $refused" wait_for 5 bash -c \
+	"$(declare -f scrape inns); SRV=$SRV MPORT=$MPORT; scrape | grep -qx 'netlord_nart_refused_total{table=\"nart2\"} $refused'"
 
 # every accepted entry is still there with its own location and version
 na nart -i "$UP" --json >"$TMP/nart1.json"

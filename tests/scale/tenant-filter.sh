@@ -10,6 +10,10 @@
 #     as filtered before authentication; server 2 learned everything;
 #   - a VIF of tenant 200 added on server 1: its first packets miss, WHERE
 #     fills the entry, the ping goes through;
+#   - the last VIF of tenant 200 leaves server 1: its entries are purged;
+#   - the filter only drops: forged HEREs (wrong key) of the hosted tenant
+#     pass it and are refused by the MAC check, those of another tenant die
+#     in the kernel filter (tests/hostile/nlarp_tool.py sends them);
 # Needs root.  Prints "tenant-filter: N passed, M failed".
 set -u
 # shellcheck source=SCRIPTDIR/../lib/netns-world.sh
@@ -100,6 +104,9 @@ k=$(stat_of 1 tenant_filter_kernel)
 h=$(stat_of 1 hosted_tenants)
 check "server 1: 1 hosted tenant, the filter in the kernel (hosted $h, kernel $k)" \
 	test "${h:-0}" -eq 1 -a "${k:-0}" -eq 1
+check "status: server 1 hosted only, in the kernel; server 2 all" bash -c "$(declare -f na srv up)
+	NA=$NA T=$T; na 1 status | grep -q 'NART tenants: *hosted only (1 tenants; filter in the kernel)' &&
+	na 2 status | grep -q 'NART tenants: *all'"
 sent=$(stat_of 2 nlarp_tx_here)
 got=$(stat_of 1 nlarp_rx_here)
 f=$(stat_of 1 nlarp_tenant_filtered)
@@ -122,6 +129,27 @@ w=$(stat_of 1 nlarp_tx_where)
 check "server 1 asked WHERE for it (nlarp_tx_where $w)" test "${w:-0}" -ge 1
 check "tenant 100 still forwards: a1 -> a2" vmrun a1 ping -c 2 -i 0.2 -W 1 192.168.1.2
 
+# ---- the filter only drops: forged HEREs (wrong key) sent from server 2's uplink --------------
+TOOL=$(cd "$(dirname "$0")/../hostile" && pwd)/nlarp_tool.py
+forge() { # tenant vif-mac vif-ip
+	inns "$(srv 2)" python3 "$TOOL" send "$(up 2)" --op here --auth wrong-key \
+		--key-file "$TMP/nlarp.key" --tenant "$1" --vif-mac "$2" --vif-ip "$3" \
+		--switch "$SWMAC" --port 2 --count 3 >>"$TMP/forge.log" 2>&1
+}
+bm0=$(stat_of 1 nlarp_auth_bad_mac)
+forge 100 52:54:00:f1:00:99 192.168.1.99
+forge 300 52:54:00:f3:00:99 192.168.3.99
+sleep 1
+bm1=$(stat_of 1 nlarp_auth_bad_mac)
+check "3 forged HEREs of the hosted tenant passed the filter, refused by the MAC check; 3 of another tenant died in the filter (bad_mac +$((bm1 - bm0)))" \
+	test $((bm1 - bm0)) -eq 3
+check "no entry for the forged VIFs" bash -c "$(declare -f na srv up has_entry); NA=$NA T=$T
+	! has_entry 1 100 52:54:00:f1:00:99 && ! has_entry 1 300 52:54:00:f3:00:99"
+# ---- tenant 200's last VIF leaves server 1: its entries go with it --------------------------------
+check "vif del b1 (server 1's last VIF of tenant 200)" na 1 vif del "$(vif b1)"
+check "server 1 deleted tenant 200's entries (b2, b3)" bash -c "$(declare -f na srv up has_entry)
+	NA=$NA T=$T; ! has_entry 1 200 52:54:00:f2:00:02 && ! has_entry 1 200 52:54:00:f2:00:03"
+check "server 1 kept tenant 100's a2" has_entry 1 100 52:54:00:f1:00:02
 check "the agents are still running" bash -c "kill -0 ${AGENT_PID[1]} && kill -0 ${AGENT_PID[2]}"
 
 echo "tenant-filter: $PASS passed, $FAIL failed"

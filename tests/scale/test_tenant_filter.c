@@ -14,6 +14,9 @@
 #include <bpf/bpf.h>
 #include <criterion/criterion.h>
 
+#include "cnart.h"
+#include "nart_maps.h"
+#include "nart_store.h"
 #include "nlarp_codec.h"
 #include "tenant_filter.h"
 
@@ -203,4 +206,66 @@ Test(tenant_filter, kernel_socket_filter_drops_only_other_tenants)
 	na_tenant_filter_free(&f);
 	close(sv[0]);
 	close(sv[1]);
+}
+
+/* the tables keep only the hosted tenants' entries */
+Test(tenant_filter, purge_deletes_only_other_tenants_entries)
+{
+	struct na_tenant_filter f;
+	struct test_nart t;
+	struct nart_loc loc = {.port = 4, .switch_mac = {0x0e, 0, 0, 0, 0, 1}};
+
+	cr_assert_eq(test_nart_open(&t, 64, 16), 0, "NART arrays (root?)");
+	for (__u32 tenant = 100; tenant <= 300; tenant += 100)
+		for (__u8 i = 1; i <= 5; i++) {
+			struct nl_vif_key k = {.tenant = tenant,
+					       .mac_as = 1,
+					       .mac = {0x02, 0, 0, 0, (__u8)tenant, i}};
+			struct nl_nart1_key k1 = {.tenant = tenant, .ip = htonl(0x0a000000 | i)};
+			struct nl_nart1_val v1 = {.mac_as = 1};
+
+			memcpy(v1.mac, k.mac, 6);
+			struct nl_ip6_key k6 = {.tenant = tenant,
+						.ip6 = {0xfd, [14] = (__u8)tenant, [15] = i}};
+
+			cr_assert_eq(nart_store_nart2_put(&t.store, &k, &loc, 1), 0);
+			cr_assert_eq(nart_store_nart1_put(&t.store, &k1, &v1, 1), 0);
+			cr_assert_eq(nart_store_nart1v6_put(&t.store, &k6, &v1, 1), 0);
+		}
+	add_vif(10, 100);
+	add_vif(11, 300);
+	na_tenant_filter_init(&f, &maps);
+	cr_assert_eq(na_tenant_filter_refresh(&f), 0);
+	cr_assert_eq(na_tenant_filter_purge(&f, &t.store), 15, "tenant 200's 5 + 5 + 5 entries");
+	cr_assert_eq(cnart_count(t.store.nart1), 10);
+	cr_assert_eq(cnart_count(t.store.nart2), 10);
+	for (__u32 tenant = 100; tenant <= 300; tenant += 100)
+		for (__u8 i = 1; i <= 5; i++) {
+			struct nl_vif_key k = {.tenant = tenant,
+					       .mac_as = 1,
+					       .mac = {0x02, 0, 0, 0, (__u8)tenant, i}};
+			struct nart_entry e;
+
+			cr_assert_eq(nart_store_nart2_get(&t.store, &k, &e), tenant != 200,
+				     "tenant %u entry %u", tenant, i);
+		}
+	/* tenant 300's last VIF leaves: the refresh says so, the purge follows */
+	cr_assert_eq(bpf_map_delete_elem(maps.vifs, &(__u32){11}), 0);
+	cr_assert_eq(na_tenant_filter_refresh(&f), 0);
+	cr_assert(f.lost);
+	cr_assert_eq(na_tenant_filter_purge(&f, &t.store), 15);
+	cr_assert_eq(cnart_count(t.store.nart2), 5);
+	{
+		struct nl_ip6_key k6 = {.tenant = 100, .ip6 = {0xfd, [14] = 100, [15] = 1}}, n6;
+		struct nl_nart1v6_val v6;
+		int left = 0;
+
+		cr_assert_eq(bpf_map_lookup_elem(t.nart1v6, &k6, &v6), 0, "tenant 100 kept (v6)");
+		for (void *p = NULL; !bpf_map_get_next_key(t.nart1v6, p, &n6); p = &k6, k6 = n6)
+			left++;
+		cr_assert_eq(left, 5, "only tenant 100's IPv6 bindings left (%d)", left);
+	}
+	cr_assert_not(f.lost);
+	na_tenant_filter_free(&f);
+	test_nart_close(&t);
 }

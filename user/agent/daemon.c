@@ -368,6 +368,17 @@ static int nart_edit(struct na_daemon *d, const struct na_request *r, char *err,
 	return -ENOENT;
 }
 
+/* the tables keep only the hosted tenants' entries (tenant_filter.h) */
+static void purge(struct na_daemon *d)
+{
+	long n = na_tenant_filter_purge(&d->filter, &d->tables);
+
+	if (n > 0)
+		log_info("NARTs: %ld entries of tenants not hosted here deleted", n);
+	else if (n < 0)
+		log_warn("cannot purge the NARTs of tenants not hosted here: %s", strerror((int)-n));
+}
+
 /* --nart-tenants hosted: NL-ARP of other tenants dropped before authentication */
 static int tenant_filter_start(struct na_daemon *d)
 {
@@ -380,6 +391,8 @@ static int tenant_filter_start(struct na_daemon *d)
 	if (err)
 		return err;
 	d->io.filter = &d->filter;
+	d->st.tenant_filter_on = 1;
+	purge(d);
 	d->st.hosted_tenants = d->filter.n;
 	d->st.tenant_filter_kernel = d->filter.in_kernel;
 	log_info("NARTs learn only the tenants hosted here (%zu now); the others' NL-ARP is "
@@ -393,6 +406,8 @@ static int vif_changed(struct na_daemon *d, int rc)
 {
 	if (!rc && d->io.filter && na_tenant_filter_refresh(&d->filter))
 		log_warn("cannot re-read the hosted tenants: the filter keeps the former set");
+	else if (!rc && d->io.filter && d->filter.lost)
+		purge(d);
 	d->st.hosted_tenants = d->filter.n;
 	d->st.tenant_filter_kernel = d->filter.in_kernel;
 	return rc;

@@ -68,6 +68,8 @@ void na_metrics_publish(struct na_metrics *m, bool ready)
 		s->nart_entries[1] = cnart_count(src->tables->nart2);
 		s->nart_slots[0] = cnart_capacity(src->tables->nart1);
 		s->nart_slots[1] = cnart_capacity(src->tables->nart2);
+		s->nart_refused[0] = src->tables->nart1_full;
+		s->nart_refused[1] = src->tables->nart2_full;
 	}
 	for (unsigned int i = 0; i < src->probe->n; i++)
 		n += src->probe->rows[i].cfg.count;
@@ -313,6 +315,11 @@ static void render_tables(FILE *f, const struct na_metrics_snap *s)
 		    "Slots of each NART (its capacity in entries).");
 	for (int t = 0; t < 2; t++)
 		prom_u64(f, "netlord_nart_capacity_entries", s->nart_slots[t], "table", names[t],
+			 NULL);
+	prom_family(f, "netlord_nart_refused_total", "counter",
+		    "Inserts refused because the NART was full (attach --nart-entries).");
+	for (int t = 0; t < 2; t++)
+		prom_u64(f, "netlord_nart_refused_total", s->nart_refused[t], "table", names[t],
 			 NULL);
 	prom_family(f, "netlord_vlan_table_loaded", "gauge", "1 while a VLAN table is in force.");
 	prom_u64(f, "netlord_vlan_table_loaded", s->vt_loaded, NULL);

@@ -142,6 +142,10 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent_view
 			(unsigned long long)nvt, (unsigned long long)nvifs, (unsigned long long)n1,
 			(unsigned long long)n2, (unsigned long long)cap1, (unsigned long long)cap2,
 			(unsigned long long)nsw, mib, (unsigned long long)cap2 * 9 / 10);
+		if (a && a->st)
+			fprintf(f, ",\"nart_tenants\":\"%s\",\"hosted_tenants\":%llu",
+				a->st->tenant_filter_on ? "hosted" : "all",
+				(unsigned long long)a->st->hosted_tenants);
 		if (a && a->tables)
 			fprintf(f, ",\"nart1_refused\":%llu,\"nart2_refused\":%llu",
 				(unsigned long long)a->tables->nart1_full,
@@ -205,6 +209,12 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent_view
 		(unsigned long long)nsw);
 	fprintf(f, "NART size:       %llu VIFs per table at load 0.9 (attach --nart-entries)\n",
 		(unsigned long long)cap2 * 9 / 10);
+	if (a && a->st && a->st->tenant_filter_on)
+		fprintf(f, "NART tenants:    hosted only (%llu tenants; filter in the %s)\n",
+			(unsigned long long)a->st->hosted_tenants,
+			a->st->tenant_filter_kernel ? "kernel" : "agent");
+	else if (a && a->st)
+		fprintf(f, "NART tenants:    all\n");
 	if (a && a->tables)
 		fprintf(f, "NART refused:    NART-1 %llu, NART-2 %llu inserts (table full)\n",
 			(unsigned long long)a->tables->nart1_full,

@@ -59,8 +59,8 @@ struct na_stats {
 	__u64 vt_not_modified; /* repository answered 304: the table in force is current */
 	/* other tenants' NL-ARP dropped before authentication (tenant_filter.h) */
 	__u64 nlarp_tenant_filtered;
-	/* --nart-tenants hosted: tenants hosted here, kernel socket filter in force */
-	__u64 hosted_tenants, tenant_filter_kernel;
+	/* --nart-tenants hosted: on, tenants hosted here, kernel socket filter in force */
+	__u64 tenant_filter_on, hosted_tenants, tenant_filter_kernel;
 };
 
 #endif /* NA_STATS_H */

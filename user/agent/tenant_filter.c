@@ -4,13 +4,16 @@
  * tenants with a local VIF, and the drop before authentication.
  */
 #include <errno.h>
+#include <bpf/bpf.h>
 #include <linux/filter.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "local_vifs.h"
+#include "cnart.h"
 #include "log.h"
+#include "nart_store.h"
 #include "nlarp_codec.h"
 #include "tenant_filter.h"
 
@@ -75,6 +78,9 @@ int na_tenant_filter_refresh(struct na_tenant_filter *f)
 	for (i = 0; i < c.n; i++)
 		if (!n || c.t[n - 1] != c.t[i])
 			c.t[n++] = c.t[i];
+	f->lost = false;
+	for (i = 0; i < f->n && !f->lost; i++)
+		f->lost = !bsearch(&f->tenants[i], c.t, n, sizeof(__u32), cmp_u32);
 	free(f->tenants);
 	f->tenants = c.t;
 	f->n = n;
@@ -163,4 +169,91 @@ bool na_tenant_filter_pass(struct na_tenant_filter *f, const void *msg, size_t l
 		return true;
 	f->dropped++;
 	return false;
+}
+
+/* the keys (first words of a slot) of entries whose tenant is not hosted */
+struct stale {
+	const struct na_tenant_filter *f;
+	__u32 (*keys)[NART_SLOT_WORDS];
+	size_t n, cap;
+	int err;
+};
+
+static int stale_one(const struct nart_slot *sl, __u64 version, void *ctx)
+{
+	struct stale *st = ctx;
+	const __u32 *w = (const __u32 *)sl;
+
+	(void)version;
+	if (na_tenant_filter_hosts(st->f, w[0]))
+		return 0;
+	if (st->n == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : 256;
+		void *k = realloc(st->keys, cap * sizeof(*st->keys));
+
+		if (!k) {
+			st->err = -ENOMEM;
+			return 1;
+		}
+		st->keys = k;
+		st->cap = cap;
+	}
+	memcpy(st->keys[st->n++], w, sizeof(st->keys[0]));
+	return 0;
+}
+
+/* the IPv6 NART-1 (a hash map): its keys of tenants not hosted, deleted */
+static long purge_v6(const struct na_tenant_filter *f, struct nart_store *s)
+{
+	struct nl_ip6_key k, next, *prev = NULL, *del = NULL;
+	size_t n = 0, cap = 0;
+	long gone = 0;
+
+	if (s->nart1v6 < 0)
+		return 0;
+	while (!bpf_map_get_next_key(s->nart1v6, prev, &next)) {
+		k = next;
+		prev = &k;
+		if (na_tenant_filter_hosts(f, k.tenant))
+			continue;
+		if (n == cap) {
+			size_t c = cap ? cap * 2 : 64;
+			struct nl_ip6_key *d = realloc(del, c * sizeof(*d));
+
+			if (!d) {
+				free(del);
+				return -ENOMEM;
+			}
+			del = d;
+			cap = c;
+		}
+		del[n++] = k;
+	}
+	for (size_t i = 0; i < n; i++)
+		gone += nart_store_nart1v6_del(s, &del[i]);
+	free(del);
+	return gone;
+}
+
+long na_tenant_filter_purge(struct na_tenant_filter *f, struct nart_store *s)
+{
+	struct stale st1 = {.f = f}, st2 = {.f = f};
+	long n = 0, v6 = purge_v6(f, s);
+
+	/* collected first: deleting moves nothing, but the walk stays simple */
+	cnart_iterate(s->nart1, stale_one, &st1);
+	cnart_iterate(s->nart2, stale_one, &st2);
+	if (st1.err || st2.err) {
+		free(st1.keys);
+		free(st2.keys);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < st1.n; i++)
+		n += nart_store_nart1_del(s, (const struct nl_nart1_key *)st1.keys[i]);
+	for (size_t i = 0; i < st2.n; i++)
+		n += nart_store_nart2_del(s, (const struct nl_vif_key *)st2.keys[i]);
+	free(st1.keys);
+	free(st2.keys);
+	f->lost = false;
+	return n + (v6 > 0 ? v6 : 0);
 }

@@ -32,6 +32,7 @@ struct na_tenant_filter {
 	__u64 dropped;	/* messages of other tenants, dropped before authentication */
 	int sock_fd;	/* the socket whose kernel filter follows the set, -1: none */
 	bool in_kernel; /* the kernel filter is in force on sock_fd */
+	bool lost;	/* the last refresh lost a tenant (na_tenant_filter_purge) */
 };
 
 void na_tenant_filter_init(struct na_tenant_filter *f, const struct na_maps *maps);
@@ -51,6 +52,16 @@ bool na_tenant_filter_hosts(const struct na_tenant_filter *f, __u32 tenant);
  */
 #define NA_TF_KERNEL_MAX 2000
 int na_tenant_filter_socket(struct na_tenant_filter *f, int fd);
+
+struct nart_store;
+/*
+ * Delete the NART-1, NART-2 and IPv6 NART-1 entries of every tenant not hosted
+ * here (at start, and when a tenant's last VIF left): NART entries never
+ * expire, so without this the tables of a long-running NA would fill with
+ * the entries of tenants it hosted once.  Returns the entries deleted, or
+ * -ENOMEM (nothing deleted).
+ */
+long na_tenant_filter_purge(struct na_tenant_filter *f, struct nart_store *s);
 /*
  * false (counted in ->dropped) if the unauthenticated message @msg of
  * @len bytes is a HERE, WHERE or NOT-HERE of a tenant not hosted here;
