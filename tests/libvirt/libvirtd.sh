@@ -198,6 +198,12 @@ if virsh_ 1 migrate --live "$DOM" "qemu:///system?socket=$TMP/lv2/run/libvirt-so
 	check "destination: the migrate hook ran (incoming side)" grep -q "$DOM migrate: incoming migration" "$TMP/hook2.log"
 	check "destination: vif add at start, before the source's vif del" \
 		grep -q "$DOM start: vif add $TAP" "$TMP/hook2.log"
+	if "$NA" vif --help 2>&1 | grep -q -- --incoming-migration; then
+		check "destination: vif add --incoming-migration (announced when the guest resumes)" \
+			grep -q "$DOM start: vif add $TAP .*(incoming): ok" "$TMP/hook2.log"
+	else
+		echo "NOTE: this na-loader has no --incoming-migration: the destination is announced at start (not counted)"
+	fi
 	check "namespace VM on server 1 -> guest, now on server 2" wait_for 60 pings 1 192.168.5.2
 	DST=2
 else
