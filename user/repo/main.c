@@ -7,6 +7,7 @@
  *   na-repo compile [options] -o <dir> <topology|->
  *   na-repo serve --listen <addr:port> <dir>
  *   na-repo check-table <vlan-table.txt>
+ *   na-repo check-tenants <tenants.txt>
  *   na-repo publish --etcd <host:port[,...]> [--prefix P] [--grace S] <dir>
  * Exit codes: 0 success, 1 the verb failed (bad topology or table, I/O),
  * 2 a bad command line.
@@ -22,6 +23,7 @@
 #include "compile.h"
 #include "publish.h"
 #include "serve.h"
+#include "tenants_cmd.h"
 #include "topo.h"
 #include "topo_gen.h"
 #include "vlan_table.h"
@@ -455,6 +457,18 @@ static const struct cli_verb verbs[] = {
 		.max_args = 1,
 		.set_args = check_args,
 		.run = check_table_run,
+	},
+	{
+		.name = "check-tenants",
+		.summary = "check-tenants <tenants.txt|->        validate a tenants file",
+		.args = "<tenants.txt|->",
+		.help = "Parse and validate a tenants file: subnets, virtual routers, DHCP/RA\n"
+			"settings and static routes per tenant (docs/tenants.md); print its\n"
+			"size, or the first error naming the line.",
+		.min_args = 1,
+		.max_args = 1,
+		.set_args = check_tenants_args,
+		.run = check_tenants_run,
 	},
 	{
 		.name = "publish",
