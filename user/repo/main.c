@@ -136,6 +136,7 @@ enum {
 	OPT_ETCD,
 	OPT_PREFIX,
 	OPT_GRACE,
+	OPT_TENANTS,
 };
 
 static const struct cli_opt compile_opts[] = {
@@ -151,6 +152,9 @@ static const struct cli_opt compile_opts[] = {
 	 "path VLAN IDs upwards from V, 2..4094 (default 10)"},
 	{"broadcast-vlan", OPT_BCAST_VLAN, "V", 0, "the broadcast VLAN, 2..4094 (default 4094)"},
 	{"out", 'o', "dir", 1, "write the output into this directory"},
+	{"tenants", OPT_TENANTS, "file", 0,
+	 "validate this tenants file and copy it to <dir>/tenants.txt\n"
+	 "(docs/tenants.md); without it, a stale one is removed"},
 	{0},
 };
 
@@ -162,6 +166,7 @@ static struct compile_opts copt = {
 	.bcast_vlan = 4094,
 };
 static int have_serial;
+static const char *tenants_src; /* compile --tenants */
 
 static int set_serial(const char *arg)
 {
@@ -215,6 +220,13 @@ static int compile_opt(int key, const char *arg)
 	case 'o':
 		copt.outdir = arg;
 		break;
+	case OPT_TENANTS:
+		if (!strcmp(arg, "-")) {
+			fprintf(stderr, "na-repo: --tenants needs a file, not stdin\n");
+			return -EINVAL;
+		}
+		tenants_src = arg;
+		break;
 	}
 	return rc;
 }
@@ -228,12 +240,19 @@ static int compile_run(void)
 
 	if (!have_serial)
 		copt.serial = (uint64_t)time(NULL);
+	if (tenants_src && tenants_file_check(tenants_src)) /* before the long part */
+		return -EINVAL;
 	rc = load_topo(check_path, &t);
 	if (rc)
 		return rc;
 	rc = repo_compile(&t, &copt, &r, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "na-repo: compile: %s\n", err);
+		topo_free(&t);
+		return rc;
+	}
+	rc = tenants_install(tenants_src, copt.outdir);
+	if (rc) {
 		topo_free(&t);
 		return rc;
 	}

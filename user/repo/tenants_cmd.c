@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * na-repo check-tenants (tenants_cmd.h): read a tenants file or stdin, run
- * the parser of user/lib/tenants.c over it and print a one-line summary or
- * the first error (docs/tenants.md; patent [0013], [0053]).
+ * na-repo check-tenants and compile --tenants (tenants_cmd.h): read a
+ * tenants file or stdin, run the parser of user/lib/tenants.c over it and
+ * print a one-line summary or the first error; copy a validated file into
+ * the compiled directory (docs/tenants.md; patent [0013], [0053]).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "tenants.h"
 #include "tenants_cmd.h"
@@ -68,22 +71,89 @@ static int slurp(const char *path, char **out, size_t *len)
 	return 0;
 }
 
+/* read and validate @path into *@buf (the caller frees it) and *@t (if @t) */
+static int load(const char *path, char **buf, size_t *len, struct nl_tenants *t)
+{
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	struct nl_tenants scratch;
+	char err[512];
+	int rc = slurp(path, buf, len);
+
+	if (rc)
+		return rc;
+	rc = nl_tenants_parse(*buf, *len, name, t ? t : &scratch, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "na-repo: %s\n", err);
+		free(*buf);
+		*buf = NULL;
+		return rc;
+	}
+	if (!t)
+		nl_tenants_free(&scratch);
+	return 0;
+}
+
+int tenants_file_check(const char *path)
+{
+	size_t len;
+	char *buf = NULL;
+	int rc = load(path, &buf, &len, NULL);
+
+	free(buf);
+	return rc;
+}
+
+int tenants_install(const char *path, const char *dir)
+{
+	char dst[4096], tmp[4200];
+	size_t len = 0;
+	char *buf = NULL;
+	FILE *f;
+	int rc;
+
+	snprintf(dst, sizeof(dst), "%s/%s", dir, TENANTS_FILE);
+	if (!path) {
+		if (unlink(dst) && errno != ENOENT) {
+			rc = -errno;
+			fprintf(stderr, "na-repo: %s: %s\n", dst, strerror(errno));
+			return rc;
+		}
+		return 0;
+	}
+	rc = load(path, &buf, &len, NULL);
+	if (rc)
+		return rc;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", dst);
+	f = fopen(tmp, "w");
+	if (!f) {
+		rc = -errno;
+	} else {
+		bool bad = fwrite(buf, 1, len, f) != len;
+
+		if (fclose(f) || bad)
+			rc = -EIO;
+		else if (rename(tmp, dst))
+			rc = -errno;
+		if (rc)
+			unlink(tmp);
+	}
+	free(buf);
+	if (rc)
+		fprintf(stderr, "na-repo: %s: %s\n", dst, strerror(-rc));
+	return rc;
+}
+
 int check_tenants_run(void)
 {
 	const char *name = strcmp(tenants_path, "-") ? tenants_path : "<stdin>";
 	struct nl_tenants t;
 	size_t len = 0, n4 = 0, n6 = 0, nr = 0;
-	char err[512], *buf = NULL;
-	int rc = slurp(tenants_path, &buf, &len);
+	char *buf = NULL;
+	int rc = load(tenants_path, &buf, &len, &t);
 
 	if (rc)
 		return rc;
-	rc = nl_tenants_parse(buf, len, name, &t, err, sizeof(err));
 	free(buf);
-	if (rc) {
-		fprintf(stderr, "na-repo: %s\n", err);
-		return rc;
-	}
 	for (size_t i = 0; i < t.n; i++) {
 		for (size_t j = 0; j < t.t[i].nsub; j++)
 			*(t.t[i].sub[j].family == AF_INET ? &n4 : &n6) += 1;
