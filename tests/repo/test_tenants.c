@@ -183,6 +183,21 @@ Test(tenants, router_outside_or_special)
 	refused("tenant 5\nsubnet 10.0.0.0/24 dns 10.0.0.53\n", 2, "no 'router <address>'");
 }
 
+Test(tenants, special_ranges)
+{
+	refused("tenant 5\nsubnet 127.0.0.0/24 router 127.0.0.1\n", 2,
+		"subnet 127.0.0.0/24 overlaps 127.0.0.0/8 (loopback)");
+	refused("tenant 5\nsubnet 224.1.0.0/16 router 224.1.0.1\n", 2, "multicast");
+	refused("tenant 5\nsubnet 240.0.0.0/8 router 240.0.0.1\n", 2, "reserved");
+	refused("tenant 5\nsubnet 169.254.1.0/24 router 169.254.1.1\n", 2, "link-local");
+	refused("tenant 5\nsubnet 0.0.0.0/1 router 1.0.0.1\n", 2, "0.0.0.0/8 (this network)");
+	refused("tenant 5\nsubnet fe80::/64 router fe80::1\n", 2, "fe80::/10 (link-local)");
+	refused("tenant 5\nsubnet ff02::/64 router ff02::1\n", 2, "ff00::/8 (multicast)");
+	refused("tenant 5\nsubnet ::ffff:0:0/96 router ::ffff:10.0.0.1 mode managed\n", 2, "::/8");
+	refused("tenant 5\nsubnet 10.0.0.0/24 router 10.0.0.1\nroute 224.0.0.0/4 via 10.0.0.9\n", 3,
+		"route 224.0.0.0/4 lies in 224.0.0.0/3");
+}
+
 Test(tenants, next_hop_outside_every_subnet)
 {
 	refused("tenant 5\nsubnet 10.0.0.0/24 router 10.0.0.1\nroute default via 10.0.1.9\n", 3,

@@ -260,8 +260,39 @@ static bool prefixes_overlap(int family, const __u8 *a, __u8 alen, const __u8 *b
 			    : nl_tn_prefix_has(family, b, blen, a);
 }
 
+/* ranges no tenant subnet or route may lie in (or, for a subnet, overlap) */
+static const struct special {
+	int family;
+	__u8 addr[16];
+	__u8 plen;
+	const char *what;
+} specials[] = {
+	{AF_INET, {0}, 8, "0.0.0.0/8 (this network)"},
+	{AF_INET, {127}, 8, "127.0.0.0/8 (loopback)"},
+	{AF_INET, {169, 254}, 16, "169.254.0.0/16 (link-local)"},
+	{AF_INET, {224}, 3, "224.0.0.0/3 (multicast, reserved)"},
+	{AF_INET6, {0}, 8, "::/8 (unspecified, loopback, IPv4-mapped)"},
+	{AF_INET6, {0xfe, 0x80}, 10, "fe80::/10 (link-local)"},
+	{AF_INET6, {0xff}, 8, "ff00::/8 (multicast)"},
+};
+
+/* the special range @addr/@plen overlaps (@overlap) or lies in, or NULL */
+static const char *special_range(int family, const __u8 *addr, __u8 plen, bool overlap)
+{
+	for (size_t i = 0; i < sizeof(specials) / sizeof(specials[0]); i++) {
+		const struct special *r = &specials[i];
+
+		if (r->family != family || (!overlap && plen < r->plen))
+			continue;
+		if (prefixes_overlap(family, addr, plen, r->addr, r->plen))
+			return r->what;
+	}
+	return NULL;
+}
+
 static int st_subnet(struct pstate *p, int nw, char **w)
 {
+	const char *sp;
 	struct nl_tenant *t = cur_tenant(p);
 	struct nl_tn_subnet s = {.lease_s = NL_TN_LEASE_DEFAULT, .line = p->line};
 	bool has_router = false;
@@ -274,6 +305,9 @@ static int st_subnet(struct pstate *p, int nw, char **w)
 		return perr(p, p->line, "usage: subnet <prefix> router <address> [key value]...");
 	if (parse_prefix(w[1], 1, &s.family, s.addr, &s.plen, why, sizeof(why)))
 		return perr(p, p->line, "%s", why);
+	sp = special_range(s.family, s.addr, s.plen, true);
+	if (sp)
+		return perr(p, p->line, "subnet %s overlaps %s", w[1], sp);
 	if (nw % 2)
 		return perr(p, p->line, "key '%s' without a value", w[nw - 1]);
 	for (int i = 2; i < nw; i += 2) {
@@ -342,6 +376,9 @@ static int st_route(struct pstate *p, int nw, char **w)
 		if (fam != r.family)
 			return perr(p, p->line, "route %s: next hop %s is not an %s address", w[1],
 				    w[3], fam_name(fam));
+		if (special_range(r.family, r.addr, r.plen, false))
+			return perr(p, p->line, "route %s lies in %s", w[1],
+				    special_range(r.family, r.addr, r.plen, false));
 	}
 	for (size_t i = 0; i < t->nroute; i++) {
 		const struct nl_tn_route *o = &t->route[i];
