@@ -39,12 +39,14 @@ static void check_tenant(const struct nl_tenants *all, const struct nl_tenant *t
 	}
 	for (size_t i = 0; i < t->nroute; i++) {
 		const struct nl_tn_route *r = &t->route[i];
-		bool in = false;
+		const struct nl_tn_subnet *hs;
+		const struct nl_tn_route *hr;
 
-		for (size_t j = 0; j < t->nsub; j++)
-			in |= t->sub[j].family == r->family &&
-			      nl_tn_prefix_has(r->family, t->sub[j].addr, t->sub[j].plen, r->via);
-		if (!in)
+		if (!nl_tenant_subnet_of(t, r->family, r->via))
+			abort();
+		/* the route's own prefix: through it, or a longer route or subnet */
+		if (nl_tenant_lookup(t, r->family, r->addr, &hs, &hr) ||
+		    (hr ? hr->plen < r->plen : hs->plen <= r->plen))
 			abort();
 	}
 }

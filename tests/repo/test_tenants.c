@@ -333,3 +333,68 @@ Test(tenants, many_tenants)
 	refused(buf, 6001, "tenant 1234 declared twice (first on line 2269)");
 	free(buf);
 }
+
+/* lookup @dst in tenant 42 of @text: 's' subnet line N, 'r' route line N, or 0 */
+static unsigned int look(const struct nl_tenant *t, const char *dst, char *kind)
+{
+	const struct nl_tn_subnet *s;
+	const struct nl_tn_route *r;
+	int family = strchr(dst, ':') ? AF_INET6 : AF_INET;
+	__u8 a[16] = {0};
+
+	cr_assert_eq(inet_pton(family, dst, a), 1);
+	if (nl_tenant_lookup(t, family, a, &s, &r)) {
+		cr_assert(!s && !r);
+		*kind = 0;
+		return 0;
+	}
+	cr_assert((s != NULL) != (r != NULL));
+	*kind = s ? 's' : 'r';
+	return s ? s->line : r->line;
+}
+
+Test(tenants, lookup_longest_prefix)
+{
+	static const char *text = "tenant 42\n"
+				  "subnet 10.0.0.0/16 router 10.0.0.1\n"       /* 2 */
+				  "subnet 10.1.0.0/24 router 10.1.0.1\n"       /* 3 */
+				  "route 10.0.5.0/24 via 10.1.0.10\n"	       /* 4 */
+				  "route 172.16.0.0/12 via 10.1.0.10\n"	       /* 5 */
+				  "route 172.16.1.0/24 via 10.0.0.20\n"	       /* 6 */
+				  "subnet fd42::/64 router fd42::1\n"	       /* 7 */
+				  "route ::/0 via fd42::fe\n"		       /* 8 */
+				  "route fd42:0:0:0:8000::/65 via fd42::10\n"; /* 9 */
+	struct nl_tenants t;
+	const struct nl_tenant *tn;
+	const struct nl_tn_subnet *s;
+	char k;
+	__u8 a[16] = {0};
+
+	cr_assert_eq(parse(text, &t), 0, "%s", err);
+	tn = &t.t[0];
+	cr_assert_eq(look(tn, "10.0.4.9", &k), 2);
+	cr_assert_eq(k, 's');
+	cr_assert_eq(look(tn, "10.0.5.9", &k), 4, "a route more specific than a subnet wins");
+	cr_assert_eq(k, 'r');
+	cr_assert_eq(look(tn, "10.1.0.77", &k), 3);
+	cr_assert_eq(look(tn, "172.20.0.1", &k), 5);
+	cr_assert_eq(look(tn, "172.16.1.200", &k), 6, "the most specific route wins");
+	cr_assert_eq(k, 'r');
+	cr_assert_eq(look(tn, "192.168.0.1", &k), 0, "no IPv4 default route: no match");
+	cr_assert_eq(k, 0);
+	cr_assert_eq(look(tn, "fd42::5", &k), 7);
+	cr_assert_eq(k, 's');
+	cr_assert_eq(look(tn, "fd42::8000:0:0:5", &k), 9);
+	cr_assert_eq(k, 'r');
+	cr_assert_eq(look(tn, "2001:db8::1", &k), 8, "IPv6 default route");
+	cr_assert_eq(k, 'r');
+
+	cr_assert_eq(inet_pton(AF_INET, "10.1.0.200", a), 1);
+	s = nl_tenant_subnet_of(tn, AF_INET, a);
+	cr_assert(s && s->line == 3);
+	cr_assert_eq(inet_pton(AF_INET, "10.2.0.1", a), 1);
+	cr_assert_null(nl_tenant_subnet_of(tn, AF_INET, a), "outside every subnet");
+	cr_assert_eq(inet_pton(AF_INET6, "fd43::1", a), 1);
+	cr_assert_null(nl_tenant_subnet_of(tn, AF_INET6, a));
+	nl_tenants_free(&t);
+}

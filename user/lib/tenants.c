@@ -556,3 +556,40 @@ const struct nl_tenant *nl_tenants_find(const struct nl_tenants *t, __u32 id)
 			return &t->t[i];
 	return NULL;
 }
+
+const struct nl_tn_subnet *nl_tenant_subnet_of(const struct nl_tenant *t, int family,
+					       const void *ip)
+{
+	__u8 a[16] = {0};
+
+	memcpy(a, ip, family == AF_INET ? 4 : 16);
+	for (size_t i = 0; i < t->nsub; i++)
+		if (t->sub[i].family == family &&
+		    nl_tn_prefix_has(family, t->sub[i].addr, t->sub[i].plen, a))
+			return &t->sub[i];
+	return NULL;
+}
+
+int nl_tenant_lookup(const struct nl_tenant *t, int family, const void *ip,
+		     const struct nl_tn_subnet **sub, const struct nl_tn_route **route)
+{
+	const struct nl_tn_route *best = NULL;
+	__u8 a[16] = {0};
+
+	memcpy(a, ip, family == AF_INET ? 4 : 16);
+	*sub = nl_tenant_subnet_of(t, family, a);
+	*route = NULL;
+	for (size_t i = 0; i < t->nroute; i++) {
+		const struct nl_tn_route *r = &t->route[i];
+
+		if (r->family == family && (!best || r->plen > best->plen) &&
+		    nl_tn_prefix_has(family, r->addr, r->plen, a))
+			best = r;
+	}
+	/* a route and a subnet never have the same prefix: the longer wins */
+	if (best && (!*sub || best->plen > (*sub)->plen)) {
+		*sub = NULL;
+		*route = best;
+	}
+	return *sub || *route ? 0 : -ENOENT;
+}

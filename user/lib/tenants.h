@@ -79,6 +79,24 @@ void nl_tenants_free(struct nl_tenants *t);
 /* the tenant @id, or NULL */
 const struct nl_tenant *nl_tenants_find(const struct nl_tenants *t, __u32 id);
 
+/*
+ * The subnet of @t holding address @ip (@family; IPv4: 4 bytes), or NULL:
+ * what `vif add` will check a VIF's addresses against.  Subnets of a tenant
+ * never overlap, so there is at most one.
+ */
+const struct nl_tn_subnet *nl_tenant_subnet_of(const struct nl_tenant *t, int family,
+					       const void *ip);
+
+/*
+ * Longest-prefix match of @ip over @t's subnets (connected) and routes: 0
+ * with *@sub (the destination is on a subnet: deliver through NART-1) or
+ * *@route (forward to its next hop) set and the other NULL, or -ENOENT (no
+ * subnet or route holds it).  The user-space reference for the datapath's
+ * lookup (issue 16 item 2).
+ */
+int nl_tenant_lookup(const struct nl_tenant *t, int family, const void *ip,
+		     const struct nl_tn_subnet **sub, const struct nl_tn_route **route);
+
 /* does prefix @addr/@plen (@family) hold address @ip? */
 bool nl_tn_prefix_has(int family, const __u8 *addr, __u8 plen, const __u8 *ip);
 
