@@ -177,6 +177,9 @@ Test(tenants, router_outside_or_special)
 		"router 10.0.1.1 is outside its subnet 10.0.0.0/24");
 	refused("tenant 5\nsubnet fd00::/64 router fd01::1\n", 2, "outside its subnet");
 	refused("tenant 5\nsubnet 10.0.0.0/24 router 10.0.0.0\n", 2, "network address");
+	refused("tenant 5\nsubnet 10.0.0.0/31 router 10.0.0.1\n", 2,
+		"no room for a router and a host (/30 at most)");
+	refused("tenant 5\nsubnet fd00::/128 router fd00::\n", 2, "(/127 at most)");
 	refused("tenant 5\nsubnet 10.0.0.0/24 router 10.0.0.255\n", 2, "broadcast address");
 	refused("tenant 5\nsubnet fd00::/64 router fd00::\n", 2, "network address");
 	refused("tenant 5\nsubnet 10.0.0.0/24 router fd00::1\n", 2, "not an IPv4 address");
@@ -219,6 +222,10 @@ Test(tenants, bad_routes)
 {
 	refused("tenant 5\nsubnet 10.0.0.0/24 router 10.0.0.1\nroute default via 10.0.0.1\n", 3,
 		"is the virtual router of its subnet (line 2)");
+	refused("tenant 5\nsubnet 10.0.0.0/24 router 10.0.0.1\nroute default via 10.0.0.255\n", 3,
+		"next hop 10.0.0.255 is the broadcast address of its subnet (line 2)");
+	refused("tenant 5\nsubnet fd00::/64 router fd00::1\nroute default via fd00::\n", 3,
+		"next hop fd00:: is the network address of its subnet (line 2)");
 	refused("tenant 5\nsubnet 10.0.0.0/24 router 10.0.0.1\nroute 10.0.0.0/24 via 10.0.0.9\n", 3,
 		"is subnet 10.0.0.0/24 (line 2)");
 	refused("tenant 5\nsubnet 10.0.0.0/24 router 10.0.0.1\nroute default via 10.0.0.9\n"

@@ -231,26 +231,37 @@ static int subnet_key(struct pstate *p, struct nl_tn_subnet *s, const char *k, c
 }
 
 /* the router: inside the subnet, not its network (or IPv4 broadcast) address */
-static int check_router(struct pstate *p, const struct nl_tn_subnet *s)
+/* "network address", "broadcast address" (IPv4) of @s, or NULL: @ip's host part */
+static const char *special_host(const struct nl_tn_subnet *s, const __u8 *ip)
 {
-	char pfx[64], r[INET6_ADDRSTRLEN];
 	int max = s->family == AF_INET ? 32 : 128;
 	bool host_zero = true, host_ones = true;
 
-	fmt_prefix(pfx, sizeof(pfx), s->family, s->addr, s->plen);
-	inet_ntop(s->family, s->router, r, sizeof(r));
-	if (!nl_tn_prefix_has(s->family, s->addr, s->plen, s->router))
-		return perr(p, p->line, "router %s is outside its subnet %s", r, pfx);
 	for (int bit = s->plen; bit < max; bit++) {
-		if (s->router[bit / 8] & (0x80 >> (bit % 8)))
+		if (ip[bit / 8] & (0x80 >> (bit % 8)))
 			host_zero = false;
 		else
 			host_ones = false;
 	}
 	if (host_zero)
-		return perr(p, p->line, "router %s is the network address of %s", r, pfx);
+		return "network address";
 	if (host_ones && s->family == AF_INET)
-		return perr(p, p->line, "router %s is the broadcast address of %s", r, pfx);
+		return "broadcast address";
+	return NULL;
+}
+
+static int check_router(struct pstate *p, const struct nl_tn_subnet *s)
+{
+	char pfx[64], r[INET6_ADDRSTRLEN];
+	const char *sh;
+
+	fmt_prefix(pfx, sizeof(pfx), s->family, s->addr, s->plen);
+	inet_ntop(s->family, s->router, r, sizeof(r));
+	if (!nl_tn_prefix_has(s->family, s->addr, s->plen, s->router))
+		return perr(p, p->line, "router %s is outside its subnet %s", r, pfx);
+	sh = special_host(s, s->router);
+	if (sh)
+		return perr(p, p->line, "router %s is the %s of %s", r, sh, pfx);
 	return 0;
 }
 
@@ -305,6 +316,9 @@ static int st_subnet(struct pstate *p, int nw, char **w)
 		return perr(p, p->line, "usage: subnet <prefix> router <address> [key value]...");
 	if (parse_prefix(w[1], 1, &s.family, s.addr, &s.plen, why, sizeof(why)))
 		return perr(p, p->line, "%s", why);
+	if (s.plen > (s.family == AF_INET ? 30 : 127))
+		return perr(p, p->line, "subnet %s: no room for a router and a host (/%d at most)",
+			    w[1], s.family == AF_INET ? 30 : 127);
 	sp = special_range(s.family, s.addr, s.plen, true);
 	if (sp)
 		return perr(p, p->line, "subnet %s overlaps %s", w[1], sp);
@@ -437,6 +451,10 @@ static int close_tenant(struct pstate *p, const struct nl_tenant *t)
 				    "route %s: next hop %s is the virtual router of its subnet "
 				    "(line %u)",
 				    pfx, via, in->line);
+		if (special_host(in, r->via))
+			return perr(p, r->line,
+				    "route %s: next hop %s is the %s of its subnet (line %u)", pfx,
+				    via, special_host(in, r->via), in->line);
 	}
 	return 0;
 }
