@@ -22,15 +22,15 @@ ko() {
 	fail=$((fail + 1))
 }
 
-out=$($NAREPO check-tenants topologies/demo.tenants 2>&1)
+out=$($NAREPO check-tenants topologies/example.tenants 2>&1)
 rc=$?
-if [ $rc -eq 0 ] && [ "$out" = "topologies/demo.tenants: 2 tenants, 6 subnets (3 IPv4, 3 IPv6), 4 routes" ]; then
+if [ $rc -eq 0 ] && [ "$out" = "topologies/example.tenants: 2 tenants, 6 subnets (3 IPv4, 3 IPv6), 4 routes" ]; then
 	ok "example file: $out"
 else
 	ko "example file: rc $rc, '$out'"
 fi
 
-out=$($NAREPO check-tenants - <topologies/demo.tenants 2>&1)
+out=$($NAREPO check-tenants - <topologies/example.tenants 2>&1)
 [ $? -eq 0 ] && [[ $out == "<stdin>: 2 tenants"* ]] && ok "stdin" || ko "stdin: '$out'"
 
 # expect <name> <file contents> <wanted stderr>: exit 1, nothing on stdout
@@ -62,16 +62,16 @@ rc=$?
 $NAREPO check-tenants --help | grep -q "docs/tenants.md" && ok "--help" || ko "--help"
 
 # ---- compile --tenants ------------------------------------------------------------
-$NAREPO compile --serial 7 --tenants topologies/demo.tenants -o "$T/repo" topologies/demo.topo \
+$NAREPO compile --serial 7 --tenants topologies/example.tenants -o "$T/repo" topologies/demo.topo \
 	>/dev/null 2>"$T/err"
 rc=$?
-[ $rc -eq 0 ] && cmp -s topologies/demo.tenants "$T/repo/tenants.txt" &&
+[ $rc -eq 0 ] && cmp -s topologies/example.tenants "$T/repo/tenants.txt" &&
 	ok "compile --tenants copies the file" || ko "compile --tenants: rc $rc $(cat "$T/err")"
 printf 'tenant 5\nsubnet 10.0.0.0/24 router 10.0.1.1\n' >"$T/bad"
 $NAREPO compile --serial 8 --tenants "$T/bad" -o "$T/repo" topologies/demo.topo >"$T/out" 2>"$T/err"
 rc=$?
 [ $rc -eq 1 ] && grep -q "^na-repo: $T/bad:2: router 10.0.1.1 is outside" "$T/err" &&
-	grep -q '^serial 7$' "$T/repo/vlan-table.txt" && cmp -s topologies/demo.tenants "$T/repo/tenants.txt" &&
+	grep -q '^serial 7$' "$T/repo/vlan-table.txt" && cmp -s topologies/example.tenants "$T/repo/tenants.txt" &&
 	ok "compile --tenants with a bad file: refused before compiling" ||
 	ko "compile, bad tenants: rc $rc $(cat "$T/err") $(head -3 "$T/repo/vlan-table.txt")"
 
@@ -90,7 +90,7 @@ if [ -z "$port" ]; then
 else
 	curl -s -D "$T/h" -o "$T/body" "$url"
 	etag=$(sed -nE 's/^ETag: ("t-[0-9a-f]{16}")\r$/\1/Ip' "$T/h")
-	grep -q "^HTTP/1.1 200" "$T/h" && cmp -s "$T/body" topologies/demo.tenants && [ -n "$etag" ] &&
+	grep -q "^HTTP/1.1 200" "$T/h" && cmp -s "$T/body" topologies/example.tenants && [ -n "$etag" ] &&
 		ok "GET /v1/tenants: the file, ETag $etag" || ko "GET /v1/tenants: $(cat "$T/h")"
 	code=$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$url")
 	[ "$code" = 304 ] && ok "If-None-Match: 304" || ko "If-None-Match: $code"

@@ -405,3 +405,55 @@ Test(tenants, lookup_longest_prefix)
 	cr_assert_null(nl_tenant_subnet_of(tn, AF_INET6, a));
 	nl_tenants_free(&t);
 }
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = malloc(1 << 20);
+
+	cr_assert(f && buf, "%s (run from the repository's top directory)", path);
+	*len = fread(buf, 1, (1 << 20) - 1, f);
+	buf[*len] = 0;
+	fclose(f);
+	return buf;
+}
+
+/* topologies/demo.tenants agrees with every VM of topologies/demo.vms that has an address */
+Test(tenants, demo_file_matches_demo_vms)
+{
+	size_t len, vlen;
+	char *text = slurp("topologies/demo.tenants", &len),
+	     *vms = slurp("topologies/demo.vms", &vlen);
+	char *line, *save = NULL;
+	struct nl_tenants t;
+	int checked = 0;
+
+	cr_assert_eq(nl_tenants_parse(text, len, "demo.tenants", &t, err, sizeof(err)), 0, "%s",
+		     err);
+	for (line = strtok_r(vms, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char name[32], hv[32], mac[32], ip[64], router[64];
+		unsigned int tenant, mac_as, plen;
+		const struct nl_tenant *tn;
+		const struct nl_tn_subnet *s;
+		__u8 a[16] = {0}, r[16] = {0};
+
+		if (sscanf(line,
+			   "vm %31s hv %31s tenant %u mac-as %u mac %31s ip %63[^/]/%u router %63s",
+			   name, hv, &tenant, &mac_as, mac, ip, &plen, router) != 8)
+			continue;
+		tn = nl_tenants_find(&t, tenant);
+		cr_assert(tn, "%s: tenant %u is not in demo.tenants", name, tenant);
+		cr_assert_eq(inet_pton(AF_INET, ip, a), 1, "%s", name);
+		cr_assert_eq(inet_pton(AF_INET, router, r), 1, "%s", name);
+		s = nl_tenant_subnet_of(tn, AF_INET, a);
+		cr_assert(s, "%s: %s is outside tenant %u's subnets", name, ip, tenant);
+		cr_assert_eq(s->plen, plen, "%s", name);
+		cr_assert_eq(s->mac_as, mac_as, "%s", name);
+		cr_assert(!memcmp(s->router, r, 4), "%s: router %s", name, router);
+		checked++;
+	}
+	cr_assert_geq(checked, 10, "only %d VMs with addresses found in demo.vms", checked);
+	nl_tenants_free(&t);
+	free(text);
+	free(vms);
+}
