@@ -441,7 +441,8 @@ static const struct cli_verb verbs[] = {
 		.help = "Compute up to k paths for every pair of edge switches, pack them into\n"
 			"loop-free VLANs, add the broadcast VLAN, and write the VLAN table, one\n"
 			"configuration per switch, the canonical topology, vlans.txt and\n"
-			"summary.txt into <dir> (docs/repository.md).",
+			"summary.txt into <dir> (docs/repository.md); with --tenants, the\n"
+			"validated tenants file as <dir>/tenants.txt (docs/tenants.md).",
 		.opts = compile_opts,
 		.min_args = 1,
 		.max_args = 1,
@@ -454,9 +455,10 @@ static const struct cli_verb verbs[] = {
 		.summary = "serve --listen <addr:port> [--timeout-ms MS] [--max-conns N] "
 			   "[--metrics] <dir>",
 		.args = "--listen <addr:port> [options] <dir>",
-		.help = "Serve <dir>/vlan-table.txt over HTTP/1.1 (GET /v1/vlan-table) until\n"
-			"SIGINT or SIGTERM; SIGHUP reloads it (the old table is kept if the new\n"
-			"one does not parse).",
+		.help = "Serve <dir>/vlan-table.txt over HTTP/1.1 (GET /v1/vlan-table, and each\n"
+			"edge switch's row: GET /v1/row/<mac>) and <dir>/tenants.txt if present\n"
+			"(GET /v1/tenants) until SIGINT or SIGTERM; SIGHUP reloads them (the old\n"
+			"ones are kept if the new ones do not parse).",
 		.opts = serve_opts,
 		.min_args = 1,
 		.max_args = 1,
