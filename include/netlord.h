@@ -158,6 +158,40 @@ struct nl_vif_ip6 {
 	__u8 router[16]; /* virtual router's address, all-zero = none */
 };
 
+/*
+ * IPv6 of tenants (issue 11, docs/ipv6.md).  Map "vif_ip6s": ifindex ->
+ * struct nl_vif_ip6, the VIF's IPv6 side (anti-spoofing, proxy NDP, the
+ * agent's record).  Map "local_ip6s": (tenant, IPv6) -> ifindex, the
+ * agent's index for WHERE by IPv6.  Map "nart1v6" (hash): NART-1 for IPv6,
+ * (tenant, IPv6) -> (MAC, MAC_AS_ID) and the loc_version of the HERE that
+ * made the binding (the datapath ignores it).  Map "subnets6" (LPM trie):
+ * (tenant, IPv6 prefix) -> MAC_AS and router of that subnet.
+ */
+#define NL_NART1V6_ENTRIES 65536 /* default size of map "nart1v6" */
+
+struct nl_ip6_key {
+	__u32 tenant;
+	__u8 ip6[16];
+};
+
+struct nl_nart1v6_val {
+	__u8 mac[6];
+	__u16 mac_as;
+	__u64 version;
+};
+
+struct nl_subnet6_key {
+	__u32 prefixlen; /* 32 (tenant) + IPv6 prefix length */
+	__u32 tenant;
+	__u8 ip6[16];
+};
+
+struct nl_subnet6_val {
+	__u16 mac_as;
+	__u16 pad;
+	__u8 router6[16];
+};
+
 /* key of NART-2 and of map "local_vifs": a VIF network-wide, [0026] */
 struct nl_vif_key {
 	__u32 tenant;
@@ -307,6 +341,11 @@ struct nl_vif_stats {
 	X(TX_ENCAP_FAILED, "tx_encap_failed", "kernel refused to grow the packet")      \
 	X(TX_LOCAL_DELIVERED, "tx_local", "delivered to a VIF on this server")          \
 	X(TX_ENCAPSULATED, "tx_encap", "encapsulated towards the fabric")               \
+	X(TX_SPOOF_IP6, "tx_spoof_ip6", "source IPv6 is not the VIF's")                 \
+	X(TX_NDP_REPLIED, "tx_ndp_replied", "proxy NDP answered (not a drop)")          \
+	X(TX_NDP_MISS, "tx_ndp_miss", "NS for an address not in NART-1v6")              \
+	X(TX_NDP_IGNORED, "tx_ndp_ignored", "DAD probe or NS for the VM's own address") \
+	X(TX_HOP_EXCEEDED, "tx_hop_exceeded", "IPv6 hop limit expired: ICMPv6 sent")    \
 	X(RX_PASS, "rx_pass", "not NetLord data: left to the kernel stack")             \
 	X(RX_NOT_READY, "rx_not_ready", "NetLord data before LLDP/config")              \
 	X(RX_MALFORMED, "rx_malformed", "truncated/bad length/bad IHL/fragment")        \

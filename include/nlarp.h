@@ -16,8 +16,12 @@
 /*
  * 2: every message carries the authentication trailer below (version 1,
  * the bare 44-byte body, is refused).
+ * 3: the body grows by struct nlarp_ip6_ext (the VIF's IPv6 addresses,
+ * issue 11).  Version 2 messages (older agents) are still decoded, as
+ * messages without IPv6 addresses, and counted (nlarp_rx_v2).
  */
-#define NLARP_VERSION 2
+#define NLARP_VERSION	 3
+#define NLARP_VERSION_V2 2
 
 enum nlarp_op {
 	NLARP_HERE = 1,	    /* "this VIF is at this location" */
@@ -55,13 +59,31 @@ struct nlarp_msg {
 	__be16 sender_port;
 } __attribute__((packed));
 
-#define NLARP_MSG_LEN 44
+#define NLARP_MSG_LEN_V2 44 /* the body of version 2 */
 
 /*
- * The authentication trailer that follows the 44-byte body of every version
- * 2 message (user/lib/nlarp_auth.c, docs/wire-format.md section 4.1): the
- * MAC is HMAC-SHA-256 under the fleet key `key_id`, truncated to 16 bytes,
- * over the body and the trailer up to the MAC.
+ * Version 3: the 44 bytes above, then the VIF's IPv6 addresses.  HERE
+ * (with or without GONE) carries every IPv6 address of the VIF (0..4);
+ * WHERE by IP asks for exactly one address: an IPv4 one (HAS_IP, count 0)
+ * or an IPv6 one (no HAS_IP, count 1); other messages carry none.  Unused
+ * entries and the reserved bytes are zero.
+ */
+#define NLARP_MAX_IP6 4
+
+struct nlarp_ip6_ext {
+	__u8 ip6_count; /* used entries of ip6[] */
+	__u8 reserved[3];
+	__u8 ip6[NLARP_MAX_IP6][16];
+} __attribute__((packed));
+
+#define NLARP_IP6_EXT_LEN 68
+#define NLARP_MSG_LEN	  (NLARP_MSG_LEN_V2 + NLARP_IP6_EXT_LEN) /* 112: version 3 */
+
+/*
+ * The authentication trailer that follows the body of every version 2
+ * (44 bytes) and version 3 (112 bytes) message (user/lib/nlarp_auth.c, docs/wire-format.md
+ * section 4.1): the MAC is HMAC-SHA-256 under the fleet key `key_id`, truncated to 16 bytes, over
+ * the body and the trailer up to the MAC.
  */
 #define NLARP_AUTH_F_UNICAST (1U << 0) /* sent as a unicast copy (UDP), else broadcast */
 
@@ -75,8 +97,9 @@ struct nlarp_auth_trailer {
 	__u8 mac[16];	     /* HMAC-SHA-256(key, body + trailer[0..31]), first 16 bytes */
 } __attribute__((packed));
 
-#define NLARP_AUTH_LEN	   48
-#define NLARP_AUTH_MAC_LEN 16
-#define NLARP_AUTH_MSG_LEN (NLARP_MSG_LEN + NLARP_AUTH_LEN) /* 92 */
+#define NLARP_AUTH_LEN	      48
+#define NLARP_AUTH_MAC_LEN    16
+#define NLARP_AUTH_MSG_LEN    (NLARP_MSG_LEN + NLARP_AUTH_LEN)	  /* 160: version 3 */
+#define NLARP_AUTH_MSG_LEN_V2 (NLARP_MSG_LEN_V2 + NLARP_AUTH_LEN) /* 92 */
 
 #endif /* NLARP_H */

@@ -38,7 +38,7 @@ $(FUZZ_DIR)/fuzz_lldp: $(call fuzz_objs,tests/fuzz/fuzz_lldp.c user/lib/lldp.c)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $^ -o $@
 
 # the NL-ARP codec and the production application path on real NART arrays
-FUZZ_NLARP_SRCS := tests/fuzz/fuzz_nlarp.c tests/lib/nart_maps.c user/lib/nlarp_codec.c \
+FUZZ_NLARP_SRCS := tests/fuzz/fuzz_nlarp.c tests/lib/nart_maps.c user/lib/nlarp_codec.c user/lib/ip6.c \
 	user/lib/addr.c user/lib/nart_rules.c user/lib/nart_apply.c user/lib/nart_store.c \
 	user/lib/cnart.c user/lib/log.c user/lib/nart_tomb.c user/lib/nart_vclock.c user/lib/util.c
 
@@ -48,7 +48,7 @@ $(FUZZ_DIR)/fuzz_nlarp: $(call fuzz_objs,$(FUZZ_NLARP_SRCS))
 
 # authenticated NL-ARP: nlarp_open() with the production keys and replay table
 # (no BPF, no root); libcrypto itself is not instrumented
-FUZZ_NLARP_AUTH_SRCS := tests/fuzz/fuzz_nlarp_auth.c user/lib/nlarp_auth.c user/lib/nlarp_keys.c \
+FUZZ_NLARP_AUTH_SRCS := tests/fuzz/fuzz_nlarp_auth.c user/lib/nlarp_auth.c user/lib/nlarp_keys.c user/lib/ip6.c \
 	user/lib/nlarp_replay.c user/lib/nlarp_codec.c user/lib/addr.c user/lib/util.c
 
 $(FUZZ_DIR)/fuzz_nlarp_auth: $(call fuzz_objs,$(FUZZ_NLARP_AUTH_SRCS))

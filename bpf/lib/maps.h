@@ -90,6 +90,8 @@ struct {
 
 /* NART-1, NART-2 and the switch array (VLAN table rows): compact tables */
 #include "nart.h"
+/* IPv6: the VIFs' addresses, NART-1 for IPv6, IPv6 subnets */
+#include "ipv6_maps.h"
 
 /* The VIF on @ifindex: the cache slot if it holds this VIF, else the hash map */
 static __always_inline struct nl_vif *nl_vif_get(__u32 ifindex)

@@ -1,8 +1,10 @@
 -- SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
--- Wireshark/tshark dissector for NetLord NL-ARP version 2 (the address
--- resolution messages of patent Fig. 5, [0027]-[0035]; issue 10 item 2):
--- the 44-byte body and the 48-byte authentication trailer of
--- docs/wire-format.md section 4, on EtherType 0x88B5 (broadcast copies) and
+-- Wireshark/tshark dissector for NetLord NL-ARP versions 3 and 2 (the
+-- address resolution messages of patent Fig. 5, [0027]-[0035]; issue 10
+-- item 2, issue 11): the body (44 bytes in version 2; 112 in version 3,
+-- whose last 68 carry the VIF's IPv6 addresses) and the 48-byte
+-- authentication trailer of docs/wire-format.md section 4, on EtherType
+-- 0x88B5 (broadcast copies) and
 -- UDP port 24144 (unicast copies).  Use:
 --   tshark -X lua_script:docs/wireshark/netlord-nlarp.lua -r capture.pcap -V
 -- or copy it into ~/.local/lib/wireshark/plugins/.  Displays fields only;
@@ -38,10 +40,20 @@ f.time = ProtoField.absolute_time("nlarp.time", "Timestamp", base.UTC)
 f.seq = ProtoField.uint64("nlarp.seq", "Sequence number", base.DEC)
 f.nonce = ProtoField.bytes("nlarp.nonce", "Nonce")
 f.mac = ProtoField.bytes("nlarp.mac", "MAC (HMAC-SHA-256, 16 bytes)")
+f.ip6_count = ProtoField.uint8("nlarp.ip6_count", "IPv6 addresses", base.DEC)
+f.ip6_reserved = ProtoField.bytes("nlarp.ip6_reserved", "Reserved (IPv6 part)")
+f.vif_ip6 = ProtoField.ipv6("nlarp.vif_ip6", "VIF IPv6")
 
-local BODY, TRAILER = 44, 48
+local BODY_V2, IP6_EXT, TRAILER = 44, 68, 48
 
 function nlarp.dissector(buf, pinfo, tree)
+	if buf:len() < BODY_V2 then
+		return 0
+	end
+	local BODY = BODY_V2
+	if buf(0, 1):uint() == 3 then
+		BODY = BODY_V2 + IP6_EXT
+	end
 	if buf:len() < BODY then
 		return 0
 	end
@@ -69,22 +81,35 @@ function nlarp.dissector(buf, pinfo, tree)
 	if op == 1 and bit.band(flags, 4) ~= 0 then name = name .. "+GONE" end
 	if bit.band(flags, 8) ~= 0 then name = name .. " REPLY" end
 	local info = string.format("%s tenant %u", name, buf(4, 4):uint())
+	if BODY > BODY_V2 then
+		local n = buf(44, 1):uint()
+		local x = t:add(buf(44, IP6_EXT), "IPv6 addresses")
+		x:add(f.ip6_count, buf(44, 1))
+		x:add(f.ip6_reserved, buf(45, 3))
+		for i = 0, math.min(n, 4) - 1 do
+			x:add(f.vif_ip6, buf(48 + 16 * i, 16))
+		end
+		if n > 0 then
+			info = info .. string.format(", %u IPv6", n)
+		end
+	end
 	if buf:len() >= BODY + TRAILER then
+		local o = BODY
 		local a = t:add(buf(BODY, TRAILER), "Authentication trailer")
-		a:add(f.key_id, buf(44, 4))
-		local af = a:add(f.auth_flags, buf(48, 1))
-		af:add(f.unicast, buf(48, 1))
-		a:add(f.reserved, buf(49, 3))
-		a:add(f.timestamp, buf(52, 8))
-		local ms = buf(52, 8):uint64()
+		a:add(f.key_id, buf(o, 4))
+		local af = a:add(f.auth_flags, buf(o + 4, 1))
+		af:add(f.unicast, buf(o + 4, 1))
+		a:add(f.reserved, buf(o + 5, 3))
+		a:add(f.timestamp, buf(o + 8, 8))
+		local ms = buf(o + 8, 8):uint64()
 		local secs = (ms / 1000):tonumber()
 		local nsecs = (ms % 1000):tonumber() * 1000000
-		a:add(f.time, buf(52, 8), NSTime.new(secs, nsecs))
-		a:add(f.seq, buf(60, 8))
-		a:add(f.nonce, buf(68, 8))
-		a:add(f.mac, buf(76, 16))
-		info = info .. string.format(", key %u, seq %s", buf(44, 4):uint(),
-			tostring(buf(60, 8):uint64()))
+		a:add(f.time, buf(o + 8, 8), NSTime.new(secs, nsecs))
+		a:add(f.seq, buf(o + 16, 8))
+		a:add(f.nonce, buf(o + 24, 8))
+		a:add(f.mac, buf(o + 32, 16))
+		info = info .. string.format(", key %u, seq %s", buf(o, 4):uint(),
+			tostring(buf(o + 16, 8):uint64()))
 	else
 		t:add_expert_info(PI_MALFORMED, PI_WARN, "no authentication trailer (version 1?)")
 	end

@@ -4,8 +4,9 @@
  * application path, nart_apply() on the agent's compact NARTs (small BPF
  * arrays, emptied before every input so each crash reproduces from its
  * input).  The first input byte selects the tenant scheme; the rest is the
- * message (and, after 44 bytes, more messages applied to the same tables).
- * Checks: an accepted message re-encodes to the same 44 bytes, and NART-2
+ * message (and, after its version's body, 112 or 44 bytes, more messages
+ * applied to the same tables).
+ * Checks: an accepted message re-encodes to the same bytes, and NART-2
  * changes exactly as the decision says.  Needs root (BPF arrays).
  */
 #include <stdint.h>
@@ -79,28 +80,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	nart_store_clear(&tn.store);
 
-	/* the whole input as one message (trailing bytes = padding) */
+	/* the whole input as one message (trailing bytes = padding), version 3 or 2 */
 	do {
 		struct nlarp_fields m, again;
 		uint8_t out[NLARP_MSG_LEN];
+		size_t blen = size ? nlarp_body_len(data[0]) : 0;
 		enum nlarp_err err = nlarp_decode(data, size, bits, &m);
 
 		if ((unsigned int)err >= NLARP_E_MAX || !nlarp_errname(err))
 			abort();
 		if (err != NLARP_E_OK) {
-			if (size >= NLARP_MSG_LEN && err == NLARP_E_SHORT)
+			if (blen && size >= blen && err == NLARP_E_SHORT)
 				abort();
 			break;
 		}
-		if (nlarp_encode(&m, bits, out, sizeof(out)) != NLARP_E_OK)
+		if (!blen || nlarp_encode(&m, bits, out, sizeof(out)) != NLARP_E_OK)
 			abort();
-		if (memcmp(out, data, NLARP_MSG_LEN) != 0)
+		if (memcmp(out, data, blen) != 0)
 			abort();
-		if (nlarp_decode(out, sizeof(out), bits, &again) != NLARP_E_OK)
+		if (nlarp_decode(out, blen, bits, &again) != NLARP_E_OK)
 			abort();
 		check_nart2(&m);
-		data += NLARP_MSG_LEN;
-		size -= NLARP_MSG_LEN;
-	} while (size >= NLARP_MSG_LEN);
+		data += blen;
+		size -= blen;
+	} while (size >= NLARP_MSG_LEN_V2);
 	return 0;
 }

@@ -46,20 +46,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /* a valid MAC under key (key_id & 1 ? 2 : 1) and a timestamp within ±40 s */
-static void remac(uint8_t *m)
+static void remac(uint8_t *m, size_t body)
 {
 	struct nlarp_auth_trailer t;
 	const struct nlarp_key *k;
 	__u64 ts;
 
-	memcpy(&t, m + NLARP_MSG_LEN, sizeof(t));
+	memcpy(&t, m + body, sizeof(t));
 	k = &kr.keys[ntohl(t.key_id) & 1];
 	t.key_id = htonl(k->id);
 	ts = NOW - 40000 + be64toh(t.timestamp_ms) % 80001;
 	t.timestamp_ms = htobe64(ts);
-	memcpy(m + NLARP_MSG_LEN, &t, sizeof(t));
-	if (nlarp_auth_mac(k, m, NLARP_AUTH_MSG_LEN - NLARP_AUTH_MAC_LEN,
-			   m + NLARP_AUTH_MSG_LEN - NLARP_AUTH_MAC_LEN))
+	memcpy(m + body, &t, sizeof(t));
+	if (nlarp_auth_mac(k, m, body + NLARP_AUTH_LEN - NLARP_AUTH_MAC_LEN,
+			   m + body + NLARP_AUTH_LEN - NLARP_AUTH_MAC_LEN))
 		abort();
 }
 
@@ -71,8 +71,9 @@ static void accepted(const uint8_t *m, bool ucast, int bits, const struct nlarp_
 	struct nlarp_replay fresh;
 	uint8_t out[NLARP_AUTH_MSG_LEN];
 	enum nlarp_err be;
+	size_t body = nlarp_body_len(f->version), alen = body + NLARP_AUTH_LEN;
 
-	if (nlarp_encode(f, bits, out, sizeof(out)) != NLARP_E_OK || memcmp(out, m, NLARP_MSG_LEN))
+	if (!body || nlarp_encode(f, bits, out, sizeof(out)) != NLARP_E_OK || memcmp(out, m, body))
 		abort();
 	/* accepted under a key: the MAC is that key's over the first 76 bytes */
 	if (keys) {
@@ -80,25 +81,24 @@ static void accepted(const uint8_t *m, bool ucast, int bits, const struct nlarp_
 		const struct nlarp_key *k;
 		__u8 mac[NLARP_AUTH_MAC_LEN];
 
-		memcpy(&t, m + NLARP_MSG_LEN, sizeof(t));
+		memcpy(&t, m + body, sizeof(t));
 		k = nlarp_keyring_find(keys, ntohl(t.key_id));
-		if (!k || nlarp_auth_mac(k, m, NLARP_AUTH_MSG_LEN - NLARP_AUTH_MAC_LEN, mac) ||
+		if (!k || nlarp_auth_mac(k, m, alen - NLARP_AUTH_MAC_LEN, mac) ||
 		    memcmp(mac, t.mac, sizeof(mac)))
 			abort();
 	}
 	/* the replay state was committed: the same bytes again are a replay */
-	if (keys && nlarp_open(keys, &rp, ucast, NOW, m, NLARP_AUTH_MSG_LEN, bits, &again, &be) !=
-			    NLARP_AUTH_E_REPLAY)
+	if (keys &&
+	    nlarp_open(keys, &rp, ucast, NOW, m, alen, bits, &again, &be) != NLARP_AUTH_E_REPLAY)
 		abort();
 	/* sealed again by us, it opens to the same fields */
 	nlarp_sealer_init(&s, 1);
-	if (nlarp_seal(keys, &s, ucast, NOW, f, bits, out, sizeof(out)) != NLARP_E_OK)
+	if (nlarp_seal(keys, &s, ucast, NOW, f, bits, out, alen) != NLARP_E_OK)
 		abort();
 	if (nlarp_replay_init(&fresh, 4))
 		abort();
-	if (nlarp_open(keys, &fresh, ucast, NOW, out, sizeof(out), bits, &again, &be) !=
-		    NLARP_AUTH_E_OK ||
-	    memcmp(out, m, NLARP_MSG_LEN))
+	if (nlarp_open(keys, &fresh, ucast, NOW, out, alen, bits, &again, &be) != NLARP_AUTH_E_OK ||
+	    memcmp(out, m, body))
 		abort();
 	nlarp_replay_free(&fresh);
 }
@@ -119,19 +119,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	memset(rp.peers, 0, (size_t)rp.sets * NLARP_REPLAY_WAYS * sizeof(*rp.peers));
 	do {
-		size_t len = size >= 2 * NLARP_AUTH_MSG_LEN ? NLARP_AUTH_MSG_LEN : size;
+		/* each message as long as its version says (160 for 3, 92 for 2) */
+		size_t alen = size ? nlarp_auth_msg_len(data[0]) : 0;
+		size_t len = alen && size >= 2 * alen ? alen : size;
 		uint8_t m[2 * NLARP_AUTH_MSG_LEN];
 		struct nlarp_fields f;
 		enum nlarp_err be;
 		enum nlarp_auth_err e;
 
+		if (len > sizeof(m))
+			len = sizeof(m);
 		memcpy(m, data, len);
-		if (fix && keys && len == NLARP_AUTH_MSG_LEN)
-			remac(m);
+		if (fix && keys && alen && len == alen)
+			remac(m, alen - NLARP_AUTH_LEN);
 		e = nlarp_open(keys, &rp, ucast, NOW, m, len, bits, &f, &be);
 		if ((unsigned int)e >= NLARP_AUTH_E_MAX || !nlarp_auth_errname(e))
 			abort();
-		if (len != NLARP_AUTH_MSG_LEN && e != NLARP_AUTH_E_LENGTH)
+		if (!alen && e != NLARP_AUTH_E_VERSION && e != NLARP_AUTH_E_LENGTH)
+			abort();
+		if (alen && len != alen && e != NLARP_AUTH_E_LENGTH)
 			abort();
 		if (e == NLARP_AUTH_E_BODY && (be == NLARP_E_OK || (unsigned int)be >= NLARP_E_MAX))
 			abort();

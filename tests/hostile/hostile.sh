@@ -203,7 +203,7 @@ case_run "wrong key x5 ops, broadcast + unicast" nlarp_auth_bad_mac 15 \
 check "wrong key: a2's entry unchanged" victim_intact
 
 # ---- 3. version 1 (unauthenticated) -----------------------------------------------------------
-case_run "version 1 messages x5 ops" nlarp_auth_length 15 each_op --legacy
+case_run "version 1 messages x5 ops" nlarp_auth_version 15 each_op --legacy
 check "version 1: a2's entry unchanged" victim_intact
 
 # ---- 4. the maximum version ---------------------------------------------------------------------

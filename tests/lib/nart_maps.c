@@ -35,9 +35,18 @@ int test_nart_open(struct test_nart *t, __u32 buckets, __u32 switches)
 			test_nart_close(t);
 			return err;
 		}
+	t->nart1v6 = bpf_map_create(BPF_MAP_TYPE_HASH, "t_nart1v6", sizeof(struct nl_ip6_key),
+				    sizeof(struct nl_nart1v6_val), 1024, NULL);
+	if (t->nart1v6 < 0) {
+		err = -errno;
+		test_nart_close(t);
+		return err;
+	}
 	err = nart_store_open(&t->store, f, &t->g1, &t->g2);
 	if (err)
 		test_nart_close(t);
+	else
+		nart_store_set_nart1v6(&t->store, t->nart1v6);
 	f->state_adopted = true; /* from now on, as the pinned arrays of a running agent */
 	return err;
 }
@@ -51,6 +60,7 @@ int test_nart_restart(struct test_nart *t)
 	err = nart_store_open(&t->store, &t->fds, &t->g1, &t->g2);
 	if (err)
 		return err;
+	nart_store_set_nart1v6(&t->store, t->nart1v6); /* the map outlives the agent */
 	t->store.now_ms = now;
 	/* the version file outlives the agent; without one the clock starts over */
 	return nart_vclock_open(&t->store.vclock, t->vdir[0] ? t->vdir : NULL, "test");
@@ -67,4 +77,7 @@ void test_nart_close(struct test_nart *t)
 			close(*fds[i]);
 		*fds[i] = -1;
 	}
+	if (t->nart1v6 > 0)
+		close(t->nart1v6);
+	t->nart1v6 = -1;
 }

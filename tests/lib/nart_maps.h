@@ -16,6 +16,7 @@ struct test_nart {
 	struct nart_store store;
 	struct nart_store_fds fds;
 	struct nart_geom g1, g2; /* the geometry "pinned" in nl_config */
+	int nart1v6;		 /* NART-1 for IPv6 (hash map, as nl_nart1v6) */
 	char vdir[256];		 /* version clock directory, "" = memory only */
 };
 

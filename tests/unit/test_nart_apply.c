@@ -273,6 +273,81 @@ static struct nlarp_fields with_ip(struct nlarp_fields m, __be32 ip)
 
 #define IP1 0x0101a8c0 /* 192.168.1.1, network order on little-endian */
 
+static const __u8 IP6A[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 1}; /* 2001:db8:1::1 */
+static const __u8 IP6B[16] = {0xfd, 0, [15] = 0x42};		       /* fd00::42 */
+
+static bool nart1v6(const __u8 *ip6, struct nl_nart1_val *v)
+{
+	struct nl_ip6_key k = {.tenant = 100};
+
+	memcpy(k.ip6, ip6, 16);
+	return nart_store_nart1v6_get(&tn.store, &k, v, NULL);
+}
+
+static struct nlarp_fields with_ip6(struct nlarp_fields m)
+{
+	m.ip6_count = 2;
+	memcpy(m.ip6[0], IP6A, 16);
+	memcpy(m.ip6[1], IP6B, 16);
+	return m;
+}
+
+/* IPv6 bindings follow HERE and GONE exactly as the IPv4 one (docs/ipv6.md) */
+Test(apply, nart1v6_follows_here_and_gone, .init = setup, .fini = teardown)
+{
+	struct nlarp_fields m = with_ip6(msg(NLARP_HERE, swa, 7, 100));
+	struct nl_ip6_key ka = {.tenant = 100};
+	struct nl_nart1_val other = {.mac_as = 1, .mac = {0x02, 0, 0, 0, 0, 0x99}}, v;
+	struct nart_apply_result r = apply(&m);
+
+	cr_assert_eq(r.nart1v6_put, 2);
+	cr_assert_not(r.nart1_put, "no IPv4 address in this HERE");
+	cr_assert(nart1v6(IP6A, &v));
+	cr_assert_arr_eq(v.mac, vm1, 6);
+	cr_assert(nart1v6(IP6B, &v));
+	memcpy(ka.ip6, IP6A, 16);
+	nart_store_nart1v6_del(&tn.store, &ka);
+	r = apply(&m); /* duplicate: repairs the lost binding only */
+	cr_assert_eq(r.d.reason, NART_R_DUPLICATE);
+	cr_assert_eq(r.nart1v6_put, 1);
+	cr_assert(nart1v6(IP6A, &v));
+	m = with_ip6(msg(NLARP_HERE, swb, 3, 50)); /* stale */
+	r = apply(&m);
+	cr_assert_eq(r.nart1v6_put, 0);
+	/* one address moved to another VIF with newer information: GONE keeps it */
+	cr_assert_eq(nart_store_nart1v6_put(&tn.store, &ka, &other, 150), 0);
+	m = with_ip6(msg(NLARP_HERE, swa, 7, 101));
+	m.flags = NLARP_F_GONE;
+	r = apply(&m);
+	cr_assert_eq(r.d.action, NART_DELETE);
+	cr_assert_eq(r.nart1v6_del, 1);
+	cr_assert(nart1v6(IP6A, &v));
+	cr_assert_arr_eq(v.mac, other.mac, 6);
+	cr_assert_not(nart1v6(IP6B, &v));
+}
+
+/* a HERE of another VIF for an address bound with a newer version does not steal it */
+Test(apply, nart1v6_rebind_rules, .init = setup, .fini = teardown)
+{
+	struct nlarp_fields a = with_ip6(msg(NLARP_HERE, swa, 7, 100));
+	struct nlarp_fields b = with_ip6(msg(NLARP_HERE, swb, 3, 90));
+	struct nl_nart1_val v;
+	struct nart_apply_result r;
+
+	apply(&a);
+	b.mac[5] = 2; /* another VIF claims the same addresses with an older version */
+	r = apply(&b);
+	cr_assert_eq(r.d.action, NART_INSERT, "its own NART-2 entry is new");
+	cr_assert_eq(r.nart1v6_kept, 2);
+	cr_assert(nart1v6(IP6A, &v));
+	cr_assert_eq(v.mac[5], 1);
+	b.loc_version = 110; /* newer: it takes them */
+	r = apply(&b);
+	cr_assert_eq(r.nart1v6_put, 2);
+	cr_assert(nart1v6(IP6B, &v));
+	cr_assert_eq(v.mac[5], 2);
+}
+
 Test(apply, sequence, .init = setup, .fini = teardown)
 {
 	struct nlarp_fields m = msg(NLARP_HERE, swa, 7, 100);
@@ -697,6 +772,9 @@ static struct nl_vif_key vif_key(int vif)
 	return k;
 }
 
+/* the case table again with IPv6 addresses in every HERE and local VIF (docs/ipv6.md) */
+static bool case_ip6;
+
 static void run_step(const struct ocase *c, const struct step *st)
 {
 	struct nl_vif_key k = vif_key(st->vif);
@@ -718,14 +796,32 @@ static void run_step(const struct ocase *c, const struct step *st)
 		}
 		m.flags |= st->op == GONE ? NLARP_F_GONE : st->op == REPLY ? NLARP_F_REPLY : 0;
 		m.mac[5] = k.mac[5];
+		if (case_ip6 && st->op != NOT_HERE)
+			m = with_ip6(m);
 		nart_apply(&nart_store_ops, &tn.store, c->self ? &self : NULL, &m);
 		break;
-	case LOCAL_ADD:
-		nart_store_local_here(&tn.store, &self, &k, IP1);
+	case LOCAL_ADD: {
+		__u64 ver = nart_store_local_here(&tn.store, &self, &k, IP1);
+		const __u8 addrs[2][16] = {
+			{0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 1},
+			{0xfd, 0, [15] = 0x42},
+		};
+
+		if (case_ip6)
+			nart_store_local_bind6(&tn.store, &k, addrs, 2, ver);
 		break;
-	case LOCAL_DEL:
+	}
+	case LOCAL_DEL: {
+		const __u8 addrs[2][16] = {
+			{0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 1},
+			{0xfd, 0, [15] = 0x42},
+		};
+
 		nart_store_local_gone(&tn.store, &self, &k, IP1, &moved);
+		if (case_ip6 && !moved)
+			nart_store_local_unbind6(&tn.store, &k, addrs, 2);
 		break;
+	}
 	case RESTART:
 		cr_assert_eq(test_nart_restart(&tn), 0);
 		tn.store.now_ms = fake_clock;
@@ -771,11 +867,30 @@ static void run_case(const struct ocase *c)
 		cr_assert(has && v1.mac[5] == c->w.ip_vif,
 			  "%s: NART-1 binds the IP to %s, want VIF %d", c->name,
 			  has ? (v1.mac[5] == 1 ? "VIF 1" : "VIF 2") : "nothing", c->w.ip_vif);
+	for (int a = 0; case_ip6 && a < 2; a++) {
+		has = nart1v6(a ? IP6B : IP6A, &v1);
+		if (!c->w.ip_vif)
+			cr_assert_not(has, "%s: NART-1v6 still binds IPv6 %d (to VIF %u)", c->name,
+				      a, v1.mac[5]);
+		else
+			cr_assert(has && v1.mac[5] == c->w.ip_vif,
+				  "%s: NART-1v6 binds IPv6 %d to %s, want VIF %d", c->name, a,
+				  has ? (v1.mac[5] == 1 ? "VIF 1" : "VIF 2") : "nothing",
+				  c->w.ip_vif);
+	}
 	test_nart_close(&tn);
 }
 
 Test(cases, table)
 {
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_case(&cases[i]);
+}
+
+/* every row again with two IPv6 addresses next to the IPv4 one: the same outcome */
+Test(cases, table_ip6)
+{
+	case_ip6 = true;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&cases[i]);
 }

@@ -49,6 +49,42 @@ static struct nlarp_fields not_here(void)
 	return m;
 }
 
+static struct nlarp_fields here_ip6(void)
+{
+	static const __u8 a1[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, [15] = 5};
+	static const __u8 a2[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 2, [15] = 5};
+	struct nlarp_fields m = here();
+
+	m.ip6_count = 2;
+	memcpy(m.ip6[0], a1, 16);
+	memcpy(m.ip6[1], a2, 16);
+	return m;
+}
+
+static struct nlarp_fields where_by_ip6(void)
+{
+	struct nlarp_fields m = where_by_ip();
+
+	m.flags = NLARP_F_BY_IP;
+	m.ip = 0;
+	m.ip6_count = 1;
+	m.ip6[0][0] = 0x20;
+	m.ip6[0][1] = 0x01;
+	m.ip6[0][15] = 7;
+	return m;
+}
+
+/* the version 3 IPv6 part with no address: count 0, reserved, 4 x 16 zero bytes */
+#define EXT0                                                                               \
+	"00000000"                                                                         \
+	"00000000000000000000000000000000000000000000000000000000000000000000000000000000" \
+	"000000000000000000000000000000000000000000000000"
+
+static struct nlarp_fields here_v3(void)
+{
+	return here();
+}
+
 /* version 2, HERE, HAS_IP, tenant 12.25, MAC_AS 3, 02:00:00:00:00:01, 10.0.0.5, at
  * 0c:42:a1:00:00:07 port 7 */
 static const char here_hex[] = "02010001"
@@ -90,14 +126,18 @@ static void assert_fields_eq(const struct nlarp_fields *a, const struct nlarp_fi
 	cr_assert_eq(a->loc_version, b->loc_version);
 	cr_assert_arr_eq(a->sender_switch_mac, b->sender_switch_mac, 6);
 	cr_assert_eq(a->sender_port, b->sender_port);
+	cr_assert_eq(a->ip6_count, b->ip6_count);
+	cr_assert_arr_eq(a->ip6, b->ip6, sizeof(a->ip6));
 }
 
 Test(encode, here_byte_exact)
 {
-	struct nlarp_fields m = here();
-	__u8 want[NLARP_MSG_LEN], buf[64];
+	struct nlarp_fields m = here_v3();
+	__u8 want[NLARP_MSG_LEN], buf[NLARP_MSG_LEN + 16];
+	char hex[2 * NLARP_MSG_LEN + 1];
 
-	unhex(here_hex, want, sizeof(want));
+	snprintf(hex, sizeof(hex), "03%s" EXT0, here_hex + 2);
+	unhex(hex, want, sizeof(want));
 	memset(buf, 0xaa, sizeof(buf));
 	assert_err(nlarp_encode(&m, NL_TENANT_BITS_16, buf, sizeof(buf)), NLARP_E_OK);
 	cr_assert_arr_eq(buf, want, NLARP_MSG_LEN);
@@ -107,7 +147,7 @@ Test(encode, here_byte_exact)
 Test(encode, where_by_ip_byte_exact)
 {
 	struct nlarp_fields m = where_by_ip();
-	static const char hex[] = "02020003"
+	static const char hex[] = "03020003"
 				  "00000c19"
 				  "0003"
 				  "000000000000"
@@ -116,7 +156,7 @@ Test(encode, where_by_ip_byte_exact)
 				  "0000"
 				  "0000000000000000"
 				  "0c42a1000007"
-				  "0007";
+				  "0007" EXT0;
 	__u8 want[NLARP_MSG_LEN], buf[NLARP_MSG_LEN];
 
 	unhex(hex, want, sizeof(want));
@@ -124,11 +164,13 @@ Test(encode, where_by_ip_byte_exact)
 	cr_assert_arr_eq(buf, want, NLARP_MSG_LEN);
 }
 
-Test(decode, here_fields)
+/* a version 2 HERE (an agent without IPv6 support) still decodes */
+Test(decode, here_fields_v2)
 {
-	__u8 buf[NLARP_MSG_LEN];
+	__u8 buf[NLARP_MSG_LEN_V2];
 	struct nlarp_fields m, want = here();
 
+	want.version = NLARP_VERSION_V2;
 	unhex(here_hex, buf, sizeof(buf));
 	assert_err(nlarp_decode(buf, sizeof(buf), NL_TENANT_BITS_16, &m), NLARP_E_OK);
 	cr_assert_eq(m.version, 2);
@@ -152,25 +194,33 @@ Test(decode, lengths)
 	struct nlarp_fields m;
 
 	memset(buf, 0, sizeof(buf));
-	unhex(here_hex, buf, NLARP_MSG_LEN);
-	assert_err(nlarp_decode(buf, NLARP_MSG_LEN - 1, NL_TENANT_BITS_16, &m), NLARP_E_SHORT);
+	unhex(here_hex, buf, NLARP_MSG_LEN_V2);
+	assert_err(nlarp_decode(buf, NLARP_MSG_LEN_V2 - 1, NL_TENANT_BITS_16, &m), NLARP_E_SHORT);
 	assert_err(nlarp_decode(buf, 0, NL_TENANT_BITS_16, &m), NLARP_E_SHORT);
 	/* Ethernet minimum payload: 46 bytes, zero padded */
 	assert_err(nlarp_decode(buf, 46, NL_TENANT_BITS_16, &m), NLARP_E_OK);
 	/* trailing non-zero bytes are ignored as well */
-	memset(buf + NLARP_MSG_LEN, 0xff, sizeof(buf) - NLARP_MSG_LEN);
+	memset(buf + NLARP_MSG_LEN_V2, 0xff, sizeof(buf) - NLARP_MSG_LEN_V2);
 	assert_err(nlarp_decode(buf, sizeof(buf), NL_TENANT_BITS_16, &m), NLARP_E_OK);
+	/* version 3: the whole 112-byte body or nothing */
+	buf[0] = NLARP_VERSION;
+	memset(buf + NLARP_MSG_LEN_V2, 0, sizeof(buf) - NLARP_MSG_LEN_V2);
+	assert_err(nlarp_decode(buf, NLARP_MSG_LEN - 1, NL_TENANT_BITS_16, &m), NLARP_E_SHORT);
+	assert_err(nlarp_decode(buf, NLARP_MSG_LEN, NL_TENANT_BITS_16, &m), NLARP_E_OK);
+	buf[0] = 4;
+	assert_err(nlarp_decode(buf, NLARP_MSG_LEN, NL_TENANT_BITS_16, &m), NLARP_E_VERSION);
+	buf[0] = NLARP_VERSION;
 	assert_err(nlarp_decode(NULL, 44, NL_TENANT_BITS_16, &m), NLARP_E_BAD_ARG);
-	assert_err(nlarp_decode(buf, 44, 17, &m), NLARP_E_BAD_ARG);
+	assert_err(nlarp_decode(buf, NLARP_MSG_LEN, 17, &m), NLARP_E_BAD_ARG);
 }
 
 Test(decode, unaligned_buffer)
 {
-	__u8 raw[NLARP_MSG_LEN + 1];
+	__u8 raw[NLARP_MSG_LEN_V2 + 1];
 	struct nlarp_fields m;
 
-	unhex(here_hex, raw + 1, NLARP_MSG_LEN);
-	assert_err(nlarp_decode(raw + 1, NLARP_MSG_LEN, NL_TENANT_BITS_16, &m), NLARP_E_OK);
+	unhex(here_hex, raw + 1, NLARP_MSG_LEN_V2);
+	assert_err(nlarp_decode(raw + 1, NLARP_MSG_LEN_V2, NL_TENANT_BITS_16, &m), NLARP_E_OK);
 	cr_assert_eq(m.loc_version, 0x0000019a2b3c4d5eULL);
 }
 
@@ -214,6 +264,68 @@ Test(roundtrip, every_kind)
 	m.ip = htonl(0xc0a80101);
 	m.loc_version = 5;
 	round_trip(m, NL_TENANT_BITS_16);
+	round_trip(here_ip6(), NL_TENANT_BITS_16);
+	m = here_ip6();
+	m.flags = 0; /* IPv6 only */
+	m.ip = 0;
+	m.ip6_count = 4;
+	m.ip6[2][15] = 9;
+	m.ip6[3][0] = 0xfd; /* unique local */
+	round_trip(m, NL_TENANT_BITS_16);
+	round_trip(where_by_ip6(), NL_TENANT_BITS_16);
+}
+
+/* HERE with two IPv6 addresses, byte for byte */
+Test(encode, here_ip6_byte_exact)
+{
+	struct nlarp_fields m = here_ip6();
+	char hex[2 * NLARP_MSG_LEN + 1];
+	__u8 want[NLARP_MSG_LEN], buf[NLARP_MSG_LEN];
+
+	snprintf(hex, sizeof(hex),
+		 "03%s"
+		 "02000000"
+		 "20010db8000000010000000000000005"
+		 "20010db8000000020000000000000005"
+		 "%064d",
+		 here_hex + 2, 0);
+	unhex(hex, want, sizeof(want));
+	assert_err(nlarp_encode(&m, NL_TENANT_BITS_16, buf, sizeof(buf)), NLARP_E_OK);
+	cr_assert_arr_eq(buf, want, NLARP_MSG_LEN);
+}
+
+/* a version 2 message can carry no IPv6 address: encoded as 44 bytes */
+Test(encode, v2_still_encodes_without_ip6)
+{
+	struct nlarp_fields m = here();
+	__u8 want[NLARP_MSG_LEN_V2], buf[NLARP_MSG_LEN];
+
+	m.version = NLARP_VERSION_V2;
+	memset(buf, 0xaa, sizeof(buf));
+	unhex(here_hex, want, sizeof(want));
+	assert_err(nlarp_encode(&m, NL_TENANT_BITS_16, buf, sizeof(buf)), NLARP_E_OK);
+	cr_assert_arr_eq(buf, want, NLARP_MSG_LEN_V2);
+	cr_assert_eq(buf[NLARP_MSG_LEN_V2], 0xaa);
+	cr_assert_eq(nlarp_body_len(2), 44);
+	cr_assert_eq(nlarp_body_len(3), 112);
+	cr_assert_eq(nlarp_body_len(1), 0);
+	m.ip6_count = 1;
+	m.ip6[0][0] = 0x20;
+	assert_err(nlarp_validate(&m, NL_TENANT_BITS_16), NLARP_E_IP6_IN_V2);
+}
+
+/* reserved bytes of the IPv6 part are refused by the decoder */
+Test(decode, ip6_reserved_bytes)
+{
+	struct nlarp_fields m = here_ip6(), d;
+	__u8 buf[NLARP_MSG_LEN];
+
+	assert_err(nlarp_encode(&m, NL_TENANT_BITS_16, buf, sizeof(buf)), NLARP_E_OK);
+	buf[NLARP_MSG_LEN_V2 + 2] = 1;
+	assert_err(nlarp_decode(buf, sizeof(buf), NL_TENANT_BITS_16, &d), NLARP_E_IP6_COUNT);
+	buf[NLARP_MSG_LEN_V2 + 2] = 0;
+	buf[NLARP_MSG_LEN - 1] = 1; /* unused 4th entry */
+	assert_err(nlarp_decode(buf, sizeof(buf), NL_TENANT_BITS_16, &d), NLARP_E_IP6_COUNT);
 }
 
 /* a valid template, a change, the error it must produce */
@@ -282,6 +394,17 @@ MUT(m_snd_port0, m->sender_port = 0)
 MUT(m_snd_port300, m->sender_port = 300)
 MUT(m_loc_other_mac, m->switch_mac[5] = 8)
 MUT(m_loc_other_port, m->port = 8)
+MUT(m_ip_no_flag_and_zero, m->flags &= ~NLARP_F_HAS_IP; m->ip = 0)
+MUT(m_ip6_count5, m->ip6_count = 5)
+MUT(m_ip6_unused, m->ip6[3][0] = 0x20)
+MUT(m_ip6_zero, memset(m->ip6[1], 0, 16))
+MUT(m_ip6_mcast, m->ip6[0][0] = 0xff)
+MUT(m_ip6_ll, m->ip6[0][0] = 0xfe; m->ip6[0][1] = 0x80)
+MUT(m_ip6_dup, memcpy(m->ip6[1], m->ip6[0], 16))
+MUT(m_ip6_add, m->ip6_count = 1; m->ip6[0][0] = 0x20; m->ip6[0][15] = 1)
+MUT(m_ip6_and_ip4, m->flags |= NLARP_F_HAS_IP; m->ip = htonl(0x0a000001))
+MUT(m_ip6_two, m->ip6_count = 2; m->ip6[1][0] = 0x20; m->ip6[1][15] = 2)
+MUT(m_v2_ip6, m->version = NLARP_VERSION_V2)
 
 static const struct reject_case reject_cases[] = {
 	{"version 0", here, m_version0, 16, NLARP_E_VERSION},
@@ -352,6 +475,19 @@ static const struct reject_case reject_cases[] = {
 	{"HERE other switch", here, m_loc_other_mac, 16, NLARP_E_LOC_NOT_SENDER},
 	{"HERE other port", here, m_loc_other_port, 16, NLARP_E_LOC_NOT_SENDER},
 	{"NOT-HERE other switch", not_here, m_loc_other_mac, 16, NLARP_E_LOC_NOT_SENDER},
+	{"5 IPv6 addresses", here_ip6, m_ip6_count5, 16, NLARP_E_IP6_COUNT},
+	{"unused IPv6 entry set", here_ip6, m_ip6_unused, 16, NLARP_E_IP6_COUNT},
+	{"IPv6 ::", here_ip6, m_ip6_zero, 16, NLARP_E_IP6_INVALID},
+	{"IPv6 multicast", here_ip6, m_ip6_mcast, 16, NLARP_E_IP6_INVALID},
+	{"IPv6 link-local", where_by_ip6, m_ip6_ll, 16, NLARP_E_IP6_INVALID},
+	{"IPv6 twice", here_ip6, m_ip6_dup, 16, NLARP_E_IP6_DUPLICATE},
+	{"IPv6 on NOT-HERE", not_here, m_ip6_add, 16, NLARP_E_IP6_NOT_HERE},
+	{"IPv6 on WHERE by MAC", where_by_mac, m_ip6_add, 16, NLARP_E_IP6_NOT_HERE},
+	{"IPv6 on PROBE", probe, m_ip6_add, 16, NLARP_E_IP6_NOT_HERE},
+	{"WHERE by IPv4 and IPv6", where_by_ip6, m_ip6_and_ip4, 16, NLARP_E_BY_IP_AMBIGUOUS},
+	{"WHERE by two IPv6", where_by_ip6, m_ip6_two, 16, NLARP_E_BY_IP_AMBIGUOUS},
+	{"IPv6 in version 2", here_ip6, m_v2_ip6, 16, NLARP_E_IP6_IN_V2},
+	{"HERE IPv6 only", here_ip6, m_ip_no_flag_and_zero, 16, NLARP_E_OK},
 };
 
 Test(validate, reject_table_covers_every_error)
@@ -387,6 +523,9 @@ Test(validate, reject_table_covers_every_error)
 				cr_assert_eq(buf[k], 0x5a, "%s: encode wrote byte %zu", c->what, k);
 		}
 
+		/* a version 2 body has no room for IPv6 addresses: nothing to decode */
+		if (m.version == NLARP_VERSION_V2 && m.ip6_count)
+			continue;
 		/* and the decoder gives the same verdict on the same bytes */
 		w.version = m.version;
 		w.op = m.op;
@@ -400,7 +539,12 @@ Test(validate, reject_table_covers_every_error)
 		w.loc_version = htobe64(m.loc_version);
 		memcpy(w.sender_switch_mac, m.sender_switch_mac, 6);
 		w.sender_port = htons(m.sender_port);
-		memcpy(wire, &w, sizeof(wire));
+		memset(wire, 0, sizeof(wire));
+		memcpy(wire, &w, sizeof(w));
+		if (m.version == NLARP_VERSION) {
+			wire[NLARP_MSG_LEN_V2] = m.ip6_count;
+			memcpy(wire + NLARP_MSG_LEN_V2 + 4, m.ip6, sizeof(m.ip6));
+		}
 		err = nlarp_decode(wire, sizeof(wire), c->bits, &d);
 		cr_assert_eq(err, c->err, "%s (decode): got %s", c->what, nlarp_errname(err));
 	}
@@ -418,6 +562,8 @@ Test(validate, bad_args)
 	assert_err(nlarp_validate(&m, 32), NLARP_E_BAD_ARG);
 	assert_err(nlarp_encode(&m, 16, NULL, 44), NLARP_E_BAD_ARG);
 	assert_err(nlarp_encode(&m, 16, buf, NLARP_MSG_LEN - 1), NLARP_E_SHORT);
+	m.version = NLARP_VERSION_V2;
+	assert_err(nlarp_encode(&m, 16, buf, NLARP_MSG_LEN_V2 - 1), NLARP_E_SHORT);
 }
 
 Test(validate, every_unknown_flag_bit)

@@ -142,10 +142,10 @@ Test(auth, round_trip_both_channels)
 	for (int ucast = 0; ucast < 2; ucast++) {
 		memset(buf, 0xaa, sizeof(buf));
 		seal(&kr, &s, ucast, NOW, buf);
-		cr_assert_eq(buf[NLARP_AUTH_MSG_LEN], 0xaa, "exactly 92 bytes written");
-		cr_assert_eq(buf[0], 2, "version 2");
-		cr_assert_eq(ntohl(*(__be32 *)(buf + 44)), 1, "key id 1");
-		cr_assert_eq(buf[48], ucast ? NLARP_AUTH_F_UNICAST : 0);
+		cr_assert_eq(buf[NLARP_AUTH_MSG_LEN], 0xaa, "exactly 160 bytes written");
+		cr_assert_eq(buf[0], 3, "version 3");
+		cr_assert_eq(ntohl(*(__be32 *)(buf + NLARP_MSG_LEN)), 1, "key id 1");
+		cr_assert_eq(buf[NLARP_MSG_LEN + 4], ucast ? NLARP_AUTH_F_UNICAST : 0);
 		cr_assert_eq(nlarp_open(&kr, &rp, ucast, NOW + 5, buf, NLARP_AUTH_MSG_LEN,
 					NL_TENANT_BITS_16, &out, &be),
 			     NLARP_AUTH_E_OK);
@@ -172,7 +172,8 @@ Test(auth, nonces_differ)
 	nlarp_sealer_init(&s, 1);
 	seal(&kr, &s, false, NOW, a);
 	seal(&kr, &s, false, NOW, b);
-	cr_assert(memcmp(a + 68, b + 68, 8), "two messages with the same nonce");
+	cr_assert(memcmp(a + NLARP_MSG_LEN + 24, b + NLARP_MSG_LEN + 24, 8),
+		  "two messages with the same nonce");
 	nlarp_keyring_free(&kr);
 }
 
@@ -191,7 +192,7 @@ Test(auth, wrong_key_and_unknown_key)
 	assert_auth(open_msg(&k2, NULL, false, NOW, buf, sizeof(buf)), NLARP_AUTH_E_KEY_UNKNOWN);
 	/* unauthenticated (key id 0, --insecure-no-auth) is refused by a keyed agent */
 	seal(NULL, &s, false, NOW, buf);
-	cr_assert_eq(*(__u32 *)(buf + 44), 0);
+	cr_assert_eq(*(__u32 *)(buf + NLARP_MSG_LEN), 0);
 	assert_auth(open_msg(&k1, NULL, false, NOW, buf, sizeof(buf)), NLARP_AUTH_E_KEY_UNKNOWN);
 	/* ... and accepted by an insecure one */
 	assert_auth(open_msg(NULL, NULL, false, NOW, buf, sizeof(buf)), NLARP_AUTH_E_OK);
@@ -217,8 +218,8 @@ Test(auth, rotation_two_keys)
 	nlarp_sealer_init(&s, 1);
 	seal(&old_first, &s, false, NOW, a);
 	seal(&new_first, &s, false, NOW, b);
-	cr_assert_eq(ntohl(*(__be32 *)(a + 44)), 1);
-	cr_assert_eq(ntohl(*(__be32 *)(b + 44)), 2);
+	cr_assert_eq(ntohl(*(__be32 *)(a + NLARP_MSG_LEN)), 1);
+	cr_assert_eq(ntohl(*(__be32 *)(b + NLARP_MSG_LEN)), 2);
 	assert_auth(open_msg(&new_first, NULL, false, NOW, a, sizeof(a)), NLARP_AUTH_E_OK);
 	assert_auth(open_msg(&old_first, NULL, false, NOW, b, sizeof(b)), NLARP_AUTH_E_OK);
 	assert_auth(open_msg(&new_only, NULL, false, NOW, b, sizeof(b)), NLARP_AUTH_E_OK);
@@ -242,9 +243,52 @@ Test(auth, truncated_extended_and_unauthenticated)
 	for (size_t len = NLARP_AUTH_MSG_LEN + 1; len <= sizeof(buf); len++)
 		assert_auth(open_msg(&kr, NULL, false, NOW, buf, len), NLARP_AUTH_E_LENGTH);
 	assert_auth(open_msg(&kr, NULL, false, NOW, buf, NLARP_AUTH_MSG_LEN), NLARP_AUTH_E_OK);
-	/* a version 1 message padded to 92 bytes */
+	/* a version 1 message padded to 160 bytes */
 	buf[0] = 1;
 	assert_auth(open_msg(&kr, NULL, false, NOW, buf, NLARP_AUTH_MSG_LEN), NLARP_AUTH_E_VERSION);
+	nlarp_keyring_free(&kr);
+}
+
+/*
+ * An agent without IPv6 support seals version 2 (44-byte body, 92 bytes):
+ * still opened and decoded, with no IPv6 address; its MAC covers its own
+ * body; the IPv6 addresses of a HERE travel authenticated in version 3.
+ */
+Test(auth, version2_and_ip6_bodies)
+{
+	struct nlarp_keyring kr;
+	struct nlarp_sealer s;
+	struct nlarp_fields m = here(), out;
+	enum nlarp_err be;
+	__u8 buf[NLARP_AUTH_MSG_LEN];
+
+	ring(&kr, KEY1);
+	nlarp_sealer_init(&s, 1);
+	m.version = NLARP_VERSION_V2;
+	cr_assert_eq(nlarp_auth_msg_len(2), 92);
+	cr_assert_eq(nlarp_auth_msg_len(3), 160);
+	cr_assert_eq(nlarp_seal(&kr, &s, false, NOW, &m, 16, buf, NLARP_AUTH_MSG_LEN_V2),
+		     NLARP_E_OK);
+	assert_auth(nlarp_open(&kr, NULL, false, NOW, buf, NLARP_AUTH_MSG_LEN_V2, 16, &out, &be),
+		    NLARP_AUTH_E_OK);
+	cr_assert_eq(out.version, 2);
+	cr_assert_eq(out.ip6_count, 0);
+	assert_auth(open_msg(&kr, NULL, false, NOW, buf, NLARP_AUTH_MSG_LEN), NLARP_AUTH_E_LENGTH);
+	buf[10] ^= 1; /* the body is covered */
+	assert_auth(open_msg(&kr, NULL, false, NOW, buf, NLARP_AUTH_MSG_LEN_V2), NLARP_AUTH_E_MAC);
+
+	m = here();
+	m.ip6_count = 1;
+	m.ip6[0][0] = 0x20;
+	m.ip6[0][1] = 0x01;
+	m.ip6[0][15] = 0x42;
+	cr_assert_eq(nlarp_seal(&kr, &s, false, NOW, &m, 16, buf, sizeof(buf)), NLARP_E_OK);
+	assert_auth(nlarp_open(&kr, NULL, false, NOW, buf, sizeof(buf), 16, &out, &be),
+		    NLARP_AUTH_E_OK);
+	cr_assert_eq(out.ip6_count, 1);
+	cr_assert_arr_eq(out.ip6[0], m.ip6[0], 16);
+	buf[NLARP_MSG_LEN_V2 + 4 + 15] ^= 1; /* an IPv6 address is covered too */
+	assert_auth(open_msg(&kr, NULL, false, NOW, buf, sizeof(buf)), NLARP_AUTH_E_MAC);
 	nlarp_keyring_free(&kr);
 }
 
@@ -262,8 +306,9 @@ Test(auth, every_bit_flip_is_refused)
 
 		buf[bit / 8] ^= (__u8)(1 << bit % 8);
 		e = open_msg(&kr, NULL, false, NOW, buf, sizeof(buf));
+		/* a flipped version bit names version 2 (92 bytes) or none */
 		cr_assert(e == NLARP_AUTH_E_MAC || e == NLARP_AUTH_E_VERSION ||
-				  e == NLARP_AUTH_E_KEY_UNKNOWN,
+				  e == NLARP_AUTH_E_KEY_UNKNOWN || e == NLARP_AUTH_E_LENGTH,
 			  "bit %d flipped: %s", bit, nlarp_auth_errname(e));
 		buf[bit / 8] ^= (__u8)(1 << bit % 8);
 	}

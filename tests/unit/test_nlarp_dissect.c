@@ -54,10 +54,15 @@ static size_t bcast_frame(__u8 *f, const struct nlarp_keyring *kr, struct nlarp_
 	memcpy(m.mac, vm1, 6);
 	memcpy(m.switch_mac, sw7, 6);
 	memcpy(m.sender_switch_mac, sw7, 6);
+	m.ip6_count = 2; /* 2001:db8::5 and fd00::5 */
+	memcpy(m.ip6[0], "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x05", 16);
+	memcpy(m.ip6[1], "\xfd\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x05", 16);
 	memset(f, 0xff, 6);
 	memcpy(f + 6, sw7, 6);
 	memcpy(f + 12, "\x81\x00\x0f\xfe\x88\xb5", 6); /* VLAN 4094, 0x88B5 */
-	cr_assert_eq(nlarp_seal(kr, s, false, NOW, &m, NL_TENANT_BITS_16, f + 18, 92), NLARP_E_OK);
+	cr_assert_eq(
+		nlarp_seal(kr, s, false, NOW, &m, NL_TENANT_BITS_16, f + 18, NLARP_AUTH_MSG_LEN),
+		NLARP_E_OK);
 	return 18 + NLARP_AUTH_MSG_LEN;
 }
 
@@ -93,8 +98,11 @@ static size_t ucast_frame(__u8 *f, const struct nlarp_keyring *kr, struct nlarp_
 	ip[11] = (__u8)c;
 	udp[0] = udp[2] = 24144 >> 8;
 	udp[1] = udp[3] = 24144 & 0xff;
-	udp[5] = 8 + NLARP_AUTH_MSG_LEN;
-	cr_assert_eq(nlarp_seal(kr, s, true, NOW, &m, NL_TENANT_BITS_16, udp + 8, 92), NLARP_E_OK);
+	udp[4] = (__u8)((8 + NLARP_AUTH_MSG_LEN) >> 8);
+	udp[5] = (__u8)(8 + NLARP_AUTH_MSG_LEN);
+	cr_assert_eq(
+		nlarp_seal(kr, s, true, NOW, &m, NL_TENANT_BITS_16, udp + 8, NLARP_AUTH_MSG_LEN),
+		NLARP_E_OK);
 	return 14 + tot;
 }
 
@@ -136,7 +144,7 @@ Test(dissect, tshark_names_every_field)
 		 "-e nlarp.switch_mac -e nlarp.port -e nlarp.loc_version "
 		 "-e nlarp.sender_switch_mac -e nlarp.sender_port -e nlarp.key_id "
 		 "-e nlarp.auth_flags.unicast -e nlarp.timestamp_ms -e nlarp.seq "
-		 "-e udp.dstport 2>&1",
+		 "-e udp.dstport -e nlarp.ip6_count -e nlarp.vif_ip6 2>&1",
 		 LUA, pcap);
 	p = popen(cmd, "r");
 	cr_assert_not_null(p);
@@ -145,12 +153,12 @@ Test(dissect, tshark_names_every_field)
 	cr_assert_eq(pclose(p), 0, "tshark failed: %s", out);
 	unlink(pcap);
 	nlarp_keyring_free(&kr);
-	cr_assert(strstr(out, "2;1;1;0;3097;3;02:00:00:00:00:01;10.0.0.5;0c:42:a1:00:00:07;7;"
+	cr_assert(strstr(out, "3;1;1;0;3097;3;02:00:00:00:00:01;10.0.0.5;0c:42:a1:00:00:07;7;"
 			      "1790000000001;0c:42:a1:00:00:07;7;7;0;1790000000123;"
-			      "1790000000000001;\n"),
+			      "1790000000000001;;2;2001:db8::5,fd00::5\n"),
 		  "broadcast HERE not dissected as expected:\n%s", out);
-	cr_assert(strstr(out, "2;4;0;1;0;12;00:00:00:00:00:00;0.0.0.0;0c:42:a1:00:00:09;9;"
+	cr_assert(strstr(out, "3;4;0;1;0;12;00:00:00:00:00:00;0.0.0.0;0c:42:a1:00:00:09;9;"
 			      "1234605616436508552;0c:42:a1:00:00:07;7;7;1;1790000000123;"
-			      "1790000000000001;24144"),
+			      "1790000000000001;24144;0;\n"),
 		  "unicast PROBE REPLY not dissected as expected:\n%s", out);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ctl_proto.h"
+#include "ip6.h"
 #include "util.h"
 
 static bool mac_unicast(const __u8 *m)
@@ -39,7 +40,7 @@ static int check_vif_add(const struct na_request *r, char *err, size_t errlen)
 		return nl_errf(err, errlen, -EINVAL, "--ip must be A.B.C.D/len");
 	if (!v->ip && (v->prefix_len || v->router_ip))
 		return nl_errf(err, errlen, -EINVAL, "--router must be A.B.C.D and needs --ip");
-	return 0;
+	return nl_vif_ip6_check(&r->vif6, err, errlen);
 }
 
 static int check_nart_key(const struct na_request *r, char *err, size_t errlen)

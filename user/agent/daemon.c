@@ -127,6 +127,7 @@ static int open_tables(struct na_daemon *d, struct nl_config *cfg)
 	nart_store_state_close(&fds); /* the mappings stay */
 	if (err)
 		return err;
+	nart_store_set_nart1v6(&d->tables, d->dp.maps.nart1v6); /* docs/ipv6.md */
 	vdir = vdir && vdir[0] ? vdir : NART_VCLOCK_DIR;
 	err = nart_vclock_open(&d->tables.vclock, vdir, d->up.ifname);
 	if (err)
@@ -322,7 +323,7 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 
 	switch (r->verb) {
 	case NA_REQ_VIF_ADD:
-		return na_vif_add(&d->vifs, r->ifname, &r->vif, err, errlen);
+		return na_vif_add(&d->vifs, r->ifname, &r->vif, &r->vif6, err, errlen);
 	case NA_REQ_VIF_DEL:
 		return na_vif_del(&d->vifs, r->ifname, err, errlen);
 	case NA_REQ_VIF_LIST:

@@ -7,6 +7,7 @@
  * walk of every VIF per message).
  */
 #include <errno.h>
+#include <string.h>
 #include <bpf/bpf.h>
 
 #include "local_vifs.h"
@@ -52,24 +53,65 @@ bool na_local_vif_by_ip(const struct na_maps *m, __u32 tenant, __be32 ip, struct
 	return out->tenant == tenant && out->ip == ip;
 }
 
+void na_vif_ip6_get(const struct na_maps *m, __u32 ifindex, struct nl_vif_ip6 *out)
+{
+	if (bpf_map_lookup_elem(m->vif_ip6s, &ifindex, out) || out->count > NL_VIF_MAX_IP6)
+		memset(out, 0, sizeof(*out));
+}
+
+bool na_local_vif_by_ip6(const struct na_maps *m, __u32 tenant, const __u8 ip6[16],
+			 struct nl_vif *out)
+{
+	struct nl_ip6_key k = {.tenant = tenant};
+	struct nl_vif_ip6 v6;
+	__u32 idx;
+
+	memcpy(k.ip6, ip6, 16);
+	if (bpf_map_lookup_elem(m->local_ip6s, &k, &idx) ||
+	    bpf_map_lookup_elem(m->vifs, &idx, out) || out->tenant != tenant)
+		return false;
+	/* the index and the VIF's record are written apart: trust only what agrees */
+	na_vif_ip6_get(m, idx, &v6);
+	for (unsigned int i = 0; i < v6.count; i++)
+		if (!memcmp(v6.addr[i], ip6, 16))
+			return true;
+	return false;
+}
+
 int na_local_vif_index_add(const struct na_maps *m, const struct nl_vif *v)
 {
 	struct nl_local_ip_key k = {.tenant = v->tenant, .ip = v->ip};
+	struct nl_ip6_key k6 = {.tenant = v->tenant};
+	struct nl_vif_ip6 v6;
 	__u32 idx = v->ifindex;
 
-	if (!v->ip)
-		return 0;
-	return bpf_map_update_elem(m->local_ips, &k, &idx, BPF_ANY) ? -errno : 0;
+	if (v->ip && bpf_map_update_elem(m->local_ips, &k, &idx, BPF_ANY))
+		return -errno;
+	na_vif_ip6_get(m, v->ifindex, &v6);
+	for (unsigned int i = 0; i < v6.count; i++) {
+		memcpy(k6.ip6, v6.addr[i], 16);
+		if (bpf_map_update_elem(m->local_ip6s, &k6, &idx, BPF_ANY))
+			return -errno;
+	}
+	return 0;
 }
 
 void na_local_vif_index_del(const struct na_maps *m, const struct nl_vif *v)
 {
 	struct nl_local_ip_key k = {.tenant = v->tenant, .ip = v->ip};
+	struct nl_ip6_key k6 = {.tenant = v->tenant};
+	struct nl_vif_ip6 v6;
 	__u32 idx;
 
-	/* only this VIF's own entry */
+	/* only this VIF's own entries */
 	if (v->ip && !bpf_map_lookup_elem(m->local_ips, &k, &idx) && idx == v->ifindex)
 		bpf_map_delete_elem(m->local_ips, &k);
+	na_vif_ip6_get(m, v->ifindex, &v6);
+	for (unsigned int i = 0; i < v6.count; i++) {
+		memcpy(k6.ip6, v6.addr[i], 16);
+		if (!bpf_map_lookup_elem(m->local_ip6s, &k6, &idx) && idx == v->ifindex)
+			bpf_map_delete_elem(m->local_ip6s, &k6);
+	}
 }
 
 struct rebuild {
@@ -90,11 +132,15 @@ static int index_one(const struct nl_vif *v, void *ctx)
 int na_local_vif_index_rebuild(const struct na_maps *m)
 {
 	struct nl_local_ip_key k;
+	struct nl_ip6_key k6;
 	struct rebuild r = {.m = m};
 
 	/* pinned by an older agent, or VIFs withdrawn while none ran: start empty */
 	while (!bpf_map_get_next_key(m->local_ips, NULL, &k))
 		if (bpf_map_delete_elem(m->local_ips, &k))
+			return -errno;
+	while (!bpf_map_get_next_key(m->local_ip6s, NULL, &k6))
+		if (bpf_map_delete_elem(m->local_ip6s, &k6))
 			return -errno;
 	na_local_vif_foreach(m, index_one, &r);
 	return r.err;

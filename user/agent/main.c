@@ -23,6 +23,7 @@
 #include "encap_mode.h"
 #include "detach.h"
 #include "health.h"
+#include "ip6.h"
 #include "log.h"
 #include "maps.h"
 #include "monitor_cli.h"
@@ -187,6 +188,8 @@ enum {
 	O_MAC,
 	O_IP,
 	O_ROUTER,
+	O_IP6,
+	O_ROUTER6,
 	O_JSON,
 	O_SWITCH,
 	O_PORT,
@@ -393,6 +396,19 @@ static int vif_opt(struct cli *c, struct na_request *r, int o, const char *arg)
 	case O_ROUTER:
 		if (nl_parse_ipv4(arg, &r->vif.router_ip))
 			return usage_err(c->verb, "--router must be A.B.C.D and needs --ip");
+		return 0;
+	case O_IP6:
+		if (r->vif6.count >= NL_VIF_MAX_IP6)
+			return usage_err(c->verb, "at most %d --ip6 addresses", NL_VIF_MAX_IP6);
+		if (nl_parse_prefix6(arg, r->vif6.addr[r->vif6.count],
+				     &r->vif6.prefix_len[r->vif6.count]))
+			return usage_err(c->verb, "--ip6 must be ADDR/len (len 1..128)");
+		r->vif6.count++;
+		return 0;
+	case O_ROUTER6:
+		if (nl_parse_ipv6(arg, r->vif6.router))
+			return usage_err(c->verb,
+					 "--router6 must be an IPv6 address and needs --ip6");
 		return 0;
 	}
 	return common_opt(c, r, o, arg);
@@ -603,6 +619,8 @@ static const struct option vif_options[] = {
 	{"mac", required_argument, NULL, O_MAC},
 	{"ip", required_argument, NULL, O_IP},
 	{"router", required_argument, NULL, O_ROUTER},
+	{"ip6", required_argument, NULL, O_IP6},
+	{"router6", required_argument, NULL, O_ROUTER6},
 	OPT_IFACE,
 	OPT_JSON,
 	OPT_HELP,
@@ -654,8 +672,10 @@ static int trace_exit(int err)
 static const struct verb verbs[] = {
 	{"attach",
 	 "  attach <iface> [--repo <url|file>] [--repo-ca <file>] [--encap ip|udp|gre]\n"
-	 "         [--rx xdp|tc|auto] [--tenant-bits 16|24] [--key-file PATH | --insecure-no-auth]\n"
-	 "         [-v] [--config FILE] [--metrics ADDR:PORT] [--refresh-interval S] [--log-level L]\n",
+	 "         [--rx xdp|tc|auto] [--tenant-bits 16|24] [--key-file PATH | "
+	 "--insecure-no-auth]\n"
+	 "         [-v] [--config FILE] [--metrics ADDR:PORT] [--refresh-interval S] [--log-level "
+	 "L]\n",
 	 "usage: na-loader attach <iface> [--repo <url|file>] [--repo-ca <file>]\n"
 	 "                         [--encap ip|udp|gre] [--rx xdp|tc|auto] [--tenant-bits 16|24]\n"
 	 "                         [--key-file PATH | --insecure-no-auth] [-v|--verbose]\n"
@@ -692,16 +712,21 @@ static const struct verb verbs[] = {
 	 "pins and the server address.\n",
 	 detach_options, "", run_detach, NULL, local_exit},
 	{"vif",
-	 "  vif add <ifname> --tenant T --mac-as N --mac M [--ip A/len [--router R]] "
-	 "[-i uplink]\n"
+	 "  vif add <ifname> --tenant T --mac-as N --mac M [--ip A/len [--router R]]\n"
+	 "          [--ip6 A6/len ... [--router6 R6]] [-i uplink]\n"
 	 "  vif del <ifname> [-i uplink]\n"
 	 "  vif list [-i uplink] [--json]\n",
 	 "usage: na-loader vif add <ifname> --tenant T --mac-as N --mac M\n"
-	 "                          [--ip A/len [--router R]] [-i uplink]\n"
+	 "                          [--ip A/len [--router R]]\n"
+	 "                          [--ip6 A6/len ... [--router6 R6]] [-i uplink]\n"
 	 "       na-loader vif del <ifname> [-i uplink]\n"
 	 "       na-loader vif list [-i uplink] [--json]\n"
 	 "add: attach the datapath to the VIF's host-side interface, set its MTU to the\n"
 	 "uplink MTU minus the encapsulation overhead, and broadcast HERE.\n"
+	 "--ip6 (up to 4, repeatable): the VIF's global or unique-local IPv6 addresses\n"
+	 "with their prefix lengths; --router6: the virtual router's address on those\n"
+	 "subnets (its link-local address is fe80::4e:4cff:fe52:1, docs/ipv6.md).\n"
+	 "A VIF may have IPv4, IPv6, both or neither (L2-only).\n"
 	 "del: detach and broadcast HERE with the GONE flag (other NAs delete their\n"
 	 "entries; a lost GONE is repaired by NOT-HERE).  Needs the running agent.\n",
 	 vif_options, "i:", run_vif, vif_opt, ctl_exit},

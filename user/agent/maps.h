@@ -11,13 +11,15 @@
 
 #include "netlord.h"
 
-#define NA_MAPS(X)    \
-	X(config)     \
-	X(vifs)       \
-	X(vif_cache)  \
-	X(local_vifs) \
-	X(local_ips)  \
-	X(nart1) X(nart2) X(subnets) X(switches) X(vif_stats) X(counters) X(events) X(event_dedup)
+#define NA_MAPS(X)                                                                        \
+	X(config)                                                                         \
+	X(vifs)                                                                           \
+	X(vif_cache)                                                                      \
+	X(local_vifs)                                                                     \
+	X(local_ips)                                                                      \
+	X(nart1)                                                                          \
+	X(nart2) X(subnets) X(switches) X(vif_stats) X(counters) X(events) X(event_dedup) \
+		X(vif_ip6s) X(local_ip6s) X(nart1v6) X(subnets6)
 
 struct na_maps {
 #define NA_MAP_FD(n) int n;

@@ -230,6 +230,9 @@ static void render_nlarp(FILE *f, const struct na_stats *st)
 			prom_u64(f, "netlord_nlarp_messages_total",
 				 d ? st->nlarp_tx[i] : st->nlarp_rx[i], "direction", dirs[d],
 				 "type", ops[i], NULL);
+	prom_family(f, "netlord_nlarp_v2_messages_total", "counter",
+		    "NL-ARP version 2 messages accepted (agents without IPv6 support).");
+	prom_u64(f, "netlord_nlarp_v2_messages_total", st->nlarp_rx_v2, NULL);
 	prom_family(f, "netlord_nlarp_rejected_total", "counter",
 		    "NL-ARP messages received and rejected by the decoder, by reason.");
 	for (int e = 1; e < NLARP_E_MAX; e++)

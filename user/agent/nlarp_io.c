@@ -179,7 +179,7 @@ static int send_message(struct na_nlarp_io *io, __u8 *f, size_t len, int op)
 int na_nlarp_broadcast(struct na_nlarp_io *io, const struct nlarp_fields *m)
 {
 	static const __u8 bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-	__u8 f[128] = {};
+	__u8 f[256] = {};
 	size_t off;
 	enum nlarp_err e;
 	int err;
@@ -227,7 +227,7 @@ int na_nlarp_unicast(struct na_nlarp_io *io, const __u8 peer_switch[6], __u16 pe
 int na_nlarp_unicast_vlan(struct na_nlarp_io *io, const __u8 peer_switch[6], __u16 peer_port,
 			  __u16 vlan, const struct nlarp_fields *m)
 {
-	__u8 f[160] = {}, *ip, *udp;
+	__u8 f[256] = {}, *ip, *udp;
 	__be32 daddr = nl_server_addr(io->loc->tenant_bits, peer_port);
 	const __u8 *src;
 	size_t off;
@@ -263,8 +263,8 @@ int na_nlarp_unicast_vlan(struct na_nlarp_io *io, const __u8 peer_switch[6], __u
 	udp[1] = NL_ARP_UDP_PORT & 0xff;
 	udp[2] = NL_ARP_UDP_PORT >> 8;
 	udp[3] = NL_ARP_UDP_PORT & 0xff;
-	udp[4] = 0;
-	udp[5] = 8 + NLARP_AUTH_MSG_LEN;
+	udp[4] = (__u8)((8 + NLARP_AUTH_MSG_LEN) >> 8);
+	udp[5] = (__u8)(8 + NLARP_AUTH_MSG_LEN);
 	e = nlarp_seal(io->keys, &io->sealer, true, nl_now_ms(), m, io->loc->tenant_bits, udp + 8,
 		       sizeof(f) - (size_t)(udp + 8 - f));
 	if (e != NLARP_E_OK) {
@@ -325,6 +325,8 @@ static void handle_msg(struct na_nlarp_io *io, const void *buf, size_t len, bool
 		return;
 	}
 	io->st->nlarp_rx[m.op < NA_NLARP_OPS ? m.op : 0]++;
+	if (m.version == NLARP_VERSION_V2)
+		io->st->nlarp_rx_v2++; /* an agent without IPv6 support: decoded, no IPv6 */
 	na_mon_nlarp(false, via, &m, 0);
 	fn(ctx, &m);
 }

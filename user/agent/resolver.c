@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ip6.h"
 #include "local_vifs.h"
 #include "log.h"
 #include "nart_apply.h"
@@ -39,8 +40,8 @@ static __u64 local_version(const struct na_resolver *r, const struct nl_vif_key 
 	return 0;
 }
 
-static void here_fields(const struct na_resolver *r, const struct nl_vif *v, __u64 version,
-			struct nlarp_fields *m)
+static void here_fields(const struct na_resolver *r, const struct nl_vif *v,
+			const struct nl_vif_ip6 *v6, __u64 version, struct nlarp_fields *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->version = NLARP_VERSION;
@@ -57,9 +58,20 @@ static void here_fields(const struct na_resolver *r, const struct nl_vif *v, __u
 	m->loc_version = version;
 	memcpy(m->sender_switch_mac, r->loc->switch_mac, 6);
 	m->sender_port = r->loc->port;
+	m->ip6_count = v6->count <= NLARP_MAX_IP6 ? v6->count : 0;
+	memcpy(m->ip6, v6->addr, (size_t)m->ip6_count * 16);
 }
 
 int na_announce_vif(struct na_resolver *r, const struct nl_vif *v, bool gone)
+{
+	struct nl_vif_ip6 v6;
+
+	na_vif_ip6_get(r->maps, v->ifindex, &v6);
+	return na_announce_vif6(r, v, &v6, gone);
+}
+
+int na_announce_vif6(struct na_resolver *r, const struct nl_vif *v, const struct nl_vif_ip6 *v6,
+		     bool gone)
 {
 	struct nl_vif_key k = {.tenant = v->tenant, .mac_as = v->mac_as};
 	struct nart_loc here = {.port = r->loc->port};
@@ -75,6 +87,8 @@ int na_announce_vif(struct na_resolver *r, const struct nl_vif *v, bool gone)
 	self = r->loc->ready ? &here : NULL;
 	if (gone) {
 		ver = nart_store_local_gone(r->tables, self, &k, v->ip, &moved);
+		if (!moved)
+			nart_store_local_unbind6(r->tables, &k, v6->addr, v6->count);
 		if (moved) {
 			nl_fmt_mac(v->mac, mac);
 			log_info("tenant %u %s withdrawn here is already announced at another "
@@ -83,15 +97,16 @@ int na_announce_vif(struct na_resolver *r, const struct nl_vif *v, bool gone)
 		}
 	} else {
 		ver = nart_store_local_here(r->tables, self, &k, v->ip);
+		nart_store_local_bind6(r->tables, &k, v6->addr, v6->count, ver);
 	}
 	if (!self)
 		return 0;
-	here_fields(r, v, ver, &m);
+	here_fields(r, v, v6, ver, &m);
 	if (gone)
 		m.flags |= NLARP_F_GONE;
 	nl_fmt_mac(v->mac, mac);
-	log_info("%s tenant %u mac_as %u %s version %llu", gone ? "HERE+GONE" : "HERE", v->tenant,
-		 v->mac_as, mac, (unsigned long long)ver);
+	log_info("%s tenant %u mac_as %u %s version %llu (%u IPv6)", gone ? "HERE+GONE" : "HERE",
+		 v->tenant, v->mac_as, mac, (unsigned long long)ver, m.ip6_count);
 	return na_nlarp_broadcast(r->io, &m);
 }
 
@@ -185,11 +200,14 @@ static void handle_where(struct na_resolver *r, const struct nlarp_fields *m)
 {
 	struct nl_vif_key k = {.tenant = m->tenant, .mac_as = m->mac_as};
 	struct nlarp_fields reply;
+	struct nl_vif_ip6 v6;
 	struct nl_vif v;
 	bool found;
 
 	memcpy(k.mac, m->mac, 6);
-	if (m->flags & NLARP_F_BY_IP)
+	if ((m->flags & NLARP_F_BY_IP) && m->ip6_count)
+		found = na_local_vif_by_ip6(r->maps, m->tenant, m->ip6[0], &v);
+	else if (m->flags & NLARP_F_BY_IP)
 		found = na_local_vif_by_ip(r->maps, m->tenant, m->ip, &v);
 	else
 		found = na_local_vif_find(r->maps, &k, &v);
@@ -199,7 +217,8 @@ static void handle_where(struct na_resolver *r, const struct nlarp_fields *m)
 	memcpy(k.mac, v.mac, 6);
 	if (moved_away(r, &k))
 		return; /* the NA it moved to answers */
-	here_fields(r, &v, local_version(r, &k), &reply);
+	na_vif_ip6_get(r->maps, v.ifindex, &v6);
+	here_fields(r, &v, &v6, local_version(r, &k), &reply);
 	if (!reply.loc_version) {
 		/* not announced yet (e.g. before LLDP): stamp it now */
 		na_announce_vif(r, &v, false);
@@ -299,6 +318,36 @@ void na_where_send(struct na_resolver *r, __u32 tenant, __u16 mac_as, const __u8
 		nl_fmt_mac(mac, what);
 	}
 	log_info("WHERE tenant %u mac_as %u %s", tenant, mac_as, what);
+	na_nlarp_broadcast(r->io, &m);
+}
+
+void na_where_send6(struct na_resolver *r, __u32 tenant, const __u8 ip6[16])
+{
+	struct nlarp_fields m = {
+		.version = NLARP_VERSION,
+		.op = NLARP_WHERE,
+		.flags = NLARP_F_BY_IP,
+		.tenant = tenant,
+		.sender_port = r->loc->port,
+		.ip6_count = 1,
+	};
+	struct {
+		__u32 tenant;
+		__u8 ip6[16];
+	} rk = {.tenant = tenant};
+	char what[NL_IP6_STRLEN];
+
+	if (!r->loc->ready)
+		return;
+	memcpy(rk.ip6, ip6, 16);
+	/* 20-byte keys; struct rl_key is 24 bytes: the two never match each other */
+	if (!nl_rl_allow(r->rl, &rk, sizeof(rk), nl_now_ms())) {
+		r->st->where_ratelimited++;
+		return;
+	}
+	memcpy(m.sender_switch_mac, r->loc->switch_mac, 6);
+	memcpy(m.ip6[0], ip6, 16);
+	log_info("WHERE tenant %u %s", tenant, nl_fmt_ipv6(ip6, what));
 	na_nlarp_broadcast(r->io, &m);
 }
 

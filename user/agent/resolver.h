@@ -38,6 +38,9 @@ void na_resolver_free(struct na_resolver *r);
  * with @gone.  Nothing is sent before LLDP gave a location.  0 or -errno.
  */
 int na_announce_vif(struct na_resolver *r, const struct nl_vif *v, bool gone);
+/* the same with the VIF's IPv6 side @v6 given (its map entry may be gone) */
+int na_announce_vif6(struct na_resolver *r, const struct nl_vif *v, const struct nl_vif_ip6 *v6,
+		     bool gone);
 /*
  * Announce every local VIF.  Without @force (agent start) a VIF whose entry
  * names another place with a newer version is skipped: it is migrating
@@ -50,6 +53,8 @@ void na_resolver_rx(void *ctx, const struct nlarp_fields *m);
 
 /* broadcast WHERE for (tenant, mac_as, mac), or by @ip if non-zero */
 void na_where_send(struct na_resolver *r, __u32 tenant, __u16 mac_as, const __u8 *mac, __be32 ip);
+/* broadcast WHERE by the IPv6 address @ip6 of @tenant (rate-limited per address) */
+void na_where_send6(struct na_resolver *r, __u32 tenant, const __u8 ip6[16]);
 /*
  * The datapath got a frame for VIF (tenant, mac_as, mac) that is not here:
  * tell the NA hosting the sender (@peer_mac, @peer_ip), else everybody.

@@ -17,6 +17,8 @@
 #include "addr.h"
 #include "encap_mode.h"
 #include "nart_tomb.h"
+#include "ip6.h"
+#include "local_vifs.h"
 #include "show.h"
 #include "vif.h"
 #include "util.h"
@@ -194,17 +196,35 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent_view
 		(unsigned long long)nsw);
 }
 
+/* "a/64,b/64" (text, "-" if none) or "\"a/64\",\"b/64\"" (JSON) */
+static void fmt_ip6_list(const struct nl_vif_ip6 *v6, bool json, char *out, size_t len)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (unsigned int i = 0; i < v6->count && n < len; i++) {
+		char a[NL_IP6_STRLEN];
+
+		n += (size_t)snprintf(out + n, len - n, json ? "%s\"%s/%u\"" : "%s%s/%u",
+				      i ? "," : "", nl_fmt_ipv6(v6->addr[i], a), v6->prefix_len[i]);
+	}
+	if (!v6->count && !json)
+		snprintf(out, len, "-");
+}
+
 void na_show_vifs(FILE *f, const struct na_maps *m, bool json)
 {
 	__u32 key, *prev = NULL;
+	struct nl_vif_ip6 v6;
+	char ip6[NL_VIF_MAX_IP6 * (NL_IP6_STRLEN + 8)], r6[NL_IP6_STRLEN];
 	struct nl_vif v;
 	bool first = true;
 
 	if (json)
 		fprintf(f, "[");
 	else
-		fprintf(f, "%-16s %8s %6s %-17s %-18s %-15s %4s %s\n", "ifname", "tenant", "mac_as",
-			"mac", "ip", "router", "slot", "flags");
+		fprintf(f, "%-16s %8s %6s %-17s %-18s %-15s %4s %-12s %s %s\n", "ifname", "tenant",
+			"mac_as", "mac", "ip", "router", "slot", "flags", "ip6", "router6");
 	while (!bpf_map_get_next_key(m->vifs, prev, &key)) {
 		char name[IF_NAMESIZE] = "(gone)", mac[18], ip[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN],
 		     pfx[24];
@@ -214,6 +234,12 @@ void na_show_vifs(FILE *f, const struct na_maps *m, bool json)
 			continue;
 		if_indextoname(key, name);
 		nl_fmt_mac(v.mac, mac);
+		na_vif_ip6_get(m, key, &v6);
+		fmt_ip6_list(&v6, json, ip6, sizeof(ip6));
+		if (!nl_ip6_is_zero(v6.router))
+			nl_fmt_ipv6(v6.router, r6);
+		else
+			snprintf(r6, sizeof(r6), "%s", json ? "" : "-");
 		ip_str(v.ip, ip);
 		ip_str(v.router_ip, r);
 		snprintf(pfx, sizeof(pfx), "%s/%u", ip, v.prefix_len);
@@ -221,14 +247,15 @@ void na_show_vifs(FILE *f, const struct na_maps *m, bool json)
 			fprintf(f,
 				"%s{\"ifname\":\"%s\",\"ifindex\":%u,\"tenant\":%u,\"mac_as\":%u,"
 				"\"mac\":\"%s\",\"ip\":\"%s\",\"router\":\"%s\",\"slot\":%u,"
-				"\"xdp_redirect\":%s}",
+				"\"xdp_redirect\":%s,\"ip6\":[%s],\"router6\":\"%s\"}",
 				first ? "" : ",", name, key, v.tenant, v.mac_as, mac,
 				v.ip ? pfx : "", v.router_ip ? r : "", v.slot,
-				v.flags & NL_VIF_F_XDP_REDIRECT ? "true" : "false");
+				v.flags & NL_VIF_F_XDP_REDIRECT ? "true" : "false", ip6, r6);
 		else
-			fprintf(f, "%-16s %8u %6u %-17s %-18s %-15s %4u %s\n", name, v.tenant,
-				v.mac_as, mac, v.ip ? pfx : "-", v.router_ip ? r : "-", v.slot,
-				v.flags & NL_VIF_F_XDP_REDIRECT ? "xdp-redirect" : "tc");
+			fprintf(f, "%-16s %8u %6u %-17s %-18s %-15s %4u %-12s %s %s\n", name,
+				v.tenant, v.mac_as, mac, v.ip ? pfx : "-", v.router_ip ? r : "-",
+				v.slot, v.flags & NL_VIF_F_XDP_REDIRECT ? "xdp-redirect" : "tc",
+				ip6, r6);
 		first = false;
 	}
 	if (json)
@@ -389,6 +416,7 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent_view 
 	fprintf(f, json ? "\"%s\":%llu," : "  %-19s %llu\n", name, (unsigned long long)(val))
 		ST("nlarp_own", a->st->nlarp_own);
 		ST("nlarp_udp_dup", a->st->nlarp_udp_dup);
+		ST("nlarp_rx_v2", a->st->nlarp_rx_v2);
 		ST("nlarp_tx_fail", a->st->nlarp_tx_fail);
 		ST("nlarp_not_ready", a->st->nlarp_not_ready);
 		ST("nlarp_no_vlan", a->st->nlarp_no_vlan);

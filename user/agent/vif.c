@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "addr.h"
+#include "ip6.h"
 #include "local_vifs.h"
 #include "log.h"
 #include "monitor.h"
@@ -114,10 +115,40 @@ static void subnet_key(const struct nl_vif *v, struct nl_subnet_key *sk)
 	sk->ip = htonl(ntohl(v->ip) & mask);
 }
 
-int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req, char *err,
-	       size_t errlen)
+/* the IPv6 subnets of a VIF: (tenant, prefix) -> MAC_AS, router */
+static void subnet6_key(__u32 tenant, const struct nl_vif_ip6 *v6, unsigned int i,
+			struct nl_subnet6_key *sk)
+{
+	memset(sk, 0, sizeof(*sk));
+	sk->prefixlen = 32 + v6->prefix_len[i];
+	sk->tenant = tenant;
+	nl_ip6_mask(v6->addr[i], v6->prefix_len[i], sk->ip6);
+}
+
+static void subnets6_add(struct na_vifs *vs, const struct nl_vif *v, const struct nl_vif_ip6 *v6)
+{
+	for (unsigned int i = 0; i < v6->count; i++) {
+		struct nl_subnet6_key sk;
+		struct nl_subnet6_val sv = {.mac_as = v->mac_as};
+
+		subnet6_key(v->tenant, v6, i, &sk);
+		if (nl_ip6_same_prefix(v6->router, v6->addr[i], v6->prefix_len[i]))
+			memcpy(sv.router6, v6->router, 16);
+		bpf_map_update_elem(vs->maps->subnets6, &sk, &sv, BPF_ANY);
+	}
+}
+
+/* a VIF with the same addresses: a repeated `vif add` */
+static bool same_ip6(const struct nl_vif_ip6 *a, const struct nl_vif_ip6 *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
+	       const struct nl_vif_ip6 *req6, char *err, size_t errlen)
 {
 	struct nl_vif v = *req, old;
+	struct nl_vif_ip6 v6 = *req6, old6;
 	struct nl_vif_key k = {.tenant = req->tenant, .mac_as = req->mac_as};
 	struct nl_local_vif lv, oldlv;
 	int ifindex = (int)if_nametoindex(ifname), rc, mtu;
@@ -143,13 +174,17 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		return nl_errf(err, errlen, -EDOM, "VIF MAC must be unicast and non-zero");
 	if (req->router_ip && !req->ip)
 		return nl_errf(err, errlen, -EDOM, "--router needs --ip");
+	rc = nl_vif_ip6_check(&v6, err, errlen);
+	if (rc)
+		return rc;
 	memcpy(k.mac, req->mac, 6);
 	idx = (__u32)ifindex;
 	if (!bpf_map_lookup_elem(vs->maps->vifs, &idx, &old)) {
 		if (old.tenant == v.tenant && old.mac_as == v.mac_as &&
 		    !memcmp(old.mac, v.mac, 6) && old.ip == v.ip && old.router_ip == v.router_ip &&
-		    old.prefix_len == v.prefix_len) {
-			na_announce_vif(vs->res, &old, false);
+		    old.prefix_len == v.prefix_len &&
+		    (na_vif_ip6_get(vs->maps, idx, &old6), same_ip6(&old6, &v6))) {
+			na_announce_vif6(vs->res, &old, &old6, false);
 			return 0; /* idempotent */
 		}
 		return nl_errf(
@@ -169,13 +204,18 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 	if (v.ip && na_local_vif_by_ip(vs->maps, v.tenant, v.ip, &old))
 		return nl_errf(err, errlen, -EEXIST,
 			       "tenant %u already has a VIF with that IP here", v.tenant);
+	for (unsigned int i = 0; i < v6.count; i++)
+		if (na_local_vif_by_ip6(vs->maps, v.tenant, v6.addr[i], &old))
+			return nl_errf(err, errlen, -EEXIST,
+				       "tenant %u already has a VIF with IPv6 address %s here",
+				       v.tenant, nl_fmt_ipv6(v6.addr[i], (char[NL_IP6_STRLEN]){}));
 	if (alloc_slot(vs, &v.slot))
 		return nl_errf(err, errlen, -ENOSPC, "all %d VIF slots are in use",
 			       NL_MAX_VIFS - 1);
 	v.ifindex = (__u32)ifindex;
 	v.flags = (can_xdp_redirect(ifname) ? NL_VIF_F_XDP_REDIRECT : 0) |
 		  (is_veth(ifname) ? NL_VIF_F_VETH : 0);
-	if (v.router_ip) {
+	if (v.router_ip || !nl_ip6_is_zero(v6.router)) {
 		static const __u8 rmac[6] = NA_ROUTER_MAC;
 
 		memcpy(v.router_mac, rmac, 6);
@@ -195,8 +235,19 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		return nl_errf(err, errlen, -EIO, "cannot add the VIF to the maps: %s",
 			       strerror(rc));
 	}
+	/* the IPv6 side before the index that reads it and the program that checks it */
+	if ((v6.count || !nl_ip6_is_zero(v6.router)) &&
+	    bpf_map_update_elem(vs->maps->vif_ip6s, &idx, &v6, BPF_ANY)) {
+		rc = errno;
+		bpf_map_delete_elem(vs->maps->vifs, &idx);
+		bpf_map_delete_elem(vs->maps->local_vifs, &k);
+		return nl_errf(err, errlen, -EIO, "cannot add the VIF's IPv6 addresses: %s",
+			       strerror(rc));
+	}
 	rc = na_local_vif_index_add(vs->maps, &v);
 	if (rc) {
+		na_local_vif_index_del(vs->maps, &v);
+		bpf_map_delete_elem(vs->maps->vif_ip6s, &idx);
 		bpf_map_delete_elem(vs->maps->vifs, &idx);
 		bpf_map_delete_elem(vs->maps->local_vifs, &k);
 		return nl_errf(err, errlen, rc, "cannot index the VIF's IP: %s", strerror(-rc));
@@ -209,6 +260,7 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		subnet_key(&v, &sk);
 		bpf_map_update_elem(vs->maps->subnets, &sk, &sv, BPF_ANY);
 	}
+	subnets6_add(vs, &v, &v6);
 	/* the cache slot before the program that reads it runs on this VIF */
 	rc = na_vif_cache_put(vs->maps, &v);
 	if (rc)
@@ -217,17 +269,18 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 	if (rc) {
 		na_vif_cache_del(vs->maps, idx);
 		na_local_vif_index_del(vs->maps, &v);
+		bpf_map_delete_elem(vs->maps->vif_ip6s, &idx);
 		bpf_map_delete_elem(vs->maps->vifs, &idx);
 		bpf_map_delete_elem(vs->maps->local_vifs, &k);
 		return nl_errf(err, errlen, -EIO, "cannot attach the tc program to %s: %s", ifname,
 			       strerror(-rc));
 	}
 	nl_fmt_mac(v.mac, mac);
-	log_info("VIF %s added: tenant %u mac_as %u %s slot %u MTU %d%s", ifname, v.tenant,
-		 v.mac_as, mac, v.slot, mtu,
-		 v.flags & NL_VIF_F_XDP_REDIRECT ? " xdp-redirect" : "");
+	log_info("VIF %s added: tenant %u mac_as %u %s slot %u MTU %d%s, %u IPv6 address(es)",
+		 ifname, v.tenant, v.mac_as, mac, v.slot, mtu,
+		 v.flags & NL_VIF_F_XDP_REDIRECT ? " xdp-redirect" : "", v6.count);
 	na_mon_vif("add", ifname, &v);
-	na_announce_vif(vs->res, &v, false);
+	na_announce_vif6(vs->res, &v, &v6, false);
 	return 0;
 }
 
@@ -242,6 +295,29 @@ static int in_subnet(const struct nl_vif *v, void *sk)
 	return !memcmp(&vk, sk, sizeof(vk));
 }
 
+struct subnet6_ctx {
+	const struct na_maps *m;
+	const struct nl_subnet6_key *sk;
+};
+
+/* 1 if local VIF @v has an IPv6 address in subnet ctx->sk */
+static int in_subnet6(const struct nl_vif *v, void *ctx)
+{
+	struct subnet6_ctx *c = ctx;
+	struct nl_vif_ip6 v6;
+	struct nl_subnet6_key vk;
+
+	if (v->tenant != c->sk->tenant)
+		return 0;
+	na_vif_ip6_get(c->m, v->ifindex, &v6);
+	for (unsigned int i = 0; i < v6.count; i++) {
+		subnet6_key(v->tenant, &v6, i, &vk);
+		if (!memcmp(&vk, c->sk, sizeof(vk)))
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * remove a VIF from every map and tell the other NAs (HERE + GONE); its
  * NART-1/NART-2 entries go only if they still say it is here
@@ -251,12 +327,24 @@ static void withdraw(struct na_vifs *vs, const struct nl_vif *v)
 {
 	struct nl_vif_key k = {.tenant = v->tenant, .mac_as = v->mac_as};
 	__u32 idx = v->ifindex;
+	struct nl_vif_ip6 v6;
 
 	memcpy(k.mac, v->mac, 6);
+	na_vif_ip6_get(vs->maps, idx, &v6);
 	na_local_vif_index_del(vs->maps, v);
 	bpf_map_delete_elem(vs->maps->local_vifs, &k);
 	na_vif_cache_del(vs->maps, idx);
 	bpf_map_delete_elem(vs->maps->vifs, &idx);
+	/* the announcement below still needs the addresses: passed along */
+	bpf_map_delete_elem(vs->maps->vif_ip6s, &idx);
+	for (unsigned int i = 0; i < v6.count; i++) {
+		struct nl_subnet6_key sk;
+		struct subnet6_ctx c = {.m = vs->maps, .sk = &sk};
+
+		subnet6_key(v->tenant, &v6, i, &sk);
+		if (!na_local_vif_foreach(vs->maps, in_subnet6, &c))
+			bpf_map_delete_elem(vs->maps->subnets6, &sk);
+	}
 	if (v->ip) {
 		struct nl_subnet_key sk;
 
@@ -265,7 +353,7 @@ static void withdraw(struct na_vifs *vs, const struct nl_vif *v)
 		if (!na_local_vif_foreach(vs->maps, in_subnet, &sk))
 			bpf_map_delete_elem(vs->maps->subnets, &sk);
 	}
-	na_announce_vif(vs->res, v, true);
+	na_announce_vif6(vs->res, v, &v6, true);
 }
 
 int na_vif_del(struct na_vifs *vs, const char *ifname, char *err, size_t errlen)

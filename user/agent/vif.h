@@ -2,10 +2,10 @@
 /*
  * The VIFs hosted on this server ([0026]: a VIF is <tenant, MAC_AS, MAC>):
  * `vif add` fills nl_vifs/nl_local_vifs (+ NART-1 and the subnet table for
- * an IP VIF), sets the MTU, attaches the tc program and broadcasts HERE;
- * `vif del` undoes it and broadcasts HERE with the GONE flag.  The pinned
- * nl_vifs map is the source of truth: a restarted agent re-adopts every VIF
- * from it (na_vif_readopt).
+ * an IP VIF; nl_vif_ip6s, the IPv6 index and subnets for IPv6), sets the MTU, attaches the tc
+ * program and broadcasts HERE; `vif del` undoes it and broadcasts HERE with the GONE flag.  The
+ * pinned nl_vifs map is the source of truth: a restarted agent re-adopts every VIF from it
+ * (na_vif_readopt).
  */
 #ifndef NA_VIF_H
 #define NA_VIF_H
@@ -40,8 +40,8 @@ struct na_vifs {
  * with a VIF here), -EBUSY (the uplink), -ENOSPC, -EIO.  Adding the same VIF
  * again with the same values is not an error.
  */
-int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req, char *err,
-	       size_t errlen);
+int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
+	       const struct nl_vif_ip6 *req6, char *err, size_t errlen);
 /* 0, -ENODEV or -ENOENT (not a VIF of this agent) */
 int na_vif_del(struct na_vifs *vs, const char *ifname, char *err, size_t errlen);
 /* every VIF must still exist and carry our program; gone ones are withdrawn */

@@ -26,6 +26,12 @@ struct nart_ops {
 	int (*nart1_put)(void *ctx, const struct nl_nart1_key *k, const struct nl_nart1_val *v,
 			 __u64 version);
 	bool (*nart1_del)(void *ctx, const struct nl_nart1_key *k);
+	/* NART-1 for IPv6 keys, the same contract (NULL: no IPv6 table, skipped) */
+	bool (*nart1v6_get)(void *ctx, const struct nl_ip6_key *k, struct nl_nart1_val *v,
+			    __u64 *version);
+	int (*nart1v6_put)(void *ctx, const struct nl_ip6_key *k, const struct nl_nart1_val *v,
+			   __u64 version);
+	bool (*nart1v6_del)(void *ctx, const struct nl_ip6_key *k);
 	/* tombstones of NART-2 keys (bounded in number and time by the store) */
 	bool (*tomb_get)(void *ctx, const struct nl_vif_key *k, struct nart_tomb *t);
 	void (*tomb_put)(void *ctx, const struct nl_vif_key *k, const struct nart_tomb *t);
@@ -38,12 +44,15 @@ struct nart_apply_result {
 	bool nart1_put;		/* NART-1 (tenant, ip) -> (mac_as, mac) written */
 	bool nart1_del;		/* NART-1 entry of the withdrawn binding removed */
 	bool nart1_kept;	/* NART-1 binds the IP to another VIF with newer information */
+	/* the same for the message's IPv6 addresses: how many of them */
+	__u8 nart1v6_put, nart1v6_del, nart1v6_kept;
 };
 
 /*
  * Apply a validated message @m (nlarp_decode) to the tables, @self being
  * this NA's location (NULL before LLDP gave one); docs/nlarp-ordering.md:
- *  - HERE: NART-2 as nart_decide() says; with an IP, NART-1 is written
+ *  - HERE: NART-2 as nart_decide() says; with an IP (IPv4, and each IPv6
+ *    address of a version 3 message alike), NART-1 is written
  *    when NART-2 takes the location (or already holds it: a duplicate
  *    repairs a lost NART-1 entry) and nart1_may_rebind() allows it;
  *  - HERE+GONE: NART-2 entry deleted only if it points to the withdrawn

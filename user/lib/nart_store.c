@@ -147,6 +147,7 @@ int nart_store_open(struct nart_store *s, const struct nart_store_fds *fds, stru
 {
 	memset(s, 0, sizeof(*s));
 	s->now_ms = nl_now_ms;
+	s->nart1v6 = -1;
 	s->nart1 = open_table(fds->nart1, fds->ver1, fds->state_adopted, CNART_1, g1);
 	s->nart2 = open_table(fds->nart2, fds->ver2, fds->state_adopted, CNART_2, g2);
 	s->switches = cnart_switches_open(fds->switches);
@@ -183,6 +184,13 @@ void nart_store_clear(struct nart_store *s)
 	cnart_clear(s->nart2);
 	cnart_switch_drop_refs(s->switches);
 	nart_tombs_clear(s->tombs);
+	if (s->nart1v6 >= 0) {
+		struct nl_ip6_key k;
+
+		while (!bpf_map_get_next_key(s->nart1v6, NULL, &k))
+			if (bpf_map_delete_elem(s->nart1v6, &k))
+				break;
+	}
 }
 
 bool nart_store_nart1_get_ver(const struct nart_store *a, const struct nl_nart1_key *k,
@@ -322,6 +330,73 @@ static void unbind_ip(struct nart_store *a, const struct nl_vif_key *k, __be32 i
 		nart_store_nart1_del(a, &k1);
 }
 
+void nart_store_set_nart1v6(struct nart_store *a, int map_fd)
+{
+	a->nart1v6 = map_fd;
+}
+
+bool nart_store_nart1v6_get(const struct nart_store *a, const struct nl_ip6_key *k,
+			    struct nl_nart1_val *v, __u64 *version)
+{
+	struct nl_nart1v6_val x;
+
+	if (a->nart1v6 < 0 || bpf_map_lookup_elem(a->nart1v6, k, &x))
+		return false;
+	if (v) {
+		memcpy(v->mac, x.mac, 6);
+		v->mac_as = x.mac_as;
+	}
+	if (version)
+		*version = x.version;
+	return true;
+}
+
+int nart_store_nart1v6_put(struct nart_store *a, const struct nl_ip6_key *k,
+			   const struct nl_nart1_val *v, __u64 version)
+{
+	struct nl_nart1v6_val x = {.mac_as = v->mac_as, .version = version};
+
+	if (a->nart1v6 < 0)
+		return -ENODEV;
+	if (!k->tenant)
+		return -EINVAL;
+	memcpy(x.mac, v->mac, 6);
+	/* one syscall: the kernel swaps the element whole for lock-free readers */
+	return bpf_map_update_elem(a->nart1v6, k, &x, BPF_ANY) ? -errno : 0;
+}
+
+bool nart_store_nart1v6_del(struct nart_store *a, const struct nl_ip6_key *k)
+{
+	return a->nart1v6 >= 0 && !bpf_map_delete_elem(a->nart1v6, k);
+}
+
+void nart_store_local_bind6(struct nart_store *a, const struct nl_vif_key *k, const __u8 (*ip6)[16],
+			    unsigned int n, __u64 ver)
+{
+	struct nl_ip6_key k6 = {.tenant = k->tenant};
+	struct nl_nart1_val v1 = {.mac_as = k->mac_as};
+
+	memcpy(v1.mac, k->mac, 6);
+	for (unsigned int i = 0; i < n; i++) {
+		memcpy(k6.ip6, ip6[i], 16);
+		nart_store_nart1v6_put(a, &k6, &v1, ver);
+	}
+}
+
+void nart_store_local_unbind6(struct nart_store *a, const struct nl_vif_key *k,
+			      const __u8 (*ip6)[16], unsigned int n)
+{
+	struct nl_ip6_key k6 = {.tenant = k->tenant};
+	struct nl_nart1_val c1;
+
+	for (unsigned int i = 0; i < n; i++) {
+		memcpy(k6.ip6, ip6[i], 16);
+		if (nart_store_nart1v6_get(a, &k6, &c1, NULL) && !memcmp(c1.mac, k->mac, 6) &&
+		    c1.mac_as == k->mac_as)
+			nart_store_nart1v6_del(a, &k6);
+	}
+}
+
 __u64 nart_store_local_here(struct nart_store *a, const struct nart_loc *self,
 			    const struct nl_vif_key *k, __be32 ip)
 {
@@ -406,6 +481,23 @@ static bool ops_nart1_del(void *ctx, const struct nl_nart1_key *k)
 	return nart_store_nart1_del(ctx, k);
 }
 
+static bool ops_nart1v6_get(void *ctx, const struct nl_ip6_key *k, struct nl_nart1_val *v,
+			    __u64 *version)
+{
+	return nart_store_nart1v6_get(ctx, k, v, version);
+}
+
+static int ops_nart1v6_put(void *ctx, const struct nl_ip6_key *k, const struct nl_nart1_val *v,
+			   __u64 version)
+{
+	return nart_store_nart1v6_put(ctx, k, v, version);
+}
+
+static bool ops_nart1v6_del(void *ctx, const struct nl_ip6_key *k)
+{
+	return nart_store_nart1v6_del(ctx, k);
+}
+
 static bool ops_tomb_get(void *ctx, const struct nl_vif_key *k, struct nart_tomb *t)
 {
 	return nart_store_tomb_get(ctx, k, t);
@@ -430,6 +522,9 @@ const struct nart_ops nart_store_ops = {
 	.nart1_get = ops_nart1_get,
 	.nart1_put = ops_nart1_put,
 	.nart1_del = ops_nart1_del,
+	.nart1v6_get = ops_nart1v6_get,
+	.nart1v6_put = ops_nart1v6_put,
+	.nart1v6_del = ops_nart1v6_del,
 	.tomb_get = ops_tomb_get,
 	.tomb_put = ops_tomb_put,
 	.tomb_del = ops_tomb_del,

@@ -31,6 +31,7 @@ struct nart_store {
 	struct nart_vclock vclock;
 	__u64 (*now_ms)(void); /* CLOCK_REALTIME ms (tombstones, stamps); tests override */
 	__u64 switch_full;     /* NART-2 writes refused: no switch index (counted drop) */
+	int nart1v6;	       /* NART-1 for IPv6 (hash map nl_nart1v6), -1: none */
 };
 
 /* the arrays: the datapath's three, and the agent's state (-1: private memory) */
@@ -104,6 +105,28 @@ __u64 nart_store_local_here(struct nart_store *s, const struct nart_loc *self,
  */
 __u64 nart_store_local_gone(struct nart_store *s, const struct nart_loc *self,
 			    const struct nl_vif_key *k, __be32 ip, bool *moved);
+
+/*
+ * NART-1 for IPv6 keys (docs/ipv6.md): a kernel hash map of struct
+ * nl_ip6_key -> struct nl_nart1v6_val that the datapath reads; the value
+ * holds the binding's version.  Until nart_store_set_nart1v6() names it
+ * (nart_store_open leaves -1), gets miss and puts return -ENODEV.
+ */
+void nart_store_set_nart1v6(struct nart_store *s, int map_fd);
+bool nart_store_nart1v6_get(const struct nart_store *s, const struct nl_ip6_key *k,
+			    struct nl_nart1_val *v, __u64 *version);
+int nart_store_nart1v6_put(struct nart_store *s, const struct nl_ip6_key *k,
+			   const struct nl_nart1_val *v, __u64 version);
+bool nart_store_nart1v6_del(struct nart_store *s, const struct nl_ip6_key *k);
+/*
+ * Our own VIF @k's IPv6 addresses: bound with version @ver (after
+ * nart_store_local_here), or unbound where they still name @k (after
+ * nart_store_local_gone, unless it said *moved).
+ */
+void nart_store_local_bind6(struct nart_store *s, const struct nl_vif_key *k, const __u8 (*ip6)[16],
+			    unsigned int n, __u64 ver);
+void nart_store_local_unbind6(struct nart_store *s, const struct nl_vif_key *k,
+			      const __u8 (*ip6)[16], unsigned int n);
 
 /* the VLAN set in force towards switch @mac; -ENOENT if none */
 int nart_store_switch_vlans(const struct nart_store *s, const __u8 mac[6], struct nl_vlan_set *set);

@@ -42,7 +42,17 @@ void nlarp_sealer_init(struct nlarp_sealer *s, __u64 now_us)
 }
 
 /* the bytes the MAC covers: body and trailer up to the MAC */
-#define MAC_COVERED (NLARP_AUTH_MSG_LEN - NLARP_AUTH_MAC_LEN)
+static size_t mac_covered(size_t body)
+{
+	return body + NLARP_AUTH_LEN - NLARP_AUTH_MAC_LEN;
+}
+
+size_t nlarp_auth_msg_len(__u8 version)
+{
+	size_t body = nlarp_body_len(version);
+
+	return body ? body + NLARP_AUTH_LEN : 0;
+}
 
 enum nlarp_err nlarp_seal(const struct nlarp_keyring *kr, struct nlarp_sealer *s, bool unicast,
 			  __u64 now_ms, const struct nlarp_fields *m, int tenant_bits, void *buf,
@@ -51,8 +61,9 @@ enum nlarp_err nlarp_seal(const struct nlarp_keyring *kr, struct nlarp_sealer *s
 	struct nlarp_auth_trailer t = {};
 	__u8 *b = buf;
 	enum nlarp_err e;
+	size_t body = m ? nlarp_body_len(m->version) : 0;
 
-	if (!s || !buf || buflen < NLARP_AUTH_MSG_LEN)
+	if (!s || !buf || !body || buflen < body + NLARP_AUTH_LEN)
 		return NLARP_E_BAD_ARG;
 	e = nlarp_encode(m, tenant_bits, buf, buflen);
 	if (e != NLARP_E_OK)
@@ -63,8 +74,9 @@ enum nlarp_err nlarp_seal(const struct nlarp_keyring *kr, struct nlarp_sealer *s
 	t.seq = htobe64(++s->seq[unicast ? 1 : 0]);
 	if (RAND_bytes(t.nonce, sizeof(t.nonce)) != 1)
 		return NLARP_E_BAD_ARG;
-	memcpy(b + NLARP_MSG_LEN, &t, sizeof(t));
-	if (kr && kr->n && nlarp_auth_mac(&kr->keys[0], b, MAC_COVERED, b + MAC_COVERED))
+	memcpy(b + body, &t, sizeof(t));
+	if (kr && kr->n &&
+	    nlarp_auth_mac(&kr->keys[0], b, mac_covered(body), b + mac_covered(body)))
 		return NLARP_E_BAD_ARG;
 	return NLARP_E_OK;
 }
@@ -79,18 +91,22 @@ enum nlarp_auth_err nlarp_open(const struct nlarp_keyring *kr, struct nlarp_repl
 	__u8 mac[NLARP_AUTH_MAC_LEN];
 	__u64 ts, seq;
 	enum nlarp_err e;
+	size_t body;
 
 	*body_err = NLARP_E_OK;
-	if (!buf || len != NLARP_AUTH_MSG_LEN)
+	if (!buf || len < 1)
 		return NLARP_AUTH_E_LENGTH;
-	if (b[0] != NLARP_VERSION)
+	body = nlarp_body_len(b[0]);
+	if (!body)
 		return NLARP_AUTH_E_VERSION;
-	memcpy(&t, b + NLARP_MSG_LEN, sizeof(t));
+	if (len != body + NLARP_AUTH_LEN)
+		return NLARP_AUTH_E_LENGTH;
+	memcpy(&t, b + body, sizeof(t));
 	if (kr) {
 		key = nlarp_keyring_find(kr, ntohl(t.key_id));
 		if (!key)
 			return NLARP_AUTH_E_KEY_UNKNOWN;
-		if (nlarp_auth_mac(key, b, MAC_COVERED, mac) ||
+		if (nlarp_auth_mac(key, b, mac_covered(body), mac) ||
 		    CRYPTO_memcmp(mac, t.mac, sizeof(mac)))
 			return NLARP_AUTH_E_MAC;
 	}
@@ -107,7 +123,7 @@ enum nlarp_auth_err nlarp_open(const struct nlarp_keyring *kr, struct nlarp_repl
 		if (ts > now_ms && ts - now_ms > NLARP_AUTH_WINDOW_MS)
 			return NLARP_AUTH_E_FUTURE;
 	}
-	e = nlarp_decode(b, NLARP_MSG_LEN, tenant_bits, out);
+	e = nlarp_decode(b, body, tenant_bits, out);
 	if (e != NLARP_E_OK) {
 		*body_err = e;
 		return NLARP_AUTH_E_BODY;

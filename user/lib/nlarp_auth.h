@@ -2,7 +2,8 @@
 /*
  * Authenticated NL-ARP (issue 10 item 2; the messages of patent Fig. 5,
  * [0027]-[0035], made safe to receive from a fabric any host can reach):
- * every message is the 44-byte body of nlarp_codec.h followed by a 48-byte
+ * every message is the body of nlarp_codec.h (112 bytes in version 3, 44 in
+ * version 2, still accepted from older agents) followed by a 48-byte
  * trailer (include/nlarp.h, docs/wire-format.md section 4.1) carrying a key
  * ID, the sender's clock, a per-sender sequence number, a random nonce and
  * HMAC-SHA-256 (OpenSSL libcrypto) truncated to 16 bytes.
@@ -27,15 +28,15 @@
 /* why a message was refused before or instead of its body's checks */
 #define NLARP_AUTH_ERRORS(X)                                                                \
 	X(OK, "ok", "authentic, fresh and not a replay")                                    \
-	X(LENGTH, "length", "not exactly 92 bytes (body + trailer): truncated or extended") \
-	X(VERSION, "version", "version is not 2 (unauthenticated NL-ARP)")                  \
+	X(LENGTH, "length", "not exactly 160 (v3) / 92 (v2) bytes: truncated or extended")  \
+	X(VERSION, "version", "version is not 3 or 2 (unauthenticated NL-ARP)")             \
 	X(KEY_UNKNOWN, "key_unknown", "key ID not in the key file (or 0: unauthenticated)") \
 	X(MAC, "bad_mac", "message authentication code does not match")                     \
 	X(RESERVED, "reserved", "trailer flags or reserved bytes not as specified")         \
 	X(CHANNEL, "channel", "sealed for broadcast, received by unicast or the other way") \
 	X(STALE, "stale", "timestamp older than the 30 s window")                           \
 	X(FUTURE, "future", "timestamp more than 30 s ahead of this clock")                 \
-	X(BODY, "body", "authentic, but the 44-byte body is invalid (nlarp_rejected_*)")    \
+	X(BODY, "body", "authentic, but the body is invalid (nlarp_rejected_*)")            \
 	X(REPLAY, "replay", "sequence number already seen from this sender (a replay)")
 
 #define NLARP_AUTH_ERR_ENUM(name, str, help) NLARP_AUTH_E_##name,
@@ -43,6 +44,8 @@ enum nlarp_auth_err { NLARP_AUTH_ERRORS(NLARP_AUTH_ERR_ENUM) NLARP_AUTH_E_MAX };
 #undef NLARP_AUTH_ERR_ENUM
 
 const char *nlarp_auth_errname(enum nlarp_auth_err err);
+/* a whole sealed message of NL-ARP version @version (160 for 3, 92 for 2), 0 if unknown */
+size_t nlarp_auth_msg_len(__u8 version);
 const char *nlarp_auth_strerror(enum nlarp_auth_err err);
 
 /* a sender's sequence numbers, one per channel (broadcast, unicast) */
@@ -56,7 +59,8 @@ void nlarp_sealer_init(struct nlarp_sealer *s, __u64 now_us);
  * Encode @m (nlarp_encode) and append the trailer: key 0 of @kr (or key ID 0
  * and a zero MAC when @kr is NULL: --insecure-no-auth), timestamp @now_ms,
  * the next sequence number of channel @unicast.  @buflen >=
- * NLARP_AUTH_MSG_LEN; exactly NLARP_AUTH_MSG_LEN bytes written.
+ * nlarp_auth_msg_len(m->version); exactly that many bytes written
+ * (NLARP_AUTH_MSG_LEN for the current version).
  * NLARP_E_OK or the body's error (nothing sealed), NLARP_E_BAD_ARG if the
  * MAC could not be computed.
  */

@@ -3,8 +3,9 @@
  * NL-ARP codec and validation.
  *
  * Rules, checked in this order (the first violated rule names the error):
- *   length      >= NLARP_MSG_LEN; trailing bytes (Ethernet padding) ignored
- *   version     == NLARP_VERSION
+ *   length      >= the version's body (44 bytes for 2, 112 for 3); trailing
+ *               bytes (Ethernet padding) ignored
+ *   version     NLARP_VERSION (3) or 2 (older agents: no IPv6 part)
  *   op          HERE, WHERE or NOT-HERE
  *   flags       no bit outside NLARP_F_KNOWN
  *   tenant      NL_TENANT_MIN..NL_TENANT_MAX_16 / NL_TENANT_MAX_24
@@ -23,6 +24,12 @@
  *               (a NA only ever speaks for its own location);
  *               HERE: loc_version != 0 (NOT-HERE may carry 0 = unknown)
  *   sender      sender_switch_mac unicast non-zero, sender_port valid
+ *   ip6         (version 3) ip6_count <= 4, unused entries and reserved
+ *               bytes zero; each address unicast (ip6.h: not ::, ::1,
+ *               ff00::/8, fe80::/10, ::ffff:0:0/96), no duplicate; only
+ *               HERE carries addresses, and WHERE by IP names exactly one
+ *               address (HAS_IP and count 0, or count 1 without HAS_IP);
+ *               version 2: count 0
  *
  * Port ranges: 16-bit scheme 1..255, 24-bit scheme 1..223 and not 127.
  */
@@ -31,6 +38,7 @@
 #include <endian.h>
 
 #include "addr.h"
+#include "ip6.h"
 #include "nlarp_codec.h"
 
 struct nlarp_err_desc {
@@ -42,7 +50,18 @@ struct nlarp_err_desc {
 static const struct nlarp_err_desc nlarp_err_desc[NLARP_E_MAX] = {NLARP_ERRORS(NLARP_ERR_DESC)};
 #undef NLARP_ERR_DESC
 
-_Static_assert(sizeof(struct nlarp_msg) == NLARP_MSG_LEN, "struct nlarp_msg layout");
+_Static_assert(sizeof(struct nlarp_msg) == NLARP_MSG_LEN_V2, "struct nlarp_msg layout");
+_Static_assert(sizeof(struct nlarp_ip6_ext) == NLARP_IP6_EXT_LEN, "struct nlarp_ip6_ext layout");
+_Static_assert(NLARP_MAX_IP6 == NL_VIF_MAX_IP6, "HERE carries every IPv6 address of a VIF");
+
+size_t nlarp_body_len(__u8 version)
+{
+	if (version == NLARP_VERSION)
+		return NLARP_MSG_LEN;
+	if (version == NLARP_VERSION_V2)
+		return NLARP_MSG_LEN_V2;
+	return 0;
+}
 
 const char *nlarp_strerror(enum nlarp_err err)
 {
@@ -105,6 +124,28 @@ static enum nlarp_err check_sender(const struct nlarp_fields *m, int tenant_bits
 	return NLARP_E_OK;
 }
 
+/* the IPv6 part on its own: count, unused bytes, each address, duplicates */
+static enum nlarp_err check_ip6(const struct nlarp_fields *m)
+{
+	static const __u8 z[16];
+
+	if (m->ip6_count > NLARP_MAX_IP6)
+		return NLARP_E_IP6_COUNT;
+	if (m->version == NLARP_VERSION_V2 && m->ip6_count)
+		return NLARP_E_IP6_IN_V2;
+	for (unsigned int i = m->ip6_count; i < NLARP_MAX_IP6; i++)
+		if (memcmp(m->ip6[i], z, 16))
+			return NLARP_E_IP6_COUNT;
+	for (unsigned int i = 0; i < m->ip6_count; i++) {
+		if (!nl_ip6_vif_unicast(m->ip6[i]))
+			return NLARP_E_IP6_INVALID;
+		for (unsigned int j = 0; j < i; j++)
+			if (!memcmp(m->ip6[i], m->ip6[j], 16))
+				return NLARP_E_IP6_DUPLICATE;
+	}
+	return NLARP_E_OK;
+}
+
 /* A PROBE carries only locations and the VLAN it tests (in mac_as) */
 static enum nlarp_err validate_probe(const struct nlarp_fields *m, int tenant_bits)
 {
@@ -126,12 +167,15 @@ enum nlarp_err nlarp_validate(const struct nlarp_fields *m, int tenant_bits)
 		return NLARP_E_BAD_ARG;
 	where = m->op == NLARP_WHERE;
 	by_ip = m->flags & NLARP_F_BY_IP;
-	if (m->version != NLARP_VERSION)
+	if (m->version != NLARP_VERSION && m->version != NLARP_VERSION_V2)
 		return NLARP_E_VERSION;
 	if (m->op < NLARP_HERE || m->op > NLARP_PROBE)
 		return NLARP_E_OP;
+	err = check_ip6(m);
+	if (err != NLARP_E_OK)
+		return err;
 	if (m->op == NLARP_PROBE)
-		return validate_probe(m, tenant_bits);
+		return m->ip6_count ? NLARP_E_IP6_NOT_HERE : validate_probe(m, tenant_bits);
 	if (m->flags & ~NLARP_F_KNOWN)
 		return NLARP_E_FLAGS_UNKNOWN;
 	if (!nl_tenant_valid(m->tenant, tenant_bits))
@@ -142,8 +186,12 @@ enum nlarp_err nlarp_validate(const struct nlarp_fields *m, int tenant_bits)
 
 	if (by_ip && !where)
 		return NLARP_E_BY_IP_NOT_WHERE;
-	if (by_ip && !(m->flags & NLARP_F_HAS_IP))
+	if (by_ip && !(m->flags & NLARP_F_HAS_IP) && !m->ip6_count)
 		return NLARP_E_BY_IP_WITHOUT_IP;
+	if (by_ip && (!!(m->flags & NLARP_F_HAS_IP) + m->ip6_count) != 1)
+		return NLARP_E_BY_IP_AMBIGUOUS;
+	if (m->ip6_count && m->op != NLARP_HERE && !(where && by_ip))
+		return NLARP_E_IP6_NOT_HERE;
 	if ((m->flags & NLARP_F_GONE) && m->op != NLARP_HERE)
 		return NLARP_E_GONE_NOT_HERE;
 	if ((m->flags & NLARP_F_GONE) && (m->flags & NLARP_F_REPLY))
@@ -197,12 +245,26 @@ enum nlarp_err nlarp_validate(const struct nlarp_fields *m, int tenant_bits)
 enum nlarp_err nlarp_decode(const void *buf, size_t len, int tenant_bits, struct nlarp_fields *out)
 {
 	struct nlarp_msg w;
+	struct nlarp_ip6_ext x;
+	size_t need;
 
 	if (!buf || !out)
 		return NLARP_E_BAD_ARG;
-	if (len < NLARP_MSG_LEN)
+	if (len < NLARP_MSG_LEN_V2)
+		return NLARP_E_SHORT;
+	need = nlarp_body_len(*(const __u8 *)buf);
+	if (!need)
+		return NLARP_E_VERSION;
+	if (len < need)
 		return NLARP_E_SHORT;
 	memcpy(&w, buf, sizeof(w)); /* no alignment assumption on buf */
+	memset(&x, 0, sizeof(x));
+	if (need == NLARP_MSG_LEN)
+		memcpy(&x, (const __u8 *)buf + NLARP_MSG_LEN_V2, sizeof(x));
+	if (x.reserved[0] || x.reserved[1] || x.reserved[2])
+		return NLARP_E_IP6_COUNT;
+	out->ip6_count = x.ip6_count;
+	memcpy(out->ip6, x.ip6, sizeof(out->ip6));
 	out->version = w.version;
 	out->op = w.op;
 	out->flags = ntohs(w.flags);
@@ -221,11 +283,12 @@ enum nlarp_err nlarp_decode(const void *buf, size_t len, int tenant_bits, struct
 enum nlarp_err nlarp_encode(const struct nlarp_fields *m, int tenant_bits, void *buf, size_t buflen)
 {
 	struct nlarp_msg w;
+	struct nlarp_ip6_ext x = {};
 	enum nlarp_err err;
 
 	if (!m || !buf)
 		return NLARP_E_BAD_ARG;
-	if (buflen < NLARP_MSG_LEN)
+	if (buflen < nlarp_body_len(m->version) || buflen < NLARP_MSG_LEN_V2)
 		return NLARP_E_SHORT;
 	err = nlarp_validate(m, tenant_bits);
 	if (err != NLARP_E_OK)
@@ -243,5 +306,10 @@ enum nlarp_err nlarp_encode(const struct nlarp_fields *m, int tenant_bits, void 
 	memcpy(w.sender_switch_mac, m->sender_switch_mac, 6);
 	w.sender_port = htons(m->sender_port);
 	memcpy(buf, &w, sizeof(w));
+	if (m->version == NLARP_VERSION) {
+		x.ip6_count = m->ip6_count;
+		memcpy(x.ip6, m->ip6, sizeof(x.ip6));
+		memcpy((__u8 *)buf + NLARP_MSG_LEN_V2, &x, sizeof(x));
+	}
 	return NLARP_E_OK;
 }

@@ -26,13 +26,16 @@ struct nlarp_fields {
 	__u64 loc_version;
 	__u8 sender_switch_mac[6];
 	__u16 sender_port;
+	/* version 3: the VIF's IPv6 addresses (HERE), or the one a WHERE asks for */
+	__u8 ip6_count;
+	__u8 ip6[NLARP_MAX_IP6][16];
 };
 
 #define NLARP_ERRORS(X)                                                                         \
 	X(OK, "ok", "valid message")                                                            \
 	X(SHORT, "short", "shorter than NLARP_MSG_LEN (44) bytes")                              \
 	X(BAD_ARG, "bad_arg", "invalid argument (NULL buffer or tenant_bits not 16/24)")        \
-	X(VERSION, "version", "version is not NLARP_VERSION (2)")                               \
+	X(VERSION, "version", "version is not NLARP_VERSION (3) or 2")                          \
 	X(OP, "op", "op is not HERE, WHERE, NOT-HERE or PROBE")                                 \
 	X(FLAGS_UNKNOWN, "flags_unknown", "unknown flag bits set")                              \
 	X(TENANT, "tenant", "tenant ID outside NL_TENANT_MIN..max of the tenant scheme")        \
@@ -59,7 +62,13 @@ struct nlarp_fields {
 	X(SENDER_PORT, "sender_port", "sender port outside the range of the tenant scheme")     \
 	X(LOC_NOT_SENDER, "loc_not_sender", "HERE/NOT-HERE location differs from the sender's") \
 	X(PROBE_FIELDS, "probe_fields",                                                         \
-	  "PROBE with a tenant, MAC, IP, flag other than REPLY or VLAN > 4094")
+	  "PROBE with a tenant, MAC, IP, flag other than REPLY or VLAN > 4094")                 \
+	X(IP6_COUNT, "ip6_count", "more than 4 IPv6 addresses, or unused/reserved bytes set")   \
+	X(IP6_INVALID, "ip6_invalid", "IPv6 address ::, ::1, multicast, link-local or mapped")  \
+	X(IP6_DUPLICATE, "ip6_duplicate", "the same IPv6 address twice")                        \
+	X(IP6_NOT_HERE, "ip6_not_here", "IPv6 addresses on a NOT-HERE, PROBE or WHERE by MAC")  \
+	X(BY_IP_AMBIGUOUS, "by_ip_ambiguous", "WHERE by IP names not exactly one address")      \
+	X(IP6_IN_V2, "ip6_in_v2", "IPv6 addresses in a version 2 message")
 
 #define NLARP_ERR_ENUM(name, str, help) NLARP_E_##name,
 enum nlarp_err { NLARP_ERRORS(NLARP_ERR_ENUM) NLARP_E_MAX };
@@ -71,17 +80,21 @@ const char *nlarp_errname(enum nlarp_err err);
 /* Check every rule on a host-order message. */
 enum nlarp_err nlarp_validate(const struct nlarp_fields *m, int tenant_bits);
 
+/* the body length of NL-ARP version @version (44 for 2, 112 for 3), 0 if unknown */
+size_t nlarp_body_len(__u8 version);
+
 /*
- * Decode and validate.  len >= NLARP_MSG_LEN is accepted and bytes after
- * the first NLARP_MSG_LEN are ignored: a broadcast copy arrives in an
- * Ethernet frame padded to 60 bytes, and a later version 1 message may only
- * grow at the end.  On error *out is unspecified.
+ * Decode and validate.  The first byte names the version; len >= that
+ * version's body length (nlarp_body_len) is accepted and later bytes are
+ * ignored (Ethernet padding).  Version 2 bodies decode with ip6_count 0.
+ * On error *out is unspecified.
  */
 enum nlarp_err nlarp_decode(const void *buf, size_t len, int tenant_bits, struct nlarp_fields *out);
 
 /*
- * Validate and encode into buf (buflen >= NLARP_MSG_LEN); exactly
- * NLARP_MSG_LEN bytes are written.  An invalid message is never encoded.
+ * Validate and encode into buf (buflen >= nlarp_body_len(m->version));
+ * exactly that many bytes are written.  An invalid message is never
+ * encoded.
  */
 enum nlarp_err nlarp_encode(const struct nlarp_fields *m, int tenant_bits, void *buf,
 			    size_t buflen);
