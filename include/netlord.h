@@ -320,6 +320,13 @@ struct nl_vlan_set {
  * servers gets the first NL_FLOOD_MAX_REMOTE and NL_FLOOD_F_TRUNCATED; the
  * datapath counts each frame flooded so (tx_flood_trunc).
  */
+/*
+ * skb->mark of a frame `na-loader trace` runs through nl_vif_ingress: the
+ * flood program counts the copies it would make but sends none
+ * (BPF_PROG_TEST_RUN really transmits clones; trace promises nothing is
+ * sent).  A VM's frame never carries it (marks do not cross namespaces).
+ */
+#define NL_TRACE_MARK 0x4e4c5452 /* "NLTR" */
 #define NL_FLOOD_MAX_LOCAL  32
 #define NL_FLOOD_MAX_REMOTE 256
 #define NL_FLOOD_F_TRUNCATED (1U << 0)

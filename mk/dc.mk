@@ -52,3 +52,11 @@ bench-dc: $(OUTPUT)/na-loader $(OUTPUT)/na-repo dc-compile
 	scripts/dc/bench-dc.sh
 
 BENCH_TARGETS += bench-dc
+
+# Tenant multicast across the core (issue 11; one kernel VM boot):
+# tests/dc/test_flood.sh.
+.PHONY: dc-flood
+dc-flood: $(OUTPUT)/na-loader $(OUTPUT)/na-repo
+	tests/dc/test_flood.sh
+
+TEST_SCRIPTS += tests/dc/test_flood.sh

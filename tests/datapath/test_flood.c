@@ -522,3 +522,27 @@ Test(flood, rx_xdp_hands_to_tc, .init = setup_ip, .fini = flood_teardown)
 	cr_assert_arr_eq(r.out, in.b, in.len, "not decapsulated in XDP");
 	cr_assert(counters_all_zero_except(NL_C_MAX, NL_C_MAX));
 }
+
+/* `na-loader trace` marks its frame: the copies are counted, none is sent */
+Test(flood, trace_mark_sends_nothing, .init = setup_ip, .fini = flood_teardown)
+{
+	struct nl_flood_member a[2] = {member(W.ifindex_a1, W.slot_a1, W_MAC_1),
+				       member(W.ifindex_a5, W.slot_a5, W_MAC_5)};
+	struct nl_flood_remote rem[1] = {{.switch_idx = world_switch(W_S2), .port = 7}};
+	struct __sk_buff skb = {.ifindex = W.ifindex_a1, .mark = NL_TRACE_MARK};
+	static uint8_t out[4096];
+	struct pkt in;
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_out = out, .data_size_out = sizeof(out),
+		    .ctx_in = &skb, .ctx_size_in = sizeof(skb), .repeat = 1);
+
+	group_set(W_TENANT_A, 1, a, 2, rem, 1);
+	a1_broadcast(&in, BCAST, W_IP(192, 168, 1, 255));
+	o.data_in = in.b;
+	o.data_size_in = in.len;
+	cr_assert_eq(bpf_prog_test_run_opts(fd_vif_prog(), &o), 0);
+	cr_assert_eq(o.retval, TC_ACT_SHOT);
+	cr_assert_eq(counter(NL_C_TX_FLOOD_LOCAL), 1);
+	cr_assert_eq(counter(NL_C_TX_FLOOD_REMOTE), 1);
+	for (int i = 0; i < CAP_N; i++)
+		expect_none(i);
+}
