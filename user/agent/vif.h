@@ -34,7 +34,8 @@ struct na_vifs {
 	const struct na_location *loc; /* the tenant scheme */
 	int encap_mode;
 	int prog_fd; /* nl_vif_ingress */
-	struct na_flood *flood; /* broadcast members: told of each change (NULL: none) */
+	/* broadcast members: told of each change (NULL: none) */
+	struct na_flood *flood;
 };
 
 /*
