@@ -77,7 +77,7 @@ round() { # sender tag
 		pids+=($!)
 	done
 	# every receiver has joined the group (python starts slowly under TCG)
-	for _ in $(seq 120); do
+	for _ in $(seq 240); do
 		[ "$(ls "$out"/mc-"$2"-*.txt.ready 2>/dev/null | wc -l)" -ge "$(wc -w <<<"$vms")" ] && break
 		sleep 0.5
 	done

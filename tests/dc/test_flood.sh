@@ -28,7 +28,7 @@ if ! "$repo/build/na-repo" compile -k 2 -o "$tmp/demo" "$repo/topologies/demo.to
 	finish
 fi
 t0=$(date +%s)
-(cd "$repo" && scripts/vm/in-fabric-kernel.sh --timeout ${FLOOD_TIMEOUT:-600} --out "$tmp" --env NA -- \
+(cd "$repo" && scripts/vm/in-fabric-kernel.sh --timeout ${FLOOD_TIMEOUT:-900} --out "$tmp" --env NA -- \
 	tests/dc/flood-guest.sh "$tmp" "$tmp/demo" "$repo/topologies/demo.vms" "$prefix") >"$tmp/guest.out" 2>"$tmp/guest.err"
 rc=$?
 echo "# fabric kernel run: $(($(date +%s) - t0)) s, exit $rc"
