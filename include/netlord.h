@@ -412,6 +412,7 @@ struct nl_vif_stats {
 	X(TX_FLOOD_REMOTE, "tx_flood_remote", "flood copy to another server")           \
 	X(TX_FLOOD_FAILED, "tx_flood_failed", "flood copy the kernel refused")          \
 	X(TX_FLOOD_TRUNC, "tx_flood_trunc", "flood to a MAC space past the bound")      \
+	X(TX_L2_RESERVED, "tx_l2_reserved", "to 01:80:c2:00:00:0x, never forwarded")    \
 	X(RX_PASS, "rx_pass", "not NetLord data: left to the kernel stack")             \
 	X(RX_NOT_READY, "rx_not_ready", "NetLord data before LLDP/config")              \
 	X(RX_MALFORMED, "rx_malformed", "truncated/bad length/bad IHL/fragment")        \

@@ -209,6 +209,13 @@ static __always_inline int nl_flood(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	if (!vif)
 		return nl_drop(skb, NL_C_TX_UNKNOWN_VIF);
+	eth = nl_skb_data(skb);
+	if (!nl_fits(eth, nl_skb_data_end(skb)))
+		return nl_drop(skb, NL_C_TX_MALFORMED);
+	/* IEEE 802.1D link-local (STP, LACP, LLDP, pause): bridges never forward them */
+	if (eth->h_dest[0] == 0x01 && eth->h_dest[1] == 0x80 && eth->h_dest[2] == 0xc2 &&
+	    !eth->h_dest[3] && !eth->h_dest[4] && !(eth->h_dest[5] & 0xf0))
+		return nl_drop(skb, NL_C_TX_L2_RESERVED);
 	if (!nl_flood_admit(cfg, vif->slot))
 		return nl_drop(skb, NL_C_TX_FLOOD_LIMITED);
 	key.tenant = vif->tenant;

@@ -546,3 +546,26 @@ Test(flood, trace_mark_sends_nothing, .init = setup_ip, .fini = flood_teardown)
 	for (int i = 0; i < CAP_N; i++)
 		expect_none(i);
 }
+
+/* IEEE 802.1D link-local group addresses (LLDP here) are never forwarded */
+Test(flood, tx_link_local_reserved_dropped, .init = setup_ip, .fini = flood_teardown)
+{
+	static const uint8_t LLDP[6] = {0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e};
+	struct pkt in;
+	struct run r;
+
+	groups_local();
+	memset(&in, 0, sizeof(in));
+	pkt_eth(&in, LLDP, W_MAC_1, 0x88cc);
+	pkt_bytes(&in, MARK, sizeof(MARK));
+	pkt_fill(&in, 0, 40);
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_SHOT);
+	cr_assert_eq(counter(NL_C_TX_L2_RESERVED), 1);
+	cr_assert(counters_all_zero_except(NL_C_TX_L2_RESERVED, NL_C_MAX));
+	expect_none(CAP_A5);
+	/* 01:80:c2:00:00:10 is not in the reserved block: flooded */
+	in.b[5] = 0x10;
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	expect_exact(CAP_A5, &in);
+}
