@@ -13,6 +13,8 @@
 #include "lib/arp.h"
 #include "lib/flood.h"
 #include "lib/forward.h"
+#include "lib/ndp.h"
+#include "lib/punt.h"
 #include "lib/receive.h"
 #include "lib/route.h"
 
@@ -72,8 +74,21 @@ int nl_vif_ingress(struct __sk_buff *skb)
 		return nl_drop(skb, NL_C_TX_SPOOF_MAC);
 	if (eth->h_proto == bpf_htons(ETH_P_ARP))
 		return nl_proxy_arp(skb, cfg, vif);
+	/* DHCP and router solicitations: to the agent, never to the fabric */
+	verdict = nl_punt_control(skb, eth->h_proto);
+	if (verdict != NL_CONTINUE)
+		return verdict;
 	if (nl_eth_is_vlan(eth->h_proto))
 		return nl_drop(skb, NL_C_TX_MALFORMED);
+	/* IPv6: source check and proxy NDP, unicast or multicast (lib/ndp.h) */
+	if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		verdict = nl_tx_ipv6_verdict(skb, nl_tx_ipv6(skb, vif));
+		if (verdict != NL_CONTINUE)
+			return verdict;
+		eth = nl_tx_pull(skb);
+		if (!eth)
+			return nl_drop(skb, NL_C_TX_MALFORMED);
+	}
 	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
 		verdict = nl_tx_check_ipv4(skb, vif, eth, &path);
 		if (verdict != NL_CONTINUE)

@@ -114,6 +114,12 @@ struct nl_config {
 #define NL_VIF_F_XDP_REDIRECT (1U << 0)
 /* The VIF is a veth: the tc receive path hands frames to its peer (bpf_redirect_peer). */
 #define NL_VIF_F_VETH (1U << 1)
+/*
+ * User space only: the destination of a live migration whose guest has not
+ * transmitted yet (`vif add --incoming-migration`, user/agent/incoming.h):
+ * not in nl_local_vifs, not announced.
+ */
+#define NL_VIF_F_INCOMING (1U << 7)
 
 /* map "vifs": ifindex of the hypervisor side of the VIF -> struct nl_vif */
 struct nl_vif {
@@ -407,6 +413,11 @@ struct nl_vif_stats {
 	X(TX_NDP_MISS, "tx_ndp_miss", "NS for an address not in NART-1v6")              \
 	X(TX_NDP_IGNORED, "tx_ndp_ignored", "DAD probe or NS for the VM's own address") \
 	X(TX_HOP_EXCEEDED, "tx_hop_exceeded", "IPv6 hop limit expired: ICMPv6 sent")    \
+	X(TX_PUNT_DHCP4, "tx_punt_dhcp4", "DHCPv4 request handed to the agent")         \
+	X(TX_PUNT_DHCP6, "tx_punt_dhcp6", "DHCPv6 request handed to the agent")         \
+	X(TX_PUNT_RS, "tx_punt_rs", "router solicitation handed to the agent")          \
+	X(TX_PUNT_LIMITED, "tx_punt_limited", "DHCP/RS over the VIF's punt budget")     \
+	X(TX_PUNT_LOST, "tx_punt_lost", "DHCP/RS dropped: punt ring full")              \
 	X(TX_FLOOD_LIMITED, "tx_flood_limited", "group frame over the VIF's rate")      \
 	X(TX_FLOOD_LOCAL, "tx_flood_local", "flood copy to a VIF on this server")       \
 	X(TX_FLOOD_REMOTE, "tx_flood_remote", "flood copy to another server")           \
@@ -472,6 +483,39 @@ struct nl_event_key {
 	__u16 mac_as;
 	__u8 mac[6];
 	__be32 ip;
+};
+
+/* ---- control frames handed to the agent (ring buffer "punt_ring", docs/dhcp.md) ---- */
+
+/*
+ * DHCPv4 and DHCPv6 client->server messages and ICMPv6 router
+ * solicitations a VM sends never reach the fabric: the VIF program copies
+ * the first NL_PUNT_CAP bytes into the punt ring (bpf/lib/punt.h) and drops
+ * the frame; the agent answers into the VIF (user/agent/responder.c).  Each
+ * VIF has a token bucket of NL_PUNT_VIF_BURST frames refilled at
+ * NL_PUNT_VIF_PER_S (map "punt_budget").
+ */
+#define NL_PUNT_RING_BYTES (256 * 1024)
+#define NL_PUNT_CAP	   1536
+#define NL_PUNT_VIF_BURST  16
+#define NL_PUNT_VIF_PER_S  8
+_Static_assert((NL_PUNT_RING_BYTES & (NL_PUNT_RING_BYTES - 1)) == 0 &&
+		       NL_PUNT_RING_BYTES % 4096 == 0,
+	       "NL_PUNT_RING_BYTES: power of two, whole pages");
+
+enum nl_punt_kind {
+	NL_PUNT_DHCP4 = 1, /* IPv4 UDP 68 -> 67 */
+	NL_PUNT_DHCP6 = 2, /* IPv6 UDP 546 -> 547 */
+	NL_PUNT_RS = 3,	   /* ICMPv6 type 133 */
+};
+
+struct nl_punt {
+	__u32 ifindex; /* the VIF the frame came from */
+	__u16 kind;    /* enum nl_punt_kind */
+	__u16 cap_len; /* bytes of @data that hold the frame */
+	__u32 pkt_len; /* length of the whole frame */
+	__u32 pad;
+	__u8 data[NL_PUNT_CAP];
 };
 
 /* ---- monitor: drop events while someone watches (docs/monitor.md) ----------------- */

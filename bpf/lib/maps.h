@@ -88,6 +88,19 @@ struct {
 	__type(value, struct nl_event_bucket);
 } nl_event_budget SEC(".maps");
 
+/* DHCP and router solicitations handed to the agent (punt.h, docs/dhcp.md) */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, NL_PUNT_RING_BYTES);
+} nl_punt_ring SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, NL_MAX_VIFS);
+	__type(key, __u32); /* the VIF's ifindex */
+	__type(value, struct nl_event_bucket);
+} nl_punt_budget SEC(".maps");
+
 /* tenant broadcast/multicast: the members of each MAC space hosted here (flood.h) */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -303,7 +303,10 @@ static __always_inline int nl_rx_decap_skb(struct __sk_buff *skb, const struct n
 	/*
 	 * the kernel cannot shrink an skb below an IPv4 header after its
 	 * Ethernet header: a frame shorter than that (never IPv4) gets the
-	 * wire's zero padding to the Ethernet minimum
+	 * wire's zero padding to the Ethernet minimum.  Only those: the
+	 * helper refuses an skb marked encapsulated (-ENOTSUPP), which is
+	 * what an IPv4 frame from a sender's bpf_skb_adjust_room is when it
+	 * comes over veth (tests/offload/test_small_frames.sh)
 	 */
 	if (rx->inner_len < ETH_HLEN + 20 &&
 	    bpf_skb_change_tail(skb, rx->inner_off + NL_ETH_ZLEN, 0))
