@@ -52,3 +52,11 @@ bench-dc: $(OUTPUT)/na-loader $(OUTPUT)/na-repo dc-compile
 	scripts/dc/bench-dc.sh
 
 BENCH_TARGETS += bench-dc
+
+# VMs configured only by dhclient and SLAAC from the agents (issue 11,
+# docs/dhcp.md; one kernel VM boot): tests/dc/test_dhcp.sh.
+.PHONY: dc-dhcp
+dc-dhcp: $(OUTPUT)/na-loader $(OUTPUT)/na-repo
+	tests/dc/test_dhcp.sh
+
+TEST_SCRIPTS += tests/dc/test_dhcp.sh
