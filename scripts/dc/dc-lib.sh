@@ -169,10 +169,23 @@ vm_plug() {
 	vm_up "$vm"
 	vm_vif_add "$vm" "$hv" || return 1
 	# dc-up.sh --dhcp: a VM whose VIF has IPv4 configures itself (docs/dhcp.md)
+	# in the background: dc-up.sh waits for every VM's lease (vm_dhcp_wait)
 	if [ "${DC_DHCP:-0}" = 1 ] && [ "$(vm_field "$vm" 6)" != - ]; then
-		vm_dhcp "$vm" || return 1
+		vm_dhcp "$vm" &
+		DHCP_JOBS+=("$!:$vm")
 	fi
 	return 0
+}
+DHCP_JOBS=()
+# vm_dhcp_wait: every dhclient vm_plug started has its lease; 1 (and the VM
+# named on stderr) if one got none
+vm_dhcp_wait() {
+	local j rc=0
+	for j in "${DHCP_JOBS[@]}"; do
+		wait "${j%%:*}" || { echo "dhclient in VM ${j#*:} got no lease" >&2; rc=1; }
+	done
+	DHCP_JOBS=()
+	return $rc
 }
 # vm_dhcp <vm>: Debian's dhclient in the VM until it is bound (address,
 # prefix, router, MTU, DNS from the hypervisor's DHCP server); the VM's
@@ -181,10 +194,10 @@ vm_dhcp() {
 	local vm=$1
 	: >"$RUN/resolv-$vm.conf"
 	printf 'timeout 20;\nrequest subnet-mask, broadcast-address, routers, %s\n' \
-		'domain-name, domain-name-servers, interface-mtu;' >"$RUN/dhclient.conf"
+		'domain-name, domain-name-servers, interface-mtu;' >"$RUN/dhclient-$vm.conf"
 	nsenter --net=/var/run/netns/"$(vm_ns "$vm")" unshare -m sh -c \
 		"mount --bind $RUN/resolv-$vm.conf /etc/resolv.conf &&
-		 exec dhclient -4 -1 -cf $RUN/dhclient.conf -lf $RUN/lease-$vm -pf $RUN/dhclient-$vm.pid eth0" \
+		 exec dhclient -4 -1 -cf $RUN/dhclient-$vm.conf -lf $RUN/lease-$vm -pf $RUN/dhclient-$vm.pid eth0" \
 		>>"$RUN/dhclient-$vm.log" 2>&1
 }
 # vm_plug_dest <vm> <hv> <encap>: live migration, destination side first

@@ -98,6 +98,8 @@ while read -r vm hv _; do
 	ip -n "$(vm_ns "$vm")" link set lo up
 	vm_plug "$vm" "$hv" "$encap" || die "VM $vm on $hv: $(tail -n 2 "$RUN/agent-$hv.log" | tr '\n' ' ')"
 done < <(cat "$RUN/vms.txt")
+# --dhcp: every VM's dhclient (started by vm_plug) bound
+vm_dhcp_wait || die "DHCP: $(tail -q -n 2 "$RUN"/dhclient-*.log 2>/dev/null | tr '\n' ' ')"
 # Every agent knows every VIF (HERE broadcasts reached everybody).
 for _ in $(seq 1 100); do
 	all=1
