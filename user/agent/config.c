@@ -17,6 +17,7 @@
 #include "config.h"
 #include "encap_mode.h"
 #include "log.h"
+#include "nart_size.h"
 #include "netlord.h"
 #include "parse.h"
 #include "subnets.h"
@@ -104,6 +105,14 @@ int na_setting_set(struct na_settings *s, const char *key, const char *value, ch
 				value);
 		snprintf(s->metrics, sizeof(s->metrics), "%s", strcmp(value, "off") ? value : "");
 		s->set |= NA_SET_METRICS;
+	} else if (!strcmp(key, "flood_rate") || !strcmp(key, "flood_burst")) {
+		bool rate = key[6] == 'r';
+
+		if (nl_parse_u32(value, 1, 10000000, &x))
+			return nl_errf(err, errlen, -EINVAL, "key '%s': '%s' is not 1..10000000",
+				       key, value);
+		*(rate ? &s->flood_rate : &s->flood_burst) = x;
+		s->set |= rate ? NA_SET_FLOOD_RATE : NA_SET_FLOOD_BURST;
 	} else if (!strcmp(key, "refresh_interval")) {
 		if (nl_parse_u32(value, 1, 86400, &x))
 			return nl_errf(err, errlen, -EINVAL,
@@ -111,6 +120,19 @@ int na_setting_set(struct na_settings *s, const char *key, const char *value, ch
 				       value);
 		s->refresh = x;
 		s->set |= NA_SET_REFRESH;
+	} else if (!strcmp(key, "nart_tenants")) {
+		if (strcmp(value, "all") && strcmp(value, "hosted"))
+			return nl_errf(err, errlen, -EINVAL,
+				       "key 'nart_tenants': '%s' is not all or hosted", value);
+		s->nart_hosted_only = !strcmp(value, "hosted");
+		s->set |= NA_SET_NART_TENANTS;
+	} else if (!strcmp(key, "nart_entries")) {
+		if (nl_parse_u32(value, NA_NART_ENTRIES_MIN, NA_NART_ENTRIES_MAX, &x))
+			return nl_errf(err, errlen, -EINVAL,
+				       "key 'nart_entries': '%s' is not a number of VIFs in %u..%u",
+				       value, NA_NART_ENTRIES_MIN, NA_NART_ENTRIES_MAX);
+		s->nart_entries = x;
+		s->set |= NA_SET_NART_ENTRIES;
 	} else {
 		return nl_errf(err, errlen, -EINVAL, "unknown key '%s'", key);
 	}
@@ -241,7 +263,7 @@ void na_settings_defaults(struct na_settings *s)
 	memset(s, 0, sizeof(*s));
 	s->log_level = NL_LOG_INFO;
 	s->refresh = NA_REFRESH_DEFAULT;
-	s->encap_mode = NL_ENCAP_IP;
+	s->encap_mode = NL_ENCAP_DEFAULT;
 	s->tenant_bits = NL_TENANT_BITS_16;
 }
 
@@ -263,6 +285,14 @@ void na_settings_merge(struct na_settings *dst, const struct na_settings *src)
 		snprintf(dst->metrics, sizeof(dst->metrics), "%s", src->metrics);
 	if (src->set & NA_SET_REFRESH)
 		dst->refresh = src->refresh;
+	if (src->set & NA_SET_FLOOD_RATE)
+		dst->flood_rate = src->flood_rate;
+	if (src->set & NA_SET_FLOOD_BURST)
+		dst->flood_burst = src->flood_burst;
+	if (src->set & NA_SET_NART_ENTRIES)
+		dst->nart_entries = src->nart_entries;
+	if (src->set & NA_SET_NART_TENANTS)
+		dst->nart_hosted_only = src->nart_hosted_only;
 	dst->set |= src->set;
 }
 

@@ -55,7 +55,12 @@ struct na_stats {
 	__u64 events[NA_EVENT_TYPES];
 	__u64 vlan_failovers, vlan_recoveries; /* probe.c */
 	__u64 vt_loads, vt_errors;	       /* vlan_config.c */
+	__u64 vt_corrupt;      /* the repository's row/table/etcd value was malformed: refused */
 	__u64 vt_not_modified; /* repository answered 304: the table in force is current */
+	/* other tenants' NL-ARP dropped before authentication (tenant_filter.h) */
+	__u64 nlarp_tenant_filtered;
+	/* --nart-tenants hosted: on, tenants hosted here, kernel socket filter in force */
+	__u64 tenant_filter_on, hosted_tenants, tenant_filter_kernel;
 };
 
 #endif /* NA_STATS_H */
