@@ -81,6 +81,9 @@ check "d1: fd00:1::5054:ff:fe00:1/64 by SLAAC" for_a_while slaac d1 fd00:1::5054
 check "d4: fd00:1::5054:ff:fe00:4/64 by SLAAC" for_a_while slaac d4 fd00:1::5054:ff:fe00:4
 check "d1: IPv6 default route via the virtual router fe80::4e:4cff:fe52:1" \
 	has d1 'default via fe80::4e:4cff:fe52:1 dev eth0' -6 route show default
+l=$(vmx d1 ping -6 -n -c 3 -i 0.2 -W 2 fd00:1::5054:ff:fe00:4 2>&1 | sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p')
+if [ "$l" = 0 ]; then ok "ping6 12.25 d1->d4 across the core (SLAAC, no static neighbour)"
+else bad "ping6 12.25 d1->d4 across the core (SLAAC, no static neighbour)" "${l:-?}% loss"; fi
 check "d1: IPv6 MTU 1458 from the RA" test "$(vmx d1 cat /proc/sys/net/ipv6/conf/eth0/mtu)" = 1458
 check "d5 (no IPv6 on its VIF): no SLAAC address" bash -c \
 	"! ip netns exec ${P}vm-d5 ip -6 addr show dev eth0 scope global | grep -q inet6"
