@@ -65,3 +65,10 @@ BENCH_TARGETS += bench-dc
 .PHONY: dc-flood
 dc-flood: $(OUTPUT)/na-loader $(OUTPUT)/na-repo
 	tests/dc/test_flood.sh
+# VMs configured only by dhclient and SLAAC from the agents (issue 11,
+# docs/dhcp.md; one kernel VM boot): tests/dc/test_dhcp.sh.
+.PHONY: dc-dhcp
+dc-dhcp: $(OUTPUT)/na-loader $(OUTPUT)/na-repo
+	tests/dc/test_dhcp.sh
+
+TEST_SCRIPTS += tests/dc/test_dhcp.sh

@@ -109,7 +109,7 @@ agent_kill() { # <hv> [signal]
 }
 
 # VM table: <RUN>/vms.txt, one line per VM:
-#   <name> <hv> <tenant> <mac_as> <mac> <ip/len|-> <router|->
+#   <name> <hv> <tenant> <mac_as> <mac> <ip/len|-> <router|-> [<ip6/len|-> <router6|->]
 vm_field() { # <vm> <field number 2..7>
 	awk -v v="$1" -v f="$2" '$1 == v {print $f}' "$RUN/vms.txt"
 }
@@ -136,6 +136,8 @@ vm_up() {
 	r=$(vm_field "$vm" 7)
 	# L2-only VIFs speak IPv6; no DAD (tenant multicast is not carried).
 	ip netns exec "$(vm_ns "$vm")" sysctl -qw net.ipv6.conf.eth0.accept_dad=0 >/dev/null 2>&1
+	# dc-up.sh --dhcp: no static IPv4, the VM asks DHCP (vm_dhcp)
+	[ "${DC_DHCP:-0}" = 1 ] && ip=-
 	[ "$ip" != - ] && ip -n "$(vm_ns "$vm")" address add "$ip" dev eth0
 	ip -n "$(vm_ns "$vm")" link set eth0 up
 	[ "$ip" != - ] && [ "$r" != - ] && ip -n "$(vm_ns "$vm")" route add default via "$r" dev eth0
@@ -152,6 +154,9 @@ vm_vif_add() {
 		args+=(--ip "$ip")
 		[ "$r" != - ] && args+=(--router "$r")
 	fi
+	# optional fields 8 and 9: IPv6 address/len and IPv6 router
+	[ "$(vm_field "$vm" 8)" != - ] && [ -n "$(vm_field "$vm" 8)" ] && args+=(--ip6 "$(vm_field "$vm" 8)")
+	[ "$(vm_field "$vm" 9)" != - ] && [ -n "$(vm_field "$vm" 9)" ] && args+=(--router6 "$(vm_field "$vm" 9)")
 	na "$hv" "${args[@]}" >>"$RUN/agent-$hv.log" 2>&1 || return 1
 	awk -v v="$vm" -v h="$hv" '$1 == v {$2 = h} {print}' "$RUN/vms.txt" >"$RUN/vms.txt.new" &&
 		mv "$RUN/vms.txt.new" "$RUN/vms.txt"
@@ -162,7 +167,38 @@ vm_plug() {
 	local vm=$1 hv=$2 encap=$3
 	vm_veth "$vm" "$hv" "$encap" eth0 || return 1
 	vm_up "$vm"
-	vm_vif_add "$vm" "$hv"
+	vm_vif_add "$vm" "$hv" || return 1
+	# dc-up.sh --dhcp: a VM whose VIF has IPv4 configures itself (docs/dhcp.md)
+	# in the background: dc-up.sh waits for every VM's lease (vm_dhcp_wait)
+	if [ "${DC_DHCP:-0}" = 1 ] && [ "$(vm_field "$vm" 6)" != - ]; then
+		vm_dhcp "$vm" &
+		DHCP_JOBS+=("$!:$vm")
+	fi
+	return 0
+}
+DHCP_JOBS=()
+# vm_dhcp_wait: every dhclient vm_plug started has its lease; 1 (and the VM
+# named on stderr) if one got none
+vm_dhcp_wait() {
+	local j rc=0
+	for j in "${DHCP_JOBS[@]}"; do
+		wait "${j%%:*}" || { echo "dhclient in VM ${j#*:} got no lease" >&2; rc=1; }
+	done
+	DHCP_JOBS=()
+	return $rc
+}
+# vm_dhcp <vm>: Debian's dhclient in the VM until it is bound (address,
+# prefix, router, MTU, DNS from the hypervisor's DHCP server); the VM's
+# resolv.conf and lease are <RUN>/resolv-<vm>.conf and lease-<vm>
+vm_dhcp() {
+	local vm=$1
+	: >"$RUN/resolv-$vm.conf"
+	printf 'timeout 20;\nrequest subnet-mask, broadcast-address, routers, %s\n' \
+		'domain-name, domain-name-servers, interface-mtu;' >"$RUN/dhclient-$vm.conf"
+	nsenter --net=/var/run/netns/"$(vm_ns "$vm")" unshare -m sh -c \
+		"mount --bind $RUN/resolv-$vm.conf /etc/resolv.conf &&
+		 exec dhclient -4 -1 -cf $RUN/dhclient-$vm.conf -lf $RUN/lease-$vm -pf $RUN/dhclient-$vm.pid eth0" \
+		>>"$RUN/dhclient-$vm.log" 2>&1
 }
 # vm_plug_dest <vm> <hv> <encap>: live migration, destination side first
 # (libvirt order): veth v-<vm> on <hv> with the VM side "eth1" still down
@@ -181,6 +217,12 @@ vm_resume() {
 	ip -n "$ns" link set eth0 name eth0old
 	ip -n "$ns" link set eth1 name eth0
 	vm_up "$vm"
+	# a DHCP-configured VM keeps the configuration it had (its memory moved)
+	if [ "${DC_DHCP:-0}" = 1 ] && [ "$(vm_field "$vm" 6)" != - ]; then
+		ip -n "$ns" address add "$(vm_field "$vm" 6)" dev eth0
+		[ "$(vm_field "$vm" 7)" != - ] && ip -n "$ns" route add default via "$(vm_field "$vm" 7)" dev eth0
+	fi
+	return 0
 }
 # vm_unplug_src <vm> <hv>: live migration, source side last: vif del on <hv>
 # and the old veth removed.

@@ -9,11 +9,13 @@
 # On failure everything is removed (dc-down.sh).
 #
 # Usage: scripts/dc/dc-up.sh <compiled dir> <vms file> [--prefix P]
-#          [--run-dir D] [--encap ip|udp] [--tenant-bits 16|24] [--no-fabric] [-q]
+#          [--run-dir D] [--encap ip|udp] [--tenant-bits 16|24] [--no-fabric] [--dhcp] [-q]
+# --dhcp: the VMs get no static IPv4; each runs Debian's dhclient after its
+# vif add and is configured by the hypervisor's DHCP server (docs/dhcp.md).
 # --tenant-bits 24: the agents use the 24-bit tenant scheme (special
 # addresses p.T.T.T) and the edge switches route p.0.0.0/8 to port p.
 # State: <run>/fabric.txt (fabric-up.sh, plus "holder"/"agent" lines) and
-# <run>/vms.txt (<vm> <hv> <tenant> <mac_as> <mac> <ip/len|-> <router|->).
+# <run>/vms.txt (<vm> <hv> <tenant> <mac_as> <mac> <ip/len|-> <router|-> <ip6/len|-> <router6|->).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -34,6 +36,7 @@ while [ $# -gt 0 ]; do
 	--tenant-bits) bits=$2; shift 2 ;;
 	--no-fabric) fabric=0; shift ;;
 	-q) quiet=-q; shift ;;
+	--dhcp) export DC_DHCP=1; shift ;;
 	*) echo "dc-up: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -68,12 +71,12 @@ mapfile -t hvs < <(awk '$1 == "hv" {print $2}' "$RUN/fabric.txt" | sed "s/^${P//
 : >"$RUN/vms.txt"
 while read -r kw name rest; do
 	[ "$kw" = vm ] || continue
-	declare -A f=([ip]=- [router]=-)
+	declare -A f=([ip]=- [router]=- [ip6]=- [router6]=-)
 	set -- $rest
 	while [ $# -ge 2 ]; do f[$1]=$2; shift 2; done
 	for k in hv tenant mac-as mac; do [ -n "${f[$k]:-}" ] || die "$vmsf: vm $name has no $k"; done
-	printf '%s %s %s %s %s %s %s\n' "$name" "${f[hv]}" "${f[tenant]}" "${f[mac-as]}" \
-		"${f[mac]}" "${f[ip]}" "${f[router]}" >>"$RUN/vms.txt"
+	printf '%s %s %s %s %s %s %s %s %s\n' "$name" "${f[hv]}" "${f[tenant]}" "${f[mac-as]}" \
+		"${f[mac]}" "${f[ip]}" "${f[router]}" "${f[ip6]}" "${f[router6]}" >>"$RUN/vms.txt"
 	unset f
 done < <(sed 's/#.*//' "$vmsf")
 nvm=$(wc -l <"$RUN/vms.txt")
@@ -95,6 +98,8 @@ while read -r vm hv _; do
 	ip -n "$(vm_ns "$vm")" link set lo up
 	vm_plug "$vm" "$hv" "$encap" || die "VM $vm on $hv: $(tail -n 2 "$RUN/agent-$hv.log" | tr '\n' ' ')"
 done < <(cat "$RUN/vms.txt")
+# --dhcp: every VM's dhclient (started by vm_plug) bound
+vm_dhcp_wait || die "DHCP: $(tail -q -n 2 "$RUN"/dhclient-*.log 2>/dev/null | tr '\n' ' ')"
 # Every agent knows every VIF (HERE broadcasts reached everybody).
 for _ in $(seq 1 100); do
 	all=1

@@ -5,8 +5,8 @@
 #     scripts/vm/in-fabric-kernel.sh, i.e. directly on a host kernel with
 #     8021q and VLAN-aware bridges, else in the qemu kernel VM (it says which
 #     and why);
-#   guest part (--guest): dc-up.sh (fabric of topologies/demo.topo, agents,
-#     the VMs of topologies/demo.vms), then ping and iperf3 within each
+#   guest part (--guest): dc-up.sh --dhcp (fabric of topologies/demo.topo, agents,
+#     the VMs of topologies/demo.vms, configured by dhclient), then ping and iperf3 within each
 #     tenant (same server, same edge switch, across the core, routed, L2-only
 #     IPv6), cross-tenant attempts with the counters that dropped them, a VM
 #     migration in both orders during a 1,000 pps ping stream, core FDB sizes; a summary table; and a
@@ -77,8 +77,9 @@ on_int() { echo; echo "demo: interrupted"; teardown; exit 130; }
 trap on_int INT TERM
 trap teardown EXIT
 
-step "building the data center: fabric, 6 agents, $(grep -c '^vm ' "$vmsf") VMs ($encap encapsulation)"
-if ! "$here/dc-up.sh" "$cdir" "$vmsf" --prefix "$P" --run-dir "$RUN" --encap "$encap" -q 2>"/tmp/dc-up-$P.err"; then
+step "building the data center: fabric, 6 agents, $(grep -c '^vm ' "$vmsf") VMs ($encap encapsulation, IPv4 by DHCP)"
+# --dhcp: each VM's IPv4 address, router and MTU come from its agent's DHCP server (docs/dhcp.md)
+if ! "$here/dc-up.sh" "$cdir" "$vmsf" --prefix "$P" --run-dir "$RUN" --encap "$encap" --dhcp -q 2>"/tmp/dc-up-$P.err"; then
 	echo "FAILED"
 	tail -n 5 "/tmp/dc-up-$P.err"
 	rm -f "/tmp/dc-up-$P.err"
@@ -88,8 +89,11 @@ rm -f "/tmp/dc-up-$P.err"
 done_
 for f in "$RUN"/*.pid; do allpids+=("$(cat "$f")"); done
 echo
-echo "VMs (tenant a.b, MAC_AS, MAC, IP -> hypervisor):"
-while read -r vm hv t m mac ip r; do
+echo "VMs (tenant a.b, MAC_AS, MAC, IP given by dhclient from the agent's DHCP server -> hypervisor):"
+while read -r vm hv t m mac _ _; do
+	# the address the VM has (from DHCP), not the one in the VM file
+	ip=$(vmx "$vm" ip -4 -o address show dev eth0 | awk '{print $4; exit}')
+	ip=${ip:--}
 	td=$(tdot "$t")
 	[ "$t" = 2 ] && td="2 (public)"
 	printf '  %-3s tenant %-10s MAC_AS %s  %s  %-16s on %s\n' "$vm" "$td" "$m" "$mac" "$ip" "$hv"

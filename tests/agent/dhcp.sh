@@ -192,6 +192,16 @@ check "a5: default route via the virtual router's link-local fe80::4e:4cff:fe52:
 	vm_has a5 'default via fe80::4e:4cff:fe52:1 dev eth0' -6 route show default
 check "a5: IPv6 MTU $VMMTU from the RA's MTU option" wait_for 5 bash -c \
 	"[ \"\$(nsenter --net=/var/run/netns/$(vm a5) cat /proc/sys/net/ipv6/conf/eth0/mtu)\" = $VMMTU ]"
+# a second SLAAC VM on server 2: ping6 across the switch, no static neighbour anywhere
+A7LL=fd00:1::5054:ff:fedd:7
+check "vif add a7 (server 2, $A7LL/64, router6 fd00:1::1)" env ACCEPT_RA=1 bash -c \
+	"$(declare -f mkvm vmrun inns vm vif srv up na); NA=$NA T=$T; \
+	 mkvm a7 2 52:54:00:dd:00:07 --ip6 $A7LL/64 --router6 fd00:1::1"
+check "a7: SLAAC address $A7LL/64" wait_for 20 \
+	vm_has a7 "inet6 $A7LL/64 scope global" -6 addr show dev eth0
+wait_for 10 no_tentative a7
+check "ping6 a5 -> a7 across the switch (SLAAC addresses, neighbours by NDP)" \
+	vmrun a5 ping -6 -c 3 -i 0.2 -W 2 "$A7LL"
 sent0=$(stat_of 1 rs_answered)
 vmrun a5 rdisc6 -1 -w 3000 eth0 >"$TMP/rdisc6-a5.out" 2>&1
 sed 's/^/    a5 rdisc6: /' "$TMP/rdisc6-a5.out" | head -20
