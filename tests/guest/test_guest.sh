@@ -85,6 +85,7 @@ MAC3=52:54:00:ee:00:03
 IP1=10.77.0.1
 IP2=10.77.0.2
 IP3=10.77.0.3
+ROUTER=10.77.0.254 # the virtual router (the DHCP server answers for it)
 
 # ---- the world: switch, VLAN table, key, agents, lldpd --------------------------------------
 nw_switch "$SW" "$SWMAC"
@@ -112,15 +113,15 @@ check "server 2's uplink has no XDP program (--rx tc)" bash -c \
 guest_tap "$(srv 1)" "$(tap 1)" || nw_abort guest "tap on server 1"
 guest_tap "$(srv 2)" "$(tap 2)" || nw_abort guest "tap on server 2"
 check "vif add g1's tap on server 1" na 1 vif add "$(tap 1)" --tenant $TENANT --mac-as 1 \
-	--mac $MAC1 --ip $IP1/24
+	--mac $MAC1 --ip $IP1/24 --router $ROUTER
 check "vif add g2's tap on server 2" na 2 vif add "$(tap 2)" --tenant $TENANT --mac-as 1 \
-	--mac $MAC2 --ip $IP2/24
+	--mac $MAC2 --ip $IP2/24 --router $ROUTER
 xdp_target() { na 1 vif list | grep "$(tap 1)" | grep -q xdp-redirect; }
 check "a tap VIF is an XDP-redirect target" xdp_target
 # addresses: from the agent's DHCP server (busybox udhcpc in the guest) when
 # the agent has one (its datapath counts DHCP requests handed to it), else
 # static with the VIF MTU, as DHCP would give them
-if na 1 stats | grep -q tx_punt_dhcp4; then
+if na 1 stats --json | grep -q "\"tx_punt_dhcp4\""; then
 	ADDR=dhcp
 	g_append() { echo "ng.ip=dhcp"; }
 else
@@ -132,7 +133,7 @@ GUEST_APPEND=$(g_append $IP1) guest_start g1 "$(srv 1)" "$(tap 1)" $MAC1 on
 GUEST_APPEND=$(g_append $IP2) guest_start g2 "$(srv 2)" "$(tap 2)" $MAC2 off
 nw_vm "ngv${T}3" "ngf${T}3" "$(srv 3)" $MAC3 $IP3/24 $VMMTU on
 check "vif add the namespace VM on server 3" na 3 vif add "ngf${T}3" --tenant $TENANT \
-	--mac-as 1 --mac $MAC3 --ip $IP3/24
+	--mac-as 1 --mac $MAC3 --ip $IP3/24 --router $ROUTER
 check "guest g1 booted (QEMU on server 1's tap)" guest_wait_ready g1 120
 check "guest g2 booted (QEMU on server 2's tap)" guest_wait_ready g2 120
 g_addr() { # instance ip -> eth0 has ip/24 and MTU $VMMTU
@@ -204,10 +205,10 @@ every_na_at() { [ "$(nart_port 1)$(nart_port 2)$(nart_port 3)" = "$1$1$1" ]; }
 tx_packets() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/tx_packets"; }
 
 # the figures (printed, never asserted: timings on a shared machine)
-figures() { # label pinger.json migrate.json destination-server
+figures() { # label pinger.json migrate.json destination-server portcount.json
 	python3 - "$@" "$MAC1" "$TMP" <<'EOF'
 import json, re, sys
-label, pj, mj, dst, mac, tmp = sys.argv[1:7]
+label, pj, mj, dst, tj, mac, tmp = sys.argv[1:8]
 def ms(x):  # agent logs stamp whole milliseconds
     return "<1" if x < 1 else f"{x:.0f}"
 p = json.load(open(pj))
@@ -227,8 +228,19 @@ ls = p["lost_sent"]
 before = sum(1 for t in ls if t < stop)
 pause = sum(1 for t in ls if stop <= t < resume)
 after = sum(1 for t in ls if t >= resume)
-print(f"      lost echoes by send time: {before} before STOP (in flight), {pause} during the "
-      f"pause, {after} after RESUME (the network's share)")
+print(f"      lost echoes by send time: {before} before STOP (queued at the source), {pause} "
+      f"during the pause, {after} after RESUME")
+try:
+    port = json.load(open(tj))["times"]
+    late = [t for t in port if t >= resume]
+    print(f"      echo requests the fabric still carried to the source after RESUME: "
+          f"{len(late)} (the network's share of the loss)"
+          + (f", the last {(max(late) - resume) * 1000:.1f} ms after RESUME" if late else ""))
+    if after > len(late):
+        print(f"      the other {after - len(late)} lost after RESUME were not sent to the source: "
+              f"the guest's first moments at the destination (TCG)")
+except Exception as e:
+    print(f"      no capture on the switch port: {e}")
 # the agents' own clocks: when each NA learned the new place
 ts = {}
 for s in (1, 2, 3):
@@ -263,11 +275,11 @@ EOF
 # from server $1 (instance $3 on tap $4) to server $2 (instance $5, new tap $6);
 # $7: QEMU's announce-initial on the destination in ms ("" = QEMU's default, 50)
 migrate_g1() {
-	local from=$1 to=$2 si=$3 stap=$4 di=$5 dtap=$6 ann=$7 l="migration $1 -> $2" rc pinger at_del
+	local from=$1 to=$2 si=$3 stap=$4 di=$5 dtap=$6 ann=$7 l="migration $1 -> $2" rc pinger portcount at_del
 	check "$l: before: every NA has g1 at port $from" every_na_at "$from"
 	guest_tap "$(srv "$to")" "$dtap" || nw_abort guest "destination tap"
 	check "$l: destination: vif add --incoming-migration" na "$to" vif add "$dtap" \
-		--tenant $TENANT --mac-as 1 --mac $MAC1 --ip $IP1/24 --incoming-migration
+		--tenant $TENANT --mac-as 1 --mac $MAC1 --ip $IP1/24 --router $ROUTER --incoming-migration
 	GUEST_APPEND=$(g_append $IP1) GUEST_INCOMING="unix:$TMP/mig-$di.sock" \
 		guest_start g1 "$(srv "$to")" "$dtap" $MAC1 on "$di"
 	sleep 2
@@ -277,6 +289,10 @@ migrate_g1() {
 	# the stream from server 3, then the migration
 	vm3 python3 "$root/scripts/guest/pinger.py" $IP1 1000 12 "$TMP/pinger-$di.json" &
 	pinger=$!
+	# what the fabric still carries to the source, and when
+	ip netns exec "$SW" python3 "$root/scripts/guest/portcount.py" "swp$from" 12 \
+		"$TMP/port-$di.json" &
+	portcount=$!
 	sleep 3
 	guest_migrate "$si" "$di" "unix:$TMP/mig-$di.sock" >"$TMP/migrate-$di.json" 2>"$TMP/migrate-$di.err"
 	rc=$?
@@ -285,7 +301,7 @@ migrate_g1() {
 	# libvirt's order: the source's VIF goes after the migration
 	check "$l: source: vif del" na "$from" vif del "$stap"
 	at_del=$(tx_packets "$(srv "$from")" "$stap")
-	wait $pinger
+	wait $pinger $portcount
 	guest_stop "$si"
 	check "$l: after: every NA has g1 at port $to" every_na_at "$to"
 	check "$l: after: nothing delivered to the source's tap after vif del" \
@@ -298,7 +314,7 @@ migrate_g1() {
 	check "$l: the destination agent announced on the guest's first frame" \
 		grep -q "VIF $dtap: the guest transmitted .*live migration arrived" "$TMP/agent$to.log"
 	figures "$l, QEMU announce-initial ${ann:-50 (default)} ms" "$TMP/pinger-$di.json" \
-		"$TMP/migrate-$di.json" "$to"
+		"$TMP/migrate-$di.json" "$to" "$TMP/port-$di.json"
 }
 
 # there and back: the XDP-receiving server to the tc one and back, QEMU's default announce
