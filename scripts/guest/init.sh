@@ -1,5 +1,6 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# shellcheck shell=dash
 # /init of the tiny QEMU guest (scripts/guest/build-initramfs.sh): a real
 # VM of patent [0019]-[0026] on a tap VIF.  The initramfs is its whole root
 # (so QEMU can live-migrate it).  Loads virtio-net, configures eth0 from the
