@@ -86,6 +86,10 @@ IP1=10.77.0.1
 IP2=10.77.0.2
 IP3=10.77.0.3
 ROUTER=10.77.0.254 # the virtual router (the DHCP server answers for it)
+# IPv6: the EUI-64 addresses SLAAC would form from the MACs
+IP6_1=fd77::5054:ff:feee:1
+IP6_2=fd77::5054:ff:feee:2
+IP6_3=fd77::5054:ff:feee:3
 
 # ---- the world: switch, VLAN table, key, agents, lldpd --------------------------------------
 nw_switch "$SW" "$SWMAC"
@@ -113,27 +117,36 @@ check "server 2's uplink has no XDP program (--rx tc)" bash -c \
 guest_tap "$(srv 1)" "$(tap 1)" || nw_abort guest "tap on server 1"
 guest_tap "$(srv 2)" "$(tap 2)" || nw_abort guest "tap on server 2"
 check "vif add g1's tap on server 1" na 1 vif add "$(tap 1)" --tenant $TENANT --mac-as 1 \
-	--mac $MAC1 --ip $IP1/24 --router $ROUTER
+	--mac $MAC1 --ip $IP1/24 --router $ROUTER $(v6_opts $IP6_1)
 check "vif add g2's tap on server 2" na 2 vif add "$(tap 2)" --tenant $TENANT --mac-as 1 \
-	--mac $MAC2 --ip $IP2/24 --router $ROUTER
+	--mac $MAC2 --ip $IP2/24 --router $ROUTER $(v6_opts $IP6_2)
 xdp_target() { na 1 vif list | grep "$(tap 1)" | grep -q xdp-redirect; }
 check "a tap VIF is an XDP-redirect target" xdp_target
 # addresses: from the agent's DHCP server (busybox udhcpc in the guest) when
 # the agent has one (its datapath counts DHCP requests handed to it), else
 # static with the VIF MTU, as DHCP would give them
-if na 1 stats --json | grep -q "\"tx_punt_dhcp4\""; then
+stats_json=$(na 1 stats --json)
+if grep -q '"tx_punt_dhcp4"' <<<"$stats_json"; then
 	ADDR=dhcp
 	g_append() { echo "ng.ip=dhcp"; }
 else
 	ADDR=static
 	g_append() { echo "ng.ip=$1/24 ng.mtu=$VMMTU"; }
 fi
-echo "guest addresses: $ADDR"
-GUEST_APPEND=$(g_append $IP1) guest_start g1 "$(srv 1)" "$(tap 1)" $MAC1 on
-GUEST_APPEND=$(g_append $IP2) guest_start g2 "$(srv 2)" "$(tap 2)" $MAC2 off
+# IPv6 when the datapath carries it (it counts spoofed IPv6 sources): by the
+# kernel's SLAAC when the agent sends router advertisements, else static
+ADDR6=none
+if grep -q '"tx_spoof_ip6"' <<<"$stats_json"; then
+	if grep -q '"tx_punt_rs"' <<<"$stats_json"; then ADDR6=slaac; else ADDR6=static; fi
+fi
+g_append6() { [ "$ADDR6" = static ] && echo "ng.ip6=$1/64"; true; }
+v6_opts() { [ "$ADDR6" != none ] && echo "--ip6 $1/64 --router6 fd77::fe"; true; }
+echo "guest addresses: IPv4 $ADDR, IPv6 $ADDR6"
+GUEST_APPEND="$(g_append $IP1) $(g_append6 $IP6_1)" guest_start g1 "$(srv 1)" "$(tap 1)" $MAC1 on
+GUEST_APPEND="$(g_append $IP2) $(g_append6 $IP6_2)" guest_start g2 "$(srv 2)" "$(tap 2)" $MAC2 off
 nw_vm "ngv${T}3" "ngf${T}3" "$(srv 3)" $MAC3 $IP3/24 $VMMTU on
 check "vif add the namespace VM on server 3" na 3 vif add "ngf${T}3" --tenant $TENANT \
-	--mac-as 1 --mac $MAC3 --ip $IP3/24 --router $ROUTER
+	--mac-as 1 --mac $MAC3 --ip $IP3/24 --router $ROUTER $(v6_opts $IP6_3)
 check "guest g1 booted (QEMU on server 1's tap)" guest_wait_ready g1 120
 check "guest g2 booted (QEMU on server 2's tap)" guest_wait_ready g2 120
 g_addr() { # instance ip -> eth0 has ip/24 and MTU $VMMTU
@@ -143,6 +156,12 @@ g_addr() { # instance ip -> eth0 has ip/24 and MTU $VMMTU
 }
 check "g1 has $IP1/24 and MTU $VMMTU ($ADDR)" g_addr g1 $IP1
 check "g2 has $IP2/24 and MTU $VMMTU ($ADDR)" g_addr g2 $IP2
+if [ "$ADDR6" != none ]; then
+	g_addr6() { gx "$1" 10 "ip -6 addr show dev eth0" | grep -q "inet6 $2/64"; }
+	check "g1 has $IP6_1/64 ($ADDR6)" wait_for 20 g_addr6 g1 $IP6_1
+	check "g2 has $IP6_2/64 ($ADDR6)" wait_for 20 g_addr6 g2 $IP6_2
+	inns "ngv${T}3" ip -6 addr add $IP6_3/64 dev eth0 nodad
+fi
 gx g1 10 'ethtool -k eth0' >"$TMP/g1.features" 2>&1
 gx g2 10 'ethtool -k eth0' >"$TMP/g2.features" 2>&1
 check "g1 negotiated checksum and TSO offloads" bash -c \
@@ -157,6 +176,10 @@ traffic() { # label
 	check "$l: ping g1 -> g2 (XDP into g1's tap, tc into g2's)" quiet gx g1 30 "ping -q -c 3 -W 2 $IP2"
 	check "$l: ping g2 -> g1" quiet gx g2 30 "ping -q -c 3 -W 2 $IP1"
 	check "$l: ping server 3's VM -> g1" quiet vm3 ping -q -c 3 -i 0.2 -W 2 $IP1
+	if [ "$ADDR6" != none ]; then
+		check "$l: ping6 g1 -> g2" quiet gx g1 30 "ping6 -q -c 3 -W 2 $IP6_2"
+		check "$l: ping6 server 3's VM -> g1" quiet vm3 ping -6 -q -c 3 -i 0.2 -W 2 $IP6_1
+	fi
 	gx g2 10 "iperf3 -s -1 -D" >/dev/null
 	sleep 1
 	check "$l: TCP g1 -> g2 (iperf3, 4 MB)" gx g1 90 "iperf3 -c $IP2 -n 4M -J > /tmp/up.json"
@@ -279,8 +302,8 @@ migrate_g1() {
 	check "$l: before: every NA has g1 at port $from" every_na_at "$from"
 	guest_tap "$(srv "$to")" "$dtap" || nw_abort guest "destination tap"
 	check "$l: destination: vif add --incoming-migration" na "$to" vif add "$dtap" \
-		--tenant $TENANT --mac-as 1 --mac $MAC1 --ip $IP1/24 --router $ROUTER --incoming-migration
-	GUEST_APPEND=$(g_append $IP1) GUEST_INCOMING="unix:$TMP/mig-$di.sock" \
+		--tenant $TENANT --mac-as 1 --mac $MAC1 --ip $IP1/24 --router $ROUTER $(v6_opts $IP6_1) --incoming-migration
+	GUEST_APPEND="$(g_append $IP1) $(g_append6 $IP6_1)" GUEST_INCOMING="unix:$TMP/mig-$di.sock" \
 		guest_start g1 "$(srv "$to")" "$dtap" $MAC1 on "$di"
 	sleep 2
 	[ -n "$ann" ] && guest_qmp "$di" migrate-set-parameters "{\"announce-initial\": $ann}" >/dev/null
@@ -308,6 +331,9 @@ migrate_g1() {
 		test "$(tx_packets "$(srv "$from")" "$stap")" = "$at_del"
 	check "$l: after: server 3's VM -> g1 at the destination" quiet vm3 ping -q -c 3 -i 0.2 -W 2 $IP1
 	check "$l: after: g1 -> g2" quiet gx "$di" 30 "ping -q -c 3 -W 2 $IP2"
+	if [ "$ADDR6" != none ]; then
+		check "$l: after: ping6 server 3's VM -> g1" quiet vm3 ping -6 -q -c 3 -i 0.2 -W 2 $IP6_1
+	fi
 	gx g2 10 "iperf3 -s -1 -D" >/dev/null
 	sleep 1
 	check "$l: after: TCP g1 -> g2 (2 MB)" gx "$di" 90 "iperf3 -c $IP2 -n 2M > /dev/null"
