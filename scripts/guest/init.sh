@@ -65,7 +65,8 @@ case $ip in
 dhcp) udhcpc -i eth0 -s /etc/udhcpc.script -t 10 -T 1 -A 1 -b -O mtu >/dev/console 2>&1 ;;
 ?*) ip addr add "$ip" dev eth0 ;;
 esac
-[ -n "$ip6" ] && ip -6 addr add "$ip6" dev eth0 nodad
+# (busybox ip has no nodad: DAD runs, about a second)
+[ -n "$ip6" ] && ip -6 addr add "$ip6" dev eth0
 echo "@@GUEST-READY $name@@" >/dev/console
 
 # the control loop; PID 1 never exits
