@@ -113,15 +113,6 @@ check "server 1's uplink runs the XDP receive program" bash -c \
 check "server 2's uplink has no XDP program (--rx tc)" bash -c \
 	"! ip -n $(srv 2) link show dev $(up 2) | grep -q 'prog/xdp'"
 
-# ---- guests ------------------------------------------------------------------------------
-guest_tap "$(srv 1)" "$(tap 1)" || nw_abort guest "tap on server 1"
-guest_tap "$(srv 2)" "$(tap 2)" || nw_abort guest "tap on server 2"
-check "vif add g1's tap on server 1" na 1 vif add "$(tap 1)" --tenant $TENANT --mac-as 1 \
-	--mac $MAC1 --ip $IP1/24 --router $ROUTER $(v6_opts $IP6_1)
-check "vif add g2's tap on server 2" na 2 vif add "$(tap 2)" --tenant $TENANT --mac-as 1 \
-	--mac $MAC2 --ip $IP2/24 --router $ROUTER $(v6_opts $IP6_2)
-xdp_target() { na 1 vif list | grep "$(tap 1)" | grep -q xdp-redirect; }
-check "a tap VIF is an XDP-redirect target" xdp_target
 # addresses: from the agent's DHCP server (busybox udhcpc in the guest) when
 # the agent has one (its datapath counts DHCP requests handed to it), else
 # static with the VIF MTU, as DHCP would give them
@@ -142,13 +133,25 @@ fi
 g_append6() { [ "$ADDR6" = static ] && echo "ng.ip6=$1/64"; true; }
 v6_opts() { [ "$ADDR6" != none ] && echo "--ip6 $1/64 --router6 fd77::fe"; true; }
 echo "guest addresses: IPv4 $ADDR, IPv6 $ADDR6"
+
+# ---- guests ------------------------------------------------------------------------------
+guest_tap "$(srv 1)" "$(tap 1)" || nw_abort guest "tap on server 1"
+guest_tap "$(srv 2)" "$(tap 2)" || nw_abort guest "tap on server 2"
+check "vif add g1's tap on server 1" na 1 vif add "$(tap 1)" --tenant $TENANT --mac-as 1 \
+	--mac $MAC1 --ip $IP1/24 --router $ROUTER $(v6_opts $IP6_1)
+check "vif add g2's tap on server 2" na 2 vif add "$(tap 2)" --tenant $TENANT --mac-as 1 \
+	--mac $MAC2 --ip $IP2/24 --router $ROUTER $(v6_opts $IP6_2)
+xdp_target() { na 1 vif list | grep "$(tap 1)" | grep -q xdp-redirect; }
+check "a tap VIF is an XDP-redirect target" xdp_target
 GUEST_APPEND="$(g_append $IP1) $(g_append6 $IP6_1)" guest_start g1 "$(srv 1)" "$(tap 1)" $MAC1 on
 GUEST_APPEND="$(g_append $IP2) $(g_append6 $IP6_2)" guest_start g2 "$(srv 2)" "$(tap 2)" $MAC2 off
 nw_vm "ngv${T}3" "ngf${T}3" "$(srv 3)" $MAC3 $IP3/24 $VMMTU on
 check "vif add the namespace VM on server 3" na 3 vif add "ngf${T}3" --tenant $TENANT \
 	--mac-as 1 --mac $MAC3 --ip $IP3/24 --router $ROUTER $(v6_opts $IP6_3)
-check "guest g1 booted (QEMU on server 1's tap)" guest_wait_ready g1 120
-check "guest g2 booted (QEMU on server 2's tap)" guest_wait_ready g2 120
+for g in g1 g2; do
+	guest_wait_ready $g 180 || nw_abort guest "guest $g did not boot: $(tail -n 5 "$TMP/$g.log" "$TMP/$g.console" 2>&1 | tr '\n' ' ')"
+	ok "guest $g booted (QEMU on its server's tap)"
+done
 g_addr() { # instance ip -> eth0 has ip/24 and MTU $VMMTU
 	local a
 	a=$(gx "$1" 10 "ip -4 addr show dev eth0; ip link show dev eth0")
