@@ -124,10 +124,11 @@ else
 	ADDR=static
 	g_append() { echo "ng.ip=$1/24 ng.mtu=$VMMTU"; }
 fi
-# IPv6 when the datapath carries it (it counts spoofed IPv6 sources): by the
+# IPv6 when the datapath carries it (its proxy NDP, map nl_ndp_scratch, is in
+# the program na-loader loads; the counter names came earlier): by the
 # kernel's SLAAC when the agent sends router advertisements, else static
 ADDR6=none
-if grep -q '"tx_spoof_ip6"' <<<"$stats_json"; then
+if grep -qa nl_ndp_scratch "$NA"; then
 	if grep -q '"tx_punt_rs"' <<<"$stats_json"; then ADDR6=slaac; else ADDR6=static; fi
 fi
 g_append6() { [ "$ADDR6" = static ] && echo "ng.ip6=$1/64"; true; }
