@@ -7,12 +7,15 @@
 
 DC_TOPO ?= topologies/demo.topo
 DC_DIR ?= $(OUTPUT)/dc/demo
+DC_TENANTS ?= topologies/demo.tenants
 
-# na-repo output for the demo topology (k = 2: one path through each core).
-$(DC_DIR)/vlan-table.txt: $(DC_TOPO) $(OUTPUT)/na-repo
+# na-repo output for the demo topology (k = 2: one path through each core),
+# with the demo's tenant networks (docs/tenants.md; not yet used by agents)
+$(DC_DIR)/vlan-table.txt: $(DC_TOPO) $(DC_TENANTS) $(OUTPUT)/na-repo
 	$(OUTPUT)/na-repo check-topo $(DC_TOPO)
+	$(OUTPUT)/na-repo check-tenants $(DC_TENANTS)
 	mkdir -p $(dir $(DC_DIR))
-	$(OUTPUT)/na-repo compile -k 2 -o $(DC_DIR) $(DC_TOPO)
+	$(OUTPUT)/na-repo compile -k 2 --tenants $(DC_TENANTS) -o $(DC_DIR) $(DC_TOPO)
 
 dc-compile: $(DC_DIR)/vlan-table.txt
 
@@ -52,3 +55,13 @@ bench-dc: $(OUTPUT)/na-loader $(OUTPUT)/na-repo dc-compile
 	scripts/dc/bench-dc.sh
 
 BENCH_TARGETS += bench-dc
+
+# Tenant multicast across the core (issue 11; one kernel VM boot):
+# tests/dc/test_flood.sh.  NOT in `make test` yet: on the loaded 2-core
+# host it ran 8-15 minutes and its first multicast round (a1 -> a2, a3,
+# a4) received nothing while the second (b4 -> b1 across the core) and
+# every isolation check passed; not diagnosed (tests/agent/flood.sh and
+# the packet tests cover the same paths and pass).
+.PHONY: dc-flood
+dc-flood: $(OUTPUT)/na-loader $(OUTPUT)/na-repo
+	tests/dc/test_flood.sh

@@ -235,8 +235,13 @@ Test(forward, ipv6_multicast_dropped, .init = world_setup_ip, .fini = world_tear
 	static const uint8_t mcast[6] = {0x33, 0x33, 0xff, 0x00, 0x00, 0x01};
 	struct pkt in = {};
 
+	/* IPv6, 8 bytes of payload, no next header, from a link-local address */
+	static const uint8_t ip6[40] = {0x60, 0,    0,	  0,	    0,	  8,	59,
+					255,  0xfe, 0x80, [23] = 1, 0xff, 0x02, [39] = 1};
+
 	pkt_eth(&in, mcast, W_MAC_1, 0x86dd);
-	pkt_fill(&in, 0, 48);
+	pkt_bytes(&in, ip6, sizeof(ip6));
+	pkt_fill(&in, 0, 8);
 	expect_drop(W.ifindex_a1, &in, NL_C_TX_BCAST);
 }
 

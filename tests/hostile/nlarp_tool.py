@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # A host on an edge-switch port attacking NL-ARP (issue 10 item 5; the
-# messages of patent Fig. 5): builds NL-ARP version 2 messages from the byte
+# messages of patent Fig. 5): builds NL-ARP version 3 messages (or version 2,
+# --nlarp-version 2, as older agents send them) from the byte
 # layout of docs/wire-format.md section 4 (an implementation independent of
 # user/lib/nlarp_auth.c, with Python's hmac), seals them with no key, a wrong
 # key or the fleet key, and sends them as broadcast frames (EtherType 0x88B5)
@@ -33,8 +34,10 @@ def csum(b):
     return ~s & 0xffff
 
 
-def body(op, tenant, vmac, vip, sw, port, version, sender_sw, sender_port, mac_as=1):
-    """the 44-byte body, valid for its op (docs/wire-format.md section 4)"""
+def body(op, tenant, vmac, vip, sw, port, version, sender_sw, sender_port, mac_as=1,
+         wire=3, vip6=None):
+    """the body, valid for its op (docs/wire-format.md section 4): 112 bytes in
+    version 3 (@vip6: one IPv6 address in the HERE), 44 in version 2"""
     code, flags = OPS[op], 0
     if op == 'here':
         flags = F_HAS_IP if vip else 0
@@ -48,8 +51,12 @@ def body(op, tenant, vmac, vip, sw, port, version, sender_sw, sender_port, mac_a
         flags = F_REPLY if op == 'reply' else 0
         tenant, vmac, vip = 0, '00:00:00:00:00:00', None
     ip = socket.inet_aton(vip) if vip else b'\0' * 4
-    return struct.pack('!BBHIH6s4s6sHQ6sH', 2, code, flags, tenant, mac_as, mac(vmac), ip,
-                       mac(sw), port, version, mac(sender_sw), sender_port)
+    b = struct.pack('!BBHIH6s4s6sHQ6sH', wire, code, flags, tenant, mac_as, mac(vmac), ip,
+                    mac(sw), port, version, mac(sender_sw), sender_port)
+    if wire == 2:
+        return b
+    a6 = socket.inet_pton(socket.AF_INET6, vip6) if vip6 and op == 'here' else b''
+    return b + struct.pack('!B3s', len(a6) // 16, b'\0' * 3) + a6 + b'\0' * (64 - len(a6))
 
 
 def seal(b, key_id, secret, unicast, ts_ms, seq):
@@ -134,7 +141,8 @@ def cmd_send(a):
             version = int.from_bytes(os.urandom(8), 'big')
         port = a.port
         mac_as = a.vlan if a.op in ('probe', 'reply') else a.mac_as
-        b = body(a.op, a.tenant, vmac, vip, sw, port, version, sw, port, mac_as)
+        b = body(a.op, a.tenant, vmac, vip, sw, port, version, sw, port, mac_as,
+                 2 if a.legacy else a.nlarp_version, a.vif_ip6)
         if a.legacy:  # version 1: the bare 44-byte body, as before authentication
             msg = b'\x01' + b[1:]
         else:
@@ -207,6 +215,8 @@ q.add_argument('--mac-as', type=int, default=1)
 q.add_argument('--vlan', type=int, default=0, help='PROBE/REPLY: VLAN under test')
 q.add_argument('--vif-mac', default='52:54:00:aa:00:02')
 q.add_argument('--vif-ip', default=None)
+q.add_argument('--vif-ip6', default=None, help='HERE: one IPv6 address (version 3)')
+q.add_argument('--nlarp-version', type=int, choices=[2, 3], default=3)
 q.add_argument('--switch', required=True, help='location = sender switch MAC')
 q.add_argument('--port', type=int, default=3)
 q.add_argument('--version', type=int, default=1)

@@ -197,7 +197,11 @@ enum {
 	O_CONFIG,
 	O_METRICS,
 	O_REFRESH,
+	O_FLOOD_RATE,
+	O_FLOOD_BURST,
 	O_LOGLEVEL,
+	O_NART_ENTRIES,
+	O_NART_TENANTS,
 	O_CHECK,
 	O_RX,
 	O_KEY_FILE,
@@ -274,8 +278,16 @@ static int attach_opt(struct cli *c, struct na_request *r, int o, const char *ar
 		return attach_set(c, "metrics", arg);
 	case O_REFRESH:
 		return attach_set(c, "refresh_interval", arg);
+	case O_FLOOD_RATE:
+		return attach_set(c, "flood_rate", arg);
+	case O_FLOOD_BURST:
+		return attach_set(c, "flood_burst", arg);
 	case O_LOGLEVEL:
 		return attach_set(c, "log_level", arg);
+	case O_NART_ENTRIES:
+		return attach_set(c, "nart_entries", arg);
+	case O_NART_TENANTS:
+		return attach_set(c, "nart_tenants", arg);
 	case O_KEY_FILE:
 		return attach_set(c, "key_file", arg);
 	case O_INSECURE:
@@ -320,6 +332,10 @@ static int run_attach(struct cli *c, struct na_request *r, int argc, char **argv
 		attach_opts.ops.eff.set & NA_SET_ENCAP ? attach_opts.ops.eff.encap_mode : -1;
 	attach_opts.tenant_bits =
 		attach_opts.ops.eff.set & NA_SET_BITS ? attach_opts.ops.eff.tenant_bits : 0;
+	attach_opts.nart_entries = attach_opts.ops.eff.set & NA_SET_NART_ENTRIES
+					   ? attach_opts.ops.eff.nart_entries
+					   : 0;
+	attach_opts.nart_hosted_only = attach_opts.ops.eff.nart_hosted_only;
 	nl_log_init("na-loader", attach_opts.ops.eff.log_level);
 	return na_daemon_run(&attach_opts);
 }
@@ -609,6 +625,10 @@ static const struct option attach_options[] = {
 	{"config", required_argument, NULL, O_CONFIG},
 	{"metrics", required_argument, NULL, O_METRICS},
 	{"refresh-interval", required_argument, NULL, O_REFRESH},
+	{"flood-rate", required_argument, NULL, O_FLOOD_RATE},
+	{"flood-burst", required_argument, NULL, O_FLOOD_BURST},
+	{"nart-entries", required_argument, NULL, O_NART_ENTRIES},
+	{"nart-tenants", required_argument, NULL, O_NART_TENANTS},
 	{"log-level", required_argument, NULL, O_LOGLEVEL},
 	OPT_HELP,
 	OPT_END,
@@ -680,12 +700,16 @@ static const struct verb verbs[] = {
 	 "         [--rx xdp|tc|auto] [--tenant-bits 16|24] [--key-file PATH | "
 	 "--insecure-no-auth]\n"
 	 "         [-v] [--config FILE] [--metrics ADDR:PORT] [--refresh-interval S] [--log-level "
-	 "L]\n",
+	 "L]\n"
+	 "         [--flood-rate N] [--flood-burst N]\n"
+	 "         [--nart-entries N] [--nart-tenants all|hosted]\n",
 	 "usage: na-loader attach <iface> [--repo <url|file>] [--repo-ca <file>]\n"
 	 "                         [--encap ip|udp|gre] [--rx xdp|tc|auto] [--tenant-bits 16|24]\n"
 	 "                         [--key-file PATH | --insecure-no-auth] [-v|--verbose]\n"
 	 "                         [--config FILE] [--metrics ADDR:PORT]\n"
 	 "                         [--refresh-interval SECONDS] [--log-level err|warn|info|debug]\n"
+	 "                         [--flood-rate FRAMES_PER_S] [--flood-burst FRAMES]\n"
+	 "                         [--nart-entries N] [--nart-tenants all|hosted]\n"
 	 "Load the datapath on the uplink <iface> (XDP native, generic with a warning),\n"
 	 "pin maps, programs and the XDP link under /sys/fs/bpf/netlord/<iface>/, then\n"
 	 "run the agent in the foreground (logs on stderr) until SIGTERM/SIGINT.\n"
@@ -703,6 +727,14 @@ static const struct verb verbs[] = {
 	 "Settings come from " NA_CONFIG_DEFAULT " (if it exists; --config FILE\n"
 	 "otherwise), the flags win over it; SIGHUP reads it again (docs/operations.md).\n"
 	 "--metrics: Prometheus text exposition at http://ADDR:PORT/metrics.\n"
+	 "--flood-rate, --flood-burst: each VIF's token bucket for broadcast/multicast\n"
+	 "frames (default 1000 frames/s, burst 200; over it: counted drops, tx_flood_limited).\n"
+	 "--nart-entries: VIFs each of NART-1 and NART-2 holds (16..16777216, default\n"
+	 "131072: 3 MiB per table); a pinned datapath keeps its size (resizing needs\n"
+	 "`detach`); inserts into a full table are refused and counted (docs/scale.md).\n"
+	 "--nart-tenants hosted: learn only the tenants with a VIF here; the others'\n"
+	 "NL-ARP is dropped before authentication, a new tenant is learned by WHERE\n"
+	 "(default all: every HERE, as the patent does).\n"
 	 "Under systemd (Type=notify): READY=1 once LLDP named the location and the VLAN\n"
 	 "table is loaded, WATCHDOG=1 every second when WatchdogSec= is set.\n",
 	 attach_options, "v", run_attach, attach_opt, local_exit},

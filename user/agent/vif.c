@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "addr.h"
+#include "flood.h"
 #include "incoming.h"
 #include "ip6.h"
 #include "local_vifs.h"
@@ -192,11 +193,11 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		    !memcmp(old.mac, v.mac, 6) && old.ip == v.ip && old.router_ip == v.router_ip &&
 		    old.prefix_len == v.prefix_len &&
 		    (na_vif_ip6_get(vs->maps, idx, &old6), same_ip6(&old6, &v6))) {
-			if (!(old.flags & NL_VIF_F_INCOMING))
-				na_announce_vif6(vs->res, &old, &old6, false);
-			else if (!(req->flags & NL_VIF_F_INCOMING) && vs->incoming)
+			/* idempotent: nothing changes, no new HERE (hooks call it often) */
+			if ((old.flags & NL_VIF_F_INCOMING) && !(req->flags & NL_VIF_F_INCOMING) &&
+			    vs->incoming)
 				return na_incoming_resume(vs->incoming, idx, "vif add again");
-			return 0; /* idempotent */
+			return 0;
 		}
 		return nl_errf(
 			err, errlen, -EEXIST,
@@ -294,6 +295,8 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		 ifname, v.tenant, v.mac_as, mac, v.slot, mtu,
 		 v.flags & NL_VIF_F_XDP_REDIRECT ? " xdp-redirect" : "", v6.count);
 	na_mon_vif("add", ifname, &v);
+	if (vs->flood)
+		na_flood_touch(vs->flood);
 	if (v.flags & NL_VIF_F_INCOMING) {
 		rc = na_incoming_watch(vs->incoming, idx);
 		if (rc) {
@@ -380,6 +383,8 @@ static void withdraw(struct na_vifs *vs, const struct nl_vif *v)
 	}
 	if (!(v->flags & NL_VIF_F_INCOMING)) /* never announced */
 		na_announce_vif6(vs->res, v, &v6, true);
+	if (vs->flood)
+		na_flood_touch(vs->flood);
 }
 
 int na_vif_del(struct na_vifs *vs, const char *ifname, char *err, size_t errlen)

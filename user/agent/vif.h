@@ -26,6 +26,8 @@ struct na_incoming;
 		0x02, 0x4e, 0x4c, 0x52, 0x00, 0x01 \
 	}
 
+struct na_flood;
+
 struct na_vifs {
 	const struct na_maps *maps;
 	struct nart_store *tables;
@@ -34,6 +36,7 @@ struct na_vifs {
 	const struct na_location *loc; /* the tenant scheme */
 	int encap_mode;
 	int prog_fd;		      /* nl_vif_ingress */
+	struct na_flood *flood;	      /* broadcast members: told of each change (NULL: none) */
 	struct na_incoming *incoming; /* announce on resume; NULL: the flag is ignored */
 };
 

@@ -150,3 +150,12 @@ void nl_ip6_link_local_from_mac(const __u8 mac[6], __u8 out[16])
 	out[14] = mac[4];
 	out[15] = mac[5];
 }
+
+bool nl_ip6_is_slaac_of(const __u8 a[16], unsigned int plen, const __u8 mac[6])
+{
+	__u8 ll[16];
+
+	/* fe80::/64 + the same interface identifier */
+	nl_ip6_link_local_from_mac(mac, ll);
+	return plen == 64 && !memcmp(a + 8, ll + 8, 8);
+}

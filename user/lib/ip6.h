@@ -54,4 +54,12 @@ int nl_vif_ip6_check(const struct nl_vif_ip6 *v6, char *err, size_t errlen);
  */
 void nl_ip6_link_local_from_mac(const __u8 mac[6], __u8 out[16]);
 
+/*
+ * true when @a is the address SLAAC (modified EUI-64, RFC 4291 app. A) gives
+ * the interface with @mac in a /64: only then may a router advertisement
+ * invite the guest to autoconfigure it, since the datapath drops any other
+ * source address the VIF was not given.
+ */
+bool nl_ip6_is_slaac_of(const __u8 a[16], unsigned int plen, const __u8 mac[6]);
+
 #endif /* NL_IP6_H */

@@ -7,6 +7,8 @@
  *   na-repo compile [options] -o <dir> <topology|->
  *   na-repo serve --listen <addr:port> <dir>
  *   na-repo check-table <vlan-table.txt>
+ *   na-repo check-tenants <tenants.txt>
+ *   na-repo publish --etcd <host:port[,...]> [--prefix P] [--grace S] <dir>
  * Exit codes: 0 success, 1 the verb failed (bad topology or table, I/O),
  * 2 a bad command line.
  */
@@ -19,7 +21,9 @@
 #include "netlord.h"
 #include "cli.h"
 #include "compile.h"
+#include "publish.h"
 #include "serve.h"
+#include "tenants_cmd.h"
 #include "topo.h"
 #include "topo_gen.h"
 #include "vlan_table.h"
@@ -129,6 +133,10 @@ enum {
 	OPT_TIMEOUT,
 	OPT_MAX_CONNS,
 	OPT_METRICS,
+	OPT_ETCD,
+	OPT_PREFIX,
+	OPT_GRACE,
+	OPT_TENANTS,
 };
 
 static const struct cli_opt compile_opts[] = {
@@ -144,6 +152,9 @@ static const struct cli_opt compile_opts[] = {
 	 "path VLAN IDs upwards from V, 2..4094 (default 10)"},
 	{"broadcast-vlan", OPT_BCAST_VLAN, "V", 0, "the broadcast VLAN, 2..4094 (default 4094)"},
 	{"out", 'o', "dir", 1, "write the output into this directory"},
+	{"tenants", OPT_TENANTS, "file", 0,
+	 "validate this tenants file and copy it to <dir>/tenants.txt\n"
+	 "(docs/tenants.md); without it, a stale one is removed"},
 	{0},
 };
 
@@ -155,6 +166,7 @@ static struct compile_opts copt = {
 	.bcast_vlan = 4094,
 };
 static int have_serial;
+static const char *tenants_src; /* compile --tenants */
 
 static int set_serial(const char *arg)
 {
@@ -208,6 +220,13 @@ static int compile_opt(int key, const char *arg)
 	case 'o':
 		copt.outdir = arg;
 		break;
+	case OPT_TENANTS:
+		if (!strcmp(arg, "-")) {
+			fprintf(stderr, "na-repo: --tenants needs a file, not stdin\n");
+			return -EINVAL;
+		}
+		tenants_src = arg;
+		break;
 	}
 	return rc;
 }
@@ -221,12 +240,19 @@ static int compile_run(void)
 
 	if (!have_serial)
 		copt.serial = (uint64_t)time(NULL);
+	if (tenants_src && tenants_file_check(tenants_src)) /* before the long part */
+		return -EINVAL;
 	rc = load_topo(check_path, &t);
 	if (rc)
 		return rc;
 	rc = repo_compile(&t, &copt, &r, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "na-repo: compile: %s\n", err);
+		topo_free(&t);
+		return rc;
+	}
+	rc = tenants_install(tenants_src, copt.outdir);
+	if (rc) {
 		topo_free(&t);
 		return rc;
 	}
@@ -303,16 +329,75 @@ static int check_table_run(void)
 
 	if (!buf)
 		return -EIO;
-	if (nl_vt_parse(buf, len, &vt, err, sizeof(err))) {
+	if (nl_vt_parse_any(buf, len, &vt, err, sizeof(err))) {
 		fprintf(stderr, "na-repo: %s: %s\n", check_path, err);
 		free(buf);
 		return -EINVAL;
 	}
-	printf("%s: format %u serial %llu broadcast %u switches %u rows %zu\n", check_path,
-	       vt.format, (unsigned long long)vt.serial, vt.broadcast_vlan, vt.nswitches, vt.nrows);
+	printf("%s: %sformat %u serial %llu broadcast %u switches %u rows %zu\n", check_path,
+	       vt.row_only ? "row document, " : "", vt.format, (unsigned long long)vt.serial,
+	       vt.broadcast_vlan, vt.nswitches, vt.nrows);
 	nl_vt_free(&vt);
 	free(buf);
 	return 0;
+}
+
+/* ---- publish ------------------------------------------------------------------- */
+
+static const struct cli_opt publish_opts[] = {
+	{"etcd", OPT_ETCD, "host:port[,...]", 1, "the etcd cluster's client endpoints"},
+	{"prefix", OPT_PREFIX, "P", 0, "the keys' prefix, /[A-Za-z0-9_./-]* (default /netlord)"},
+	{"grace", OPT_GRACE, "S", 0,
+	 "a superseded serial is removed by a publish S seconds\nor more later, "
+	 "0..31536000 (default 60)"},
+	{"timeout-ms", OPT_TIMEOUT, "MS", 0, "each request to etcd, 10..3600000 (default 10000)"},
+	{0},
+};
+
+static struct publish_opts popt = {.prefix = "/netlord", .grace_s = 60, .timeout_ms = 10000};
+
+static int publish_opt(int key, const char *arg)
+{
+	long v = 0;
+	int rc = 0;
+
+	switch (key) {
+	case OPT_ETCD:
+		popt.endpoints = arg;
+		break;
+	case OPT_PREFIX:
+		if (arg[0] != '/' || strlen(arg) > 200 ||
+		    strspn(arg,
+			   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-") !=
+			    strlen(arg)) {
+			fprintf(stderr,
+				"na-repo: --prefix must start with '/', [A-Za-z0-9_./-], at "
+				"most 200 characters\n");
+			return -EINVAL;
+		}
+		popt.prefix = arg;
+		break;
+	case OPT_GRACE:
+		rc = cli_num(arg, "--grace", 0, 31536000, &v);
+		popt.grace_s = v;
+		break;
+	case OPT_TIMEOUT:
+		rc = cli_num(arg, "--timeout-ms", 10, 3600000, &v);
+		popt.timeout_ms = (int)v;
+		break;
+	}
+	return rc;
+}
+
+static int publish_args(int argc, char **argv)
+{
+	popt.dir = argv[0];
+	return 0;
+}
+
+static int publish_run(void)
+{
+	return repo_publish(&popt);
 }
 
 /* ---- the verbs ----------------------------------------------------------------- */
@@ -356,7 +441,8 @@ static const struct cli_verb verbs[] = {
 		.help = "Compute up to k paths for every pair of edge switches, pack them into\n"
 			"loop-free VLANs, add the broadcast VLAN, and write the VLAN table, one\n"
 			"configuration per switch, the canonical topology, vlans.txt and\n"
-			"summary.txt into <dir> (docs/repository.md).",
+			"summary.txt into <dir> (docs/repository.md); with --tenants, the\n"
+			"validated tenants file as <dir>/tenants.txt (docs/tenants.md).",
 		.opts = compile_opts,
 		.min_args = 1,
 		.max_args = 1,
@@ -369,9 +455,10 @@ static const struct cli_verb verbs[] = {
 		.summary = "serve --listen <addr:port> [--timeout-ms MS] [--max-conns N] "
 			   "[--metrics] <dir>",
 		.args = "--listen <addr:port> [options] <dir>",
-		.help = "Serve <dir>/vlan-table.txt over HTTP/1.1 (GET /v1/vlan-table) until\n"
-			"SIGINT or SIGTERM; SIGHUP reloads it (the old table is kept if the new\n"
-			"one does not parse).",
+		.help = "Serve <dir>/vlan-table.txt over HTTP/1.1 (GET /v1/vlan-table, and each\n"
+			"edge switch's row: GET /v1/row/<mac>) and <dir>/tenants.txt if present\n"
+			"(GET /v1/tenants) until SIGINT or SIGTERM; SIGHUP reloads them (the old\n"
+			"ones are kept if the new ones do not parse).",
 		.opts = serve_opts,
 		.min_args = 1,
 		.max_args = 1,
@@ -381,14 +468,48 @@ static const struct cli_verb verbs[] = {
 	},
 	{
 		.name = "check-table",
-		.summary = "check-table <vlan-table.txt|->       validate a VLAN table document",
+		.summary = "check-table <vlan-table.txt|row|->   validate a VLAN table or row "
+			   "document",
 		.args = "<vlan-table.txt|->",
-		.help = "Parse and validate a VLAN table document (docs/vlan-table.md); print its\n"
-			"serial, broadcast VLAN and size.",
+		.help = "Parse and validate a VLAN table document, or one switch's row document\n"
+			"(rows/<mac>; docs/vlan-table.md); print its serial, broadcast VLAN and "
+			"size.",
 		.min_args = 1,
 		.max_args = 1,
 		.set_args = check_args,
 		.run = check_table_run,
+	},
+	{
+		.name = "check-tenants",
+		.summary = "check-tenants <tenants.txt|->        validate a tenants file",
+		.args = "<tenants.txt|->",
+		.help = "Parse and validate a tenants file: subnets, virtual routers, DHCP/RA\n"
+			"settings and static routes per tenant (docs/tenants.md); print its\n"
+			"size, or the first error naming the line.",
+		.min_args = 1,
+		.max_args = 1,
+		.set_args = check_tenants_args,
+		.run = check_tenants_run,
+	},
+	{
+		.name = "publish",
+		.summary = "publish --etcd <host:port[,...]> [--prefix P] [--grace S] <dir>\n"
+			   "                                      write a compiled repository "
+			   "into etcd",
+		.args = "--etcd <host:port[,host:port...]> [options] <dir>",
+		.help = "Write <dir>/vlan-table.txt's rows into etcd (v3 JSON gateway): every "
+			"edge\n"
+			"switch's row under <prefix>/serials/<serial>/rows/<mac>, then one\n"
+			"transaction, conditional on <prefix>/current being unchanged, writes\n"
+			"the serial's meta and points <prefix>/current at it.  Agents with\n"
+			"--repo etcd://<host:port,...><prefix> watch that key.  Serials\n"
+			"superseded --grace seconds ago or more are removed (docs/repository.md).",
+		.opts = publish_opts,
+		.min_args = 1,
+		.max_args = 1,
+		.set_opt = publish_opt,
+		.set_args = publish_args,
+		.run = publish_run,
 	},
 };
 

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The IPv6 step of the VIF program (issue 11 step 3; patent [0035] proxy
+ * ARP, extended to IPv6 neighbour discovery, and [0040] the VIF's source
+ * checks; docs/ipv6.md):
+ *  - anti-spoofing of every IPv6 frame, unicast or multicast: the source is
+ *    link-local, one of the VIF's --ip6 addresses, or :: for a DAD
+ *    neighbour solicitation or an MLD report to a multicast MAC;
+ *  - proxy NDP: a neighbour solicitation is answered on the VIF for an
+ *    address NART-1 for IPv6 binds in the VIF's MAC space and for the
+ *    virtual router (--router6 and its link-local address); never for the
+ *    VM's own address, never for a DAD probe (source ::); anything else
+ *    goes on (unicast: forwarded; multicast: the broadcast step).
+ * One subprogram, nl_tx_ipv6(), that keeps its state in a per-CPU scratch
+ * entry: the VIF program's own stack is nearly full.
+ */
+#ifndef NL_BPF_NDP_H
+#define NL_BPF_NDP_H
+
+#include "csum.h"
+#include "ipv6.h"
+
+#define NL_ND_OPT_TLLA	   2
+#define NL_NA_F_ROUTER	   0x80
+#define NL_NA_F_SOLICITED  0x40
+#define NL_NA_F_OVERRIDE   0x20
+#define NL_NS_LEN	   24 /* type, code, checksum, reserved, target */
+#define NL_NA_FRAME_LEN	   (ETH_HLEN + 40 + 32)
+#define NL_TX_PULL_LEN_IP6 (ETH_HLEN + 40 + NL_NS_LEN)
+
+/*
+ * The answer, built in the scratch entry and written over the solicitation
+ * from dst on; the 2 leading bytes align the addresses to 4 bytes so the
+ * compiler copies them by words.
+ */
+struct nl_na_frame {
+	__u8 align[2];
+	__u8 dst[6];
+	__u8 src[6];
+	__be16 proto;
+	struct nl_ip6h ip6;
+	__u8 type;
+	__u8 code;
+	__u16 csum;
+	__u8 flags;
+	__u8 reserved[3];
+	__u8 target[16];
+	__u8 opt_type;
+	__u8 opt_len; /* units of 8 bytes */
+	__u8 opt_mac[6];
+} __attribute__((aligned(8)));
+
+_Static_assert(sizeof(struct nl_na_frame) == NL_NA_FRAME_LEN + 2 &&
+		       __builtin_offsetof(struct nl_na_frame, ip6) == 16 &&
+		       __builtin_offsetof(struct nl_na_frame, target) == 64,
+	       "NA frame layout");
+
+/* what nl_tx_ipv6() knows of the VIF and the frame, off the stack */
+struct nl_ndp_scratch {
+	struct nl_na_frame na;
+	struct nl_ip6_key k;			  /* map lookups */
+	__u8 rll[16] __attribute__((aligned(4))); /* the router's link-local address */
+	/* the VIF */
+	__u32 tenant;
+	__u32 ifindex;
+	__u16 mac_as;
+	__u8 mac[6];
+	__u8 router_mac[6];
+	__u8 count; /* --ip6 addresses */
+	__u8 ns_ok; /* a well-formed neighbour solicitation */
+	__u8 router6[16] __attribute__((aligned(4)));
+	/* the frame */
+	__u8 saddr[16] __attribute__((aligned(4)));
+	__u8 target[16] __attribute__((aligned(4)));
+	__u8 answer[6];
+	__u8 nexthdr;
+	__u8 l4type;
+	__u8 mcast;
+	__u8 flags;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nl_ndp_scratch);
+} nl_ndp_scratch SEC(".maps");
+
+static const __u32 nl_ndp_zero; /* the scratch key, off the stack */
+
+/* the headers into @sc: NL_CONTINUE or NL_IP6_DROP(reason) */
+static __always_inline int nl_ip6_parse(struct __sk_buff *skb, struct nl_ndp_scratch *sc)
+{
+	__u32 pull = skb->len < NL_TX_PULL_LEN_IP6 ? skb->len : NL_TX_PULL_LEN_IP6;
+	void *data, *end;
+	struct ethhdr *eth;
+	struct nl_ip6h *ip6;
+	__u8 *l4;
+
+	if ((long)nl_skb_data_end(skb) - (long)nl_skb_data(skb) < (long)pull)
+		bpf_skb_pull_data(skb, pull);
+	data = nl_skb_data(skb);
+	end = nl_skb_data_end(skb);
+	eth = data;
+	ip6 = (void *)(eth + 1);
+	if (!nl_fits(ip6, end) || (bpf_ntohl(ip6->vtcfl) >> 28) != 6 ||
+	    bpf_ntohs(ip6->plen) + sizeof(*ip6) > skb->len - ETH_HLEN)
+		return NL_IP6_DROP(NL_C_TX_MALFORMED);
+	sc->mcast = eth->h_dest[0] & 1;
+	sc->nexthdr = ip6->nexthdr;
+	sc->l4type = 0;
+	sc->ns_ok = 0;
+	if (ip6->nexthdr != NL_IPPROTO_ICMPV6)
+		return bpf_skb_load_bytes(skb, ETH_HLEN + 8, sc->saddr, 16)
+			       ? NL_IP6_DROP(NL_C_TX_MALFORMED)
+			       : NL_CONTINUE;
+	l4 = (void *)(ip6 + 1);
+	if (l4 + NL_NS_LEN > (__u8 *)end) {
+		if (l4 + 1 > (__u8 *)end)
+			return NL_IP6_DROP(NL_C_TX_MALFORMED);
+		sc->l4type = l4[0];
+	} else {
+		sc->l4type = l4[0];
+		/* RFC 4861 7.1.1: hop limit 255, code 0, length >= 24, target not multicast */
+		sc->ns_ok = ip6->hop_limit == 255 && l4[1] == 0 &&
+			    bpf_ntohs(ip6->plen) >= NL_NS_LEN && l4[8] != 0xff;
+		/* copied by the kernel: no packet pointer lives across the helper */
+		if (bpf_skb_load_bytes(skb, ETH_HLEN + 40 + 8, sc->target, 16))
+			return NL_IP6_DROP(NL_C_TX_MALFORMED);
+	}
+	return bpf_skb_load_bytes(skb, ETH_HLEN + 8, sc->saddr, 16) ? NL_IP6_DROP(NL_C_TX_MALFORMED)
+								    : NL_CONTINUE;
+}
+
+/* @a (in @sc) is one of the VIF's own addresses: the agent's index names this VIF */
+static __always_inline bool nl_ip6_owned(struct nl_ndp_scratch *sc, const __u8 *a)
+{
+	__u32 *idx;
+
+	sc->k.tenant = sc->tenant;
+	__builtin_memcpy(sc->k.ip6, a, 16);
+	idx = bpf_map_lookup_elem(&nl_local_ip6s, &sc->k);
+	return idx && *idx == sc->ifindex;
+}
+
+/* the source rule: NL_CONTINUE or NL_IP6_DROP(reason) */
+static __always_inline int nl_ip6_check_source(struct nl_ndp_scratch *sc)
+{
+	if (nl_ip6_link_local(sc->saddr))
+		return NL_CONTINUE;
+	if (nl_ip6_zero(sc->saddr)) {
+		bool dad_or_mld =
+			sc->nexthdr == 0 /* hop-by-hop: MLD */ ||
+			(sc->nexthdr == NL_IPPROTO_ICMPV6 &&
+			 (sc->l4type == NL_ICMP6_NS || sc->l4type == NL_ICMP6_MLD_REPORT ||
+			  sc->l4type == NL_ICMP6_MLD2_REPORT));
+
+		/* :: may only ask, never be answered or routed */
+		return dad_or_mld && sc->mcast ? NL_CONTINUE : NL_IP6_DROP(NL_C_TX_SPOOF_IP6);
+	}
+	if (!sc->count)
+		return NL_CONTINUE; /* L2-only for IPv6 (docs/ipv6.md) */
+	return nl_ip6_owned(sc, sc->saddr) ? NL_CONTINUE : NL_IP6_DROP(NL_C_TX_SPOOF_IP6);
+}
+
+/* a neighbour solicitation: who answers, into sc->answer and sc->flags */
+static __always_inline int nl_ndp_decide(struct nl_ndp_scratch *sc)
+{
+	struct nl_nart1v6_val *n1;
+
+	if (!sc->ns_ok)
+		return NL_IP6_DROP(NL_C_TX_MALFORMED);
+	/* the VM asking for its own address, or a DAD probe: never answered */
+	if (nl_ip6_zero(sc->saddr) || nl_ip6_owned(sc, sc->target))
+		return NL_IP6_DROP(NL_C_TX_NDP_IGNORED);
+	if (!sc->count)
+		return NL_CONTINUE; /* L2-only for IPv6: ND travels as before */
+	sc->flags = NL_NA_F_SOLICITED | NL_NA_F_OVERRIDE;
+	nl_ip6_router_ll(sc->router_mac, sc->rll);
+	if (!nl_ip6_zero(sc->router6) &&
+	    (nl_ip6_eq(sc->target, sc->router6) || nl_ip6_eq(sc->target, sc->rll))) {
+		nl_mac_copy(sc->answer, sc->router_mac);
+		sc->flags |= NL_NA_F_ROUTER;
+		return NL_IP6_ANSWERED;
+	}
+	sc->k.tenant = sc->tenant;
+	__builtin_memcpy(sc->k.ip6, sc->target, 16);
+	n1 = bpf_map_lookup_elem(&nl_nart1v6, &sc->k);
+	/* another subnet's VIF is reached through the router, not by ND */
+	if (!n1 || n1->mac_as != sc->mac_as)
+		return NL_IP6_NDP_MISS;
+	nl_mac_copy(sc->answer, n1->mac);
+	return NL_IP6_ANSWERED;
+}
+
+/* the ICMPv6 checksum of @na's 32-byte message with its pseudo header */
+static __always_inline __u16 nl_na_csum(const struct nl_na_frame *na)
+{
+	__u32 s = nl_sum16(na->ip6.saddr, 16) + bpf_htons(32) + bpf_htons(NL_IPPROTO_ICMPV6);
+
+	s += nl_sum16(&na->type, 16);
+	return nl_csum_fold(s);
+}
+
+/* the advertisement over the solicitation: NL_IP6_ANSWERED or a drop */
+static __always_inline int nl_ndp_answer(struct __sk_buff *skb, struct nl_ndp_scratch *sc)
+{
+	struct nl_na_frame *na = &sc->na;
+
+	__builtin_memset(na, 0, sizeof(*na));
+	nl_mac_copy(na->dst, sc->mac);
+	nl_mac_copy(na->src, sc->answer);
+	na->proto = bpf_htons(ETH_P_IPV6);
+	na->ip6.vtcfl = bpf_htonl(0x60000000);
+	na->ip6.plen = bpf_htons(32);
+	na->ip6.nexthdr = NL_IPPROTO_ICMPV6;
+	na->ip6.hop_limit = 255;
+	__builtin_memcpy(na->ip6.saddr, sc->target, 16);
+	__builtin_memcpy(na->ip6.daddr, sc->saddr, 16);
+	na->type = NL_ICMP6_NA;
+	na->flags = sc->flags;
+	__builtin_memcpy(na->target, sc->target, 16);
+	na->opt_type = NL_ND_OPT_TLLA;
+	na->opt_len = 1;
+	nl_mac_copy(na->opt_mac, sc->answer);
+	na->csum = nl_na_csum(na);
+	if (bpf_skb_change_tail(skb, NL_NA_FRAME_LEN, 0) ||
+	    bpf_skb_store_bytes(skb, 0, na->dst, NL_NA_FRAME_LEN, 0))
+		return NL_IP6_DROP(NL_C_TX_MALFORMED);
+	return NL_IP6_ANSWERED;
+}
+
+/*
+ * Every IPv6 frame of a VM.  Returns NL_CONTINUE (the frame goes on; the
+ * caller re-reads its headers, they may have been pulled), NL_IP6_NDP_MISS
+ * (the same, counted by the caller), NL_IP6_ANSWERED (the frame is now the
+ * advertisement: the caller counts it and sends it back to the VM) or
+ * NL_IP6_DROP(reason) for the caller's nl_drop().
+ */
+static __noinline int nl_tx_ipv6(struct __sk_buff *skb, const struct nl_vif *vif)
+{
+	struct nl_ndp_scratch *sc = bpf_map_lookup_elem(&nl_ndp_scratch, &nl_ndp_zero);
+	struct nl_vif_ip6 *v6;
+	int v;
+
+	if (!sc)
+		return NL_IP6_DROP(NL_C_TX_MALFORMED);
+	sc->tenant = vif->tenant;
+	sc->ifindex = vif->ifindex;
+	sc->mac_as = vif->mac_as;
+	nl_mac_copy(sc->mac, vif->mac);
+	nl_mac_copy(sc->router_mac, vif->router_mac);
+	v6 = bpf_map_lookup_elem(&nl_vif_ip6s, &sc->ifindex);
+	sc->count = v6 && v6->count <= NL_VIF_MAX_IP6 ? v6->count : 0;
+	if (v6)
+		__builtin_memcpy(sc->router6, v6->router, 16);
+	else
+		__builtin_memset(sc->router6, 0, 16);
+	v = nl_ip6_parse(skb, sc);
+	if (v != NL_CONTINUE)
+		return v;
+	v = nl_ip6_check_source(sc);
+	if (v != NL_CONTINUE || sc->nexthdr != NL_IPPROTO_ICMPV6 || sc->l4type != NL_ICMP6_NS)
+		return v;
+	v = nl_ndp_decide(sc);
+	if (v != NL_IP6_ANSWERED)
+		return v;
+	return nl_ndp_answer(skb, sc);
+}
+
+/* The caller's side of nl_tx_ipv6(): NL_CONTINUE or the tc verdict */
+static __always_inline int nl_tx_ipv6_verdict(struct __sk_buff *skb, int v)
+{
+	if (NL_IP6_IS_DROP(v))
+		return nl_drop(skb, NL_IP6_REASON(v));
+	if (v == NL_IP6_ANSWERED) {
+		nl_count(NL_C_TX_NDP_REPLIED);
+		return bpf_redirect(skb->ifindex, 0);
+	}
+	if (v == NL_IP6_NDP_MISS)
+		nl_count(NL_C_TX_NDP_MISS);
+	return NL_CONTINUE;
+}
+
+#endif /* NL_BPF_NDP_H */

@@ -1,0 +1,66 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""IPv6 frames for the proxy NDP and IPv6 anti-spoofing packet tests
+(tests/datapath/test_ndp.c; issue 11, patent [0035] proxy address
+resolution), built by scapy, independently of bpf/lib/ndp.h.
+
+usage: ndp_expected.py ns SRC_MAC DST_MAC SRC_IP TARGET
+         a neighbour solicitation (hop limit 255, source link-layer option
+         unless SRC_IP is ::)
+       ndp_expected.py na VM_MAC ANSWER_MAC TARGET DST_IP ROUTER(0|1)
+         the neighbour advertisement the NA must send back: solicited,
+         override, router flag as given, target link-layer option
+       ndp_expected.py udp SRC_MAC DST_MAC SRC_IP DST_IP
+         a UDP datagram (8 bytes of data)
+prints the frame in hex.
+"""
+import sys
+
+from scapy.all import (
+    UDP,
+    Ether,
+    ICMPv6ND_NA,
+    ICMPv6ND_NS,
+    ICMPv6NDOptDstLLAddr,
+    ICMPv6NDOptSrcLLAddr,
+    IPv6,
+    Raw,
+)
+from scapy.utils6 import in6_getnsma, in6_getnsmac
+from socket import AF_INET6, inet_pton, inet_ntop
+
+
+def ns(src_mac, dst_mac, src_ip, target):
+    dst = inet_ntop(AF_INET6, in6_getnsma(inet_pton(AF_INET6, target)))
+    if dst_mac == "auto":
+        dst_mac = in6_getnsmac(inet_pton(AF_INET6, dst))
+    pkt = Ether(src=src_mac, dst=dst_mac) / IPv6(src=src_ip, dst=dst, hlim=255)
+    pkt = pkt / ICMPv6ND_NS(tgt=target)
+    if src_ip != "::":
+        pkt = pkt / ICMPv6NDOptSrcLLAddr(lladdr=src_mac)
+    return pkt
+
+
+def na(vm_mac, answer_mac, target, dst_ip, router):
+    return (
+        Ether(src=answer_mac, dst=vm_mac)
+        / IPv6(src=target, dst=dst_ip, hlim=255)
+        / ICMPv6ND_NA(R=router, S=1, O=1, tgt=target)
+        / ICMPv6NDOptDstLLAddr(lladdr=answer_mac)
+    )
+
+
+def main():
+    a = sys.argv[1:]
+    if a[0] == "ns":
+        pkt = ns(a[1], a[2], a[3], a[4])
+    elif a[0] == "na":
+        pkt = na(a[1], a[2], a[3], a[4], int(a[5]))
+    else:
+        pkt = Ether(src=a[1], dst=a[2]) / IPv6(src=a[3], dst=a[4]) / UDP(sport=1000, dport=2000)
+        pkt = pkt / Raw(b"12345678")
+    print(bytes(pkt).hex())
+
+
+if __name__ == "__main__":
+    main()
