@@ -1,5 +1,6 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# shellcheck shell=dash
 # /init of the tiny QEMU guest (scripts/guest/build-initramfs.sh): a real
 # VM of patent [0019]-[0026] on a tap VIF.  The initramfs is its whole root
 # (so QEMU can live-migrate it).  Loads virtio-net, configures eth0 from the
@@ -10,7 +11,9 @@
 #   ng.ip=A.B.C.D/LEN     static IPv4 address on eth0 (none: eth0 only up)
 #   ng.ip=dhcp            IPv4 from the agent's DHCP server: busybox udhcpc
 #                         (address, prefix, MTU, router: /etc/udhcpc.script)
-#   IPv6: the kernel's own SLAAC (accept_ra, on by default) from the agent's RAs
+#   ng.ip6=ADDR/LEN       static IPv6 address on eth0
+#   (without ng.ip6: the kernel's own SLAAC, accept_ra on by default, from the
+#   agent's router advertisements when it sends them)
 #   ng.mtu=N              eth0 MTU (none: what virtio-net negotiated)
 #   ng.offload=on|off     eth0 TSO/GSO/checksum offloads (ethtool -K)
 #
@@ -34,6 +37,7 @@ done
 
 name=guest
 ip=
+ip6=
 mtu=
 offload=
 for arg in $(cat /proc/cmdline); do
@@ -42,6 +46,7 @@ for arg in $(cat /proc/cmdline); do
 	ng.ip=*) ip=${arg#ng.ip=} ;;
 	ng.mtu=*) mtu=${arg#ng.mtu=} ;;
 	ng.offload=*) offload=${arg#ng.offload=} ;;
+	ng.ip6=*) ip6=${arg#ng.ip6=} ;;
 	esac
 done
 hostname "$name"
@@ -60,6 +65,8 @@ case $ip in
 dhcp) udhcpc -i eth0 -s /etc/udhcpc.script -t 10 -T 1 -A 1 -b -O mtu >/dev/console 2>&1 ;;
 ?*) ip addr add "$ip" dev eth0 ;;
 esac
+# (busybox ip has no nodad: DAD runs, about a second)
+[ -n "$ip6" ] && ip -6 addr add "$ip6" dev eth0
 echo "@@GUEST-READY $name@@" >/dev/console
 
 # the control loop; PID 1 never exits

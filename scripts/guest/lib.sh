@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# shellcheck shell=bash
 # QEMU guests on tap VIFs (issue 12; the VMs of patent [0019]-[0026] and their
 # live migration, [0034]-[0035]), sourced by tests/guest/*.sh and the demo:
 # a tap in a hypervisor's network namespace, a tiny guest (QEMU, TCG or KVM,

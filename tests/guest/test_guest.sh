@@ -85,6 +85,11 @@ MAC3=52:54:00:ee:00:03
 IP1=10.77.0.1
 IP2=10.77.0.2
 IP3=10.77.0.3
+ROUTER=10.77.0.254 # the virtual router (the DHCP server answers for it)
+# IPv6: the EUI-64 addresses SLAAC would form from the MACs
+IP6_1=fd77::5054:ff:feee:1
+IP6_2=fd77::5054:ff:feee:2
+IP6_3=fd77::5054:ff:feee:3
 
 # ---- the world: switch, VLAN table, key, agents, lldpd --------------------------------------
 nw_switch "$SW" "$SWMAC"
@@ -108,33 +113,46 @@ check "server 1's uplink runs the XDP receive program" bash -c \
 check "server 2's uplink has no XDP program (--rx tc)" bash -c \
 	"! ip -n $(srv 2) link show dev $(up 2) | grep -q 'prog/xdp'"
 
-# ---- guests ------------------------------------------------------------------------------
-guest_tap "$(srv 1)" "$(tap 1)" || nw_abort guest "tap on server 1"
-guest_tap "$(srv 2)" "$(tap 2)" || nw_abort guest "tap on server 2"
-check "vif add g1's tap on server 1" na 1 vif add "$(tap 1)" --tenant $TENANT --mac-as 1 \
-	--mac $MAC1 --ip $IP1/24
-check "vif add g2's tap on server 2" na 2 vif add "$(tap 2)" --tenant $TENANT --mac-as 1 \
-	--mac $MAC2 --ip $IP2/24
-xdp_target() { na 1 vif list | grep "$(tap 1)" | grep -q xdp-redirect; }
-check "a tap VIF is an XDP-redirect target" xdp_target
 # addresses: from the agent's DHCP server (busybox udhcpc in the guest) when
 # the agent has one (its datapath counts DHCP requests handed to it), else
 # static with the VIF MTU, as DHCP would give them
-if na 1 stats | grep -q tx_punt_dhcp4; then
+stats_json=$(na 1 stats --json)
+if grep -q '"tx_punt_dhcp4"' <<<"$stats_json"; then
 	ADDR=dhcp
 	g_append() { echo "ng.ip=dhcp"; }
 else
 	ADDR=static
 	g_append() { echo "ng.ip=$1/24 ng.mtu=$VMMTU"; }
 fi
-echo "guest addresses: $ADDR"
-GUEST_APPEND=$(g_append $IP1) guest_start g1 "$(srv 1)" "$(tap 1)" $MAC1 on
-GUEST_APPEND=$(g_append $IP2) guest_start g2 "$(srv 2)" "$(tap 2)" $MAC2 off
+# IPv6 when the datapath carries it (its proxy NDP, map nl_ndp_scratch, is in
+# the program na-loader loads; the counter names came earlier): by the
+# kernel's SLAAC when the agent sends router advertisements, else static
+ADDR6=none
+if grep -qa nl_ndp_scratch "$NA"; then
+	if grep -q '"tx_punt_rs"' <<<"$stats_json"; then ADDR6=slaac; else ADDR6=static; fi
+fi
+g_append6() { [ "$ADDR6" = static ] && echo "ng.ip6=$1/64"; true; }
+v6_opts() { [ "$ADDR6" != none ] && echo "--ip6 $1/64 --router6 fd77::fe"; true; }
+echo "guest addresses: IPv4 $ADDR, IPv6 $ADDR6"
+
+# ---- guests ------------------------------------------------------------------------------
+guest_tap "$(srv 1)" "$(tap 1)" || nw_abort guest "tap on server 1"
+guest_tap "$(srv 2)" "$(tap 2)" || nw_abort guest "tap on server 2"
+check "vif add g1's tap on server 1" na 1 vif add "$(tap 1)" --tenant $TENANT --mac-as 1 \
+	--mac $MAC1 --ip $IP1/24 --router $ROUTER $(v6_opts $IP6_1)
+check "vif add g2's tap on server 2" na 2 vif add "$(tap 2)" --tenant $TENANT --mac-as 1 \
+	--mac $MAC2 --ip $IP2/24 --router $ROUTER $(v6_opts $IP6_2)
+xdp_target() { na 1 vif list | grep "$(tap 1)" | grep -q xdp-redirect; }
+check "a tap VIF is an XDP-redirect target" xdp_target
+GUEST_APPEND="$(g_append $IP1) $(g_append6 $IP6_1)" guest_start g1 "$(srv 1)" "$(tap 1)" $MAC1 on
+GUEST_APPEND="$(g_append $IP2) $(g_append6 $IP6_2)" guest_start g2 "$(srv 2)" "$(tap 2)" $MAC2 off
 nw_vm "ngv${T}3" "ngf${T}3" "$(srv 3)" $MAC3 $IP3/24 $VMMTU on
 check "vif add the namespace VM on server 3" na 3 vif add "ngf${T}3" --tenant $TENANT \
-	--mac-as 1 --mac $MAC3 --ip $IP3/24
-check "guest g1 booted (QEMU on server 1's tap)" guest_wait_ready g1 120
-check "guest g2 booted (QEMU on server 2's tap)" guest_wait_ready g2 120
+	--mac-as 1 --mac $MAC3 --ip $IP3/24 --router $ROUTER $(v6_opts $IP6_3)
+for g in g1 g2; do
+	guest_wait_ready $g 180 || nw_abort guest "guest $g did not boot: $(tail -n 5 "$TMP/$g.log" "$TMP/$g.console" 2>&1 | tr '\n' ' ')"
+	ok "guest $g booted (QEMU on its server's tap)"
+done
 g_addr() { # instance ip -> eth0 has ip/24 and MTU $VMMTU
 	local a
 	a=$(gx "$1" 10 "ip -4 addr show dev eth0; ip link show dev eth0")
@@ -142,6 +160,12 @@ g_addr() { # instance ip -> eth0 has ip/24 and MTU $VMMTU
 }
 check "g1 has $IP1/24 and MTU $VMMTU ($ADDR)" g_addr g1 $IP1
 check "g2 has $IP2/24 and MTU $VMMTU ($ADDR)" g_addr g2 $IP2
+if [ "$ADDR6" != none ]; then
+	g_addr6() { gx "$1" 10 "ip -6 addr show dev eth0" | grep -q "inet6 $2/64"; }
+	check "g1 has $IP6_1/64 ($ADDR6)" wait_for 20 g_addr6 g1 $IP6_1
+	check "g2 has $IP6_2/64 ($ADDR6)" wait_for 20 g_addr6 g2 $IP6_2
+	inns "ngv${T}3" ip -6 addr add $IP6_3/64 dev eth0 nodad
+fi
 gx g1 10 'ethtool -k eth0' >"$TMP/g1.features" 2>&1
 gx g2 10 'ethtool -k eth0' >"$TMP/g2.features" 2>&1
 check "g1 negotiated checksum and TSO offloads" bash -c \
@@ -156,6 +180,10 @@ traffic() { # label
 	check "$l: ping g1 -> g2 (XDP into g1's tap, tc into g2's)" quiet gx g1 30 "ping -q -c 3 -W 2 $IP2"
 	check "$l: ping g2 -> g1" quiet gx g2 30 "ping -q -c 3 -W 2 $IP1"
 	check "$l: ping server 3's VM -> g1" quiet vm3 ping -q -c 3 -i 0.2 -W 2 $IP1
+	if [ "$ADDR6" != none ]; then
+		check "$l: ping6 g1 -> g2" quiet gx g1 30 "ping6 -q -c 3 -W 2 $IP6_2"
+		check "$l: ping6 server 3's VM -> g1" quiet vm3 ping -6 -q -c 3 -i 0.2 -W 2 $IP6_1
+	fi
 	gx g2 10 "iperf3 -s -1 -D" >/dev/null
 	sleep 1
 	check "$l: TCP g1 -> g2 (iperf3, 4 MB)" gx g1 90 "iperf3 -c $IP2 -n 4M -J > /tmp/up.json"
@@ -204,10 +232,10 @@ every_na_at() { [ "$(nart_port 1)$(nart_port 2)$(nart_port 3)" = "$1$1$1" ]; }
 tx_packets() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/tx_packets"; }
 
 # the figures (printed, never asserted: timings on a shared machine)
-figures() { # label pinger.json migrate.json destination-server
+figures() { # label pinger.json migrate.json destination-server portcount.json
 	python3 - "$@" "$MAC1" "$TMP" <<'EOF'
 import json, re, sys
-label, pj, mj, dst, mac, tmp = sys.argv[1:7]
+label, pj, mj, dst, tj, mac, tmp = sys.argv[1:8]
 def ms(x):  # agent logs stamp whole milliseconds
     return "<1" if x < 1 else f"{x:.0f}"
 p = json.load(open(pj))
@@ -227,8 +255,19 @@ ls = p["lost_sent"]
 before = sum(1 for t in ls if t < stop)
 pause = sum(1 for t in ls if stop <= t < resume)
 after = sum(1 for t in ls if t >= resume)
-print(f"      lost echoes by send time: {before} before STOP (in flight), {pause} during the "
-      f"pause, {after} after RESUME (the network's share)")
+print(f"      lost echoes by send time: {before} before STOP (queued at the source), {pause} "
+      f"during the pause, {after} after RESUME")
+try:
+    port = json.load(open(tj))["times"]
+    late = [t for t in port if t >= resume]
+    print(f"      echo requests the fabric still carried to the source after RESUME: "
+          f"{len(late)} (the network's share of the loss)"
+          + (f", the last {(max(late) - resume) * 1000:.1f} ms after RESUME" if late else ""))
+    if after > len(late):
+        print(f"      the other {after - len(late)} lost after RESUME were not sent to the source: "
+              f"the guest's first moments at the destination (TCG)")
+except Exception as e:
+    print(f"      no capture on the switch port: {e}")
 # the agents' own clocks: when each NA learned the new place
 ts = {}
 for s in (1, 2, 3):
@@ -263,12 +302,12 @@ EOF
 # from server $1 (instance $3 on tap $4) to server $2 (instance $5, new tap $6);
 # $7: QEMU's announce-initial on the destination in ms ("" = QEMU's default, 50)
 migrate_g1() {
-	local from=$1 to=$2 si=$3 stap=$4 di=$5 dtap=$6 ann=$7 l="migration $1 -> $2" rc pinger at_del
+	local from=$1 to=$2 si=$3 stap=$4 di=$5 dtap=$6 ann=$7 l="migration $1 -> $2" rc pinger portcount at_del
 	check "$l: before: every NA has g1 at port $from" every_na_at "$from"
 	guest_tap "$(srv "$to")" "$dtap" || nw_abort guest "destination tap"
 	check "$l: destination: vif add --incoming-migration" na "$to" vif add "$dtap" \
-		--tenant $TENANT --mac-as 1 --mac $MAC1 --ip $IP1/24 --incoming-migration
-	GUEST_APPEND=$(g_append $IP1) GUEST_INCOMING="unix:$TMP/mig-$di.sock" \
+		--tenant $TENANT --mac-as 1 --mac $MAC1 --ip $IP1/24 --router $ROUTER $(v6_opts $IP6_1) --incoming-migration
+	GUEST_APPEND="$(g_append $IP1) $(g_append6 $IP6_1)" GUEST_INCOMING="unix:$TMP/mig-$di.sock" \
 		guest_start g1 "$(srv "$to")" "$dtap" $MAC1 on "$di"
 	sleep 2
 	[ -n "$ann" ] && guest_qmp "$di" migrate-set-parameters "{\"announce-initial\": $ann}" >/dev/null
@@ -277,6 +316,10 @@ migrate_g1() {
 	# the stream from server 3, then the migration
 	vm3 python3 "$root/scripts/guest/pinger.py" $IP1 1000 12 "$TMP/pinger-$di.json" &
 	pinger=$!
+	# what the fabric still carries to the source, and when
+	ip netns exec "$SW" python3 "$root/scripts/guest/portcount.py" "swp$from" 12 \
+		"$TMP/port-$di.json" &
+	portcount=$!
 	sleep 3
 	guest_migrate "$si" "$di" "unix:$TMP/mig-$di.sock" >"$TMP/migrate-$di.json" 2>"$TMP/migrate-$di.err"
 	rc=$?
@@ -285,20 +328,23 @@ migrate_g1() {
 	# libvirt's order: the source's VIF goes after the migration
 	check "$l: source: vif del" na "$from" vif del "$stap"
 	at_del=$(tx_packets "$(srv "$from")" "$stap")
-	wait $pinger
+	wait $pinger $portcount
 	guest_stop "$si"
 	check "$l: after: every NA has g1 at port $to" every_na_at "$to"
 	check "$l: after: nothing delivered to the source's tap after vif del" \
 		test "$(tx_packets "$(srv "$from")" "$stap")" = "$at_del"
 	check "$l: after: server 3's VM -> g1 at the destination" quiet vm3 ping -q -c 3 -i 0.2 -W 2 $IP1
 	check "$l: after: g1 -> g2" quiet gx "$di" 30 "ping -q -c 3 -W 2 $IP2"
+	if [ "$ADDR6" != none ]; then
+		check "$l: after: ping6 server 3's VM -> g1" quiet vm3 ping -6 -q -c 3 -i 0.2 -W 2 $IP6_1
+	fi
 	gx g2 10 "iperf3 -s -1 -D" >/dev/null
 	sleep 1
 	check "$l: after: TCP g1 -> g2 (2 MB)" gx "$di" 90 "iperf3 -c $IP2 -n 2M > /dev/null"
 	check "$l: the destination agent announced on the guest's first frame" \
 		grep -q "VIF $dtap: the guest transmitted .*live migration arrived" "$TMP/agent$to.log"
 	figures "$l, QEMU announce-initial ${ann:-50 (default)} ms" "$TMP/pinger-$di.json" \
-		"$TMP/migrate-$di.json" "$to"
+		"$TMP/migrate-$di.json" "$to" "$TMP/port-$di.json"
 }
 
 # there and back: the XDP-receiving server to the tc one and back, QEMU's default announce
