@@ -10,8 +10,8 @@ usage: ndp_expected.py ns SRC_MAC DST_MAC SRC_IP TARGET
        ndp_expected.py na VM_MAC ANSWER_MAC TARGET DST_IP ROUTER(0|1)
          the neighbour advertisement the NA must send back: solicited,
          override, router flag as given, target link-layer option
-       ndp_expected.py udp SRC_MAC DST_MAC SRC_IP DST_IP
-         a UDP datagram (8 bytes of data)
+       ndp_expected.py udp SRC_MAC DST_MAC SRC_IP DST_IP [HOP_LIMIT]
+         a UDP datagram (8 bytes of data), hop limit 64 unless given
 prints the frame in hex.
 """
 import sys
@@ -57,7 +57,9 @@ def main():
     elif a[0] == "na":
         pkt = na(a[1], a[2], a[3], a[4], int(a[5]))
     else:
-        pkt = Ether(src=a[1], dst=a[2]) / IPv6(src=a[3], dst=a[4]) / UDP(sport=1000, dport=2000)
+        hlim = int(a[5]) if len(a) > 5 else 64
+        pkt = Ether(src=a[1], dst=a[2]) / IPv6(src=a[3], dst=a[4], hlim=hlim)
+        pkt = pkt / UDP(sport=1000, dport=2000)
         pkt = pkt / Raw(b"12345678")
     print(bytes(pkt).hex())
 

@@ -24,6 +24,7 @@
 #define MAC2	   "52:54:00:aa:00:02"
 #define MAC3	   "52:54:00:aa:00:03"
 #define ROUTER_MAC "02:00:5e:00:01:01"
+#define ETH_HLEN_  14
 
 static void ip6(const char *s, uint8_t *out)
 {
@@ -233,4 +234,63 @@ Test(ipv6_spoof, truncated_payload_is_malformed, .init = setup, .fini = world_te
 	run_tc(&r, W.ifindex_a1, in.b, in.len);
 	cr_assert_eq(r.retval, TC_ACT_SHOT);
 	cr_assert_eq(counter(NL_C_TX_MALFORMED), 1);
+}
+
+/* ---- routing through the virtual router ------------------------------------------------- */
+
+/* a1 -> 2001:db8:2::30 (MAC space 2) via the router MAC: new MACs, hop limit 63, encapsulated */
+Test(ipv6_route, routed_to_other_subnet, .init = setup, .fini = world_teardown)
+{
+	struct pkt in, want;
+	struct run r;
+
+	scapy(&in, "udp " MAC1 " " ROUTER_MAC " " A1_IP6 " " A3_IP6);
+	scapy(&want, "udp " ROUTER_MAC " " MAC3 " " A1_IP6 " " A3_IP6 " 63");
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_REDIRECT, "retval %u", r.retval);
+	cr_assert_eq(counter(NL_C_TX_ENCAPSULATED), 1);
+	cr_assert(counters_all_zero_except(NL_C_TX_ENCAPSULATED, NL_C_MAX));
+	cr_assert_eq(r.out_len, ETH_HLEN_ + NL_ENCAP_OVERHEAD_IP + want.len - ETH_HLEN_);
+	/* the inner frame after the outer Ethernet and IPv4 headers */
+	cr_assert_arr_eq(r.out + ETH_HLEN_ + 20, want.b, want.len, "inner:\n%s\nscapy:\n%s",
+			 hex(r.out + ETH_HLEN_ + 20, want.len), hex(want.b, want.len));
+}
+
+Test(ipv6_route, hop_limit_1_dropped, .init = setup, .fini = world_teardown)
+{
+	struct pkt in;
+	struct run r;
+
+	scapy(&in, "udp " MAC1 " " ROUTER_MAC " " A1_IP6 " " A3_IP6 " 1");
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_SHOT);
+	cr_assert_eq(counter(NL_C_TX_HOP_EXCEEDED), 1);
+	cr_assert(counters_all_zero_except(NL_C_TX_HOP_EXCEEDED, NL_C_MAX));
+}
+
+Test(ipv6_route, router_and_unknown_destinations, .init = setup, .fini = world_teardown)
+{
+	struct pkt in;
+	struct run r;
+
+	scapy(&in, "udp " MAC1 " " ROUTER_MAC " " A1_IP6 " " ROUTER6);
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_SHOT);
+	cr_assert_eq(counter(NL_C_TX_TO_ROUTER), 1);
+	scapy(&in, "udp " MAC1 " " ROUTER_MAC " " A1_IP6 " 2001:db8:9::9");
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_SHOT);
+	cr_assert_eq(counter(NL_C_TX_NART1_MISS), 1);
+	/* NART-1 says MAC space 2, a local subnet says 1: refused */
+	{
+		struct nl_subnet6_key sk = {.prefixlen = 32 + 64, .tenant = W_TENANT_A};
+		struct nl_subnet6_val sv = {.mac_as = 1};
+
+		ip6("2001:db8:2::", sk.ip6);
+		cr_assert_eq(bpf_map_update_elem(fd_map("nl_subnets6"), &sk, &sv, BPF_ANY), 0);
+	}
+	scapy(&in, "udp " MAC1 " " ROUTER_MAC " " A1_IP6 " " A3_IP6);
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_SHOT);
+	cr_assert_eq(counter(NL_C_TX_NO_ROUTE), 1);
 }
