@@ -320,44 +320,44 @@ struct nl_vif_stats {
  * map "counters": per-CPU array indexed by enum nl_counter.  Everything the
  * datapath does not forward is counted under exactly one reason.
  */
-#define NL_COUNTERS(X)                                                                    \
-	X(TX_NOT_READY, "tx_not_ready", "VM frame before LLDP/config")                    \
-	X(TX_UNKNOWN_VIF, "tx_unknown_vif", "frame on an interface not a VIF")            \
-	X(TX_MALFORMED, "tx_malformed", "truncated or invalid VM frame")                  \
-	X(TX_SPOOF_MAC, "tx_spoof_mac", "source MAC is not the VIF's")                    \
-	X(TX_SPOOF_IP, "tx_spoof_ip", "source IPv4 is not the VIF's")                     \
-	X(TX_ARP_REPLIED, "tx_arp_replied", "proxy ARP answered (not a drop)")            \
-	X(TX_ARP_MISS, "tx_arp_miss", "ARP for an address not in NART-1")                 \
-	X(TX_ARP_IGNORED, "tx_arp_ignored", "ARP reply/probe/gratuitous from VM")         \
-	X(TX_BCAST, "tx_bcast", "tenant broadcast/multicast (not replicated)")            \
-	X(TX_NO_ROUTE, "tx_no_route", "routed packet to no subnet of the tenant")         \
-	X(TX_TO_ROUTER, "tx_to_router", "packet addressed to the virtual router")         \
-	X(TX_TTL_EXCEEDED, "tx_ttl_exceeded", "TTL expired: ICMP sent to VM")             \
-	X(TX_NART1_MISS, "tx_nart1_miss", "NART-1 miss (WHERE needed)")                   \
-	X(TX_NART2_MISS, "tx_nart2_miss", "NART-2 miss (WHERE needed)")                   \
-	X(TX_VLAN_MISS, "tx_vlan_miss", "no VLAN towards the egress switch")              \
-	X(TX_MTU, "tx_mtu", "too big after encapsulation (ICMP sent if IPv4)")            \
-	X(TX_GSO_IP_MODE, "tx_gso_ip_mode", "GSO packet in ip mode")                      \
-	X(TX_ENCAP_FAILED, "tx_encap_failed", "kernel refused to grow the packet")        \
-	X(TX_LOCAL_DELIVERED, "tx_local", "delivered to a VIF on this server")            \
-	X(TX_ENCAPSULATED, "tx_encap", "encapsulated towards the fabric")                 \
-	X(TX_SPOOF_IP6, "tx_spoof_ip6", "source IPv6 is not the VIF's")                   \
-	X(TX_NDP_REPLIED, "tx_ndp_replied", "proxy NDP answered (not a drop)")            \
-	X(TX_NDP_MISS, "tx_ndp_miss", "NS for an address not in NART-1v6")                \
-	X(TX_NDP_IGNORED, "tx_ndp_ignored", "DAD probe or NS for the VM's own address")   \
-	X(TX_HOP_EXCEEDED, "tx_hop_exceeded", "routed IPv6 with hop limit 1 (no ICMPv6)") \
-	X(RX_PASS, "rx_pass", "not NetLord data: left to the kernel stack")               \
-	X(RX_NOT_READY, "rx_not_ready", "NetLord data before LLDP/config")                \
-	X(RX_MALFORMED, "rx_malformed", "truncated/bad length/bad IHL/fragment")          \
-	X(RX_BAD_CSUM, "rx_bad_csum", "outer IPv4 checksum wrong")                        \
-	X(RX_BAD_PROTO, "rx_bad_proto", "tenant address with non-NetLord payload")        \
-	X(RX_BAD_TENANT, "rx_bad_tenant", "tenant ID out of range or mismatched")         \
-	X(RX_INNER_BCAST, "rx_inner_bcast", "inner broadcast/multicast")                  \
-	X(RX_NOT_HERE, "rx_not_here", "no such VIF here (NOT-HERE needed)")               \
-	X(RX_DELIVERED, "rx_delivered", "decapsulated and sent to a VIF")                 \
-	X(EVENT_LOST, "event_lost", "event ring buffer full")                             \
-	X(EVENT_VIF_LIMITED, "event_vif_limited", "VIF's event budget spent (retried)")   \
-	X(MON_SHED, "monitor_shed", "drop event not sent: monitor rate limit")            \
+#define NL_COUNTERS(X)                                                                  \
+	X(TX_NOT_READY, "tx_not_ready", "VM frame before LLDP/config")                  \
+	X(TX_UNKNOWN_VIF, "tx_unknown_vif", "frame on an interface not a VIF")          \
+	X(TX_MALFORMED, "tx_malformed", "truncated or invalid VM frame")                \
+	X(TX_SPOOF_MAC, "tx_spoof_mac", "source MAC is not the VIF's")                  \
+	X(TX_SPOOF_IP, "tx_spoof_ip", "source IPv4 is not the VIF's")                   \
+	X(TX_ARP_REPLIED, "tx_arp_replied", "proxy ARP answered (not a drop)")          \
+	X(TX_ARP_MISS, "tx_arp_miss", "ARP for an address not in NART-1")               \
+	X(TX_ARP_IGNORED, "tx_arp_ignored", "ARP reply/probe/gratuitous from VM")       \
+	X(TX_BCAST, "tx_bcast", "tenant broadcast/multicast (not replicated)")          \
+	X(TX_NO_ROUTE, "tx_no_route", "routed packet to no subnet of the tenant")       \
+	X(TX_TO_ROUTER, "tx_to_router", "packet addressed to the virtual router")       \
+	X(TX_TTL_EXCEEDED, "tx_ttl_exceeded", "TTL expired: ICMP sent to VM")           \
+	X(TX_NART1_MISS, "tx_nart1_miss", "NART-1 miss (WHERE needed)")                 \
+	X(TX_NART2_MISS, "tx_nart2_miss", "NART-2 miss (WHERE needed)")                 \
+	X(TX_VLAN_MISS, "tx_vlan_miss", "no VLAN towards the egress switch")            \
+	X(TX_MTU, "tx_mtu", "too big after encapsulation (ICMP sent if IPv4)")          \
+	X(TX_GSO_IP_MODE, "tx_gso_ip_mode", "GSO packet in ip mode")                    \
+	X(TX_ENCAP_FAILED, "tx_encap_failed", "kernel refused to grow the packet")      \
+	X(TX_LOCAL_DELIVERED, "tx_local", "delivered to a VIF on this server")          \
+	X(TX_ENCAPSULATED, "tx_encap", "encapsulated towards the fabric")               \
+	X(TX_SPOOF_IP6, "tx_spoof_ip6", "source IPv6 is not the VIF's")                 \
+	X(TX_NDP_REPLIED, "tx_ndp_replied", "proxy NDP answered (not a drop)")          \
+	X(TX_NDP_MISS, "tx_ndp_miss", "NS for an address not in NART-1v6")              \
+	X(TX_NDP_IGNORED, "tx_ndp_ignored", "DAD probe or NS for the VM's own address") \
+	X(TX_HOP_EXCEEDED, "tx_hop_exceeded", "routed IPv6, hop limit 1 (no ICMPv6)")   \
+	X(RX_PASS, "rx_pass", "not NetLord data: left to the kernel stack")             \
+	X(RX_NOT_READY, "rx_not_ready", "NetLord data before LLDP/config")              \
+	X(RX_MALFORMED, "rx_malformed", "truncated/bad length/bad IHL/fragment")        \
+	X(RX_BAD_CSUM, "rx_bad_csum", "outer IPv4 checksum wrong")                      \
+	X(RX_BAD_PROTO, "rx_bad_proto", "tenant address with non-NetLord payload")      \
+	X(RX_BAD_TENANT, "rx_bad_tenant", "tenant ID out of range or mismatched")       \
+	X(RX_INNER_BCAST, "rx_inner_bcast", "inner broadcast/multicast")                \
+	X(RX_NOT_HERE, "rx_not_here", "no such VIF here (NOT-HERE needed)")             \
+	X(RX_DELIVERED, "rx_delivered", "decapsulated and sent to a VIF")               \
+	X(EVENT_LOST, "event_lost", "event ring buffer full")                           \
+	X(EVENT_VIF_LIMITED, "event_vif_limited", "VIF's event budget spent (retried)") \
+	X(MON_SHED, "monitor_shed", "drop event not sent: monitor rate limit")          \
 	X(MON_LOST, "monitor_lost", "drop event not sent: monitor ring full")
 
 #define NL_COUNTER_ENUM(name, str, help) NL_C_##name,
