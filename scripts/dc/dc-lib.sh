@@ -109,8 +109,8 @@ agent_kill() { # <hv> [signal]
 }
 
 # VM table: <RUN>/vms.txt, one line per VM:
-#   <name> <hv> <tenant> <mac_as> <mac> <ip/len|-> <router|->
-vm_field() { # <vm> <field number 2..7>
+#   <name> <hv> <tenant> <mac_as> <mac> <ip/len|-> <router|-> <ip6/len|->
+vm_field() { # <vm> <field number 2..8>
 	awk -v v="$1" -v f="$2" '$1 == v {print $f}' "$RUN/vms.txt"
 }
 vm_ip() { local a; a=$(vm_field "$1" 6); echo "${a%/*}"; }
@@ -134,8 +134,6 @@ vm_up() {
 	local vm=$1 ip r
 	ip=$(vm_field "$vm" 6)
 	r=$(vm_field "$vm" 7)
-	# L2-only VIFs speak IPv6; no DAD (tenant multicast is not carried).
-	ip netns exec "$(vm_ns "$vm")" sysctl -qw net.ipv6.conf.eth0.accept_dad=0 >/dev/null 2>&1
 	[ "$ip" != - ] && ip -n "$(vm_ns "$vm")" address add "$ip" dev eth0
 	ip -n "$(vm_ns "$vm")" link set eth0 up
 	[ "$ip" != - ] && [ "$r" != - ] && ip -n "$(vm_ns "$vm")" route add default via "$r" dev eth0
@@ -152,6 +150,9 @@ vm_vif_add() {
 		args+=(--ip "$ip")
 		[ "$r" != - ] && args+=(--router "$r")
 	fi
+	# IPv6 (docs/ipv6.md): proxy NDP answers for it, anti-spoofing checks it
+	[ "$(vm_field "$vm" 8)" != - ] && [ -n "$(vm_field "$vm" 8)" ] &&
+		args+=(--ip6 "$(vm_field "$vm" 8)")
 	na "$hv" "${args[@]}" >>"$RUN/agent-$hv.log" 2>&1 || return 1
 	awk -v v="$vm" -v h="$hv" '$1 == v {$2 = h} {print}' "$RUN/vms.txt" >"$RUN/vms.txt.new" &&
 		mv "$RUN/vms.txt.new" "$RUN/vms.txt"
