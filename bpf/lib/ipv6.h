@@ -34,7 +34,12 @@
 /* routed to the VIF (tenant, MAC_AS m, the frame's new destination MAC) */
 #define NL_IP6_ROUTED_BASE  2000
 #define NL_IP6_ROUTED(m)    (NL_IP6_ROUTED_BASE + (m))
-#define NL_IP6_IS_ROUTED(v) ((v) >= NL_IP6_ROUTED_BASE)
+#define NL_IP6_IS_ROUTED(v) ((v) >= NL_IP6_ROUTED_BASE && (v) < NL_IP6_ICMP_BASE)
+/* the frame is now an ICMPv6 error to the VM, counted under reason r */
+#define NL_IP6_ICMP_BASE  3000
+#define NL_IP6_ICMP(r)	  (NL_IP6_ICMP_BASE + (r))
+#define NL_IP6_IS_ICMP(v) ((v) >= NL_IP6_ICMP_BASE)
+#define NL_IP6_NEED_ICMP  902 /* internal to ndp.h: the scratch entry says which error */
 
 /* the fixed IPv6 header, addresses as bytes (no bit fields) */
 struct nl_ip6h {

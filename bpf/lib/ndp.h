@@ -18,7 +18,10 @@
 #define NL_BPF_NDP_H
 
 #include "csum.h"
+#include "encap.h"
+#include "icmp6.h"
 #include "ipv6.h"
+#include "maps.h"
 
 #define NL_ND_OPT_TLLA	   2
 #define NL_NA_F_ROUTER	   0x80
@@ -58,7 +61,8 @@ _Static_assert(sizeof(struct nl_na_frame) == NL_NA_FRAME_LEN + 2 &&
 /* what nl_tx_ipv6() knows of the VIF and the frame, off the stack */
 struct nl_ndp_scratch {
 	struct nl_na_frame na;
-	struct nl_ip6_key k; /* map lookups */
+	struct nl_icmp6_req err; /* an ICMPv6 error to send (icmp6.h) */
+	struct nl_ip6_key k;	 /* map lookups */
 	struct nl_subnet6_key s6;
 	__u8 rll[16] __attribute__((aligned(4))); /* the router's link-local address */
 	/* the VIF */
@@ -186,7 +190,6 @@ static __always_inline int nl_ndp_decide(struct nl_ndp_scratch *sc)
 	if (!sc->count)
 		return NL_CONTINUE; /* L2-only for IPv6: ND travels as before */
 	sc->flags = NL_NA_F_SOLICITED | NL_NA_F_OVERRIDE;
-	nl_ip6_router_ll(sc->router_mac, sc->rll);
 	if (!nl_ip6_zero(sc->router6) &&
 	    (nl_ip6_eq(sc->target, sc->router6) || nl_ip6_eq(sc->target, sc->rll))) {
 		nl_mac_copy(sc->answer, sc->router_mac);
@@ -201,6 +204,28 @@ static __always_inline int nl_ndp_decide(struct nl_ndp_scratch *sc)
 		return NL_IP6_NDP_MISS;
 	nl_mac_copy(sc->answer, n1->mac);
 	return NL_IP6_ANSWERED;
+}
+
+/*
+ * Fill the scratch entry's error request: from the virtual router
+ * (@router), else from the packet's destination; to the VM's source.
+ * Returns NL_IP6_NEED_ICMP: nl_tx_ipv6() sends it (one call site keeps the
+ * subprogram's stack small).
+ */
+static __always_inline int nl_ip6_want_error(struct nl_ndp_scratch *sc, bool router, __u8 type,
+					     __u32 mtu, __u16 reason)
+{
+	struct nl_icmp6_req *e = &sc->err;
+
+	nl_mac_copy(e->src_mac, router ? sc->router_mac : sc->dmac);
+	nl_mac_copy(e->dst_mac, sc->mac);
+	__builtin_memcpy(e->src_ip, router ? sc->router6 : sc->daddr, 16);
+	__builtin_memcpy(e->dst_ip, sc->saddr, 16);
+	e->type = type;
+	e->code = 0;
+	e->mtu = mtu;
+	e->reason = reason;
+	return NL_IP6_NEED_ICMP;
 }
 
 /*
@@ -219,13 +244,12 @@ static __always_inline int nl_route6(struct __sk_buff *skb, struct nl_ndp_scratc
 
 	if (nl_ip6_zero(sc->router6))
 		return NL_CONTINUE;
-	nl_ip6_router_ll(sc->router_mac, sc->rll);
 	if (nl_ip6_eq(sc->daddr, sc->router6) || nl_ip6_eq(sc->daddr, sc->rll))
 		return NL_IP6_DROP(NL_C_TX_TO_ROUTER);
 	if (sc->daddr[0] == 0xff || nl_ip6_link_local(sc->daddr))
 		return NL_IP6_DROP(NL_C_TX_NO_ROUTE);
 	if (sc->hlim <= 1)
-		return NL_IP6_DROP(NL_C_TX_HOP_EXCEEDED);
+		return nl_ip6_want_error(sc, true, NL_ICMP6_TIME_EXCEEDED, 0, NL_C_TX_HOP_EXCEEDED);
 	sc->k.tenant = sc->tenant;
 	__builtin_memcpy(sc->k.ip6, sc->daddr, 16);
 	n1 = bpf_map_lookup_elem(&nl_nart1v6, &sc->k);
@@ -247,6 +271,28 @@ static __always_inline int nl_route6(struct __sk_buff *skb, struct nl_ndp_scratc
 	    bpf_skb_store_bytes(skb, ETH_HLEN + 7, &sc->hlim, 1, 0))
 		return NL_IP6_DROP(NL_C_TX_MALFORMED);
 	return NL_IP6_ROUTED(mac_as);
+}
+
+/*
+ * A unicast packet of a VIF with --ip6 that the fabric cannot carry once
+ * encapsulated: ICMPv6 packet too big with the usable MTU (fabric MTU minus
+ * the encapsulation), from the virtual router (or, without one, from the
+ * destination itself).  GSO packets are left to nl_tx_check_mtu(): their
+ * segments are what must fit.  NL_CONTINUE, NL_IP6_ICMP(TX_MTU) or a drop.
+ */
+static __always_inline int nl_ip6_too_big(struct __sk_buff *skb, struct nl_ndp_scratch *sc)
+{
+	struct nl_config *cfg = bpf_map_lookup_elem(&nl_config, &nl_ndp_zero);
+	__u32 overhead, usable;
+
+	if (!cfg || skb->gso_size)
+		return NL_CONTINUE;
+	overhead = nl_encap_overhead(cfg->encap_mode);
+	if (skb->len - ETH_HLEN + overhead <= cfg->fabric_mtu)
+		return NL_CONTINUE;
+	usable = cfg->fabric_mtu > overhead ? cfg->fabric_mtu - overhead : 0;
+	return nl_ip6_want_error(sc, !nl_ip6_zero(sc->router6), NL_ICMP6_PKT_TOO_BIG, usable,
+				 NL_C_TX_MTU);
 }
 
 /* the ICMPv6 checksum of @na's 32-byte message with its pseudo header */
@@ -308,6 +354,7 @@ static __noinline int nl_tx_ipv6(struct __sk_buff *skb, const struct nl_vif *vif
 	sc->mac_as = vif->mac_as;
 	nl_mac_copy(sc->mac, vif->mac);
 	nl_mac_copy(sc->router_mac, vif->router_mac);
+	nl_ip6_router_ll(sc->router_mac, sc->rll);
 	v6 = bpf_map_lookup_elem(&nl_vif_ip6s, &sc->ifindex);
 	sc->count = v6 && v6->count <= NL_VIF_MAX_IP6 ? v6->count : 0;
 	if (v6)
@@ -321,9 +368,15 @@ static __noinline int nl_tx_ipv6(struct __sk_buff *skb, const struct nl_vif *vif
 	if (v != NL_CONTINUE)
 		return v;
 	if (sc->nexthdr != NL_IPPROTO_ICMPV6 || sc->l4type != NL_ICMP6_NS) {
-		if (sc->count && !sc->mcast && nl_mac_eq(sc->dmac, sc->router_mac))
-			return nl_route6(skb, sc);
-		return NL_CONTINUE;
+		if (!sc->count || sc->mcast)
+			return NL_CONTINUE;
+		v = nl_ip6_too_big(skb, sc);
+		if (v == NL_CONTINUE && nl_mac_eq(sc->dmac, sc->router_mac))
+			v = nl_route6(skb, sc);
+		if (v != NL_IP6_NEED_ICMP)
+			return v;
+		return nl_icmp6_error(skb, &nl_ndp_zero, &sc->err) ? NL_IP6_DROP(sc->err.reason)
+								   : NL_IP6_ICMP(sc->err.reason);
 	}
 	v = nl_ndp_decide(sc);
 	if (v != NL_IP6_ANSWERED)
@@ -339,6 +392,10 @@ static __noinline int nl_tx_ipv6(struct __sk_buff *skb, const struct nl_vif *vif
 static __always_inline int nl_tx_ipv6_verdict(struct __sk_buff *skb, int v,
 					      const struct nl_vif *vif, struct nl_vif_key *dst)
 {
+	if (NL_IP6_IS_ICMP(v)) {
+		nl_count(v - NL_IP6_ICMP_BASE);
+		return bpf_redirect(vif->ifindex, 0);
+	}
 	if (NL_IP6_IS_ROUTED(v)) {
 		dst->tenant = vif->tenant;
 		dst->mac_as = (__u16)(v - NL_IP6_ROUTED_BASE);
@@ -348,7 +405,7 @@ static __always_inline int nl_tx_ipv6_verdict(struct __sk_buff *skb, int v,
 		return nl_drop(skb, NL_IP6_REASON(v));
 	if (v == NL_IP6_ANSWERED) {
 		nl_count(NL_C_TX_NDP_REPLIED);
-		return bpf_redirect(skb->ifindex, 0);
+		return bpf_redirect(vif->ifindex, 0);
 	}
 	if (v == NL_IP6_NDP_MISS)
 		nl_count(NL_C_TX_NDP_MISS);

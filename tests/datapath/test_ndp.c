@@ -34,7 +34,8 @@ static void ip6(const char *s, uint8_t *out)
 /* scapy's frame for `ndp_expected.py ARGS` into @p */
 static void scapy(struct pkt *p, const char *args)
 {
-	char cmd[512], line[1024], *c;
+	static char cmd[2 * sizeof(p->b) + 256], line[2 * sizeof(p->b) + 16];
+	char *c;
 	FILE *f;
 
 	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 tests/datapath/ndp_expected.py %s", args);
@@ -256,16 +257,61 @@ Test(ipv6_route, routed_to_other_subnet, .init = setup, .fini = world_teardown)
 			 hex(r.out + ETH_HLEN_ + 20, want.len), hex(want.b, want.len));
 }
 
-Test(ipv6_route, hop_limit_1_dropped, .init = setup, .fini = world_teardown)
+/* scapy's ICMPv6 error for frame @in into @want */
+static void scapy_err(struct pkt *want, const struct pkt *in, const char *rest)
 {
-	struct pkt in;
+	static char args[2 * sizeof(in->b) + 128];
+	char *p = args + sprintf(args, "err ");
+
+	for (uint32_t i = 0; i < in->len; i++)
+		p += sprintf(p, "%02x", in->b[i]);
+	sprintf(p, " %s", rest);
+	scapy(want, args);
+}
+
+static void expect_err(const struct run *r, const struct pkt *want, enum nl_counter c)
+{
+	cr_assert_eq(r->retval, TC_ACT_REDIRECT, "retval %u", r->retval);
+	cr_assert_eq(r->out_len, want->len, "length %u, scapy's %u:\n%s", r->out_len, want->len,
+		     hex(r->out, r->out_len));
+	cr_assert_arr_eq(r->out, want->b, want->len, "got:\n%s\nscapy:\n%s",
+			 hex(r->out, r->out_len), hex(want->b, want->len));
+	cr_assert_eq(counter(c), 1);
+	cr_assert(counters_all_zero_except(c, NL_C_MAX));
+}
+
+/* hop limit 1: ICMPv6 time exceeded from the router's address, byte for byte */
+Test(ipv6_route, hop_limit_1_time_exceeded, .init = setup, .fini = world_teardown)
+{
+	struct pkt in, want;
 	struct run r;
 
+	cfg_update(cfg_poison_on);
 	scapy(&in, "udp " MAC1 " " ROUTER_MAC " " A1_IP6 " " A3_IP6 " 1");
+	scapy_err(&want, &in, "3 0 0 " ROUTER_MAC " " ROUTER6);
 	run_tc(&r, W.ifindex_a1, in.b, in.len);
-	cr_assert_eq(r.retval, TC_ACT_SHOT);
-	cr_assert_eq(counter(NL_C_TX_HOP_EXCEEDED), 1);
-	cr_assert(counters_all_zero_except(NL_C_TX_HOP_EXCEEDED, NL_C_MAX));
+	expect_err(&r, &want, NL_C_TX_HOP_EXCEEDED);
+}
+
+/* too big for the fabric once encapsulated: packet too big with the usable MTU */
+Test(ipv6_route, packet_too_big_with_usable_mtu, .init = setup, .fini = world_teardown)
+{
+	struct pkt in, want;
+	struct run r;
+	char args[64];
+
+	/* 1500-byte IPv6 packet a1 -> a2 (same subnet): 1466 fit in ip mode */
+	scapy(&in, "udp " MAC1 " " MAC2 " " A1_IP6 " " A2_IP6 " 64 1452");
+	cr_assert_eq(in.len, ETH_HLEN_ + 1500);
+	snprintf(args, sizeof(args), "2 0 %d " ROUTER_MAC " " ROUTER6, 1500 - NL_ENCAP_OVERHEAD_IP);
+	scapy_err(&want, &in, args);
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	expect_err(&r, &want, NL_C_TX_MTU);
+	/* 1466 bytes fit: forwarded */
+	scapy(&in, "udp " MAC1 " " MAC2 " " A1_IP6 " " A2_IP6 " 64 1418");
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_REDIRECT);
+	cr_assert_eq(counter(NL_C_TX_ENCAPSULATED), 1);
 }
 
 Test(ipv6_route, router_and_unknown_destinations, .init = setup, .fini = world_teardown)
