@@ -21,6 +21,8 @@ SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
 MANDIR ?= $(PREFIX)/share/man
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+# libvirt's own hook directory (Debian's libvirt: /etc), whatever PREFIX is
+LIBVIRT_HOOK_DIR ?= /etc/libvirt/hooks
 
 CPPFLAGS += -Iinclude -Iuser/lib -I$(OUTPUT) -Ivmlinux -D_GNU_SOURCE
 CFLAGS ?= -g -O2
@@ -104,7 +106,8 @@ bench: $(BENCH_TARGETS)
 # make install [DESTDIR=...] [PREFIX=/usr/local]: the agent, the repository
 # tool, both systemd units (pointing at the installed binaries), the man
 # pages, bash completion, the example configuration (never overwriting one
-# already there) and the docs.  `make deb` stages this into a Debian
+# already there), the docs and the libvirt hook ($(LIBVIRT_HOOK_DIR)/qemu,
+# unless another program's hook is there; docs/libvirt.md).  `make deb` stages this into a Debian
 # package (packaging/mkdeb.sh, docs/operations.md).
 install: $(OUTPUT)/na-loader $(OUTPUT)/na-repo
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
@@ -127,6 +130,12 @@ install: $(OUTPUT)/na-loader $(OUTPUT)/na-repo
 	$(Q)install -D -m 0644 docs/wireshark/netlord-nlarp.lua \
 		$(DESTDIR)$(DOCDIR)/wireshark/netlord-nlarp.lua
 	$(Q)install -D -m 0644 packaging/netlord-alerts.yml $(DESTDIR)$(DOCDIR)/examples/netlord-alerts.yml
+	$(Q)h=$(DESTDIR)$(LIBVIRT_HOOK_DIR)/qemu; \
+	if [ -e "$$h" ] && ! grep -q netlord-libvirt-hook "$$h"; then \
+		echo "  NOTE     $$h is not NetLord's: not replaced (docs/libvirt.md)"; \
+	else install -D -m 0755 scripts/libvirt/qemu "$$h"; fi
+	$(Q)[ -e $(DESTDIR)$(SYSCONFDIR)/netlord/libvirt-hook.conf ] || \
+		install -m 0644 packaging/libvirt-hook.conf $(DESTDIR)$(SYSCONFDIR)/netlord/libvirt-hook.conf
 
 # make deb: build/netlord_<version>_<arch>.deb from a staged `make install`
 .PHONY: deb

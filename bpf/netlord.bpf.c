@@ -11,12 +11,26 @@
  * lib/events.h.
  */
 #include "lib/arp.h"
+#include "lib/flood.h"
 #include "lib/forward.h"
 #include "lib/ndp.h"
+#include "lib/punt.h"
 #include "lib/receive.h"
 #include "lib/route.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* a VM's broadcast/multicast frame continues in nl_vif_flood (lib/flood.h) */
+SEC("tc") int nl_vif_flood(struct __sk_buff *skb);
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(__u32));
+	__array(values, int(void *));
+} nl_flood_prog SEC(".maps") = {
+	.values = {[0] = (void *)&nl_vif_flood},
+};
 
 /*
  * VM -> network (Fig. 7): proxy ARP, anti-spoofing, the destination VIF
@@ -60,6 +74,10 @@ int nl_vif_ingress(struct __sk_buff *skb)
 		return nl_drop(skb, NL_C_TX_SPOOF_MAC);
 	if (eth->h_proto == bpf_htons(ETH_P_ARP))
 		return nl_proxy_arp(skb, cfg, vif);
+	/* DHCP and router solicitations: to the agent, never to the fabric */
+	verdict = nl_punt_control(skb, eth->h_proto);
+	if (verdict != NL_CONTINUE)
+		return verdict;
 	if (nl_eth_is_vlan(eth->h_proto))
 		return nl_drop(skb, NL_C_TX_MALFORMED);
 	/* IPv6: source check, proxy NDP, routing; unicast or multicast (lib/ndp.h) */
@@ -71,13 +89,19 @@ int nl_vif_ingress(struct __sk_buff *skb)
 		if (!eth)
 			return nl_drop(skb, NL_C_TX_MALFORMED);
 	}
-	if (nl_mac_is_multicast(eth->h_dest))
-		return nl_drop(skb, NL_C_TX_BCAST);
 	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
 		verdict = nl_tx_check_ipv4(skb, vif, eth, &path);
 		if (verdict != NL_CONTINUE)
 			return verdict;
 		is_ipv4 = true;
+	}
+	/* after the source checks: a flood is anti-spoofed too (lib/flood.h) */
+	if (nl_mac_is_multicast(eth->h_dest)) {
+		verdict = nl_tx_check_mtu(skb, cfg, vif, is_ipv4);
+		if (verdict != NL_CONTINUE)
+			return verdict;
+		bpf_tail_call(skb, &nl_flood_prog, 0);
+		return nl_drop(skb, NL_C_TX_FLOOD_FAILED);
 	}
 
 	if (dst.tenant) {
@@ -102,6 +126,13 @@ int nl_vif_ingress(struct __sk_buff *skb)
 	if (verdict != NL_CONTINUE)
 		return verdict;
 	return nl_tx_send(skb, cfg, vif, &path, skb->len);
+}
+
+/* The copies of a VM's broadcast/multicast frame (tail call, lib/flood.h). */
+SEC("tc")
+int nl_vif_flood(struct __sk_buff *skb)
+{
+	return nl_flood(skb);
 }
 
 /*
@@ -129,6 +160,8 @@ int nl_uplink_xdp(struct xdp_md *ctx)
 		return nl_rx_pass(ctx);
 	if (verdict != NL_CONTINUE)
 		return nl_drop(ctx, verdict);
+	if (nl_mac_is_multicast(rx.key.mac))
+		return nl_rx_flood_xdp(ctx);
 	vif = bpf_map_lookup_elem(&nl_local_vifs, &rx.key);
 	if (!vif) {
 		nl_rx_not_here(cfg, &rx.key, rx.inner, data_end, rx.ip->saddr);
@@ -141,10 +174,39 @@ int nl_uplink_xdp(struct xdp_md *ctx)
 	return nl_rx_deliver_xdp(ctx, vif);
 }
 
+/*
+ * An inner group frame XDP passed on (nl_rx_flood_xdp): checked again
+ * here, where the frame can be cloned to each member VIF.
+ */
+static __always_inline int nl_uplink_flood_tc(struct __sk_buff *skb)
+{
+	struct nl_config *cfg = nl_config_get();
+	void *data, *data_end;
+	struct nl_rx rx;
+	int verdict;
+
+	if (!cfg)
+		return TC_ACT_SHOT;
+	nl_rx_pull(skb);
+	data = nl_skb_data(skb);
+	data_end = nl_skb_data_end(skb);
+	verdict = nl_rx_parse(cfg, data, data_end, skb->len,
+			      skb->vlan_present && skb->vlan_proto != bpf_htons(ETH_P_8021Q), &rx);
+	if (verdict == NL_RX_NOT_OURS)
+		return TC_ACT_OK;
+	if (verdict != NL_CONTINUE)
+		return nl_drop(skb, verdict);
+	if (!nl_mac_is_multicast(rx.key.mac))
+		return TC_ACT_OK;
+	return nl_rx_flood_skb(skb, &rx, data);
+}
+
 /* Uplink tc ingress: second half of the XDP_PASS delivery path. */
 SEC("tc")
 int nl_uplink_tc(struct __sk_buff *skb)
 {
+	if (nl_rx_flood_marked(skb))
+		return nl_uplink_flood_tc(skb);
 	return nl_rx_tc_handoff(skb);
 }
 
@@ -177,6 +239,8 @@ int nl_uplink_rx_tc(struct __sk_buff *skb)
 		return nl_rx_pass(skb);
 	if (verdict != NL_CONTINUE)
 		return nl_drop(skb, verdict);
+	if (nl_mac_is_multicast(rx.key.mac))
+		return nl_rx_flood_skb(skb, &rx, data);
 	vif = bpf_map_lookup_elem(&nl_local_vifs, &rx.key);
 	if (!vif) {
 		nl_rx_not_here(cfg, &rx.key, rx.inner, data_end, rx.ip->saddr);

@@ -103,6 +103,9 @@ struct nl_config {
 	/* per-VIF event budget; 0 = NL_EVENT_VIF_BURST / NL_EVENT_VIF_PER_S */
 	__u32 event_vif_burst;
 	__u32 event_vif_per_s;
+	/* flooded frames per VIF (token bucket); 0 = NL_FLOOD_VIF_PER_S / _BURST */
+	__u32 flood_per_s;
+	__u32 flood_burst;
 };
 
 /* ---- VIFs hosted on this server ------------------------------------------ */
@@ -111,6 +114,12 @@ struct nl_config {
 #define NL_VIF_F_XDP_REDIRECT (1U << 0)
 /* The VIF is a veth: the tc receive path hands frames to its peer (bpf_redirect_peer). */
 #define NL_VIF_F_VETH (1U << 1)
+/*
+ * User space only: the destination of a live migration whose guest has not
+ * transmitted yet (`vif add --incoming-migration`, user/agent/incoming.h):
+ * not in nl_local_vifs, not announced.
+ */
+#define NL_VIF_F_INCOMING (1U << 7)
 
 /* map "vifs": ifindex of the hypervisor side of the VIF -> struct nl_vif */
 struct nl_vif {
@@ -306,6 +315,57 @@ struct nl_vlan_set {
 	__u16 vlans[NL_MAX_VLANS_PER_PAIR]; /* 0 = untagged */
 };
 
+/* ---- tenant broadcast, multicast (flood, docs/wire-format.md section 3) ---- */
+
+/*
+ * map "flood": (tenant, MAC_AS) -> the members of that MAC space a
+ * broadcast or multicast frame goes to: the VIFs on this server and the
+ * other servers (NART-2 locations: switch index, port) hosting at least
+ * one VIF of it.  The agent (user/agent/flood.c) keeps it from the local
+ * VIFs and NART-2.  A MAC space on more than NL_FLOOD_MAX_REMOTE other
+ * servers gets the first NL_FLOOD_MAX_REMOTE and NL_FLOOD_F_TRUNCATED; the
+ * datapath counts each frame flooded so (tx_flood_trunc).
+ */
+#define NL_FLOOD_MAX_LOCAL  32
+#define NL_FLOOD_MAX_REMOTE 256
+#define NL_FLOOD_F_TRUNCATED (1U << 0)
+/* default token bucket of flooded frames per VIF (nl_config.flood_*) */
+#define NL_FLOOD_VIF_PER_S 1000
+#define NL_FLOOD_VIF_BURST 200
+
+struct nl_flood_key {
+	__u32 tenant;
+	__u16 mac_as;
+	__u16 pad;
+};
+
+struct nl_flood_member {
+	__u32 ifindex;
+	__u32 slot; /* vif_stats */
+	__u8 mac[6];
+	__u16 pad;
+};
+
+struct nl_flood_remote {
+	__u16 switch_idx; /* switch array (NART-2 location) */
+	__u16 port;
+};
+
+struct nl_flood_group {
+	__u32 n_local;
+	__u32 n_remote;
+	__u32 flags; /* NL_FLOOD_F_* */
+	__u32 pad;
+	struct nl_flood_member local[NL_FLOOD_MAX_LOCAL];
+	struct nl_flood_remote remote[NL_FLOOD_MAX_REMOTE];
+};
+
+/* map "flood_budget": per VIF stats slot, the flood token bucket */
+struct nl_flood_bucket {
+	__u64 last_ns;
+	__u64 credit_ns;
+};
+
 /* ---- counters ---------------------------------------------------------------- */
 
 /* map "vif_stats": per-CPU array indexed by nl_vif.slot; VM's point of view */
@@ -329,7 +389,7 @@ struct nl_vif_stats {
 	X(TX_ARP_REPLIED, "tx_arp_replied", "proxy ARP answered (not a drop)")          \
 	X(TX_ARP_MISS, "tx_arp_miss", "ARP for an address not in NART-1")               \
 	X(TX_ARP_IGNORED, "tx_arp_ignored", "ARP reply/probe/gratuitous from VM")       \
-	X(TX_BCAST, "tx_bcast", "tenant broadcast/multicast (not replicated)")          \
+	X(TX_BCAST, "tx_bcast", "broadcast/multicast: no other VIF in the MAC space")  \
 	X(TX_NO_ROUTE, "tx_no_route", "routed packet to no subnet of the tenant")       \
 	X(TX_TO_ROUTER, "tx_to_router", "packet addressed to the virtual router")       \
 	X(TX_TTL_EXCEEDED, "tx_ttl_exceeded", "TTL expired: ICMP sent to VM")           \
@@ -346,15 +406,26 @@ struct nl_vif_stats {
 	X(TX_NDP_MISS, "tx_ndp_miss", "NS for an address not in NART-1v6")              \
 	X(TX_NDP_IGNORED, "tx_ndp_ignored", "DAD probe or NS for the VM's own address") \
 	X(TX_HOP_EXCEEDED, "tx_hop_exceeded", "routed IPv6, hop limit 1: ICMPv6 sent")  \
+	X(TX_PUNT_DHCP4, "tx_punt_dhcp4", "DHCPv4 request handed to the agent")         \
+	X(TX_PUNT_DHCP6, "tx_punt_dhcp6", "DHCPv6 request handed to the agent")         \
+	X(TX_PUNT_RS, "tx_punt_rs", "router solicitation handed to the agent")          \
+	X(TX_PUNT_LIMITED, "tx_punt_limited", "DHCP/RS over the VIF's punt budget")     \
+	X(TX_PUNT_LOST, "tx_punt_lost", "DHCP/RS dropped: punt ring full")              \
+	X(TX_FLOOD_LIMITED, "tx_flood_limited", "broadcast/multicast over the VIF's rate")    \
+	X(TX_FLOOD_LOCAL, "tx_flood_local", "flood copy to a VIF on this server")          \
+	X(TX_FLOOD_REMOTE, "tx_flood_remote", "flood copy to another server")              \
+	X(TX_FLOOD_FAILED, "tx_flood_failed", "flood copy the kernel refused")             \
+	X(TX_FLOOD_TRUNC, "tx_flood_trunc", "flood to a MAC space beyond the server bound") \
 	X(RX_PASS, "rx_pass", "not NetLord data: left to the kernel stack")             \
 	X(RX_NOT_READY, "rx_not_ready", "NetLord data before LLDP/config")              \
 	X(RX_MALFORMED, "rx_malformed", "truncated/bad length/bad IHL/fragment")        \
 	X(RX_BAD_CSUM, "rx_bad_csum", "outer IPv4 checksum wrong")                      \
 	X(RX_BAD_PROTO, "rx_bad_proto", "tenant address with non-NetLord payload")      \
 	X(RX_BAD_TENANT, "rx_bad_tenant", "tenant ID out of range or mismatched")       \
-	X(RX_INNER_BCAST, "rx_inner_bcast", "inner broadcast/multicast")                \
+	X(RX_INNER_BCAST, "rx_inner_bcast", "inner broadcast/multicast, no member here") \
 	X(RX_NOT_HERE, "rx_not_here", "no such VIF here (NOT-HERE needed)")             \
 	X(RX_DELIVERED, "rx_delivered", "decapsulated and sent to a VIF")               \
+	X(RX_FLOOD, "rx_flood", "inner broadcast/multicast copy sent to a VIF")           \
 	X(EVENT_LOST, "event_lost", "event ring buffer full")                           \
 	X(EVENT_VIF_LIMITED, "event_vif_limited", "VIF's event budget spent (retried)") \
 	X(MON_SHED, "monitor_shed", "drop event not sent: monitor rate limit")          \
@@ -404,6 +475,39 @@ struct nl_event_key {
 	__u16 mac_as;
 	__u8 mac[6];
 	__be32 ip;
+};
+
+/* ---- control frames handed to the agent (ring buffer "punt_ring", docs/dhcp.md) ---- */
+
+/*
+ * DHCPv4 and DHCPv6 client->server messages and ICMPv6 router
+ * solicitations a VM sends never reach the fabric: the VIF program copies
+ * the first NL_PUNT_CAP bytes into the punt ring (bpf/lib/punt.h) and drops
+ * the frame; the agent answers into the VIF (user/agent/responder.c).  Each
+ * VIF has a token bucket of NL_PUNT_VIF_BURST frames refilled at
+ * NL_PUNT_VIF_PER_S (map "punt_budget").
+ */
+#define NL_PUNT_RING_BYTES (256 * 1024)
+#define NL_PUNT_CAP	   1536
+#define NL_PUNT_VIF_BURST  16
+#define NL_PUNT_VIF_PER_S  8
+_Static_assert((NL_PUNT_RING_BYTES & (NL_PUNT_RING_BYTES - 1)) == 0 &&
+		       NL_PUNT_RING_BYTES % 4096 == 0,
+	       "NL_PUNT_RING_BYTES: power of two, whole pages");
+
+enum nl_punt_kind {
+	NL_PUNT_DHCP4 = 1, /* IPv4 UDP 68 -> 67 */
+	NL_PUNT_DHCP6 = 2, /* IPv6 UDP 546 -> 547 */
+	NL_PUNT_RS = 3,	   /* ICMPv6 type 133 */
+};
+
+struct nl_punt {
+	__u32 ifindex; /* the VIF the frame came from */
+	__u16 kind;    /* enum nl_punt_kind */
+	__u16 cap_len; /* bytes of @data that hold the frame */
+	__u32 pkt_len; /* length of the whole frame */
+	__u32 pad;
+	__u8 data[NL_PUNT_CAP];
 };
 
 /* ---- monitor: drop events while someone watches (docs/monitor.md) ----------------- */

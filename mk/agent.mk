@@ -13,11 +13,13 @@ BINS += $(OUTPUT)/na-loader
 
 # the repository client is libcurl (user/lib/http_fetch.c); libpcap: `na-loader trace --pcap`
 CURL_LIBS := $(shell pkg-config --libs libcurl)
+# the etcd repository client (user/lib/etcd_client.c): JSON by jansson (libjansson-dev)
+JANSSON_LIBS := $(shell pkg-config --libs jansson)
 NA_LOADER_LDLIBS += -lpcap
 
 $(OUTPUT)/na-loader: $(AGENT_OBJS) $(LIBNETLORD) | $(OUTPUT)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) $(CURL_LIBS) $(NA_LOADER_LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) $(CURL_LIBS) $(JANSSON_LIBS) $(NA_LOADER_LDLIBS)
 
 # ---- Criterion unit tests of the agent's pure parts ------------------------------------------
 AGENT_UNIT := $(OUTPUT)/tests/test_agent_units
@@ -61,6 +63,8 @@ TEST_SCRIPTS += tests/agent/integration.sh tests/agent/integration-udp.sh \
 TEST_SCRIPTS += tests/agent/monitor.sh tests/agent/trace.sh tests/agent/trace-udp.sh
 # IPv6 for tenants: two agents, ping6 with DAD and no static neighbour (docs/ipv6.md)
 TEST_SCRIPTS += tests/agent/ipv6.sh
+# tenant broadcast/multicast across two agents, a broadcast storm (issue 11)
+TEST_SCRIPTS += tests/agent/flood.sh
 test: export NA_LOADER = $(abspath $(OUTPUT)/na-loader)
 
 # ---- benchmark: kernel memory of the NARTs at 1,000,000 VIFs --------------------------------
@@ -75,3 +79,18 @@ bench-nart-mem: $(AGENT_BENCH)
 	$(AGENT_BENCH)
 
 BENCH_TARGETS += bench-nart-mem
+
+# ---- persisted VIF definitions (issue 12): the record codec and the store ---------------------
+VIF_STORE_TEST := $(OUTPUT)/tests/test_vif_store
+
+$(call objs,tests/agent/test_vif_store.c): CPPFLAGS += -Iuser/agent
+$(call objs,tests/agent/test_vif_store.c): CFLAGS += -Wno-format-truncation
+
+$(VIF_STORE_TEST): $(call objs,tests/agent/test_vif_store.c user/agent/vif_record.c \
+		user/agent/vif_store.c user/agent/ctl_proto.c) $(LIBNETLORD) | $(OUTPUT)/tests
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) -lcriterion
+
+TEST_BINS += $(VIF_STORE_TEST)
+# kill -9, detach/attach, a vanished interface, vif add twice (root, namespaces)
+TEST_SCRIPTS += tests/agent/persist.sh

@@ -31,6 +31,9 @@ TEST_SCRIPTS += scripts/bench-e2e/smoke.sh
 # UDP-GSO from VMs and GRO before the tc decapsulation, through the real datapath
 TEST_SCRIPTS += tests/offload/test_offload.sh
 
+# frames below the Ethernet minimum through the tc and XDP decapsulations
+TEST_SCRIPTS += tests/offload/test_small_frames.sh
+
 # the same with a busy loop on the servers' CPU (a noisy neighbour)
 .PHONY: bench-e2e-busy
 bench-e2e-busy: $(NL_STATIC) $(UDP_PPS)

@@ -33,5 +33,21 @@ bench-datapath: $(DATAPATH_BENCH)
 
 BENCH_TARGETS += bench-datapath
 
+# tenant broadcast: broadcast VLAN vs head-end replication (issue 11, docs/wire-format.md 3)
+FLOOD_BENCH := $(OUTPUT)/bench/bench_flood
+
+$(call objs,tests/bench/bench_flood.c): CPPFLAGS += -Itests/lib
+
+$(FLOOD_BENCH): $(call objs,tests/bench/bench_flood.c) $(WORLD_OBJS) $(LIBNETLORD) \
+		| $(OUTPUT)/bench
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF)
+
+.PHONY: bench-flood
+bench-flood: $(FLOOD_BENCH)
+	$(FLOOD_BENCH)
+
+BENCH_TARGETS += bench-flood
+
 # the packet tests again, on Debian's 6.1 kernel in a VM
 TEST_SCRIPTS += tests/datapath/in-kernel-vm.sh

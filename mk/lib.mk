@@ -4,7 +4,8 @@
 # ordering rules and the one NL-ARP application path, the compact NART
 # writer and the agent's store on top of it, the VLAN table parser, the
 # rate limiter and the repository client (libcurl: programs that use it link
-# $(CURL_LIBS), mk/agent.mk).
+# $(CURL_LIBS), mk/agent.mk; its etcd side also $(JANSSON_LIBS) and -lcrypto;
+# the VLAN row parser -lz).
 
 LIB_SRCS := $(wildcard user/lib/*.c)
 

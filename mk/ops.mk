@@ -11,7 +11,8 @@ $(call objs,user/agent/metrics.c user/repo/repo_metrics.c): \
 
 # ---- Criterion tests: the exposition writer and the configuration parser ---------------------
 OPS_UNIT := $(OUTPUT)/tests/test_ops
-OPS_UNIT_OBJS := $(call objs,tests/agent/test_ops.c user/agent/config.c user/repo/repo_metrics.c)
+OPS_UNIT_OBJS := $(call objs,tests/agent/test_ops.c user/agent/config.c user/agent/subnets.c \
+	user/repo/repo_metrics.c)
 
 $(call objs,tests/agent/test_ops.c): CPPFLAGS += -Iuser/agent -Iuser/repo
 

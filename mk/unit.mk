@@ -25,7 +25,8 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 	-std=gnu11
 FUZZ_DIR := $(OUTPUT)/fuzz
 FUZZ_OBJ := $(FUZZ_DIR)/obj
-FUZZ_BINS := $(FUZZ_DIR)/fuzz_lldp $(FUZZ_DIR)/fuzz_nlarp $(FUZZ_DIR)/fuzz_nlarp_auth
+FUZZ_BINS := $(FUZZ_DIR)/fuzz_lldp $(FUZZ_DIR)/fuzz_nlarp $(FUZZ_DIR)/fuzz_nlarp_auth \
+	$(FUZZ_DIR)/fuzz_dhcp
 fuzz_objs = $(patsubst %.c,$(FUZZ_OBJ)/%.o,$(1))
 
 $(FUZZ_OBJ)/%.o: %.c | skels
@@ -55,6 +56,14 @@ $(FUZZ_DIR)/fuzz_nlarp_auth: $(call fuzz_objs,$(FUZZ_NLARP_AUTH_SRCS))
 	$(call msg,LINK,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $^ -o $@ -lcrypto
 
+# the DHCP/RA codecs (docs/dhcp.md): parsers, decisions and answer builders
+FUZZ_DHCP_SRCS := tests/fuzz/fuzz_dhcp.c user/lib/dhcp4.c user/lib/dhcp6.c user/lib/ra.c \
+	user/lib/ctl_frame.c user/lib/util.c
+
+$(FUZZ_DIR)/fuzz_dhcp: $(call fuzz_objs,$(FUZZ_DHCP_SRCS))
+	$(call msg,LINK,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $^ -o $@
+
 # The smoke run (a few seconds per target) is part of `make test`.
 TEST_SCRIPTS += tests/fuzz/run-fuzz-smoke.sh
 test: $(FUZZ_BINS)
@@ -67,7 +76,7 @@ fuzz-build: $(FUZZ_BINS)
 # $(OUTPUT)/fuzz/corpus-<target>/ (the checked-in seeds are not modified).
 FUZZ_TIME ?= 300
 fuzz: $(FUZZ_BINS)
-	@for t in fuzz_lldp fuzz_nlarp fuzz_nlarp_auth; do \
+	@for t in fuzz_lldp fuzz_nlarp fuzz_nlarp_auth fuzz_dhcp; do \
 		mkdir -p $(FUZZ_DIR)/corpus-$$t && \
 		$(FUZZ_DIR)/$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
 			$(FUZZ_DIR)/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \

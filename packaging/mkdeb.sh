@@ -22,7 +22,7 @@ DOC=$STAGE/usr/share/doc/netlord
 rm -rf "$WORK"
 mkdir -p "$STAGE/DEBIAN"
 make --no-print-directory install OUTPUT="$OUT" DESTDIR="$STAGE" PREFIX=/usr \
-	SYSCONFDIR=/etc SYSTEMD_UNIT_DIR=/lib/systemd/system >/dev/null
+	SYSCONFDIR=/etc LIBVIRT_HOOK_DIR=/etc/libvirt/hooks SYSTEMD_UNIT_DIR=/lib/systemd/system >/dev/null
 
 # what dh_strip and dh_compress would do
 strip --strip-unneeded --remove-section=.comment --remove-section=.note \
@@ -43,7 +43,8 @@ DEPENDS=$(cd "$WORK/src" && dpkg-shlibdeps -O -e"$TOP/$STAGE/usr/sbin/na-loader"
 SIZE=$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)
 sed -e "s/@VERSION@/$VER/" -e "s/@ARCH@/$ARCH/" -e "s/@DEPENDS@/$DEPENDS/" \
 	-e "s/@SIZE@/$SIZE/" packaging/control >"$STAGE/DEBIAN/control"
-echo /etc/netlord/na-loader.conf >"$STAGE/DEBIAN/conffiles"
+printf '%s\n' /etc/netlord/na-loader.conf /etc/netlord/libvirt-hook.conf \
+	/etc/libvirt/hooks/qemu >"$STAGE/DEBIAN/conffiles"
 for s in postinst postrm; do
 	install -m 0755 "packaging/$s" "$STAGE/DEBIAN/$s"
 done

@@ -23,10 +23,10 @@ for t in "$@"; do
 		f2=$(sed -E 's/.*Crashing: *([0-9]+).*/\1/' <<<"$syn")
 		f=$((f1 + f2))
 	else
-		line=$(grep -aE '^([a-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+		line=$(grep -aE '^([a-z0-9-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 		if [ -n "$line" ]; then
-			p=$(sed -E 's/^([a-z-]+: )?([0-9]+) passed.*/\2/' <<<"$line")
-			f=$(sed -E 's/^([a-z-]+: )?[0-9]+ passed, ([0-9]+) failed.*/\2/' <<<"$line")
+			p=$(sed -E 's/^([a-z0-9-]+: )?([0-9]+) passed.*/\2/' <<<"$line")
+			f=$(sed -E 's/^([a-z0-9-]+: )?[0-9]+ passed, ([0-9]+) failed.*/\2/' <<<"$line")
 		fi
 	fi
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then

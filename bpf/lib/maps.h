@@ -88,6 +88,36 @@ struct {
 	__type(value, struct nl_event_bucket);
 } nl_event_budget SEC(".maps");
 
+/* DHCP and router solicitations handed to the agent (punt.h, docs/dhcp.md) */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, NL_PUNT_RING_BYTES);
+} nl_punt_ring SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, NL_MAX_VIFS);
+	__type(key, __u32); /* the VIF's ifindex */
+	__type(value, struct nl_event_bucket);
+} nl_punt_budget SEC(".maps");
+
+/* tenant broadcast/multicast: the members of each MAC space hosted here (flood.h) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NL_MAX_VIFS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct nl_flood_key);
+	__type(value, struct nl_flood_group);
+} nl_flood_groups SEC(".maps");
+
+/* the flood token bucket of each VIF, by stats slot */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NL_MAX_VIFS);
+	__type(key, __u32);
+	__type(value, struct nl_flood_bucket);
+} nl_flood_budget SEC(".maps");
+
 /* NART-1, NART-2 and the switch array (VLAN table rows): compact tables */
 #include "nart.h"
 /* IPv6: the VIFs' addresses, NART-1 for IPv6, IPv6 subnets */

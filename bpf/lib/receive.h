@@ -141,8 +141,9 @@ static __always_inline int nl_rx_check_outer(const struct nl_config *cfg, struct
  * frame holds from the IP header on, with no more after it than the
  * padding of a minimum-size frame (@frame_len bytes in all); the source
  * must be the same tenant's address (its octet is the MAC_AS_ID,
- * docs/wire-format.md) and the inner destination unicast.  Fills @key;
- * returns NL_CONTINUE or the drop reason.
+ * docs/wire-format.md).  Fills @key (a group inner destination MAC is
+ * the caller's to flood, lib/flood.h); returns NL_CONTINUE or the drop
+ * reason.
  */
 static __always_inline int nl_rx_dest(const struct nl_config *cfg, const struct iphdr *ip,
 				      __u32 ip_bytes, __u32 frame_len, const struct ethhdr *inner,
@@ -164,8 +165,6 @@ static __always_inline int nl_rx_dest(const struct nl_config *cfg, const struct 
 	saddr = bpf_ntohl(ip->saddr);
 	if ((saddr & nl_tenant_mask(cfg)) != tenant || !nl_addr_in_scheme(cfg, saddr))
 		return NL_C_RX_BAD_TENANT;
-	if (nl_mac_is_multicast(inner->h_dest))
-		return NL_C_RX_INNER_BCAST;
 	key->tenant = tenant;
 	key->mac_as = nl_addr_octet(cfg, saddr);
 	nl_mac_copy(key->mac, inner->h_dest);
@@ -304,7 +303,10 @@ static __always_inline int nl_rx_decap_skb(struct __sk_buff *skb, const struct n
 	/*
 	 * the kernel cannot shrink an skb below an IPv4 header after its
 	 * Ethernet header: a frame shorter than that (never IPv4) gets the
-	 * wire's zero padding to the Ethernet minimum
+	 * wire's zero padding to the Ethernet minimum.  Only those: the
+	 * helper refuses an skb marked encapsulated (-ENOTSUPP), which is
+	 * what an IPv4 frame from a sender's bpf_skb_adjust_room is when it
+	 * comes over veth (tests/offload/test_small_frames.sh)
 	 */
 	if (rx->inner_len < ETH_HLEN + 20 &&
 	    bpf_skb_change_tail(skb, rx->inner_off + NL_ETH_ZLEN, 0))

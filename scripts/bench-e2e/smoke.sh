@@ -14,17 +14,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 NL_STATIC=${NL_STATIC:-$root/build/bench/nl-static}
 export NL_STATIC
-pass=0
-fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+# shellcheck source=../../tests/lib/counters.sh
+. "$root/tests/lib/counters.sh"
+tc_init bench-e2e-smoke
 
 for tool in ip ethtool iperf3 ping; do
 	if ! command -v "$tool" >/dev/null; then
 		bad "$tool is missing"
-		echo "bench-e2e-smoke: $pass passed, $fail failed"
-		echo "end-to-end-smoke: $pass passed, $fail failed"
-		exit 1
+		finish
 	fi
 done
 TOPO_LOGDIR=$(mktemp -d /tmp/nl-e2e-smoke.XXXXXX)
@@ -112,7 +109,4 @@ for m in vxlan direct; do
 done
 topo_down
 
-echo "bench-e2e-smoke: $pass passed, $fail failed"
-# the same for scripts/run-tests.sh, whose summary pattern takes no digits in the label
-echo "end-to-end-smoke: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -158,7 +158,7 @@ check "sd_notify: READY=1 sent once" test "$(grep -c 'READY=1' "$TMP/notify.log"
 ip link add "$VIF" type veth peer name eth0 netns "$VM"
 ip link set "$VIF" netns "$SRV"
 inns "$SRV" ip link set "$VIF" up
-inns "$VM" ip link set eth0 address 52:54:00:0c:00:01 mtu 1466 up
+inns "$VM" ip link set eth0 address 52:54:00:0c:00:01 mtu 1458 up # the default gre mode
 inns "$VM" ip addr add 192.168.7.1/24 dev eth0
 check "vif add (tenant 321)" na vif add "$VIF" -i "$UP" --tenant 321 --mac-as 1 \
 	--mac 52:54:00:0c:00:01 --ip 192.168.7.1/24
@@ -280,7 +280,7 @@ check "reload: metrics moved to port $MPORT2" wait_for 10 get "http://127.0.0.1:
 check "reload: the old port $MPORT is closed" not_get "http://127.0.0.1:$MPORT/metrics"
 check "reload: log level debug applied" grep -q "reload: log_level info -> debug" "$TMP/agent.log"
 check "reload: encap change refused and said so" \
-	grep -q "reload: encap = udp needs a detach and a new attach; ip stays" "$TMP/agent.log"
+	grep -q "reload: encap = udp needs a detach and a new attach; gre stays" "$TMP/agent.log"
 check "sd_notify: RELOADING=1 then READY=1 again" \
 	bash -c "grep -A3 RELOADING=1 $TMP/notify.log | grep -q '^READY=1'"
 # a bad file: nothing changes, the line and key are named

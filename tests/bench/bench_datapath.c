@@ -8,6 +8,11 @@
  * packet (repeat = 1) and the kernel's own timing of that run; the trivial
  * XDP_PASS / TC_ACT_OK programs are measured the same way in the same run
  * and are the baselines of the ratios.  Medians of several runs.
+ *
+ * `bench_datapath --compare OLD.bpf.o NEW.bpf.o [ROUNDS]` measures the
+ * encapsulations of two builds of bpf/netlord.bpf.c alternately in one
+ * invocation (old, new, new, old, ...), so a change is judged against its
+ * predecessor under the same background load.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -316,7 +321,99 @@ static int monitor_cost(struct world *w, struct netlord_bpf *skel, const struct 
 	return 0;
 }
 
-int main(void)
+static struct bpf_object *load_obj(const char *path, const struct world *w)
+{
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	char err[256];
+
+	if (!obj || bpf_object__load(obj)) {
+		fprintf(stderr, "bench_datapath: cannot load %s\n", path);
+		return NULL;
+	}
+	if (world_fill(obj, w, NL_ENCAP_IP, 16, err, sizeof(err))) {
+		fprintf(stderr, "bench_datapath: %s: %s\n", path, err);
+		return NULL;
+	}
+	return obj;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+#define CMP_ROWS      6
+#define CMP_MAX_ROUND 32
+
+/* --compare: the encap rows of two objects, alternating, medians of the rounds' means */
+static int compare(const char *old_path, const char *new_path, int rounds, struct world *w)
+{
+	static const char *const rows[CMP_ROWS] = {"encap ip (L2)",  "routed encap ip",
+						   "encap udp (L2)", "routed encap udp",
+						   "encap gre (L2)", "routed encap gre"};
+	static double mean[2][CMP_ROWS][CMP_MAX_ROUND], base[2][CMP_MAX_ROUND];
+	struct bpf_object *obj[2];
+	struct baseline_bpf *bl = baseline_bpf__open_and_load();
+	struct frame l2, routed;
+	struct result r;
+
+	if (rounds < 1 || rounds > CMP_MAX_ROUND)
+		rounds = 5;
+	obj[0] = load_obj(old_path, w);
+	obj[1] = load_obj(new_path, w);
+	if (!obj[0] || !obj[1] || !bl)
+		return 2;
+	vm_udp(&l2, W_MAC_2, W_MAC_1, W_IP_1, W_IP_2);
+	vm_udp(&routed, W_ROUTER_MAC, W_MAC_1, W_IP_1, W_IP_3);
+	for (int k = 0; k < rounds; k++) {
+		for (int j = 0; j < 2; j++) {
+			int o = (k & 1) ? 1 - j : j; /* old, new, new, old, ... */
+			int fd = bpf_program__fd(
+				bpf_object__find_program_by_name(obj[o], "nl_vif_ingress"));
+			struct bpf_map *cfg = bpf_object__find_map_by_name(obj[o], "nl_config");
+
+			if (measure(&r, "tc baseline", bpf_program__fd(bl->progs.baseline_tc), &l2,
+				    w->ifindex_a1, 0))
+				return 1;
+			base[o][k] = r.mean;
+			for (int m = 0; m < 3; m++) {
+				set_mode_obj(cfg, m == 0   ? NL_ENCAP_IP
+						  : m == 1 ? NL_ENCAP_UDP
+							   : NL_ENCAP_GRE);
+				if (measure(&r, rows[2 * m], fd, &l2, w->ifindex_a1, 7))
+					return 1;
+				mean[o][2 * m][k] = r.mean;
+				if (measure(&r, rows[2 * m + 1], fd, &routed, w->ifindex_a1, 7))
+					return 1;
+				mean[o][2 * m + 1][k] = r.mean;
+			}
+		}
+	}
+	printf("\n%s (old) against %s (new), %d alternating rounds, medians of the\n"
+	       "rounds' means (middle 90%% of %d x %d single runs each)\n\n",
+	       old_path, new_path, rounds, RUNS, SAMPLES);
+	printf("%-20s %9s %9s %9s %9s %9s\n", "program", "old ns", "new ns", "new/old", "old/base",
+	       "new/base");
+	for (int o = 0; o < 2; o++)
+		qsort(base[o], rounds, sizeof(double), cmp_double);
+	printf("%-20s %9.1f %9.1f %9.3f\n", "tc baseline", base[0][rounds / 2], base[1][rounds / 2],
+	       base[1][rounds / 2] / base[0][rounds / 2]);
+	for (int i = 0; i < CMP_ROWS; i++) {
+		double a, b;
+
+		qsort(mean[0][i], rounds, sizeof(double), cmp_double);
+		qsort(mean[1][i], rounds, sizeof(double), cmp_double);
+		a = mean[0][i][rounds / 2];
+		b = mean[1][i][rounds / 2];
+		printf("%-20s %9.1f %9.1f %9.3f %8.2fx %8.2fx\n", rows[i], a, b, b / a,
+		       a / base[0][rounds / 2], b / base[1][rounds / 2]);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	struct result tc_base, xdp_base, r[16];
 	struct netlord_bpf *skel;
@@ -332,6 +429,12 @@ int main(void)
 	}
 	if (world_netns(&w, err, sizeof(err))) {
 		fprintf(stderr, "bench_datapath: %s\n", err);
+		return 2;
+	}
+	if (argc >= 4 && !strcmp(argv[1], "--compare"))
+		return compare(argv[2], argv[3], argc > 4 ? atoi(argv[4]) : 5, &w);
+	if (argc > 1) {
+		fprintf(stderr, "usage: bench_datapath [--compare OLD.bpf.o NEW.bpf.o [ROUNDS]]\n");
 		return 2;
 	}
 	skel = netlord_bpf__open_and_load();

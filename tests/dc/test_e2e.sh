@@ -12,15 +12,9 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-pass=0
-fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1${2:+: $2}"; fail=$((fail + 1)); }
-finish() {
-	echo "dc-e2e: $pass passed, $fail failed"
-	[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
-	exit
-}
+# shellcheck source=../lib/counters.sh
+. "$repo/tests/lib/counters.sh"
+tc_init dc-e2e --need-pass
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_e2e.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 prefix="nle$$-"
@@ -39,15 +33,9 @@ rc=$?
 echo "# fabric kernel run: $(($(date +%s) - t0)) s, exit $rc"
 sed 's/^/# at /' "$tmp/times.txt" 2>/dev/null | tr '\n' ';' && echo
 grep -E '^vm: ' "$tmp/guest.err" | sed 's/^/# /'
-before=$fail
-while IFS= read -r line; do
-	case $line in
-	"ok "*) pass=$((pass + 1)); echo "$line" ;;
-	"FAIL "*) fail=$((fail + 1)); echo "$line" ;;
-	"# "*) echo "$line" ;;
-	esac
-done <"$tmp/guest.out"
-if [ "$rc" -ne 0 ] && [ "$fail" -eq "$before" ]; then
+before=$FAIL
+tally "$tmp/guest.out"
+if [ "$rc" -ne 0 ] && [ "$FAIL" -eq "$before" ]; then
 	bad "e2e run in the fabric kernel" "exit $rc without a failed check; $(tail -n 5 "$tmp/guest.err" | tr '\n' ' ')"
 fi
 
@@ -102,16 +90,11 @@ t0=$(date +%s)
 	tenant-bits-24) >"$tmp/b24/guest.out" 2>"$tmp/b24/guest.err"
 rc=$?
 echo "# fabric kernel run, 24-bit tenants: $(($(date +%s) - t0)) s, exit $rc"
-before=$fail
-n24=0
-while IFS= read -r line; do
-	case $line in
-	"ok "*) pass=$((pass + 1)); n24=$((n24 + 1)); echo "$line" ;;
-	"FAIL "*) fail=$((fail + 1)); echo "$line" ;;
-	"# "*) echo "$line" ;;
-	esac
-done <"$tmp/b24/guest.out"
-if [ "$rc" -ne 0 ] && [ "$fail" -eq "$before" ]; then
+before=$FAIL
+before_ok=$PASS
+tally "$tmp/b24/guest.out"
+n24=$((PASS - before_ok))
+if [ "$rc" -ne 0 ] && [ "$FAIL" -eq "$before" ]; then
 	bad "24-bit run in the fabric kernel" "exit $rc without a failed check; $(tail -n 5 "$tmp/b24/guest.err" | tr '\n' ' ')"
 elif [ "$n24" -eq 0 ]; then
 	bad "24-bit run in the fabric kernel" "no check ran"

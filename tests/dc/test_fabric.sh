@@ -18,25 +18,9 @@ repo=$(cd "$here/../.." && pwd)
 py=/usr/bin/python3
 na_repo=$repo/build/na-repo
 
-pass=0
-fail=0
-tally() {
-	# Count and echo "ok"/"FAIL" lines of a file.
-	local line
-	while IFS= read -r line; do
-		case $line in
-		"ok "*) pass=$((pass + 1)); echo "$line" ;;
-		"FAIL "*) fail=$((fail + 1)); echo "$line" ;;
-		esac
-	done <"$1"
-}
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1${2:+: $2}"; fail=$((fail + 1)); }
-finish() {
-	echo "dc-fabric: $pass passed, $fail failed"
-	[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
-	exit
-}
+# shellcheck source=../lib/counters.sh
+. "$repo/tests/lib/counters.sh"
+tc_init dc-fabric --need-pass
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_dc.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -77,11 +61,11 @@ t0=$(date +%s)
 rc=$?
 echo "# fabric run (VM boot, fabric, traffic, teardown): $(($(date +%s) - t0)) s, exit $rc"
 sed 's/^/# /' "$tmp/times.txt" 2>/dev/null
-grep -v -E '^(ok|FAIL) ' "$tmp/guest.out" | sed 's/^/# guest: /'
+grep -v -E '^(ok|FAIL|#) ' "$tmp/guest.out" | sed 's/^/# guest: /'
 sed 's/^/# stderr: /' "$tmp/guest.err" | grep -v '^# stderr: vm: running' | tail -n 20
-before=$fail
+before=$FAIL
 tally "$tmp/guest.out"
-if [ "$rc" -ne 0 ] && [ "$fail" -eq "$before" ]; then
+if [ "$rc" -ne 0 ] && [ "$FAIL" -eq "$before" ]; then
 	bad "fabric run in the fabric kernel" "exit $rc without a failed check"
 fi
 

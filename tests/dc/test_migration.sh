@@ -8,15 +8,9 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-pass=0
-fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1${2:+: $2}"; fail=$((fail + 1)); }
-finish() {
-	echo "dc-migration: $pass passed, $fail failed"
-	[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
-	exit
-}
+# shellcheck source=../lib/counters.sh
+. "$repo/tests/lib/counters.sh"
+tc_init dc-migration --need-pass
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_migration.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 prefix="nlm$$-"
@@ -32,15 +26,9 @@ t0=$(date +%s)
 	tests/dc/migration-guest.sh "$tmp" "$tmp/demo" "$repo/topologies/demo.vms" "$prefix") >"$tmp/guest.out" 2>"$tmp/guest.err"
 rc=$?
 echo "# fabric kernel run: $(($(date +%s) - t0)) s, exit $rc"
-before=$fail
-while IFS= read -r line; do
-	case $line in
-	"ok "*) pass=$((pass + 1)); echo "$line" ;;
-	"FAIL "*) fail=$((fail + 1)); echo "$line" ;;
-	"# "*) echo "$line" ;;
-	esac
-done <"$tmp/guest.out"
-if [ "$rc" -ne 0 ] && [ "$fail" -eq "$before" ]; then
+before=$FAIL
+tally "$tmp/guest.out"
+if [ "$rc" -ne 0 ] && [ "$FAIL" -eq "$before" ]; then
 	bad "migration run in the fabric kernel" "exit $rc without a failed check; $(tail -n 5 "$tmp/guest.err" | tr '\n' ' ')"
 fi
 if [ -n "${NETLORD_DC_KEEP:-}" ]; then

@@ -107,7 +107,7 @@ MAC2=52:54:00:aa:00:02
 MAC3=52:54:00:aa:00:03
 mkvm() { # vm server tenant mac ip
 	local v=$1 s=$2
-	nw_vm "$(vm "$v")" "$(vif "$v")" "$(srv "$s")" "$4" "$5/24" 1466 off
+	nw_vm "$(vm "$v")" "$(vif "$v")" "$(srv "$s")" "$4" "$5/24" 1458 on # the default gre mode
 	na "$s" vif add "$(vif "$v")" --tenant "$3" --mac-as 1 --mac "$4" --ip "$5/24" >/dev/null
 }
 check "VM a1 on server 1" mkvm a1 1 100 $MAC1 192.168.1.1

@@ -6,24 +6,21 @@
 # [0019]-[0021]: a Linux bridge carrying the switch MAC on every port,
 # routing 10.p.0.0/16 to port p, real lldpd naming the port), servers on
 # veth uplinks, the VLAN table file, the fleet's root-only NL-ARP key file,
-# agents started and torn down, and the PASS/FAIL counters.
+# agents started and torn down; the pass/fail counters (ok, bad, check,
+# finish) are tests/lib/counters.sh, sourced here.
 #
 # Each sourcing script defines its own names (srv, up, vm, vif: a prefix
 # unique to the script, so scripts can run one after another or together)
 # and sets NA (na-loader), T (a random 4-hex tag), TMP (its scratch
-# directory), PASS=0, FAIL=0 and `declare -A AGENT_PID` before using these.
+# directory) and `declare -A AGENT_PID` before using these.
 
-ok() { echo "PASS: $*"; PASS=$((PASS + 1)); }
-bad() { echo "FAIL: $*"; FAIL=$((FAIL + 1)); }
-check() { # description, command...
-	local d=$1
-	shift
-	if "$@"; then ok "$d"; else bad "$d"; fi
-}
+# shellcheck source=counters.sh
+. "$(dirname "${BASH_SOURCE[0]}")/counters.sh"
 # a fatal setup failure: the test's summary line (one more failure), exit 1
 nw_abort() { # test-name, message
-	echo "FAIL: $2"
-	echo "$1: $PASS passed, $((FAIL + 1)) failed"
+	TC_NAME=$1
+	bad "$2"
+	tc_summary
 	exit 1
 }
 # root, the na-loader binary and the commands the test needs, or nw_abort

@@ -79,6 +79,13 @@ int world_nart2_set(__u32 tenant, __u16 mac_as, const uint8_t mac[6], const uint
 	return cnart2_put(tabs.t2, &s, 1) < 0 ? -1 : 0;
 }
 
+int world_switch_idx(const uint8_t sw[6])
+{
+	if (!tabs.sw)
+		return -EBADF;
+	return cnart_switch_index(tabs.sw, sw);
+}
+
 int world_vlans_set(const uint8_t sw[6], int n, const __u16 *vlans)
 {
 	int idx;

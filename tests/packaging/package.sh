@@ -38,7 +38,8 @@ for f in /usr/sbin/na-loader /usr/bin/na-repo /lib/systemd/system/na-loader@.ser
 	/usr/share/bash-completion/completions/na-loader \
 	/usr/share/bash-completion/completions/na-repo /usr/share/doc/netlord/copyright \
 	/usr/share/doc/netlord/changelog.gz /usr/share/doc/netlord/operations.md \
-	/usr/share/doc/netlord/examples/netlord-alerts.yml; do
+	/usr/share/doc/netlord/examples/netlord-alerts.yml /etc/libvirt/hooks/qemu \
+	/etc/netlord/libvirt-hook.conf /usr/share/doc/netlord/libvirt.md; do
 	check "package holds $f" grep -qx "$f" "$TMP/contents"
 done
 dep=$(dpkg-deb -f "$DEB" Depends)
@@ -46,6 +47,7 @@ check "Depends from dpkg-shlibdeps names libmicrohttpd, libsystemd, libinih, lib
 	bash -c "grep -q libmicrohttpd <<<'$dep' && grep -q libsystemd <<<'$dep' && grep -q libinih <<<'$dep' && grep -q libbpf <<<'$dep'"
 dpkg-deb -e "$DEB" "$TMP/control"
 check "the example configuration is a conffile" grep -qx /etc/netlord/na-loader.conf "$TMP/control/conffiles"
+check "the libvirt hook is a conffile" grep -qx /etc/libvirt/hooks/qemu "$TMP/control/conffiles"
 lintian --fail-on error,warning "$DEB" >"$TMP/lintian.log" 2>&1
 rc=$?
 grep -v 'running with root privileges' "$TMP/lintian.log" | sed 's/^/    /'

@@ -122,6 +122,23 @@ try:
     check('If-None-Match current serial -> 304', st.endswith('304 Not Modified') and b == b'', st)
     st, h, b = get(extra=b'If-None-Match: "41"\r\n')
     check('If-None-Match old serial -> 200', st.endswith('200 OK') and b == body42, st)
+    # per-switch rows: the file compile wrote, the same ETag, 304, 404 for unknown switches
+    rows = sorted(os.listdir(os.path.join(tmp, 'out', 'rows')))
+    check('compile wrote one row per edge switch (fat tree k=16: 128)', len(rows) == 128,
+          len(rows))
+    with open(os.path.join(tmp, 'out', 'rows', rows[5]), 'rb') as f:
+        row5 = f.read()
+    st, h, b = get('/v1/row/' + rows[5])
+    check('GET /v1/row/<mac> returns the row file', st.endswith('200 OK') and b == row5 and
+          h.get('etag') == '"42"' and b.startswith(b'netlord-vlan-row 1\nserial 42\n'), st)
+    check('a row is ~1/128 of the table', 100 * len(b) < len(body42), (len(b), len(body42)))
+    st, h, b = get('/v1/row/' + rows[5], extra=b'If-None-Match: "42"\r\n')
+    check('row: If-None-Match current serial -> 304', st.endswith('304 Not Modified') and
+          b == b'', st)
+    st, h, b = get('/v1/row/' + rows[5].upper())
+    check('row: MAC in upper case -> the same row', st.endswith('200 OK') and b == row5, st)
+    for bad in ('02:4e:4c:ff:ff:ff', '02:4e:4c:00:00', 'x', '', rows[5] + '/x'):
+        check('row of %r -> 404' % bad, get('/v1/row/' + bad)[0].startswith('HTTP/1.1 404'))
     check('unknown path -> 404', get('/v1/other')[0].startswith('HTTP/1.1 404'))
     check('query string -> 404', get('/v1/vlan-table?x=1')[0].startswith('HTTP/1.1 404'))
     st, h, b = split(request(b'POST /v1/vlan-table HTTP/1.1\r\nContent-Length: 0\r\n\r\n'))
@@ -212,6 +229,10 @@ try:
     wait_log(r'serial 42 -> 43')
     st, h, b = get()
     check('SIGHUP loads the new table', h.get('etag') == '"43"' and b == body43, h.get('etag'))
+    st, h, b = get('/v1/row/02:4e:4c:00:00:01', extra=b'If-None-Match: "42"\r\n')
+    with open(os.path.join(tmp, 'out', 'rows', '02:4e:4c:00:00:01'), 'rb') as f:
+        check('SIGHUP: rows of the new table, an old ETag -> 200',
+              st.endswith('200 OK') and h.get('etag') == '"43"' and b == f.read(), st)
     # a download in progress during a reload completes with the table it started with
     body44 = compile_table(44)  # written now, loaded at the next SIGHUP
     s = socket.create_connection(('127.0.0.1', port), timeout=10)

@@ -141,7 +141,8 @@ Test(vlan_table, malformed_documents_name_the_line)
 	for (size_t i = 0; i < sizeof(bads) / sizeof(bads[0]); i++) {
 		char err[256] = "";
 
-		cr_expect_eq(parse_edit(bads[i].from, bads[i].to, err), -EINVAL, "case %zu accepted", i);
+		cr_expect_eq(parse_edit(bads[i].from, bads[i].to, err), -EINVAL,
+			     "case %zu accepted", i);
 		cr_expect(strstr(err, bads[i].msg), "case %zu: '%s' lacks '%s'", i, err,
 			  bads[i].msg);
 	}
@@ -212,4 +213,123 @@ Test(vlan_table, fuzz)
 	/* the untouched full-length copies parse, most others do not */
 	cr_assert_gt(accepted, 0);
 	cr_assert_lt(accepted, 10000);
+}
+
+/* ---- row documents (one edge switch's row, docs/vlan-table.md) ---------------------------- */
+
+static const __u8 sw_a[6] = {2, 0x4e, 0x4c, 0, 0, 1}, sw_b[6] = {2, 0x4e, 0x4c, 0, 0, 2};
+
+/* the row of b written from the good table */
+static char *row_of_b(size_t *len)
+{
+	struct nl_vlan_table t;
+	char err[256] = "", *buf = NULL;
+
+	cr_assert_eq(nl_vt_parse(good, strlen(good), &t, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(nl_vt_write_row(&t, sw_b, &buf, len), 0);
+	nl_vt_free(&t);
+	return buf;
+}
+
+Test(vlan_row, write_then_parse_round_trip)
+{
+	static const char want[] = "netlord-vlan-row 1\n"
+				   "serial 42\n"
+				   "broadcast 4094\n"
+				   "switch 02:4e:4c:00:00:02\n"
+				   "switches 2\n"
+				   "pair 02:4e:4c:00:00:02 02:4e:4c:00:00:01 11,10,12\n"
+				   "pair 02:4e:4c:00:00:02 02:4e:4c:00:00:02 0\n"
+				   "end 2\n"
+				   "crc32 ";
+	struct nl_vlan_table r;
+	const struct nl_vlan_set *s;
+	char err[256] = "";
+	size_t len;
+	char *buf = row_of_b(&len);
+
+	cr_assert(len > sizeof(want) && !memcmp(buf, want, sizeof(want) - 1), "%.*s", (int)len,
+		  buf);
+	cr_assert_eq(nl_vt_parse_row(buf, len, &r, err, sizeof(err)), 0, "%s", err);
+	cr_assert(r.row_only);
+	cr_assert_eq(r.serial, 42);
+	cr_assert_eq(r.broadcast_vlan, 4094);
+	cr_assert_eq(r.nswitches, 2);
+	cr_assert_eq(r.nrows, 2);
+	cr_assert_not_null(nl_vt_rows_from(&r, sw_b));
+	cr_assert_null(nl_vt_rows_from(&r, sw_a)); /* only b's row is in it */
+	s = nl_vt_lookup(&r, sw_b, sw_a);
+	cr_assert_not_null(s);
+	cr_assert_eq(s->count, 3);
+	cr_assert_eq(s->vlans[0], 11);
+	nl_vt_free(&r);
+	/* parse_any tells a row from a table by its first line */
+	cr_assert_eq(nl_vt_parse_any(buf, len, &r, err, sizeof(err)), 0, "%s", err);
+	cr_assert(r.row_only);
+	nl_vt_free(&r);
+	cr_assert_eq(nl_vt_parse_any(good, strlen(good), &r, err, sizeof(err)), 0, "%s", err);
+	cr_assert(!r.row_only);
+	nl_vt_free(&r);
+	/* a table is not a row, a row is not a table */
+	cr_assert_eq(nl_vt_parse_row(good, strlen(good), &r, err, sizeof(err)), -EINVAL);
+	cr_assert_eq(nl_vt_parse(buf, len, &r, err, sizeof(err)), -EINVAL);
+	free(buf);
+}
+
+Test(vlan_row, unknown_switch)
+{
+	struct nl_vlan_table t;
+	const __u8 c[6] = {2, 0x4e, 0x4c, 0, 0, 3};
+	char err[256], *buf = NULL;
+	size_t len;
+
+	cr_assert_eq(nl_vt_parse(good, strlen(good), &t, err, sizeof(err)), 0);
+	cr_assert_eq(nl_vt_write_row(&t, c, &buf, &len), -ENOENT);
+	nl_vt_free(&t);
+}
+
+/* every single byte flipped or truncation: refused (checksum, format), never accepted */
+Test(vlan_row, every_corruption_refused)
+{
+	struct nl_vlan_table r;
+	char err[256];
+	size_t len;
+	char *buf = row_of_b(&len), *c = malloc(len);
+	int checksum = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		memcpy(c, buf, len);
+		c[i] ^= 0x01;
+		int rc = nl_vt_parse_row(c, len, &r, err, sizeof(err));
+
+		cr_assert_neq(rc, 0, "flip at %zu accepted", i);
+		cr_assert_eq(r.rows, NULL);
+		checksum += rc == -EBADMSG;
+	}
+	cr_assert(checksum > 0, "no flip caught by the checksum alone");
+	for (size_t n = 0; n < len; n++)
+		cr_assert_neq(nl_vt_parse_row(buf, n, &r, err, sizeof(err)), 0, "truncated at %zu",
+			      n);
+	/* a pair from another switch, with a right checksum: refused by the format */
+	free(c);
+	free(buf);
+}
+
+Test(vlan_row, checksum_line_required_and_last)
+{
+	static const char body[] = "netlord-vlan-row 1\n"
+				   "serial 1\n"
+				   "broadcast 4094\n"
+				   "switch 02:4e:4c:00:00:01\n"
+				   "switches 1\n"
+				   "pair 02:4e:4c:00:00:01 02:4e:4c:00:00:01 0\n"
+				   "end 1\n";
+	struct nl_vlan_table r;
+	char err[256], doc[512];
+
+	cr_assert_eq(nl_vt_parse_row(body, strlen(body), &r, err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "crc32"), "%s", err);
+	snprintf(doc, sizeof(doc), "%scrc32 %08lx\n", body, 0x0UL);
+	cr_assert_eq(nl_vt_parse_row(doc, strlen(doc), &r, err, sizeof(err)), -EBADMSG);
+	cr_assert(strstr(err, "checksum mismatch"), "%s", err);
 }

@@ -939,6 +939,40 @@ Test(vclock, persists_across_restarts)
 	rmdir(dir);
 }
 
+/* reserving ahead: the next stamps need no write, and a restart still stamps above them */
+Test(vclock, reserve_ahead)
+{
+	char dir[] = "/tmp/nl-vclock-XXXXXX", path[300];
+	struct nart_vclock c;
+	struct stat sb;
+	__u64 v1, v2, r;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/up0.version", dir);
+	cr_assert_eq(nart_vclock_open(&c, dir, "up0"), 0);
+	cr_assert_eq(nart_vclock_reserve(&c, 200000000), 0);
+	r = c.reserved;
+	cr_assert_eq(r, 200000000 + NART_VCLOCK_RESERVE_MS);
+	cr_assert_eq(stat(path, &sb), 0);
+	unlink(path); /* a write from now on would re-create it */
+	cr_assert_eq(nart_vclock_reserve(&c, 200000000 + 1000), 0, "still ahead: no write");
+	v1 = nart_vclock_next(&c, 0, 200000000 + 2000);
+	cr_assert_eq(v1, 200000000 + 2000);
+	cr_assert_neq(stat(path, &sb), 0, "a stamp inside the reservation wrote the file");
+	cr_assert_eq(c.reserved, r);
+	/* past half the reservation: written again, never lowered */
+	cr_assert_eq(nart_vclock_reserve(&c, 200000000 + 6000), 0);
+	cr_assert_eq(c.reserved, 200000000 + 6000 + NART_VCLOCK_RESERVE_MS);
+	cr_assert_eq(nart_vclock_reserve(&c, 100000000), 0);
+	cr_assert_eq(c.reserved, 200000000 + 6000 + NART_VCLOCK_RESERVE_MS);
+	/* a restart stamps above everything stamped before */
+	cr_assert_eq(nart_vclock_open(&c, dir, "up0"), 0);
+	v2 = nart_vclock_next(&c, 0, 100000000);
+	cr_assert_gt(v2, v1);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* ---- switch indexes: reclaimed, and the VLAN table always loads -------------------------------
  */
 

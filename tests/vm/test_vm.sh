@@ -12,15 +12,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 run=$repo/scripts/vm/run.sh
 
-pass=0
-fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1${2:+: $2}"; fail=$((fail + 1)); }
-finish() {
-	echo "vm: $pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
-	exit
-}
+# shellcheck source=../lib/counters.sh
+. "$repo/tests/lib/counters.sh"
+tc_init vm
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_vm.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

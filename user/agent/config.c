@@ -10,14 +10,17 @@
 #include <stdbool.h>
 #include <ini.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "config.h"
 #include "encap_mode.h"
 #include "log.h"
+#include "nart_size.h"
 #include "netlord.h"
 #include "parse.h"
+#include "subnets.h"
 #include "util.h"
 
 /* "" / "*" / A.B.C.D / [v6] then ":port": what the metrics endpoint can bind */
@@ -102,6 +105,14 @@ int na_setting_set(struct na_settings *s, const char *key, const char *value, ch
 				value);
 		snprintf(s->metrics, sizeof(s->metrics), "%s", strcmp(value, "off") ? value : "");
 		s->set |= NA_SET_METRICS;
+	} else if (!strcmp(key, "flood_rate") || !strcmp(key, "flood_burst")) {
+		bool rate = key[6] == 'r';
+
+		if (nl_parse_u32(value, 1, 10000000, &x))
+			return nl_errf(err, errlen, -EINVAL, "key '%s': '%s' is not 1..10000000",
+				       key, value);
+		*(rate ? &s->flood_rate : &s->flood_burst) = x;
+		s->set |= rate ? NA_SET_FLOOD_RATE : NA_SET_FLOOD_BURST;
 	} else if (!strcmp(key, "refresh_interval")) {
 		if (nl_parse_u32(value, 1, 86400, &x))
 			return nl_errf(err, errlen, -EINVAL,
@@ -109,6 +120,19 @@ int na_setting_set(struct na_settings *s, const char *key, const char *value, ch
 				       value);
 		s->refresh = x;
 		s->set |= NA_SET_REFRESH;
+	} else if (!strcmp(key, "nart_tenants")) {
+		if (strcmp(value, "all") && strcmp(value, "hosted"))
+			return nl_errf(err, errlen, -EINVAL,
+				       "key 'nart_tenants': '%s' is not all or hosted", value);
+		s->nart_hosted_only = !strcmp(value, "hosted");
+		s->set |= NA_SET_NART_TENANTS;
+	} else if (!strcmp(key, "nart_entries")) {
+		if (nl_parse_u32(value, NA_NART_ENTRIES_MIN, NA_NART_ENTRIES_MAX, &x))
+			return nl_errf(err, errlen, -EINVAL,
+				       "key 'nart_entries': '%s' is not a number of VIFs in %u..%u",
+				       value, NA_NART_ENTRIES_MIN, NA_NART_ENTRIES_MAX);
+		s->nart_entries = x;
+		s->set |= NA_SET_NART_ENTRIES;
 	} else {
 		return nl_errf(err, errlen, -EINVAL, "unknown key '%s'", key);
 	}
@@ -118,6 +142,7 @@ int na_setting_set(struct na_settings *s, const char *key, const char *value, ch
 struct parse_ctx {
 	const char *uplink; /* NULL: every section is checked and none applied */
 	struct na_settings *global, *section;
+	struct na_subnets *subnets; /* the [subnet ...] sections (subnets.h) */
 	FILE *f;
 	int line;      /* of the text libinih is handling */
 	bool at_bol;   /* the last chunk read ended a line */
@@ -149,9 +174,16 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	struct na_settings scratch = {0}, *dst = p->global;
 	char e[256];
 
+	int rc;
+
 	if (*section)
 		dst = p->uplink && !strcmp(section, p->uplink) ? p->section : &scratch;
-	if (na_setting_set(dst, name, value, e, sizeof(e))) {
+	/* [subnet PREFIX] / [subnet PREFIX tenant N]: DHCP and RA settings */
+	if (!strncmp(section, "subnet ", 7))
+		rc = na_subnet_set(p->subnets, section + 7, name, value, e, sizeof(e));
+	else
+		rc = na_setting_set(dst, name, value, e, sizeof(e));
+	if (rc) {
 		/* the operator reads it on a terminal: no control bytes */
 		for (char *c = e; *c; c++)
 			if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
@@ -166,11 +198,15 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	return 1;
 }
 
-int na_config_parse(const char *path, const char *uplink, struct na_settings *out, char *err,
-		    size_t errlen)
+static int parse_file(const char *path, const char *uplink, struct na_settings *out,
+		      struct na_subnets *subnets, char *err, size_t errlen)
 {
 	struct na_settings section = {0};
-	struct parse_ctx p = {.uplink = uplink, .global = out, .section = &section, .at_bol = true};
+	struct parse_ctx p = {.uplink = uplink,
+			      .global = out,
+			      .section = &section,
+			      .subnets = subnets,
+			      .at_bol = true};
 	struct stat sb;
 	int line;
 
@@ -201,12 +237,33 @@ int na_config_parse(const char *path, const char *uplink, struct na_settings *ou
 	return 0;
 }
 
+int na_config_parse(const char *path, const char *uplink, struct na_settings *out, char *err,
+		    size_t errlen)
+{
+	struct na_subnets *scratch = calloc(1, sizeof(*scratch));
+	int rc;
+
+	if (!scratch)
+		return nl_errf(err, errlen, -ENOMEM, "out of memory");
+	rc = parse_file(path, uplink, out, scratch, err, errlen);
+	free(scratch);
+	return rc;
+}
+
+int na_config_subnets(const char *path, struct na_subnets *out, char *err, size_t errlen)
+{
+	struct na_settings scratch;
+
+	memset(out, 0, sizeof(*out));
+	return parse_file(path, NULL, &scratch, out, err, errlen);
+}
+
 void na_settings_defaults(struct na_settings *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->log_level = NL_LOG_INFO;
 	s->refresh = NA_REFRESH_DEFAULT;
-	s->encap_mode = NL_ENCAP_IP;
+	s->encap_mode = NL_ENCAP_DEFAULT;
 	s->tenant_bits = NL_TENANT_BITS_16;
 }
 
@@ -228,6 +285,14 @@ void na_settings_merge(struct na_settings *dst, const struct na_settings *src)
 		snprintf(dst->metrics, sizeof(dst->metrics), "%s", src->metrics);
 	if (src->set & NA_SET_REFRESH)
 		dst->refresh = src->refresh;
+	if (src->set & NA_SET_FLOOD_RATE)
+		dst->flood_rate = src->flood_rate;
+	if (src->set & NA_SET_FLOOD_BURST)
+		dst->flood_burst = src->flood_burst;
+	if (src->set & NA_SET_NART_ENTRIES)
+		dst->nart_entries = src->nart_entries;
+	if (src->set & NA_SET_NART_TENANTS)
+		dst->nart_hosted_only = src->nart_hosted_only;
 	dst->set |= src->set;
 }
 

@@ -11,6 +11,7 @@
 #define NA_CONFIG_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define NA_CONFIG_DEFAULT  "/etc/netlord/na-loader.conf"
@@ -26,6 +27,10 @@ enum {
 	NA_SET_REFRESH = 1 << 5,
 	NA_SET_REPO_CA = 1 << 6,
 	NA_SET_KEY_FILE = 1 << 7,
+	NA_SET_FLOOD_RATE = 1 << 8,
+	NA_SET_FLOOD_BURST = 1 << 9,
+	NA_SET_NART_ENTRIES = 1 << 10,
+	NA_SET_NART_TENANTS = 1 << 11,
 };
 
 /* everything the file or the flags can set */
@@ -39,6 +44,12 @@ struct na_settings {
 	int log_level;		 /* enum nl_log_level */
 	char metrics[128];	 /* addr:port, [v6]:port, "" = off */
 	unsigned int refresh;	 /* seconds, 1..86400 */
+	unsigned int flood_rate;  /* broadcast/multicast frames per s per VIF, 0 = default */
+	unsigned int flood_burst; /* ... and the bucket depth, 0 = default */
+	/* VIFs per NART (nart_size.h) */
+	unsigned int nart_entries;
+	/* NARTs learn every tenant (false) or only hosted ones (tenant_filter.h) */
+	bool nart_hosted_only;
 };
 
 /* what `attach` hands the daemon so that SIGHUP can read the file again */
@@ -67,6 +78,13 @@ void na_settings_defaults(struct na_settings *s);
  */
 int na_config_parse(const char *path, const char *uplink, struct na_settings *out, char *err,
 		    size_t errlen);
+
+struct na_subnets;
+/*
+ * The [subnet ...] sections of @path (subnets.h) into @out; 0, -ENOENT or
+ * -EINVAL with "<path>:<line>: ..." in @err, as na_config_parse().
+ */
+int na_config_subnets(const char *path, struct na_subnets *out, char *err, size_t errlen);
 
 /* @flags' settings over @dst's (the command line wins over the file) */
 void na_settings_merge(struct na_settings *dst, const struct na_settings *flags);

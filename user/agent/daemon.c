@@ -17,12 +17,15 @@
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "addr.h"
 #include "daemon.h"
 #include "datapath.h"
 #include "events.h"
+#include "incoming.h"
 #include "keys.h"
 #include "location.h"
 #include "monitor.h"
@@ -33,12 +36,18 @@
 #include "parse.h"
 #include "paths.h"
 #include "probe.h"
+#include "ra_sender.h"
+#include "flood.h"
 #include "resolver.h"
+#include "responder.h"
+#include "tenant_filter.h"
 #include "show.h"
 #include "stats.h"
 #include "ctl_server.h"
 #include "util.h"
 #include "vif.h"
+#include "vif_persist.h"
+#include "vif_tx.h"
 #include "vlan_config.h"
 
 struct na_daemon {
@@ -50,9 +59,13 @@ struct na_daemon {
 	struct na_nlarp_io io;
 	struct na_probe probe;
 	struct na_resolver res;
+	struct na_tenant_filter filter; /* --nart-tenants hosted */
 	struct na_vlan_config vc;
 	struct na_events ev;
 	struct na_vifs vifs;
+	struct na_vif_store store;   /* persisted VIF definitions */
+	struct na_flood flood;	     /* broadcast/multicast members (flood.c) */
+	struct na_incoming incoming; /* live migrations arriving (announce on resume) */
 	struct na_ctl_server ctl;
 	struct na_keys keys;
 	struct na_monitor mon;
@@ -64,6 +77,11 @@ struct na_daemon {
 	long refresh_wait[NA_CTL_MAX_CLIENTS];
 	int nrefresh_wait;
 	bool stop;
+
+	/* DHCP and router solicitations from the VMs (docs/dhcp.md) */
+	struct na_vif_tx vtx; /* frames into VIFs */
+	struct na_responder resp;
+	struct na_ra ra; /* router advertisements */
 };
 
 /* libbpf's messages on stderr, minus the EEXIST of an existing clsact qdisc */
@@ -270,8 +288,48 @@ static void wire(struct na_daemon *d)
 				   .tables = &d->tables,
 				   .res = &d->res,
 				   .up = &d->up,
-				   .loc = &d->loc};
+				   .loc = &d->loc,
+				   .flood = &d->flood,
+				   .incoming = &d->incoming};
+	d->flood = (struct na_flood){
+		.maps = &d->dp.maps, .tables = &d->tables, .loc = &d->loc, .dirty = true};
+	d->incoming.epfd = -1;
 	d->ctl = (struct na_ctl_server){.fd = -1, .handle = handle_request, .ctx = d};
+	d->vtx.fd = -1;
+	d->resp = (struct na_responder){
+		.maps = &d->dp.maps, .st = &d->st, .tx = &d->vtx, .ra = &d->ra};
+	d->ra.maps = &d->dp.maps;
+	d->ra.tx = &d->vtx;
+	d->ra.st = &d->st;
+	d->ra.subnets = &d->resp.subnets;
+	d->ra.seed = (__u32)getpid() ^ (__u32)nl_now_ms();
+}
+
+/* a VIF added or deleted: its router advertisements start or stop */
+static void ra_vif_changed(struct na_daemon *d, const struct na_request *r)
+{
+	int ifindex = (int)if_nametoindex(r->ifname);
+	struct nl_vif v;
+
+	if (r->verb == NA_REQ_VIF_DEL || !ifindex ||
+	    bpf_map_lookup_elem(d->dp.maps.vifs, &ifindex, &v))
+		na_ra_vif_del(&d->ra, ifindex);
+	else
+		na_ra_vif_set(&d->ra, ifindex, &v, &r->vif6, nl_mono_ms());
+}
+
+/* the DHCP/RA responder: the punt ring, the VIF socket, the [subnet] settings */
+static int responder_start(struct na_daemon *d, const struct na_daemon_opts *o)
+{
+	int err = na_vif_tx_open(&d->vtx, &d->st.dhcp_tx_fail);
+
+	if (err) {
+		log_err("cannot open the VIF transmit socket: %s", strerror(-err));
+		return err;
+	}
+	na_ra_load(&d->ra, nl_mono_ms());
+	return na_responder_open(&d->resp, bpf_map__fd(d->dp.skel->maps.nl_punt_ring),
+				 o->ops.config);
 }
 
 /* ---- control requests -------------------------------------------------------------------- */
@@ -310,6 +368,51 @@ static int nart_edit(struct na_daemon *d, const struct na_request *r, char *err,
 	return -ENOENT;
 }
 
+/* the tables keep only the hosted tenants' entries (tenant_filter.h) */
+static void purge(struct na_daemon *d)
+{
+	long n = na_tenant_filter_purge(&d->filter, &d->tables);
+
+	if (n > 0)
+		log_info("NARTs: %ld entries of tenants not hosted here deleted", n);
+	else if (n < 0)
+		log_warn("cannot purge the NARTs of tenants not hosted here: %s", strerror((int)-n));
+}
+
+/* --nart-tenants hosted: NL-ARP of other tenants dropped before authentication */
+static int tenant_filter_start(struct na_daemon *d)
+{
+	int err;
+
+	na_tenant_filter_init(&d->filter, &d->dp.maps);
+	err = na_tenant_filter_refresh(&d->filter);
+	if (!err)
+		na_tenant_filter_socket(&d->filter, d->io.bcast_fd);
+	if (err)
+		return err;
+	d->io.filter = &d->filter;
+	d->st.tenant_filter_on = 1;
+	purge(d);
+	d->st.hosted_tenants = d->filter.n;
+	d->st.tenant_filter_kernel = d->filter.in_kernel;
+	log_info("NARTs learn only the tenants hosted here (%zu now); the others' NL-ARP is "
+		 "dropped before authentication (%s)",
+		 d->filter.n, d->filter.in_kernel ? "broadcasts in the kernel" : "in the agent");
+	return 0;
+}
+
+/* a VIF came or went: the set of hosted tenants follows */
+static int vif_changed(struct na_daemon *d, int rc)
+{
+	if (!rc && d->io.filter && na_tenant_filter_refresh(&d->filter))
+		log_warn("cannot re-read the hosted tenants: the filter keeps the former set");
+	else if (!rc && d->io.filter && d->filter.lost)
+		purge(d);
+	d->st.hosted_tenants = d->filter.n;
+	d->st.tenant_filter_kernel = d->filter.in_kernel;
+	return rc;
+}
+
 static int handle_request(void *ctx, const struct na_request *r, FILE *out, char *err,
 			  size_t errlen)
 {
@@ -318,14 +421,23 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 				     .generic_xdp = d->dp.generic_xdp,
 				     .vc = &d->vc,
 				     .st = &d->st,
-				     .keys = na_keys_ring(&d->keys)};
+				     .keys = na_keys_ring(&d->keys),
+				     .store = &d->store};
 	bool json = r->flags & NA_REQ_F_JSON;
+	int rc;
 
 	switch (r->verb) {
 	case NA_REQ_VIF_ADD:
-		return na_vif_add(&d->vifs, r->ifname, &r->vif, &r->vif6, err, errlen);
+		rc = vif_changed(d,
+				 na_vif_add(&d->vifs, r->ifname, &r->vif, &r->vif6, err, errlen));
+		if (rc)
+			return rc;
+		ra_vif_changed(d, r);
+		return na_vif_persist_added(&d->store, r, out);
 	case NA_REQ_VIF_DEL:
-		return na_vif_del(&d->vifs, r->ifname, err, errlen);
+		ra_vif_changed(d, r);
+		return vif_changed(
+			d, na_vif_persist_del(&d->vifs, &d->store, r->ifname, out, err, errlen));
 	case NA_REQ_VIF_LIST:
 		na_show_vifs(out, &d->dp.maps, json);
 		return 0;
@@ -347,6 +459,17 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 	default:
 		return nart_edit(d, r, err, errlen);
 	}
+}
+
+/* a persisted VIF re-applied: the request `vif add` would have sent (vif_store.h) */
+static int restore_vif(void *ctx, const struct na_vif_rec *rec, char *err, size_t errlen)
+{
+	struct na_request r;
+	int rc;
+
+	na_vif_rec_to_request(rec, &r);
+	rc = na_request_check(&r, err, errlen);
+	return rc ? rc : handle_request(ctx, &r, NULL, err, errlen);
 }
 
 /* ---- start and loop ----------------------------------------------------------------------- */
@@ -381,6 +504,7 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	if (err)
 		return err;
 	err = take_lock(d);
+	d->dp.nart_entries = o->nart_entries;
 	if (!err)
 		err = na_datapath_load(&d->dp, &d->up, &d->encap_mode, &d->loc.tenant_bits);
 	if (!err) {
@@ -391,11 +515,16 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	if (!err)
 		err = adopt_config(d);
 	if (!err)
+		err = na_flood_config(&d->dp.maps, o->ops.eff.flood_rate, o->ops.eff.flood_burst);
+	if (!err)
 		err = na_datapath_attach(&d->dp, &d->up, o->rx_path, d->encap_mode);
 	if (err)
 		return err;
 	if (d->loc.ready)
 		na_server_addr_apply(&d->up, &d->loc, true);
+	err = na_incoming_open(&d->incoming, &d->dp.maps, &d->res);
+	if (err)
+		return err;
 	d->vifs.encap_mode = d->encap_mode;
 	d->vifs.prog_fd = d->dp.vif_prog_fd;
 	na_vif_reattach_all(&d->vifs);
@@ -404,6 +533,8 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 		return d->lldp_fd;
 	d->io.keys = na_keys_ring(&d->keys);
 	err = na_nlarp_open(&d->io);
+	if (!err && o->nart_hosted_only)
+		err = tenant_filter_start(d);
 	if (!err)
 		err = na_vlan_config_open(&d->vc);
 	if (!err)
@@ -412,8 +543,12 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 		err = na_events_open(&d->ev, d->dp.maps.events);
 	if (!err)
 		err = monitor_start(d);
+	if (!err)
+		err = responder_start(d, o);
 	if (err)
 		return err;
+	/* the VIFs `vif add` defined, back (announced once NL-ARP is up: here) */
+	na_vif_persist_start(&d->store, &d->dp.maps, d->up.ifname, restore_vif, d);
 	{
 		char path[PATH_MAX];
 
@@ -422,7 +557,21 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	}
 }
 
-enum { EP_RB, EP_LLDP, EP_BCAST, EP_UCAST, EP_UDP, EP_CTL, EP_HTTP, EP_TIMER, EP_SIGNAL, EP_MON };
+enum {
+	EP_RB,
+	EP_LLDP,
+	EP_BCAST,
+	EP_UCAST,
+	EP_UDP,
+	EP_CTL,
+	EP_HTTP,
+	EP_TIMER,
+	EP_SIGNAL,
+	EP_MON,
+	EP_PUNT,
+	EP_INCOMING,
+	EP_LAST = EP_INCOMING
+};
 
 static int ep_add(struct na_daemon *d, int fd, int tag)
 {
@@ -460,9 +609,11 @@ static int loop_setup(struct na_daemon *d)
 				   na_vlan_config_fd(&d->vc),
 				   d->timer_fd,
 				   d->signal_fd,
-				   na_monitor_fd(&d->mon)};
+				   na_monitor_fd(&d->mon),
+				   na_responder_fd(&d->resp),
+				   na_incoming_fd(&d->incoming)};
 
-		for (int tag = EP_RB; !err && tag <= EP_MON; tag++)
+		for (int tag = EP_RB; !err && tag <= EP_LAST; tag++)
 			err = ep_add(d, fds[tag], tag);
 	}
 	if (err)
@@ -473,6 +624,8 @@ static int loop_setup(struct na_daemon *d)
 static void on_tick(struct na_daemon *d, unsigned long tick)
 {
 	na_vif_readopt(&d->vifs);
+	na_vif_store_reconcile(&d->store, &d->dp.maps, restore_vif, d);
+	na_incoming_tick(&d->incoming);
 	na_probe_tick(&d->probe);
 	na_ctl_tick(&d->ctl);
 	/* re-fetch: every refresh_interval (30 s), every 5 s while no table is loaded */
@@ -480,6 +633,7 @@ static void on_tick(struct na_daemon *d, unsigned long tick)
 	    (tick % na_ops_refresh_interval(&d->ops) == 0 || (!d->vc.loaded && tick % 5 == 0)))
 		na_vlan_config_refresh(&d->vc, false);
 	na_ops_tick(&d->ops);
+	na_ra_tick(&d->ra, nl_mono_ms());
 }
 
 static void on_signal(struct na_daemon *d)
@@ -490,9 +644,11 @@ static void on_signal(struct na_daemon *d)
 		return;
 	if (si.ssi_signo == SIGHUP) {
 		na_ops_reload(&d->ops);
+		na_flood_config(&d->dp.maps, d->ops.eff.flood_rate, d->ops.eff.flood_burst);
 		log_info("SIGHUP: re-fetching the VLAN table, re-reading the NL-ARP keys");
 		na_vlan_config_refresh(&d->vc, true);
 		na_keys_reload(&d->keys);
+		na_responder_reload(&d->resp);
 		return;
 	}
 	log_info("signal %u: exiting; the datapath keeps forwarding (pinned in %s)", si.ssi_signo,
@@ -537,6 +693,12 @@ static void dispatch(struct na_daemon *d, __u32 tag, unsigned long *tick)
 	case EP_MON:
 		na_monitor_serve(&d->mon);
 		break;
+	case EP_PUNT:
+		na_responder_consume(&d->resp);
+		break;
+	case EP_INCOMING:
+		na_incoming_run(&d->incoming);
+		break;
 	}
 }
 
@@ -556,6 +718,7 @@ static int loop(struct na_daemon *d)
 		}
 		for (int i = 0; i < n; i++)
 			dispatch(d, evs[i].data.u32, &tick);
+		na_flood_sync(&d->flood, nl_mono_ms());
 		na_ops_update(&d->ops);
 	}
 	return 0;
@@ -567,11 +730,16 @@ static void shut_down(struct na_daemon *d)
 	na_ctl_close(&d->ctl);
 	na_vlan_config_close(&d->vc);
 	na_monitor_close(&d->mon);
+	na_responder_close(&d->resp);
+	na_vif_tx_close(&d->vtx);
 	na_events_close(&d->ev);
+	na_incoming_close(&d->incoming);
 	na_resolver_free(&d->res);
+	na_tenant_filter_free(&d->filter);
 	na_nlarp_close(&d->io);
 	na_probe_free(&d->probe);
 	na_keys_free(&d->keys);
+	na_vif_store_close(&d->store);
 	nart_store_close(&d->tables);
 	na_datapath_close(&d->dp);
 }

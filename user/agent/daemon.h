@@ -27,6 +27,9 @@ struct na_daemon_opts {
 	bool insecure_no_auth;	 /* NL-ARP without authentication (logged) */
 	struct na_ops_opts ops;	 /* config file, metrics, log level, refresh (ops.h) */
 	int rx_path;		 /* enum nl_rx_path (encap_mode.h), 0: auto */
+	/* VIFs per NART (nart_size.h), 0: the pinned size or the default */
+	unsigned int nart_entries;
+	bool nart_hosted_only; /* --nart-tenants hosted (tenant_filter.h) */
 };
 
 /*

@@ -14,6 +14,7 @@
 #include "datapath.h"
 #include "encap_mode.h"
 #include "log.h"
+#include "nart_size.h"
 #include "netlord.skel.h"
 #include "paths.h"
 #include "tc.h"
@@ -160,7 +161,7 @@ static int settle_options(const struct na_datapath *dp, const struct na_uplink *
 		log_info("found pinned state in %s: re-adopting it", dp->pin_dir);
 	}
 	if (*encap_mode < 0)
-		*encap_mode = NL_ENCAP_IP;
+		*encap_mode = NL_ENCAP_DEFAULT;
 	if (!*tenant_bits)
 		*tenant_bits = NL_TENANT_BITS_16;
 	return 0;
@@ -190,6 +191,10 @@ static int open_and_load(struct na_datapath *dp, const struct na_uplink *up)
 			return err;
 		}
 	}
+	/* the NART arrays take their memory when created: sized before the load */
+	err = na_nart_size_apply(dp->skel->obj, dp->pin_dir, dp->nart_entries, &dp->nart_buckets);
+	if (err)
+		return err;
 	err = netlord_bpf__load(dp->skel);
 	if (err) {
 		log_err("loading the datapath failed: %s (if the pinned maps in %s come from "

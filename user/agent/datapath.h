@@ -25,6 +25,9 @@ struct na_datapath {
 	int vif_prog_fd; /* nl_vif_ingress, for tc on every VIF */
 	bool generic_xdp;
 	int rx_path; /* enum nl_rx_path in force after na_datapath_attach() */
+	/* VIFs per NART asked for (nart_size.h, 0: the pinned size or the default), */
+	/* and the bucket count in force after na_datapath_load() */
+	__u32 nart_entries, nart_buckets;
 };
 
 /* root, BTF, a valid and existing interface; 0, -EINVAL (bad name) or -errno */

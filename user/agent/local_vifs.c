@@ -122,7 +122,11 @@ struct rebuild {
 static int index_one(const struct nl_vif *v, void *ctx)
 {
 	struct rebuild *r = ctx;
-	int e = na_local_vif_index_add(r->m, v);
+	int e;
+
+	if (v->flags & NL_VIF_F_INCOMING)
+		return 0; /* indexed when its migrated guest resumes (incoming.h) */
+	e = na_local_vif_index_add(r->m, v);
 
 	if (e && !r->err)
 		r->err = e;

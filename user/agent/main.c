@@ -197,12 +197,17 @@ enum {
 	O_CONFIG,
 	O_METRICS,
 	O_REFRESH,
+	O_FLOOD_RATE,
+	O_FLOOD_BURST,
 	O_LOGLEVEL,
+	O_NART_ENTRIES,
+	O_NART_TENANTS,
 	O_CHECK,
 	O_RX,
 	O_KEY_FILE,
 	O_INSECURE,
 	O_REPO_CA,
+	O_INCOMING,
 };
 
 #define OPT_IFACE                                     \
@@ -273,8 +278,16 @@ static int attach_opt(struct cli *c, struct na_request *r, int o, const char *ar
 		return attach_set(c, "metrics", arg);
 	case O_REFRESH:
 		return attach_set(c, "refresh_interval", arg);
+	case O_FLOOD_RATE:
+		return attach_set(c, "flood_rate", arg);
+	case O_FLOOD_BURST:
+		return attach_set(c, "flood_burst", arg);
 	case O_LOGLEVEL:
 		return attach_set(c, "log_level", arg);
+	case O_NART_ENTRIES:
+		return attach_set(c, "nart_entries", arg);
+	case O_NART_TENANTS:
+		return attach_set(c, "nart_tenants", arg);
 	case O_KEY_FILE:
 		return attach_set(c, "key_file", arg);
 	case O_INSECURE:
@@ -319,6 +332,10 @@ static int run_attach(struct cli *c, struct na_request *r, int argc, char **argv
 		attach_opts.ops.eff.set & NA_SET_ENCAP ? attach_opts.ops.eff.encap_mode : -1;
 	attach_opts.tenant_bits =
 		attach_opts.ops.eff.set & NA_SET_BITS ? attach_opts.ops.eff.tenant_bits : 0;
+	attach_opts.nart_entries = attach_opts.ops.eff.set & NA_SET_NART_ENTRIES
+					   ? attach_opts.ops.eff.nart_entries
+					   : 0;
+	attach_opts.nart_hosted_only = attach_opts.ops.eff.nart_hosted_only;
 	nl_log_init("na-loader", attach_opts.ops.eff.log_level);
 	return na_daemon_run(&attach_opts);
 }
@@ -409,6 +426,9 @@ static int vif_opt(struct cli *c, struct na_request *r, int o, const char *arg)
 		if (nl_parse_ipv6(arg, r->vif6.router))
 			return usage_err(c->verb,
 					 "--router6 must be an IPv6 address and needs --ip6");
+		return 0;
+	case O_INCOMING:
+		r->vif.flags |= NL_VIF_F_INCOMING;
 		return 0;
 	}
 	return common_opt(c, r, o, arg);
@@ -605,6 +625,10 @@ static const struct option attach_options[] = {
 	{"config", required_argument, NULL, O_CONFIG},
 	{"metrics", required_argument, NULL, O_METRICS},
 	{"refresh-interval", required_argument, NULL, O_REFRESH},
+	{"flood-rate", required_argument, NULL, O_FLOOD_RATE},
+	{"flood-burst", required_argument, NULL, O_FLOOD_BURST},
+	{"nart-entries", required_argument, NULL, O_NART_ENTRIES},
+	{"nart-tenants", required_argument, NULL, O_NART_TENANTS},
 	{"log-level", required_argument, NULL, O_LOGLEVEL},
 	OPT_HELP,
 	OPT_END,
@@ -621,6 +645,7 @@ static const struct option vif_options[] = {
 	{"router", required_argument, NULL, O_ROUTER},
 	{"ip6", required_argument, NULL, O_IP6},
 	{"router6", required_argument, NULL, O_ROUTER6},
+	{"incoming-migration", no_argument, NULL, O_INCOMING},
 	OPT_IFACE,
 	OPT_JSON,
 	OPT_HELP,
@@ -675,12 +700,16 @@ static const struct verb verbs[] = {
 	 "         [--rx xdp|tc|auto] [--tenant-bits 16|24] [--key-file PATH | "
 	 "--insecure-no-auth]\n"
 	 "         [-v] [--config FILE] [--metrics ADDR:PORT] [--refresh-interval S] [--log-level "
-	 "L]\n",
+	 "L]\n"
+	 "         [--flood-rate N] [--flood-burst N]\n"
+	 "         [--nart-entries N] [--nart-tenants all|hosted]\n",
 	 "usage: na-loader attach <iface> [--repo <url|file>] [--repo-ca <file>]\n"
 	 "                         [--encap ip|udp|gre] [--rx xdp|tc|auto] [--tenant-bits 16|24]\n"
 	 "                         [--key-file PATH | --insecure-no-auth] [-v|--verbose]\n"
 	 "                         [--config FILE] [--metrics ADDR:PORT]\n"
 	 "                         [--refresh-interval SECONDS] [--log-level err|warn|info|debug]\n"
+	 "                         [--flood-rate FRAMES_PER_S] [--flood-burst FRAMES]\n"
+	 "                         [--nart-entries N] [--nart-tenants all|hosted]\n"
 	 "Load the datapath on the uplink <iface> (XDP native, generic with a warning),\n"
 	 "pin maps, programs and the XDP link under /sys/fs/bpf/netlord/<iface>/, then\n"
 	 "run the agent in the foreground (logs on stderr) until SIGTERM/SIGINT.\n"
@@ -698,6 +727,14 @@ static const struct verb verbs[] = {
 	 "Settings come from " NA_CONFIG_DEFAULT " (if it exists; --config FILE\n"
 	 "otherwise), the flags win over it; SIGHUP reads it again (docs/operations.md).\n"
 	 "--metrics: Prometheus text exposition at http://ADDR:PORT/metrics.\n"
+	 "--flood-rate, --flood-burst: each VIF's token bucket for broadcast/multicast\n"
+	 "frames (default 1000 frames/s, burst 200; over it: counted drops, tx_flood_limited).\n"
+	 "--nart-entries: VIFs each of NART-1 and NART-2 holds (16..16777216, default\n"
+	 "131072: 3 MiB per table); a pinned datapath keeps its size (resizing needs\n"
+	 "`detach`); inserts into a full table are refused and counted (docs/scale.md).\n"
+	 "--nart-tenants hosted: learn only the tenants with a VIF here; the others'\n"
+	 "NL-ARP is dropped before authentication, a new tenant is learned by WHERE\n"
+	 "(default all: every HERE, as the patent does).\n"
 	 "Under systemd (Type=notify): READY=1 once LLDP named the location and the VLAN\n"
 	 "table is loaded, WATCHDOG=1 every second when WatchdogSec= is set.\n",
 	 attach_options, "v", run_attach, attach_opt, local_exit},
@@ -713,12 +750,13 @@ static const struct verb verbs[] = {
 	 detach_options, "", run_detach, NULL, local_exit},
 	{"vif",
 	 "  vif add <ifname> --tenant T --mac-as N --mac M [--ip A/len [--router R]]\n"
-	 "          [--ip6 A6/len ... [--router6 R6]] [-i uplink]\n"
+	 "          [--ip6 A6/len ... [--router6 R6]] [--incoming-migration] [-i uplink]\n"
 	 "  vif del <ifname> [-i uplink]\n"
 	 "  vif list [-i uplink] [--json]\n",
 	 "usage: na-loader vif add <ifname> --tenant T --mac-as N --mac M\n"
 	 "                          [--ip A/len [--router R]]\n"
-	 "                          [--ip6 A6/len ... [--router6 R6]] [-i uplink]\n"
+	 "                          [--ip6 A6/len ... [--router6 R6]]\n"
+	 "                          [--incoming-migration] [-i uplink]\n"
 	 "       na-loader vif del <ifname> [-i uplink]\n"
 	 "       na-loader vif list [-i uplink] [--json]\n"
 	 "add: attach the datapath to the VIF's host-side interface, set its MTU to the\n"
@@ -727,6 +765,10 @@ static const struct verb verbs[] = {
 	 "with their prefix lengths; --router6: the virtual router's address on those\n"
 	 "subnets (its link-local address is fe80::4e:4cff:fe52:1, docs/ipv6.md).\n"
 	 "A VIF may have IPv4, IPv6, both or neither (L2-only).\n"
+	 "--incoming-migration: the destination of a live migration (before the source's\n"
+	 "`vif del`): nothing is delivered to the VIF and no HERE is sent until the guest\n"
+	 "first transmits on it (QEMU's announce after resume); `vif add` again without\n"
+	 "the flag announces it at once.\n"
 	 "del: detach and broadcast HERE with the GONE flag (other NAs delete their\n"
 	 "entries; a lost GONE is repaired by NOT-HERE).  Needs the running agent.\n",
 	 vif_options, "i:", run_vif, vif_opt, ctl_exit},

@@ -19,7 +19,7 @@
 	X(local_ips)                                                                      \
 	X(nart1)                                                                          \
 	X(nart2) X(subnets) X(switches) X(vif_stats) X(counters) X(events) X(event_dedup) \
-		X(vif_ip6s) X(local_ip6s) X(nart1v6) X(subnets6)
+		X(vif_ip6s) X(local_ip6s) X(nart1v6) X(subnets6) X(flood_groups)
 
 struct na_maps {
 #define NA_MAP_FD(n) int n;

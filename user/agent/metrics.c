@@ -16,6 +16,7 @@
 #include <microhttpd.h>
 
 #include "cnart.h"
+#include "encap_mode.h"
 #include "log.h"
 #include "metrics.h"
 #include "prom.h"
@@ -67,6 +68,8 @@ void na_metrics_publish(struct na_metrics *m, bool ready)
 		s->nart_entries[1] = cnart_count(src->tables->nart2);
 		s->nart_slots[0] = cnart_capacity(src->tables->nart1);
 		s->nart_slots[1] = cnart_capacity(src->tables->nart2);
+		s->nart_refused[0] = src->tables->nart1_full;
+		s->nart_refused[1] = src->tables->nart2_full;
 	}
 	for (unsigned int i = 0; i < src->probe->n; i++)
 		n += src->probe->rows[i].cfg.count;
@@ -246,6 +249,7 @@ static void render_nlarp(FILE *f, const struct na_stats *st)
 	DROPPED(st->nlarp_own, "own_message");
 	DROPPED(st->nlarp_udp_dup, "udp_duplicate");
 	DROPPED(st->nlarp_short, "bad_frame");
+	DROPPED(st->nlarp_tenant_filtered, "tenant_not_hosted");
 #undef DROPPED
 	prom_family(f, "netlord_nart_updates_total", "counter",
 		    "Decisions on NART updates carried by NL-ARP messages, by outcome.");
@@ -312,6 +316,11 @@ static void render_tables(FILE *f, const struct na_metrics_snap *s)
 	for (int t = 0; t < 2; t++)
 		prom_u64(f, "netlord_nart_capacity_entries", s->nart_slots[t], "table", names[t],
 			 NULL);
+	prom_family(f, "netlord_nart_refused_total", "counter",
+		    "Inserts refused because the NART was full (attach --nart-entries).");
+	for (int t = 0; t < 2; t++)
+		prom_u64(f, "netlord_nart_refused_total", s->nart_refused[t], "table", names[t],
+			 NULL);
 	prom_family(f, "netlord_vlan_table_loaded", "gauge", "1 while a VLAN table is in force.");
 	prom_u64(f, "netlord_vlan_table_loaded", s->vt_loaded, NULL);
 	prom_family(f, "netlord_vlan_table_serial", "gauge", "Serial of the VLAN table in force.");
@@ -333,6 +342,10 @@ static void render_tables(FILE *f, const struct na_metrics_snap *s)
 	prom_family(f, "netlord_vlan_table_errors_total", "counter",
 		    "VLAN table fetches or loads that failed (the table in force stays).");
 	prom_u64(f, "netlord_vlan_table_errors_total", s->st.vt_errors, NULL);
+	prom_family(f, "netlord_vlan_table_corrupt_total", "counter",
+		    "Repository documents refused as malformed (format, JSON, checksum); the "
+		    "table in force stayed.");
+	prom_u64(f, "netlord_vlan_table_corrupt_total", s->st.vt_corrupt, NULL);
 }
 
 static void render_paths(FILE *f, const struct na_metrics_snap *s)
@@ -375,8 +388,7 @@ void na_metrics_render(FILE *f, const struct na_metrics_src *src, const struct n
 	prom_family(f, "netlord_agent_info", "gauge",
 		    "The agent's version, uplink and address scheme (value always 1).");
 	prom_u64(f, "netlord_agent_info", 1, "version", NETLORD_VERSION, "uplink", src->ifname,
-		 "encap", src->encap_mode == NL_ENCAP_UDP ? "udp" : "ip", "tenant_bits", bits,
-		 NULL);
+		 "encap", nl_encap_name(src->encap_mode), "tenant_bits", bits, NULL);
 	render_location(f, s);
 	render_datapath(f, src->maps);
 	render_vifs(f, src->maps);

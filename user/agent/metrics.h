@@ -45,6 +45,7 @@ struct na_metrics_snap {
 	unsigned int vt_rows;
 	double vt_load_time; /* unix seconds of the last successful load, 0: none */
 	__u64 nart_entries[2], nart_slots[2];
+	__u64 nart_refused[2]; /* inserts refused: table full */
 	unsigned int npaths;
 	struct na_metrics_path *paths; /* malloc'ed */
 };

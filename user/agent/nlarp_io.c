@@ -22,6 +22,7 @@
 #include "log.h"
 #include "monitor.h"
 #include "nlarp_io.h"
+#include "tenant_filter.h"
 #include "util.h"
 
 const char *na_nlarp_op_name(int op)
@@ -292,10 +293,16 @@ static void handle_msg(struct na_nlarp_io *io, const void *buf, size_t len, bool
 	const char *via = unicast ? "unicast" : "broadcast";
 	struct nlarp_fields m;
 	enum nlarp_err e;
-	/* authentication first: a forged message costs no table work */
-	enum nlarp_auth_err a = nlarp_open(io->keys, &io->replay, unicast, nl_now_ms(), buf, len,
-					   io->loc->tenant_bits, &m, &e);
+	enum nlarp_auth_err a;
 
+	/* other tenants' messages: dropped before they cost a MAC (tenant_filter.h) */
+	if (io->filter && !na_tenant_filter_pass(io->filter, buf, len, io->loc->tenant_bits)) {
+		io->st->nlarp_tenant_filtered++;
+		return;
+	}
+	/* authentication first: a forged message costs no table work */
+	a = nlarp_open(io->keys, &io->replay, unicast, nl_now_ms(), buf, len, io->loc->tenant_bits,
+		       &m, &e);
 	if (a == NLARP_AUTH_E_BODY) {
 		__u64 n = ++io->st->nlarp_err[e];
 

@@ -19,6 +19,8 @@
 #include "stats.h"
 #include "uplink.h"
 
+struct na_tenant_filter;
+
 struct na_nlarp_io {
 	const struct na_uplink *up;
 	const struct na_location *loc;
@@ -30,6 +32,8 @@ struct na_nlarp_io {
 	const struct nlarp_keyring *keys;
 	struct nlarp_sealer sealer;
 	struct nlarp_replay replay;
+	/* `--nart-tenants hosted`: other tenants' messages dropped first (NULL: all) */
+	struct na_tenant_filter *filter;
 };
 
 /* a valid message from another NA, once this NA knows its location */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "encap_mode.h"
 #include "log.h"
 #include "ops.h"
 #include "util.h"
@@ -90,7 +91,8 @@ static void refuse(const char *key, int now, int want, const char *const names[]
 
 void na_ops_reload(struct na_ops *o)
 {
-	static const char *const encaps[] = {"ip", "udp"};
+	static const char *const encaps[] = {
+		[NL_ENCAP_IP] = "ip", [NL_ENCAP_UDP] = "udp", [NL_ENCAP_GRE] = "gre"};
 	static const char *const levels[] = {"err", "warn", "info", "debug"};
 	struct na_settings file, eff;
 	char err[512];
@@ -144,6 +146,14 @@ void na_ops_reload(struct na_ops *o)
 	if ((eff.set & NA_SET_BITS) && eff.tenant_bits != o->metrics.src.tenant_bits)
 		log_warn("reload: tenant_bits = %d needs a detach and a new attach; %d stays",
 			 eff.tenant_bits, o->metrics.src.tenant_bits);
+	if (eff.nart_entries != o->eff.nart_entries)
+		log_warn("reload: nart_entries = %u needs a detach and a new attach; the tables "
+			 "keep their size",
+			 eff.nart_entries);
+	if (eff.nart_hosted_only != o->eff.nart_hosted_only)
+		log_warn("reload: nart_tenants = %s needs a new attach; %s stays",
+			 eff.nart_hosted_only ? "hosted" : "all",
+			 o->eff.nart_hosted_only ? "hosted" : "all");
 	o->eff = eff;
 	log_info("reload: %s applied", o->opts.config[0] ? o->opts.config : "(no file)");
 	na_sd_reloading(&o->sd, false);

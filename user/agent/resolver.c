@@ -136,6 +136,8 @@ static int announce_one(const struct nl_vif *v, void *ctx)
 	char mac[NL_MAC_STRLEN];
 
 	memcpy(k.mac, v->mac, 6);
+	if (v->flags & NL_VIF_F_INCOMING)
+		return 0; /* announced when its guest resumes here (incoming.h) */
 	if (!a->force && moved_away(a->r, &k)) {
 		nl_fmt_mac(v->mac, mac);
 		log_info("tenant %u %s is announced at another place with a newer version: not "

@@ -21,6 +21,7 @@
 #include "local_vifs.h"
 #include "show.h"
 #include "vif.h"
+#include "vif_store.h"
 #include "util.h"
 
 static const char *ip_str(__be32 ip, char *buf)
@@ -134,13 +135,21 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent_view
 			"\"vif_mtu\":%d,\"broadcast_vlan\":%u,\"vlan_table_rows\":%llu,"
 			"\"vifs\":%llu,\"nart1_entries\":%llu,\"nart2_entries\":%llu,"
 			"\"nart1_slots\":%llu,\"nart2_slots\":%llu,\"switch_indexes\":%llu,"
-			"\"nart_kernel_mib\":%.1f",
+			"\"nart_kernel_mib\":%.1f,\"nart_sized_vifs\":%llu",
 			ifn, a ? "true" : "false", state, sw, c.port, addr, srv,
 			nl_encap_name(c.encap_mode), c.tenant_bits, c.fabric_mtu,
 			c.fabric_mtu - na_vif_overhead(c.encap_mode), c.broadcast_vlan,
 			(unsigned long long)nvt, (unsigned long long)nvifs, (unsigned long long)n1,
 			(unsigned long long)n2, (unsigned long long)cap1, (unsigned long long)cap2,
-			(unsigned long long)nsw, mib);
+			(unsigned long long)nsw, mib, (unsigned long long)cap2 * 9 / 10);
+		if (a && a->st)
+			fprintf(f, ",\"nart_tenants\":\"%s\",\"hosted_tenants\":%llu",
+				a->st->tenant_filter_on ? "hosted" : "all",
+				(unsigned long long)a->st->hosted_tenants);
+		if (a && a->tables)
+			fprintf(f, ",\"nart1_refused\":%llu,\"nart2_refused\":%llu",
+				(unsigned long long)a->tables->nart1_full,
+				(unsigned long long)a->tables->nart2_full);
 		if (a)
 			fprintf(f,
 				",\"xdp_mode\":\"%s\",\"vlan_table\":{\"source\":\"%s\","
@@ -154,6 +163,8 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent_view
 				"\"accepted_key\":%u}",
 				a->keys ? "true" : "false", a->keys ? a->keys->keys[0].id : 0,
 				a->keys && a->keys->n > 1 ? a->keys->keys[1].id : 0);
+		if (a && a->store)
+			na_vif_store_show(f, a->store, true);
 		fprintf(f, "}\n");
 		return;
 	}
@@ -188,12 +199,26 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent_view
 			(unsigned long long)nvt);
 	}
 	fprintf(f, "VIFs:            %llu\n", (unsigned long long)nvifs);
+	if (a && a->store)
+		na_vif_store_show(f, a->store, false);
 	fprintf(f, "NART-1 entries:  %llu of %llu slots (load %.2f)\n", (unsigned long long)n1,
 		(unsigned long long)cap1, cap1 ? (double)n1 / cap1 : 0.0);
 	fprintf(f, "NART-2 entries:  %llu of %llu slots (load %.2f)\n", (unsigned long long)n2,
 		(unsigned long long)cap2, cap2 ? (double)n2 / cap2 : 0.0);
 	fprintf(f, "NART memory:     %.1f MiB kernel (NART-1, NART-2, %llu switch indexes)\n", mib,
 		(unsigned long long)nsw);
+	fprintf(f, "NART size:       %llu VIFs per table at load 0.9 (attach --nart-entries)\n",
+		(unsigned long long)cap2 * 9 / 10);
+	if (a && a->st && a->st->tenant_filter_on)
+		fprintf(f, "NART tenants:    hosted only (%llu tenants; filter in the %s)\n",
+			(unsigned long long)a->st->hosted_tenants,
+			a->st->tenant_filter_kernel ? "kernel" : "agent");
+	else if (a && a->st)
+		fprintf(f, "NART tenants:    all\n");
+	if (a && a->tables)
+		fprintf(f, "NART refused:    NART-1 %llu, NART-2 %llu inserts (table full)\n",
+			(unsigned long long)a->tables->nart1_full,
+			(unsigned long long)a->tables->nart2_full);
 }
 
 /* "a/64,b/64" (text, "-" if none) or "\"a/64\",\"b/64\"" (JSON) */
@@ -433,7 +458,15 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent_view 
 		ST("lldp_changes", a->st->lldp_changes);
 		ST("vlan_table_loads", a->st->vt_loads);
 		ST("vlan_table_errors", a->st->vt_errors);
+		ST("vlan_table_corrupt", a->st->vt_corrupt);
 		ST("vlan_table_not_modified", a->st->vt_not_modified);
+		if (a->store) {
+			ST("vif_restored", a->store->st.restored);
+			ST("vif_restore_pending", a->store->st.missing);
+			ST("vif_restore_failed", a->store->st.failed);
+			ST("vif_records_refused", a->store->st.corrupt);
+			ST("vif_record_write_errors", a->store->st.write_errors);
+		}
 		for (int e = 1; e < NLARP_E_MAX; e++) {
 			char n[64];
 
@@ -442,6 +475,9 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent_view 
 				ST(n, a->st->nlarp_err[e]);
 		}
 		ST("nlarp_probe_reply_unmatched", a->st->probe_reply_unmatched);
+#define NA_CTL_STAT_SHOW(name, help) ST(#name, a->st->name);
+		NA_CTL_STATS(NA_CTL_STAT_SHOW)
+#undef NA_CTL_STAT_SHOW
 		for (int e = 1; e < NLARP_AUTH_E_MAX; e++) {
 			char n[64];
 
@@ -467,6 +503,11 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent_view 
 			ST("switch_index_in_use", ss.in_use);
 			ST("switch_index_reclaimed", ss.reclaimed);
 			ST("switch_index_full", a->tables->switch_full);
+			ST("nart1_full", a->tables->nart1_full);
+			ST("nlarp_tenant_filtered", a->st->nlarp_tenant_filtered);
+			ST("hosted_tenants", a->st->hosted_tenants);
+			ST("tenant_filter_kernel", a->st->tenant_filter_kernel);
+			ST("nart2_full", a->tables->nart2_full);
 		}
 		for (int r = 0; r < NART_R_MAX; r++) {
 			char n[64];

@@ -17,6 +17,8 @@
 #include "stats.h"
 #include "vlan_config.h"
 
+struct na_vif_store;
+
 /* what only the running agent knows; NULL when the CLI reads the pins */
 struct na_agent_view {
 	const struct nart_store *tables;
@@ -24,6 +26,7 @@ struct na_agent_view {
 	const struct na_vlan_config *vc;
 	const struct na_stats *st;
 	const struct nlarp_keyring *keys; /* NULL: --insecure-no-auth */
+	const struct na_vif_store *store; /* persisted VIFs (vif_store.h), may be NULL */
 };
 
 void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent_view *a, bool json);

@@ -14,6 +14,8 @@
 #include <bpf/libbpf.h>
 
 #include "addr.h"
+#include "flood.h"
+#include "incoming.h"
 #include "ip6.h"
 #include "local_vifs.h"
 #include "log.h"
@@ -50,29 +52,36 @@ static int set_mtu(const char *ifname, int mtu)
 	return rc;
 }
 
-/* a tap (virtio/vhost) takes XDP_REDIRECT frames; for anything else use XDP_PASS + tc */
+/* the driver of @ifname is @driver (ethtool: asks the interface's own namespace, not /sys) */
+static bool driver_is(const char *ifname, const char *driver)
+{
+	struct ethtool_drvinfo info = {.cmd = ETHTOOL_GDRVINFO};
+	struct ifreq ifr = {.ifr_data = (void *)&info};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool is;
+
+	if (fd < 0)
+		return false;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	is = !ioctl(fd, SIOCETHTOOL, &ifr) && !strcmp(info.driver, driver);
+	close(fd);
+	return is;
+}
+
+/*
+ * a tap (virtio/vhost) takes XDP_REDIRECT frames; for anything else use
+ * XDP_PASS + tc.  Asked of the driver, not /sys/class/net/<if>/tun_flags:
+ * /sys shows the namespace it was mounted in, not necessarily the agent's.
+ */
 static bool can_xdp_redirect(const char *ifname)
 {
-	char path[128];
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/tun_flags", ifname);
-	return access(path, F_OK) == 0;
+	return driver_is(ifname, "tun");
 }
 
 /* a veth: the tc receive path hands frames straight to its peer (bpf_redirect_peer) */
 static bool is_veth(const char *ifname)
 {
-	struct ethtool_drvinfo info = {.cmd = ETHTOOL_GDRVINFO};
-	struct ifreq ifr = {.ifr_data = (void *)&info};
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	bool veth;
-
-	if (fd < 0)
-		return false;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	veth = !ioctl(fd, SIOCETHTOOL, &ifr) && !strcmp(info.driver, "veth");
-	close(fd);
-	return veth;
+	return driver_is(ifname, "veth");
 }
 
 static int mark_slot(const struct nl_vif *v, void *used)
@@ -184,8 +193,11 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		    !memcmp(old.mac, v.mac, 6) && old.ip == v.ip && old.router_ip == v.router_ip &&
 		    old.prefix_len == v.prefix_len &&
 		    (na_vif_ip6_get(vs->maps, idx, &old6), same_ip6(&old6, &v6))) {
-			na_announce_vif6(vs->res, &old, &old6, false);
-			return 0; /* idempotent */
+			/* idempotent: nothing changes, no new HERE (hooks call it often) */
+			if ((old.flags & NL_VIF_F_INCOMING) && !(req->flags & NL_VIF_F_INCOMING) &&
+			    vs->incoming)
+				return na_incoming_resume(vs->incoming, idx, "vif add again");
+			return 0;
 		}
 		return nl_errf(
 			err, errlen, -EEXIST,
@@ -214,7 +226,8 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 			       NL_MAX_VIFS - 1);
 	v.ifindex = (__u32)ifindex;
 	v.flags = (can_xdp_redirect(ifname) ? NL_VIF_F_XDP_REDIRECT : 0) |
-		  (is_veth(ifname) ? NL_VIF_F_VETH : 0);
+		  (is_veth(ifname) ? NL_VIF_F_VETH : 0) |
+		  (vs->incoming ? req->flags & NL_VIF_F_INCOMING : 0);
 	if (v.router_ip || !nl_ip6_is_zero(v6.router)) {
 		static const __u8 rmac[6] = NA_ROUTER_MAC;
 
@@ -228,8 +241,10 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 	lv.ifindex = v.ifindex;
 	lv.slot = v.slot;
 	lv.flags = v.flags;
+	/* an incoming migration's VIF is indexed when its guest resumes (incoming.c) */
 	if (bpf_map_update_elem(vs->maps->vifs, &idx, &v, BPF_NOEXIST) ||
-	    bpf_map_update_elem(vs->maps->local_vifs, &k, &lv, BPF_NOEXIST)) {
+	    (!(v.flags & NL_VIF_F_INCOMING) &&
+	     bpf_map_update_elem(vs->maps->local_vifs, &k, &lv, BPF_NOEXIST))) {
 		rc = errno;
 		bpf_map_delete_elem(vs->maps->vifs, &idx);
 		return nl_errf(err, errlen, -EIO, "cannot add the VIF to the maps: %s",
@@ -244,7 +259,7 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		return nl_errf(err, errlen, -EIO, "cannot add the VIF's IPv6 addresses: %s",
 			       strerror(rc));
 	}
-	rc = na_local_vif_index_add(vs->maps, &v);
+	rc = v.flags & NL_VIF_F_INCOMING ? 0 : na_local_vif_index_add(vs->maps, &v);
 	if (rc) {
 		na_local_vif_index_del(vs->maps, &v);
 		bpf_map_delete_elem(vs->maps->vif_ip6s, &idx);
@@ -280,6 +295,19 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		 ifname, v.tenant, v.mac_as, mac, v.slot, mtu,
 		 v.flags & NL_VIF_F_XDP_REDIRECT ? " xdp-redirect" : "", v6.count);
 	na_mon_vif("add", ifname, &v);
+	if (vs->flood)
+		na_flood_touch(vs->flood);
+	if (v.flags & NL_VIF_F_INCOMING) {
+		rc = na_incoming_watch(vs->incoming, idx);
+		if (rc) {
+			log_warn("VIF %s: cannot watch for the migrated guest (%s): announced now",
+				 ifname, strerror(-rc));
+			return na_incoming_resume(vs->incoming, idx, "no watch");
+		}
+		log_info("VIF %s: incoming live migration: announced when the guest transmits",
+			 ifname);
+		return 0;
+	}
 	na_announce_vif6(vs->res, &v, &v6, false);
 	return 0;
 }
@@ -353,7 +381,10 @@ static void withdraw(struct na_vifs *vs, const struct nl_vif *v)
 		if (!na_local_vif_foreach(vs->maps, in_subnet, &sk))
 			bpf_map_delete_elem(vs->maps->subnets, &sk);
 	}
-	na_announce_vif6(vs->res, v, &v6, true);
+	if (!(v->flags & NL_VIF_F_INCOMING)) /* never announced */
+		na_announce_vif6(vs->res, v, &v6, true);
+	if (vs->flood)
+		na_flood_touch(vs->flood);
 }
 
 int na_vif_del(struct na_vifs *vs, const char *ifname, char *err, size_t errlen)

@@ -18,11 +18,15 @@
 #include "resolver.h"
 #include "uplink.h"
 
+struct na_incoming;
+
 /* the router MAC every virtual router answers with (locally administered) */
 #define NA_ROUTER_MAC                              \
 	{                                          \
 		0x02, 0x4e, 0x4c, 0x52, 0x00, 0x01 \
 	}
+
+struct na_flood;
 
 struct na_vifs {
 	const struct na_maps *maps;
@@ -31,14 +35,18 @@ struct na_vifs {
 	const struct na_uplink *up;
 	const struct na_location *loc; /* the tenant scheme */
 	int encap_mode;
-	int prog_fd; /* nl_vif_ingress */
+	int prog_fd;		      /* nl_vif_ingress */
+	struct na_flood *flood;	      /* broadcast members: told of each change (NULL: none) */
+	struct na_incoming *incoming; /* announce on resume; NULL: the flag is ignored */
 };
 
 /*
  * 0, or a -errno with a message for the operator in @err: -ENODEV (no such
  * interface), -EDOM (a value outside the tenant scheme), -EEXIST (conflicts
  * with a VIF here), -EBUSY (the uplink), -ENOSPC, -EIO.  Adding the same VIF
- * again with the same values is not an error.
+ * again with the same values is not an error.  NL_VIF_F_INCOMING in
+ * @req->flags: the destination of a live migration, announced when the guest
+ * first transmits (incoming.h); adding it again without the flag announces it.
  */
 int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 	       const struct nl_vif_ip6 *req6, char *err, size_t errlen);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * The VLAN table in force (patent [0036]-[0038]): fetched from the
- * configuration repository (GET /v1/vlan-table) or read from a local file,
+ * The VLAN table in force (patent [0036]-[0038]): our edge switch's row
+ * fetched from the configuration repository (GET /v1/row/<mac>, or the
+ * whole table from an older repository; or from etcd, watched: repo_client.h)
+ * or a table read from a local file,
  * validated (vlan_table.c), and the rows whose source is our edge switch
  * loaded into the switch array the datapath reads.  Any error (unreachable,
  * malformed, our switch missing) is logged and the table in force stays.
@@ -23,13 +25,17 @@
 #include "probe.h"
 #include "stats.h"
 
-struct nl_fetch;
+struct nl_repo;
 
 struct na_vlan_config {
-	char repo[PATH_MAX];	/* http[s]://host:port[/path], host:port or a file; "" = none */
+	/* http[s]://host:port[/path], host:port, etcd://host:port[,...]/prefix or a file */
+	char repo[PATH_MAX];
 	char ca_file[PATH_MAX]; /* https: CA bundle, "" = the system's */
 	char url[1024];		/* the repository's URL ("" for a file) */
-	struct nl_fetch *fetch;
+	struct nl_repo *repo_c; /* the repository client (repo_client.h), NULL for a file */
+	char client_src[PATH_MAX], client_ca[PATH_MAX]; /* what repo_c was made for */
+	int ep; /* the event loop watches it: repo_c's fd inside */
+	bool ep_open;
 	bool force_pending; /* the running fetch reloads even an unchanged serial */
 	bool refetch;	    /* a forced refresh came during a fetch: another one after it */
 	char etag[128];	    /* of the table in force */

@@ -193,6 +193,18 @@ void nart_store_clear(struct nart_store *s)
 	}
 }
 
+/* a refused insert: counted; logged the first times and then at powers of two */
+static void refused(int rc, const char *name, __u64 *full)
+{
+	__u64 n = rc == -ENOSPC ? ++*full : 0;
+
+	if (n && n > 10 && (n & (n - 1)))
+		return;
+	log_warn("%s insert failed: %s%s (%llu refused so far; size the tables with "
+		 "`attach --nart-entries`)",
+		 name, strerror(-rc), rc == -ENOSPC ? ", table full" : "", (unsigned long long)n);
+}
+
 bool nart_store_nart1_get_ver(const struct nart_store *a, const struct nl_nart1_key *k,
 			      struct nl_nart1_val *v, __u64 *version)
 {
@@ -220,7 +232,7 @@ int nart_store_nart1_put(struct nart_store *a, const struct nl_nart1_key *k,
 	memcpy(s.mac, v->mac, 6);
 	rc = cnart1_put(a->nart1, &s, version);
 	if (rc < 0)
-		log_warn("NART-1 insert failed: %s (table full?)", strerror(-rc));
+		refused(rc, "NART-1", &a->nart1_full);
 	return rc < 0 ? rc : 0;
 }
 
@@ -263,7 +275,7 @@ int nart_store_nart2_put(struct nart_store *a, const struct nl_vif_key *k,
 	rc = cnart2_put(a->nart2, &s, version);
 	if (rc < 0) {
 		cnart_switch_unref(a->switches, idx);
-		log_warn("NART-2 insert failed: %s (table full?)", strerror(-rc));
+		refused(rc, "NART-2", &a->nart2_full);
 		return rc;
 	}
 	if (had)

@@ -32,6 +32,8 @@ struct nart_store {
 	__u64 (*now_ms)(void); /* CLOCK_REALTIME ms (tombstones, stamps); tests override */
 	__u64 switch_full;     /* NART-2 writes refused: no switch index (counted drop) */
 	int nart1v6;	       /* NART-1 for IPv6 (hash map nl_nart1v6), -1: none */
+	/* writes refused: the table is full (-ENOSPC, counted drop) */
+	__u64 nart1_full, nart2_full;
 };
 
 /* the arrays: the datapath's three, and the agent's state (-1: private memory) */

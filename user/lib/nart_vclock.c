@@ -85,3 +85,17 @@ __u64 nart_vclock_next(struct nart_vclock *c, __u64 known, __u64 now_ms)
 	}
 	return v;
 }
+
+int nart_vclock_reserve(struct nart_vclock *c, __u64 now_ms)
+{
+	__u64 r = now_ms > UINT64_MAX - NART_VCLOCK_RESERVE_MS ? UINT64_MAX
+							       : now_ms + NART_VCLOCK_RESERVE_MS;
+	int rc;
+
+	if (!c->persist || c->reserved >= now_ms + NART_VCLOCK_RESERVE_MS / 2 || r <= c->reserved)
+		return 0;
+	rc = persist(c, r);
+	if (!rc)
+		c->reserved = r;
+	return rc;
+}

@@ -36,5 +36,13 @@ struct nart_vclock {
 int nart_vclock_open(struct nart_vclock *c, const char *dir, const char *name);
 /* the next version: max(known + 1, now_ms, last + 1), persisted as said above */
 __u64 nart_vclock_next(struct nart_vclock *c, __u64 known, __u64 now_ms);
+/*
+ * Persist ahead: keep the high-water mark at least half a reservation above
+ * @now_ms, so that the next stamps write nothing (an announcement expected
+ * soon, e.g. a live migration arriving, does not wait for an fsync).  Only
+ * raises the mark, which stays an upper bound of every version stamped.
+ * 0 or -errno.
+ */
+int nart_vclock_reserve(struct nart_vclock *c, __u64 now_ms);
 
 #endif /* NL_NART_VCLOCK_H */

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Strict parser of the VLAN table document (docs/vlan-table.md).
+ * Strict parser of the VLAN table document and of one switch's row of it
+ * (docs/vlan-table.md), and the row writer (patent [0036]-[0038]: an agent
+ * needs only the VLANs from its own edge switch).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "util.h"
 #include "vlan_table.h"
@@ -15,7 +19,15 @@ struct vt_parser {
 	struct nl_vlan_table *t;
 	size_t cap; /* rows allocated */
 	unsigned long lineno;
-	int state; /* 0 format, 1 serial, 2 broadcast, 3 switches, 4 pairs, 5 done */
+	/*
+	 * 0 format, 1 serial, 2 broadcast, 3 switch (rows only), 4 switches,
+	 * 5 pairs, 6 crc32 (rows only), 7 done
+	 */
+	int state;
+	bool row;	    /* a row document (netlord-vlan-row) */
+	__u8 switch_mac[6]; /* row: its source switch */
+	const char *buf;    /* the document (the row's CRC covers it up to its line) */
+	size_t line_off;    /* offset of the current line */
 	char *err;
 	size_t errlen;
 };
@@ -99,19 +111,19 @@ static int word_is(const char *w, size_t n, const char *lit)
 	return strlen(lit) == n && !memcmp(w, lit, n);
 }
 
-/* the four header lines: format, serial, broadcast VLAN, switch count */
+/* the header lines: format, serial, broadcast VLAN, (row: switch), switch count */
 static int header_line(struct vt_parser *p, int nw, const char **w, const size_t *wl)
 {
 	struct nl_vlan_table *t = p->t;
 	unsigned long lineno = p->lineno;
+	const char *magic = p->row ? "netlord-vlan-row" : "netlord-vlan-table";
 	__u64 v;
 
 	switch (p->state) {
 	case 0:
-		if (nw != 2 || !word_is(w[0], wl[0], "netlord-vlan-table"))
-			return nl_errf(p->err, p->errlen, -EINVAL,
-				       "line %lu: expected 'netlord-vlan-table %d'", lineno,
-				       NL_VT_FORMAT);
+		if (nw != 2 || !word_is(w[0], wl[0], magic))
+			return nl_errf(p->err, p->errlen, -EINVAL, "line %lu: expected '%s %d'",
+				       lineno, magic, NL_VT_FORMAT);
 		if (parse_u64(w[1], wl[1], &v) || v != NL_VT_FORMAT)
 			return nl_errf(p->err, p->errlen, -EINVAL,
 				       "line %lu: unsupported format version '%.*s' (want %d)",
@@ -130,6 +142,16 @@ static int header_line(struct vt_parser *p, int nw, const char **w, const size_t
 			return nl_errf(p->err, p->errlen, -EINVAL,
 				       "line %lu: expected 'broadcast <VLAN 2..4094>'", lineno);
 		t->broadcast_vlan = (__u16)v;
+		if (!p->row)
+			p->state++; /* no 'switch' line in a whole table */
+		break;
+	case 3:
+		if (nw != 2 || !word_is(w[0], wl[0], "switch") ||
+		    parse_mac(w[1], wl[1], p->switch_mac) || (p->switch_mac[0] & 1) ||
+		    !memcmp(p->switch_mac, "\0\0\0\0\0\0", 6))
+			return nl_errf(p->err, p->errlen, -EINVAL,
+				       "line %lu: expected 'switch <lowercase unicast MAC>'",
+				       lineno);
 		break;
 	default:
 		if (nw != 2 || !word_is(w[0], wl[0], "switches") || parse_u64(w[1], wl[1], &v) ||
@@ -142,6 +164,12 @@ static int header_line(struct vt_parser *p, int nw, const char **w, const size_t
 	}
 	p->state++;
 	return 0;
+}
+
+/* the pair lines a document holds: N*N in a table, N in a row */
+static size_t want_rows(const struct vt_parser *p)
+{
+	return p->row ? p->t->nswitches : (size_t)p->t->nswitches * p->t->nswitches;
 }
 
 /* the VLAN list of a pair line: "v1,v2,..." into r->set */
@@ -196,7 +224,7 @@ static int vlan_list(struct vt_parser *p, struct nl_vt_row *r, const char *s, si
 static struct nl_vt_row *new_row(struct vt_parser *p)
 {
 	struct nl_vlan_table *t = p->t;
-	size_t max = (size_t)t->nswitches * t->nswitches;
+	size_t max = want_rows(p);
 
 	if (t->nrows == p->cap) {
 		size_t c = p->cap ? p->cap * 2 : 64;
@@ -228,7 +256,7 @@ static int pair_line(struct vt_parser *p, int nw, const char **w, const size_t *
 			return nl_errf(p->err, p->errlen, -EINVAL,
 				       "line %lu: 'end' count '%.*s' does not match %zu pair lines",
 				       lineno, (int)wl[1], w[1], t->nrows);
-		p->state = 5;
+		p->state = p->row ? 6 : 7;
 		return 0;
 	}
 	if (nw != 4 || !word_is(w[0], wl[0], "pair"))
@@ -236,9 +264,10 @@ static int pair_line(struct vt_parser *p, int nw, const char **w, const size_t *
 			       "line %lu: expected 'pair <src-mac> <dst-mac> <vlan,...>' or "
 			       "'end <count>'",
 			       lineno);
-	if (t->nrows == (size_t)t->nswitches * t->nswitches)
+	if (t->nrows == want_rows(p))
 		return nl_errf(p->err, p->errlen, -EINVAL,
-			       "line %lu: more than switches^2 = %zu pair lines", lineno, t->nrows);
+			       "line %lu: more than %s = %zu pair lines", lineno,
+			       p->row ? "switches" : "switches^2", t->nrows);
 	r = new_row(p);
 	if (!r)
 		return nl_errf(p->err, p->errlen, -EINVAL, "line %lu: out of memory", lineno);
@@ -250,6 +279,9 @@ static int pair_line(struct vt_parser *p, int nw, const char **w, const size_t *
 	    !memcmp(r->dst, "\0\0\0\0\0\0", 6))
 		return nl_errf(p->err, p->errlen, -EINVAL,
 			       "line %lu: switch MAC is zero or multicast", lineno);
+	if (p->row && memcmp(r->src, p->switch_mac, 6))
+		return nl_errf(p->err, p->errlen, -EINVAL,
+			       "line %lu: a row's pairs all start at its 'switch'", lineno);
 	if (t->nrows && cmp_row(r - 1, r->src, r->dst) >= 0)
 		return nl_errf(p->err, p->errlen, -EINVAL,
 			       "line %lu: pairs not in strictly increasing (src, dst) order",
@@ -258,6 +290,24 @@ static int pair_line(struct vt_parser *p, int nw, const char **w, const size_t *
 	if (err)
 		return err;
 	t->nrows++;
+	return 0;
+}
+
+/* a row's last line: "crc32 <8 lowercase hex>", zlib's CRC-32 of every byte before it */
+static int crc_line(struct vt_parser *p, int nw, const char **w, const size_t *wl)
+{
+	unsigned long want = crc32(0L, (const Bytef *)p->buf, (uInt)p->line_off);
+	char hex[9];
+
+	snprintf(hex, sizeof(hex), "%08lx", want);
+	if (nw != 2 || !word_is(w[0], wl[0], "crc32") || wl[1] != 8)
+		return nl_errf(p->err, p->errlen, -EINVAL,
+			       "line %lu: expected 'crc32 <8 hex digits>' after 'end'", p->lineno);
+	if (memcmp(w[1], hex, 8))
+		return nl_errf(p->err, p->errlen, -EBADMSG,
+			       "line %lu: checksum mismatch: crc32 %.8s, the document's is %s",
+			       p->lineno, w[1], hex);
+	p->state = 7;
 	return 0;
 }
 
@@ -276,16 +326,18 @@ static int parse_line(struct vt_parser *p, const char *l, size_t n)
 			       p->lineno);
 	if (n > 0 && l[0] == '#')
 		return 0;
-	if (p->state == 5)
-		return nl_errf(p->err, p->errlen, -EINVAL, "line %lu: data after the 'end' line",
-			       p->lineno);
+	if (p->state == 7)
+		return nl_errf(p->err, p->errlen, -EINVAL, "line %lu: data after the %s line",
+			       p->lineno, p->row ? "'crc32'" : "'end'");
 	nw = split(l, n, w, wl);
 	if (nw <= 0)
 		return nl_errf(p->err, p->errlen, -EINVAL,
 			       "line %lu: empty line or bad spacing (words are separated by one "
 			       "space)",
 			       p->lineno);
-	return p->state < 4 ? header_line(p, nw, w, wl) : pair_line(p, nw, w, wl);
+	if (p->state == 6)
+		return crc_line(p, nw, w, wl);
+	return p->state < 5 ? header_line(p, nw, w, wl) : pair_line(p, nw, w, wl);
 }
 
 /* after the last line: complete, and every (src, dst) of the switches */
@@ -293,14 +345,22 @@ static int check_complete(struct vt_parser *p)
 {
 	struct nl_vlan_table *t = p->t;
 
-	if (p->state != 5)
+	if (p->state != 7)
 		return nl_errf(p->err, p->errlen, -EINVAL,
-			       "line %lu: document ends before the 'end' line (truncated?)",
-			       p->lineno);
-	if (t->nrows != (size_t)t->nswitches * t->nswitches)
+			       "line %lu: document ends before the %s line (truncated?)", p->lineno,
+			       p->row ? "'crc32'" : "'end'");
+	if (t->nrows != want_rows(p))
 		return nl_errf(p->err, p->errlen, -EINVAL,
-			       "line %lu: %zu pair lines, want switches^2 = %zu", p->lineno,
-			       t->nrows, (size_t)t->nswitches * t->nswitches);
+			       "line %lu: %zu pair lines, want %s = %zu", p->lineno, t->nrows,
+			       p->row ? "switches" : "switches^2", want_rows(p));
+	if (p->row) {
+		/* sorted by dst (checked per line); the switch reaches itself */
+		t->row_only = true;
+		if (!nl_vt_lookup(t, p->switch_mac, p->switch_mac))
+			return nl_errf(p->err, p->errlen, -EINVAL,
+				       "the row has no pair from its switch to itself");
+		return 0;
+	}
 	/* full matrix: group g has source S_g and destinations S_0..S_{n-1} */
 	for (size_t g = 0; g < t->nswitches; g++)
 		for (size_t j = 0; j < t->nswitches; j++) {
@@ -317,33 +377,101 @@ static int check_complete(struct vt_parser *p)
 	return 0;
 }
 
-int nl_vt_parse(const char *buf, size_t len, struct nl_vlan_table *t, char *err, size_t errlen)
+static int parse_doc(struct vt_parser *p, const char *buf, size_t len)
 {
-	struct vt_parser p = {.t = t, .err = err, .errlen = errlen};
 	size_t off = 0;
 	int rc = 0;
 
-	memset(t, 0, sizeof(*t));
+	memset(p->t, 0, sizeof(*p->t));
 	if (!buf)
 		len = 0;
+	p->buf = buf;
 	while (!rc && off < len) {
 		const char *l = buf + off, *nl = memchr(l, '\n', len - off);
 
-		p.lineno++;
+		p->lineno++;
 		if (!nl) {
-			rc = nl_errf(p.err, p.errlen, -EINVAL,
+			rc = nl_errf(p->err, p->errlen, -EINVAL,
 				     "line %lu: missing newline at end of document (truncated?)",
-				     p.lineno);
+				     p->lineno);
 			break;
 		}
+		p->line_off = off;
 		off += (size_t)(nl - l) + 1;
-		rc = parse_line(&p, l, (size_t)(nl - l));
+		rc = parse_line(p, l, (size_t)(nl - l));
 	}
 	if (!rc)
-		rc = check_complete(&p);
+		rc = check_complete(p);
 	if (rc)
-		nl_vt_free(t);
+		nl_vt_free(p->t);
 	return rc;
+}
+
+int nl_vt_parse(const char *buf, size_t len, struct nl_vlan_table *t, char *err, size_t errlen)
+{
+	struct vt_parser p = {.t = t, .err = err, .errlen = errlen};
+
+	return parse_doc(&p, buf, len);
+}
+
+int nl_vt_parse_row(const char *buf, size_t len, struct nl_vlan_table *t, char *err, size_t errlen)
+{
+	struct vt_parser p = {.t = t, .err = err, .errlen = errlen, .row = true};
+
+	return parse_doc(&p, buf, len);
+}
+
+int nl_vt_parse_any(const char *buf, size_t len, struct nl_vlan_table *t, char *err, size_t errlen)
+{
+	static const char magic[] = "netlord-vlan-row ";
+
+	if (buf && len >= sizeof(magic) - 1 && !memcmp(buf, magic, sizeof(magic) - 1))
+		return nl_vt_parse_row(buf, len, t, err, errlen);
+	return nl_vt_parse(buf, len, t, err, errlen);
+}
+
+static void write_set(FILE *f, const struct nl_vlan_set *s)
+{
+	for (int i = 0; i < s->count; i++)
+		fprintf(f, "%s%u", i ? "," : "", s->vlans[i]);
+}
+
+int nl_vt_write_row(const struct nl_vlan_table *t, const __u8 src[6], char **out, size_t *outlen)
+{
+	const struct nl_vt_row *r = nl_vt_rows_from(t, src);
+	char mac[18], dmac[18];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!r)
+		return -ENOENT;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return -ENOMEM;
+	nl_fmt_mac(src, mac);
+	fprintf(f, "netlord-vlan-row %d\nserial %llu\nbroadcast %u\nswitch %s\nswitches %u\n",
+		NL_VT_FORMAT, (unsigned long long)t->serial, t->broadcast_vlan, mac, t->nswitches);
+	for (__u32 i = 0; i < t->nswitches; i++) {
+		nl_fmt_mac(r[i].dst, dmac);
+		fprintf(f, "pair %s %s ", mac, dmac);
+		write_set(f, &r[i].set);
+		fputc('\n', f);
+	}
+	fprintf(f, "end %u\n", t->nswitches);
+	if (fflush(f)) {
+		fclose(f);
+		free(buf);
+		return -ENOMEM;
+	}
+	fprintf(f, "crc32 %08lx\n", crc32(0L, (const Bytef *)buf, (uInt)len));
+	if (fclose(f)) {
+		free(buf);
+		return -ENOMEM;
+	}
+	*out = buf;
+	*outlen = len;
+	return 0;
 }
 
 void nl_vt_free(struct nl_vlan_table *t)
@@ -356,6 +484,8 @@ const struct nl_vt_row *nl_vt_rows_from(const struct nl_vlan_table *t, const __u
 {
 	size_t lo = 0, hi = t->nswitches;
 
+	if (t->row_only)
+		return t->nrows && !memcmp(t->rows[0].src, src, 6) ? t->rows : NULL;
 	while (lo < hi) {
 		size_t m = lo + (hi - lo) / 2;
 		int c = memcmp(t->rows[m * t->nswitches].src, src, 6);

@@ -4,6 +4,7 @@
  * compile_output.h).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "compile_output.h"
 #include "util.h"
+#include "vlan_table.h"
 
 /* writes a file's contents; arg: what the writer needs besides out */
 typedef void (*write_body_fn)(FILE *f, const struct repo_output *out, void *arg);
@@ -231,6 +233,56 @@ static int write_top_file(const struct repo_output *out, const char *name, write
 	return write_file(path, body, out, NULL, err, errlen);
 }
 
+/*
+ * rows/<switch-mac>: every edge switch's row of the table just written
+ * (docs/vlan-table.md, "Row document"), made from the parsed table by the
+ * writer the server and `publish` use too.
+ */
+static int write_rows(const struct repo_output *out, char *err, size_t errlen)
+{
+	char path[4096], tmp[4200], mac[NL_MAC_STRLEN], perr[256];
+	struct nl_vlan_table vt;
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/vlan-table.txt", out->o->outdir);
+	rc = nl_read_file(path, NL_VT_MAX_BYTES, &buf, &len);
+	if (rc)
+		return nl_errf(err, errlen, rc, "%s: %s", path, strerror(-rc));
+	rc = nl_vt_parse(buf, len, &vt, perr, sizeof(perr));
+	free(buf);
+	if (rc)
+		return nl_errf(err, errlen, rc, "%s: %s", path, perr);
+	snprintf(path, sizeof(path), "%s/rows", out->o->outdir);
+	rc = make_dir(path, err, errlen);
+	for (__u32 i = 0; !rc && i < vt.nswitches; i++) {
+		const __u8 *src = vt.rows[(size_t)i * vt.nswitches].src;
+		FILE *f;
+
+		rc = nl_vt_write_row(&vt, src, &buf, &len);
+		if (rc) {
+			rc = nl_errf(err, errlen, rc, "row %u: %s", i, strerror(-rc));
+			break;
+		}
+		nl_fmt_mac(src, mac);
+		snprintf(path, sizeof(path), "%s/rows/%s", out->o->outdir, mac);
+		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+		f = fopen(tmp, "w");
+		if (f) {
+			bool ok = fwrite(buf, 1, len, f) == len;
+
+			if (fclose(f) || !ok || rename(tmp, path))
+				f = NULL;
+		}
+		if (!f)
+			rc = nl_errf(err, errlen, -EIO, "%s: write failed", path);
+		free(buf);
+	}
+	nl_vt_free(&vt);
+	return rc;
+}
+
 int write_outputs(const struct repo_output *out, char *err, size_t errlen)
 {
 	char path[4096];
@@ -242,6 +294,8 @@ int write_outputs(const struct repo_output *out, char *err, size_t errlen)
 	}
 	if (!rc)
 		rc = write_top_file(out, "vlan-table.txt", vlan_table_body, err, errlen);
+	if (!rc)
+		rc = write_rows(out, err, errlen);
 	if (!rc)
 		rc = write_switch_confs(out, err, errlen);
 	if (!rc)

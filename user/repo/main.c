@@ -7,6 +7,7 @@
  *   na-repo compile [options] -o <dir> <topology|->
  *   na-repo serve --listen <addr:port> <dir>
  *   na-repo check-table <vlan-table.txt>
+ *   na-repo publish --etcd <host:port[,...]> [--prefix P] [--grace S] <dir>
  * Exit codes: 0 success, 1 the verb failed (bad topology or table, I/O),
  * 2 a bad command line.
  */
@@ -19,6 +20,7 @@
 #include "netlord.h"
 #include "cli.h"
 #include "compile.h"
+#include "publish.h"
 #include "serve.h"
 #include "topo.h"
 #include "topo_gen.h"
@@ -129,6 +131,9 @@ enum {
 	OPT_TIMEOUT,
 	OPT_MAX_CONNS,
 	OPT_METRICS,
+	OPT_ETCD,
+	OPT_PREFIX,
+	OPT_GRACE,
 };
 
 static const struct cli_opt compile_opts[] = {
@@ -303,16 +308,75 @@ static int check_table_run(void)
 
 	if (!buf)
 		return -EIO;
-	if (nl_vt_parse(buf, len, &vt, err, sizeof(err))) {
+	if (nl_vt_parse_any(buf, len, &vt, err, sizeof(err))) {
 		fprintf(stderr, "na-repo: %s: %s\n", check_path, err);
 		free(buf);
 		return -EINVAL;
 	}
-	printf("%s: format %u serial %llu broadcast %u switches %u rows %zu\n", check_path,
-	       vt.format, (unsigned long long)vt.serial, vt.broadcast_vlan, vt.nswitches, vt.nrows);
+	printf("%s: %sformat %u serial %llu broadcast %u switches %u rows %zu\n", check_path,
+	       vt.row_only ? "row document, " : "", vt.format, (unsigned long long)vt.serial,
+	       vt.broadcast_vlan, vt.nswitches, vt.nrows);
 	nl_vt_free(&vt);
 	free(buf);
 	return 0;
+}
+
+/* ---- publish ------------------------------------------------------------------- */
+
+static const struct cli_opt publish_opts[] = {
+	{"etcd", OPT_ETCD, "host:port[,...]", 1, "the etcd cluster's client endpoints"},
+	{"prefix", OPT_PREFIX, "P", 0, "the keys' prefix, /[A-Za-z0-9_./-]* (default /netlord)"},
+	{"grace", OPT_GRACE, "S", 0,
+	 "a superseded serial is removed by a publish S seconds\nor more later, "
+	 "0..31536000 (default 60)"},
+	{"timeout-ms", OPT_TIMEOUT, "MS", 0, "each request to etcd, 10..3600000 (default 10000)"},
+	{0},
+};
+
+static struct publish_opts popt = {.prefix = "/netlord", .grace_s = 60, .timeout_ms = 10000};
+
+static int publish_opt(int key, const char *arg)
+{
+	long v = 0;
+	int rc = 0;
+
+	switch (key) {
+	case OPT_ETCD:
+		popt.endpoints = arg;
+		break;
+	case OPT_PREFIX:
+		if (arg[0] != '/' || strlen(arg) > 200 ||
+		    strspn(arg,
+			   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-") !=
+			    strlen(arg)) {
+			fprintf(stderr,
+				"na-repo: --prefix must start with '/', [A-Za-z0-9_./-], at "
+				"most 200 characters\n");
+			return -EINVAL;
+		}
+		popt.prefix = arg;
+		break;
+	case OPT_GRACE:
+		rc = cli_num(arg, "--grace", 0, 31536000, &v);
+		popt.grace_s = v;
+		break;
+	case OPT_TIMEOUT:
+		rc = cli_num(arg, "--timeout-ms", 10, 3600000, &v);
+		popt.timeout_ms = (int)v;
+		break;
+	}
+	return rc;
+}
+
+static int publish_args(int argc, char **argv)
+{
+	popt.dir = argv[0];
+	return 0;
+}
+
+static int publish_run(void)
+{
+	return repo_publish(&popt);
 }
 
 /* ---- the verbs ----------------------------------------------------------------- */
@@ -381,14 +445,36 @@ static const struct cli_verb verbs[] = {
 	},
 	{
 		.name = "check-table",
-		.summary = "check-table <vlan-table.txt|->       validate a VLAN table document",
+		.summary = "check-table <vlan-table.txt|row|->   validate a VLAN table or row "
+			   "document",
 		.args = "<vlan-table.txt|->",
-		.help = "Parse and validate a VLAN table document (docs/vlan-table.md); print its\n"
-			"serial, broadcast VLAN and size.",
+		.help = "Parse and validate a VLAN table document, or one switch's row document\n"
+			"(rows/<mac>; docs/vlan-table.md); print its serial, broadcast VLAN and "
+			"size.",
 		.min_args = 1,
 		.max_args = 1,
 		.set_args = check_args,
 		.run = check_table_run,
+	},
+	{
+		.name = "publish",
+		.summary = "publish --etcd <host:port[,...]> [--prefix P] [--grace S] <dir>\n"
+			   "                                      write a compiled repository "
+			   "into etcd",
+		.args = "--etcd <host:port[,host:port...]> [options] <dir>",
+		.help = "Write <dir>/vlan-table.txt's rows into etcd (v3 JSON gateway): every "
+			"edge\n"
+			"switch's row under <prefix>/serials/<serial>/rows/<mac>, then one\n"
+			"transaction, conditional on <prefix>/current being unchanged, writes\n"
+			"the serial's meta and points <prefix>/current at it.  Agents with\n"
+			"--repo etcd://<host:port,...><prefix> watch that key.  Serials\n"
+			"superseded --grace seconds ago or more are removed (docs/repository.md).",
+		.opts = publish_opts,
+		.min_args = 1,
+		.max_args = 1,
+		.set_opt = publish_opt,
+		.set_args = publish_args,
+		.run = publish_run,
 	},
 };
 

@@ -4,7 +4,9 @@
  * [0012]: the agents fetch the VLAN table from the repository at a
  * well-known address), on libmicrohttpd.  GET/HEAD /v1/vlan-table returns
  * the VLAN table document (docs/vlan-table.md) with ETag "<serial>" and
- * answers 304 to an If-None-Match naming it.  One thread: libmicrohttpd's
+ * answers 304 to an If-None-Match naming it; GET/HEAD /v1/row/<switch-mac>
+ * returns that edge switch's row document, made from the same table by
+ * nl_vt_write_row() at load time, with the same ETag.  One thread: libmicrohttpd's
  * epoll descriptor, a signalfd and a 100 ms sweep share one epoll loop.
  * Every connection has an absolute deadline (its whole request within
  * --timeout-ms, the answer within --timeout-ms plus its size at
@@ -32,6 +34,7 @@
 #include <microhttpd.h>
 #include <systemd/sd-daemon.h>
 
+#include "parse.h"
 #include "prom.h"
 #include "repo_metrics.h"
 #include "serve.h"
@@ -43,9 +46,18 @@
 #define REQ_MEMORY (16U << 10)	 /* per connection: request line and headers (431 beyond) */
 #define SNDBUF	   (128 << 10)	 /* per connection (the kernel doubles it) */
 
+/* one edge switch's row document */
+struct row {
+	__u8 mac[6];
+	struct MHD_Response *resp;
+	size_t len;
+};
+
 struct table {
 	struct MHD_Response *resp; /* owns the document; MHD keeps it while sending */
 	size_t len;
+	struct row *rows; /* by MAC, one per edge switch */
+	__u32 nrows;
 	unsigned long long serial;
 	char etag[32];
 };
@@ -88,8 +100,43 @@ static void table_free(struct table *t)
 {
 	if (t) {
 		MHD_destroy_response(t->resp); /* freed once the last download ends */
+		for (__u32 i = 0; i < t->nrows; i++)
+			MHD_destroy_response(t->rows[i].resp);
+		free(t->rows);
 		free(t);
 	}
+}
+
+static void add_headers(struct MHD_Response *r, const char *etag)
+{
+	MHD_add_response_header(r, "Content-Type", "text/plain; charset=utf-8");
+	MHD_add_response_header(r, "ETag", etag);
+	MHD_add_response_header(r, "Cache-Control", "no-cache");
+	MHD_add_response_header(r, "Connection", "close");
+}
+
+/* every edge switch's row document of vt into t->rows: 0 or -ENOMEM */
+static int rows_make(struct table *t, const struct nl_vlan_table *vt)
+{
+	t->rows = calloc(vt->nswitches, sizeof(*t->rows));
+	if (!t->rows)
+		return -ENOMEM;
+	for (__u32 i = 0; i < vt->nswitches; i++) {
+		struct row *r = &t->rows[i];
+		char *buf;
+
+		memcpy(r->mac, vt->rows[(size_t)i * vt->nswitches].src, 6);
+		if (nl_vt_write_row(vt, r->mac, &buf, &r->len))
+			return -ENOMEM;
+		r->resp = MHD_create_response_from_buffer(r->len, buf, MHD_RESPMEM_MUST_FREE);
+		if (!r->resp) {
+			free(buf);
+			return -ENOMEM;
+		}
+		t->nrows++;
+		add_headers(r->resp, t->etag);
+	}
+	return 0;
 }
 
 /* read and validate dir/vlan-table.txt into *out: 0, or -errno with a message */
@@ -123,12 +170,14 @@ static int table_load(const char *dir, struct table **out, char *err, size_t err
 	}
 	t->len = len;
 	t->serial = vt.serial;
-	nl_vt_free(&vt);
 	snprintf(t->etag, sizeof(t->etag), "\"%llu\"", t->serial);
-	MHD_add_response_header(t->resp, "Content-Type", "text/plain; charset=utf-8");
-	MHD_add_response_header(t->resp, "ETag", t->etag);
-	MHD_add_response_header(t->resp, "Cache-Control", "no-cache");
-	MHD_add_response_header(t->resp, "Connection", "close");
+	add_headers(t->resp, t->etag);
+	rc = rows_make(t, &vt);
+	nl_vt_free(&vt);
+	if (rc) {
+		table_free(t);
+		return nl_errf(err, errlen, rc, "out of memory for the rows");
+	}
 	*out = t;
 	return 0;
 }
@@ -164,8 +213,9 @@ static void answer_deadline(struct MHD_Connection *mc, size_t len)
 		c->deadline = now_ms() + (uint64_t)opts->timeout_ms + len * 1000 / MIN_RATE;
 }
 
-/* GET/HEAD /v1/vlan-table */
-static enum MHD_Result get_vlan_table(struct MHD_Connection *mc)
+/* an answer that is one of the table's documents: 304 if the client has it */
+static enum MHD_Result get_document(struct MHD_Connection *mc, struct MHD_Response *resp,
+				    size_t len)
 {
 	const char *inm = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "If-None-Match");
 
@@ -183,13 +233,39 @@ static enum MHD_Result get_vlan_table(struct MHD_Connection *mc)
 		MHD_destroy_response(r);
 		return ret;
 	}
-	answer_deadline(mc, cur->len);
-	repo_metrics_request(req_route, MHD_HTTP_OK, req_head ? 0 : cur->len);
-	return MHD_queue_response(mc, MHD_HTTP_OK, cur->resp);
+	answer_deadline(mc, len);
+	repo_metrics_request(req_route, MHD_HTTP_OK, req_head ? 0 : len);
+	return MHD_queue_response(mc, MHD_HTTP_OK, resp);
+}
+
+/* GET/HEAD /v1/vlan-table */
+static enum MHD_Result get_vlan_table(struct MHD_Connection *mc, const char *rest)
+{
+	return get_document(mc, cur->resp, cur->len);
+}
+
+static int cmp_row_mac(const void *key, const void *elem)
+{
+	return memcmp(key, ((const struct row *)elem)->mac, 6);
+}
+
+/* GET/HEAD /v1/row/<switch-mac>: lowercase xx:xx:xx:xx:xx:xx */
+static enum MHD_Result get_row(struct MHD_Connection *mc, const char *rest)
+{
+	const struct row *r = NULL;
+	__u8 mac[6];
+
+	if (strlen(rest) == 17 && !nl_parse_mac(rest, mac))
+		r = bsearch(mac, cur->rows, cur->nrows, sizeof(*r), cmp_row_mac);
+	if (!r)
+		return reply(mc, MHD_HTTP_NOT_FOUND,
+			     "no such edge switch in the table (GET /v1/row/<switch-mac>)\n", NULL,
+			     NULL);
+	return get_document(mc, r->resp, r->len);
 }
 
 /* GET/HEAD /metrics (--metrics): Prometheus text exposition */
-static enum MHD_Result get_metrics(struct MHD_Connection *mc)
+static enum MHD_Result get_metrics(struct MHD_Connection *mc, const char *rest)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -226,20 +302,41 @@ static enum MHD_Result get_metrics(struct MHD_Connection *mc)
 	return ret;
 }
 
-/* the URLs served: one line each (GET and HEAD; no query string) */
+/*
+ * The URLs served: one line each (GET and HEAD; no query string).  A path
+ * ending in '/' is a prefix: get() receives the rest of the URL.
+ */
 static const struct route {
 	const char *path;
-	enum MHD_Result (*get)(struct MHD_Connection *mc);
+	enum MHD_Result (*get)(struct MHD_Connection *mc, const char *rest);
 } routes[] = {
 	{"/v1/vlan-table", get_vlan_table},
+	{"/v1/row/", get_row},
 	{"/metrics", get_metrics},
 };
+
+/* the route serving url, NULL if none; *rest: what follows a prefix */
+static const struct route *route_of(const char *url, const char **rest)
+{
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		size_t n = strlen(routes[i].path);
+
+		if (routes[i].path[n - 1] == '/' ? !strncmp(url, routes[i].path, n)
+						 : !strcmp(url, routes[i].path)) {
+			*rest = url + n;
+			return &routes[i];
+		}
+	}
+	return NULL;
+}
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_len, void **req_ctx)
 {
 	static int first_call;
+	const struct route *rt;
+	const char *rest;
 
 	/* called again for a body: this server takes none, so answer at once */
 	if (!*req_ctx) {
@@ -248,18 +345,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 			return MHD_YES; /* headers only: answer on the next call */
 	}
 	*upload_len = 0;
-	req_route = NULL;
+	rt = route_of(url, &rest);
+	req_route = rt ? rt->path : NULL;
 	req_head = !strcmp(method, "HEAD");
-	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-		if (!strcmp(url, routes[i].path))
-			req_route = routes[i].path;
 	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 		return reply(mc, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD are allowed\n",
 			     "Allow", "GET, HEAD");
-	if (!MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, NULL, NULL))
-		for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-			if (!strcmp(url, routes[i].path))
-				return routes[i].get(mc);
+	if (rt && !MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, NULL, NULL))
+		return rt->get(mc, rest);
 	return reply(mc, MHD_HTTP_NOT_FOUND, "not found; try GET /v1/vlan-table\n", NULL, NULL);
 }
 

@@ -1,0 +1,667 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The etcd v3 JSON gateway client (etcd_client.h), patent [0012]: the
+ * configuration repository at well-known addresses, replicated by etcd.
+ * libcurl's multi interface on an epoll descriptor of our own
+ * (CURLMOPT_SOCKETFUNCTION, CURLMOPT_TIMERFUNCTION on a timerfd) as in
+ * http_fetch.c; JSON by jansson, base64 by OpenSSL's EVP_EncodeBlock.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+#include <curl/curl.h>
+#include <openssl/evp.h>
+
+#include "etcd_client.h"
+#include "util.h"
+
+/* one transfer: a unary read or the watch stream */
+struct xfer {
+	CURL *easy;
+	struct curl_slist *hdrs;
+	char *post; /* the request body */
+	char *buf;  /* the answer so far */
+	size_t len, cap;
+	bool stream;  /* the watch: newline-delimited messages */
+	bool too_big; /* an answer beyond max_bytes */
+	bool gone;    /* the callback already told of an end */
+	size_t max;   /* bytes an answer (or a pending watch message) may have */
+	nl_etcd_cb cb;
+	void *ctx;
+	char curl_err[CURL_ERROR_SIZE];
+};
+
+struct nl_etcd {
+	char urls[NL_ETCD_MAX_ENDPOINTS][128];
+	int nurls, cur;
+	CURLM *multi;
+	int ep, tfd;
+	struct nl_etcd_opts o;
+	struct xfer get, watch;
+};
+
+int nl_etcd_parse_endpoints(const char *list, char urls[][128], int *n, char *err, size_t errlen)
+{
+	const char *p = list;
+
+	*n = 0;
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t l = end ? (size_t)(end - p) : strlen(p);
+		const char *scheme = "http://";
+
+		if (!l || *n == NL_ETCD_MAX_ENDPOINTS)
+			return nl_errf(err, errlen, -EINVAL,
+				       "etcd endpoints '%s': empty entry or more than %d", list,
+				       NL_ETCD_MAX_ENDPOINTS);
+		if (l > 7 && !strncmp(p, "http://", 7))
+			scheme = "";
+		else if (memchr(p, '/', l) || !memchr(p, ':', l))
+			return nl_errf(err, errlen, -EINVAL,
+				       "etcd endpoint '%.*s': expected host:port (http only)",
+				       (int)l, p);
+		if (l + strlen(scheme) >= 128)
+			return nl_errf(err, errlen, -EINVAL, "etcd endpoint '%.*s' is too long",
+				       (int)l, p);
+		snprintf(urls[*n], 128, "%s%.*s", scheme, (int)l, p);
+		(*n)++;
+		p += l + (end ? 1 : 0);
+		if (end && !*p)
+			return nl_errf(err, errlen, -EINVAL, "etcd endpoints '%s': trailing comma",
+				       list);
+	}
+	if (!*n)
+		return nl_errf(err, errlen, -EINVAL, "no etcd endpoint given");
+	return 0;
+}
+
+char *nl_etcd_b64(const void *p, size_t len)
+{
+	char *out = malloc(4 * ((len + 2) / 3) + 1);
+
+	if (out)
+		EVP_EncodeBlock((unsigned char *)out, p, (int)len);
+	return out;
+}
+
+int nl_etcd_b64_decode(const char *s, char **out, size_t *len)
+{
+	size_t n = strlen(s), pad = 0;
+	int got;
+
+	if (n % 4)
+		return -EBADMSG;
+	*out = malloc(n / 4 * 3 + 1);
+	if (!*out)
+		return -ENOMEM;
+	got = n ? EVP_DecodeBlock((unsigned char *)*out, (const unsigned char *)s, (int)n) : 0;
+	if (got < 0) {
+		free(*out);
+		*out = NULL;
+		return -EBADMSG;
+	}
+	/* EVP_DecodeBlock counts the padding as zero bytes */
+	if (n && s[n - 1] == '=')
+		pad++;
+	if (n > 1 && s[n - 2] == '=')
+		pad++;
+	*len = (size_t)got - pad;
+	(*out)[*len] = 0;
+	return 0;
+}
+
+/* gRPC-gateway int64: a decimal string (or a number) */
+static __s64 json_i64(json_t *v)
+{
+	if (json_is_string(v))
+		return strtoll(json_string_value(v), NULL, 10);
+	if (json_is_integer(v))
+		return (__s64)json_integer_value(v);
+	return 0;
+}
+
+/* ---- curl plumbing -------------------------------------------------------------------- */
+
+static int on_socket(CURL *c, curl_socket_t s, int what, void *userp, void *socketp)
+{
+	struct nl_etcd *e = userp;
+	struct epoll_event ev = {.data.fd = s};
+
+	if (what == CURL_POLL_REMOVE) {
+		epoll_ctl(e->ep, EPOLL_CTL_DEL, s, NULL);
+		return 0;
+	}
+	ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0) | (what & CURL_POLL_OUT ? EPOLLOUT : 0);
+	if (epoll_ctl(e->ep, EPOLL_CTL_MOD, s, &ev) && errno == ENOENT)
+		epoll_ctl(e->ep, EPOLL_CTL_ADD, s, &ev);
+	return 0;
+}
+
+static int on_timer(CURLM *m, long timeout_ms, void *userp)
+{
+	struct nl_etcd *e = userp;
+	struct itimerspec its = {};
+
+	if (timeout_ms >= 0) {
+		its.it_value.tv_sec = timeout_ms / 1000;
+		its.it_value.tv_nsec = (timeout_ms % 1000) * 1000000L;
+		if (!timeout_ms)
+			its.it_value.tv_nsec = 1;
+	}
+	return timerfd_settime(e->tfd, 0, &its, NULL) ? -1 : 0;
+}
+
+static void xfer_end(struct nl_etcd *e, struct xfer *x)
+{
+	if (x->easy) {
+		curl_multi_remove_handle(e->multi, x->easy);
+		curl_easy_cleanup(x->easy);
+		x->easy = NULL;
+	}
+	curl_slist_free_all(x->hdrs);
+	x->hdrs = NULL;
+	free(x->post);
+	x->post = NULL;
+	free(x->buf);
+	x->buf = NULL;
+	x->len = x->cap = 0;
+}
+
+static void kv_from_json(json_t *kv, __s64 rev, struct nl_etcd_kv *out, char **val, int *rc)
+{
+	json_t *v = json_object_get(kv, "value");
+
+	out->mod_revision = json_i64(json_object_get(kv, "mod_revision"));
+	out->revision = rev;
+	out->found = true;
+	*val = NULL;
+	out->len = 0;
+	if (v && !json_is_string(v)) {
+		*rc = -EBADMSG;
+		return;
+	}
+	*rc = nl_etcd_b64_decode(v ? json_string_value(v) : "", val, &out->len);
+	out->value = *val;
+}
+
+/* a unary read's answer */
+static void get_answer(struct xfer *x, const char *url)
+{
+	struct nl_etcd_kv kv = {};
+	json_error_t je;
+	json_t *j = json_loadb(x->buf ? x->buf : "", x->len, 0, &je), *kvs;
+	char err[256] = "", *val = NULL;
+	int rc = 0;
+
+	if (!json_is_object(j)) {
+		rc = nl_errf(err, sizeof(err), -EBADMSG, "%s: the answer is not JSON: %s", url,
+			     je.text);
+		goto out;
+	}
+	kv.revision = json_i64(json_object_get(json_object_get(j, "header"), "revision"));
+	kvs = json_object_get(j, "kvs");
+	if (json_is_array(kvs) && json_array_size(kvs)) {
+		kv_from_json(json_array_get(kvs, 0), kv.revision, &kv, &val, &rc);
+		if (rc)
+			nl_errf(err, sizeof(err), rc, "%s: a value that is not base64", url);
+	}
+out:
+	json_decref(j);
+	x->cb(x->ctx, rc, rc ? NULL : &kv, err);
+	free(val);
+}
+
+/* one message of the watch stream */
+static int watch_message(struct xfer *x, const char *msg, size_t len, const char *url)
+{
+	json_error_t je;
+	json_t *j = json_loadb(msg, len, 0, &je), *res, *evs;
+	char err[256] = "";
+	int rc = 0;
+	size_t i;
+	json_t *ev;
+
+	if (!json_is_object(j)) {
+		rc = nl_errf(err, sizeof(err), -EBADMSG, "%s: watch message is not JSON: %s", url,
+			     je.text);
+		goto out;
+	}
+	res = json_object_get(j, "result");
+	if (!json_is_object(res)) {
+		rc = nl_errf(err, sizeof(err), -EPROTO, "%s: watch failed: %.120s", url, msg);
+		goto out;
+	}
+	if (json_is_true(json_object_get(res, "canceled"))) {
+		rc = nl_errf(err, sizeof(err), -ESTALE, "%s: watch cancelled by etcd (%s)", url,
+			     json_string_value(json_object_get(res, "cancel_reason"))
+				     ?: "compacted?");
+		goto out;
+	}
+	evs = json_object_get(res, "events");
+	json_array_foreach(evs, i, ev)
+	{
+		struct nl_etcd_kv kv = {};
+		char *val = NULL;
+		__s64 rev = json_i64(json_object_get(json_object_get(res, "header"), "revision"));
+
+		kv_from_json(json_object_get(ev, "kv"), rev, &kv, &val, &rc);
+		kv.deleted =
+			!strcmp(json_string_value(json_object_get(ev, "type")) ?: "", "DELETE");
+		if (rc) {
+			nl_errf(err, sizeof(err), rc, "%s: watch event value is not base64", url);
+			break;
+		}
+		x->cb(x->ctx, 0, &kv, "");
+		free(val);
+		if (!x->easy || x->gone)
+			break; /* the callback ended the watch */
+	}
+out:
+	json_decref(j);
+	if (rc) {
+		x->gone = true;
+		x->cb(x->ctx, rc, NULL, err);
+	}
+	return rc;
+}
+
+/* curl's data: kept; watch messages are handled by drain_watch() after curl returns */
+static size_t on_body(char *p, size_t size, size_t n, void *userp)
+{
+	struct xfer *x = userp;
+
+	n *= size;
+	if (x->len + n + 1 > x->max) {
+		x->too_big = true;
+		return 0;
+	}
+	if (x->len + n + 1 > x->cap) {
+		size_t cap = x->cap ? x->cap : 4096;
+		char *nb;
+
+		while (cap < x->len + n + 1)
+			cap *= 2;
+		nb = realloc(x->buf, cap);
+		if (!nb)
+			return 0;
+		x->buf = nb;
+		x->cap = cap;
+	}
+	memcpy(x->buf + x->len, p, n);
+	x->len += n;
+	x->buf[x->len] = 0;
+	return n;
+}
+
+/* the complete (newline-ended) messages of the watch stream, outside curl's callbacks */
+static void drain_watch(struct nl_etcd *e)
+{
+	struct xfer *x = &e->watch;
+	CURL *easy = x->easy;
+	char *nl;
+
+	while (x->easy == easy && x->buf && !x->gone && (nl = memchr(x->buf, '\n', x->len))) {
+		size_t ml = (size_t)(nl - x->buf) + 1;
+		char *msg = strndup(x->buf, ml - 1);
+
+		memmove(x->buf, x->buf + ml, x->len - ml + 1);
+		x->len -= ml;
+		if (!msg)
+			return;
+		/* a bad message ends the watch (told to the callback) */
+		if (watch_message(x, msg, ml - 1, e->urls[e->cur]) && x->easy == easy)
+			xfer_end(e, x);
+		free(msg);
+	}
+}
+
+static int xfer_start(struct nl_etcd *e, struct xfer *x, const char *api, json_t *body)
+{
+	char url[200];
+	CURL *c;
+
+	x->post = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	c = curl_easy_init();
+	if (!x->post || !c) {
+		curl_easy_cleanup(c);
+		xfer_end(e, x);
+		return -ENOMEM;
+	}
+	snprintf(url, sizeof(url), "%s%s", e->urls[e->cur], api);
+	x->hdrs = curl_slist_append(NULL, "Content-Type: application/json");
+	x->too_big = x->gone = false;
+	x->max = e->o.max_bytes;
+	x->curl_err[0] = 0;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "na-loader");
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, x->post);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, x->hdrs);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)e->o.timeout_ms);
+	if (x->stream) {
+		if (e->o.keepalive_s > 0) {
+			curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+			curl_easy_setopt(c, CURLOPT_TCP_KEEPIDLE, (long)e->o.keepalive_s);
+			curl_easy_setopt(c, CURLOPT_TCP_KEEPINTVL, (long)e->o.keepalive_s);
+		}
+	} else {
+		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)e->o.timeout_ms);
+	}
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->curl_err);
+	if (curl_multi_add_handle(e->multi, c)) {
+		curl_easy_cleanup(c);
+		xfer_end(e, x);
+		return -ENOMEM;
+	}
+	x->easy = c;
+	return 0;
+}
+
+/* a transfer ended by curl: its outcome to its callback */
+static void xfer_done(struct nl_etcd *e, struct xfer *x, CURLcode cc)
+{
+	const char *url = e->urls[e->cur];
+	nl_etcd_cb cb = x->cb;
+	void *ctx = x->ctx;
+	char err[300] = "";
+	long status = 0;
+	int rc = 0;
+
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (x->stream && !x->gone) {
+		CURL *easy = x->easy;
+
+		drain_watch(e); /* what came before the end */
+		if (x->easy != easy)
+			return; /* the callback ended or replaced the watch */
+	}
+	if (x->gone) {
+		xfer_end(e, x);
+		return; /* told already (a bad watch message) */
+	}
+	if (x->too_big)
+		rc = nl_errf(err, sizeof(err), -EFBIG, "%s: answer larger than %zu bytes", url,
+			     e->o.max_bytes);
+	else if (cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST)
+		rc = nl_errf(err, sizeof(err), -ECONNREFUSED, "cannot connect to etcd at %s: %s",
+			     url, x->curl_err[0] ? x->curl_err : curl_easy_strerror(cc));
+	else if (cc == CURLE_OPERATION_TIMEDOUT)
+		rc = nl_errf(err, sizeof(err), -ETIMEDOUT, "etcd at %s: timeout after %d ms", url,
+			     e->o.timeout_ms);
+	else if (cc != CURLE_OK)
+		rc = nl_errf(err, sizeof(err), -EIO, "etcd at %s: %s", url,
+			     x->curl_err[0] ? x->curl_err : curl_easy_strerror(cc));
+	else if (status != 200)
+		rc = nl_errf(err, sizeof(err), -EPROTO, "etcd at %s answered HTTP %ld", url,
+			     status);
+	else if (x->stream)
+		rc = nl_errf(err, sizeof(err), -ECONNRESET, "etcd at %s ended the watch", url);
+	if (!rc) {
+		/* the transfer ends first: the callback may start the next read */
+		struct xfer done = *x;
+
+		x->buf = NULL;
+		x->len = x->cap = 0;
+		xfer_end(e, x);
+		get_answer(&done, url);
+		free(done.buf);
+		return;
+	}
+	xfer_end(e, x);
+	cb(ctx, rc, NULL, err);
+}
+
+static void check_done(struct nl_etcd *e)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(e->multi, &left))) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		if (msg->easy_handle == e->get.easy)
+			xfer_done(e, &e->get, msg->data.result);
+		else if (msg->easy_handle == e->watch.easy)
+			xfer_done(e, &e->watch, msg->data.result);
+	}
+}
+
+void nl_etcd_run(struct nl_etcd *e)
+{
+	struct epoll_event evs[8];
+	int n = epoll_wait(e->ep, evs, 8, 0), running;
+
+	for (int i = 0; i < n; i++) {
+		int fd = evs[i].data.fd, flags = 0;
+
+		if (fd == e->tfd) {
+			__u64 x;
+
+			if (read(e->tfd, &x, sizeof(x)) < 0) {
+				/* not expired after all: curl still gets its look */
+			}
+			curl_multi_socket_action(e->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+			continue;
+		}
+		if (evs[i].events & EPOLLIN)
+			flags |= CURL_CSELECT_IN;
+		if (evs[i].events & EPOLLOUT)
+			flags |= CURL_CSELECT_OUT;
+		if (evs[i].events & (EPOLLERR | EPOLLHUP))
+			flags |= CURL_CSELECT_ERR;
+		curl_multi_socket_action(e->multi, fd, flags, &running);
+	}
+	drain_watch(e);
+	check_done(e);
+}
+
+int nl_etcd_new(struct nl_etcd **out, const char *endpoints, const struct nl_etcd_opts *o,
+		char *err, size_t errlen)
+{
+	static bool global;
+	struct epoll_event ev = {.events = EPOLLIN};
+	struct nl_etcd *e;
+	int rc;
+
+	if (!global) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT))
+			return nl_errf(err, errlen, -ENOMEM, "cannot initialise libcurl");
+		global = true;
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return nl_errf(err, errlen, -ENOMEM, "out of memory");
+	e->ep = e->tfd = -1;
+	rc = nl_etcd_parse_endpoints(endpoints, e->urls, &e->nurls, err, errlen);
+	if (rc) {
+		free(e);
+		return rc;
+	}
+	e->o = *o;
+	e->watch.stream = true;
+	e->ep = epoll_create1(EPOLL_CLOEXEC);
+	e->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	e->multi = curl_multi_init();
+	ev.data.fd = e->tfd;
+	if (e->ep < 0 || e->tfd < 0 || !e->multi || epoll_ctl(e->ep, EPOLL_CTL_ADD, e->tfd, &ev)) {
+		nl_etcd_free(e);
+		return nl_errf(err, errlen, -ENOMEM, "cannot set up the etcd client");
+	}
+	curl_multi_setopt(e->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(e->multi, CURLMOPT_SOCKETDATA, e);
+	curl_multi_setopt(e->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+	curl_multi_setopt(e->multi, CURLMOPT_TIMERDATA, e);
+	*out = e;
+	return 0;
+}
+
+void nl_etcd_free(struct nl_etcd *e)
+{
+	if (!e)
+		return;
+	xfer_end(e, &e->get);
+	xfer_end(e, &e->watch);
+	if (e->multi)
+		curl_multi_cleanup(e->multi);
+	if (e->ep >= 0)
+		close(e->ep);
+	if (e->tfd >= 0)
+		close(e->tfd);
+	free(e);
+}
+
+int nl_etcd_fd(const struct nl_etcd *e)
+{
+	return e->ep;
+}
+
+const char *nl_etcd_endpoint(const struct nl_etcd *e)
+{
+	return e->urls[e->cur];
+}
+
+void nl_etcd_failover(struct nl_etcd *e)
+{
+	xfer_end(e, &e->get);
+	xfer_end(e, &e->watch);
+	e->cur = (e->cur + 1) % e->nurls;
+}
+
+static json_t *key_req(const char *key)
+{
+	char *k = nl_etcd_b64(key, strlen(key));
+	json_t *j = k ? json_pack("{s:s}", "key", k) : NULL;
+
+	free(k);
+	return j;
+}
+
+int nl_etcd_get(struct nl_etcd *e, const char *key, nl_etcd_cb cb, void *ctx)
+{
+	json_t *j;
+
+	if (e->get.easy)
+		return -EBUSY;
+	j = key_req(key);
+	if (!j)
+		return -ENOMEM;
+	e->get.cb = cb;
+	e->get.ctx = ctx;
+	return xfer_start(e, &e->get, "/v3/kv/range", j);
+}
+
+bool nl_etcd_get_busy(const struct nl_etcd *e)
+{
+	return e->get.easy != NULL;
+}
+
+int nl_etcd_watch(struct nl_etcd *e, const char *key, __s64 start_rev, nl_etcd_cb cb, void *ctx)
+{
+	json_t *req = key_req(key), *j;
+	char rev[24];
+
+	xfer_end(e, &e->watch);
+	if (!req)
+		return -ENOMEM;
+	snprintf(rev, sizeof(rev), "%lld", (long long)start_rev);
+	json_object_set_new(req, "start_revision", json_string(rev));
+	j = json_pack("{s:o}", "create_request", req);
+	if (!j)
+		return -ENOMEM;
+	e->watch.cb = cb;
+	e->watch.ctx = ctx;
+	return xfer_start(e, &e->watch, "/v3/watch", j);
+}
+
+bool nl_etcd_watching(const struct nl_etcd *e)
+{
+	return e->watch.easy != NULL;
+}
+
+void nl_etcd_unwatch(struct nl_etcd *e)
+{
+	xfer_end(e, &e->watch);
+}
+
+/* ---- synchronous ---------------------------------------------------------------------- */
+
+static size_t sync_body(char *p, size_t size, size_t n, void *userp)
+{
+	struct xfer *x = userp;
+
+	n *= size;
+	if (x->len + n + 1 > x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 4096;
+		char *nb;
+
+		while (cap < x->len + n + 1)
+			cap *= 2;
+		nb = realloc(x->buf, cap);
+		if (!nb)
+			return 0;
+		x->buf = nb;
+		x->cap = cap;
+	}
+	memcpy(x->buf + x->len, p, n);
+	x->len += n;
+	x->buf[x->len] = 0;
+	return n;
+}
+
+int nl_etcd_call(const char *url, const char *api, json_t *body, int timeout_ms, json_t **resp,
+		 char *err, size_t errlen)
+{
+	struct xfer x = {};
+	char full[256];
+	json_error_t je;
+	long status = 0;
+	CURLcode cc;
+	CURL *c;
+	int rc = 0;
+
+	*resp = NULL;
+	x.post = json_dumps(body, JSON_COMPACT);
+	c = curl_easy_init();
+	if (!x.post || !c) {
+		free(x.post);
+		curl_easy_cleanup(c);
+		return nl_errf(err, errlen, -ENOMEM, "out of memory");
+	}
+	snprintf(full, sizeof(full), "%s%s", url, api);
+	x.hdrs = curl_slist_append(NULL, "Content-Type: application/json");
+	curl_easy_setopt(c, CURLOPT_URL, full);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "na-repo");
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, x.post);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, x.hdrs);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sync_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x.curl_err);
+	cc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	if (cc != CURLE_OK)
+		rc = nl_errf(err, errlen, cc == CURLE_COULDNT_CONNECT ? -ECONNREFUSED : -EIO,
+			     "etcd at %s: %s", url,
+			     x.curl_err[0] ? x.curl_err : curl_easy_strerror(cc));
+	else if (status != 200)
+		rc = nl_errf(err, errlen, -EPROTO, "etcd at %s%s answered HTTP %ld: %.200s", url,
+			     api, status, x.buf ? x.buf : "");
+	else if (!(*resp = json_loadb(x.buf ? x.buf : "", x.len, 0, &je)))
+		rc = nl_errf(err, errlen, -EBADMSG, "etcd at %s: the answer is not JSON: %s", url,
+			     je.text);
+	curl_easy_cleanup(c);
+	curl_slist_free_all(x.hdrs);
+	free(x.post);
+	free(x.buf);
+	return rc;
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The agent's configuration repository client (patent [0012], [0036]-[0038]:
+ * an NA fetches the VLANs towards every other edge switch from the
+ * repository at a well-known address): fetches its own edge switch's row
+ * (docs/vlan-table.md, "Row document") and validates it, from
+ *   - http[s]://host[:port][/path] or host:port: GET /v1/row/<switch-mac>
+ *     when the path is /v1/vlan-table (the default), falling back to the
+ *     whole table when the repository answers 404 (an older na-repo); any
+ *     other path: that document (a whole table);
+ *   - etcd://host:port[,host:port...]/prefix: the row of the serial named
+ *     by <prefix>/current, then a WATCH on that key for new serials, a
+ *     liveness read every 10 s, and the next member on any failure
+ *     (docs/repository.md, "The repository on etcd").
+ * Never blocks: one descriptor for the caller's event loop, the work done
+ * in nl_repo_run().  This is the code both the agent (vlan_config.c) and the
+ * boot-storm benchmark (tests/repo/bootstorm.c) run.
+ */
+#ifndef NL_REPO_CLIENT_H
+#define NL_REPO_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#include "vlan_table.h"
+
+struct nl_repo;
+
+struct nl_repo_result {
+	int rc;		   /* 0, or -errno with err set */
+	bool not_modified; /* the table in force is current (HTTP 304, same etcd serial) */
+	bool pushed;	   /* etcd: a new serial seen by the watch or the liveness read */
+	bool by_watch;	   /* etcd: ... announced by the watch */
+	bool corrupt;	   /* rc: the repository's document was malformed (refused) */
+	/* rc 0 and !not_modified: validated (a row or a whole table), the receiver's to free */
+	struct nl_vlan_table t;
+	char etag[128]; /* of t: "<serial>" */
+	char err[256];
+};
+
+/* a fetch's outcome, or (etcd) a new serial pushed by the repository */
+typedef void (*nl_repo_done)(void *ctx, struct nl_repo_result *r);
+
+struct nl_repo_opts {
+	const char *ca_file; /* https: the CA bundle; NULL = the system's */
+	int timeout_ms;	     /* a transfer (etcd: a read and connecting) */
+	size_t max_bytes;    /* a document */
+	int check_ms;	     /* etcd: the liveness read's period (0: 10000) */
+	bool whole_table;    /* HTTP: always the whole table (as agents before rows did) */
+};
+
+struct nl_repo_stats {
+	unsigned long fetches;	     /* documents fetched and valid */
+	unsigned long corrupt;	     /* documents refused as malformed */
+	unsigned long row_fallbacks; /* HTTP: 404 on /v1/row -> the whole table */
+	unsigned long failovers;     /* etcd: moved to the next member */
+	unsigned long watch_events;  /* etcd: changes of <prefix>/current seen */
+};
+
+/* true when @src names an etcd cluster (etcd://...) */
+bool nl_repo_is_etcd_url(const char *src);
+/*
+ * The etcd keys under @prefix: "<prefix>/current", and of serial @serial
+ * "<prefix>/serials/<20-digit serial>/meta" and ".../rows/<switch-mac>".
+ */
+void nl_repo_key_current(const char *prefix, char *key, size_t len);
+void nl_repo_key_serial(const char *prefix, __u64 serial, char *key, size_t len);
+/* the value of <prefix>/current: {"serial":"<S>"}; 0, or -EBADMSG */
+int nl_repo_parse_current(const char *json, size_t len, __u64 *serial);
+
+int nl_repo_new(struct nl_repo **r, const char *src, const struct nl_repo_opts *o,
+		nl_repo_done done, void *ctx, char *err, size_t errlen);
+void nl_repo_free(struct nl_repo *r);
+int nl_repo_fd(const struct nl_repo *r);
+void nl_repo_run(struct nl_repo *r);
+bool nl_repo_busy(const struct nl_repo *r);
+const struct nl_repo_stats *nl_repo_stats(const struct nl_repo *r);
+/* where documents come from now: the URL, or the etcd member in use */
+const char *nl_repo_where(const struct nl_repo *r);
+
+/*
+ * Fetch our switch's row (@mac; NULL while LLDP has not named it: nothing
+ * yet, -EAGAIN, unless the source is a whole table), @etag = of the table in force
+ * (NULL: fetch even an unchanged table).  0 once started (the outcome goes
+ * to done), -EBUSY while a fetch runs, -EAGAIN when there is nothing to
+ * fetch yet, or -errno with err set.
+ */
+int nl_repo_fetch(struct nl_repo *r, const __u8 *mac, const char *etag, char *err, size_t errlen);
+
+#endif /* NL_REPO_CLIENT_H */
