@@ -133,9 +133,13 @@ install: $(OUTPUT)/na-loader $(OUTPUT)/na-repo
 	$(Q)h=$(DESTDIR)$(LIBVIRT_HOOK_DIR)/qemu; \
 	if [ -e "$$h" ] && ! grep -q netlord-libvirt-hook "$$h"; then \
 		echo "  NOTE     $$h is not NetLord's: not replaced (docs/libvirt.md)"; \
-	else install -D -m 0755 scripts/libvirt/qemu "$$h"; fi
+	else mkdir -p "$$(dirname "$$h")" && \
+		sed -e 's|/usr/sbin/na-loader|$(SBINDIR)/na-loader|' \
+			-e 's|/etc/netlord/libvirt-hook.conf|$(SYSCONFDIR)/netlord/libvirt-hook.conf|' \
+			scripts/libvirt/qemu > "$$h" && chmod 0755 "$$h"; fi
 	$(Q)[ -e $(DESTDIR)$(SYSCONFDIR)/netlord/libvirt-hook.conf ] || \
-		install -m 0644 packaging/libvirt-hook.conf $(DESTDIR)$(SYSCONFDIR)/netlord/libvirt-hook.conf
+		sed -e 's|/usr/sbin/na-loader|$(SBINDIR)/na-loader|' packaging/libvirt-hook.conf \
+		> $(DESTDIR)$(SYSCONFDIR)/netlord/libvirt-hook.conf
 
 # make deb: build/netlord_<version>_<arch>.deb from a staged `make install`
 .PHONY: deb

@@ -7,12 +7,15 @@
 
 DC_TOPO ?= topologies/demo.topo
 DC_DIR ?= $(OUTPUT)/dc/demo
+DC_TENANTS ?= topologies/demo.tenants
 
-# na-repo output for the demo topology (k = 2: one path through each core).
-$(DC_DIR)/vlan-table.txt: $(DC_TOPO) $(OUTPUT)/na-repo
+# na-repo output for the demo topology (k = 2: one path through each core),
+# with the demo's tenant networks (docs/tenants.md; not yet used by agents)
+$(DC_DIR)/vlan-table.txt: $(DC_TOPO) $(DC_TENANTS) $(OUTPUT)/na-repo
 	$(OUTPUT)/na-repo check-topo $(DC_TOPO)
+	$(OUTPUT)/na-repo check-tenants $(DC_TENANTS)
 	mkdir -p $(dir $(DC_DIR))
-	$(OUTPUT)/na-repo compile -k 2 -o $(DC_DIR) $(DC_TOPO)
+	$(OUTPUT)/na-repo compile -k 2 --tenants $(DC_TENANTS) -o $(DC_DIR) $(DC_TOPO)
 
 dc-compile: $(DC_DIR)/vlan-table.txt
 

@@ -2,5 +2,5 @@
 # libvirt integration (issue 12, docs/libvirt.md): the QEMU hook
 # scripts/libvirt/qemu, driven as libvirt documents it (hook.sh, no root),
 # and under real libvirtd instances with a TCG guest, live migration
-# included (libvirtd.sh, root, about a minute).
+# included (libvirtd.sh, root, about 2 minutes).
 TEST_SCRIPTS += tests/libvirt/hook.sh tests/libvirt/libvirtd.sh

@@ -9,7 +9,7 @@ REPO_COMPILE_SRCS := user/repo/compile.c user/repo/path_search.c user/repo/packi
 	user/repo/pack_greedy.c user/repo/pack_trees.c user/repo/bcast_tree.c \
 	user/repo/compile_output.c
 REPO_SRCS := user/repo/main.c user/repo/cli.c user/repo/serve.c user/repo/repo_metrics.c \
-	user/repo/publish.c \
+	user/repo/publish.c user/repo/tenants_cmd.c \
 	$(REPO_TOPO_SRCS) $(REPO_COMPILE_SRCS)
 
 $(call objs,$(REPO_SRCS) $(wildcard tests/repo/*.c)): CPPFLAGS += -Iuser/repo
@@ -18,7 +18,7 @@ $(call objs,$(REPO_SRCS)): CFLAGS += -Wno-format-truncation
 BINS += $(OUTPUT)/na-repo
 TEST_BINS += $(patsubst tests/repo/%.c,$(OUTPUT)/tests/%,$(wildcard tests/repo/test_*.c))
 TEST_SCRIPTS += $(wildcard tests/repo/compile.sh tests/repo/server.sh tests/repo/etcd_cluster.sh \
-	tests/repo/client.sh)
+	tests/repo/client.sh tests/repo/tenants.sh)
 BENCH_TARGETS += bench-repo
 
 # the HTTP server is libmicrohttpd
@@ -63,3 +63,9 @@ $(OUTPUT)/tests/test_repo_client: $(call objs,tests/repo/test_repo_client.c) $(L
 		| $(OUTPUT)/tests
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion -lz $(CURL_LIBS) $(JANSSON_LIBS) -lcrypto
+
+# the tenants file parser (user/lib/tenants.c, docs/tenants.md)
+$(OUTPUT)/tests/test_tenants: $(call objs,tests/repo/test_tenants.c) $(LIBNETLORD) \
+		| $(OUTPUT)/tests
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion

@@ -27,7 +27,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 FUZZ_DIR := $(OUTPUT)/fuzz
 FUZZ_OBJ := $(FUZZ_DIR)/obj
 FUZZ_BINS := $(FUZZ_DIR)/fuzz_lldp $(FUZZ_DIR)/fuzz_nlarp $(FUZZ_DIR)/fuzz_nlarp_auth \
-	$(FUZZ_DIR)/fuzz_dhcp
+	$(FUZZ_DIR)/fuzz_dhcp $(FUZZ_DIR)/fuzz_tenants
 fuzz_objs = $(patsubst %.c,$(FUZZ_OBJ)/%.o,$(1))
 
 $(FUZZ_OBJ)/%.o: %.c | skels
@@ -62,6 +62,12 @@ FUZZ_DHCP_SRCS := tests/fuzz/fuzz_dhcp.c user/lib/dhcp4.c user/lib/dhcp6.c user/
 	user/lib/ctl_frame.c user/lib/util.c
 
 $(FUZZ_DIR)/fuzz_dhcp: $(call fuzz_objs,$(FUZZ_DHCP_SRCS))
+	$(call msg,LINK,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $^ -o $@
+
+# the tenants file parser (docs/tenants.md)
+$(FUZZ_DIR)/fuzz_tenants: $(call fuzz_objs,tests/fuzz/fuzz_tenants.c user/lib/tenants.c \
+		user/lib/parse.c)
 	$(call msg,LINK,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $^ -o $@
 

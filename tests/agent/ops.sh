@@ -53,6 +53,7 @@ cleanup() {
 	[ -n "$AGENT" ] && kill -9 "$AGENT" 2>/dev/null
 	[ -n "$PROM" ] && kill -9 "$PROM" 2>/dev/null
 	nw_detach "$SRV" "$UP"
+	rm -rf "${NETLORD_STATE_DIR:-/var/lib/netlord}/$UP.vifs" # persisted VIF records
 	for n in "$SW" "$SRV" "$VM"; do
 		ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null
 		ip netns del "$n" 2>/dev/null

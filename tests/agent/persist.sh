@@ -181,6 +181,12 @@ start_agent 1 || bad "agent 1 started with a missing interface and a corrupt rec
 st=$(na 1 status)
 check "missing interface: status shows it pending" \
 	grep -q "pending VIF: *$(vif a2) (interface missing)" <<<"$st"
+json_pending() {
+	na 1 status --json | python3 -c 'import json, sys
+p = json.load(sys.stdin)["persisted_vifs"]
+sys.exit(not (p["records"] == 2 and [x["ifname"] for x in p["pending"]] == [sys.argv[1]]))' "$(vif a2)"
+}
+check "missing interface: status --json lists it under persisted_vifs.pending" json_pending
 check "missing interface: logged" grep -q "persisted VIF $(vif a2): the interface does not exist" "$TMP/agent1.log"
 check "corrupt record: refused with the reason in the log" \
 	grep -q "VIF record .*$(vif c1).vif refused: no \"end\" line" "$TMP/agent1.log"

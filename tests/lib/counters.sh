@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# shellcheck shell=bash
 #
 # The pass/fail counters every shell test shares (sourced, not run).  One
 # convention for all: a line per check,

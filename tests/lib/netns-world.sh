@@ -157,6 +157,8 @@ nw_stop_world() { # namespace-regex server...
 	for s in "$@"; do
 		[ -n "${AGENT_PID[$s]:-}" ] && kill -9 "${AGENT_PID[$s]}" 2>/dev/null
 		nw_detach "$(srv "$s")" "$(up "$s")"
+		# the VIF definitions the agent persisted (docs/operations.md)
+		rm -rf "${NETLORD_STATE_DIR:-/var/lib/netlord}/$(up "$s").vifs"
 	done
 	for n in $(ip netns list | awk '{print $1}' | grep -E "$pat"); do
 		ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null

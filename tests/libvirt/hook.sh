@@ -14,7 +14,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-# shellcheck source=../lib/counters.sh
+# shellcheck source=SCRIPTDIR/../lib/counters.sh
 . "$repo/tests/lib/counters.sh"
 tc_init libvirt-hook --need-pass
 HOOK=$repo/scripts/libvirt/qemu

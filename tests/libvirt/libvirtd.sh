@@ -17,6 +17,9 @@
 #     the two servers carries QEMU's migration stream): the VIF is added at
 #     the destination and deleted at the source, and a namespace VM on the
 #     source server pings the guest on its new server;
+#   - the agent detached and attached again (a simulated reboot of the
+#     agent): the tap comes back from its persisted record, pings again;
+#   - libvirtd restarted: its reconnect hook adds the VIF (idempotent);
 #   - virsh destroy: the VIF and its record are gone.
 # Needs root, qemu-system-x86_64, libvirtd, virsh, python3, the kernel VM's
 # kernel (scripts/vm/prepare.sh).  Prints "libvirt-libvirtd: N passed, M failed".
@@ -195,12 +198,36 @@ if virsh_ 1 migrate --live "$DOM" "qemu:///system?socket=$TMP/lv2/run/libvirt-so
 	check "destination: the migrate hook ran (incoming side)" grep -q "$DOM migrate: incoming migration" "$TMP/hook2.log"
 	check "destination: vif add at start, before the source's vif del" \
 		grep -q "$DOM start: vif add $TAP" "$TMP/hook2.log"
+	if "$NA" vif --help 2>&1 | grep -q -- --incoming-migration; then
+		check "destination: vif add --incoming-migration (announced when the guest resumes)" \
+			grep -q "$DOM start: vif add $TAP .*(incoming): ok" "$TMP/hook2.log"
+	else
+		echo "NOTE: this na-loader has no --incoming-migration: the destination is announced at start (not counted)"
+	fi
 	check "namespace VM on server 1 -> guest, now on server 2" wait_for 60 pings 1 192.168.5.2
 	DST=2
 else
 	bad "virsh migrate --live to libvirtd 2" "$(tr '\n' ' ' <"$TMP/migrate.log")"
 	DST=1
 fi
+
+# ---- the agent detached and attached again under the running guest (a simulated reboot) ----------
+O=$((3 - DST)) # the other server
+nw_detach "$(srv $DST)" "$(up $DST)"
+wait "${AGENT_PID[$DST]}" 2>/dev/null
+nw_start_agent "$(srv $DST)" "$(up $DST)" $DST --repo "$TMP/vlan-table.txt" \
+	--key-file "$TMP/nlarp.key" -v
+check "agent $DST attached again after detach" wait_for 30 ready $DST
+check "the guest's tap restored from its persisted record" wait_for 10 listed $DST
+check "namespace VM on server $O -> guest after the agent's detach + attach" wait_for 60 pings $O 192.168.5.2
+
+# ---- libvirtd restarted: its reconnect hook adds the VIF again (idempotent) -------------------------
+kill "${LV_PID[$DST]}"
+wait "${LV_PID[$DST]}" 2>/dev/null
+check "libvirtd $DST restarted" lv_start $DST
+reconnected() { grep -q "$DOM reconnect: vif add $TAP tenant 300 mac $GMAC: ok" "$TMP/hook$DST.log"; }
+check "reconnect hook: vif add of the running guest's tap" wait_for 20 reconnected
+check "namespace VM on server $O -> guest after libvirtd's restart" wait_for 30 pings $O 192.168.5.2
 
 # ---- destroy ---------------------------------------------------------------------------------------
 check "virsh destroy" virsh_ $DST destroy "$DOM"

@@ -109,8 +109,11 @@ def ra(c):
            / ICMPv6NDOptSrcLLAddr(lladdr=c["src_mac"]))
     if c["mtu"]:
         pkt /= ICMPv6NDOptMTU(mtu=c["mtu"])
-    for prefix, plen in c["prefixes"]:
-        pkt /= ICMPv6NDOptPrefixInfo(prefixlen=plen, L=1, A=int(not c["managed"]),
+    for pf in c["prefixes"]:
+        prefix, plen = pf[0], pf[1]
+        no_auto = len(pf) > 2 and pf[2]
+        pkt /= ICMPv6NDOptPrefixInfo(prefixlen=plen, L=1,
+                                     A=int(not c["managed"] and not no_auto),
                                      validlifetime=2592000, preferredlifetime=604800,
                                      prefix=prefix)
     if c["dns"]:

@@ -20,6 +20,7 @@
 #include "ctl_frame.h"
 #include "dhcp4.h"
 #include "dhcp6.h"
+#include "ip6.h"
 #include "ra.h"
 #include "subnets.h"
 #include "util.h"
@@ -394,6 +395,34 @@ Test(ra, managed_unicast_two_prefixes_no_router_no_mtu)
 		     "\"managed\":true,\"lifetime\":0,\"mtu\":0,"
 		     "\"prefixes\":[[\"fd00:1::\",64],[\"2001:db8:7::\",48]],"
 		     "\"dns\":[\"fd00:1::53\",\"2001:db8::53\"]}");
+}
+
+/* SLAAC is offered only for a prefix where it yields the VIF's own address */
+Test(ra, prefix_on_link_only_when_slaac_would_not_give_the_vif_address)
+{
+	static const __u8 mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+	struct nl_ra_cfg c = ra_cfg();
+	__u8 a[16];
+
+	inet_pton(AF_INET6, "fd00:1::5054:ff:fe12:3456", a);
+	cr_assert(nl_ip6_is_slaac_of(a, 64, mac));
+	cr_assert_not(nl_ip6_is_slaac_of(a, 56, mac), "SLAAC needs a /64");
+	inet_pton(AF_INET6, "fd00:1::5254:ff:fe12:3456", a); /* U/L bit not flipped */
+	cr_assert_not(nl_ip6_is_slaac_of(a, 64, mac));
+	inet_pton(AF_INET6, "fd00:1::1", a);
+	cr_assert_not(nl_ip6_is_slaac_of(a, 64, mac));
+
+	c.managed = true; /* what ra_sender sets when a prefix is on-link only */
+	c.prefix[0].no_auto = true;
+	check_ra(&c, "{\"src_mac\":\"02:4e:4c:52:00:01\",\"src\":\"fe80::4e:4cff:fe52:1\","
+		     "\"dst_mac\":\"33:33:00:00:00:01\",\"dst\":\"ff02::1\",\"managed\":true,"
+		     "\"lifetime\":1800,\"mtu\":1466,\"prefixes\":[[\"fd00:1::\",64,true]],"
+		     "\"dns\":[]}");
+	c.managed = false; /* the flag alone clears A */
+	check_ra(&c, "{\"src_mac\":\"02:4e:4c:52:00:01\",\"src\":\"fe80::4e:4cff:fe52:1\","
+		     "\"dst_mac\":\"33:33:00:00:00:01\",\"dst\":\"ff02::1\",\"managed\":false,"
+		     "\"lifetime\":1800,\"mtu\":1466,\"prefixes\":[[\"fd00:1::\",64,true]],"
+		     "\"dns\":[]}");
 }
 
 static int rs_of(const char *kind, struct nl_rs *rs)

@@ -2,8 +2,8 @@
 /*
  * Criterion tests of the IPv6 address rules of a VIF (user/lib/ip6.c; issue
  * 11, patent [0026] a VIF and its addresses): parsing ADDR/PLEN, the checks
- * of `vif add --ip6/--router6` (na_request_check), the addresses a VIF owns
- * with SLAAC, and the virtual router's link-local address.
+ * of `vif add --ip6/--router6` (na_request_check) and the virtual router's
+ * link-local address.
  */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
@@ -82,38 +82,6 @@ Test(ip6, vif_check)
 	v = (struct nl_vif_ip6){0};
 	a6("2001:db8:1::fffe", v.router);
 	cr_assert_neq(nl_vif_ip6_check(&v, err, sizeof(err)), 0, "router without address");
-}
-
-/* --ip6 addresses, then the SLAAC address of each /64 prefix, at most 4 */
-Test(ip6, owned_with_slaac)
-{
-	static const __u8 mac[6] = {0x52, 0x54, 0x00, 0x66, 0x00, 0x01};
-	struct nl_vif_ip6 v = one("2001:db8:1::1", 64, "2001:db8:1::fffe"), o;
-	__u8 want[16];
-
-	nl_vif_ip6_effective(&v, mac, &o);
-	cr_assert_eq(o.count, 2);
-	a6("2001:db8:1:0:5054:ff:fe66:1", want);
-	cr_assert_arr_eq(o.addr[1], want, 16);
-	cr_assert_arr_eq(o.router, v.router, 16);
-	/* the SLAAC address given as --ip6 already: not twice */
-	v = one("2001:db8:1:0:5054:ff:fe66:1", 64, NULL);
-	nl_vif_ip6_effective(&v, mac, &o);
-	cr_assert_eq(o.count, 1);
-	/* not a /64: no SLAAC */
-	v = one("2001:db8:1::1", 112, NULL);
-	nl_vif_ip6_effective(&v, mac, &o);
-	cr_assert_eq(o.count, 1);
-	/* four --ip6 addresses leave no room */
-	v.count = 4;
-	for (int i = 0; i < 4; i++) {
-		a6("2001:db8:1::1", v.addr[i]);
-		v.addr[i][15] = (__u8)(i + 1);
-		v.prefix_len[i] = 64;
-	}
-	nl_vif_ip6_effective(&v, mac, &o);
-	cr_assert_eq(o.count, 4);
-	cr_assert_eq(o.addr[3][15], 4);
 }
 
 Test(ip6, router_link_local)

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <bpf/bpf.h>
 
-#include "ip6.h"
 #include "local_vifs.h"
 
 bool na_local_vif_find(const struct na_maps *m, const struct nl_vif_key *k, struct nl_vif *out)
@@ -60,14 +59,6 @@ void na_vif_ip6_get(const struct na_maps *m, __u32 ifindex, struct nl_vif_ip6 *o
 		memset(out, 0, sizeof(*out));
 }
 
-void na_vif_ip6_owned(const struct na_maps *m, const struct nl_vif *v, struct nl_vif_ip6 *out)
-{
-	struct nl_vif_ip6 v6;
-
-	na_vif_ip6_get(m, v->ifindex, &v6);
-	nl_vif_ip6_effective(&v6, v->mac, out);
-}
-
 bool na_local_vif_by_ip6(const struct na_maps *m, __u32 tenant, const __u8 ip6[16],
 			 struct nl_vif *out)
 {
@@ -80,7 +71,7 @@ bool na_local_vif_by_ip6(const struct na_maps *m, __u32 tenant, const __u8 ip6[1
 	    bpf_map_lookup_elem(m->vifs, &idx, out) || out->tenant != tenant)
 		return false;
 	/* the index and the VIF's record are written apart: trust only what agrees */
-	na_vif_ip6_owned(m, out, &v6);
+	na_vif_ip6_get(m, idx, &v6);
 	for (unsigned int i = 0; i < v6.count; i++)
 		if (!memcmp(v6.addr[i], ip6, 16))
 			return true;
@@ -96,7 +87,7 @@ int na_local_vif_index_add(const struct na_maps *m, const struct nl_vif *v)
 
 	if (v->ip && bpf_map_update_elem(m->local_ips, &k, &idx, BPF_ANY))
 		return -errno;
-	na_vif_ip6_owned(m, v, &v6);
+	na_vif_ip6_get(m, v->ifindex, &v6);
 	for (unsigned int i = 0; i < v6.count; i++) {
 		memcpy(k6.ip6, v6.addr[i], 16);
 		if (bpf_map_update_elem(m->local_ip6s, &k6, &idx, BPF_ANY))
@@ -115,7 +106,7 @@ void na_local_vif_index_del(const struct na_maps *m, const struct nl_vif *v)
 	/* only this VIF's own entries */
 	if (v->ip && !bpf_map_lookup_elem(m->local_ips, &k, &idx) && idx == v->ifindex)
 		bpf_map_delete_elem(m->local_ips, &k);
-	na_vif_ip6_owned(m, v, &v6);
+	na_vif_ip6_get(m, v->ifindex, &v6);
 	for (unsigned int i = 0; i < v6.count; i++) {
 		memcpy(k6.ip6, v6.addr[i], 16);
 		if (!bpf_map_lookup_elem(m->local_ip6s, &k6, &idx) && idx == v->ifindex)

@@ -22,8 +22,6 @@ bool na_local_vif_by_ip(const struct na_maps *m, __u32 tenant, __be32 ip, struct
  * it has none.  For other modules of the agent (DHCPv6, RA, persistence).
  */
 void na_vif_ip6_get(const struct na_maps *m, __u32 ifindex, struct nl_vif_ip6 *out);
-/* the addresses VIF @v owns: na_vif_ip6_get() + SLAAC (nl_vif_ip6_effective) */
-void na_vif_ip6_owned(const struct na_maps *m, const struct nl_vif *v, struct nl_vif_ip6 *out);
 /* the local VIF of @tenant with IPv6 address @ip6 */
 bool na_local_vif_by_ip6(const struct na_maps *m, __u32 tenant, const __u8 ip6[16],
 			 struct nl_vif *out);

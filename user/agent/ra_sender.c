@@ -8,6 +8,7 @@
 #include "ctl_frame.h"
 #include "log.h"
 #include "ra.h"
+#include "ip6.h"
 #include "ra_sender.h"
 #include "vif.h"
 #include "vif_tx.h"
@@ -130,11 +131,17 @@ static void advertise(struct na_ra *ra, const struct na_ra_vif *v, const __u8 ds
 			       !memcmp(c.prefix[j].addr, pf.addr, 16);
 		if (dup || c.nprefix == NL_RA_MAX_PREFIX)
 			continue;
+		/*
+		 * SLAAC only where it yields the VIF's own address; else the guest
+		 * gets it by DHCPv6 (M flag), never one the datapath would drop
+		 */
+		pf.no_auto = !nl_ip6_is_slaac_of(v->v6.addr[i], pf.plen, v->vif.mac);
+		c.managed |= pf.no_auto;
 		c.prefix[c.nprefix++] = pf;
 		/* the first address's subnet decides the mode and the DNS servers */
 		if (c.nprefix == 1) {
 			na_subnet_lookup(*ra->subnets, v->vif.tenant, AF_INET6, v->v6.addr[i], &sc);
-			c.managed = sc.mode == NA_RA_MANAGED;
+			c.managed |= sc.mode == NA_RA_MANAGED;
 			c.ndns = sc.ndns;
 			memcpy(c.dns, sc.dns, sizeof(c.dns));
 		}

@@ -70,10 +70,9 @@ int na_announce_vif(struct na_resolver *r, const struct nl_vif *v, bool gone)
 	return na_announce_vif6(r, v, &v6, gone);
 }
 
-int na_announce_vif6(struct na_resolver *r, const struct nl_vif *v, const struct nl_vif_ip6 *cfg6,
+int na_announce_vif6(struct na_resolver *r, const struct nl_vif *v, const struct nl_vif_ip6 *v6,
 		     bool gone)
 {
-	struct nl_vif_ip6 owned, *v6 = &owned;
 
 	struct nl_vif_key k = {.tenant = v->tenant, .mac_as = v->mac_as};
 	struct nart_loc here = {.port = r->loc->port};
@@ -85,8 +84,6 @@ int na_announce_vif6(struct na_resolver *r, const struct nl_vif *v, const struct
 
 	memcpy(k.mac, v->mac, 6);
 	memcpy(here.switch_mac, r->loc->switch_mac, 6);
-	/* the --ip6 addresses and their SLAAC addresses (docs/ipv6.md) */
-	nl_vif_ip6_effective(cfg6, v->mac, &owned);
 	/* no location before LLDP: the IP binding only; announced later */
 	self = r->loc->ready ? &here : NULL;
 	if (gone) {
@@ -223,7 +220,7 @@ static void handle_where(struct na_resolver *r, const struct nlarp_fields *m)
 	memcpy(k.mac, v.mac, 6);
 	if (moved_away(r, &k))
 		return; /* the NA it moved to answers */
-	na_vif_ip6_owned(r->maps, &v, &v6);
+	na_vif_ip6_get(r->maps, v.ifindex, &v6);
 	here_fields(r, &v, &v6, local_version(r, &k), &reply);
 	if (!reply.loc_version) {
 		/* not announced yet (e.g. before LLDP): stamp it now */

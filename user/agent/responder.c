@@ -19,6 +19,7 @@
 #include "log.h"
 #include "ra_sender.h"
 #include "ratelimit.h"
+#include "ip6.h"
 #include "responder.h"
 #include "util.h"
 #include "vif.h"
@@ -97,8 +98,12 @@ static void dhcp6_cfg(struct na_responder *r, const struct nl_vif *vif, const st
 	for (int i = v6->count - 1; i >= 0; i--) {
 		na_subnet_lookup(r->subnets, vif->tenant, AF_INET6, v6->addr[i], &sc);
 		/* the first address of a managed subnet, else the first address's DNS */
-		if (sc.mode == NA_RA_MANAGED || (!c->has_addr && i == 0)) {
-			if (sc.mode == NA_RA_MANAGED) {
+		/* managed, or an address SLAAC cannot give (the RA set M for it) */
+		bool by_dhcp = sc.mode == NA_RA_MANAGED ||
+			       !nl_ip6_is_slaac_of(v6->addr[i], v6->prefix_len[i], vif->mac);
+
+		if (by_dhcp || (!c->has_addr && i == 0)) {
+			if (by_dhcp) {
 				c->has_addr = true;
 				memcpy(c->addr, v6->addr[i], 16);
 			}

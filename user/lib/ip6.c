@@ -151,25 +151,11 @@ void nl_ip6_link_local_from_mac(const __u8 mac[6], __u8 out[16])
 	out[15] = mac[5];
 }
 
-void nl_vif_ip6_effective(const struct nl_vif_ip6 *in, const __u8 mac[6], struct nl_vif_ip6 *out)
+bool nl_ip6_is_slaac_of(const __u8 a[16], unsigned int plen, const __u8 mac[6])
 {
-	unsigned int n = in->count <= NL_VIF_MAX_IP6 ? in->count : 0;
+	__u8 ll[16];
 
-	*out = *in;
-	out->count = (__u8)n;
-	for (unsigned int i = 0; i < n && out->count < NL_VIF_MAX_IP6; i++) {
-		__u8 a[16];
-		bool dup = false;
-
-		if (in->prefix_len[i] != 64)
-			continue;
-		nl_ip6_link_local_from_mac(mac, a); /* interface ID in bytes 8..15 */
-		memcpy(a, in->addr[i], 8);
-		for (unsigned int j = 0; j < out->count; j++)
-			dup |= !memcmp(out->addr[j], a, 16);
-		if (dup)
-			continue;
-		memcpy(out->addr[out->count], a, 16);
-		out->prefix_len[out->count++] = 64;
-	}
+	/* fe80::/64 + the same interface identifier */
+	nl_ip6_link_local_from_mac(mac, ll);
+	return plen == 64 && !memcmp(a + 8, ll + 8, 8);
 }

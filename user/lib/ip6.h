@@ -55,13 +55,11 @@ int nl_vif_ip6_check(const struct nl_vif_ip6 *v6, char *err, size_t errlen);
 void nl_ip6_link_local_from_mac(const __u8 mac[6], __u8 out[16]);
 
 /*
- * The addresses a VIF owns: its --ip6 addresses and, for each of their /64
- * prefixes, the SLAAC address prefix + modified EUI-64 of @mac (RFC 4862:
- * what a VM builds from the router advertisement the agent sends), without
- * duplicates, at most NL_VIF_MAX_IP6 (the --ip6 addresses first).  The
- * router and prefix lengths are kept.  Anti-spoofing, HERE and the WHERE
- * index use this list (docs/ipv6.md).
+ * true when @a is the address SLAAC (modified EUI-64, RFC 4291 app. A) gives
+ * the interface with @mac in a /64: only then may a router advertisement
+ * invite the guest to autoconfigure it, since the datapath drops any other
+ * source address the VIF was not given.
  */
-void nl_vif_ip6_effective(const struct nl_vif_ip6 *in, const __u8 mac[6], struct nl_vif_ip6 *out);
+bool nl_ip6_is_slaac_of(const __u8 a[16], unsigned int plen, const __u8 mac[6]);
 
 #endif /* NL_IP6_H */

@@ -110,7 +110,7 @@ int nl_ra_build(const struct nl_ra_cfg *c, __u8 *out, size_t cap)
 		p[0] = OPT_PREFIX;
 		p[1] = 4;
 		p[2] = c->prefix[i].plen;
-		p[3] = PFX_FLAG_ONLINK | (c->managed ? 0 : PFX_FLAG_AUTO);
+		p[3] = PFX_FLAG_ONLINK | (c->managed || c->prefix[i].no_auto ? 0 : PFX_FLAG_AUTO);
 		put32(p + 4, NL_RA_VALID_LIFETIME_S);
 		put32(p + 8, NL_RA_PREFERRED_S);
 		memcpy(p + 16, c->prefix[i].addr, 16);

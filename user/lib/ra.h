@@ -32,6 +32,7 @@
 struct nl_ra_prefix {
 	__u8 addr[16]; /* host bits zero */
 	__u8 plen;
+	bool no_auto; /* on-link only: SLAAC would not give the VIF its address */
 };
 
 struct nl_ra_cfg {

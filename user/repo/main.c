@@ -7,6 +7,7 @@
  *   na-repo compile [options] -o <dir> <topology|->
  *   na-repo serve --listen <addr:port> <dir>
  *   na-repo check-table <vlan-table.txt>
+ *   na-repo check-tenants <tenants.txt>
  *   na-repo publish --etcd <host:port[,...]> [--prefix P] [--grace S] <dir>
  * Exit codes: 0 success, 1 the verb failed (bad topology or table, I/O),
  * 2 a bad command line.
@@ -22,6 +23,7 @@
 #include "compile.h"
 #include "publish.h"
 #include "serve.h"
+#include "tenants_cmd.h"
 #include "topo.h"
 #include "topo_gen.h"
 #include "vlan_table.h"
@@ -134,6 +136,7 @@ enum {
 	OPT_ETCD,
 	OPT_PREFIX,
 	OPT_GRACE,
+	OPT_TENANTS,
 };
 
 static const struct cli_opt compile_opts[] = {
@@ -149,6 +152,9 @@ static const struct cli_opt compile_opts[] = {
 	 "path VLAN IDs upwards from V, 2..4094 (default 10)"},
 	{"broadcast-vlan", OPT_BCAST_VLAN, "V", 0, "the broadcast VLAN, 2..4094 (default 4094)"},
 	{"out", 'o', "dir", 1, "write the output into this directory"},
+	{"tenants", OPT_TENANTS, "file", 0,
+	 "validate this tenants file and copy it to <dir>/tenants.txt\n"
+	 "(docs/tenants.md); without it, a stale one is removed"},
 	{0},
 };
 
@@ -160,6 +166,7 @@ static struct compile_opts copt = {
 	.bcast_vlan = 4094,
 };
 static int have_serial;
+static const char *tenants_src; /* compile --tenants */
 
 static int set_serial(const char *arg)
 {
@@ -213,6 +220,13 @@ static int compile_opt(int key, const char *arg)
 	case 'o':
 		copt.outdir = arg;
 		break;
+	case OPT_TENANTS:
+		if (!strcmp(arg, "-")) {
+			fprintf(stderr, "na-repo: --tenants needs a file, not stdin\n");
+			return -EINVAL;
+		}
+		tenants_src = arg;
+		break;
 	}
 	return rc;
 }
@@ -226,12 +240,19 @@ static int compile_run(void)
 
 	if (!have_serial)
 		copt.serial = (uint64_t)time(NULL);
+	if (tenants_src && tenants_file_check(tenants_src)) /* before the long part */
+		return -EINVAL;
 	rc = load_topo(check_path, &t);
 	if (rc)
 		return rc;
 	rc = repo_compile(&t, &copt, &r, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "na-repo: compile: %s\n", err);
+		topo_free(&t);
+		return rc;
+	}
+	rc = tenants_install(tenants_src, copt.outdir);
+	if (rc) {
 		topo_free(&t);
 		return rc;
 	}
@@ -420,7 +441,8 @@ static const struct cli_verb verbs[] = {
 		.help = "Compute up to k paths for every pair of edge switches, pack them into\n"
 			"loop-free VLANs, add the broadcast VLAN, and write the VLAN table, one\n"
 			"configuration per switch, the canonical topology, vlans.txt and\n"
-			"summary.txt into <dir> (docs/repository.md).",
+			"summary.txt into <dir> (docs/repository.md); with --tenants, the\n"
+			"validated tenants file as <dir>/tenants.txt (docs/tenants.md).",
 		.opts = compile_opts,
 		.min_args = 1,
 		.max_args = 1,
@@ -433,9 +455,10 @@ static const struct cli_verb verbs[] = {
 		.summary = "serve --listen <addr:port> [--timeout-ms MS] [--max-conns N] "
 			   "[--metrics] <dir>",
 		.args = "--listen <addr:port> [options] <dir>",
-		.help = "Serve <dir>/vlan-table.txt over HTTP/1.1 (GET /v1/vlan-table) until\n"
-			"SIGINT or SIGTERM; SIGHUP reloads it (the old table is kept if the new\n"
-			"one does not parse).",
+		.help = "Serve <dir>/vlan-table.txt over HTTP/1.1 (GET /v1/vlan-table, and each\n"
+			"edge switch's row: GET /v1/row/<mac>) and <dir>/tenants.txt if present\n"
+			"(GET /v1/tenants) until SIGINT or SIGTERM; SIGHUP reloads them (the old\n"
+			"ones are kept if the new ones do not parse).",
 		.opts = serve_opts,
 		.min_args = 1,
 		.max_args = 1,
@@ -455,6 +478,18 @@ static const struct cli_verb verbs[] = {
 		.max_args = 1,
 		.set_args = check_args,
 		.run = check_table_run,
+	},
+	{
+		.name = "check-tenants",
+		.summary = "check-tenants <tenants.txt|->        validate a tenants file",
+		.args = "<tenants.txt|->",
+		.help = "Parse and validate a tenants file: subnets, virtual routers, DHCP/RA\n"
+			"settings and static routes per tenant (docs/tenants.md); print its\n"
+			"size, or the first error naming the line.",
+		.min_args = 1,
+		.max_args = 1,
+		.set_args = check_tenants_args,
+		.run = check_tenants_run,
 	},
 	{
 		.name = "publish",

@@ -6,7 +6,9 @@
  * the VLAN table document (docs/vlan-table.md) with ETag "<serial>" and
  * answers 304 to an If-None-Match naming it; GET/HEAD /v1/row/<switch-mac>
  * returns that edge switch's row document, made from the same table by
- * nl_vt_write_row() at load time, with the same ETag.  One thread: libmicrohttpd's
+ * nl_vt_write_row() at load time, with the same ETag; GET/HEAD /v1/tenants
+ * returns the compiled tenants file (docs/tenants.md) if the directory has
+ * one, validated at load time, with an ETag hashed from its bytes.  One thread: libmicrohttpd's
  * epoll descriptor, a signalfd and a 100 ms sweep share one epoll loop.
  * Every connection has an absolute deadline (its whole request within
  * --timeout-ms, the answer within --timeout-ms plus its size at
@@ -38,6 +40,7 @@
 #include "prom.h"
 #include "repo_metrics.h"
 #include "serve.h"
+#include "tenants.h"
 #include "util.h"
 #include "vlan_table.h"
 
@@ -60,7 +63,12 @@ struct table {
 	__u32 nrows;
 	unsigned long long serial;
 	char etag[32];
+	struct MHD_Response *tenants; /* <dir>/tenants.txt, NULL if there is none */
+	size_t tenants_len;
+	char tenants_etag[32];
 };
+
+#define TENANTS_MAX_BYTES (64UL << 20)
 
 /* one per connection (libmicrohttpd's socket context) */
 struct conn {
@@ -103,6 +111,8 @@ static void table_free(struct table *t)
 		for (__u32 i = 0; i < t->nrows; i++)
 			MHD_destroy_response(t->rows[i].resp);
 		free(t->rows);
+		if (t->tenants)
+			MHD_destroy_response(t->tenants);
 		free(t);
 	}
 }
@@ -136,6 +146,47 @@ static int rows_make(struct table *t, const struct nl_vlan_table *vt)
 		t->nrows++;
 		add_headers(r->resp, t->etag);
 	}
+	return 0;
+}
+
+/* FNV-1a, 64 bits: the tenants file's ETag (it has no serial of its own) */
+static unsigned long long fnv1a64(const char *p, size_t len)
+{
+	unsigned long long h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/* dir/tenants.txt, if there is one, validated, into t->tenants: 0 or -errno */
+static int tenants_load(const char *dir, struct table *t, char *err, size_t errlen)
+{
+	char path[4096], perr[512];
+	struct nl_tenants tn;
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/tenants.txt", dir);
+	rc = nl_read_file(path, TENANTS_MAX_BYTES, &buf, &len);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc)
+		return nl_errf(err, errlen, rc, "%s: %s", path, strerror(-rc));
+	if (nl_tenants_parse(buf, len, path, &tn, perr, sizeof(perr))) {
+		free(buf);
+		return nl_errf(err, errlen, -EINVAL, "%s", perr);
+	}
+	nl_tenants_free(&tn);
+	snprintf(t->tenants_etag, sizeof(t->tenants_etag), "\"t-%016llx\"", fnv1a64(buf, len));
+	t->tenants = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+	if (!t->tenants) {
+		free(buf);
+		return nl_errf(err, errlen, -ENOMEM, "out of memory");
+	}
+	t->tenants_len = len;
+	add_headers(t->tenants, t->tenants_etag);
 	return 0;
 }
 
@@ -178,6 +229,11 @@ static int table_load(const char *dir, struct table **out, char *err, size_t err
 		table_free(t);
 		return nl_errf(err, errlen, rc, "out of memory for the rows");
 	}
+	rc = tenants_load(dir, t, err, errlen);
+	if (rc) {
+		table_free(t);
+		return rc;
+	}
 	*out = t;
 	return 0;
 }
@@ -214,19 +270,19 @@ static void answer_deadline(struct MHD_Connection *mc, size_t len)
 }
 
 /* an answer that is one of the table's documents: 304 if the client has it */
-static enum MHD_Result get_document(struct MHD_Connection *mc, struct MHD_Response *resp,
-				    size_t len)
+static enum MHD_Result get_document_tagged(struct MHD_Connection *mc, struct MHD_Response *resp,
+					   size_t len, const char *etag)
 {
 	const char *inm = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "If-None-Match");
 
-	if (inm && (strstr(inm, cur->etag) || !strcmp(inm, "*"))) {
+	if (inm && (strstr(inm, etag) || !strcmp(inm, "*"))) {
 		struct MHD_Response *r =
 			MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 		enum MHD_Result ret;
 
 		if (!r)
 			return MHD_NO;
-		MHD_add_response_header(r, "ETag", cur->etag);
+		MHD_add_response_header(r, "ETag", etag);
 		MHD_add_response_header(r, "Connection", "close");
 		repo_metrics_request(req_route, MHD_HTTP_NOT_MODIFIED, 0);
 		ret = MHD_queue_response(mc, MHD_HTTP_NOT_MODIFIED, r);
@@ -236,6 +292,23 @@ static enum MHD_Result get_document(struct MHD_Connection *mc, struct MHD_Respon
 	answer_deadline(mc, len);
 	repo_metrics_request(req_route, MHD_HTTP_OK, req_head ? 0 : len);
 	return MHD_queue_response(mc, MHD_HTTP_OK, resp);
+}
+
+/* a document of the VLAN table: its serial is the ETag */
+static enum MHD_Result get_document(struct MHD_Connection *mc, struct MHD_Response *resp,
+				    size_t len)
+{
+	return get_document_tagged(mc, resp, len, cur->etag);
+}
+
+/* GET/HEAD /v1/tenants (docs/tenants.md) */
+static enum MHD_Result get_tenants(struct MHD_Connection *mc, const char *rest)
+{
+	if (!cur->tenants)
+		return reply(mc, MHD_HTTP_NOT_FOUND,
+			     "no tenants file in this repository (na-repo compile --tenants)\n",
+			     NULL, NULL);
+	return get_document_tagged(mc, cur->tenants, cur->tenants_len, cur->tenants_etag);
 }
 
 /* GET/HEAD /v1/vlan-table */
@@ -312,6 +385,7 @@ static const struct route {
 } routes[] = {
 	{"/v1/vlan-table", get_vlan_table},
 	{"/v1/row/", get_row},
+	{"/v1/tenants", get_tenants},
 	{"/metrics", get_metrics},
 };
 
