@@ -318,7 +318,7 @@ struct nl_vlan_set {
 /* ---- tenant broadcast, multicast (flood, docs/wire-format.md section 3) ---- */
 
 /*
- * map "flood": (tenant, MAC_AS) -> the members of that MAC space a
+ * map "flood_groups": (tenant, MAC_AS) -> the members of that MAC space a
  * broadcast or multicast frame goes to: the VIFs on this server and the
  * other servers (NART-2 locations: switch index, port) hosting at least
  * one VIF of it.  The agent (user/agent/flood.c) keeps it from the local
@@ -326,12 +326,19 @@ struct nl_vlan_set {
  * servers gets the first NL_FLOOD_MAX_REMOTE and NL_FLOOD_F_TRUNCATED; the
  * datapath counts each frame flooded so (tx_flood_trunc).
  */
-#define NL_FLOOD_MAX_LOCAL  32
-#define NL_FLOOD_MAX_REMOTE 256
+#define NL_FLOOD_MAX_LOCAL   32
+#define NL_FLOOD_MAX_REMOTE  256
 #define NL_FLOOD_F_TRUNCATED (1U << 0)
 /* default token bucket of flooded frames per VIF (nl_config.flood_*) */
 #define NL_FLOOD_VIF_PER_S 1000
 #define NL_FLOOD_VIF_BURST 200
+/*
+ * skb->mark of a frame `na-loader trace` runs through nl_vif_ingress: the
+ * flood program counts the copies it would make but sends none
+ * (BPF_PROG_TEST_RUN really transmits clones; trace promises nothing is
+ * sent).  A VM's frame never carries it (marks do not cross namespaces).
+ */
+#define NL_TRACE_MARK 0x4e4c5452 /* "NLTR" */
 
 struct nl_flood_key {
 	__u32 tenant;
@@ -389,7 +396,7 @@ struct nl_vif_stats {
 	X(TX_ARP_REPLIED, "tx_arp_replied", "proxy ARP answered (not a drop)")          \
 	X(TX_ARP_MISS, "tx_arp_miss", "ARP for an address not in NART-1")               \
 	X(TX_ARP_IGNORED, "tx_arp_ignored", "ARP reply/probe/gratuitous from VM")       \
-	X(TX_BCAST, "tx_bcast", "broadcast/multicast: no other VIF in the MAC space")  \
+	X(TX_BCAST, "tx_bcast", "group frame, no other VIF in its MAC space")           \
 	X(TX_NO_ROUTE, "tx_no_route", "routed packet to no subnet of the tenant")       \
 	X(TX_TO_ROUTER, "tx_to_router", "packet addressed to the virtual router")       \
 	X(TX_TTL_EXCEEDED, "tx_ttl_exceeded", "TTL expired: ICMP sent to VM")           \
@@ -411,21 +418,22 @@ struct nl_vif_stats {
 	X(TX_PUNT_RS, "tx_punt_rs", "router solicitation handed to the agent")          \
 	X(TX_PUNT_LIMITED, "tx_punt_limited", "DHCP/RS over the VIF's punt budget")     \
 	X(TX_PUNT_LOST, "tx_punt_lost", "DHCP/RS dropped: punt ring full")              \
-	X(TX_FLOOD_LIMITED, "tx_flood_limited", "broadcast/multicast over the VIF's rate")    \
-	X(TX_FLOOD_LOCAL, "tx_flood_local", "flood copy to a VIF on this server")          \
-	X(TX_FLOOD_REMOTE, "tx_flood_remote", "flood copy to another server")              \
-	X(TX_FLOOD_FAILED, "tx_flood_failed", "flood copy the kernel refused")             \
-	X(TX_FLOOD_TRUNC, "tx_flood_trunc", "flood to a MAC space beyond the server bound") \
+	X(TX_FLOOD_LIMITED, "tx_flood_limited", "group frame over the VIF's rate")      \
+	X(TX_FLOOD_LOCAL, "tx_flood_local", "flood copy to a VIF on this server")       \
+	X(TX_FLOOD_REMOTE, "tx_flood_remote", "flood copy to another server")           \
+	X(TX_FLOOD_FAILED, "tx_flood_failed", "flood copy the kernel refused")          \
+	X(TX_FLOOD_TRUNC, "tx_flood_trunc", "flood to a MAC space past the bound")      \
+	X(TX_L2_RESERVED, "tx_l2_reserved", "to 01:80:c2:00:00:0x, never forwarded")    \
 	X(RX_PASS, "rx_pass", "not NetLord data: left to the kernel stack")             \
 	X(RX_NOT_READY, "rx_not_ready", "NetLord data before LLDP/config")              \
 	X(RX_MALFORMED, "rx_malformed", "truncated/bad length/bad IHL/fragment")        \
 	X(RX_BAD_CSUM, "rx_bad_csum", "outer IPv4 checksum wrong")                      \
 	X(RX_BAD_PROTO, "rx_bad_proto", "tenant address with non-NetLord payload")      \
 	X(RX_BAD_TENANT, "rx_bad_tenant", "tenant ID out of range or mismatched")       \
-	X(RX_INNER_BCAST, "rx_inner_bcast", "inner broadcast/multicast, no member here") \
+	X(RX_INNER_BCAST, "rx_inner_bcast", "inner group frame, no member here")        \
 	X(RX_NOT_HERE, "rx_not_here", "no such VIF here (NOT-HERE needed)")             \
 	X(RX_DELIVERED, "rx_delivered", "decapsulated and sent to a VIF")               \
-	X(RX_FLOOD, "rx_flood", "inner broadcast/multicast copy sent to a VIF")           \
+	X(RX_FLOOD, "rx_flood", "inner group frame copy sent to a VIF")                 \
 	X(EVENT_LOST, "event_lost", "event ring buffer full")                           \
 	X(EVENT_VIF_LIMITED, "event_vif_limited", "VIF's event budget spent (retried)") \
 	X(MON_SHED, "monitor_shed", "drop event not sent: monitor rate limit")          \

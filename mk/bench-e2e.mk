@@ -34,6 +34,9 @@ TEST_SCRIPTS += tests/offload/test_offload.sh
 # frames below the Ethernet minimum through the tc and XDP decapsulations
 TEST_SCRIPTS += tests/offload/test_small_frames.sh
 
+# what the outer IP-ID carries in GSO segments (docs/wire-format.md 2.1)
+TEST_SCRIPTS += tests/offload/test_gso_ipid.sh
+
 # the same with a busy loop on the servers' CPU (a noisy neighbour)
 .PHONY: bench-e2e-busy
 bench-e2e-busy: $(NL_STATIC) $(UDP_PPS)

@@ -71,6 +71,7 @@ struct nl_flood_ctx {
 	__u32 l3len;	    /* remote copies: outer IPv4 total length */
 	__u8 ipproto;	    /* remote copies: outer IPv4 protocol */
 	__u8 skip_has_mac;  /* local copies: not to the VIF with skip_mac */
+	__u8 dry;	    /* `na-loader trace`: count the copies, send none */
 	__u8 skip_mac[ETH_ALEN];
 };
 
@@ -85,7 +86,7 @@ static long nl_flood_local_one(__u64 i, void *arg)
 	m = &c->g->local[i];
 	if (m->ifindex == c->skip_ifindex || (c->skip_has_mac && nl_mac_eq(m->mac, c->skip_mac)))
 		return 0;
-	if (bpf_clone_redirect(c->skb, m->ifindex, 0)) {
+	if (!c->dry && bpf_clone_redirect(c->skb, m->ifindex, 0)) {
 		nl_count(NL_C_TX_FLOOD_FAILED);
 		return 0;
 	}
@@ -156,7 +157,7 @@ static long nl_flood_remote_one(__u64 i, void *arg)
 		return 1;
 	if (nl_flood_retarget(c, &c->g->remote[i]))
 		return 0;
-	if (bpf_clone_redirect(c->skb, c->cfg->uplink_ifindex, 0)) {
+	if (!c->dry && bpf_clone_redirect(c->skb, c->cfg->uplink_ifindex, 0)) {
 		nl_count(NL_C_TX_FLOOD_FAILED);
 		return 0;
 	}
@@ -208,6 +209,13 @@ static __always_inline int nl_flood(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	if (!vif)
 		return nl_drop(skb, NL_C_TX_UNKNOWN_VIF);
+	eth = nl_skb_data(skb);
+	if (!nl_fits(eth, nl_skb_data_end(skb)))
+		return nl_drop(skb, NL_C_TX_MALFORMED);
+	/* IEEE 802.1D link-local (STP, LACP, LLDP, pause): bridges never forward them */
+	if (eth->h_dest[0] == 0x01 && eth->h_dest[1] == 0x80 && eth->h_dest[2] == 0xc2 &&
+	    !eth->h_dest[3] && !eth->h_dest[4] && !(eth->h_dest[5] & 0xf0))
+		return nl_drop(skb, NL_C_TX_L2_RESERVED);
 	if (!nl_flood_admit(cfg, vif->slot))
 		return nl_drop(skb, NL_C_TX_FLOOD_LIMITED);
 	key.tenant = vif->tenant;
@@ -216,6 +224,7 @@ static __always_inline int nl_flood(struct __sk_buff *skb)
 	if (!c.g)
 		return nl_drop(skb, NL_C_TX_BCAST);
 	c.cfg = cfg;
+	c.dry = skb->mark == NL_TRACE_MARK;
 	c.skip_ifindex = vif->ifindex;
 	copies = nl_flood_local(&c);
 	if (c.g->n_remote) {

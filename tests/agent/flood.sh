@@ -201,5 +201,13 @@ check "during the storm the neighbours' pings are answered (${recv:-0}/40)" test
 check "the storm's excess is counted (tx_flood_limited +$limited)" test "$limited" -gt 0
 check "iperf3 ran during the storm" test -n "$rate"
 
+# ---- the datapath keeps flooding without its agent ---------------------------------------
+kill "${AGENT_PID[1]}"
+wait_for 10 bash -c "! kill -0 ${AGENT_PID[1]} 2>/dev/null"
+mcast_round a1 C
+for v in a2 a3; do check "agent 1 stopped: multicast from a1 still reaches $v ($(got C C "$v")/5)" \
+	test "$(got C C $v)" -eq 5; done
+for v in x3 b1 b3; do check "agent 1 stopped: multicast from a1 does not reach $v" test "$(got C C $v)" -eq 0; done
+
 echo "agent-flood: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

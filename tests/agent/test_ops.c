@@ -316,3 +316,29 @@ Test(config, hostile_files)
 	cr_assert_eq(na_config_parse("/tmp", NULL, &s, err, sizeof(err)), -EINVAL);
 	cr_assert(strstr(err, "not a regular file"), "%s", err);
 }
+
+/* the flood token bucket keys (docs/wire-format.md section 3): range, merge, flags win */
+Test(config, flood_rate_and_burst)
+{
+	struct na_settings eff, flags = {0}, s;
+	char err[512] = "";
+	const char *p = conf("flood_rate = 500\nflood_burst = 20\n[eth9]\nflood_rate = 7\n");
+
+	cr_assert_eq(na_config_parse(p, "eth9", &s, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(s.flood_rate, 7, "the section wins");
+	cr_assert_eq(s.flood_burst, 20);
+	cr_assert_eq(na_setting_set(&flags, "flood_burst", "3", err, sizeof(err)), 0);
+	na_settings_defaults(&eff);
+	cr_assert_eq(eff.flood_rate, 0, "0: the datapath's default");
+	na_settings_merge(&eff, &s);
+	na_settings_merge(&eff, &flags);
+	cr_assert_eq(eff.flood_rate, 7);
+	cr_assert_eq(eff.flood_burst, 3, "the flag wins");
+	unlink(p);
+	p = conf("flood_burst = 0\n");
+	cr_assert_eq(na_config_parse(p, NULL, &s, err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, ":1: key 'flood_burst'"), "%s", err);
+	unlink(p);
+	cr_assert_eq(na_setting_set(&flags, "flood_rate", "10000001", err, sizeof(err)), -EINVAL);
+	cr_assert_eq(na_setting_set(&flags, "flood_rate", "x", err, sizeof(err)), -EINVAL);
+}

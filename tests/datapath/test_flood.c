@@ -522,3 +522,50 @@ Test(flood, rx_xdp_hands_to_tc, .init = setup_ip, .fini = flood_teardown)
 	cr_assert_arr_eq(r.out, in.b, in.len, "not decapsulated in XDP");
 	cr_assert(counters_all_zero_except(NL_C_MAX, NL_C_MAX));
 }
+
+/* `na-loader trace` marks its frame: the copies are counted, none is sent */
+Test(flood, trace_mark_sends_nothing, .init = setup_ip, .fini = flood_teardown)
+{
+	struct nl_flood_member a[2] = {member(W.ifindex_a1, W.slot_a1, W_MAC_1),
+				       member(W.ifindex_a5, W.slot_a5, W_MAC_5)};
+	struct nl_flood_remote rem[1] = {{.switch_idx = world_switch(W_S2), .port = 7}};
+	struct __sk_buff skb = {.ifindex = W.ifindex_a1, .mark = NL_TRACE_MARK};
+	static uint8_t out[4096];
+	struct pkt in;
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_out = out, .data_size_out = sizeof(out),
+		    .ctx_in = &skb, .ctx_size_in = sizeof(skb), .repeat = 1);
+
+	group_set(W_TENANT_A, 1, a, 2, rem, 1);
+	a1_broadcast(&in, BCAST, W_IP(192, 168, 1, 255));
+	o.data_in = in.b;
+	o.data_size_in = in.len;
+	cr_assert_eq(bpf_prog_test_run_opts(fd_vif_prog(), &o), 0);
+	cr_assert_eq(o.retval, TC_ACT_SHOT);
+	cr_assert_eq(counter(NL_C_TX_FLOOD_LOCAL), 1);
+	cr_assert_eq(counter(NL_C_TX_FLOOD_REMOTE), 1);
+	for (int i = 0; i < CAP_N; i++)
+		expect_none(i);
+}
+
+/* IEEE 802.1D link-local group addresses (LLDP here) are never forwarded */
+Test(flood, tx_link_local_reserved_dropped, .init = setup_ip, .fini = flood_teardown)
+{
+	static const uint8_t LLDP[6] = {0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e};
+	struct pkt in;
+	struct run r;
+
+	groups_local();
+	memset(&in, 0, sizeof(in));
+	pkt_eth(&in, LLDP, W_MAC_1, 0x88cc);
+	pkt_bytes(&in, MARK, sizeof(MARK));
+	pkt_fill(&in, 0, 40);
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_SHOT);
+	cr_assert_eq(counter(NL_C_TX_L2_RESERVED), 1);
+	cr_assert(counters_all_zero_except(NL_C_TX_L2_RESERVED, NL_C_MAX));
+	expect_none(CAP_A5);
+	/* 01:80:c2:00:00:10 is not in the reserved block: flooded */
+	in.b[5] = 0x10;
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	expect_exact(CAP_A5, &in);
+}

@@ -44,8 +44,8 @@ struct na_settings {
 	int log_level;		 /* enum nl_log_level */
 	char metrics[128];	 /* addr:port, [v6]:port, "" = off */
 	unsigned int refresh;	 /* seconds, 1..86400 */
-	unsigned int flood_rate;  /* broadcast/multicast frames per s per VIF, 0 = default */
-	unsigned int flood_burst; /* ... and the bucket depth, 0 = default */
+	/* broadcast/multicast frames per second per VIF and bucket depth, 0 = default */
+	unsigned int flood_rate, flood_burst;
 	/* VIFs per NART (nart_size.h) */
 	unsigned int nart_entries;
 	/* NARTs learn every tenant (false) or only hosted ones (tenant_filter.h) */

@@ -171,7 +171,8 @@ int na_trace_run(const char *iface, const struct na_maps *m, const struct nl_con
 	struct nl_vif_stats vs0 = {}, vs1 = {};
 	struct nl_vif vif = {};
 	cpu_set_t set, old;
-	struct __sk_buff skb = {.ifindex = in->vif_ifindex};
+	/* the mark: a flood counts its copies but sends none (bpf/lib/flood.h) */
+	struct __sk_buff skb = {.ifindex = in->vif_ifindex, .mark = NL_TRACE_MARK};
 	struct xdp_md xdp = {.data_end = in->len, .ingress_ifindex = cfg->uplink_ifindex};
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in->frame, .data_size_in = in->len,
 		    .data_out = out->frame, .data_size_out = sizeof(out->frame), .repeat = 1);
