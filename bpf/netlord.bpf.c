@@ -45,7 +45,7 @@ int nl_vif_ingress(struct __sk_buff *skb)
 	struct nl_config *cfg = nl_config_get();
 	struct nl_vif *vif = nl_vif_get(ifindex);
 	struct nl_path path = {};
-	struct nl_vif_key dst;
+	struct nl_vif_key dst = {}; /* tenant 0: not routed yet */
 	struct nart2_slot loc;
 	/*
 	 * zeroed: read only once nl_tx_locate() filled it, but left undefined
@@ -80,9 +80,9 @@ int nl_vif_ingress(struct __sk_buff *skb)
 		return verdict;
 	if (nl_eth_is_vlan(eth->h_proto))
 		return nl_drop(skb, NL_C_TX_MALFORMED);
-	/* IPv6: source check and proxy NDP, unicast or multicast (lib/ndp.h) */
+	/* IPv6: source check, proxy NDP, routing; unicast or multicast (lib/ndp.h) */
 	if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
-		verdict = nl_tx_ipv6_verdict(skb, nl_tx_ipv6(skb, vif));
+		verdict = nl_tx_ipv6_verdict(skb, nl_tx_ipv6(skb, vif), vif, &dst);
 		if (verdict != NL_CONTINUE)
 			return verdict;
 		eth = nl_tx_pull(skb);
@@ -104,7 +104,9 @@ int nl_vif_ingress(struct __sk_buff *skb)
 		return nl_drop(skb, NL_C_TX_FLOOD_FAILED);
 	}
 
-	if (vif->router_ip && nl_mac_eq(eth->h_dest, vif->router_mac)) {
+	if (dst.tenant) {
+		nl_mac_copy(dst.mac, eth->h_dest); /* IPv6, routed by nl_tx_ipv6() */
+	} else if (vif->router_ip && nl_mac_eq(eth->h_dest, vif->router_mac)) {
 		verdict = nl_route(skb, cfg, vif, &dst);
 		if (verdict != NL_CONTINUE)
 			return verdict;

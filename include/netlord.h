@@ -403,7 +403,7 @@ struct nl_vif_stats {
 	X(TX_NART1_MISS, "tx_nart1_miss", "NART-1 miss (WHERE needed)")                 \
 	X(TX_NART2_MISS, "tx_nart2_miss", "NART-2 miss (WHERE needed)")                 \
 	X(TX_VLAN_MISS, "tx_vlan_miss", "no VLAN towards the egress switch")            \
-	X(TX_MTU, "tx_mtu", "too big after encapsulation (ICMP sent if IPv4)")          \
+	X(TX_MTU, "tx_mtu", "too big after encapsulation (ICMP/ICMPv6 sent)")           \
 	X(TX_GSO_IP_MODE, "tx_gso_ip_mode", "GSO packet in ip mode")                    \
 	X(TX_ENCAP_FAILED, "tx_encap_failed", "kernel refused to grow the packet")      \
 	X(TX_LOCAL_DELIVERED, "tx_local", "delivered to a VIF on this server")          \
@@ -412,7 +412,7 @@ struct nl_vif_stats {
 	X(TX_NDP_REPLIED, "tx_ndp_replied", "proxy NDP answered (not a drop)")          \
 	X(TX_NDP_MISS, "tx_ndp_miss", "NS for an address not in NART-1v6")              \
 	X(TX_NDP_IGNORED, "tx_ndp_ignored", "DAD probe or NS for the VM's own address") \
-	X(TX_HOP_EXCEEDED, "tx_hop_exceeded", "IPv6 hop limit expired: ICMPv6 sent")    \
+	X(TX_HOP_EXCEEDED, "tx_hop_exceeded", "routed IPv6, hop limit 1: ICMPv6 sent")  \
 	X(TX_PUNT_DHCP4, "tx_punt_dhcp4", "DHCPv4 request handed to the agent")         \
 	X(TX_PUNT_DHCP6, "tx_punt_dhcp6", "DHCPv6 request handed to the agent")         \
 	X(TX_PUNT_RS, "tx_punt_rs", "router solicitation handed to the agent")          \

@@ -3,7 +3,8 @@
 # NL-ARP codecs and of the NL-ARP application path, the libFuzzer targets,
 # and bench-nlarp.  They link libnetlord.a: the code the agent runs.
 
-UNIT_TESTS := test_lldp test_nlarp test_nart_apply test_nlarp_auth test_nlarp_dissect test_frame
+UNIT_TESTS := test_lldp test_nlarp test_nart_apply test_nlarp_auth test_nlarp_dissect test_frame \
+	test_ip6
 UNIT_TEST_BINS := $(addprefix $(OUTPUT)/tests/,$(UNIT_TESTS))
 
 # a production NART store on fresh BPF arrays (tests/lib/nart_maps.c)

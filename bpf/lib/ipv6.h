@@ -27,10 +27,19 @@
  */
 #define NL_IP6_DROP_BASE  1000
 #define NL_IP6_DROP(r)	  (NL_IP6_DROP_BASE + (r))
-#define NL_IP6_IS_DROP(v) ((v) >= NL_IP6_DROP_BASE)
+#define NL_IP6_IS_DROP(v) ((v) >= NL_IP6_DROP_BASE && (v) < NL_IP6_ROUTED_BASE)
 #define NL_IP6_REASON(v)  ((__u32)((v)-NL_IP6_DROP_BASE))
 #define NL_IP6_ANSWERED	  900 /* the NS was answered in place: count, send back */
 #define NL_IP6_NDP_MISS	  901 /* no answer known: count, the frame goes on */
+/* routed to the VIF (tenant, MAC_AS m, the frame's new destination MAC) */
+#define NL_IP6_ROUTED_BASE  2000
+#define NL_IP6_ROUTED(m)    (NL_IP6_ROUTED_BASE + (m))
+#define NL_IP6_IS_ROUTED(v) ((v) >= NL_IP6_ROUTED_BASE && (v) < NL_IP6_ICMP_BASE)
+/* the frame is now an ICMPv6 error to the VM, counted under reason r */
+#define NL_IP6_ICMP_BASE  3000
+#define NL_IP6_ICMP(r)	  (NL_IP6_ICMP_BASE + (r))
+#define NL_IP6_IS_ICMP(v) ((v) >= NL_IP6_ICMP_BASE)
+#define NL_IP6_NEED_ICMP  902 /* internal to ndp.h: the scratch entry says which error */
 
 /* the fixed IPv6 header, addresses as bytes (no bit fields) */
 struct nl_ip6h {
@@ -42,16 +51,21 @@ struct nl_ip6h {
 	__u8 daddr[16];
 };
 
+/*
+ * Volatile word loads: the compiler neither hoists nor keeps the words of
+ * several addresses live at once, which would spill them to the stack the
+ * IPv6 subprogram does not have (ndp.h).
+ */
 static __always_inline bool nl_ip6_eq(const __u8 *a, const __u8 *b)
 {
-	const __u32 *x = (const void *)a, *y = (const void *)b;
+	const volatile __u32 *x = (const void *)a, *y = (const void *)b;
 
 	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) == 0;
 }
 
 static __always_inline bool nl_ip6_zero(const __u8 *a)
 {
-	const __u32 *x = (const void *)a;
+	const volatile __u32 *x = (const void *)a;
 
 	return (x[0] | x[1] | x[2] | x[3]) == 0;
 }

@@ -18,7 +18,10 @@
 #define NL_BPF_NDP_H
 
 #include "csum.h"
+#include "encap.h"
+#include "icmp6.h"
 #include "ipv6.h"
+#include "maps.h"
 
 #define NL_ND_OPT_TLLA	   2
 #define NL_NA_F_ROUTER	   0x80
@@ -58,7 +61,9 @@ _Static_assert(sizeof(struct nl_na_frame) == NL_NA_FRAME_LEN + 2 &&
 /* what nl_tx_ipv6() knows of the VIF and the frame, off the stack */
 struct nl_ndp_scratch {
 	struct nl_na_frame na;
-	struct nl_ip6_key k;			  /* map lookups */
+	struct nl_icmp6_req err; /* an ICMPv6 error to send (icmp6.h) */
+	struct nl_ip6_key k;	 /* map lookups */
+	struct nl_subnet6_key s6;
 	__u8 rll[16] __attribute__((aligned(4))); /* the router's link-local address */
 	/* the VIF */
 	__u32 tenant;
@@ -71,13 +76,20 @@ struct nl_ndp_scratch {
 	__u8 router6[16] __attribute__((aligned(4)));
 	/* the frame */
 	__u8 saddr[16] __attribute__((aligned(4)));
+	__u8 daddr[16]; /* right after saddr: both loaded at once */
 	__u8 target[16] __attribute__((aligned(4)));
+	__u8 dmac[6];
+	__u8 hlim;
 	__u8 answer[6];
 	__u8 nexthdr;
 	__u8 l4type;
 	__u8 mcast;
 	__u8 flags;
 };
+
+_Static_assert(__builtin_offsetof(struct nl_ndp_scratch, daddr) ==
+		       __builtin_offsetof(struct nl_ndp_scratch, saddr) + 16,
+	       "source and destination are loaded with one bpf_skb_load_bytes()");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -107,11 +119,13 @@ static __always_inline int nl_ip6_parse(struct __sk_buff *skb, struct nl_ndp_scr
 	    bpf_ntohs(ip6->plen) + sizeof(*ip6) > skb->len - ETH_HLEN)
 		return NL_IP6_DROP(NL_C_TX_MALFORMED);
 	sc->mcast = eth->h_dest[0] & 1;
+	nl_mac_copy(sc->dmac, eth->h_dest);
+	sc->hlim = ip6->hop_limit;
 	sc->nexthdr = ip6->nexthdr;
 	sc->l4type = 0;
 	sc->ns_ok = 0;
 	if (ip6->nexthdr != NL_IPPROTO_ICMPV6)
-		return bpf_skb_load_bytes(skb, ETH_HLEN + 8, sc->saddr, 16)
+		return bpf_skb_load_bytes(skb, ETH_HLEN + 8, sc->saddr, 32)
 			       ? NL_IP6_DROP(NL_C_TX_MALFORMED)
 			       : NL_CONTINUE;
 	l4 = (void *)(ip6 + 1);
@@ -128,7 +142,7 @@ static __always_inline int nl_ip6_parse(struct __sk_buff *skb, struct nl_ndp_scr
 		if (bpf_skb_load_bytes(skb, ETH_HLEN + 40 + 8, sc->target, 16))
 			return NL_IP6_DROP(NL_C_TX_MALFORMED);
 	}
-	return bpf_skb_load_bytes(skb, ETH_HLEN + 8, sc->saddr, 16) ? NL_IP6_DROP(NL_C_TX_MALFORMED)
+	return bpf_skb_load_bytes(skb, ETH_HLEN + 8, sc->saddr, 32) ? NL_IP6_DROP(NL_C_TX_MALFORMED)
 								    : NL_CONTINUE;
 }
 
@@ -176,7 +190,6 @@ static __always_inline int nl_ndp_decide(struct nl_ndp_scratch *sc)
 	if (!sc->count)
 		return NL_CONTINUE; /* L2-only for IPv6: ND travels as before */
 	sc->flags = NL_NA_F_SOLICITED | NL_NA_F_OVERRIDE;
-	nl_ip6_router_ll(sc->router_mac, sc->rll);
 	if (!nl_ip6_zero(sc->router6) &&
 	    (nl_ip6_eq(sc->target, sc->router6) || nl_ip6_eq(sc->target, sc->rll))) {
 		nl_mac_copy(sc->answer, sc->router_mac);
@@ -191,6 +204,95 @@ static __always_inline int nl_ndp_decide(struct nl_ndp_scratch *sc)
 		return NL_IP6_NDP_MISS;
 	nl_mac_copy(sc->answer, n1->mac);
 	return NL_IP6_ANSWERED;
+}
+
+/*
+ * Fill the scratch entry's error request: from the virtual router
+ * (@router), else from the packet's destination; to the VM's source.
+ * Returns NL_IP6_NEED_ICMP: nl_tx_ipv6() sends it (one call site keeps the
+ * subprogram's stack small).
+ */
+static __always_inline int nl_ip6_want_error(struct nl_ndp_scratch *sc, bool router, __u8 type,
+					     __u32 mtu, __u16 reason)
+{
+	struct nl_icmp6_req *e = &sc->err;
+
+	nl_mac_copy(e->src_mac, router ? sc->router_mac : sc->dmac);
+	nl_mac_copy(e->dst_mac, sc->mac);
+	__builtin_memcpy(e->src_ip, router ? sc->router6 : sc->daddr, 16);
+	__builtin_memcpy(e->dst_ip, sc->saddr, 16);
+	e->type = type;
+	e->code = 0;
+	e->mtu = mtu;
+	e->reason = reason;
+	return NL_IP6_NEED_ICMP;
+}
+
+/*
+ * A packet to the virtual router's MAC (patent Fig. 7 steps 705-715 and
+ * [0044], for IPv6): the destination's MAC and MAC space from NART-1 for
+ * IPv6 (checked against the tenant's IPv6 subnet when one is known here),
+ * new MACs, hop limit - 1 (IPv6 has no header checksum, and the hop limit
+ * is not in the transport checksums).  Returns NL_IP6_ROUTED(mac_as), a
+ * drop, or NL_CONTINUE for a VIF without an IPv6 router.
+ */
+static __always_inline int nl_route6(struct __sk_buff *skb, struct nl_ndp_scratch *sc)
+{
+	struct nl_nart1v6_val *n1;
+	struct nl_subnet6_val *sn;
+	__u16 mac_as;
+
+	if (nl_ip6_zero(sc->router6))
+		return NL_CONTINUE;
+	if (nl_ip6_eq(sc->daddr, sc->router6) || nl_ip6_eq(sc->daddr, sc->rll))
+		return NL_IP6_DROP(NL_C_TX_TO_ROUTER);
+	if (sc->daddr[0] == 0xff || nl_ip6_link_local(sc->daddr))
+		return NL_IP6_DROP(NL_C_TX_NO_ROUTE);
+	if (sc->hlim <= 1)
+		return nl_ip6_want_error(sc, true, NL_ICMP6_TIME_EXCEEDED, 0, NL_C_TX_HOP_EXCEEDED);
+	sc->k.tenant = sc->tenant;
+	__builtin_memcpy(sc->k.ip6, sc->daddr, 16);
+	n1 = bpf_map_lookup_elem(&nl_nart1v6, &sc->k);
+	if (!n1)
+		return NL_IP6_DROP(NL_C_TX_NART1_MISS);
+	mac_as = n1->mac_as;
+	nl_mac_copy(sc->answer, n1->mac);
+	sc->s6.prefixlen = 32 + 128;
+	sc->s6.tenant = sc->tenant;
+	__builtin_memcpy(sc->s6.ip6, sc->daddr, 16);
+	sn = bpf_map_lookup_elem(&nl_subnets6, &sc->s6);
+	/* NART-1 and a known subnet must agree on the destination MAC space */
+	if (sn && sn->mac_as != mac_as)
+		return NL_IP6_DROP(NL_C_TX_NO_ROUTE);
+	nl_mac_copy(sc->na.dst, sc->answer);
+	nl_mac_copy(sc->na.src, sc->router_mac);
+	sc->hlim--;
+	if (bpf_skb_store_bytes(skb, 0, sc->na.dst, 12, 0) ||
+	    bpf_skb_store_bytes(skb, ETH_HLEN + 7, &sc->hlim, 1, 0))
+		return NL_IP6_DROP(NL_C_TX_MALFORMED);
+	return NL_IP6_ROUTED(mac_as);
+}
+
+/*
+ * A unicast packet of a VIF with --ip6 that the fabric cannot carry once
+ * encapsulated: ICMPv6 packet too big with the usable MTU (fabric MTU minus
+ * the encapsulation), from the virtual router (or, without one, from the
+ * destination itself).  GSO packets are left to nl_tx_check_mtu(): their
+ * segments are what must fit.  NL_CONTINUE, NL_IP6_ICMP(TX_MTU) or a drop.
+ */
+static __always_inline int nl_ip6_too_big(struct __sk_buff *skb, struct nl_ndp_scratch *sc)
+{
+	struct nl_config *cfg = bpf_map_lookup_elem(&nl_config, &nl_ndp_zero);
+	__u32 overhead, usable;
+
+	if (!cfg || skb->gso_size)
+		return NL_CONTINUE;
+	overhead = nl_encap_overhead(cfg->encap_mode);
+	if (skb->len - ETH_HLEN + overhead <= cfg->fabric_mtu)
+		return NL_CONTINUE;
+	usable = cfg->fabric_mtu > overhead ? cfg->fabric_mtu - overhead : 0;
+	return nl_ip6_want_error(sc, !nl_ip6_zero(sc->router6), NL_ICMP6_PKT_TOO_BIG, usable,
+				 NL_C_TX_MTU);
 }
 
 /* the ICMPv6 checksum of @na's 32-byte message with its pseudo header */
@@ -232,7 +334,9 @@ static __always_inline int nl_ndp_answer(struct __sk_buff *skb, struct nl_ndp_sc
 
 /*
  * Every IPv6 frame of a VM.  Returns NL_CONTINUE (the frame goes on; the
- * caller re-reads its headers, they may have been pulled), NL_IP6_NDP_MISS
+ * caller re-reads its headers, they may have been pulled),
+ * NL_IP6_ROUTED(mac_as) (routed by the virtual router: nl_route6()),
+ * NL_IP6_NDP_MISS
  * (the same, counted by the caller), NL_IP6_ANSWERED (the frame is now the
  * advertisement: the caller counts it and sends it back to the VM) or
  * NL_IP6_DROP(reason) for the caller's nl_drop().
@@ -250,6 +354,7 @@ static __noinline int nl_tx_ipv6(struct __sk_buff *skb, const struct nl_vif *vif
 	sc->mac_as = vif->mac_as;
 	nl_mac_copy(sc->mac, vif->mac);
 	nl_mac_copy(sc->router_mac, vif->router_mac);
+	nl_ip6_router_ll(sc->router_mac, sc->rll);
 	v6 = bpf_map_lookup_elem(&nl_vif_ip6s, &sc->ifindex);
 	sc->count = v6 && v6->count <= NL_VIF_MAX_IP6 ? v6->count : 0;
 	if (v6)
@@ -260,22 +365,47 @@ static __noinline int nl_tx_ipv6(struct __sk_buff *skb, const struct nl_vif *vif
 	if (v != NL_CONTINUE)
 		return v;
 	v = nl_ip6_check_source(sc);
-	if (v != NL_CONTINUE || sc->nexthdr != NL_IPPROTO_ICMPV6 || sc->l4type != NL_ICMP6_NS)
+	if (v != NL_CONTINUE)
 		return v;
+	if (sc->nexthdr != NL_IPPROTO_ICMPV6 || sc->l4type != NL_ICMP6_NS) {
+		if (!sc->count || sc->mcast)
+			return NL_CONTINUE;
+		v = nl_ip6_too_big(skb, sc);
+		if (v == NL_CONTINUE && nl_mac_eq(sc->dmac, sc->router_mac))
+			v = nl_route6(skb, sc);
+		if (v != NL_IP6_NEED_ICMP)
+			return v;
+		return nl_icmp6_error(skb, &nl_ndp_zero, &sc->err) ? NL_IP6_DROP(sc->err.reason)
+								   : NL_IP6_ICMP(sc->err.reason);
+	}
 	v = nl_ndp_decide(sc);
 	if (v != NL_IP6_ANSWERED)
 		return v;
 	return nl_ndp_answer(skb, sc);
 }
 
-/* The caller's side of nl_tx_ipv6(): NL_CONTINUE or the tc verdict */
-static __always_inline int nl_tx_ipv6_verdict(struct __sk_buff *skb, int v)
+/*
+ * The caller's side of nl_tx_ipv6(): NL_CONTINUE or the tc verdict.  A
+ * routed packet fills @dst's tenant and MAC space (the MAC is the frame's
+ * new destination, read by the caller).
+ */
+static __always_inline int nl_tx_ipv6_verdict(struct __sk_buff *skb, int v,
+					      const struct nl_vif *vif, struct nl_vif_key *dst)
 {
+	if (NL_IP6_IS_ICMP(v)) {
+		nl_count(v - NL_IP6_ICMP_BASE);
+		return bpf_redirect(vif->ifindex, 0);
+	}
+	if (NL_IP6_IS_ROUTED(v)) {
+		dst->tenant = vif->tenant;
+		dst->mac_as = (__u16)(v - NL_IP6_ROUTED_BASE);
+		return NL_CONTINUE;
+	}
 	if (NL_IP6_IS_DROP(v))
 		return nl_drop(skb, NL_IP6_REASON(v));
 	if (v == NL_IP6_ANSWERED) {
 		nl_count(NL_C_TX_NDP_REPLIED);
-		return bpf_redirect(skb->ifindex, 0);
+		return bpf_redirect(vif->ifindex, 0);
 	}
 	if (v == NL_IP6_NDP_MISS)
 		nl_count(NL_C_TX_NDP_MISS);

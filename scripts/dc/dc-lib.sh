@@ -110,7 +110,7 @@ agent_kill() { # <hv> [signal]
 
 # VM table: <RUN>/vms.txt, one line per VM:
 #   <name> <hv> <tenant> <mac_as> <mac> <ip/len|-> <router|-> [<ip6/len|-> <router6|->]
-vm_field() { # <vm> <field number 2..7>
+vm_field() { # <vm> <field number 2..9>
 	awk -v v="$1" -v f="$2" '$1 == v {print $f}' "$RUN/vms.txt"
 }
 vm_ip() { local a; a=$(vm_field "$1" 6); echo "${a%/*}"; }
@@ -134,8 +134,6 @@ vm_up() {
 	local vm=$1 ip r
 	ip=$(vm_field "$vm" 6)
 	r=$(vm_field "$vm" 7)
-	# L2-only VIFs speak IPv6; no DAD (tenant multicast is not carried).
-	ip netns exec "$(vm_ns "$vm")" sysctl -qw net.ipv6.conf.eth0.accept_dad=0 >/dev/null 2>&1
 	# dc-up.sh --dhcp: no static IPv4, the VM asks DHCP (vm_dhcp)
 	[ "${DC_DHCP:-0}" = 1 ] && ip=-
 	[ "$ip" != - ] && ip -n "$(vm_ns "$vm")" address add "$ip" dev eth0

@@ -10,9 +10,9 @@
 # solicitations.  Checks ping6 within a subnet across servers, that DAD
 # succeeds (a DAD probe is never answered), that a second tenant with the
 # same addresses is separate, that a spoofed IPv6 source is dropped and
-# counted, that the virtual router's addresses are answered, and what
-# `vif list` shows.  Routing IPv6 between subnets is not implemented yet
-# (docs/ipv6.md).
+# counted, that the virtual router's addresses are answered, ping6 routed
+# between two subnets (MAC spaces) through the virtual router, and what
+# `vif list` shows.
 #
 # Prints "agent-ipv6: N passed, M failed" and exits non-zero on failure.
 set -u
@@ -75,8 +75,8 @@ check "LLDP: both agents ready" $all_ready
 
 # a VM with only IPv6 (no IPv4 on the VIF): the address is added after
 # `vif add`, with DAD (no nodad), so its DAD probe crosses the datapath
-mkvm6() { # vm server tenant mac ip6/len [router6]
-	local v=$1 s=$2 r=()
+mkvm6() { # vm server tenant mac ip6/len [router6 [mac-as]]
+	local v=$1 s=$2 r=() mas=${7:-1}
 	[ -n "${6:-}" ] && r=(--router6 "$6")
 	ip netns add "$(vm "$v")"
 	ip link add "$(vif "$v")" type veth peer name eth0 netns "$(vm "$v")"
@@ -85,7 +85,7 @@ mkvm6() { # vm server tenant mac ip6/len [router6]
 	vmrun "$v" ip link set lo up
 	vmrun "$v" ip link set eth0 address "$4" mtu $VMMTU
 	vmrun "$v" ethtool -K eth0 tso off gso off >/dev/null 2>&1
-	na "$s" vif add "$(vif "$v")" --tenant "$3" --mac-as 1 --mac "$4" --ip6 "$5" "${r[@]}" ||
+	na "$s" vif add "$(vif "$v")" --tenant "$3" --mac-as "$mas" --mac "$4" --ip6 "$5" "${r[@]}" ||
 		return 1
 	vmrun "$v" ip link set eth0 up
 	vmrun "$v" ip -6 addr add "$5" dev eth0
@@ -137,6 +137,39 @@ check "A1 resolves the virtual router's link-local fe80::4e:4cff:fe52:1" bash -c
 # an address of tenant A only: B1 gets no answer
 check "isolation: tenant B cannot resolve an address only tenant A has" bash -c \
 	"! nsenter --net=/var/run/netns/$(vm b1) ndisc6 -1 -r 2 -w 500 2001:db8:1::fffe eth0 >/dev/null 2>&1"
+
+# ---- routed between two subnets through the virtual router -------------------------------------
+MAC3=52:54:00:66:00:03
+check "vif add --ip6 A3 (server 2, subnet 2001:db8:2::/64, MAC space 2)" \
+	mkvm6 a3 2 100 $MAC3 2001:db8:2::3/64 2001:db8:2::fffe 2
+check "DAD succeeds in a3" dad_ok a3
+# no router advertisement here (the agent's RA is another helper's): the
+# default route names the router's link-local address (docs/ipv6.md)
+for v in a1 a3; do vmrun $v ip -6 route add default via fe80::4e:4cff:fe52:1 dev eth0; done
+check "ping6 routed: A1 (2001:db8:1::/64) -> A3 (2001:db8:2::/64) across servers" \
+	vmrun a1 ping -6 -n -c 3 -i 0.2 -W 2 -I 2001:db8:1::1 2001:db8:2::3
+check "routed hop limit: A3's reply (64) reaches A1 with 63" bash -c \
+	"nsenter --net=/var/run/netns/$(vm a1) ping -6 -n -c 1 -W 2 -t 64 -I 2001:db8:1::1 2001:db8:2::3 | grep -q 'ttl=63'"
+check "routed, hop limit 1: ICMPv6 time exceeded from the router 2001:db8:1::fffe" bash -c \
+	"nsenter --net=/var/run/netns/$(vm a1) ping -6 -n -c 1 -W 2 -t 1 -I 2001:db8:1::1 2001:db8:2::3 2>&1 |
+	 grep -qi 'from 2001:db8:1::fffe.*time exceeded'"
+check "routed, hop limit 1: counted (tx_hop_exceeded)" bash -c \
+	"$(declare -f na srv up); NA=$NA T=$T; na 1 stats | awk '\$1 == \"tx_hop_exceeded\" && \$2 > 0 {f=1} END {exit !f}'"
+# a 1500-byte packet does not fit the fabric once encapsulated (1466 in ip
+# mode): packet too big with the usable MTU, and the VM's next try fits.
+# `vif add` set the VIF's MTU to 1466; a VIF whose MTU is larger (raised
+# by hand, or a device the agent cannot set) is what this guards.
+inns "$(srv 1)" ip link set "$(vif a1)" mtu 1500
+vmrun a1 ip link set eth0 mtu 1500
+check "too big: ICMPv6 packet too big, mtu 1466, from the router" bash -c \
+	"nsenter --net=/var/run/netns/$(vm a1) ping -6 -n -c 1 -W 2 -s 1452 -M do -I 2001:db8:1::1 2001:db8:2::3 2>&1 |
+	 grep -qi 'packet too big.*mtu.*1466'"
+check "too big: the VM learned the path MTU 1466 (route cache)" bash -c \
+	"nsenter --net=/var/run/netns/$(vm a1) ip -6 route get 2001:db8:2::3 from 2001:db8:1::1 | grep -q 'mtu 1466'"
+check "too big: ping6 with 1452 bytes now arrives (fragmented by the VM)" \
+	vmrun a1 ping -6 -n -c 2 -i 0.3 -W 2 -s 1452 -I 2001:db8:1::1 2001:db8:2::3
+vmrun a1 ip link set eth0 mtu $VMMTU
+inns "$(srv 1)" ip link set "$(vif a1)" mtu $VMMTU
 
 # ---- anti-spoofing -----------------------------------------------------------------------------
 spoof_count() { na 1 stats | awk '$1 == "tx_spoof_ip6" {n = $2} END {print n + 0}'; }

@@ -10,14 +10,20 @@ usage: ndp_expected.py ns SRC_MAC DST_MAC SRC_IP TARGET
        ndp_expected.py na VM_MAC ANSWER_MAC TARGET DST_IP ROUTER(0|1)
          the neighbour advertisement the NA must send back: solicited,
          override, router flag as given, target link-layer option
-       ndp_expected.py udp SRC_MAC DST_MAC SRC_IP DST_IP
-         a UDP datagram (8 bytes of data)
+       ndp_expected.py udp SRC_MAC DST_MAC SRC_IP DST_IP [HOP_LIMIT [DATA_LEN]]
+         a UDP datagram (8 bytes of data unless given), hop limit 64 unless given
+       ndp_expected.py err FRAME_HEX TYPE CODE MTU SRC_MAC SRC_IP
+         the ICMPv6 error (RFC 4443) the virtual router sends back for the
+         VM's frame: hop limit 64, quoting the first 128 bytes of its IPv6
+         packet at most
 prints the frame in hex.
 """
 import sys
 
 from scapy.all import (
     UDP,
+    ICMPv6PacketTooBig,
+    ICMPv6TimeExceeded,
     Ether,
     ICMPv6ND_NA,
     ICMPv6ND_NS,
@@ -52,13 +58,27 @@ def na(vm_mac, answer_mac, target, dst_ip, router):
 
 def main():
     a = sys.argv[1:]
-    if a[0] == "ns":
+    if a[0] == "err":
+        orig = Ether(bytes.fromhex(a[1]))
+        ip6 = orig[IPv6]
+        typ, code, mtu = int(a[2]), int(a[3]), int(a[4])
+        icmp = ICMPv6PacketTooBig(mtu=mtu) if typ == 2 else ICMPv6TimeExceeded(code=code)
+        pkt = (
+            Ether(src=a[5], dst=orig.src)
+            / IPv6(src=a[6], dst=ip6.src, hlim=64)
+            / icmp
+            / Raw(bytes(ip6)[:128])
+        )
+    elif a[0] == "ns":
         pkt = ns(a[1], a[2], a[3], a[4])
     elif a[0] == "na":
         pkt = na(a[1], a[2], a[3], a[4], int(a[5]))
     else:
-        pkt = Ether(src=a[1], dst=a[2]) / IPv6(src=a[3], dst=a[4]) / UDP(sport=1000, dport=2000)
-        pkt = pkt / Raw(b"12345678")
+        hlim = int(a[5]) if len(a) > 5 else 64
+        n = int(a[6]) if len(a) > 6 else 8
+        pkt = Ether(src=a[1], dst=a[2]) / IPv6(src=a[3], dst=a[4], hlim=hlim)
+        pkt = pkt / UDP(sport=1000, dport=2000)
+        pkt = pkt / Raw(bytes((i * 7) & 0xFF for i in range(n)))
     print(bytes(pkt).hex())
 
 

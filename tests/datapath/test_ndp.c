@@ -24,6 +24,7 @@
 #define MAC2	   "52:54:00:aa:00:02"
 #define MAC3	   "52:54:00:aa:00:03"
 #define ROUTER_MAC "02:00:5e:00:01:01"
+#define ETH_HLEN_  14
 
 static void ip6(const char *s, uint8_t *out)
 {
@@ -33,7 +34,8 @@ static void ip6(const char *s, uint8_t *out)
 /* scapy's frame for `ndp_expected.py ARGS` into @p */
 static void scapy(struct pkt *p, const char *args)
 {
-	char cmd[512], line[1024], *c;
+	static char cmd[2 * sizeof(p->b) + 256], line[2 * sizeof(p->b) + 16];
+	char *c;
 	FILE *f;
 
 	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 tests/datapath/ndp_expected.py %s", args);
@@ -233,4 +235,108 @@ Test(ipv6_spoof, truncated_payload_is_malformed, .init = setup, .fini = world_te
 	run_tc(&r, W.ifindex_a1, in.b, in.len);
 	cr_assert_eq(r.retval, TC_ACT_SHOT);
 	cr_assert_eq(counter(NL_C_TX_MALFORMED), 1);
+}
+
+/* ---- routing through the virtual router ------------------------------------------------- */
+
+/* a1 -> 2001:db8:2::30 (MAC space 2) via the router MAC: new MACs, hop limit 63, encapsulated */
+Test(ipv6_route, routed_to_other_subnet, .init = setup, .fini = world_teardown)
+{
+	struct pkt in, want;
+	struct run r;
+
+	scapy(&in, "udp " MAC1 " " ROUTER_MAC " " A1_IP6 " " A3_IP6);
+	scapy(&want, "udp " ROUTER_MAC " " MAC3 " " A1_IP6 " " A3_IP6 " 63");
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_REDIRECT, "retval %u", r.retval);
+	cr_assert_eq(counter(NL_C_TX_ENCAPSULATED), 1);
+	cr_assert(counters_all_zero_except(NL_C_TX_ENCAPSULATED, NL_C_MAX));
+	cr_assert_eq(r.out_len, ETH_HLEN_ + NL_ENCAP_OVERHEAD_IP + want.len - ETH_HLEN_);
+	/* the inner frame after the outer Ethernet and IPv4 headers */
+	cr_assert_arr_eq(r.out + ETH_HLEN_ + 20, want.b, want.len, "inner:\n%s\nscapy:\n%s",
+			 hex(r.out + ETH_HLEN_ + 20, want.len), hex(want.b, want.len));
+}
+
+/* scapy's ICMPv6 error for frame @in into @want */
+static void scapy_err(struct pkt *want, const struct pkt *in, const char *rest)
+{
+	static char args[2 * sizeof(in->b) + 128];
+	char *p = args + sprintf(args, "err ");
+
+	for (uint32_t i = 0; i < in->len; i++)
+		p += sprintf(p, "%02x", in->b[i]);
+	sprintf(p, " %s", rest);
+	scapy(want, args);
+}
+
+static void expect_err(const struct run *r, const struct pkt *want, enum nl_counter c)
+{
+	cr_assert_eq(r->retval, TC_ACT_REDIRECT, "retval %u", r->retval);
+	cr_assert_eq(r->out_len, want->len, "length %u, scapy's %u:\n%s", r->out_len, want->len,
+		     hex(r->out, r->out_len));
+	cr_assert_arr_eq(r->out, want->b, want->len, "got:\n%s\nscapy:\n%s",
+			 hex(r->out, r->out_len), hex(want->b, want->len));
+	cr_assert_eq(counter(c), 1);
+	cr_assert(counters_all_zero_except(c, NL_C_MAX));
+}
+
+/* hop limit 1: ICMPv6 time exceeded from the router's address, byte for byte */
+Test(ipv6_route, hop_limit_1_time_exceeded, .init = setup, .fini = world_teardown)
+{
+	struct pkt in, want;
+	struct run r;
+
+	cfg_update(cfg_poison_on);
+	scapy(&in, "udp " MAC1 " " ROUTER_MAC " " A1_IP6 " " A3_IP6 " 1");
+	scapy_err(&want, &in, "3 0 0 " ROUTER_MAC " " ROUTER6);
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	expect_err(&r, &want, NL_C_TX_HOP_EXCEEDED);
+}
+
+/* too big for the fabric once encapsulated: packet too big with the usable MTU */
+Test(ipv6_route, packet_too_big_with_usable_mtu, .init = setup, .fini = world_teardown)
+{
+	struct pkt in, want;
+	struct run r;
+	char args[64];
+
+	/* 1500-byte IPv6 packet a1 -> a2 (same subnet): 1466 fit in ip mode */
+	scapy(&in, "udp " MAC1 " " MAC2 " " A1_IP6 " " A2_IP6 " 64 1452");
+	cr_assert_eq(in.len, ETH_HLEN_ + 1500);
+	snprintf(args, sizeof(args), "2 0 %d " ROUTER_MAC " " ROUTER6, 1500 - NL_ENCAP_OVERHEAD_IP);
+	scapy_err(&want, &in, args);
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	expect_err(&r, &want, NL_C_TX_MTU);
+	/* 1466 bytes fit: forwarded */
+	scapy(&in, "udp " MAC1 " " MAC2 " " A1_IP6 " " A2_IP6 " 64 1418");
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_REDIRECT);
+	cr_assert_eq(counter(NL_C_TX_ENCAPSULATED), 1);
+}
+
+Test(ipv6_route, router_and_unknown_destinations, .init = setup, .fini = world_teardown)
+{
+	struct pkt in;
+	struct run r;
+
+	scapy(&in, "udp " MAC1 " " ROUTER_MAC " " A1_IP6 " " ROUTER6);
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_SHOT);
+	cr_assert_eq(counter(NL_C_TX_TO_ROUTER), 1);
+	scapy(&in, "udp " MAC1 " " ROUTER_MAC " " A1_IP6 " 2001:db8:9::9");
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_SHOT);
+	cr_assert_eq(counter(NL_C_TX_NART1_MISS), 1);
+	/* NART-1 says MAC space 2, a local subnet says 1: refused */
+	{
+		struct nl_subnet6_key sk = {.prefixlen = 32 + 64, .tenant = W_TENANT_A};
+		struct nl_subnet6_val sv = {.mac_as = 1};
+
+		ip6("2001:db8:2::", sk.ip6);
+		cr_assert_eq(bpf_map_update_elem(fd_map("nl_subnets6"), &sk, &sv, BPF_ANY), 0);
+	}
+	scapy(&in, "udp " MAC1 " " ROUTER_MAC " " A1_IP6 " " A3_IP6);
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_SHOT);
+	cr_assert_eq(counter(NL_C_TX_NO_ROUTE), 1);
 }

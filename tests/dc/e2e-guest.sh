@@ -138,11 +138,16 @@ pingchk "12.25 a5->a3 routed (subnet 2 -> 1)" a5 192.168.1.3
 pingchk "13.7 b1->b4 across the core" b1 192.168.1.4
 pingchk "13.7 b1->b5 routed" b1 192.168.2.5
 pingchk "14.3 c1->c5 routed" c1 192.168.2.5
-vmx a6 ip -6 address add fd00::6/64 dev eth0 nodad
-vmx a7 ip -6 address add fd00::7/64 dev eth0 nodad
-vmx a6 ip -6 neigh replace fd00::7 lladdr "$(vm_field a7 5)" dev eth0 nud permanent
-vmx a7 ip -6 neigh replace fd00::6 lladdr "$(vm_field a6 5)" dev eth0 nud permanent
-check "ping6 12.25 a6->a7: L2-only VIFs (no IPv4) speak IPv6 across the core" \
+# IPv6-only pair: no static neighbour, DAD on; the agents answer neighbour
+# solicitations (proxy NDP, docs/ipv6.md)
+vmx a6 ip -6 address add "$(vm_field a6 8)" dev eth0
+vmx a7 ip -6 address add "$(vm_field a7 8)" dev eth0
+for _ in $(seq 1 50); do
+	vmx a6 ip -6 addr show dev eth0 tentative | grep -q . ||
+		vmx a7 ip -6 addr show dev eth0 tentative | grep -q . || break
+	sleep 0.2
+done
+check "ping6 12.25 a6->a7: IPv6-only VIFs, no static neighbour, DAD on, across the core" \
 	vmx a6 ping -6 -n -q -c 3 -i 0.2 -W 1 fd00::7
 iperfchk() { # label src dst-vm floor(Mbit/s)
 	local bw

@@ -73,6 +73,7 @@ int na_announce_vif(struct na_resolver *r, const struct nl_vif *v, bool gone)
 int na_announce_vif6(struct na_resolver *r, const struct nl_vif *v, const struct nl_vif_ip6 *v6,
 		     bool gone)
 {
+
 	struct nl_vif_key k = {.tenant = v->tenant, .mac_as = v->mac_as};
 	struct nart_loc here = {.port = r->loc->port};
 	const struct nart_loc *self;
