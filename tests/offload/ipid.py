@@ -7,8 +7,10 @@ carry VLAN + i, i = the segment's index).
 
   ipid.py PCAP VLAN   prints "frames N first F next X other O": frames seen
                       (outer IPv4 from the capture, untagged or one tag),
-                      how many carry VLAN, how many carry the previous
-                      frame's IP-ID + 1 (a later segment), and how many
+                      how many carry VLAN, how many carry the IP-ID + 1
+                      of one of the last 64 frames with VLAN + 1..63 (a
+                      later segment: segments of two GSO packets may
+                      interleave when two CPUs send), and how many
                       neither (the rule broken)
 """
 import struct
@@ -31,7 +33,7 @@ def frames(path):
 def main():
     vlan = int(sys.argv[2]) & 0x0FFF
     n = first = nxt = other = 0
-    prev = None
+    recent = []
     for b in frames(sys.argv[1]):
         off = 12
         etype = struct.unpack("!H", b[off:off + 2])[0]
@@ -44,11 +46,11 @@ def main():
         n += 1
         if ipid == vlan:
             first += 1
-        elif prev is not None and ipid == (prev + 1) & 0xFFFF:
+        elif 0 < (ipid - vlan) & 0xFFFF < 64 and (ipid - 1) & 0xFFFF in recent:
             nxt += 1
         else:
             other += 1
-        prev = ipid
+        recent = (recent + [ipid])[-64:]
     print("frames %d first %d next %d other %d" % (n, first, nxt, other))
 
 

@@ -6,7 +6,8 @@
 # gre modes a VM sends TCP with TSO and UDP with UDP_SEGMENT; the outer
 # frames captured on the switch port towards the receiver must each carry
 # either the path VLAN (a frame sent whole, or the first segment) or the
-# previous frame's IP-ID + 1 (segment i of a GSO packet: VLAN + i), and
+# IP-ID + 1 of a recent frame (segment i of a GSO packet: VLAN + i; two GSO
+# packets may interleave when two CPUs send), and
 # the later-segment case must occur (segmentation did happen).  The path
 # here is untagged (VLAN 0), so the first segment carries 0.
 # Ends with "gso-ipid: N passed, M failed".
@@ -64,7 +65,7 @@ check() { # mode what pcap
 	r=$(python3 "$here/ipid.py" "$3" 0)
 	read -r _ n _ first _ next _ other <<<"$r"
 	if [ "${n:-0}" -gt 0 ] && [ "$other" -eq 0 ] && [ "$next" -gt 0 ]; then
-		ok "$1 $2: IP-ID = VLAN or previous + 1 on every frame ($r)"
+		ok "$1 $2: IP-ID = VLAN or VLAN + i continuing a recent frame, on every frame ($r)"
 	else
 		bad "$1 $2: $r"
 	fi
