@@ -338,9 +338,12 @@ for h in "${hvs[@]}"; do agent_kill "$h"; done
 while read -r vm hv _; do ip -n "$(hv_ns "$hv")" link del "v-$vm" 2>/dev/null; done <"$RUN/vms.txt"
 for h in "${hvs[@]}"; do agent_start "$h" ip; allpids+=("$(agent_pid "$h")"); done
 okr=1
-for h in "${hvs[@]}"; do agent_wait "$h" 300 || okr=0; done
-while read -r vm hv _; do vm_plug "$vm" "$hv" ip || okr=0; done < <(cat "$RUN/vms.txt")
-[ "$okr" = 1 ] && ok "ip mode: agents restarted with --encap ip, VMs re-plugged (MTU 1466, TSO/GSO off)" || bad "ip mode restart"
+why=
+for h in "${hvs[@]}"; do agent_wait "$h" 300 || { okr=0; why+="agent $h not ready ($(tail -n 2 "$RUN/agent-$h.log" | tr '\n' ' ')); "; }; done
+while read -r vm hv _; do
+	vm_plug "$vm" "$hv" ip || { okr=0; why+="vm_plug $vm on $hv failed ($(tail -n 2 "$RUN/agent-$hv.log" | tr '\n' ' ')); "; }
+done < <(cat "$RUN/vms.txt")
+[ "$okr" = 1 ] && ok "ip mode: agents restarted with --encap ip, VMs re-plugged (MTU 1466, TSO/GSO off)" || bad "ip mode restart" "$why"
 sleep 2
 pingchk "ip mode 12.25 a1->a2 same server" a1 192.168.1.2
 pingchk "ip mode 12.25 a1->a3 same edge switch" a1 192.168.1.3
