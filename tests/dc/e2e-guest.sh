@@ -333,6 +333,9 @@ ip -n "${P}sw-core1" link set swp2 up
 tick link-down
 
 # ---- 10. ip mode -------------------------------------------------------------
+# the VMs stop first (libvirt's hook: vif del, so no persisted record waits
+# for them), then the agents restart in ip mode and the VMs start again
+while read -r vm hv _; do na "$hv" vif del "v-$vm" >>"$RUN/agent-$hv.log" 2>&1; done <"$RUN/vms.txt"
 for h in "${hvs[@]}"; do na "$h" detach uplink >>"$RUN/agent-$h.log" 2>&1; done
 for h in "${hvs[@]}"; do agent_kill "$h"; done
 while read -r vm hv _; do ip -n "$(hv_ns "$hv")" link del "v-$vm" 2>/dev/null; done <"$RUN/vms.txt"
