@@ -19,19 +19,21 @@
 #include "stats.h"
 
 /*
- * One token from the bucket of @who (refilled at @per_s, at most @burst):
- * true if there was one.  Concurrent CPUs may race on the bucket; the
- * error is a few events, never a lasting block.
+ * One token from the bucket of @who in @budget (a map of struct
+ * nl_event_bucket, refilled at @per_s, at most @burst): true if there was
+ * one.  Concurrent CPUs may race on the bucket; the error is a few tokens,
+ * never a lasting block.  Shared by the miss events and the punt path.
  */
-static __always_inline bool nl_event_token(__u32 who, __u64 now, __u32 burst, __u32 per_s)
+static __always_inline bool nl_bucket_take(void *budget, __u32 who, __u64 now, __u32 burst,
+					   __u32 per_s)
 {
-	struct nl_event_bucket *b = bpf_map_lookup_elem(&nl_event_budget, &who);
+	struct nl_event_bucket *b = bpf_map_lookup_elem(budget, &who);
 	__u64 step = 1000000000ULL / per_s, add;
 
 	if (!b) {
 		struct nl_event_bucket nb = {.last_ns = now, .tokens = burst - 1};
 
-		bpf_map_update_elem(&nl_event_budget, &who, &nb, BPF_ANY);
+		bpf_map_update_elem(budget, &who, &nb, BPF_ANY);
 		return true;
 	}
 	add = now > b->last_ns ? (now - b->last_ns) / step : 0;
@@ -80,7 +82,7 @@ static __always_inline void nl_miss_event(const struct nl_config *cfg, struct nl
 	last = bpf_map_lookup_elem(&nl_event_dedup, &key);
 	if (last && now - *last < (__u64)cfg->event_interval_ms * 1000000ULL)
 		return;
-	if (!nl_event_token(who, now, burst, per_s)) {
+	if (!nl_bucket_take(&nl_event_budget, who, now, burst, per_s)) {
 		nl_count(NL_C_EVENT_VIF_LIMITED);
 		return;
 	}

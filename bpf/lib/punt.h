@@ -13,6 +13,7 @@
 #define NL_BPF_PUNT_H
 
 #include "drop.h"
+#include "events.h"
 #include "maps.h"
 #include "stats.h"
 
@@ -55,34 +56,6 @@ static __always_inline int nl_punt_kind(struct __sk_buff *skb, __be16 proto)
 	return 0;
 }
 
-/* one token of VIF @ifindex's punt budget; false when it is spent */
-static __always_inline bool nl_punt_token(__u32 ifindex)
-{
-	struct nl_event_bucket *b = bpf_map_lookup_elem(&nl_punt_budget, &ifindex);
-	__u64 now = bpf_ktime_get_ns(), step = 1000000000ULL / NL_PUNT_VIF_PER_S, add;
-
-	if (!b) {
-		struct nl_event_bucket nb = {.last_ns = now, .tokens = NL_PUNT_VIF_BURST - 1};
-
-		bpf_map_update_elem(&nl_punt_budget, &ifindex, &nb, BPF_ANY);
-		return true;
-	}
-	add = now > b->last_ns ? (now - b->last_ns) / step : 0;
-	if (add) {
-		if (add >= NL_PUNT_VIF_BURST || b->tokens + add >= NL_PUNT_VIF_BURST) {
-			b->tokens = NL_PUNT_VIF_BURST;
-			b->last_ns = now;
-		} else {
-			b->tokens += (__u32)add;
-			b->last_ns += add * step;
-		}
-	}
-	if (!b->tokens)
-		return false;
-	b->tokens--;
-	return true;
-}
-
 /*
  * NL_CONTINUE if @skb (Ethernet type @proto) is not a control frame for
  * the agent, else the verdict: the frame is copied to the punt ring and
@@ -96,7 +69,8 @@ static __always_inline int nl_punt_control(struct __sk_buff *skb, __be16 proto)
 
 	if (!kind)
 		return NL_CONTINUE;
-	if (!nl_punt_token(skb->ifindex))
+	if (!nl_bucket_take(&nl_punt_budget, skb->ifindex, bpf_ktime_get_ns(), NL_PUNT_VIF_BURST,
+			    NL_PUNT_VIF_PER_S))
 		return nl_drop(skb, NL_C_TX_PUNT_LIMITED);
 	p = bpf_ringbuf_reserve(&nl_punt_ring, sizeof(*p), 0);
 	if (!p)
