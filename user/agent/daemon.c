@@ -41,6 +41,7 @@
 #include "resolver.h"
 #include "responder.h"
 #include "tenant_filter.h"
+#include "tenant_net.h"
 #include "show.h"
 #include "stats.h"
 #include "ctl_server.h"
@@ -60,6 +61,7 @@ struct na_daemon {
 	struct na_probe probe;
 	struct na_resolver res;
 	struct na_tenant_filter filter; /* --nart-tenants hosted */
+	struct na_tenant_net tnet;	/* the tenants file in force (tenant_net.h) */
 	struct na_vlan_config vc;
 	struct na_events ev;
 	struct na_vifs vifs;
@@ -260,6 +262,7 @@ static int refresh(struct na_daemon *d, char *err, size_t errlen)
 /* each module gets the pieces it works with, nothing more */
 static void wire(struct na_daemon *d)
 {
+	na_tenant_net_init(&d->tnet, &d->dp.maps);
 	d->io = (struct na_nlarp_io){.up = &d->up,
 				     .loc = &d->loc,
 				     .tables = &d->tables,
@@ -736,6 +739,7 @@ static void shut_down(struct na_daemon *d)
 	na_incoming_close(&d->incoming);
 	na_resolver_free(&d->res);
 	na_tenant_filter_free(&d->filter);
+	na_tenant_net_free(&d->tnet);
 	na_nlarp_close(&d->io);
 	na_probe_free(&d->probe);
 	na_keys_free(&d->keys);

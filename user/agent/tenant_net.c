@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The tenant networks in force (tenant_net.h, docs/tenants.md, patent
+ * [0013], [0053]): who owns the parsed tenants file.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tenant_net.h"
+#include "util.h"
+
+void na_tenant_net_init(struct na_tenant_net *tn, const struct na_maps *maps)
+{
+	memset(tn, 0, sizeof(*tn));
+	tn->maps = maps;
+}
+
+static void file_free(struct nl_tenants *f)
+{
+	if (!f)
+		return;
+	nl_tenants_free(f);
+	free(f);
+}
+
+void na_tenant_net_free(struct na_tenant_net *tn)
+{
+	file_free(tn->file);
+	tn->file = NULL;
+}
+
+int na_tenant_net_set(struct na_tenant_net *tn, struct nl_tenants *file, const char *etag)
+{
+	struct nl_tenants *old = tn->file;
+
+	tn->file = file;
+	snprintf(tn->etag, sizeof(tn->etag), "%s", etag ? etag : "");
+	tn->loaded_ms = file ? nl_mono_ms() : 0;
+	file_free(old);
+	return 0;
+}
+
+const struct nl_tenant *na_tenant_net_find(const struct na_tenant_net *tn, __u32 id)
+{
+	return tn->file ? nl_tenants_find(tn->file, id) : NULL;
+}
