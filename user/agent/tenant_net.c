@@ -3,6 +3,7 @@
  * The tenant networks in force (tenant_net.h, docs/tenants.md, patent
  * [0013], [0053]): who owns the parsed tenants file.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
