@@ -207,6 +207,8 @@ enum {
 	O_KEY_FILE,
 	O_INSECURE,
 	O_REPO_CA,
+	O_REPO_CERT,
+	O_REPO_KEY,
 	O_INCOMING,
 };
 
@@ -265,6 +267,10 @@ static int attach_opt(struct cli *c, struct na_request *r, int o, const char *ar
 		return attach_set(c, "repo", arg);
 	case O_REPO_CA:
 		return attach_set(c, "repo_ca", arg);
+	case O_REPO_CERT:
+		return attach_set(c, "repo_cert", arg);
+	case O_REPO_KEY:
+		return attach_set(c, "repo_key", arg);
 	case O_ENCAP:
 		return attach_set(c, "encap", arg);
 	case O_RX:
@@ -616,6 +622,8 @@ static int run_refresh(struct cli *c, struct na_request *r, int argc, char **arg
 static const struct option attach_options[] = {
 	{"repo", required_argument, NULL, O_REPO},
 	{"repo-ca", required_argument, NULL, O_REPO_CA},
+	{"repo-cert", required_argument, NULL, O_REPO_CERT},
+	{"repo-key", required_argument, NULL, O_REPO_KEY},
 	{"encap", required_argument, NULL, O_ENCAP},
 	{"rx", required_argument, NULL, O_RX},
 	{"tenant-bits", required_argument, NULL, O_BITS},
@@ -696,7 +704,8 @@ static int trace_exit(int err)
 
 static const struct verb verbs[] = {
 	{"attach",
-	 "  attach <iface> [--repo <url|file>] [--repo-ca <file>] [--encap ip|udp|gre]\n"
+	 "  attach <iface> [--repo <url|file>] [--repo-ca <file>] [--repo-cert <file>]\n"
+	 "         [--repo-key <file>] [--encap ip|udp|gre]\n"
 	 "         [--rx xdp|tc|auto] [--tenant-bits 16|24] [--key-file PATH | "
 	 "--insecure-no-auth]\n"
 	 "         [-v] [--config FILE] [--metrics ADDR:PORT] [--refresh-interval S] [--log-level "
@@ -704,6 +713,7 @@ static const struct verb verbs[] = {
 	 "         [--flood-rate N] [--flood-burst N]\n"
 	 "         [--nart-entries N] [--nart-tenants all|hosted]\n",
 	 "usage: na-loader attach <iface> [--repo <url|file>] [--repo-ca <file>]\n"
+	 "                         [--repo-cert <file>] [--repo-key <file>]\n"
 	 "                         [--encap ip|udp|gre] [--rx xdp|tc|auto] [--tenant-bits 16|24]\n"
 	 "                         [--key-file PATH | --insecure-no-auth] [-v|--verbose]\n"
 	 "                         [--config FILE] [--metrics ADDR:PORT]\n"
@@ -715,8 +725,11 @@ static const struct verb verbs[] = {
 	 "run the agent in the foreground (logs on stderr) until SIGTERM/SIGINT.\n"
 	 "The datapath keeps forwarding after the agent exits; a new `attach` re-adopts\n"
 	 "the pinned state and VIFs.  --repo: http[s]://host[:port][/path] or host:port\n"
-	 "(GET /v1/vlan-table), or a file path (starting with / or .); --repo-ca: the\n"
-	 "CA bundle that signs an https repository's certificate.  --encap and\n"
+	 "(GET /v1/vlan-table), etcd://host:port[,...]/prefix (etcds://: over TLS),\n"
+	 "or a file path (starting with / or .); --repo-ca: the CA bundle that signs\n"
+	 "an https or etcds repository's certificates; --repo-cert, --repo-key: our\n"
+	 "client certificate and key (etcd --client-cert-auth); with a plain http\n"
+	 "repository they are refused.  --encap and\n"
 	 "--tenant-bits default to ip and 16, or to the pinned state's values.\n"
 	 "NL-ARP is authenticated (HMAC-SHA-256) with the keys of --key-file (default\n"
 	 "/etc/netlord/nlarp.key: lines \"<key id> <hex secret>\", mode 0600, first key\n"

@@ -209,3 +209,17 @@ CURL *nl_curl_easy(const char *url, const char *protocols, const char *agent, ch
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	return c;
 }
+
+void nl_curl_tls(CURL *c, const struct nl_tls_opts *t)
+{
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (!t)
+		return;
+	if (t->ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, t->ca_file);
+	if (t->cert_file) {
+		curl_easy_setopt(c, CURLOPT_SSLCERT, t->cert_file);
+		curl_easy_setopt(c, CURLOPT_SSLKEY, t->key_file ? t->key_file : t->cert_file);
+	}
+}

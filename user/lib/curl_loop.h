@@ -8,7 +8,8 @@
  *     CURLMOPT_TIMERFUNCTION arms a timerfd in it), so the caller's event
  *     loop watches one descriptor and nothing here ever waits;
  *   - a growing answer buffer with a size limit (CURLOPT_WRITEFUNCTION);
- *   - an easy handle with the options every request sets.
+ *   - an easy handle with the options every request sets, and the TLS
+ *     material (tls_files.h) on it.
  */
 #ifndef NL_CURL_LOOP_H
 #define NL_CURL_LOOP_H
@@ -16,6 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <curl/curl.h>
+
+#include "tls_files.h"
 
 struct nl_curl_loop;
 
@@ -57,5 +60,12 @@ void nl_curl_buf_reset(struct nl_curl_buf *b);
  * curl's messages into @errbuf (CURL_ERROR_SIZE bytes).  NULL: no memory.
  */
 CURL *nl_curl_easy(const char *url, const char *protocols, const char *agent, char *errbuf);
+
+/*
+ * @t's CA bundle, client certificate and key on @c (NULL or nothing set:
+ * the system's CAs, no client certificate).  The server's certificate and
+ * its name (host name or IP address SAN) are always verified.
+ */
+void nl_curl_tls(CURL *c, const struct nl_tls_opts *t);
 
 #endif /* NL_CURL_LOOP_H */

@@ -38,25 +38,36 @@ struct nl_etcd {
 	struct xfer get, watch;
 };
 
-int nl_etcd_parse_endpoints(const char *list, char urls[][128], int *n, char *err, size_t errlen)
+int nl_etcd_parse_endpoints_tls(const char *list, bool tls, char urls[][128], int *n, char *err,
+				size_t errlen)
 {
 	const char *p = list;
 
+	tls = tls || strstr(list, "https://");
 	*n = 0;
 	while (*p) {
 		const char *end = strchr(p, ',');
 		size_t l = end ? (size_t)(end - p) : strlen(p);
-		const char *scheme = "http://";
+		const char *scheme = tls ? "https://" : "http://";
 
 		if (!l || *n == NL_ETCD_MAX_ENDPOINTS)
 			return nl_errf(err, errlen, -EINVAL,
 				       "etcd endpoints '%s': empty entry or more than %d", list,
 				       NL_ETCD_MAX_ENDPOINTS);
-		if (l > 7 && !strncmp(p, "http://", 7))
+		if (l > 7 && !strncmp(p, "http://", 7)) {
+			if (tls)
+				return nl_errf(err, errlen, -EINVAL,
+					       "etcd endpoint '%.*s': plain http refused, TLS was "
+					       "asked for (https://, etcds:// or a CA/certificate)",
+					       (int)l, p);
 			scheme = "";
-		else if (memchr(p, '/', l) || !memchr(p, ':', l))
+		} else if (l > 8 && !strncmp(p, "https://", 8)) {
+			scheme = "";
+		}
+		if (*scheme && (memchr(p, '/', l) || !memchr(p, ':', l)))
 			return nl_errf(err, errlen, -EINVAL,
-				       "etcd endpoint '%.*s': expected host:port (http only)",
+				       "etcd endpoint '%.*s': expected host:port or "
+				       "http[s]://host:port",
 				       (int)l, p);
 		if (l + strlen(scheme) >= 128)
 			return nl_errf(err, errlen, -EINVAL, "etcd endpoint '%.*s' is too long",
@@ -70,6 +81,57 @@ int nl_etcd_parse_endpoints(const char *list, char urls[][128], int *n, char *er
 	}
 	if (!*n)
 		return nl_errf(err, errlen, -EINVAL, "no etcd endpoint given");
+	return 0;
+}
+
+int nl_etcd_parse_endpoints(const char *list, char urls[][128], int *n, char *err, size_t errlen)
+{
+	return nl_etcd_parse_endpoints_tls(list, false, urls, n, err, errlen);
+}
+
+/* the one protocol a request to @url may use */
+static const char *proto_of(const char *url)
+{
+	return strncmp(url, "https://", 8) ? "http" : "https";
+}
+
+/* curl's failure as -errno: TLS -EACCES, connecting -ECONNREFUSED, else -EIO */
+static int curl_rc(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return -ECONNREFUSED;
+	case CURLE_OPERATION_TIMEDOUT:
+		return -ETIMEDOUT;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+		return -EACCES;
+	default:
+		return -EIO;
+	}
+}
+
+/*
+ * A transfer over TLS that failed: a TLS failure as such, and a member
+ * that closes the connection on a client without a certificate (TLS 1.3
+ * tells it after the handshake: an alert or just a reset) with the hint.
+ */
+static int tls_failed(const char *url, CURLcode cc, const char *why, const struct nl_tls_opts *t,
+		      char *err, size_t errlen)
+{
+	bool tls = !strncmp(url, "https://", 8);
+	bool io = cc == CURLE_SEND_ERROR || cc == CURLE_RECV_ERROR || cc == CURLE_GOT_NOTHING;
+
+	if (curl_rc(cc) == -EACCES)
+		return nl_errf(err, errlen, -EACCES, "TLS to etcd at %s: %s", url, why);
+	if (tls && io && (!t || !t->cert_file))
+		return nl_errf(err, errlen, -EACCES,
+			       "TLS to etcd at %s: %s (we sent no client certificate: does the "
+			       "member require one?)",
+			       url, why);
 	return 0;
 }
 
@@ -259,12 +321,13 @@ static int xfer_start(struct nl_etcd *e, struct xfer *x, const char *api, json_t
 	x->post = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	snprintf(url, sizeof(url), "%s%s", e->urls[e->cur], api);
-	c = nl_curl_easy(url, "http", "na-loader", x->curl_err);
+	c = nl_curl_easy(url, proto_of(url), "na-loader", x->curl_err);
 	if (!x->post || !c) {
 		curl_easy_cleanup(c);
 		xfer_end(e, x);
 		return -ENOMEM;
 	}
+	nl_curl_tls(c, &e->o.tls_files);
 	x->hdrs = curl_slist_append(NULL, "Content-Type: application/json");
 	x->gone = false;
 	nl_curl_buf_reset(&x->in);
@@ -323,10 +386,13 @@ static void xfer_done(struct nl_etcd *e, struct xfer *x, CURLcode cc)
 	else if (cc == CURLE_OPERATION_TIMEDOUT)
 		rc = nl_errf(err, sizeof(err), -ETIMEDOUT, "etcd at %s: timeout after %d ms", url,
 			     e->o.timeout_ms);
-	else if (cc != CURLE_OK)
-		rc = nl_errf(err, sizeof(err), -EIO, "etcd at %s: %s", url,
-			     x->curl_err[0] ? x->curl_err : curl_easy_strerror(cc));
-	else if (status != 200)
+	else if (cc != CURLE_OK) {
+		const char *why = x->curl_err[0] ? x->curl_err : curl_easy_strerror(cc);
+
+		rc = tls_failed(url, cc, why, &e->o.tls_files, err, sizeof(err));
+		if (!rc)
+			rc = nl_errf(err, sizeof(err), -EIO, "etcd at %s: %s", url, why);
+	} else if (status != 200)
 		rc = nl_errf(err, sizeof(err), -EPROTO, "etcd at %s answered HTTP %ld", url,
 			     status);
 	else if (x->stream)
@@ -374,7 +440,7 @@ int nl_etcd_new(struct nl_etcd **out, const char *endpoints, const struct nl_etc
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return nl_errf(err, errlen, -ENOMEM, "out of memory");
-	rc = nl_etcd_parse_endpoints(endpoints, e->urls, &e->nurls, err, errlen);
+	rc = nl_etcd_parse_endpoints_tls(endpoints, o->tls, e->urls, &e->nurls, err, errlen);
 	if (rc) {
 		free(e);
 		return rc;
@@ -474,8 +540,8 @@ void nl_etcd_unwatch(struct nl_etcd *e)
 
 /* ---- synchronous ---------------------------------------------------------------------- */
 
-int nl_etcd_call(const char *url, const char *api, json_t *body, int timeout_ms, json_t **resp,
-		 char *err, size_t errlen)
+int nl_etcd_call(const char *url, const char *api, json_t *body, int timeout_ms,
+		 const struct nl_tls_opts *tls, json_t **resp, char *err, size_t errlen)
 {
 	struct xfer x = {};
 	char full[256];
@@ -488,12 +554,13 @@ int nl_etcd_call(const char *url, const char *api, json_t *body, int timeout_ms,
 	*resp = NULL;
 	x.post = json_dumps(body, JSON_COMPACT);
 	snprintf(full, sizeof(full), "%s%s", url, api);
-	c = nl_curl_easy(full, "http", "na-repo", x.curl_err);
+	c = nl_curl_easy(full, proto_of(full), "na-repo", x.curl_err);
 	if (!x.post || !c) {
 		free(x.post);
 		curl_easy_cleanup(c);
 		return nl_errf(err, errlen, -ENOMEM, "out of memory");
 	}
+	nl_curl_tls(c, tls);
 	x.hdrs = curl_slist_append(NULL, "Content-Type: application/json");
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, x.post);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, x.hdrs);
@@ -502,11 +569,13 @@ int nl_etcd_call(const char *url, const char *api, json_t *body, int timeout_ms,
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &x.in);
 	cc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	if (cc != CURLE_OK)
-		rc = nl_errf(err, errlen, cc == CURLE_COULDNT_CONNECT ? -ECONNREFUSED : -EIO,
-			     "etcd at %s: %s", url,
-			     x.curl_err[0] ? x.curl_err : curl_easy_strerror(cc));
-	else if (status != 200)
+	if (cc != CURLE_OK) {
+		const char *why = x.curl_err[0] ? x.curl_err : curl_easy_strerror(cc);
+
+		rc = tls_failed(url, cc, why, tls, err, errlen);
+		if (!rc)
+			rc = nl_errf(err, errlen, curl_rc(cc), "etcd at %s: %s", url, why);
+	} else if (status != 200)
 		rc = nl_errf(err, errlen, -EPROTO, "etcd at %s%s answered HTTP %ld: %.200s", url,
 			     api, status, x.in.p ? x.in.p : "");
 	else if (!(*resp = json_loadb(x.in.p ? x.in.p : "", x.in.len, 0, &je)))

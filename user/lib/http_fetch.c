@@ -160,8 +160,9 @@ int nl_fetch_start(struct nl_fetch *f, const char *url, const char *etag, nl_fet
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, f);
 	if (f->hdrs)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, f->hdrs);
-	if (f->o.ca_file)
-		curl_easy_setopt(e, CURLOPT_CAINFO, f->o.ca_file);
+	nl_curl_tls(e, &(struct nl_tls_opts){.ca_file = f->o.ca_file,
+					     .cert_file = f->o.cert_file,
+					     .key_file = f->o.key_file});
 	if (nl_curl_loop_add(f->loop, e)) {
 		curl_easy_cleanup(e);
 		curl_slist_free_all(f->hdrs);
@@ -203,6 +204,7 @@ static void result_of(struct nl_fetch *f, CURLcode cc)
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
 		r->rc = nl_errf(r->err, sizeof(r->err), -EACCES, "TLS to %s: %s", f->url, why);
 		return;
 	default:
