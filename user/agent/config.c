@@ -19,6 +19,7 @@
 #include "log.h"
 #include "nart_size.h"
 #include "netlord.h"
+#include "nlarp_replay.h"
 #include "parse.h"
 #include "subnets.h"
 #include "util.h"
@@ -140,6 +141,14 @@ int na_setting_set(struct na_settings *s, const char *key, const char *value, ch
 				       value, NA_NART_ENTRIES_MIN, NA_NART_ENTRIES_MAX);
 		s->nart_entries = x;
 		s->set |= NA_SET_NART_ENTRIES;
+	} else if (!strcmp(key, "nlarp_senders")) {
+		if (nl_parse_u32(value, NLARP_REPLAY_PEERS_MIN, NLARP_REPLAY_PEERS_MAX, &x))
+			return nl_errf(err, errlen, -EINVAL,
+				       "key 'nlarp_senders': '%s' is not a number of senders in "
+				       "%u..%u",
+				       value, NLARP_REPLAY_PEERS_MIN, NLARP_REPLAY_PEERS_MAX);
+		s->nlarp_senders = x;
+		s->set |= NA_SET_NLARP_SENDERS;
 	} else {
 		return nl_errf(err, errlen, -EINVAL, "unknown key '%s'", key);
 	}
@@ -304,6 +313,8 @@ void na_settings_merge(struct na_settings *dst, const struct na_settings *src)
 		dst->nart_entries = src->nart_entries;
 	if (src->set & NA_SET_NART_TENANTS)
 		dst->nart_hosted_only = src->nart_hosted_only;
+	if (src->set & NA_SET_NLARP_SENDERS)
+		dst->nlarp_senders = src->nlarp_senders;
 	dst->set |= src->set;
 }
 

@@ -33,6 +33,7 @@ enum {
 	NA_SET_NART_TENANTS = 1 << 11,
 	NA_SET_REPO_CERT = 1 << 12,
 	NA_SET_REPO_KEY = 1 << 13,
+	NA_SET_NLARP_SENDERS = 1 << 14,
 };
 
 /* everything the file or the flags can set */
@@ -54,6 +55,8 @@ struct na_settings {
 	unsigned int nart_entries;
 	/* NARTs learn every tenant (false) or only hosted ones (tenant_filter.h) */
 	bool nart_hosted_only;
+	/* senders the NL-ARP replay table remembers (nlarp_replay.h), 0 = default */
+	unsigned int nlarp_senders;
 };
 
 /* what `attach` hands the daemon so that SIGHUP can read the file again */

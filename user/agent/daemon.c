@@ -511,6 +511,7 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 		return err;
 	err = take_lock(d);
 	d->dp.nart_entries = o->nart_entries;
+	d->io.replay_senders = o->ops.eff.nlarp_senders;
 	if (!err)
 		err = na_datapath_load(&d->dp, &d->up, &d->encap_mode, &d->loc.tenant_bits);
 	if (!err) {

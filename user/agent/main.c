@@ -201,6 +201,7 @@ enum {
 	O_FLOOD_BURST,
 	O_LOGLEVEL,
 	O_NART_ENTRIES,
+	O_NLARP_SENDERS,
 	O_NART_TENANTS,
 	O_CHECK,
 	O_RX,
@@ -292,6 +293,8 @@ static int attach_opt(struct cli *c, struct na_request *r, int o, const char *ar
 		return attach_set(c, "log_level", arg);
 	case O_NART_ENTRIES:
 		return attach_set(c, "nart_entries", arg);
+	case O_NLARP_SENDERS:
+		return attach_set(c, "nlarp_senders", arg);
 	case O_NART_TENANTS:
 		return attach_set(c, "nart_tenants", arg);
 	case O_KEY_FILE:
@@ -636,6 +639,7 @@ static const struct option attach_options[] = {
 	{"flood-rate", required_argument, NULL, O_FLOOD_RATE},
 	{"flood-burst", required_argument, NULL, O_FLOOD_BURST},
 	{"nart-entries", required_argument, NULL, O_NART_ENTRIES},
+	{"nlarp-senders", required_argument, NULL, O_NLARP_SENDERS},
 	{"nart-tenants", required_argument, NULL, O_NART_TENANTS},
 	{"log-level", required_argument, NULL, O_LOGLEVEL},
 	OPT_HELP,
@@ -711,7 +715,7 @@ static const struct verb verbs[] = {
 	 "         [-v] [--config FILE] [--metrics ADDR:PORT] [--refresh-interval S] [--log-level "
 	 "L]\n"
 	 "         [--flood-rate N] [--flood-burst N]\n"
-	 "         [--nart-entries N] [--nart-tenants all|hosted]\n",
+	 "         [--nart-entries N] [--nart-tenants all|hosted] [--nlarp-senders N]\n",
 	 "usage: na-loader attach <iface> [--repo <url|file>] [--repo-ca <file>]\n"
 	 "                         [--repo-cert <file>] [--repo-key <file>]\n"
 	 "                         [--encap ip|udp|gre] [--rx xdp|tc|auto] [--tenant-bits 16|24]\n"
@@ -720,6 +724,7 @@ static const struct verb verbs[] = {
 	 "                         [--refresh-interval SECONDS] [--log-level err|warn|info|debug]\n"
 	 "                         [--flood-rate FRAMES_PER_S] [--flood-burst FRAMES]\n"
 	 "                         [--nart-entries N] [--nart-tenants all|hosted]\n"
+	 "                         [--nlarp-senders N]\n"
 	 "Load the datapath on the uplink <iface> (XDP native, generic with a warning),\n"
 	 "pin maps, programs and the XDP link under /sys/fs/bpf/netlord/<iface>/, then\n"
 	 "run the agent in the foreground (logs on stderr) until SIGTERM/SIGINT.\n"
@@ -745,6 +750,9 @@ static const struct verb verbs[] = {
 	 "--nart-entries: VIFs each of NART-1 and NART-2 holds (16..16777216, default\n"
 	 "131072: 3 MiB per table); a pinned datapath keeps its size (resizing needs\n"
 	 "`detach`); inserts into a full table are refused and counted (docs/scale.md).\n"
+	 "--nlarp-senders: other agents the NL-ARP replay table remembers (4..4194304,\n"
+	 "default 16384, 56 B each; set it above the fleet's server count): a full\n"
+	 "table forgets its oldest sender, counted (nlarp_replay_evicted).\n"
 	 "--nart-tenants hosted: learn only the tenants with a VIF here; the others'\n"
 	 "NL-ARP is dropped before authentication, a new tenant is learned by WHERE\n"
 	 "(default all: every HERE, as the patent does).\n"

@@ -155,6 +155,10 @@ void na_ops_reload(struct na_ops *o)
 		log_warn("reload: nart_entries = %u needs a detach and a new attach; the tables "
 			 "keep their size",
 			 eff.nart_entries);
+	if (eff.nlarp_senders != o->eff.nlarp_senders)
+		log_warn("reload: nlarp_senders = %u needs a new attach; the replay table keeps "
+			 "its size",
+			 eff.nlarp_senders);
 	if (eff.nart_hosted_only != o->eff.nart_hosted_only)
 		log_warn("reload: nart_tenants = %s needs a new attach; %s stays",
 			 eff.nart_hosted_only ? "hosted" : "all",
