@@ -379,7 +379,8 @@ static void purge(struct na_daemon *d)
 	if (n > 0)
 		log_info("NARTs: %ld entries of tenants not hosted here deleted", n);
 	else if (n < 0)
-		log_warn("cannot purge the NARTs of tenants not hosted here: %s", strerror((int)-n));
+		log_warn("cannot purge the NARTs of tenants not hosted here: %s",
+			 strerror((int)-n));
 }
 
 /* --nart-tenants hosted: NL-ARP of other tenants dropped before authentication */
@@ -498,6 +499,8 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	snprintf(d->run_dir, sizeof(d->run_dir), "%s/%s", NA_RUN_ROOT, o->ifname);
 	snprintf(d->vc.repo, sizeof(d->vc.repo), "%s", o->repo);
 	snprintf(d->vc.ca_file, sizeof(d->vc.ca_file), "%s", o->repo_ca);
+	snprintf(d->vc.cert_file, sizeof(d->vc.cert_file), "%s", o->ops.eff.repo_cert);
+	snprintf(d->vc.key_file, sizeof(d->vc.key_file), "%s", o->ops.eff.repo_key);
 	d->encap_mode = o->encap_mode;
 	d->loc.tenant_bits = o->tenant_bits;
 	snprintf(d->keys.path, sizeof(d->keys.path), "%s",
@@ -508,6 +511,7 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 		return err;
 	err = take_lock(d);
 	d->dp.nart_entries = o->nart_entries;
+	d->io.replay_senders = o->ops.eff.nlarp_senders;
 	if (!err)
 		err = na_datapath_load(&d->dp, &d->up, &d->encap_mode, &d->loc.tenant_bits);
 	if (!err) {

@@ -201,12 +201,15 @@ enum {
 	O_FLOOD_BURST,
 	O_LOGLEVEL,
 	O_NART_ENTRIES,
+	O_NLARP_SENDERS,
 	O_NART_TENANTS,
 	O_CHECK,
 	O_RX,
 	O_KEY_FILE,
 	O_INSECURE,
 	O_REPO_CA,
+	O_REPO_CERT,
+	O_REPO_KEY,
 	O_INCOMING,
 };
 
@@ -265,6 +268,10 @@ static int attach_opt(struct cli *c, struct na_request *r, int o, const char *ar
 		return attach_set(c, "repo", arg);
 	case O_REPO_CA:
 		return attach_set(c, "repo_ca", arg);
+	case O_REPO_CERT:
+		return attach_set(c, "repo_cert", arg);
+	case O_REPO_KEY:
+		return attach_set(c, "repo_key", arg);
 	case O_ENCAP:
 		return attach_set(c, "encap", arg);
 	case O_RX:
@@ -286,6 +293,8 @@ static int attach_opt(struct cli *c, struct na_request *r, int o, const char *ar
 		return attach_set(c, "log_level", arg);
 	case O_NART_ENTRIES:
 		return attach_set(c, "nart_entries", arg);
+	case O_NLARP_SENDERS:
+		return attach_set(c, "nlarp_senders", arg);
 	case O_NART_TENANTS:
 		return attach_set(c, "nart_tenants", arg);
 	case O_KEY_FILE:
@@ -616,6 +625,8 @@ static int run_refresh(struct cli *c, struct na_request *r, int argc, char **arg
 static const struct option attach_options[] = {
 	{"repo", required_argument, NULL, O_REPO},
 	{"repo-ca", required_argument, NULL, O_REPO_CA},
+	{"repo-cert", required_argument, NULL, O_REPO_CERT},
+	{"repo-key", required_argument, NULL, O_REPO_KEY},
 	{"encap", required_argument, NULL, O_ENCAP},
 	{"rx", required_argument, NULL, O_RX},
 	{"tenant-bits", required_argument, NULL, O_BITS},
@@ -628,6 +639,7 @@ static const struct option attach_options[] = {
 	{"flood-rate", required_argument, NULL, O_FLOOD_RATE},
 	{"flood-burst", required_argument, NULL, O_FLOOD_BURST},
 	{"nart-entries", required_argument, NULL, O_NART_ENTRIES},
+	{"nlarp-senders", required_argument, NULL, O_NLARP_SENDERS},
 	{"nart-tenants", required_argument, NULL, O_NART_TENANTS},
 	{"log-level", required_argument, NULL, O_LOGLEVEL},
 	OPT_HELP,
@@ -696,27 +708,33 @@ static int trace_exit(int err)
 
 static const struct verb verbs[] = {
 	{"attach",
-	 "  attach <iface> [--repo <url|file>] [--repo-ca <file>] [--encap ip|udp|gre]\n"
+	 "  attach <iface> [--repo <url|file>] [--repo-ca <file>] [--repo-cert <file>]\n"
+	 "         [--repo-key <file>] [--encap ip|udp|gre]\n"
 	 "         [--rx xdp|tc|auto] [--tenant-bits 16|24] [--key-file PATH | "
 	 "--insecure-no-auth]\n"
 	 "         [-v] [--config FILE] [--metrics ADDR:PORT] [--refresh-interval S] [--log-level "
 	 "L]\n"
 	 "         [--flood-rate N] [--flood-burst N]\n"
-	 "         [--nart-entries N] [--nart-tenants all|hosted]\n",
+	 "         [--nart-entries N] [--nart-tenants all|hosted] [--nlarp-senders N]\n",
 	 "usage: na-loader attach <iface> [--repo <url|file>] [--repo-ca <file>]\n"
+	 "                         [--repo-cert <file>] [--repo-key <file>]\n"
 	 "                         [--encap ip|udp|gre] [--rx xdp|tc|auto] [--tenant-bits 16|24]\n"
 	 "                         [--key-file PATH | --insecure-no-auth] [-v|--verbose]\n"
 	 "                         [--config FILE] [--metrics ADDR:PORT]\n"
 	 "                         [--refresh-interval SECONDS] [--log-level err|warn|info|debug]\n"
 	 "                         [--flood-rate FRAMES_PER_S] [--flood-burst FRAMES]\n"
 	 "                         [--nart-entries N] [--nart-tenants all|hosted]\n"
+	 "                         [--nlarp-senders N]\n"
 	 "Load the datapath on the uplink <iface> (XDP native, generic with a warning),\n"
 	 "pin maps, programs and the XDP link under /sys/fs/bpf/netlord/<iface>/, then\n"
 	 "run the agent in the foreground (logs on stderr) until SIGTERM/SIGINT.\n"
 	 "The datapath keeps forwarding after the agent exits; a new `attach` re-adopts\n"
 	 "the pinned state and VIFs.  --repo: http[s]://host[:port][/path] or host:port\n"
-	 "(GET /v1/vlan-table), or a file path (starting with / or .); --repo-ca: the\n"
-	 "CA bundle that signs an https repository's certificate.  --encap and\n"
+	 "(GET /v1/vlan-table), etcd://host:port[,...]/prefix (etcds://: over TLS),\n"
+	 "or a file path (starting with / or .); --repo-ca: the CA bundle that signs\n"
+	 "an https or etcds repository's certificates; --repo-cert, --repo-key: our\n"
+	 "client certificate and key (etcd --client-cert-auth); with a plain http\n"
+	 "repository they are refused.  --encap and\n"
 	 "--tenant-bits default to ip and 16, or to the pinned state's values.\n"
 	 "NL-ARP is authenticated (HMAC-SHA-256) with the keys of --key-file (default\n"
 	 "/etc/netlord/nlarp.key: lines \"<key id> <hex secret>\", mode 0600, first key\n"
@@ -732,6 +750,9 @@ static const struct verb verbs[] = {
 	 "--nart-entries: VIFs each of NART-1 and NART-2 holds (16..16777216, default\n"
 	 "131072: 3 MiB per table); a pinned datapath keeps its size (resizing needs\n"
 	 "`detach`); inserts into a full table are refused and counted (docs/scale.md).\n"
+	 "--nlarp-senders: other agents the NL-ARP replay table remembers (4..4194304,\n"
+	 "default 16384, 56 B each; set it above the fleet's server count): a full\n"
+	 "table forgets its oldest sender, counted (nlarp_replay_evicted).\n"
 	 "--nart-tenants hosted: learn only the tenants with a VIF here; the others'\n"
 	 "NL-ARP is dropped before authentication, a new tenant is learned by WHERE\n"
 	 "(default all: every HERE, as the patent does).\n"

@@ -289,7 +289,7 @@ static void render_vif_services(FILE *f, const struct na_stats *st)
 		    "DHCPv4, DHCPv6 and router solicitation/advertisement messages the agent "
 		    "answered, sent, refused or dropped for its VIFs, by event (the names of "
 		    "`na-loader stats`).");
-#define NA_CTL_STAT_PROM(name, help)                                                    \
+#define NA_CTL_STAT_PROM(name, help) \
 	prom_u64(f, "netlord_vif_service_messages_total", st->name, "event", #name, NULL);
 	NA_CTL_STATS(NA_CTL_STAT_PROM)
 #undef NA_CTL_STAT_PROM
@@ -316,8 +316,8 @@ static void render_vif_store(FILE *f, const struct na_metrics_snap *s)
 	prom_u64(f, "netlord_vif_records_total", s->vstore.missing, "outcome", "pending", NULL);
 	prom_u64(f, "netlord_vif_records_total", s->vstore.failed, "outcome", "refused", NULL);
 	prom_u64(f, "netlord_vif_records_total", s->vstore.corrupt, "outcome", "corrupt", NULL);
-	prom_u64(f, "netlord_vif_records_total", s->vstore.write_errors, "outcome",
-		 "write_error", NULL);
+	prom_u64(f, "netlord_vif_records_total", s->vstore.write_errors, "outcome", "write_error",
+		 NULL);
 }
 
 static void render_location(FILE *f, const struct na_metrics_snap *s)
@@ -367,6 +367,16 @@ static void render_tables(FILE *f, const struct na_metrics_snap *s)
 	for (int t = 0; t < 2; t++)
 		prom_u64(f, "netlord_nart_refused_total", s->nart_refused[t], "table", names[t],
 			 NULL);
+	prom_family(f, "netlord_nlarp_replay_senders", "gauge",
+		    "Senders the NL-ARP replay table remembers.");
+	prom_u64(f, "netlord_nlarp_replay_senders", s->st.nlarp_replay_senders, NULL);
+	prom_family(f, "netlord_nlarp_replay_capacity_senders", "gauge",
+		    "Senders the NL-ARP replay table holds (attach --nlarp-senders).");
+	prom_u64(f, "netlord_nlarp_replay_capacity_senders", s->st.nlarp_replay_capacity, NULL);
+	prom_family(f, "netlord_nlarp_replay_evictions_total", "counter",
+		    "Senders forgotten because the replay table was full (then protected by "
+		    "the clock window alone).");
+	prom_u64(f, "netlord_nlarp_replay_evictions_total", s->st.nlarp_replay_evicted, NULL);
 	prom_family(f, "netlord_vlan_table_loaded", "gauge", "1 while a VLAN table is in force.");
 	prom_u64(f, "netlord_vlan_table_loaded", s->vt_loaded, NULL);
 	prom_family(f, "netlord_vlan_table_serial", "gauge", "Serial of the VLAN table in force.");

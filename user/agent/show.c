@@ -442,6 +442,9 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent_view 
 		ST("nlarp_own", a->st->nlarp_own);
 		ST("nlarp_udp_dup", a->st->nlarp_udp_dup);
 		ST("nlarp_rx_v2", a->st->nlarp_rx_v2);
+		ST("nlarp_replay_senders", a->st->nlarp_replay_senders);
+		ST("nlarp_replay_capacity", a->st->nlarp_replay_capacity);
+		ST("nlarp_replay_evicted", a->st->nlarp_replay_evicted);
 		ST("nlarp_tx_fail", a->st->nlarp_tx_fail);
 		ST("nlarp_not_ready", a->st->nlarp_not_ready);
 		ST("nlarp_no_vlan", a->st->nlarp_no_vlan);

@@ -47,8 +47,10 @@ struct na_stats {
 	__u64 nlarp_auth_err[NLARP_AUTH_E_MAX]; /* dropped before the body: auth, replay */
 	__u64 probe_reply_unmatched;		/* REPLY without an outstanding probe */
 	__u64 nlarp_own, nlarp_tx_fail, nlarp_not_ready, nlarp_no_vlan, nlarp_short;
-	__u64 nlarp_udp_dup;	       /* unicasts the kernel also delivered (ignored) */
-	__u64 nlarp_rx_v2;	       /* accepted version 2 messages (agents without IPv6) */
+	__u64 nlarp_udp_dup; /* unicasts the kernel also delivered (ignored) */
+	__u64 nlarp_rx_v2;   /* accepted version 2 messages (agents without IPv6) */
+	/* the replay table (nlarp_replay.h): its size, senders in it, senders evicted */
+	__u64 nlarp_replay_capacity, nlarp_replay_senders, nlarp_replay_evicted;
 	__u64 nart_reason[NART_R_MAX]; /* resolver.c */
 	__u64 where_ratelimited;
 	__u64 where_scan_limited; /* events.c */

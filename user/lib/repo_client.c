@@ -60,7 +60,12 @@ struct nl_repo {
 
 bool nl_repo_is_etcd_url(const char *src)
 {
-	return !strncmp(src, "etcd://", 7);
+	return !strncmp(src, "etcd://", 7) || !strncmp(src, "etcds://", 8);
+}
+
+static bool is_etcds(const char *src)
+{
+	return !strncmp(src, "etcds://", 8);
 }
 
 void nl_repo_key_current(const char *prefix, char *key, size_t len)
@@ -381,13 +386,13 @@ static void etcd_read_current(struct nl_repo *r)
 static int parse_etcd_src(struct nl_repo *r, const char *src, char *eps, size_t epslen, char *err,
 			  size_t errlen)
 {
-	const char *hosts = src + 7, *slash = strchr(hosts, '/');
+	const char *hosts = src + (is_etcds(src) ? 8 : 7), *slash = strchr(hosts, '/');
 
 	if (!slash || slash == hosts || !slash[1] || (size_t)(slash - hosts) >= epslen ||
 	    strlen(slash) >= sizeof(r->prefix))
-		return nl_errf(err, errlen, -EINVAL,
-			       "repository '%s': expected etcd://host:port[,host:port...]/prefix",
-			       src);
+		return nl_errf(
+			err, errlen, -EINVAL,
+			"repository '%s': expected etcd[s]://host:port[,host:port...]/prefix", src);
 	snprintf(eps, epslen, "%.*s", (int)(slash - hosts), hosts);
 	snprintf(r->prefix, sizeof(r->prefix), "%s", slash);
 	while (strlen(r->prefix) > 1 && r->prefix[strlen(r->prefix) - 1] == '/')
@@ -396,10 +401,30 @@ static int parse_etcd_src(struct nl_repo *r, const char *src, char *eps, size_t 
 	return 0;
 }
 
+/*
+ * TLS files are for a TLS source only (asked for: never plain http), and
+ * must be usable: 0 or -errno with err set
+ */
+static int check_tls(const char *src, const struct nl_tls_opts *t, char *err, size_t errlen)
+{
+	bool tls_src = is_etcds(src) || !strncmp(src, "https://", 8) ||
+		       (!strncmp(src, "etcd://", 7) && strstr(src, "https://"));
+
+	if (!nl_tls_any(t))
+		return 0;
+	if (!tls_src)
+		return nl_errf(err, errlen, -EINVAL,
+			       "repository '%s' is plain http, but a CA bundle or client "
+			       "certificate was given (TLS asked for): use https:// or etcds://",
+			       src);
+	return nl_tls_check(t, err, errlen);
+}
+
 int nl_repo_new(struct nl_repo **out, const char *src, const struct nl_repo_opts *o,
 		nl_repo_done done, void *ctx, char *err, size_t errlen)
 {
 	struct epoll_event ev = {.events = EPOLLIN};
+	struct nl_tls_opts tls = {o->ca_file, o->cert_file, o->key_file};
 	struct nl_repo *r = calloc(1, sizeof(*r));
 	char eps[1024], urls[NL_ETCD_MAX_ENDPOINTS][128];
 	int rc;
@@ -419,18 +444,29 @@ int nl_repo_new(struct nl_repo **out, const char *src, const struct nl_repo_opts
 		return nl_errf(err, errlen, -ENOMEM, "cannot set up the repository client");
 	}
 	r->is_etcd = nl_repo_is_etcd_url(src);
+	rc = check_tls(src, &tls, err, errlen);
+	if (rc) {
+		nl_repo_free(r);
+		return rc;
+	}
 	if (r->is_etcd) {
-		struct nl_etcd_opts eo = {
-			.timeout_ms = o->timeout_ms, .max_bytes = o->max_bytes, .keepalive_s = 5};
+		struct nl_etcd_opts eo = {.timeout_ms = o->timeout_ms,
+					  .max_bytes = o->max_bytes,
+					  .keepalive_s = 5,
+					  .tls = is_etcds(src),
+					  .tls_files = tls};
 
 		rc = parse_etcd_src(r, src, eps, sizeof(eps), err, errlen);
 		if (!rc)
-			rc = nl_etcd_parse_endpoints(eps, urls, &r->nmembers, err, errlen);
+			rc = nl_etcd_parse_endpoints_tls(eps, eo.tls, urls, &r->nmembers, err,
+							 errlen);
 		if (!rc)
 			rc = nl_etcd_new(&r->ec, eps, &eo, err, errlen);
 		ev.data.fd = rc ? -1 : nl_etcd_fd(r->ec);
 	} else {
 		struct nl_fetch_opts fo = {.ca_file = o->ca_file,
+					   .cert_file = o->cert_file,
+					   .key_file = o->key_file,
 					   .timeout_ms = o->timeout_ms,
 					   .max_bytes = o->max_bytes};
 

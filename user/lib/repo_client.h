@@ -8,7 +8,8 @@
  *     when the path is /v1/vlan-table (the default), falling back to the
  *     whole table when the repository answers 404 (an older na-repo); any
  *     other path: that document (a whole table);
- *   - etcd://host:port[,host:port...]/prefix: the row of the serial named
+ *   - etcd://host:port[,host:port...]/prefix (etcds://...: every member
+ *     over TLS, docs/repository.md "etcd over TLS"): the row of the serial named
  *     by <prefix>/current, then a WATCH on that key for new serials, a
  *     liveness read every 10 s, and the next member on any failure
  *     (docs/repository.md, "The repository on etcd").
@@ -43,11 +44,13 @@ struct nl_repo_result {
 typedef void (*nl_repo_done)(void *ctx, struct nl_repo_result *r);
 
 struct nl_repo_opts {
-	const char *ca_file; /* https: the CA bundle; NULL = the system's */
-	int timeout_ms;	     /* a transfer (etcd: a read and connecting) */
-	size_t max_bytes;    /* a document */
-	int check_ms;	     /* etcd: the liveness read's period (0: 10000) */
-	bool whole_table;    /* HTTP: always the whole table (as agents before rows did) */
+	const char *ca_file;   /* https, etcds: the CA bundle; NULL = the system's */
+	const char *cert_file; /* https, etcds: our client certificate; NULL = none */
+	const char *key_file;  /* its key; NULL = in cert_file */
+	int timeout_ms;	       /* a transfer (etcd: a read and connecting) */
+	size_t max_bytes;      /* a document */
+	int check_ms;	       /* etcd: the liveness read's period (0: 10000) */
+	bool whole_table;      /* HTTP: always the whole table (as agents before rows did) */
 };
 
 struct nl_repo_stats {
@@ -58,7 +61,7 @@ struct nl_repo_stats {
 	unsigned long watch_events;  /* etcd: changes of <prefix>/current seen */
 };
 
-/* true when @src names an etcd cluster (etcd://...) */
+/* true when @src names an etcd cluster (etcd://... or etcds://...) */
 bool nl_repo_is_etcd_url(const char *src);
 /*
  * The etcd keys under @prefix: "<prefix>/current", and of serial @serial
@@ -69,6 +72,12 @@ void nl_repo_key_serial(const char *prefix, __u64 serial, char *key, size_t len)
 /* the value of <prefix>/current: {"serial":"<S>"}; 0, or -EBADMSG */
 int nl_repo_parse_current(const char *json, size_t len, __u64 *serial);
 
+/*
+ * A client of @src.  TLS files given (ca_file, cert_file, key_file) are
+ * checked first (tls_files.h) and need a TLS source (https:// or
+ * etcds://): with a plain http one they are refused (-EINVAL), since TLS was
+ * asked for.  0, or -errno with @err set.
+ */
 int nl_repo_new(struct nl_repo **r, const char *src, const struct nl_repo_opts *o,
 		nl_repo_done done, void *ctx, char *err, size_t errlen);
 void nl_repo_free(struct nl_repo *r);

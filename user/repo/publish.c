@@ -27,6 +27,7 @@
 
 struct pub {
 	const struct publish_opts *o;
+	struct nl_tls_opts tls;
 	char url[128]; /* the member that answered */
 	char err[512];
 };
@@ -49,7 +50,8 @@ static json_t *put_op(const char *key, const char *val, size_t len)
 /* one request to the member in use: 0, or -errno with p->err set */
 static int call(struct pub *p, const char *api, json_t *body, json_t **resp)
 {
-	int rc = nl_etcd_call(p->url, api, body, p->o->timeout_ms, resp, p->err, sizeof(p->err));
+	int rc = nl_etcd_call(p->url, api, body, p->o->timeout_ms, &p->tls, resp, p->err,
+			      sizeof(p->err));
 
 	json_decref(body);
 	return rc;
@@ -58,8 +60,18 @@ static int call(struct pub *p, const char *api, json_t *body, json_t **resp)
 /* the first member that answers a read of <prefix>/current */
 static int connect_any(struct pub *p, const char *key, json_t **resp)
 {
+	const char *list = p->o->endpoints;
+	bool tls = nl_tls_any(&p->tls) || !strncmp(list, "etcds://", 8);
 	char urls[NL_ETCD_MAX_ENDPOINTS][128];
-	int n, rc = nl_etcd_parse_endpoints(p->o->endpoints, urls, &n, p->err, sizeof(p->err));
+	int n, rc;
+
+	if (!strncmp(list, "etcds://", 8) || !strncmp(list, "etcd://", 7))
+		list = strstr(list, "://") + 3;
+	rc = nl_etcd_parse_endpoints_tls(list, tls, urls, &n, p->err, sizeof(p->err));
+	if (!rc && nl_tls_any(&p->tls))
+		rc = nl_tls_check(&p->tls, p->err, sizeof(p->err));
+	if (rc)
+		return rc;
 
 	for (int i = 0; !rc || (rc != -EINVAL && i < n); i++) {
 		if (i == n)
@@ -199,7 +211,7 @@ static int collect(struct pub *p, __u64 keep)
 
 int repo_publish(const struct publish_opts *o)
 {
-	struct pub p = {.o = o};
+	struct pub p = {.o = o, .tls = {o->ca_file, o->cert_file, o->key_file}};
 	char path[4096], perr[256], ckey[600], skey[700], key[800], cur[64], *buf = NULL, *meta;
 	struct nl_vlan_table vt;
 	json_t *resp = NULL, *kv, *compare, *ops;
