@@ -49,6 +49,7 @@
 #include "vif.h"
 #include "vif_persist.h"
 #include "vif_tx.h"
+#include "tenants_src.h"
 #include "vlan_config.h"
 
 struct na_daemon {
@@ -62,6 +63,7 @@ struct na_daemon {
 	struct na_resolver res;
 	struct na_tenant_filter filter; /* --nart-tenants hosted */
 	struct na_tenant_net tnet;	/* the tenants file in force (tenant_net.h) */
+	struct na_tenants_src tsrc;	/* ... as the repository gave it (tenants_src.h) */
 	struct na_vlan_config vc;
 	struct na_events ev;
 	struct na_vifs vifs;
@@ -263,6 +265,8 @@ static int refresh(struct na_daemon *d, char *err, size_t errlen)
 static void wire(struct na_daemon *d)
 {
 	na_tenant_net_init(&d->tnet, &d->dp.maps);
+	d->tsrc = (struct na_tenants_src){.tn = &d->tnet, .st = &d->st};
+	d->vc.tsrc = &d->tsrc;
 	d->io = (struct na_nlarp_io){.up = &d->up,
 				     .loc = &d->loc,
 				     .tables = &d->tables,
@@ -425,7 +429,8 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 				     .vc = &d->vc,
 				     .st = &d->st,
 				     .keys = na_keys_ring(&d->keys),
-				     .store = &d->store};
+				     .store = &d->store,
+				     .tsrc = &d->tsrc};
 	bool json = r->flags & NA_REQ_F_JSON;
 	int rc;
 
