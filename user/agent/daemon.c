@@ -50,6 +50,7 @@
 #include "vif_persist.h"
 #include "vif_tx.h"
 #include "tenants_src.h"
+#include "vif_check.h"
 #include "vlan_config.h"
 
 struct na_daemon {
@@ -309,6 +310,8 @@ static void wire(struct na_daemon *d)
 	d->ra.tx = &d->vtx;
 	d->ra.st = &d->st;
 	d->ra.subnets = &d->resp.subnets;
+	d->ra.tnet = &d->tnet;
+	d->resp.tnet = &d->tnet;
 	d->ra.seed = (__u32)getpid() ^ (__u32)nl_now_ms();
 }
 
@@ -435,13 +438,20 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 	int rc;
 
 	switch (r->verb) {
-	case NA_REQ_VIF_ADD:
-		rc = vif_changed(d,
-				 na_vif_add(&d->vifs, r->ifname, &r->vif, &r->vif6, err, errlen));
+	case NA_REQ_VIF_ADD: {
+		/* checked against and completed from the tenants file (vif_check.h) */
+		struct na_request q = *r;
+
+		rc = na_vif_check(na_tenant_net_find(&d->tnet, r->vif.tenant), &q, err, errlen);
 		if (rc)
 			return rc;
-		ra_vif_changed(d, r);
-		return na_vif_persist_added(&d->store, r, out);
+		rc = vif_changed(d,
+				 na_vif_add(&d->vifs, q.ifname, &q.vif, &q.vif6, err, errlen));
+		if (rc)
+			return rc;
+		ra_vif_changed(d, &q);
+		return na_vif_persist_added(&d->store, &q, out);
+	}
 	case NA_REQ_VIF_DEL:
 		ra_vif_changed(d, r);
 		return vif_changed(
