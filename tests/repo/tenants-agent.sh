@@ -181,9 +181,11 @@ check "the agent logged the refusal" grep -q "tenants file from .* refused: .*ro
 rm -f "$TMP/override"
 
 # ---- a new file on the server, refresh: the new one in force ----------------------------------
+n0=$(grep -c reloaded "$TMP/serve.log")
+reloaded() { [ "$(grep -c reloaded "$TMP/serve.log")" -gt "$n0" ]; }
 check "compile serial 2 with t2" compile 2 "$TMP/t2" "$TMP/repo"
 kill -HUP "$SRV_PID"
-check "serve reloads" wait_for 10 grep -q "serial 2" "$TMP/serve.log"
+check "serve reloads (serial 2, t2)" wait_for 30 reloaded
 check "refresh" na refresh
 check "t2 in force after refresh (2 tenants, new ETag)" wait_for 10 \
 	status_has "tenants file: *2 tenants, 3 subnets, 0 routes, ETag \"t-[0-9a-f]*\", with serial 2,"
@@ -197,8 +199,7 @@ e0=$(stat_of tenants_file_errors)
 n0=$(grep -c reloaded "$TMP/serve.log")
 "$NAREPO" compile --serial 2 -o "$TMP/repo" "$TMP/fabric.topo" >/dev/null
 kill -HUP "$SRV_PID"
-reloaded() { [ "$(grep -c reloaded "$TMP/serve.log")" -gt "$n0" ]; }
-check "serve reloads (no tenants.txt now)" wait_for 10 reloaded
+check "serve reloads (no tenants.txt now)" wait_for 30 reloaded
 check "refresh with no tenants file on the server" na refresh
 check "status: no tenants file (the repository has none)" wait_for 10 \
 	status_has "tenants file: *none (the repository has none)"
