@@ -17,14 +17,13 @@
 #include "tenants.h"
 #include "vif_check.h"
 
-static const char FILE_TEXT[] =
-	"tenant 42\n"
-	"  subnet 10.0.0.0/24 router 10.0.0.1 mac-space 3 dns 10.0.0.53\n"
-	"  subnet 10.0.1.0/24 router 10.0.1.1 mac-space 4\n"
-	"  subnet fd42::/64 router fd42::1 mac-space 3\n"
-	"  subnet fd42:1::/56 router fd42:1::1 mac-space 3 mode managed\n"
-	"tenant 7\n"
-	"  subnet 10.0.0.0/16 router 10.0.255.254\n";
+static const char FILE_TEXT[] = "tenant 42\n"
+				"  subnet 10.0.0.0/24 router 10.0.0.1 mac-space 3 dns 10.0.0.53\n"
+				"  subnet 10.0.1.0/24 router 10.0.1.1 mac-space 4\n"
+				"  subnet fd42::/64 router fd42::1 mac-space 3\n"
+				"  subnet fd42:1::/56 router fd42:1::1 mac-space 3 mode managed\n"
+				"tenant 7\n"
+				"  subnet 10.0.0.0/16 router 10.0.255.254\n";
 
 static struct nl_tenants file;
 static char err[512];
@@ -33,9 +32,9 @@ static void setup(void)
 {
 	char perr[256];
 
-	cr_assert_eq(nl_tenants_parse(FILE_TEXT, sizeof(FILE_TEXT) - 1, "t", &file, perr,
-				      sizeof(perr)),
-		     0, "%s", perr);
+	cr_assert_eq(
+		nl_tenants_parse(FILE_TEXT, sizeof(FILE_TEXT) - 1, "t", &file, perr, sizeof(perr)),
+		0, "%s", perr);
 	err[0] = 0;
 }
 

@@ -445,8 +445,7 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 		rc = na_vif_check(na_tenant_net_find(&d->tnet, r->vif.tenant), &q, err, errlen);
 		if (rc)
 			return rc;
-		rc = vif_changed(d,
-				 na_vif_add(&d->vifs, q.ifname, &q.vif, &q.vif6, err, errlen));
+		rc = vif_changed(d, na_vif_add(&d->vifs, q.ifname, &q.vif, &q.vif6, err, errlen));
 		if (rc)
 			return rc;
 		ra_vif_changed(d, &q);
