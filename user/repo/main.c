@@ -499,9 +499,11 @@ static const struct cli_verb verbs[] = {
 		.args = "--etcd <host:port[,host:port...]> [options] <dir>",
 		.help = "Write <dir>/vlan-table.txt's rows into etcd (v3 JSON gateway): every "
 			"edge\n"
-			"switch's row under <prefix>/serials/<serial>/rows/<mac>, then one\n"
-			"transaction, conditional on <prefix>/current being unchanged, writes\n"
-			"the serial's meta and points <prefix>/current at it.  Agents with\n"
+			"switch's row under <prefix>/serials/<serial>/rows/<mac> and\n"
+			"<dir>/tenants.txt, if there is one, validated, as .../tenants\n"
+			"(docs/tenants.md), then one transaction, conditional on\n"
+			"<prefix>/current being unchanged, writes the serial's meta and points\n"
+			"<prefix>/current at it.  Agents with\n"
 			"--repo etcd://<host:port,...><prefix> watch that key.  Serials\n"
 			"superseded --grace seconds ago or more are removed (docs/repository.md).",
 		.opts = publish_opts,
