@@ -159,6 +159,10 @@ import json, sys
 v = [x for x in json.load(sys.stdin) if x[\"ifname\"] == \"vt${T}1\"][0]
 assert v[\"ip\"] == \"10.42.0.5/24\" and v[\"router\"] == \"10.42.0.1\" and v[\"mac_as\"] == 3, v
 assert v[\"ip6\"] == [\"fd42::5/64\"] and v[\"router6\"] == \"fd42::1\", v'"
+# the persisted definition is the completed one (attach re-applies it before any file arrives)
+REC="${NETLORD_STATE_DIR:-/var/lib/netlord}/$U.vifs/vt${T}1.vif"
+check "the persisted VIF record holds ip=10.42.0.5/24, router, mac_as=3" bash -c \
+	"grep -qx 'ip=10.42.0.5/24' '$REC' && grep -qx 'router=10.42.0.1' '$REC' && grep -qx 'mac_as=3' '$REC'"
 na vif add "vt${T}2" --tenant 42 --mac 52:54:00:42:00:06 --ip 10.43.0.5 >"$TMP/out" 2>&1
 rc=$?
 check "an address outside tenant 42's subnets: refused, exit 4 (got $rc)" test "$rc" -eq 4
