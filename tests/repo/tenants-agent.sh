@@ -30,7 +30,7 @@ OTHERMAC=02:5f:${T:0:2}:${T:2:2}:00:02
 TMP=$(mktemp -d /tmp/na-tenants.XXXXXX)
 chmod 755 "$TMP"
 declare -A AGENT_PID
-SRV_PID= PROXY_PID= ETCD_PID=
+SRV_PID='' PROXY_PID='' ETCD_PID=''
 srv() { echo "nlts$T$1"; }
 up() { echo "nltu$T$1"; }
 S=$(srv 1)
@@ -148,9 +148,9 @@ metrics_ok() {
 check "metrics: netlord_tenants_file_loaded 1, 1 tenant, 0 refused" wait_for 10 metrics_ok
 
 # ---- vif add against the file ------------------------------------------------------------------
-nw_vm nltv${T}1 "vt${T}1" "$S" 52:54:00:42:00:05 10.42.0.5/24 1400 on
-nw_vm nltv${T}2 "vt${T}2" "$S" 52:54:00:42:00:06 10.43.0.5/24 1400 on
-nw_vm nltv${T}3 "vt${T}3" "$S" 52:54:00:42:00:07 10.43.0.7/24 1400 on
+nw_vm "nltv${T}1" "vt${T}1" "$S" 52:54:00:42:00:05 10.42.0.5/24 1400 on
+nw_vm "nltv${T}2" "vt${T}2" "$S" 52:54:00:42:00:06 10.43.0.5/24 1400 on
+nw_vm "nltv${T}3" "vt${T}3" "$S" 52:54:00:42:00:07 10.43.0.7/24 1400 on
 check "vif add with only tenant, MAC and addresses" \
 	na vif add "vt${T}1" --tenant 42 --mac 52:54:00:42:00:05 --ip 10.42.0.5 --ip6 fd42::5
 check "vif list: /24, router 10.42.0.1, MAC space 3, fd42::5/64, router6 fd42::1" bash -c \
