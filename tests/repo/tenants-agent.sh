@@ -30,7 +30,7 @@ OTHERMAC=02:5f:${T:0:2}:${T:2:2}:00:02
 TMP=$(mktemp -d /tmp/na-tenants.XXXXXX)
 chmod 755 "$TMP"
 declare -A AGENT_PID
-SRV_PID= PROXY_PID= ETCD_PID=
+SRV_PID='' PROXY_PID='' ETCD_PID=''
 srv() { echo "nlts$T$1"; }
 up() { echo "nltu$T$1"; }
 S=$(srv 1)
@@ -148,9 +148,9 @@ metrics_ok() {
 check "metrics: netlord_tenants_file_loaded 1, 1 tenant, 0 refused" wait_for 10 metrics_ok
 
 # ---- vif add against the file ------------------------------------------------------------------
-nw_vm nltv${T}1 "vt${T}1" "$S" 52:54:00:42:00:05 10.42.0.5/24 1400 on
-nw_vm nltv${T}2 "vt${T}2" "$S" 52:54:00:42:00:06 10.43.0.5/24 1400 on
-nw_vm nltv${T}3 "vt${T}3" "$S" 52:54:00:42:00:07 10.43.0.7/24 1400 on
+nw_vm "nltv${T}1" "vt${T}1" "$S" 52:54:00:42:00:05 10.42.0.5/24 1400 on
+nw_vm "nltv${T}2" "vt${T}2" "$S" 52:54:00:42:00:06 10.43.0.5/24 1400 on
+nw_vm "nltv${T}3" "vt${T}3" "$S" 52:54:00:42:00:07 10.43.0.7/24 1400 on
 check "vif add with only tenant, MAC and addresses" \
 	na vif add "vt${T}1" --tenant 42 --mac 52:54:00:42:00:05 --ip 10.42.0.5 --ip6 fd42::5
 check "vif list: /24, router 10.42.0.1, MAC space 3, fd42::5/64, router6 fd42::1" bash -c \
@@ -159,6 +159,10 @@ import json, sys
 v = [x for x in json.load(sys.stdin) if x[\"ifname\"] == \"vt${T}1\"][0]
 assert v[\"ip\"] == \"10.42.0.5/24\" and v[\"router\"] == \"10.42.0.1\" and v[\"mac_as\"] == 3, v
 assert v[\"ip6\"] == [\"fd42::5/64\"] and v[\"router6\"] == \"fd42::1\", v'"
+# the persisted definition is the completed one (attach re-applies it before any file arrives)
+REC="${NETLORD_STATE_DIR:-/var/lib/netlord}/$U.vifs/vt${T}1.vif"
+check "the persisted VIF record holds ip=10.42.0.5/24, router, mac_as=3" bash -c \
+	"grep -qx 'ip=10.42.0.5/24' '$REC' && grep -qx 'router=10.42.0.1' '$REC' && grep -qx 'mac_as=3' '$REC'"
 na vif add "vt${T}2" --tenant 42 --mac 52:54:00:42:00:06 --ip 10.43.0.5 >"$TMP/out" 2>&1
 rc=$?
 check "an address outside tenant 42's subnets: refused, exit 4 (got $rc)" test "$rc" -eq 4
