@@ -99,7 +99,12 @@ teardown() {
 	else
 		echo "teardown: LEFT: $ns namespaces, $procs processes"
 	fi
-	nw_show_logs 20 "$TMP/checks.log" "$TMP"/agent*.log "$TMP"/*.console "$TMP"/g*.log
+	# what went wrong: the checks and the logs' tails
+	if [ "$FAIL" -ne 0 ]; then
+		for i in "$TMP/checks.log" "$TMP"/agent*.log "$TMP"/*.console "$TMP"/g*.log; do
+			[ -s "$i" ] && echo "----- $(basename "$i") (last 20 lines)" && tail -n 20 "$i"
+		done
+	fi
 	rm -rf "$TMP"
 }
 summary() {
@@ -164,8 +169,9 @@ echo
 echo "Guests (tenant $TENANT, MAC_AS 1; addresses as the guest reports them):"
 for g in g1 g2; do
 	s=${g#g}
-	a4=$(gx $g 10 "ip -4 -o addr show dev eth0" 2>/dev/null | awk '{print $4; exit}')
-	a6=$(gx $g 10 "ip -6 -o addr show dev eth0 scope global" 2>/dev/null | awk '{print $4; exit}')
+	a=$(gx $g 20 "ip -o addr show dev eth0" 2>/dev/null)
+	a4=$(awk '$3 == "inet" {print $4; exit}' <<<"$a")
+	a6=$(awk '$3 == "inet6" && $4 !~ /^fe80/ {print $4; exit}' <<<"$a")
 	mac=$([ "$g" = g1 ] && echo $MAC1 || echo $MAC2)
 	path=$([ "$s" = 1 ] && echo "XDP redirect into the tap" || echo "tc into the tap")
 	printf '  %s  %s  %-15s %-28s on server %s (%s)\n' "$g" "$mac" "${a4:--}" "${a6:--}" "$s" "$path"
