@@ -29,6 +29,10 @@
 #      after `vif del`.  Printed (never asserted): packets lost, the reply
 #      gap versus QEMU's downtime, the time until every NA had the new place.
 #
+# The world, the guests' VIFs, migrate_g1 and its figures are
+# scripts/guest/world.sh and scripts/guest/migfigures.py, shared with the
+# demo's guest stage (scripts/dc/demo-guests.sh).
+#
 # Prints "guest: N passed, M failed".  Needs root, qemu-system-x86_64.
 #   NA_ENCAP=ip|udp|gre (default gre)  KEEP_LOGS=1
 set -u
