@@ -49,7 +49,7 @@ if [ "$guest" = 0 ]; then
 		[ "$grc" = 130 ] && { rm -f "$out"; exit 130; }
 		[ "$grc" = 0 ] || rc=1
 		awk '/^demo( guests)?: [0-9]+ ok, [0-9]+ failed/ {o += $(NF - 5); f += $(NF - 3); n++}
-			END {printf "demo, both stages: %d ok, %d failed%s\n", o, f, n == 2 ? "" : " (a stage printed no summary)"}' "$out"
+			END {printf "demo, both stages: %d ok, %d failed, %d s%s\n", o, f, s, n == 2 ? "" : " (a stage printed no summary)"}' s="$SECONDS" "$out"
 	fi
 	rm -f "$out"
 	exit "$rc"
