@@ -122,7 +122,7 @@ def main():
     if ts:
         every = (max(ts.values()) - resume) * 1000
         if len(ts) == 3:
-            fig["every_na_ms"] = max(0.0, round(every, 1))
+            fig["every_na_ms"] = max(0.0, round(every, 3))
         out("      NAs with the new place, ms after RESUME (agent logs): "
             + ", ".join(f"server {s} {ms((t - resume) * 1000)}" for s, t in sorted(ts.items()))
             + (f"; every NA: {ms(every)} ms" if len(ts) == 3 else "; not all NAs"))
