@@ -37,7 +37,7 @@ if [ "$guest" = 0 ]; then
 	echo "NetLord demo: an emulated data center ($(basename "$cdir"): 2 core + 3 edge switches, 6 hypervisors)"
 	cd "$repo" || exit 2
 	out=$(mktemp /tmp/na-demo.XXXXXX)
-	scripts/vm/in-fabric-kernel.sh --timeout "${DEMO_TIMEOUT:-600}" --env DC_DIR --env DC_VMS --env NA --env DEMO_PPS -- \
+	scripts/vm/in-fabric-kernel.sh --timeout "${DEMO_TIMEOUT:-1200}" --env DC_DIR --env DC_VMS --env NA --env DEMO_PPS -- \
 		"$here/demo.sh" --guest --encap "$encap" | tee "$out"
 	rc=${PIPESTATUS[0]}
 	[ "$rc" = 130 ] && { rm -f "$out"; exit 130; }
