@@ -422,3 +422,291 @@ Test(route6, hop_limit_1_time_exceeded, .init = setup, .fini = world_teardown)
 			 hex(want.b, want.len));
 	cr_assert_eq(counter(NL_C_TX_HOP_EXCEEDED), 1);
 }
+
+/* ---- reference: the datapath's decision against nl_tenant_lookup() ----------------- */
+
+static void cfg_many_events(struct nl_config *cfg)
+{
+	cfg->event_vif_burst = 1000000;
+	cfg->event_vif_per_s = 1000000;
+	cfg->event_interval_ms = 0;
+}
+
+static uint32_t rnd(void)
+{
+	return (uint32_t)random() << 16 ^ (uint32_t)random();
+}
+
+static void mask(int family, uint8_t *a, int plen)
+{
+	int max = family == AF_INET ? 32 : 128;
+
+	for (int bit = plen; bit < max; bit++)
+		a[bit / 8] &= (uint8_t) ~(0x80 >> (bit % 8));
+}
+
+static void rnd_bytes(uint8_t *a, int n)
+{
+	for (int i = 0; i < n; i++)
+		a[i] = (uint8_t)rnd();
+}
+
+/* a next hop's MAC: 02:4e:48:00:family:index, one per next hop */
+static void nh_mac(int family, unsigned int i, uint8_t mac[6])
+{
+	memcpy(mac, (uint8_t[]){0x02, 0x4e, 0x48, 0x00, (uint8_t)family, (uint8_t)i}, 6);
+}
+
+static const char *fmt(int family, const uint8_t *a)
+{
+	static char buf[4][INET6_ADDRSTRLEN];
+	static int n;
+
+	return inet_ntop(family, a, buf[n++ & 3], INET6_ADDRSTRLEN);
+}
+
+/*
+ * Tenant A, generated: subnets 192.168.1.0/24 and 2001:db8:1::/64 (a1's,
+ * MAC space 1), 6 more subnets of each family (MAC spaces 2..7) and 12
+ * routes of each family with 1..4 next hops among 8 addresses of a1's
+ * subnets, prefix lengths never equal to a subnet's, a default route of
+ * each family.  The parser checks it like any tenants file.
+ */
+static char *gen_tenant(void)
+{
+	static const int plen4[] = {8, 12, 16, 20, 22, 26, 28, 30};
+	static const int plen6[] = {16, 20, 32, 40, 48, 56, 72, 96};
+	static char buf[16384];
+	char *p = buf;
+
+	p += sprintf(p, "tenant %u\nsubnet 192.168.1.0/24 router 192.168.1.1 mac-space 1\n"
+			"subnet 2001:db8:1::/64 router 2001:db8:1::1 mac-space 1\n",
+		     W_TENANT_A);
+	for (int i = 0; i < 6; i++) {
+		unsigned int c = rnd() % 256;
+
+		p += sprintf(p, "subnet 10.%d.%u.0/24 router 10.%d.%u.1 mac-space %d\n", 16 * i, c,
+			     16 * i, c, 2 + i);
+		p += sprintf(p, "subnet fd00:%x::/64 router fd00:%x::1 mac-space %d mode slaac\n",
+			     0x1000 * i + 1, 0x1000 * i + 1, 2 + i);
+	}
+	for (int fam = 0; fam < 2; fam++) {
+		uint8_t seen[13][17];
+
+		for (int i = 0; i < 13; i++) {
+			uint8_t a[16] = {0};
+			int plen, n = 1 + (int)(rnd() % 4), dup = 0;
+			unsigned int first = rnd() % 8;
+
+			if (fam == 0) {
+				plen = i == 12 ? 0 : plen4[rnd() % 8];
+				a[0] = 10;
+				rnd_bytes(a + 1, 3);
+				mask(AF_INET, a, plen);
+			} else {
+				plen = i == 12 ? 0 : plen6[rnd() % 8];
+				a[0] = 0xfd;
+				rnd_bytes(a + 1, 15);
+				a[2] &= 0x7f; /* some land in the subnets' 0x?001 range, some not */
+				mask(AF_INET6, a, plen);
+			}
+			/* a prefix routed twice is refused: draw again */
+			memcpy(seen[i], a, 16);
+			seen[i][16] = (uint8_t)plen;
+			for (int j = 0; j < i; j++)
+				dup |= !memcmp(seen[j], seen[i], 17);
+			if (dup) {
+				i--;
+				continue;
+			}
+			p += sprintf(p, "route %s/%d", fmt(fam ? AF_INET6 : AF_INET, a), plen);
+			/* distinct next hops: consecutive indexes */
+			for (int j = 0; j < n; j++) {
+				unsigned int k = (first + (unsigned int)j) % 8;
+
+				if (fam == 0)
+					p += sprintf(p, " via 192.168.1.%u", 100 + k);
+				else
+					p += sprintf(p, " via 2001:db8:1::%x", 0x100 + k);
+			}
+			p += sprintf(p, "\n");
+		}
+	}
+	return buf;
+}
+
+/* an IPv6/UDP frame a1 -> @dst through the router */
+static void pkt_udp6(struct pkt *p, const uint8_t *src, const uint8_t *dst)
+{
+	uint8_t h[48] = {0x60, 0, 0, 0, 0, 8 + 8, 17, 64};
+
+	p->len = 0;
+	pkt_eth(p, W_ROUTER_MAC, W_MAC_1, 0x86dd);
+	memcpy(h + 8, src, 16);
+	memcpy(h + 24, dst, 16);
+	pkt_bytes(p, h, 40);
+	pkt_udp(p, (uint16_t)(1000 + rnd() % 60000), 5001, 8);
+	pkt_fill(p, 0x42, 8);
+}
+
+/* the datapath's decision for @dst matches nl_tenant_lookup()'s, once */
+static void check_one(const struct nl_tenant *t, int family, const uint8_t *dst, int *counts)
+{
+	const struct nl_tn_subnet *sub;
+	const struct nl_tn_route *route;
+	struct nl_event ev[2];
+	uint8_t src6[16];
+	struct pkt in = {};
+	struct run r;
+	int rc = nl_tenant_lookup(t, family, dst, &sub, &route), nev;
+
+	/* the router's own address is dropped before any lookup: not this check */
+	if (sub && !memcmp(sub->router, dst, family == AF_INET ? 4 : 16))
+		return;
+	if (family == AF_INET) {
+		uint32_t d;
+
+		memcpy(&d, dst, 4);
+		pkt_vm_udp(&in, W_ROUTER_MAC, W_MAC_1, W_IP_1, ntohl(d), 8);
+	} else {
+		ip6(A1_IP6, src6);
+		pkt_udp6(&in, src6, dst);
+	}
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_SHOT, "%s: nothing is reachable here", fmt(family, dst));
+	nev = events_drain(ev, 2);
+	if (route) {
+		bool ok = false;
+
+		/* rewritten for one of the route's next hops, then a NART-2 miss for its MAC */
+		for (unsigned int j = 0; j < route->nvia; j++) {
+			uint8_t mac[6];
+			unsigned int k = family == AF_INET ? route->via[j][3] - 100
+							    : route->via[j][15] + 256 * route->via[j][14] - 0x100;
+
+			nh_mac(family, k, mac);
+			ok |= !memcmp(r.out, mac, 6);
+		}
+		cr_assert(ok, "%s: route %s/%u (line %u) but sent to %s", fmt(family, dst),
+			  fmt(family, route->addr), route->plen, route->line, hex(r.out, 6));
+		cr_assert_eq(nev, 1, "%s", fmt(family, dst));
+		cr_assert_eq(ev[0].type, NL_EV_NART2_MISS, "%s", fmt(family, dst));
+		counts[0]++;
+		return;
+	}
+	/* a subnet or nothing: NART-1 on the destination misses, WHERE with the MAC space */
+	cr_assert_arr_eq(r.out, W_ROUTER_MAC, 6, "%s: not routed to a next hop", fmt(family, dst));
+	cr_assert_eq(nev, 1, "%s", fmt(family, dst));
+	cr_assert_eq(ev[0].type, family == AF_INET ? NL_EV_NART1_MISS : NL_EV_NART1V6_MISS);
+	if (family == AF_INET)
+		cr_assert_arr_eq(&ev[0].ip, dst, 4);
+	else
+		cr_assert_arr_eq(ev[0].ip6, dst, 16);
+	cr_assert_eq(ev[0].mac_as, rc ? 0 : sub->mac_as, "%s: subnet %s", fmt(family, dst),
+		     rc ? "none" : fmt(family, sub->addr));
+	counts[rc ? 2 : 1]++;
+}
+
+Test(route_reference, datapath_agrees_with_nl_tenant_lookup, .init = world_setup_ip,
+     .fini = world_teardown, .timeout = 300)
+{
+	struct na_maps m;
+	struct nl_vif_ip6 v6 = {.count = 1, .prefix_len = {64}};
+	struct na_vrouter_stats st;
+	struct nl_tenants file;
+	const struct nl_tenant *t;
+	int counts[2][3] = {{0}};
+	uint32_t idx = (uint32_t)W.ifindex_a1;
+	char err[256], *text;
+
+	srandom(16);
+	text = gen_tenant();
+	cr_assert_eq(nl_tenants_parse(text, strlen(text), "gen", &file, err, sizeof(err)), 0,
+		     "%s\n%s", err, text);
+	t = nl_tenants_find(&file, W_TENANT_A);
+	cr_assert_not_null(t);
+	cfg_update(cfg_many_events);
+	/* the agent's tables from the file, with a1 (tenant A) hosted here */
+	memset(&m, -1, sizeof(m));
+	m.vifs = fd_map("nl_vifs");
+	m.vif_ip6s = fd_map("nl_vif_ip6s");
+	m.subnets = fd_map("nl_subnets");
+	m.subnets6 = fd_map("nl_subnets6");
+	ip6(A1_IP6, v6.addr[0]);
+	ip6(ROUTER6, v6.router);
+	cr_assert_eq(bpf_map_update_elem(m.vif_ip6s, &idx, &v6, BPF_ANY), 0);
+	{
+		struct nl_ip6_key k = {.tenant = W_TENANT_A};
+
+		memcpy(k.ip6, v6.addr[0], 16);
+		cr_assert_eq(bpf_map_update_elem(fd_map("nl_local_ip6s"), &k, &idx, BPF_ANY), 0);
+	}
+	cr_assert_eq(na_vrouter_sync(&m, &file, true, &st), 0);
+	cr_assert_eq(st.tenants, 1);
+	/* every next hop in NART-1 with its own MAC */
+	for (unsigned int k = 0; k < 8; k++) {
+		uint8_t mac[6], a6[16];
+		char s[64];
+
+		nh_mac(AF_INET, k, mac);
+		cr_assert_eq(world_nart1_set(W_TENANT_A, W_IP(192, 168, 1, 100 + k), mac, 1), 0);
+		nh_mac(AF_INET6, k, mac);
+		snprintf(s, sizeof(s), "2001:db8:1::%x", 0x100 + k);
+		ip6(s, a6);
+		(void)a6;
+		nart1v6(s, mac, 1);
+	}
+	for (int i = 0; i < 400; i++) {
+		uint8_t a[16] = {0};
+		int pick = (int)(rnd() % 3);
+
+		/* inside a route, inside a subnet, or anywhere (IPv4: 10/8 mostly) */
+		rnd_bytes(a, 4);
+		if (pick == 0 && t->nroute) {
+			const struct nl_tn_route *rt = &t->route[rnd() % t->nroute];
+
+			if (rt->family == AF_INET)
+				for (int b = 0; b < rt->plen; b++)
+					a[b / 8] = (uint8_t)((a[b / 8] & ~(0x80 >> (b % 8))) |
+							     (rt->addr[b / 8] & (0x80 >> (b % 8))));
+		} else if (pick == 1) {
+			const struct nl_tn_subnet *sn = &t->sub[rnd() % t->nsub];
+
+			if (sn->family == AF_INET && sn->addr[0] == 10)
+				memcpy(a, sn->addr, 3);
+		} else {
+			a[0] = 10;
+		}
+		check_one(t, AF_INET, a, counts[0]);
+	}
+	for (int i = 0; i < 400; i++) {
+		uint8_t a[16];
+		int pick = (int)(rnd() % 3);
+
+		rnd_bytes(a, 16);
+		a[0] = 0xfd;
+		a[1] = 0;
+		if (pick == 0) {
+			const struct nl_tn_route *rt = &t->route[rnd() % t->nroute];
+
+			if (rt->family == AF_INET6)
+				for (int b = 0; b < rt->plen; b++)
+					a[b / 8] = (uint8_t)((a[b / 8] & ~(0x80 >> (b % 8))) |
+							     (rt->addr[b / 8] & (0x80 >> (b % 8))));
+		} else if (pick == 1) {
+			const struct nl_tn_subnet *sn = &t->sub[rnd() % t->nsub];
+
+			if (sn->family == AF_INET6 && sn->addr[0] == 0xfd)
+				memcpy(a, sn->addr, 8);
+		} else if (rnd() % 2) {
+			a[0] = 0x20; /* 2000::/3, outside every prefix but the default */
+		}
+		check_one(t, AF_INET6, a, counts[1]);
+	}
+	/* every kind of decision was exercised */
+	for (int f = 0; f < 2; f++)
+		cr_assert(counts[f][0] > 20 && counts[f][1] > 20,
+			  "family %d: %d routed, %d connected, %d unmatched", f, counts[f][0],
+			  counts[f][1], counts[f][2]);
+	nl_tenants_free(&file);
+}
