@@ -167,6 +167,40 @@ static __always_inline bool nl_ip6_owned(struct nl_ndp_scratch *sc, const __u8 *
 	return idx && *idx == sc->ifindex;
 }
 
+/*
+ * The source is not the VIF's own: allowed when the tenant routes it
+ * through this VIF (the longest prefix holding it is a route with one of
+ * the VIF's addresses among its next hops): an appliance's or a gateway's
+ * forwarded traffic (route.h's rule for IPv6).
+ */
+static __always_inline bool nl_ip6_routed_source(struct nl_ndp_scratch *sc)
+{
+	struct nl_subnet6_val *r;
+
+	sc->s6.prefixlen = 32 + 128;
+	sc->s6.tenant = sc->tenant;
+	__builtin_memcpy(sc->s6.ip6, sc->saddr, 16);
+	r = bpf_map_lookup_elem(&nl_subnets6, &sc->s6);
+	if (!r || r->kind != NL_SUBNET_ROUTE)
+		return false;
+	sc->nh_n = r->n_nh <= NL_ROUTE_MAX_NH ? r->n_nh : 0;
+	__builtin_memcpy(sc->nh6, r->nh6, sizeof(sc->nh6));
+	sc->k.tenant = sc->tenant;
+	for (__u32 i = 0; i < NL_ROUTE_MAX_NH; i++) {
+		__u32 *idx;
+
+		if (i >= sc->nh_n)
+			break;
+		/* no pointer into @sc held across the lookup: nothing to spill */
+		asm volatile("" : "+r"(sc));
+		__builtin_memcpy(sc->k.ip6, sc->nh6[i & (NL_ROUTE_MAX_NH - 1)], 16);
+		idx = bpf_map_lookup_elem(&nl_local_ip6s, &sc->k);
+		if (idx && *idx == sc->ifindex)
+			return true;
+	}
+	return false;
+}
+
 /* the source rule: NL_CONTINUE or NL_IP6_DROP(reason) */
 static __always_inline int nl_ip6_check_source(struct nl_ndp_scratch *sc)
 {
@@ -184,7 +218,9 @@ static __always_inline int nl_ip6_check_source(struct nl_ndp_scratch *sc)
 	}
 	if (!sc->count)
 		return NL_CONTINUE; /* L2-only for IPv6 (docs/ipv6.md) */
-	return nl_ip6_owned(sc, sc->saddr) ? NL_CONTINUE : NL_IP6_DROP(NL_C_TX_SPOOF_IP6);
+	if (nl_ip6_owned(sc, sc->saddr))
+		return NL_CONTINUE;
+	return nl_ip6_routed_source(sc) ? NL_CONTINUE : NL_IP6_DROP(NL_C_TX_SPOOF_IP6);
 }
 
 /* a neighbour solicitation: who answers, into sc->answer and sc->flags */

@@ -21,6 +21,27 @@
 #include "nart.h"
 
 /*
+ * A source address that is not the VIF's own is still the VIF's to use
+ * when the tenant routes it through this VIF: the longest prefix holding it
+ * is a route with the VIF's address among its next hops (an appliance's or
+ * a gateway's forwarded traffic, [0053]).  Only looked up for sources that
+ * are not the VIF's address.
+ */
+static __always_inline bool nl_routed_source(const struct nl_vif *vif, __be32 saddr)
+{
+	struct nl_subnet_key sk = {.prefixlen = 64, .tenant = vif->tenant, .ip = saddr};
+	struct nl_subnet_val *r = bpf_map_lookup_elem(&nl_subnets, &sk);
+
+	if (!r || r->kind != NL_SUBNET_ROUTE)
+		return false;
+#pragma unroll
+	for (int i = 0; i < NL_ROUTE_MAX_NH; i++)
+		if (i < r->n_nh && r->nh[i] == vif->ip)
+			return true;
+	return false;
+}
+
+/*
  * The flow hash of a routed IPv4 packet (addresses, protocol, TCP/UDP
  * ports): nl_flow_hash() without its IPv6 branch, which would not fit the
  * small stack of the subprogram below.  Mixed differently from the VLAN

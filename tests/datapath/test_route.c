@@ -479,8 +479,9 @@ static char *gen_tenant(void)
 	static char buf[16384];
 	char *p = buf;
 
-	p += sprintf(p, "tenant %u\nsubnet 192.168.1.0/24 router 192.168.1.1 mac-space 1\n"
-			"subnet 2001:db8:1::/64 router 2001:db8:1::1 mac-space 1\n",
+	p += sprintf(p,
+		     "tenant %u\nsubnet 192.168.1.0/24 router 192.168.1.1 mac-space 1\n"
+		     "subnet 2001:db8:1::/64 router 2001:db8:1::1 mac-space 1\n",
 		     W_TENANT_A);
 	for (int i = 0; i < 6; i++) {
 		unsigned int c = rnd() % 256;
@@ -581,8 +582,10 @@ static void check_one(const struct nl_tenant *t, int family, const uint8_t *dst,
 		/* rewritten for one of the route's next hops, then a NART-2 miss for its MAC */
 		for (unsigned int j = 0; j < route->nvia; j++) {
 			uint8_t mac[6];
-			unsigned int k = family == AF_INET ? route->via[j][3] - 100
-							    : route->via[j][15] + 256 * route->via[j][14] - 0x100;
+			unsigned int k =
+				family == AF_INET
+					? route->via[j][3] - 100
+					: route->via[j][15] + 256 * route->via[j][14] - 0x100;
 
 			nh_mac(family, k, mac);
 			ok |= !memcmp(r.out, mac, 6);
@@ -709,4 +712,44 @@ Test(route_reference, datapath_agrees_with_nl_tenant_lookup, .init = world_setup
 			  "family %d: %d routed, %d connected, %d unmatched", f, counts[f][0],
 			  counts[f][1], counts[f][2]);
 	nl_tenants_free(&file);
+}
+
+/* ---- anti-spoofing: a source the tenant routes through the VIF (an appliance) ------- */
+
+/* a1 forwards for 10.95.0.0/16 and 2001:db8:95::/48 (routes via a1); not for 10.99/16 (a2) */
+Test(route_source, appliance_may_send_routed_sources, .init = setup, .fini = world_teardown)
+{
+	struct pkt in;
+	struct run r;
+
+	route4("10.95.0.0", 16, 2, (const char *[]){"192.168.1.77", A1_IP});
+	route6("2001:db8:95::", 48, 1, (const char *[]){A1_IP6});
+	/* to a2 in the same subnet, from a routed source: forwarded as is */
+	scapy(&in, "route_expected.py",
+	      "udp4 " MAC1 " 52:54:00:aa:00:02 10.95.3.3 192.168.1.20 64 1000 5001");
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_REDIRECT, "retval %u", r.retval);
+	cr_assert_arr_eq(r.out + OUTER, in.b, in.len, "forwarded unchanged");
+	scapy(&in, "route_expected.py",
+	      "udp6 " MAC1 " 52:54:00:aa:00:02 2001:db8:95::3 2001:db8:1::20 64 1000 5001");
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_REDIRECT, "retval %u", r.retval);
+	cr_assert_eq(counter(NL_C_TX_ENCAPSULATED), 2);
+	cr_assert(counters_all_zero_except(NL_C_TX_ENCAPSULATED, NL_C_MAX));
+	/* a prefix routed through another VIF, and an unrouted one: spoofing */
+	scapy(&in, "route_expected.py",
+	      "udp4 " MAC1 " 52:54:00:aa:00:02 10.99.3.3 192.168.1.20 64 1000 5001");
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_SHOT);
+	cr_assert_eq(counter(NL_C_TX_SPOOF_IP), 1);
+	scapy(&in, "route_expected.py",
+	      "udp6 " MAC1 " 52:54:00:aa:00:02 2001:db8:99::3 2001:db8:1::20 64 1000 5001");
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_SHOT);
+	cr_assert_eq(counter(NL_C_TX_SPOOF_IP6), 1);
+	/* the default route is a4's: a1 may not use any outside address */
+	scapy(&in, "route_expected.py",
+	      "udp4 " MAC1 " 52:54:00:aa:00:02 198.51.100.7 192.168.1.20 64 1000 5001");
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(counter(NL_C_TX_SPOOF_IP), 2);
 }
