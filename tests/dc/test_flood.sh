@@ -11,6 +11,6 @@ repo=$(cd "$here/../.." && pwd)
 # shellcheck source=lib/driver.sh
 . "$repo/tests/dc/lib/driver.sh"
 dc_driver_init dc-flood nlf
-dc_driver_run "${FLOOD_TIMEOUT:-400}" tests/dc/flood-guest.sh "$repo/topologies/demo.vms"
+dc_driver_run "${FLOOD_TIMEOUT:-600}" tests/dc/flood-guest.sh "$repo/topologies/demo.vms"
 [ "$FAIL" -eq 0 ] || dc_driver_tails mcast.err agent-edge1-1.log dc-up.err
 finish
