@@ -39,52 +39,18 @@ _Static_assert(NL_ICMP_QUOTE_BUF == sizeof(struct iphdr) + 0x7f + 1 &&
 		       NL_ICMP_QUOTE_MAX <= NL_ICMP_QUOTE_BUF,
 	       "the quote buffer covers the masked quote length");
 
-/* 16-bit one's complement a - b, folded (0xffff and 0 are the same number) */
-static __always_inline __u16 nl_csum_sub16(__u16 a, __u16 b)
-{
-	__u32 s = (__u32)a + (__u16)~b;
-
-	s = (s & 0xffff) + (s >> 16);
-	return (__u16)((s & 0xffff) + (s >> 16));
-}
-
 /*
- * Is @skb CHECKSUM_PARTIAL?  __sk_buff does not say (before kernel 6.3's
- * bpf_cast_to_kern_ctx), but bpf_l4_csum_replace() with a pseudo-header
- * change updates the field one way for CHECKSUM_PARTIAL (the field holds
- * the uncomplemented pseudo-header sum: +1) and the other way otherwise
- * (a complemented checksum: -1).  The field at @off is put back as it was.
- * Returns 1, 0, or -1 when the helpers fail.
- */
-static __always_inline int nl_skb_csum_partial(struct __sk_buff *skb, __u32 off)
-{
-	__u16 before, after;
-
-	if (bpf_skb_load_bytes(skb, off, &before, 2))
-		return -1;
-	if (bpf_l4_csum_replace(skb, off, 0, 1, BPF_F_PSEUDO_HDR | sizeof(__u16)))
-		return -1;
-	if (bpf_skb_load_bytes(skb, off, &after, 2))
-		return -1;
-	if (bpf_skb_store_bytes(skb, off, &before, 2, 0))
-		return -1;
-	/* +1 and -1 differ modulo 0xffff, whatever the representation of 0 */
-	return nl_csum_sub16(after, before) == 1;
-}
-
-/*
- * CHECKSUM_PARTIAL: the completion writes ~fold(sum of [csum_start, end))
- * into the field.  With the quoted transport header at csum_start and the
- * field at @field, write x with x == ~(rest + x), i.e. 2x == -rest modulo
- * 0xffff: x = (~rest) rotated right by one bit (halving modulo 2^16 - 1).
- * The completion then rewrites x with itself.  @l4_off: quoted transport
- * header, @l4len: its quoted bytes (<= NL_ICMP_QUOTE_L4).  0 or -1.
+ * CHECKSUM_PARTIAL: with the quoted transport header at csum_start and the
+ * field at @field, write the fixed point of the completion there
+ * (nl_csum_fixed_point()): the completion then rewrites it with itself.
+ * @l4_off: quoted transport header, @l4len: its quoted bytes
+ * (<= NL_ICMP_QUOTE_L4).  0 or -1.
  */
 static __always_inline int nl_icmp_fix_partial(struct __sk_buff *skb, __u32 l4_off, __u32 l4len,
 					       __u32 field)
 {
 	__u8 l4[NL_ICMP_QUOTE_L4] = {};
-	__u16 zero = 0, x, r;
+	__u16 zero = 0, x;
 	__s64 sum;
 
 	if (bpf_skb_store_bytes(skb, l4_off + field, &zero, 2, 0))
@@ -101,8 +67,7 @@ static __always_inline int nl_icmp_fix_partial(struct __sk_buff *skb, __u32 l4_o
 	sum = bpf_csum_diff(NULL, 0, (__be32 *)l4, sizeof(l4), 0);
 	if (sum < 0)
 		return -1;
-	r = nl_csum_fold((__u32)sum); /* ~rest */
-	x = (__u16)(r >> 1 | r << 15);
+	x = nl_csum_fixed_point((__u32)sum);
 	return bpf_skb_store_bytes(skb, l4_off + field, &x, 2, 0) ? -1 : 0;
 }
 
@@ -118,7 +83,7 @@ static __always_inline int nl_icmp_error(struct __sk_buff *skb, const struct nl_
 	void *data_end = nl_skb_data_end(skb);
 	void *data = nl_skb_data(skb);
 	struct iphdr *oip = data + ETH_HLEN;
-	__u8 msg[8 + NL_ICMP_QUOTE_BUF] = {};
+	__u8 msg[8 + NL_ICMP_QUOTE_BUF] __attribute__((aligned(4))) = {};
 	__u32 ihl, l4len, quote, field = 0;
 	struct ethhdr eth;
 	struct iphdr ip = {};
@@ -159,8 +124,10 @@ static __always_inline int nl_icmp_error(struct __sk_buff *skb, const struct nl_
 		field = 6;
 	if (field && l4len >= field + 2) {
 		__u32 l4_off = NL_ICMP_HDRS + ihl;
-		int partial = nl_skb_csum_partial(skb, l4_off + field);
+		/* msg as scratch: it is filled below (the stack is nearly full) */
+		int partial = nl_skb_csum_partial(skb, l4_off + field, (__u16 *)msg);
 
+		*(__u32 *)msg = 0;
 		if (partial < 0)
 			return TC_ACT_SHOT;
 		if (partial && nl_icmp_fix_partial(skb, l4_off, l4len, field))

@@ -9,9 +9,15 @@
  * happens in a per-CPU scratch entry: the caller (ndp.h) is a subprogram
  * with almost no stack.
  *
- * Known limit: the ICMPv4 errors of icmp.h keep a CHECKSUM_PARTIAL quote
- * exact; these do not yet (a VM that offloads its transport checksum may
- * see the quote's checksum field completed after ours was computed).
+ * A VM that offloads checksums sends CHECKSUM_PARTIAL packets, and the
+ * error keeps that state with csum_start/csum_offset naming the checksum
+ * field of the *quoted* transport header (as for the ICMPv4 errors of
+ * icmp.h): that field is set to the fixed point of the completion
+ * (nl_csum_fixed_point()) before the ICMPv6 checksum is computed, so the
+ * error is the same, valid, bytes whether a device, the kernel or the
+ * guest completes the checksum or not.  Only TCP, UDP and UDP-Lite right
+ * after the IPv6 header are recognised: a quoted packet with extension
+ * headers before its transport header keeps its quote unchanged.
  */
 #ifndef NL_BPF_ICMP6_H
 #define NL_BPF_ICMP6_H
@@ -37,6 +43,8 @@ struct nl_icmp6_buf {
 	__be32 word; /* packet too big: the MTU; time exceeded: unused */
 	__u8 quote[NL_ICMP6_QUOTE];
 	__u8 slack[8]; /* the verifier bounds the rounded sum length by 8 + 128 + 3 */
+	__u16 tmp[2];  /* nl_skb_csum_partial(), the fixed point */
+	__u8 field;    /* offset of the quoted transport checksum */
 } __attribute__((aligned(8)));
 
 _Static_assert(__builtin_offsetof(struct nl_icmp6_buf, ip6) == 16 &&
@@ -65,6 +73,59 @@ struct nl_icmp6_req {
 };
 
 /*
+ * The quote length, from the ICMPv6 payload length in @b, bounded for the
+ * verifier (1..128).  Read back from map memory after each helper call
+ * rather than kept in a register: the caller, nl_tx_ipv6(), has no stack
+ * to spare for spills (6.1 rounds each frame up to 32 bytes, and the VIF
+ * program's 480 + 32 is the 512-byte limit).
+ */
+static __always_inline __u32 nl_icmp6_quote_len(const struct nl_icmp6_buf *b)
+{
+	__u32 quote = bpf_ntohs(b->ip6.plen) - 8;
+
+	quote -= 1;
+	asm volatile("%0 &= 0x7f" : "+r"(quote));
+	return quote + 1;
+}
+
+/*
+ * The checksum field of the quoted transport header (@b->quote), when the
+ * error keeps the VM's CHECKSUM_PARTIAL state: set to the completion's
+ * fixed point, in @b and in @skb.  0 or -1.
+ */
+static __always_inline int nl_icmp6_fix_partial(struct __sk_buff *skb, struct nl_icmp6_buf *b)
+{
+	__u32 l4len;
+	__s64 sum;
+	int partial;
+
+	if (b->quote[6] == IPPROTO_TCP)
+		b->field = 16;
+	else if (b->quote[6] == IPPROTO_UDP || b->quote[6] == IPPROTO_UDPLITE)
+		b->field = 6;
+	else
+		return 0;
+	if (nl_icmp6_quote_len(b) < 40 + b->field + 2)
+		return 0;
+	partial = nl_skb_csum_partial(skb, NL_ICMP6_HDRS + 40 + b->field, b->tmp);
+	if (partial <= 0)
+		return partial;
+	b->quote[40 + (b->field & 0x1f)] = 0;
+	b->quote[40 + (b->field & 0x1f) + 1] = 0;
+	/* the quoted transport bytes rounded up to words (those past the quote are zero) */
+	l4len = (nl_icmp6_quote_len(b) - 40 + 3) & 0x7c;
+	if (l4len > NL_ICMP6_QUOTE - 40)
+		return -1;
+	sum = bpf_csum_diff(NULL, 0, (__be32 *)&b->quote[40], l4len, 0);
+	if (sum < 0)
+		return -1;
+	b->tmp[0] = nl_csum_fixed_point((__u32)sum);
+	b->quote[40 + (b->field & 0x1f)] = ((__u8 *)b->tmp)[0];
+	b->quote[40 + (b->field & 0x1f) + 1] = ((__u8 *)b->tmp)[1];
+	return bpf_skb_store_bytes(skb, NL_ICMP6_HDRS + 40 + b->field, b->tmp, 2, 0) ? -1 : 0;
+}
+
+/*
  * Turn @skb (a VM's IPv6 frame, header checked) into the ICMPv6 error @r
  * describes, quoting as much of the packet as fits NL_ICMP6_QUOTE.  @key: a
  * map key off the stack.  0, or -1 when the kernel refused a change (the
@@ -81,10 +142,6 @@ static __always_inline int nl_icmp6_error(struct __sk_buff *skb, const __u32 *ke
 		return -1;
 	if (quote > NL_ICMP6_QUOTE)
 		quote = NL_ICMP6_QUOTE;
-	/* make the bound visible to the verifier: quote stays in 1..128 */
-	quote -= 1;
-	asm volatile("%0 &= 0x7f" : "+r"(quote));
-	quote += 1;
 	__builtin_memset(b, 0, sizeof(*b));
 	nl_mac_copy(b->dst, r->dst_mac);
 	nl_mac_copy(b->src, r->src_mac);
@@ -99,11 +156,13 @@ static __always_inline int nl_icmp6_error(struct __sk_buff *skb, const __u32 *ke
 	b->code = r->code;
 	b->word = bpf_htonl(r->mtu);
 	/* the quoted datagram stays in place; the headers go in front of it */
-	if (bpf_skb_change_tail(skb, ETH_HLEN + quote, 0) ||
+	if (bpf_skb_change_tail(skb, ETH_HLEN + nl_icmp6_quote_len(b), 0) ||
 	    bpf_skb_change_head(skb, NL_ICMP6_HDRS - ETH_HLEN, 0) ||
-	    bpf_skb_load_bytes(skb, NL_ICMP6_HDRS, b->quote, quote))
+	    bpf_skb_load_bytes(skb, NL_ICMP6_HDRS, b->quote, nl_icmp6_quote_len(b)) ||
+	    nl_icmp6_fix_partial(skb, b))
 		return -1;
 	/* the pseudo header, then the message (bytes past the quote are zero) */
+	quote = nl_icmp6_quote_len(b);
 	sum = nl_sum16(b->ip6.saddr, 16) + bpf_htons(8 + quote) + bpf_htons(NL_IPPROTO_ICMPV6);
 	s = bpf_csum_diff(NULL, 0, (__be32 *)&b->type, (8 + quote + 3) & ~3U, sum);
 	if (s < 0)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * ICMP errors of the virtual router (bpf/lib/icmp.h; patent [0044], the
- * MTU of [0046]): the exact bytes against scapy's (tests/datapath/
- * icmp_expected.py), and the checksum of errors built from a
- * CHECKSUM_PARTIAL packet, which BPF_PROG_TEST_RUN cannot make: those go
+ * ICMP errors of the virtual router (bpf/lib/icmp.h, icmp6.h; patent
+ * [0044], the MTU of [0046]): the exact bytes against scapy's (tests/
+ * datapath/icmp_expected.py; IPv6: test_ndp.c), and the checksum of IPv4
+ * and IPv6 errors built from a CHECKSUM_PARTIAL packet, which
+ * BPF_PROG_TEST_RUN cannot make: those go
  * through the real datapath on the world's veth a1 (tc ingress), sent by
  * a packet socket with a virtio-net header asking for a checksum, as a VM
  * behind a tap device would, and are read back on a1p after a receiver
@@ -22,6 +23,7 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <linux/virtio_net.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <criterion/criterion.h>
 #include "harness.h"
@@ -169,13 +171,13 @@ static uint16_t pseudo_sum(const uint8_t *ip)
 	return (uint16_t)~inet_csum(ph, sizeof(ph));
 }
 
-/* Sends @f from the VM side (a1p) as CHECKSUM_PARTIAL: csum_start 34, csum_offset @off */
-static void send_partial(const struct pkt *f, uint16_t off)
+/* Sends @f from the VM side (a1p) as CHECKSUM_PARTIAL: csum_start @start, csum_offset @off */
+static void send_partial(const struct pkt *f, uint16_t start, uint16_t off)
 {
 	struct virtio_net_hdr vh = {
 		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
 		.gso_type = VIRTIO_NET_HDR_GSO_NONE,
-		.csum_start = 34,
+		.csum_start = start,
 		.csum_offset = off,
 	};
 	uint8_t buf[sizeof(vh) + sizeof(f->b)];
@@ -188,11 +190,25 @@ static void send_partial(const struct pkt *f, uint16_t off)
 	close(fd);
 }
 
+/* an ICMPv4 frame */
+static bool is_icmp4(const uint8_t *f, uint32_t len)
+{
+	return len >= 34 && rd16(f + 12) == 0x0800 && f[14 + 9] == 1;
+}
+
+/* an ICMPv6 packet too big (other ICMPv6 traffic on a1p is neighbour discovery) */
+static bool is_too_big6(const uint8_t *f, uint32_t len)
+{
+	return len >= 62 && rd16(f + 12) == 0x86dd && f[14 + 6] == 58 && f[54] == 2;
+}
+
 /*
- * Next ICMP frame arriving on a1p (not our own outgoing one); with @vnet the
- * virtio-net header in front is returned in @vh.  Returns the frame length.
+ * Next frame arriving on a1p that @want accepts (not our own outgoing
+ * one); with @vnet the virtio-net header in front is returned in @vh.
+ * Returns the frame length.
  */
-static uint32_t recv_icmp(int fd, bool vnet, struct virtio_net_hdr *vh, uint8_t *out, uint32_t max)
+static uint32_t recv_frame(int fd, bool vnet, struct virtio_net_hdr *vh, uint8_t *out, uint32_t max,
+			   bool (*want)(const uint8_t *, uint32_t))
 {
 	uint8_t buf[sizeof(*vh) + 2048];
 	uint32_t hl = vnet ? sizeof(*vh) : 0;
@@ -203,8 +219,8 @@ static uint32_t recv_icmp(int fd, bool vnet, struct virtio_net_hdr *vh, uint8_t 
 		ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
 
 		cr_assert_gt(n, 0, "no ICMP error came back to the VM: %s", strerror(errno));
-		if (from.sll_pkttype == PACKET_OUTGOING || (uint32_t)n < hl + 34 ||
-		    buf[hl + 14 + 9] != 1)
+		if (from.sll_pkttype == PACKET_OUTGOING || (uint32_t)n < hl ||
+		    !want(buf + hl, (uint32_t)n - hl))
 			continue;
 		cr_assert_leq((uint32_t)n - hl, max);
 		if (vnet)
@@ -276,8 +292,8 @@ static void partial_case(bool tcp, bool kernel_completes)
 	f.b[34 + field + 1] = pseudo_sum(f.b + 14) & 0xff;
 
 	rx = packet_socket("a1p", ETH_P_IP, !kernel_completes);
-	send_partial(&f, field);
-	len = recv_icmp(rx, !kernel_completes, &vh, got, sizeof(got));
+	send_partial(&f, 34, field);
+	len = recv_frame(rx, !kernel_completes, &vh, got, sizeof(got), is_icmp4);
 	close(rx);
 	cr_assert_eq(counter(NL_C_TX_MTU), 1, "the datapath did not answer");
 	if (!kernel_completes) {
@@ -315,4 +331,196 @@ Test(icmp, partial_udp_receiver_completes, .init = setup_real, .fini = world_tea
 Test(icmp, partial_tcp_receiver_completes, .init = setup_real, .fini = world_teardown)
 {
 	partial_case(true, false);
+}
+
+/* ---- the same for IPv6: packet too big (bpf/lib/icmp6.h) --------------------------------- */
+
+#define A1_IP6	"2001:db8:1::10"
+#define A2_IP6	"2001:db8:1::20"
+#define ROUTER6 "2001:db8:1::1"
+
+static void ip6(const char *s, uint8_t *out)
+{
+	cr_assert_eq(inet_pton(AF_INET6, s, out), 1, "%s", s);
+}
+
+/* a1 owns A1_IP6, its IPv6 router is ROUTER6 (what vif add --ip6 --router6 writes) */
+static void setup_real6(void)
+{
+	struct nl_vif_ip6 v6 = {.count = 1, .prefix_len = {64}};
+	struct nl_ip6_key k = {.tenant = W_TENANT_A};
+	uint32_t idx;
+
+	setup_real();
+	idx = (uint32_t)W.ifindex_a1;
+	ip6(A1_IP6, v6.addr[0]);
+	ip6(ROUTER6, v6.router);
+	memcpy(k.ip6, v6.addr[0], 16);
+	cr_assert_eq(bpf_map_update_elem(fd_map("nl_vif_ip6s"), &idx, &v6, BPF_ANY), 0);
+	cr_assert_eq(bpf_map_update_elem(fd_map("nl_local_ip6s"), &k, &idx, BPF_ANY), 0);
+}
+
+/* the IPv6 pseudo-header sum a stack leaves in the field for the offload */
+static uint16_t pseudo_sum6(const uint8_t *ip, uint8_t proto)
+{
+	uint8_t ph[40] = {0};
+
+	memcpy(ph, ip + 8, 32);
+	ph[34] = ip[4];
+	ph[35] = ip[5];
+	ph[39] = proto;
+	return (uint16_t)~inet_csum(ph, sizeof(ph));
+}
+
+/* a1 -> a2 (same subnet), 1500 bytes of IPv6: too big for the fabric in udp mode */
+static void pkt6(struct pkt *f, bool tcp)
+{
+	uint8_t h[40] = {0x60, 0, 0, 0};
+	uint32_t l4 = 1500 - 40;
+
+	memset(f, 0, sizeof(*f));
+	pkt_eth(f, W_MAC_2, W_MAC_1, 0x86dd);
+	h[4] = l4 >> 8;
+	h[5] = l4 & 0xff;
+	h[6] = tcp ? 6 : 17;
+	h[7] = 64;
+	ip6(A1_IP6, h + 8);
+	ip6(A2_IP6, h + 24);
+	pkt_bytes(f, h, sizeof(h));
+	if (tcp) {
+		uint8_t t[20] = {0x9c, 0x40, 0x13, 0x89, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x18, 0xff};
+
+		pkt_bytes(f, t, sizeof(t));
+		pkt_fill(f, 0x3c, l4 - sizeof(t));
+	} else {
+		pkt_udp(f, 40000, 5001, l4 - 8);
+		for (uint32_t i = 0; i < l4 - 8; i++) {
+			uint8_t b = (uint8_t)(i * 7);
+
+			pkt_bytes(f, &b, 1);
+		}
+	}
+}
+
+/* the ICMPv6 checksum over the pseudo header and the message is right */
+static bool icmp6_csum_ok(const uint8_t *ip6h, const uint8_t *msg, uint32_t len)
+{
+	static uint8_t b[40 + 2048];
+
+	memset(b, 0, 40);
+	memcpy(b, ip6h + 8, 32);
+	b[34] = len >> 8;
+	b[35] = len & 0xff;
+	b[39] = 58;
+	memcpy(b + 40, msg, len);
+	return inet_csum(b, 40 + len) == 0;
+}
+
+/*
+ * A valid packet too big for @sent, byte for byte: our headers, the MTU,
+ * the ICMPv6 checksum, and the quote (the first 128 bytes of the packet)
+ * intact but for @field of the transport header.
+ */
+static void expect_valid_too_big6(const uint8_t *f, uint32_t len, const struct pkt *sent,
+				  uint32_t field)
+{
+	uint8_t a[16];
+
+	cr_assert_eq(len, 14 + 40 + 8 + 128, "length %u:\n%s", len, hex(f, len));
+	cr_assert_arr_eq(f, W_MAC_1, 6, "to the VM");
+	cr_assert_eq(rd16(f + 12), 0x86dd);
+	cr_assert_eq(rd32(f + 14), 0x60000000, "version, class, flow");
+	cr_assert_eq(rd16(f + 18), 8 + 128, "payload length");
+	cr_assert_eq(f[20], 58, "not ICMPv6");
+	cr_assert_eq(f[21], 64, "hop limit");
+	ip6(ROUTER6, a);
+	cr_assert_arr_eq(f + 22, a, 16, "from the router");
+	ip6(A1_IP6, a);
+	cr_assert_arr_eq(f + 38, a, 16, "to the VM's address");
+	cr_assert_eq(f[54], 2, "type");
+	cr_assert_eq(f[55], 0, "code");
+	cr_assert_eq(rd32(f + 58), MTU_UDP, "MTU changed:\n%s", hex(f, len));
+	cr_assert(icmp6_csum_ok(f + 14, f + 54, 8 + 128), "ICMPv6 checksum wrong:\n%s",
+		  hex(f, len));
+	cr_assert_arr_eq(f + 62, sent->b + 14, 40 + field, "quoted header changed");
+	cr_assert_arr_eq(f + 62 + 40 + field + 2, sent->b + 54 + field + 2, 88 - field - 2,
+			 "quoted transport bytes changed");
+}
+
+static void partial6_case(bool tcp, bool kernel_completes)
+{
+	struct virtio_net_hdr vh = {};
+	uint16_t field = tcp ? 16 : 6;
+	struct pkt f;
+	uint8_t got[2048];
+	uint32_t len;
+	int rx;
+
+	if (kernel_completes)
+		sh("ethtool -K a1 tx off >/dev/null");
+	pkt6(&f, tcp);
+	f.b[54 + field] = pseudo_sum6(f.b + 14, tcp ? 6 : 17) >> 8;
+	f.b[54 + field + 1] = pseudo_sum6(f.b + 14, tcp ? 6 : 17) & 0xff;
+
+	rx = packet_socket("a1p", ETH_P_IPV6, !kernel_completes);
+	send_partial(&f, 54, field);
+	len = recv_frame(rx, !kernel_completes, &vh, got, sizeof(got), is_too_big6);
+	close(rx);
+	cr_assert_eq(counter(NL_C_TX_MTU), 1, "the datapath did not answer");
+	if (!kernel_completes) {
+		uint8_t done[sizeof(got)];
+
+		/* still CHECKSUM_PARTIAL, as the VM would get it: one completing in software ... */
+		cr_assert(vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM, "not CHECKSUM_PARTIAL any more");
+		memcpy(done, got, len);
+		complete_in_software(&vh, done, len);
+		expect_valid_too_big6(done, len, &f, field);
+		/* ... and one trusting the offload see the same, valid, bytes */
+		cr_assert_arr_eq(done, got, len, "the completion changed the error");
+		/* the offload points into the quote, at the quoted transport checksum */
+		cr_assert_eq(vh.csum_start, 62 + 40, "csum_start %u", vh.csum_start);
+		cr_assert_eq(vh.csum_offset, field);
+	}
+	expect_valid_too_big6(got, len, &f, field);
+}
+
+Test(icmp6, partial_udp_kernel_completes, .init = setup_real6, .fini = world_teardown)
+{
+	partial6_case(false, true);
+}
+
+Test(icmp6, partial_tcp_kernel_completes, .init = setup_real6, .fini = world_teardown)
+{
+	partial6_case(true, true);
+}
+
+Test(icmp6, partial_udp_receiver_completes, .init = setup_real6, .fini = world_teardown)
+{
+	partial6_case(false, false);
+}
+
+Test(icmp6, partial_tcp_receiver_completes, .init = setup_real6, .fini = world_teardown)
+{
+	partial6_case(true, false);
+}
+
+/* not CHECKSUM_PARTIAL: the quote is the packet as sent, checksum field included */
+Test(icmp6, complete_checksum_quoted_unchanged, .init = setup_real6, .fini = world_teardown)
+{
+	struct pkt f;
+	uint8_t got[2048];
+	uint32_t len;
+	int rx, tx;
+
+	pkt6(&f, false);
+	f.b[54 + 6] = 0xbe;
+	f.b[54 + 7] = 0xef;
+	rx = packet_socket("a1p", ETH_P_IPV6, false);
+	tx = packet_socket("a1p", 0, false);
+	cr_assert_eq(send(tx, f.b, f.len, 0), (ssize_t)f.len, "send: %s", strerror(errno));
+	close(tx);
+	len = recv_frame(rx, false, NULL, got, sizeof(got), is_too_big6);
+	close(rx);
+	expect_valid_too_big6(got, len, &f, 6);
+	cr_assert_eq(rd16(got + 62 + 40 + 6), 0xbeef, "the quoted checksum field changed");
 }

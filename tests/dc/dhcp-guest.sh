@@ -12,35 +12,14 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-out=$1
-cdir=$2
-vmsf=$3
-P=$4
-RUN=/run/netlord-dc/$P
-export P RUN
-# shellcheck source=scripts/dc/dc-lib.sh
-. "$repo/scripts/dc/dc-lib.sh"
+# shellcheck source=lib/guest.sh
+. "$repo/tests/dc/lib/guest.sh" "$@"
 # shellcheck source=scripts/dc/dc-measure.sh
 . "$repo/scripts/dc/dc-measure.sh"
+dc_guest_logs 'dhclient-*.log'
 
-fails=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1${2:+: $2}"; fails=$((fails + 1)); }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
-cleanup() {
-	cp "$RUN"/agent-*.log "$RUN"/dhclient-*.log "$out/" 2>/dev/null
-	"$repo/scripts/dc/dc-down.sh" --prefix "$P" --run-dir "$RUN" -q 2>/dev/null || true
-}
-trap cleanup EXIT
-T0=$(date +%s)
-
-if "$repo/scripts/dc/dc-up.sh" "$cdir" "$vmsf" --prefix "$P" --run-dir "$RUN" --encap udp --dhcp \
-	-q 2>"$out/dc-up.err"; then
-	ok "dc-up --dhcp: 6 agents ready, $(wc -l <"$RUN/vms.txt") VMs bound by dhclient"
-else
-	bad "dc-up --dhcp" "$(tail -n 3 "$out/dc-up.err" | tr '\n' ' ')"
-	exit 1
-fi
+dc_guest_up "dc-up --dhcp" --encap udp --dhcp
+ok "dc-up --dhcp: 6 agents ready, $(wc -l <"$RUN/vms.txt") VMs bound by dhclient"
 echo "# up in $(($(date +%s) - T0)) s"
 hvs=(edge1-1 edge1-2 edge2-1 edge2-2 edge3-1 edge3-2)
 # a counter of an agent's `stats` (zero counters are not printed)
@@ -91,4 +70,4 @@ ra=0
 for h in "${hvs[@]}"; do ra=$((ra + $(stat_of "$h" ra_sent))); done
 check "agents sent router advertisements ($ra)" test "$ra" -ge 2
 echo "# total $(($(date +%s) - T0)) s"
-[ "$fails" = 0 ]
+dc_guest_done
