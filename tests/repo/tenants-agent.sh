@@ -198,6 +198,26 @@ check "... and a VIF of tenant 43 is completed from it" \
 check "vif list: 10.43.0.7/24 router 10.43.0.1" bash -c \
 	"$(declare -f na); NA=$NA S=$S U=$U; na vif list | grep -q '^vt${T}3 .* 10.43.0.7/24 *10.43.0.1 '"
 
+# ---- the file changes under a VIF completed from it: the VIF stays, the difference is said -------
+sed 's/router 10.42.0.1 /router 10.42.0.254 /' "$TMP/t2" >"$TMP/t2r"
+n0=$(grep -c reloaded "$TMP/serve.log")
+check "compile serial 2 with t2r (tenant 42's router moved to 10.42.0.254)" compile 2 "$TMP/t2r" "$TMP/repo"
+kill -HUP "$SRV_PID"
+check "serve reloads (t2r)" wait_for 30 reloaded
+check "refresh" na refresh
+check "status: t2r in force, 1 VIF defined otherwise than the file says" wait_for 10 \
+	status_has "1 VIF(s) defined otherwise than the file says"
+check "the log names the VIF and both routers" bash -c \
+	"grep 'VIF vt${T}1 keeps its definition, ' '$TMP/agent1.log' | grep -F 10.42.0.254 | grep -qF 10.42.0.1"
+check "... and the VIF keeps its router 10.42.0.1 (not lost)" bash -c \
+	"$(declare -f na); NA=$NA S=$S U=$U; na vif list | grep -q '^vt${T}1 .* 10.42.0.5/24 *10.42.0.1 '"
+check "vif del" na vif del "vt${T}1"
+check "vif add again (same addresses): it follows the file" \
+	na vif add "vt${T}1" --tenant 42 --mac 52:54:00:42:00:05 --ip 10.42.0.5 --ip6 fd42::5
+check "... router 10.42.0.254 now, status no longer reports it" bash -c \
+	"$(declare -f na); NA=$NA S=$S U=$U; na vif list | grep -q '^vt${T}1 .* 10.42.0.5/24 *10.42.0.254 ' &&
+	 ! na status | grep -q 'defined otherwise'"
+
 # ---- a repository without a tenants file (404): none in force, no error loop ------------------
 e0=$(stat_of tenants_file_errors)
 n0=$(grep -c reloaded "$TMP/serve.log")
