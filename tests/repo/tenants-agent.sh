@@ -8,13 +8,14 @@
 # the agent:
 #   the agent gets the file with its row (status, JSON status, metrics);
 #   `vif add` with only tenant, MAC and addresses takes /len, routers and
-#   the MAC space from the subnets; an address outside them is refused
+#   the MAC space from the subnets, and dhclient in its VM gets DNS, lease and
+#   domain from the file; an address outside them is refused
 #   (exit 4, the message names tenant and address); a bad file on the
 #   server is refused and counted, the file in force stays; a changed file
 #   and `refresh` -> the new one in force; the same through etcd
 #   (`na-repo publish --etcd` with the file, SIGHUP to an etcd:// source,
 #   a bad tenants value refused and the file in force kept).
-# Needs root, lldpd, etcd, etcdctl, curl, python3.  Prints
+# Needs root, lldpd, etcd, etcdctl, curl, python3, dhclient.  Prints
 # "repo-tenants-agent: N passed, M failed".
 set -u
 # shellcheck source=SCRIPTDIR/../lib/netns-world.sh
@@ -47,7 +48,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-nw_require repo-tenants-agent lldpd lldpcli etcd etcdctl nsenter python3 curl
+nw_require repo-tenants-agent lldpd lldpcli etcd etcdctl nsenter python3 curl dhclient unshare
 [ -x "$NAREPO" ] || nw_abort repo-tenants-agent "$NAREPO not built"
 
 # ---- the world: one switch, one server, the VLAN table with our switch --------------------
@@ -64,7 +65,7 @@ server b:1
 EOF
 cat >"$TMP/t1" <<EOF
 tenant 42
-	subnet 10.42.0.0/24 router 10.42.0.1 mac-space 3 dns 10.42.0.53 lease 3600
+	subnet 10.42.0.0/24 router 10.42.0.1 mac-space 3 dns 10.42.0.53 lease 3600 domain t42.example
 	subnet fd42::/64 router fd42::1 mac-space 3
 EOF
 { cat "$TMP/t1"; printf 'tenant 43\n\tsubnet 10.43.0.0/24 router 10.43.0.1\n'; } >"$TMP/t2"
@@ -163,6 +164,24 @@ assert v[\"ip6\"] == [\"fd42::5/64\"] and v[\"router6\"] == \"fd42::1\", v'"
 REC="${NETLORD_STATE_DIR:-/var/lib/netlord}/$U.vifs/vt${T}1.vif"
 check "the persisted VIF record holds ip=10.42.0.5/24, router, mac_as=3" bash -c \
 	"grep -qx 'ip=10.42.0.5/24' '$REC' && grep -qx 'router=10.42.0.1' '$REC' && grep -qx 'mac_as=3' '$REC'"
+# a real DHCP client (Debian's dhclient, as tests/agent/dhcp.sh) in the VM: the agent has no
+# [subnet] section, so DNS, lease and domain can only come from the tenants file
+printf 'timeout 15;\nretry 1;\nrequest subnet-mask, broadcast-address, routers, %s\n' \
+	'domain-name, domain-name-servers;' >"$TMP/dhclient.conf"
+: >"$TMP/resolv.conf"
+inns "nltv${T}1" ip addr flush dev eth0
+check "dhclient in the VM of vt${T}1 gets a lease" bash -c \
+	"nsenter --net=/var/run/netns/nltv${T}1 unshare -m sh -c \
+	 'mount --bind $TMP/resolv.conf /etc/resolv.conf &&
+	  exec dhclient -4 -1 -v -cf $TMP/dhclient.conf -lf $TMP/lease -pf $TMP/dhclient.pid eth0' \
+	 >>$TMP/dhclient.log 2>&1"
+check "... 10.42.0.5/24 on eth0, default route via 10.42.0.1" bash -c \
+	"ip -n nltv${T}1 -4 addr show dev eth0 | grep -q 'inet 10.42.0.5/24' &&
+	 ip -n nltv${T}1 -4 route show default | grep -q 'via 10.42.0.1 dev eth0'"
+check "... DNS 10.42.0.53 and domain t42.example from the tenants file" bash -c \
+	"grep -q '^nameserver 10.42.0.53' $TMP/resolv.conf && grep -q 't42.example' $TMP/resolv.conf"
+check "... lease time 3600 s from the tenants file" grep -q 'option dhcp-lease-time 3600;' "$TMP/lease"
+[ -f "$TMP/dhclient.pid" ] && kill "$(cat "$TMP/dhclient.pid")" 2>/dev/null
 na vif add "vt${T}2" --tenant 42 --mac 52:54:00:42:00:06 --ip 10.43.0.5 >"$TMP/out" 2>&1
 rc=$?
 check "an address outside tenant 42's subnets: refused, exit 4 (got $rc)" test "$rc" -eq 4
@@ -197,6 +216,26 @@ check "... and a VIF of tenant 43 is completed from it" \
 	na vif add "vt${T}3" --tenant 43 --mac 52:54:00:42:00:07 --ip 10.43.0.7
 check "vif list: 10.43.0.7/24 router 10.43.0.1" bash -c \
 	"$(declare -f na); NA=$NA S=$S U=$U; na vif list | grep -q '^vt${T}3 .* 10.43.0.7/24 *10.43.0.1 '"
+
+# ---- the file changes under a VIF completed from it: the VIF stays, the difference is said -------
+sed 's/router 10.42.0.1 /router 10.42.0.254 /' "$TMP/t2" >"$TMP/t2r"
+n0=$(grep -c reloaded "$TMP/serve.log")
+check "compile serial 2 with t2r (tenant 42's router moved to 10.42.0.254)" compile 2 "$TMP/t2r" "$TMP/repo"
+kill -HUP "$SRV_PID"
+check "serve reloads (t2r)" wait_for 30 reloaded
+check "refresh" na refresh
+check "status: t2r in force, 1 VIF defined otherwise than the file says" wait_for 10 \
+	status_has "1 VIF(s) defined otherwise than the file says"
+check "the log names the VIF and both routers" bash -c \
+	"grep 'VIF vt${T}1 keeps its definition, ' '$TMP/agent1.log' | grep -F 10.42.0.254 | grep -qF 10.42.0.1"
+check "... and the VIF keeps its router 10.42.0.1 (not lost)" bash -c \
+	"$(declare -f na); NA=$NA S=$S U=$U; na vif list | grep -q '^vt${T}1 .* 10.42.0.5/24 *10.42.0.1 '"
+check "vif del" na vif del "vt${T}1"
+check "vif add again (same addresses): it follows the file" \
+	na vif add "vt${T}1" --tenant 42 --mac 52:54:00:42:00:05 --ip 10.42.0.5 --ip6 fd42::5
+check "... router 10.42.0.254 now, status no longer reports it" bash -c \
+	"$(declare -f na); NA=$NA S=$S U=$U; na vif list | grep -q '^vt${T}1 .* 10.42.0.5/24 *10.42.0.254 ' &&
+	 ! na status | grep -q 'defined otherwise'"
 
 # ---- a repository without a tenants file (404): none in force, no error loop ------------------
 e0=$(stat_of tenants_file_errors)

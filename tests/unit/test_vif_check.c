@@ -196,3 +196,44 @@ Test(vif_check, request_check_allows_left_out_values_only)
 	r.vif.prefix_len = 33;
 	cr_assert_eq(na_request_check(&r, err, sizeof(err)), -EINVAL);
 }
+
+/* a definition completed from a former file, checked against the file now in force */
+Test(vif_check, stale_definition_named)
+{
+	static const char NEW_TEXT[] = "tenant 42\n"
+				       "  subnet 10.0.0.0/24 router 10.0.0.254 mac-space 3\n"
+				       "  subnet fd42::/64 router fd42::1 mac-space 5\n";
+	struct na_request r = req(42, "10.0.0.5", "fd42::5");
+	struct nl_tenants nf = {0};
+	char perr[256];
+
+	cr_assert_eq(na_vif_check(nl_tenants_find(&file, 42), &r, err, sizeof(err)), 0, "%s", err);
+	/* the same file, or none: nothing to say */
+	cr_assert_eq(na_vif_check_stale(nl_tenants_find(&file, 42), &r, err, sizeof(err)), 0,
+		     "%s", err);
+	cr_assert_eq(na_vif_check_stale(NULL, &r, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(nl_tenants_parse(NEW_TEXT, sizeof(NEW_TEXT) - 1, "n", &nf, perr, sizeof(perr)),
+		     0, "%s", perr);
+	/* the router moved: named */
+	cr_assert_eq(na_vif_check_stale(nl_tenants_find(&nf, 42), &r, err, sizeof(err)), -EPERM);
+	cr_assert(strstr(err, "10.0.0.254") && strstr(err, "10.0.0.1"), "%s", err);
+	/* the IPv6 subnet's MAC space changed: named */
+	r.vif.router_ip = a4("10.0.0.254");
+	cr_assert_eq(na_vif_check_stale(nl_tenants_find(&nf, 42), &r, err, sizeof(err)), -EPERM);
+	cr_assert(strstr(err, "MAC space"), "%s", err);
+	nl_tenants_free(&nf);
+	/* defined before any file, without a router: the file's router is named */
+	r = req(42, "10.0.0.5", NULL);
+	r.vif.prefix_len = 24;
+	r.vif.mac_as = 3;
+	cr_assert_eq(na_vif_check(NULL, &r, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(na_vif_check_stale(nl_tenants_find(&file, 42), &r, err, sizeof(err)),
+		     -ESTALE);
+	cr_assert(strstr(err, "10.0.0.1"), "%s", err);
+	/* an address the file no longer holds */
+	r = req(42, "10.0.3.5", NULL);
+	r.vif.prefix_len = 24;
+	r.vif.mac_as = 3;
+	cr_assert_eq(na_vif_check_stale(nl_tenants_find(&file, 42), &r, err, sizeof(err)),
+		     -EADDRNOTAVAIL);
+}

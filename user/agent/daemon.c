@@ -262,11 +262,47 @@ static int refresh(struct na_daemon *d, char *err, size_t errlen)
 	return refresh_rc(rc);
 }
 
+/*
+ * The persisted VIF definitions (maybe completed from a former tenants file)
+ * that the file in force contradicts, counted for `status`; @log: each named
+ * in the log (the file changed).  Such a VIF keeps its definition and stays
+ * up (vif_check.h).
+ */
+static void tenants_disagree(struct na_daemon *d, bool log)
+{
+	unsigned int stale = 0;
+
+	for (unsigned int i = 0; i < d->store.n; i++) {
+		const struct na_vif_rec *rec = &d->store.e[i].rec;
+		struct na_request r;
+		char err[512];
+
+		na_vif_rec_to_request(rec, &r);
+		if (!na_vif_check_stale(na_tenant_net_find(&d->tnet, r.vif.tenant), &r, err,
+					sizeof(err)))
+			continue;
+		stale++;
+		if (log)
+			log_warn("VIF %s keeps its definition, which the tenants file now in force "
+				 "contradicts: %s (`na-loader vif del %s` and `vif add` again to follow "
+				 "the file)",
+				 rec->ifname, err, rec->ifname);
+	}
+	d->tsrc.stale = stale;
+}
+
+/* the tenants file in force changed (tenants_src.h) */
+static void tenants_changed(void *ctx)
+{
+	tenants_disagree(ctx, true);
+}
+
 /* each module gets the pieces it works with, nothing more */
 static void wire(struct na_daemon *d)
 {
 	na_tenant_net_init(&d->tnet, &d->dp.maps);
-	d->tsrc = (struct na_tenants_src){.tn = &d->tnet, .st = &d->st};
+	d->tsrc = (struct na_tenants_src){
+		.tn = &d->tnet, .st = &d->st, .changed = tenants_changed, .ctx = d};
 	d->vc.tsrc = &d->tsrc;
 	d->io = (struct na_nlarp_io){.up = &d->up,
 				     .loc = &d->loc,
@@ -451,12 +487,16 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 		if (rc)
 			return rc;
 		ra_vif_changed(d, &q);
-		return na_vif_persist_added(&d->store, &q, out);
+		rc = na_vif_persist_added(&d->store, &q, out);
+		tenants_disagree(d, false);
+		return rc;
 	}
 	case NA_REQ_VIF_DEL:
 		ra_vif_changed(d, r);
-		return vif_changed(
+		rc = vif_changed(
 			d, na_vif_persist_del(&d->vifs, &d->store, r->ifname, out, err, errlen));
+		tenants_disagree(d, false);
+		return rc;
 	case NA_REQ_VIF_LIST:
 		na_show_vifs(out, &d->dp.maps, json);
 		return 0;

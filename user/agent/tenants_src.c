@@ -59,6 +59,8 @@ void na_tenants_src_result(struct na_tenants_src *ts, struct nl_repo_result *r, 
 		if (ts->tn->file) {
 			na_tenant_net_set(ts->tn, NULL, NULL);
 			ts->serial = 0;
+			if (ts->changed)
+				ts->changed(ts->ctx);
 		}
 		return;
 	case NL_REPO_TN_ERR:
@@ -90,6 +92,8 @@ void na_tenants_src_result(struct na_tenants_src *ts, struct nl_repo_result *r, 
 	na_tenants_src_size(ts, &nt, &ns, &nr);
 	log_info("tenants file %s in force from %s: %zu tenants, %zu subnets, %zu routes",
 		 r->tn_etag, where, nt, ns, nr);
+	if (ts->changed)
+		ts->changed(ts->ctx);
 }
 
 /* @s as a JSON string's contents: quotes and backslashes escaped, controls as spaces */
@@ -112,22 +116,29 @@ void na_tenants_src_show(FILE *f, const struct na_tenants_src *ts, bool json)
 	if (json) {
 		fprintf(f,
 			",\"tenants_file\":{\"in_force\":%s,\"tenants\":%zu,\"subnets\":%zu,"
-			"\"routes\":%zu,\"serial\":%llu,\"age_s\":%.0f,\"absent\":%s,\"etag\":\"",
+			"\"routes\":%zu,\"serial\":%llu,\"age_s\":%.0f,\"absent\":%s,"
+			"\"vifs_disagreeing\":%u,\"etag\":\"",
 			tn->file ? "true" : "false", nt, ns, nr, (unsigned long long)ts->serial,
-			age, ts->absent ? "true" : "false");
+			age, ts->absent ? "true" : "false", ts->stale);
 		json_chars(f, tn->etag);
 		fprintf(f, "\",\"error\":\"");
 		json_chars(f, ts->error);
 		fprintf(f, "\"}");
 		return;
 	}
-	if (tn->file)
+	if (tn->file) {
 		fprintf(f,
 			"tenants file:    %zu tenants, %zu subnets, %zu routes, ETag %s, with "
 			"serial "
 			"%llu, %.0f s old%s%s\n",
 			nt, ns, nr, tn->etag, (unsigned long long)ts->serial, age,
 			ts->error[0] ? ", last error: " : "", ts->error);
+		if (ts->stale)
+			fprintf(f,
+				"  %u VIF(s) defined otherwise than the file says (see the log; "
+				"`vif del`, `vif add` again to follow it)\n",
+				ts->stale);
+	}
 	else
 		fprintf(f, "tenants file:    none%s%s%s\n",
 			ts->absent ? " (the repository has none)" : "",

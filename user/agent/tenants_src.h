@@ -26,6 +26,10 @@ struct na_tenants_src {
 	bool absent;	 /* the repository said it has no tenants file */
 	__u64 serial;	 /* the VLAN table serial the file in force came with */
 	char error[512]; /* the last refusal or failure, "" after a success */
+	/* called after the file in force changed (put in force or withdrawn) */
+	void (*changed)(void *ctx);
+	void *ctx;
+	unsigned int stale; /* VIFs whose definition disagrees with it (set by @changed) */
 };
 
 /*

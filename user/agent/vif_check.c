@@ -169,3 +169,27 @@ int na_vif_check(const struct nl_tenant *t, struct na_request *r, char *err, siz
 		v->mac_as = mac_as >= 0 ? (__u16)mac_as : 0;
 	return 0;
 }
+
+int na_vif_check_stale(const struct nl_tenant *t, const struct na_request *r, char *err,
+		       size_t errlen)
+{
+	char a[INET6_ADDRSTRLEN];
+	struct na_request q = *r;
+	int rc;
+
+	if (!t)
+		return 0;
+	rc = na_vif_check(t, &q, err, errlen);
+	if (rc)
+		return rc;
+	/* what the check fills in and the definition lacks: the routers */
+	if (q.vif.router_ip != r->vif.router_ip)
+		return nl_errf(err, errlen, -ESTALE,
+			       "tenant %u: the tenants file's router %s is not the VIF's (none)",
+			       t->id, fmt_ip(AF_INET, &q.vif.router_ip, a));
+	if (memcmp(q.vif6.router, r->vif6.router, 16))
+		return nl_errf(err, errlen, -ESTALE,
+			       "tenant %u: the tenants file's IPv6 router %s is not the VIF's (none)",
+			       t->id, fmt_ip(AF_INET6, q.vif6.router, a));
+	return 0;
+}

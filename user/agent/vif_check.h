@@ -29,4 +29,16 @@
  */
 int na_vif_check(const struct nl_tenant *t, struct na_request *r, char *err, size_t errlen);
 
+/*
+ * Whether the VIF definition @r in force (a `vif add` already resolved, e.g.
+ * completed from a former tenants file and persisted) still agrees with @t,
+ * its tenant in the tenants file now in force (NULL: none, nothing to
+ * disagree with).  0 when it does; -EADDRNOTAVAIL or -EPERM (as
+ * na_vif_check) or -ESTALE (the file would complete it differently: a
+ * router the definition lacks) with a message naming what differs in @err.
+ * The VIF keeps its definition either way: the caller says so.
+ */
+int na_vif_check_stale(const struct nl_tenant *t, const struct na_request *r, char *err,
+		       size_t errlen);
+
 #endif /* NA_VIF_CHECK_H */
