@@ -198,3 +198,16 @@ Test(repo, refused_sources)
 	cr_assert_eq(nl_repo_fetch(r, NULL, NULL, err, sizeof(err)), -EAGAIN);
 	nl_repo_free(r);
 }
+
+/* the tenants file's ETag: FNV-1a 64 of the bytes, as na-repo serve gives it */
+Test(repo, tenants_etag)
+{
+	char etag[64];
+
+	nl_repo_tenants_etag("", 0, etag, sizeof(etag));
+	cr_assert_str_eq(etag, "\"t-cbf29ce484222325\"");
+	nl_repo_tenants_etag("a", 1, etag, sizeof(etag));
+	cr_assert_str_eq(etag, "\"t-af63dc4c8601ec8c\"");
+	nl_repo_tenants_etag("tenant 5\n", 9, etag, sizeof(etag));
+	cr_assert_neq(strcmp(etag, "\"t-af63dc4c8601ec8c\""), 0);
+}

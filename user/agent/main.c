@@ -135,6 +135,7 @@ static void request_init(struct na_request *r, enum na_req_verb verb, const stru
 	r->magic = NA_REQ_MAGIC;
 	r->verb = verb;
 	r->flags = c->json ? NA_REQ_F_JSON : 0;
+	r->vif.mac_as = NA_MAC_AS_UNSET; /* vif add without --mac-as */
 }
 
 static int send_request(const struct cli *c, const struct na_request *r)
@@ -416,8 +417,10 @@ static int vif_opt(struct cli *c, struct na_request *r, int o, const char *arg)
 			return usage_err(c->verb, "--mac must be a unicast xx:xx:xx:xx:xx:xx");
 		return 0;
 	case O_IP:
-		if (nl_parse_prefix(arg, &r->vif.ip, &r->vif.prefix_len))
-			return usage_err(c->verb, "--ip must be A.B.C.D/len");
+		/* without /len: the tenants file's subnet gives it (docs/tenants.md) */
+		if (strchr(arg, '/') ? nl_parse_prefix(arg, &r->vif.ip, &r->vif.prefix_len)
+				     : nl_parse_ipv4(arg, &r->vif.ip))
+			return usage_err(c->verb, "--ip must be A.B.C.D[/len]");
 		return 0;
 	case O_ROUTER:
 		if (nl_parse_ipv4(arg, &r->vif.router_ip))
@@ -426,9 +429,10 @@ static int vif_opt(struct cli *c, struct na_request *r, int o, const char *arg)
 	case O_IP6:
 		if (r->vif6.count >= NL_VIF_MAX_IP6)
 			return usage_err(c->verb, "at most %d --ip6 addresses", NL_VIF_MAX_IP6);
-		if (nl_parse_prefix6(arg, r->vif6.addr[r->vif6.count],
-				     &r->vif6.prefix_len[r->vif6.count]))
-			return usage_err(c->verb, "--ip6 must be ADDR/len (len 1..128)");
+		if (strchr(arg, '/') ? nl_parse_prefix6(arg, r->vif6.addr[r->vif6.count],
+							&r->vif6.prefix_len[r->vif6.count])
+				     : nl_parse_ipv6(arg, r->vif6.addr[r->vif6.count]))
+			return usage_err(c->verb, "--ip6 must be ADDR[/len] (len 1..128)");
 		r->vif6.count++;
 		return 0;
 	case O_ROUTER6:
@@ -452,7 +456,7 @@ static int run_vif(struct cli *c, struct na_request *r, int argc, char **argv)
 	if (!strcmp(sub, "add") || !strcmp(sub, "del")) {
 		if (argc != 2 || strlen(argv[1]) >= sizeof(r->ifname))
 			return usage_err(c->verb, "vif %s <ifname>%s", sub,
-					 !strcmp(sub, "add") ? " --tenant T --mac-as N --mac M"
+					 !strcmp(sub, "add") ? " --tenant T [--mac-as N] --mac M"
 							     : "");
 		snprintf(r->ifname, sizeof(r->ifname), "%s", argv[1]);
 		r->verb = !strcmp(sub, "add") ? NA_REQ_VIF_ADD : NA_REQ_VIF_DEL;
@@ -462,7 +466,7 @@ static int run_vif(struct cli *c, struct na_request *r, int argc, char **argv)
 		return usage_err(c->verb, "add, del or list expected");
 	}
 	if (r->verb == NA_REQ_VIF_ADD && (!r->vif.tenant || !memcmp(r->vif.mac, "\0\0\0\0\0\0", 6)))
-		return usage_err(c->verb, "vif add <ifname> --tenant T --mac-as N --mac M");
+		return usage_err(c->verb, "vif add <ifname> --tenant T [--mac-as N] --mac M");
 	err = resolve_iface(c, ifb, sizeof(ifb));
 	if (err)
 		return err;
@@ -770,13 +774,13 @@ static const struct verb verbs[] = {
 	 "pins and the server address.\n",
 	 detach_options, "", run_detach, NULL, local_exit},
 	{"vif",
-	 "  vif add <ifname> --tenant T --mac-as N --mac M [--ip A/len [--router R]]\n"
-	 "          [--ip6 A6/len ... [--router6 R6]] [--incoming-migration] [-i uplink]\n"
+	 "  vif add <ifname> --tenant T [--mac-as N] --mac M [--ip A[/len] [--router R]]\n"
+	 "          [--ip6 A6[/len] ... [--router6 R6]] [--incoming-migration] [-i uplink]\n"
 	 "  vif del <ifname> [-i uplink]\n"
 	 "  vif list [-i uplink] [--json]\n",
-	 "usage: na-loader vif add <ifname> --tenant T --mac-as N --mac M\n"
-	 "                          [--ip A/len [--router R]]\n"
-	 "                          [--ip6 A6/len ... [--router6 R6]]\n"
+	 "usage: na-loader vif add <ifname> --tenant T [--mac-as N] --mac M\n"
+	 "                          [--ip A[/len] [--router R]]\n"
+	 "                          [--ip6 A6[/len] ... [--router6 R6]]\n"
 	 "                          [--incoming-migration] [-i uplink]\n"
 	 "       na-loader vif del <ifname> [-i uplink]\n"
 	 "       na-loader vif list [-i uplink] [--json]\n"
@@ -786,6 +790,11 @@ static const struct verb verbs[] = {
 	 "with their prefix lengths; --router6: the virtual router's address on those\n"
 	 "subnets (its link-local address is fe80::4e:4cff:fe52:1, docs/ipv6.md).\n"
 	 "A VIF may have IPv4, IPv6, both or neither (L2-only).\n"
+	 "When the tenants file in force (docs/tenants.md) defines the tenant, every\n"
+	 "address must lie in one of its subnets (else refused, exit 4), and /len,\n"
+	 "--router, --router6 and --mac-as may be left out: the subnet gives them (a\n"
+	 "value that contradicts it is refused).  Otherwise /len is required and\n"
+	 "--mac-as defaults to 0.\n"
 	 "--incoming-migration: the destination of a live migration (before the source's\n"
 	 "`vif del`): nothing is delivered to the VIF and no HERE is sent until the guest\n"
 	 "first transmits on it (QEMU's announce after resume); `vif add` again without\n"

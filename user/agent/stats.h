@@ -59,6 +59,8 @@ struct na_stats {
 	__u64 vt_loads, vt_errors;	       /* vlan_config.c */
 	__u64 vt_corrupt;      /* the repository's row/table/etcd value was malformed: refused */
 	__u64 vt_not_modified; /* repository answered 304: the table in force is current */
+	/* the tenants file (tenants_src.c): put in force, refused as malformed, not fetched */
+	__u64 tenants_loads, tenants_refused, tenants_errors, tenants_not_modified;
 	/* other tenants' NL-ARP dropped before authentication (tenant_filter.h) */
 	__u64 nlarp_tenant_filtered;
 	/* --nart-tenants hosted: on, tenants hosted here, kernel socket filter in force */

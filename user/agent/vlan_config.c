@@ -13,6 +13,7 @@
 #include "log.h"
 #include "monitor.h"
 #include "repo_client.h"
+#include "tenants_src.h"
 #include "util.h"
 #include "vlan_config.h"
 #include "vlan_table.h"
@@ -146,6 +147,7 @@ static void fetched(void *ctx, struct nl_repo_result *r)
 {
 	struct na_vlan_config *vc = ctx;
 	bool force = vc->force_pending && !r->pushed;
+	__u64 serial = r->rc || r->not_modified ? vc->serial : r->t.serial;
 	int rc = 0;
 
 	if (!r->pushed)
@@ -163,6 +165,9 @@ static void fetched(void *ctx, struct nl_repo_result *r)
 				 (unsigned long long)r->t.serial);
 		rc = apply(vc, &r->t, force, r->etag);
 	}
+	/* the tenants file fetched with the row (tenants_src.h) */
+	if (vc->tsrc)
+		na_tenants_src_result(vc->tsrc, r, serial, force, nl_repo_where(vc->repo_c));
 	if (vc->refetch && !nl_repo_busy(vc->repo_c)) {
 		/* a forced refresh came meanwhile: its fetch tells the outcome */
 		vc->refetch = false;

@@ -26,6 +26,7 @@
 #include "stats.h"
 
 struct nl_repo;
+struct na_tenants_src;
 
 struct na_vlan_config {
 	/* http[s]://host:port[/path], host:port, etcd://host:port[,...]/prefix or a file */
@@ -56,6 +57,7 @@ struct na_vlan_config {
 	struct na_probe *probe;	    /* rows go in through the failover state */
 	__u16 *broadcast_vlan;	    /* NL-ARP broadcasts use it (nlarp_io) */
 	struct na_stats *st;
+	struct na_tenants_src *tsrc; /* the tenants file fetched with the row (may be NULL) */
 };
 
 /* the repository client (after repo and the TLS files are set); 0 or -errno */

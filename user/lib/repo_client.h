@@ -24,9 +24,24 @@
 #include <stddef.h>
 #include <linux/types.h>
 
+#include "tenants.h"
 #include "vlan_table.h"
 
 struct nl_repo;
+
+/*
+ * The tenants file (docs/tenants.md) fetched with each row: over HTTP
+ * GET /v1/tenants beside /v1/vlan-table (its own ETag, If-None-Match), from
+ * etcd the key <prefix>/serials/<serial>/tenants of the serial whose row
+ * is delivered (so a row and a tenants file of one serial come together).
+ */
+enum nl_repo_tn {
+	NL_REPO_TN_NONE = 0, /* not fetched with this result (transport failure, no row yet) */
+	NL_REPO_TN_SAME,     /* the file last delivered is current (304, same bytes) */
+	NL_REPO_TN_ABSENT,   /* the repository has none (HTTP 404, no etcd key) */
+	NL_REPO_TN_NEW,	     /* tenants: a new file, validated by nl_tenants_parse */
+	NL_REPO_TN_ERR,	     /* not fetched or refused: tn_err (tn_corrupt: malformed) */
+};
 
 struct nl_repo_result {
 	int rc;		   /* 0, or -errno with err set */
@@ -38,6 +53,11 @@ struct nl_repo_result {
 	struct nl_vlan_table t;
 	char etag[128]; /* of t: "<serial>" */
 	char err[256];
+	int tn;			    /* enum nl_repo_tn */
+	bool tn_corrupt;	    /* NL_REPO_TN_ERR: the file was malformed (refused) */
+	struct nl_tenants *tenants; /* NL_REPO_TN_NEW: malloc'ed, the receiver's to free */
+	char tn_etag[128];	    /* NL_REPO_TN_NEW: its ETag ("t-<FNV-1a of the bytes>") */
+	char tn_err[512];
 };
 
 /* a fetch's outcome, or (etcd) a new serial pushed by the repository */
@@ -59,16 +79,21 @@ struct nl_repo_stats {
 	unsigned long row_fallbacks; /* HTTP: 404 on /v1/row -> the whole table */
 	unsigned long failovers;     /* etcd: moved to the next member */
 	unsigned long watch_events;  /* etcd: changes of <prefix>/current seen */
+	unsigned long tn_fetches;    /* tenants files fetched and valid */
+	unsigned long tn_corrupt;    /* tenants files refused as malformed */
 };
 
 /* true when @src names an etcd cluster (etcd://... or etcds://...) */
 bool nl_repo_is_etcd_url(const char *src);
 /*
  * The etcd keys under @prefix: "<prefix>/current", and of serial @serial
- * "<prefix>/serials/<20-digit serial>/meta" and ".../rows/<switch-mac>".
+ * "<prefix>/serials/<20-digit serial>/meta", ".../rows/<switch-mac>" and
+ * ".../tenants" (the tenants file, when the repository has one).
  */
 void nl_repo_key_current(const char *prefix, char *key, size_t len);
 void nl_repo_key_serial(const char *prefix, __u64 serial, char *key, size_t len);
+/* the ETag of a tenants file's bytes: "t-<FNV-1a 64, 16 hex digits>" (as na-repo serve's) */
+void nl_repo_tenants_etag(const char *buf, size_t len, char *etag, size_t etaglen);
 /* the value of <prefix>/current: {"serial":"<S>"}; 0, or -EBADMSG */
 int nl_repo_parse_current(const char *json, size_t len, __u64 *serial);
 
