@@ -2,13 +2,18 @@
 /*
  * na-repo publish --etcd (publish.h), patent [0012]: the compiled
  * repository's rows written into etcd through its v3 JSON gateway
- * (etcd_client.h), committed by one conditional transaction.
+ * (etcd_client.h), committed by one conditional transaction.  Two
+ * publishers at once: the serial's keys are claimed first with a random
+ * owner token (only while <prefix>/current is unchanged), every batch and
+ * the commit require that token, and a publisher that lost removes what it
+ * wrote, so a serial never holds two publishers' rows.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/random.h>
 #include <jansson.h>
 
 #include "etcd_client.h"
@@ -31,7 +36,9 @@
 struct pub {
 	const struct publish_opts *o;
 	struct nl_tls_opts tls;
-	char url[128]; /* the member that answered */
+	char owner_key[720]; /* <prefix>/owners/<serial>: who writes this serial's keys */
+	char owner[40];	     /* our token, random */
+	char url[128];	     /* the member that answered */
 	char err[512];
 };
 
@@ -48,6 +55,25 @@ static json_t *put_op(const char *key, const char *val, size_t len)
 {
 	return json_pack("{s:{s:o,s:o}}", "request_put", "key", b64(key, strlen(key)), "value",
 			 b64(val, len));
+}
+
+/* [key, key0): every key under the serial key @skey + "/" */
+static json_t *serial_range_op(const char *skey)
+{
+	char from[720], to[720];
+
+	snprintf(from, sizeof(from), "%s/", skey);
+	snprintf(to, sizeof(to), "%s0", skey); /* '/' + 1 */
+	return json_pack("{s:{s:o,s:o}}", "request_delete_range", "key", b64(from, strlen(from)),
+			 "range_end", b64(to, strlen(to)));
+}
+
+/* the condition every write of ours carries: the serial is still ours */
+static json_t *owner_cmp(const struct pub *p)
+{
+	return json_pack("{s:o,s:s,s:s,s:o}", "key", b64(p->owner_key, strlen(p->owner_key)),
+			 "target", "VALUE", "result", "EQUAL", "value",
+			 b64(p->owner, strlen(p->owner)));
 }
 
 /* one request to the member in use: 0, or -errno with p->err set */
@@ -94,6 +120,67 @@ static __s64 i64(json_t *v)
 	return json_is_string(v) ? strtoll(json_string_value(v), NULL, 10) : 0;
 }
 
+/* a transaction @ops under @cmp: 0, -EAGAIN (a condition failed) or -errno */
+static int cond_txn(struct pub *p, json_t *cmp, json_t *ops)
+{
+	json_t *resp = NULL;
+	int rc = call(p, "/v3/kv/txn", json_pack("{s:o,s:o}", "compare", cmp, "success", ops),
+		      &resp);
+
+	if (!rc && !json_is_true(json_object_get(resp, "succeeded")))
+		rc = -EAGAIN;
+	json_decref(resp);
+	return rc;
+}
+
+/*
+ * The serial's keys become ours: whatever a publisher that stopped half way
+ * (or one still running) left under them is removed and our token put, in
+ * one transaction, only while <prefix>/current is the one we read (so never
+ * a serial that became current meanwhile)
+ */
+static int claim(struct pub *p, const char *ckey, __s64 cur_mod, const char *skey, __u64 serial)
+{
+	__u8 r[12];
+	int rc;
+
+	if (getrandom(r, sizeof(r), 0) != sizeof(r))
+		return nl_errf(p->err, sizeof(p->err), -EIO, "getrandom failed");
+	for (size_t i = 0; i < sizeof(r); i++)
+		snprintf(p->owner + 2 * i, 3, "%02x", r[i]);
+	/* beside the serial's keys, not among them: etcd refuses a put inside a deleted range */
+	snprintf(p->owner_key, sizeof(p->owner_key), "%s/owners/%020llu", p->o->prefix,
+		 (unsigned long long)serial);
+	rc = cond_txn(p,
+		      json_pack("[{s:o,s:s,s:s,s:o}]", "key", b64(ckey, strlen(ckey)), "target",
+				"MOD", "result", "EQUAL", "mod_revision",
+				json_sprintf("%lld", (long long)cur_mod)),
+		      json_pack("[o,o]", serial_range_op(skey),
+				put_op(p->owner_key, p->owner, strlen(p->owner))));
+	if (rc == -EAGAIN)
+		nl_errf(p->err, sizeof(p->err), rc,
+			"%s changed while publishing (another publisher?): serial %llu not "
+			"committed; run publish again",
+			ckey, (unsigned long long)serial);
+	return rc;
+}
+
+/* a publisher that did not commit removes the keys it wrote (if the serial is still its own) */
+static void unclaim(struct pub *p, const char *skey, __u64 serial)
+{
+	char keep[sizeof(p->err)];
+
+	if (!p->owner[0])
+		return;
+	snprintf(keep, sizeof(keep), "%s", p->err);
+	if (!cond_txn(p, json_pack("[o]", owner_cmp(p)),
+		      json_pack("[o,{s:{s:o}}]", serial_range_op(skey), "request_delete_range",
+				"key", b64(p->owner_key, strlen(p->owner_key)))))
+		fprintf(stderr, "na-repo: removed what this publish wrote under serial %llu\n",
+			(unsigned long long)serial);
+	snprintf(p->err, sizeof(p->err), "%s", keep);
+}
+
 /*
  * rows of vt under <serial key>/rows/, in batches; the last batch is not
  * sent but left in *rest for the commit (so a small repository is one
@@ -102,7 +189,7 @@ static __s64 i64(json_t *v)
 static int put_rows(struct pub *p, const struct nl_vlan_table *vt, const char *skey,
 		    unsigned int *ntxn, size_t *bytes, json_t **rest)
 {
-	json_t *ops = json_array(), *resp;
+	json_t *ops = json_array();
 	size_t batch = 0;
 	int rc = 0;
 
@@ -120,8 +207,11 @@ static int put_rows(struct pub *p, const struct nl_vlan_table *vt, const char *s
 		cost = len * 4 / 3 + strlen(key) * 2 + 64;
 		if (json_array_size(ops) &&
 		    (json_array_size(ops) >= BATCH_OPS || batch + cost > BATCH_BYTES)) {
-			rc = call(p, "/v3/kv/txn", json_pack("{s:o}", "success", ops), &resp);
-			json_decref(resp);
+			rc = cond_txn(p, json_pack("[o]", owner_cmp(p)), ops);
+			if (rc == -EAGAIN)
+				nl_errf(p->err, sizeof(p->err), rc,
+					"another publisher took over serial %llu: not committed",
+					(unsigned long long)vt->serial);
 			ops = json_array();
 			batch = 0;
 			(*ntxn)++;
@@ -257,6 +347,7 @@ int repo_publish(const struct publish_opts *o)
 	unsigned int ntxn = 0;
 	size_t len = 0, bytes = 0;
 	long long now = (long long)time(NULL);
+	bool committed = false;
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/vlan-table.txt", o->dir);
@@ -301,17 +392,22 @@ int repo_publish(const struct publish_opts *o)
 		       o->prefix, p.url);
 		goto out;
 	}
-	rc = put_rows(&p, &vt, skey, &ntxn, &bytes, &ops);
+	rc = claim(&p, ckey, cur_mod, skey, vt.serial);
+	if (!rc)
+		rc = put_rows(&p, &vt, skey, &ntxn, &bytes, &ops);
 	if (rc)
 		goto out;
 	if (tbuf) {
 		/* its own transaction when the commit's batch would grow too large */
 		snprintf(key, sizeof(key), "%s/tenants", skey);
 		if (json_array_size(ops) && tlen > (64UL << 10)) {
-			rc = call(&p, "/v3/kv/txn",
-				  json_pack("{s:[o]}", "success", put_op(key, tbuf, tlen)), &resp);
-			json_decref(resp);
-			resp = NULL;
+			/* still ours, like the batches of rows */
+			rc = cond_txn(&p, json_pack("[o]", owner_cmp(&p)),
+				      json_pack("[o]", put_op(key, tbuf, tlen)));
+			if (rc == -EAGAIN)
+				nl_errf(p.err, sizeof(p.err), rc,
+					"another publisher took over serial %llu: not committed",
+					(unsigned long long)vt.serial);
 			ntxn++;
 			if (rc) {
 				json_decref(ops);
@@ -359,23 +455,27 @@ int repo_publish(const struct publish_opts *o)
 		snprintf(when, sizeof(when), "%lld", now);
 		json_array_append_new(ops, put_op(key, when, strlen(when)));
 	}
-	/* current unchanged since read (absent: mod_revision 0) */
-	compare = json_pack("[{s:o,s:s,s:s,s:o}]", "key", b64(ckey, strlen(ckey)), "target", "MOD",
-			    "result", "EQUAL", "mod_revision",
-			    json_sprintf("%lld", (long long)cur_mod));
+	/* our token goes with the commit */
+	json_array_append_new(ops, json_pack("{s:{s:o}}", "request_delete_range", "key",
+					     b64(p.owner_key, strlen(p.owner_key))));
+	/* current unchanged since read (absent: mod_revision 0), and the serial still ours */
+	compare = json_pack("[{s:o,s:s,s:s,s:o},o]", "key", b64(ckey, strlen(ckey)), "target",
+			    "MOD", "result", "EQUAL", "mod_revision",
+			    json_sprintf("%lld", (long long)cur_mod), owner_cmp(&p));
 	rc = call(&p, "/v3/kv/txn", json_pack("{s:o,s:o}", "compare", compare, "success", ops),
 		  &resp);
 	ntxn++;
 	if (!rc && !json_is_true(json_object_get(resp, "succeeded"))) {
 		rc = nl_errf(p.err, sizeof(p.err), -EAGAIN,
-			     "%s changed while publishing (another publisher?): serial %llu not "
-			     "committed; run publish again",
+			     "%s changed while publishing, or another publisher took over serial "
+			     "%llu: not committed; run publish again",
 			     ckey, (unsigned long long)vt.serial);
 	}
 	json_decref(resp);
 	resp = NULL;
 	if (rc)
 		goto out;
+	committed = true;
 	printf("published serial %llu under %s on %s: %u rows, %zu bytes, %s%u transaction(s), "
 	       "the last one commits%s\n",
 	       (unsigned long long)vt.serial, o->prefix, p.url, vt.nswitches, bytes,
@@ -387,6 +487,8 @@ int repo_publish(const struct publish_opts *o)
 	if (rc > 0)
 		rc = 0;
 out:
+	if (rc && p.owner[0] && !committed)
+		unclaim(&p, skey, vt.serial);
 	if (rc)
 		fprintf(stderr, "na-repo: publish: %s\n", p.err[0] ? p.err : strerror(-rc));
 	json_decref(resp);

@@ -18,10 +18,10 @@ struct publish_opts {
 	const char *endpoints;
 	/* TLS (any given: every member over https, plain http refused) */
 	const char *ca_file, *cert_file, *key_file;
-	const char *dir;       /* the compiled repository (vlan-table.txt) */
-	const char *prefix;    /* default /netlord */
-	long grace_s;	       /* superseded serials live this long (default 60) */
-	int timeout_ms;	       /* each request */
+	const char *dir;    /* the compiled repository (vlan-table.txt) */
+	const char *prefix; /* default /netlord */
+	long grace_s;	    /* superseded serials live this long (default 60) */
+	int timeout_ms;	    /* each request */
 };
 
 /* 0, or -errno with a message printed */
