@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # (the names are used by the sourcing scripts)
 # The three-server world of the QEMU guests (issue 12; patent [0019]-[0026]:
 # VMs behind the NAs of their servers, [0034]-[0035]: a VM that moves),
 # shared by tests/guest/test_guest.sh and the demo's guest stage

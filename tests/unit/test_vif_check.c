@@ -209,8 +209,8 @@ Test(vif_check, stale_definition_named)
 
 	cr_assert_eq(na_vif_check(nl_tenants_find(&file, 42), &r, err, sizeof(err)), 0, "%s", err);
 	/* the same file, or none: nothing to say */
-	cr_assert_eq(na_vif_check_stale(nl_tenants_find(&file, 42), &r, err, sizeof(err)), 0,
-		     "%s", err);
+	cr_assert_eq(na_vif_check_stale(nl_tenants_find(&file, 42), &r, err, sizeof(err)), 0, "%s",
+		     err);
 	cr_assert_eq(na_vif_check_stale(NULL, &r, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(nl_tenants_parse(NEW_TEXT, sizeof(NEW_TEXT) - 1, "n", &nf, perr, sizeof(perr)),
 		     0, "%s", perr);
@@ -227,8 +227,7 @@ Test(vif_check, stale_definition_named)
 	r.vif.prefix_len = 24;
 	r.vif.mac_as = 3;
 	cr_assert_eq(na_vif_check(NULL, &r, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(na_vif_check_stale(nl_tenants_find(&file, 42), &r, err, sizeof(err)),
-		     -ESTALE);
+	cr_assert_eq(na_vif_check_stale(nl_tenants_find(&file, 42), &r, err, sizeof(err)), -ESTALE);
 	cr_assert(strstr(err, "10.0.0.1"), "%s", err);
 	/* an address the file no longer holds */
 	r = req(42, "10.0.3.5", NULL);

@@ -284,8 +284,8 @@ static void tenants_disagree(struct na_daemon *d, bool log)
 		stale++;
 		if (log)
 			log_warn("VIF %s keeps its definition, which the tenants file now in force "
-				 "contradicts: %s (`na-loader vif del %s` and `vif add` again to follow "
-				 "the file)",
+				 "contradicts: %s (`na-loader vif del %s` and `vif add` again "
+				 "to follow the file)",
 				 rec->ifname, err, rec->ifname);
 	}
 	d->tsrc.stale = stale;

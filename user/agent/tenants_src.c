@@ -138,9 +138,9 @@ void na_tenants_src_show(FILE *f, const struct na_tenants_src *ts, bool json)
 				"  %u VIF(s) defined otherwise than the file says (see the log; "
 				"`vif del`, `vif add` again to follow it)\n",
 				ts->stale);
-	}
-	else
+	} else {
 		fprintf(f, "tenants file:    none%s%s%s\n",
 			ts->absent ? " (the repository has none)" : "",
 			ts->error[0] ? ", last error: " : "", ts->error);
+	}
 }

@@ -188,8 +188,9 @@ int na_vif_check_stale(const struct nl_tenant *t, const struct na_request *r, ch
 			       "tenant %u: the tenants file's router %s is not the VIF's (none)",
 			       t->id, fmt_ip(AF_INET, &q.vif.router_ip, a));
 	if (memcmp(q.vif6.router, r->vif6.router, 16))
-		return nl_errf(err, errlen, -ESTALE,
-			       "tenant %u: the tenants file's IPv6 router %s is not the VIF's (none)",
-			       t->id, fmt_ip(AF_INET6, q.vif6.router, a));
+		return nl_errf(
+			err, errlen, -ESTALE,
+			"tenant %u: the tenants file's IPv6 router %s is not the VIF's (none)",
+			t->id, fmt_ip(AF_INET6, q.vif6.router, a));
 	return 0;
 }
