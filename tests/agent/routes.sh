@@ -113,11 +113,11 @@ check "vif add A (10.42.0.10, fd42::10)" mkvm a 52:54:00:42:00:0a 10.42.0.10 fd4
 check "vif add the appliance P (10.42.1.10, fd42:1::10)" \
 	mkvm p 52:54:00:42:01:0a 10.42.1.10 fd42:1::10 10.42.1.1 fd42:1::1
 ip netns add "$(vm b)"
-ip link add nrb$T type veth peer name eth0 netns "$(vm b)"
-ip link set nrb$T netns "$(vm p)"
-vmrun p ip link set nrb$T up
-vmrun p ip addr add 10.99.0.1/24 dev nrb$T
-vmrun p ip -6 addr add fd99::1/64 dev nrb$T nodad
+ip link add "nrb$T" type veth peer name eth0 netns "$(vm b)"
+ip link set "nrb$T" netns "$(vm p)"
+vmrun p ip link set "nrb$T" up
+vmrun p ip addr add 10.99.0.1/24 dev "nrb$T"
+vmrun p ip -6 addr add fd99::1/64 dev "nrb$T" nodad
 vmrun p sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 vmrun b ip link set lo up
 vmrun b ip link set eth0 up
@@ -126,7 +126,9 @@ vmrun b ip -6 addr add fd99::5/64 dev eth0 nodad
 vmrun b ip route add default via 10.99.0.1
 vmrun b ip -6 route add default via fd99::1
 
+# shellcheck disable=SC2016 # awk programs
 fwd4() { vmrun p awk '/^Ip: [0-9]/ { print $7 }' /proc/net/snmp; }
+# shellcheck disable=SC2016
 fwd6() { vmrun p awk '$1 == "Ip6OutForwDatagrams" { print $2 }' /proc/net/snmp6; }
 pings() { vmrun a ping -c 1 -W 1 "$1" >/dev/null; }
 f4=$(fwd4)
