@@ -104,10 +104,10 @@ mkvm() { # vm mac ip ip6 router router6
 	vmrun "$1" ip link set eth0 up
 	vmrun "$1" ip addr add "$3/24" dev eth0
 	vmrun "$1" ip -6 addr add "$4/64" dev eth0 nodad
-	vmrun "$1" ip route add default via "$5"
-	# the IPv6 prefix route may come a moment after the address
-	wait_for 5 vmrun "$1" ip -6 route add default via "$6" dev eth0 ||
-		vmrun "$1" ip -6 route add default via "$6" dev eth0
+	vmrun "$1" ip route replace default via "$5"
+	# replace: the agent's router advertisement may have put one (via fe80::...) already
+	wait_for 5 vmrun "$1" ip -6 route replace default via "$6" dev eth0 ||
+		vmrun "$1" ip -6 route replace default via "$6" dev eth0
 }
 check "vif add A (10.42.0.10, fd42::10)" mkvm a 52:54:00:42:00:0a 10.42.0.10 fd42::10 10.42.0.1 fd42::1
 check "vif add the appliance P (10.42.1.10, fd42:1::10)" \
