@@ -249,7 +249,8 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		return nl_errf(err, errlen, rc, "cannot index the VIF's IP: %s", strerror(-rc));
 	}
 	/* NART-1 gets the IP binding from na_announce_vif(), versioned */
-	vrouter_sync(vs);
+	na_vrouter_vif_added(vs->maps, vs->tnet ? vs->tnet->file : NULL,
+			     vs->tnet && vs->tnet->known, &v);
 	/* the cache slot before the program that reads it runs on this VIF */
 	rc = na_vif_cache_put(vs->maps, &v);
 	if (rc)

@@ -398,3 +398,49 @@ out:
 	free(w.tenants);
 	return w.err;
 }
+
+/* the entry the map holds for @k gives what @want asks, whoever installed it */
+static bool holds4(int fd, const struct nl_subnet_key *k, const struct nl_subnet_val *want)
+{
+	struct nl_subnet_val have;
+
+	if (bpf_map_lookup_elem(fd, k, &have))
+		return false;
+	have.origin = want->origin;
+	return !memcmp(&have, want, sizeof(have));
+}
+
+static bool holds6(int fd, const struct nl_subnet6_key *k, const struct nl_subnet6_val *want)
+{
+	struct nl_subnet6_val have;
+
+	if (bpf_map_lookup_elem(fd, k, &have))
+		return false;
+	have.origin = want->origin;
+	return !memcmp(&have, want, sizeof(have));
+}
+
+int na_vrouter_vif_added(const struct na_maps *m, const struct nl_tenants *file, bool file_known,
+			 const struct nl_vif *v)
+{
+	struct wants w = {.m = m};
+	bool all = true;
+
+	/* the VIF's connected subnets, as na_vrouter_sync() would want them */
+	want_vif(v, &w);
+	if (w.err || (!w.n4 && !w.n6))
+		all = false; /* an L2-only VIF may be its tenant's first: the whole sync */
+	for (size_t i = 0; all && i < w.n4; i++)
+		all = holds4(m->subnets, &w.w4[i].k, &w.w4[i].v);
+	for (size_t i = 0; all && i < w.n6; i++)
+		all = holds6(m->subnets6, &w.w6[i].k, &w.w6[i].v);
+	free(w.w4);
+	free(w.w6);
+	free(w.tenants);
+	/*
+	 * Every subnet of the VIF is there already: another VIF here, or the
+	 * file for a tenant hosted here, put it, so the tenant's file entries
+	 * are there too and nothing changes.
+	 */
+	return all ? 0 : na_vrouter_sync(m, file, file_known, NULL);
+}

@@ -43,4 +43,13 @@ struct na_vrouter_stats {
 int na_vrouter_sync(const struct na_maps *m, const struct nl_tenants *file, bool file_known,
 		    struct na_vrouter_stats *st);
 
+/*
+ * VIF @v was just added (it is in the maps): na_vrouter_sync(), unless
+ * every connected subnet of its addresses is in the maps already as it
+ * wants it (then its tenant is hosted and applied): a host re-adding
+ * thousands of VIFs does not walk every VIF for each.  0 or -errno.
+ */
+int na_vrouter_vif_added(const struct na_maps *m, const struct nl_tenants *file, bool file_known,
+			 const struct nl_vif *v);
+
 #endif /* NA_VROUTER_H */
