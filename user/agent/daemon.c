@@ -775,6 +775,7 @@ int na_daemon_run(const struct na_daemon_opts *o)
 						   .probe = &d.probe,
 						   .tables = &d.tables,
 						   .maps = &d.dp.maps,
+						   .store = &d.store,
 						   .encap_mode = d.encap_mode,
 						   .tenant_bits = d.loc.tenant_bits};
 

@@ -63,6 +63,14 @@ void na_metrics_publish(struct na_metrics *m, bool ready)
 	s->vt_rows = src->vc->rows;
 	s->vt_load_time = m->vt_load_time;
 	s->ready = ready;
+	memset(s->vrec_pending, 0, sizeof(s->vrec_pending));
+	if (src->store) {
+		s->vstore = src->store->st;
+		for (unsigned int i = 0; i < src->store->n; i++)
+			if (src->store->e[i].state >= NA_VREC_MISSING &&
+			    src->store->e[i].state <= NA_VREC_FAILED)
+				s->vrec_pending[src->store->e[i].state]++;
+	}
 	if (src->tables->nart1 && src->tables->nart2) {
 		s->nart_entries[0] = cnart_count(src->tables->nart1);
 		s->nart_entries[1] = cnart_count(src->tables->nart2);
@@ -274,6 +282,44 @@ static void render_nlarp(FILE *f, const struct na_stats *st)
 	}
 }
 
+/* the hypervisor's DHCP/DHCPv6/RA service (responder.c, ra_sender.c; docs/dhcp.md) */
+static void render_vif_services(FILE *f, const struct na_stats *st)
+{
+	prom_family(f, "netlord_vif_service_messages_total", "counter",
+		    "DHCPv4, DHCPv6 and router solicitation/advertisement messages the agent "
+		    "answered, sent, refused or dropped for its VIFs, by event (the names of "
+		    "`na-loader stats`).");
+#define NA_CTL_STAT_PROM(name, help)                                                    \
+	prom_u64(f, "netlord_vif_service_messages_total", st->name, "event", #name, NULL);
+	NA_CTL_STATS(NA_CTL_STAT_PROM)
+#undef NA_CTL_STAT_PROM
+}
+
+/* persisted VIF definitions (vif_store.h, docs/operations.md) */
+static void render_vif_store(FILE *f, const struct na_metrics_snap *s)
+{
+	static const char *const why[] = {
+		[NA_VREC_MISSING] = "interface_missing",
+		[NA_VREC_MAC_CHANGED] = "mac_changed",
+		[NA_VREC_FAILED] = "refused",
+	};
+
+	prom_family(f, "netlord_vifs_pending", "gauge",
+		    "Persisted VIF definitions not in the datapath, by reason (applied when "
+		    "their interface appears; `na-loader status` says why).");
+	for (int r = NA_VREC_MISSING; r <= NA_VREC_FAILED; r++)
+		prom_u64(f, "netlord_vifs_pending", s->vrec_pending[r], "reason", why[r], NULL);
+	prom_family(f, "netlord_vif_records_total", "counter",
+		    "Persisted VIF records by outcome: re-applied, found pending, refused by vif "
+		    "add, refused as corrupt at start, not written.");
+	prom_u64(f, "netlord_vif_records_total", s->vstore.restored, "outcome", "restored", NULL);
+	prom_u64(f, "netlord_vif_records_total", s->vstore.missing, "outcome", "pending", NULL);
+	prom_u64(f, "netlord_vif_records_total", s->vstore.failed, "outcome", "refused", NULL);
+	prom_u64(f, "netlord_vif_records_total", s->vstore.corrupt, "outcome", "corrupt", NULL);
+	prom_u64(f, "netlord_vif_records_total", s->vstore.write_errors, "outcome",
+		 "write_error", NULL);
+}
+
 static void render_location(FILE *f, const struct na_metrics_snap *s)
 {
 	char mac[NL_MAC_STRLEN], port[8];
@@ -393,6 +439,8 @@ void na_metrics_render(FILE *f, const struct na_metrics_src *src, const struct n
 	render_datapath(f, src->maps);
 	render_vifs(f, src->maps);
 	render_nlarp(f, &s->st);
+	render_vif_services(f, &s->st);
+	render_vif_store(f, s);
 	render_tables(f, s);
 	render_paths(f, s);
 	prom_family(f, "netlord_metrics_scrapes_total", "counter",

@@ -26,6 +26,7 @@
 #include "nart_store.h"
 #include "probe.h"
 #include "stats.h"
+#include "vif_store.h"
 #include "vlan_config.h"
 
 /* one VLAN towards one remote edge switch, as the probes see it */
@@ -48,6 +49,9 @@ struct na_metrics_snap {
 	__u64 nart_refused[2]; /* inserts refused: table full */
 	unsigned int npaths;
 	struct na_metrics_path *paths; /* malloc'ed */
+	/* persisted VIF records (vif_store.h): pending by state, and the store's counters */
+	unsigned int vrec_pending[NA_VREC_FAILED + 1];
+	struct na_vif_store_stats vstore;
 };
 
 /* what the loop gives the snapshot from (read in the loop thread only) */
@@ -58,6 +62,7 @@ struct na_metrics_src {
 	const struct na_probe *probe;
 	const struct nart_store *tables;
 	const struct na_maps *maps; /* fds: read by the HTTP thread too */
+	const struct na_vif_store *store; /* NULL: no persisted VIFs to report */
 	char ifname[IF_NAMESIZE];
 	int encap_mode, tenant_bits;
 };
