@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# shellcheck shell=bash
 # make demo's gateway stage (sourced by scripts/dc/demo.sh after dc-lib.sh;
 # uses its step/done_/row): the public tenant's gateways (patent [0053],
 # docs/tenants.md "Gateways of the public tenant").  The demo data center's
@@ -49,9 +50,9 @@ demo_gateway() {
 
 	step "a gateway stops under $pps pings/s each way (vif del on its server, outside link down)"
 	gw_failover p1 "$pps" 2 5 g1 g2
-	local so ro lo go ao si ri li gi ai
-	read -r so ro lo go ao <<<"$GWF_OUT"
-	read -r si ri li gi ai <<<"$GWF_IN"
+	local so lo go ao si li gi ai
+	read -r so _ lo go ao <<<"$GWF_OUT"
+	read -r si _ li gi ai <<<"$GWF_IN"
 	if [ "${ao:-0}" -gt 0 ]; then
 		row "gateway $GWF_STOPPED stops: p1 -> outside" ok "lost $lo of $so, longest gap $go ms, then via $GWF_OTHER"
 	else

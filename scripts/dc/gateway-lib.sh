@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# shellcheck shell=bash disable=SC2034
 # Gateways of the public tenant (patent [0053]: tenant 2, whose addresses are
 # visible outside the data center and whose VIFs relay to real routers) in
 # the emulated data center (docs/emulated-dc.md "Gateways and the outside

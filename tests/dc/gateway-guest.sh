@@ -114,8 +114,8 @@ else bad "13.7 y1 -> 10.99.0.1" "$l% loss"; fi
 # 4. one gateway stops under traffic
 echo "# failover: $pps pings/s each way, the gateway carrying p1's flow stops after 2 s"
 gw_failover p1 "$pps" 2 6 g1 g2
-read -r so ro lo go ao <<<"$GWF_OUT"
-read -r si ri li gi ai <<<"$GWF_IN"
+read -r so _ lo go ao <<<"$GWF_OUT"
+read -r si _ li gi ai <<<"$GWF_IN"
 echo "# stopped $GWF_STOPPED (vif del + outside link down, $GWF_STOP_MS ms), $GWF_OTHER stays"
 echo "# p1 -> outside: sent $so, lost $lo, longest gap $go ms, $ao replies after the stop"
 echo "# outside -> p1: sent $si, lost $li, longest gap $gi ms, $ai replies after the stop"
