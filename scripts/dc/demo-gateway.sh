@@ -63,5 +63,7 @@ demo_gateway() {
 	else
 		row "gateway $GWF_STOPPED stops: outside -> p1" FAIL "lost $li of $si, no reply after the stop"
 	fi
+	[ "$GWF_GONE_MS" -ge 0 ] &&
+		row "  p1's agent forgets $GWF_STOPPED -> next reply" info "$GWF_GONE_MS ms (vif del took $GWF_STOP_MS ms)"
 	done_
 }

@@ -149,7 +149,9 @@ gw_ping_stats() {
 # that stays), GWF_OUT / GWF_IN ("sent received lost gap_ms after" of
 # gw_ping_stats: public VM -> outside, outside -> public VM; "after" counts
 # replies after gw_stop returned), GWF_OTHER_OUT / GWF_OTHER_IN (packets the remaining gateway
-# forwarded out / in after the stop), GWF_STOP_MS (how long gw_stop took).
+# forwarded out / in after the stop), GWF_STOP_MS (how long gw_stop took),
+# GWF_GONE_MS (the public VM's agent logged the gateway's HERE+GONE -> the
+# next reply to the public VM; -1: not seen).
 gw_failover() {
 	local vm=$1 pps=$2 before=$3 after=$4 iv n dst p_out p_in g best=0 d t_stop t_end
 	shift 4
@@ -171,7 +173,10 @@ gw_failover() {
 		[ "$d" -gt "$best" ] && { best=$d; GWF_STOPPED=$g; }
 	done
 	for g in "${gws[@]}"; do [ "$g" != "$GWF_STOPPED" ] && GWF_OTHER=$g; done
-	local o_out o_in
+	local o_out o_in hv l0 mac t_gone
+	hv=$(vm_hv "$vm")
+	mac=$(vm_field "$GWF_STOPPED" 5)
+	l0=$(wc -l <"$RUN/agent-$hv.log")
 	o_out=$(gw_fwd "$GWF_OTHER")
 	o_in=$(gw_fwd_in "$GWF_OTHER")
 	t_stop=$(date +%s.%N)
@@ -183,4 +188,14 @@ gw_failover() {
 	GWF_IN=$(gw_ping_stats "$RUN/gwf-in.txt" "$t_end")
 	GWF_OTHER_OUT=$(($(gw_fwd "$GWF_OTHER") - o_out))
 	GWF_OTHER_IN=$(($(gw_fwd_in "$GWF_OTHER") - o_in))
+	# the public VM's agent forgot the gateway (its HERE+GONE, debug log) ->
+	# the next reply from the outside host
+	t_gone=$(tail -n +"$((l0 + 1))" "$RUN/agent-$hv.log" |
+		awk -v m="$mac" 'index($0, m) && /delete gone/ {print $1; exit}')
+	GWF_GONE_MS=-1
+	if [ -n "$t_gone" ]; then
+		GWF_GONE_MS=$(awk -v tg="$t_gone" '/bytes from/ { t = substr($1, 2, length($1) - 2) + 0
+			if (t > tg) { printf "%d", (t - tg) * 1000; f = 1; exit } }
+			END { if (!f) print -1 }' "$RUN/gwf-out.txt")
+	fi
 }
