@@ -45,6 +45,9 @@ struct na_metrics_snap {
 	__u64 vt_serial, vt_loads_seen;
 	unsigned int vt_rows;
 	double vt_load_time; /* unix seconds of the last successful load, 0: none */
+	/* the tenants file in force (tenants_src.h): loaded_ms monotonic, 0 = none */
+	size_t tn_tenants, tn_subnets, tn_routes;
+	__u64 tn_loaded_ms;
 	__u64 nart_entries[2], nart_slots[2];
 	__u64 nart_refused[2]; /* inserts refused: table full */
 	unsigned int npaths;
