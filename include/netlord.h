@@ -115,12 +115,6 @@ struct nl_config {
 /* The VIF is a veth: the tc receive path hands frames to its peer (bpf_redirect_peer). */
 #define NL_VIF_F_VETH (1U << 1)
 /*
- * The VIF forwards for other addresses (a gateway or appliance VM, `vif add
- * --no-source-check`, docs/tenants.md "Gateways"): the IPv4/IPv6 source of
- * what it sends is not checked; its MAC, tenant and ARP still are.
- */
-#define NL_VIF_F_NO_SRC_CHECK (1U << 2)
-/*
  * User space only: the destination of a live migration whose guest has not
  * transmitted yet (`vif add --incoming-migration`, user/agent/incoming.h):
  * not in nl_local_vifs, not announced.

@@ -51,8 +51,7 @@ static __always_inline int nl_tx_check_ipv4(struct __sk_buff *skb, const struct 
 	if (!nl_fits(ip, nl_skb_data_end(skb)) || ip->version != 4 || ip->ihl < 5 ||
 	    bpf_ntohs(ip->tot_len) < ip->ihl * 4 || bpf_ntohs(ip->tot_len) > skb->len - ETH_HLEN)
 		return nl_drop(skb, NL_C_TX_MALFORMED);
-	/* a gateway or appliance VIF forwards for others (NL_VIF_F_NO_SRC_CHECK) */
-	if (!vif->ip || (ip->saddr != vif->ip && !(vif->flags & NL_VIF_F_NO_SRC_CHECK)))
+	if (!vif->ip || ip->saddr != vif->ip)
 		return nl_drop(skb, NL_C_TX_SPOOF_IP);
 	path->tos = ip->tos & 0xfc;
 	return NL_CONTINUE;

@@ -364,10 +364,7 @@ static __noinline int nl_tx_ipv6(struct __sk_buff *skb, const struct nl_vif *vif
 	v = nl_ip6_parse(skb, sc);
 	if (v != NL_CONTINUE)
 		return v;
-	/* a gateway or appliance VIF forwards for others; :: still only asks */
-	v = (vif->flags & NL_VIF_F_NO_SRC_CHECK) && sc->count && !nl_ip6_zero(sc->saddr)
-		    ? NL_CONTINUE
-		    : nl_ip6_check_source(sc);
+	v = nl_ip6_check_source(sc);
 	if (v != NL_CONTINUE)
 		return v;
 	if (sc->nexthdr != NL_IPPROTO_ICMPV6 || sc->l4type != NL_ICMP6_NS) {

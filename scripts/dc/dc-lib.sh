@@ -109,9 +109,8 @@ agent_kill() { # <hv> [signal]
 }
 
 # VM table: <RUN>/vms.txt, one line per VM:
-#   <name> <hv> <tenant> <mac_as> <mac> <ip/len|-> <router|-> [<ip6/len|-> <router6|->
-#   [<no-source-check yes|->]]
-vm_field() { # <vm> <field number 2..10>
+#   <name> <hv> <tenant> <mac_as> <mac> <ip/len|-> <router|-> [<ip6/len|-> <router6|->]
+vm_field() { # <vm> <field number 2..9>
 	awk -v v="$1" -v f="$2" '$1 == v {print $f}' "$RUN/vms.txt"
 }
 vm_ip() { local a; a=$(vm_field "$1" 6); echo "${a%/*}"; }
@@ -156,8 +155,6 @@ vm_vif_add() {
 	# optional fields 8 and 9: IPv6 address/len and IPv6 router
 	[ "$(vm_field "$vm" 8)" != - ] && [ -n "$(vm_field "$vm" 8)" ] && args+=(--ip6 "$(vm_field "$vm" 8)")
 	[ "$(vm_field "$vm" 9)" != - ] && [ -n "$(vm_field "$vm" 9)" ] && args+=(--router6 "$(vm_field "$vm" 9)")
-	# optional field 10: a gateway or appliance VM (docs/tenants.md "Gateways")
-	[ "$(vm_field "$vm" 10)" = yes ] && args+=(--no-source-check)
 	na "$hv" "${args[@]}" >>"$RUN/agent-$hv.log" 2>&1 || return 1
 	awk -v v="$vm" -v h="$hv" '$1 == v {$2 = h} {print}' "$RUN/vms.txt" >"$RUN/vms.txt.new" &&
 		mv "$RUN/vms.txt.new" "$RUN/vms.txt"

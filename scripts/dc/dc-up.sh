@@ -15,8 +15,7 @@
 # --tenant-bits 24: the agents use the 24-bit tenant scheme (special
 # addresses p.T.T.T) and the edge switches route p.0.0.0/8 to port p.
 # State: <run>/fabric.txt (fabric-up.sh, plus "holder"/"agent" lines) and
-# <run>/vms.txt (<vm> <hv> <tenant> <mac_as> <mac> <ip/len|-> <router|-> <ip6/len|-> <router6|->
-# <no-source-check yes|->).
+# <run>/vms.txt (<vm> <hv> <tenant> <mac_as> <mac> <ip/len|-> <router|-> <ip6/len|-> <router6|->).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -72,12 +71,12 @@ mapfile -t hvs < <(awk '$1 == "hv" {print $2}' "$RUN/fabric.txt" | sed "s/^${P//
 : >"$RUN/vms.txt"
 while read -r kw name rest; do
 	[ "$kw" = vm ] || continue
-	declare -A f=([ip]=- [router]=- [ip6]=- [router6]=- [no-source-check]=-)
+	declare -A f=([ip]=- [router]=- [ip6]=- [router6]=-)
 	set -- $rest
 	while [ $# -ge 2 ]; do f[$1]=$2; shift 2; done
 	for k in hv tenant mac-as mac; do [ -n "${f[$k]:-}" ] || die "$vmsf: vm $name has no $k"; done
-	printf '%s %s %s %s %s %s %s %s %s %s\n' "$name" "${f[hv]}" "${f[tenant]}" "${f[mac-as]}" \
-		"${f[mac]}" "${f[ip]}" "${f[router]}" "${f[ip6]}" "${f[router6]}" "${f[no-source-check]}" >>"$RUN/vms.txt"
+	printf '%s %s %s %s %s %s %s %s %s\n' "$name" "${f[hv]}" "${f[tenant]}" "${f[mac-as]}" \
+		"${f[mac]}" "${f[ip]}" "${f[router]}" "${f[ip6]}" "${f[router6]}" >>"$RUN/vms.txt"
 	unset f
 done < <(sed 's/#.*//' "$vmsf")
 nvm=$(wc -l <"$RUN/vms.txt")

@@ -11,9 +11,9 @@
 # also the border router the gateways are cabled to: one point-to-point link
 # per gateway (veth "g<i>" here <-> "out0" in the gateway VM), 198.51.100.(4i-4)/30
 # (host .4i-3, gateway .4i-2) and 2001:db8:10<i>::/64 (host ::1, gateway ::2).
-# A gateway is an ordinary tenant-2 VM of the VM file (vif add
-# --no-source-check: it forwards the outside's packets) with Linux
-# forwarding on and its default routes out of out0.  The outside host
+# A gateway is an ordinary tenant-2 VM of the VM file, a next hop of tenant
+# 2's default routes (so its VIF may send the outside's packets into the
+# fabric), with Linux forwarding on and its default routes out of out0.  The outside host
 # reaches the public subnets by one ECMP route over every gateway, and skips
 # a gateway whose link lost its carrier (ignore_routes_with_linkdown).
 

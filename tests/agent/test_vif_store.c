@@ -67,30 +67,6 @@ Test(record, round_trip)
 	cr_assert_eq(na_vif_rec_format(&a, text, 20), -ENOSPC);
 }
 
-/* a gateway's --no-source-check survives the record (an agent restart re-adds it) */
-Test(record, no_source_check_round_trip)
-{
-	struct na_vif_rec a, b;
-	struct na_request r, r2;
-	char text[NA_VIF_REC_MAX], err[200];
-
-	sample(&a, "v-g1", 3);
-	na_vif_rec_to_request(&a, &r);
-	cr_assert_eq(r.vif.flags & NL_VIF_F_NO_SRC_CHECK, 0);
-	r.vif.flags |= NL_VIF_F_NO_SRC_CHECK;
-	na_vif_rec_from_request(&r, &b);
-	cr_assert_eq(na_vif_rec_format(&b, text, sizeof(text)) > 0, 1);
-	cr_assert_eq(na_vif_rec_parse(text, &a, err, sizeof(err)), 0, "%s", err);
-	cr_assert(na_vif_rec_same(&a, &b));
-	na_vif_rec_to_request(&a, &r2);
-	cr_assert(r2.vif.flags & NL_VIF_F_NO_SRC_CHECK, "flag lost");
-	cr_assert_eq(na_request_check(&r2, err, sizeof(err)), 0, "%s", err);
-	/* a VIF without it is another definition */
-	r.vif.flags = 0;
-	na_vif_rec_from_request(&r, &a);
-	cr_assert_not(na_vif_rec_same(&a, &b));
-}
-
 Test(record, request_round_trip)
 {
 	struct na_vif_rec a, b;

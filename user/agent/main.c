@@ -212,7 +212,6 @@ enum {
 	O_REPO_CERT,
 	O_REPO_KEY,
 	O_INCOMING,
-	O_NO_SRC_CHECK,
 };
 
 #define OPT_IFACE                                     \
@@ -444,9 +443,6 @@ static int vif_opt(struct cli *c, struct na_request *r, int o, const char *arg)
 	case O_INCOMING:
 		r->vif.flags |= NL_VIF_F_INCOMING;
 		return 0;
-	case O_NO_SRC_CHECK:
-		r->vif.flags |= NL_VIF_F_NO_SRC_CHECK;
-		return 0;
 	}
 	return common_opt(c, r, o, arg);
 }
@@ -666,7 +662,6 @@ static const struct option vif_options[] = {
 	{"ip6", required_argument, NULL, O_IP6},
 	{"router6", required_argument, NULL, O_ROUTER6},
 	{"incoming-migration", no_argument, NULL, O_INCOMING},
-	{"no-source-check", no_argument, NULL, O_NO_SRC_CHECK},
 	OPT_IFACE,
 	OPT_JSON,
 	OPT_HELP,
@@ -780,14 +775,13 @@ static const struct verb verbs[] = {
 	 detach_options, "", run_detach, NULL, local_exit},
 	{"vif",
 	 "  vif add <ifname> --tenant T [--mac-as N] --mac M [--ip A[/len] [--router R]]\n"
-	 "          [--ip6 A6[/len] ... [--router6 R6]] [--incoming-migration]\n"
-	 "          [--no-source-check] [-i uplink]\n"
+	 "          [--ip6 A6[/len] ... [--router6 R6]] [--incoming-migration] [-i uplink]\n"
 	 "  vif del <ifname> [-i uplink]\n"
 	 "  vif list [-i uplink] [--json]\n",
 	 "usage: na-loader vif add <ifname> --tenant T [--mac-as N] --mac M\n"
 	 "                          [--ip A[/len] [--router R]]\n"
 	 "                          [--ip6 A6[/len] ... [--router6 R6]]\n"
-	 "                          [--incoming-migration] [--no-source-check] [-i uplink]\n"
+	 "                          [--incoming-migration] [-i uplink]\n"
 	 "       na-loader vif del <ifname> [-i uplink]\n"
 	 "       na-loader vif list [-i uplink] [--json]\n"
 	 "add: attach the datapath to the VIF's host-side interface, set its MTU to the\n"
@@ -805,8 +799,6 @@ static const struct verb verbs[] = {
 	 "`vif del`): nothing is delivered to the VIF and no HERE is sent until the guest\n"
 	 "first transmits on it (QEMU's announce after resume); `vif add` again without\n"
 	 "the flag announces it at once.\n"
-	 "--no-source-check: a gateway or appliance VM that forwards for other addresses:\n"
-	 "the IPv4/IPv6 source of its packets is not checked (its MAC still is).\n"
 	 "del: detach and broadcast HERE with the GONE flag (other NAs delete their\n"
 	 "entries; a lost GONE is repaired by NOT-HERE).  Needs the running agent.\n",
 	 vif_options, "i:", run_vif, vif_opt, ctl_exit},

@@ -192,7 +192,6 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		if (old.tenant == v.tenant && old.mac_as == v.mac_as &&
 		    !memcmp(old.mac, v.mac, 6) && old.ip == v.ip && old.router_ip == v.router_ip &&
 		    old.prefix_len == v.prefix_len &&
-		    (old.flags & NL_VIF_F_NO_SRC_CHECK) == (req->flags & NL_VIF_F_NO_SRC_CHECK) &&
 		    (na_vif_ip6_get(vs->maps, idx, &old6), same_ip6(&old6, &v6))) {
 			/* idempotent: nothing changes, no new HERE (hooks call it often) */
 			if ((old.flags & NL_VIF_F_INCOMING) && !(req->flags & NL_VIF_F_INCOMING) &&
@@ -228,8 +227,7 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 	v.ifindex = (__u32)ifindex;
 	v.flags = (can_xdp_redirect(ifname) ? NL_VIF_F_XDP_REDIRECT : 0) |
 		  (is_veth(ifname) ? NL_VIF_F_VETH : 0) |
-		  (vs->incoming ? req->flags & NL_VIF_F_INCOMING : 0) |
-		  (req->flags & NL_VIF_F_NO_SRC_CHECK);
+		  (vs->incoming ? req->flags & NL_VIF_F_INCOMING : 0);
 	if (v.router_ip || !nl_ip6_is_zero(v6.router)) {
 		static const __u8 rmac[6] = NA_ROUTER_MAC;
 

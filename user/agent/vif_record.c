@@ -55,8 +55,6 @@ void na_vif_rec_from_request(const struct na_request *r, struct na_vif_rec *rec)
 		rec->vif6.prefix_len[i] = 0;
 	}
 	rec->req_flags = r->flags & ~NA_REQ_F_JSON;
-	if (r->vif.flags & NL_VIF_F_NO_SRC_CHECK)
-		rec->req_flags |= NA_REC_F_NO_SRC_CHECK;
 }
 
 void na_vif_rec_to_request(const struct na_vif_rec *rec, struct na_request *r)
@@ -64,9 +62,7 @@ void na_vif_rec_to_request(const struct na_vif_rec *rec, struct na_request *r)
 	memset(r, 0, sizeof(*r));
 	r->magic = NA_REQ_MAGIC;
 	r->verb = NA_REQ_VIF_ADD;
-	r->flags = rec->req_flags & ~NA_REC_F_NO_SRC_CHECK;
-	if (rec->req_flags & NA_REC_F_NO_SRC_CHECK)
-		r->vif.flags |= NL_VIF_F_NO_SRC_CHECK;
+	r->flags = rec->req_flags;
 	snprintf(r->ifname, sizeof(r->ifname), "%s", rec->ifname);
 	r->vif.tenant = rec->vif.tenant;
 	r->vif.mac_as = rec->vif.mac_as;

@@ -16,8 +16,6 @@
 
 #define NA_VIF_REC_VERSION 1
 #define NA_VIF_REC_MAX	   2048 /* bytes of one record file */
-/* in req_flags: the VIF was added with --no-source-check (NL_VIF_F_NO_SRC_CHECK) */
-#define NA_REC_F_NO_SRC_CHECK (1U << 16)
 
 struct na_vif_rec {
 	char ifname[IF_NAMESIZE];
