@@ -168,6 +168,25 @@ struct nl_vif_ip6 {
 };
 
 /*
+ * The tenant's virtual router (issue 16, docs/tenants.md): maps "subnets"
+ * and "subnets6" (LPM tries keyed by tenant + prefix) hold the tenant's
+ * connected subnets (a destination there is resolved through NART-1) and
+ * its static routes, each with up to NL_ROUTE_MAX_NH next hops (VIFs of
+ * the tenant): the datapath spreads flows over the next hops NART-1 knows.
+ */
+#define NL_ROUTE_MAX_NH 4
+_Static_assert((NL_ROUTE_MAX_NH & (NL_ROUTE_MAX_NH - 1)) == 0, "NL_ROUTE_MAX_NH: a power of two");
+
+enum nl_subnet_kind {
+	NL_SUBNET_CONNECTED = 0, /* a subnet: mac_as and router */
+	NL_SUBNET_ROUTE = 1,	 /* a static route: n_nh next hops */
+};
+
+/* who wants an entry (user space only, user/agent/vrouter.c; the datapath ignores it) */
+#define NL_SUBNET_O_VIF	 (1U << 0) /* a VIF here has an address in it (vif add) */
+#define NL_SUBNET_O_FILE (1U << 1) /* the tenants file, for a tenant hosted here */
+
+/*
  * IPv6 of tenants (issue 11, docs/ipv6.md).  Map "vif_ip6s": ifindex ->
  * struct nl_vif_ip6, the VIF's IPv6 side (anti-spoofing, proxy NDP, the
  * agent's record).  Map "local_ip6s": (tenant, IPv6) -> ifindex, the
@@ -196,9 +215,13 @@ struct nl_subnet6_key {
 };
 
 struct nl_subnet6_val {
-	__u16 mac_as;
-	__u16 pad;
+	__u16 mac_as; /* connected: the subnet's MAC space */
+	__u8 kind;    /* enum nl_subnet_kind */
+	__u8 n_nh;    /* route: next hops in nh6[], 1..NL_ROUTE_MAX_NH */
 	__u8 router6[16];
+	__u8 nh6[NL_ROUTE_MAX_NH][16]; /* route: next hops (VIFs of the tenant) */
+	__u8 origin;		       /* NL_SUBNET_O_* */
+	__u8 pad[3];
 };
 
 /* key of NART-2 and of map "local_vifs": a VIF network-wide, [0026] */
@@ -287,7 +310,10 @@ _Static_assert(sizeof(struct nart1_slot) == sizeof(struct nart_slot) &&
 		       sizeof(struct nart2_slot) == sizeof(struct nart_slot),
 	       "typed slots have the layout of struct nart_slot");
 
-/* map "subnets" (LPM trie): (tenant, IPv4 prefix) -> MAC_AS of that subnet */
+/*
+ * map "subnets" (LPM trie): (tenant, IPv4 prefix) -> a connected subnet
+ * (MAC_AS, router) or a static route (next hops)
+ */
 struct nl_subnet_key {
 	__u32 prefixlen; /* 32 (tenant) + IPv4 prefix length */
 	__u32 tenant;	 /* always matched whole: prefixlen >= 32 */
@@ -295,9 +321,13 @@ struct nl_subnet_key {
 };
 
 struct nl_subnet_val {
-	__u16 mac_as;
-	__u16 pad;
-	__be32 router_ip;
+	__u16 mac_as;		    /* connected: the subnet's MAC space */
+	__u8 kind;		    /* enum nl_subnet_kind */
+	__u8 n_nh;		    /* route: next hops in nh[], 1..NL_ROUTE_MAX_NH */
+	__be32 router_ip;	    /* connected: the virtual router's address */
+	__be32 nh[NL_ROUTE_MAX_NH]; /* route: next hops (VIFs of the tenant) */
+	__u8 origin;		    /* NL_SUBNET_O_* */
+	__u8 pad[3];
 };
 
 /*
@@ -424,6 +454,7 @@ struct nl_vif_stats {
 	X(TX_FLOOD_FAILED, "tx_flood_failed", "flood copy the kernel refused")          \
 	X(TX_FLOOD_TRUNC, "tx_flood_trunc", "flood to a MAC space past the bound")      \
 	X(TX_L2_RESERVED, "tx_l2_reserved", "to 01:80:c2:00:00:0x, never forwarded")    \
+	X(TX_NO_NEXT_HOP, "tx_no_next_hop", "routed, no next hop in NART-1 (WHERE)")    \
 	X(RX_PASS, "rx_pass", "not NetLord data: left to the kernel stack")             \
 	X(RX_NOT_READY, "rx_not_ready", "NetLord data before LLDP/config")              \
 	X(RX_MALFORMED, "rx_malformed", "truncated/bad length/bad IHL/fragment")        \
@@ -451,23 +482,32 @@ _Static_assert((NL_EVENT_RING_BYTES & (NL_EVENT_RING_BYTES - 1)) == 0 &&
 	       "NL_EVENT_RING_BYTES: power of two, whole pages");
 
 enum nl_event_type {
-	NL_EV_NART1_MISS = 1, /* need WHERE for (tenant, ip) */
-	NL_EV_NART2_MISS = 2, /* need WHERE for (tenant, mac_as, mac) */
-	NL_EV_VLAN_MISS = 3,  /* no VLAN table row for switch_mac */
-	NL_EV_NOT_HERE = 4,   /* received traffic for a VIF not hosted here */
+	NL_EV_NART1_MISS = 1,	/* need WHERE for (tenant, ip) */
+	NL_EV_NART2_MISS = 2,	/* need WHERE for (tenant, mac_as, mac) */
+	NL_EV_VLAN_MISS = 3,	/* no VLAN table row for switch_mac */
+	NL_EV_NOT_HERE = 4,	/* received traffic for a VIF not hosted here */
+	NL_EV_NART1V6_MISS = 5, /* need WHERE for (tenant, ip6) */
 };
 
 struct nl_event {
 	__u32 type; /* enum nl_event_type */
 	__u32 tenant;
 	__u16 mac_as;
-	__u8 mac[6];	    /* VIF the event is about */
-	__be32 ip;	    /* NART1_MISS: the address; NOT_HERE: inner source IP */
-	__u8 switch_mac[6]; /* VLAN_MISS: egress switch */
-	__u8 peer_mac[6];   /* NOT_HERE: inner source MAC (to find the sender) */
+	__u8 mac[6]; /* VIF the event is about */
+	union {
+		struct {
+			__be32 ip;	    /* NART1_MISS: the address; NOT_HERE: inner source IP */
+			__u8 switch_mac[6]; /* VLAN_MISS: egress switch */
+			__u8 peer_mac[6];   /* NOT_HERE: inner source MAC (to find the sender) */
+		};
+		__u8 ip6[16]; /* NART1V6_MISS: the address (same bytes: no bigger record) */
+	};
 	__be32 outer_saddr; /* NOT_HERE: outer source address */
 	__u32 ifindex;	    /* VIF that triggered the miss, 0 on receive */
 };
+
+_Static_assert(sizeof(struct nl_event) == 40 && __builtin_offsetof(struct nl_event, ip6) == 16,
+	       "struct nl_event: the IPv6 address overlays ip, switch_mac and peer_mac");
 
 /* map "event_budget" (LRU): the token bucket of one VIF (or tenant, receive side) */
 struct nl_event_bucket {
@@ -483,6 +523,7 @@ struct nl_event_key {
 	__u16 mac_as;
 	__u8 mac[6];
 	__be32 ip;
+	__u8 ip6[16]; /* NART1V6_MISS */
 };
 
 /* ---- control frames handed to the agent (ring buffer "punt_ring", docs/dhcp.md) ---- */

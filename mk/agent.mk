@@ -63,6 +63,8 @@ TEST_SCRIPTS += tests/agent/integration.sh tests/agent/integration-udp.sh \
 TEST_SCRIPTS += tests/agent/monitor.sh tests/agent/trace.sh tests/agent/trace-udp.sh
 # IPv6 for tenants: two agents, ping6 with DAD and no static neighbour (docs/ipv6.md)
 TEST_SCRIPTS += tests/agent/ipv6.sh
+# routes in the virtual router, an appliance on the path (issue 16)
+TEST_SCRIPTS += tests/agent/routes.sh
 # tenant broadcast/multicast across two agents, a broadcast storm (issue 11)
 TEST_SCRIPTS += tests/agent/flood.sh
 test: export NA_LOADER = $(abspath $(OUTPUT)/na-loader)

@@ -53,33 +53,20 @@ static __always_inline bool nl_bucket_take(void *budget, __u32 who, __u64 now, _
 }
 
 /*
- * Reports @ev about VIF @vif (tenant, MAC_AS_ID, MAC; the MAC is zero when
- * only an IP is known).  The caller sets the type and the fields of that
- * type (ip, ifindex, switch_mac, peer_mac, outer_saddr); this fills in the
- * VIF and sends, unless the same event went out within the interval.
+ * Sends @ev under dedup key @key, charged to @who's budget, unless the same
+ * key went out within the interval.  @ev and @key may live in map memory
+ * (the IPv6 subprogram keeps them off its stack).
  */
-static __always_inline void nl_miss_event(const struct nl_config *cfg, struct nl_event *ev,
-					  const struct nl_vif_key *vif)
+static __always_inline void nl_event_submit(const struct nl_config *cfg, const struct nl_event *ev,
+					    const struct nl_event_key *key, __u32 who)
 {
-	struct nl_event_key key = {
-		.type = ev->type,
-		.tenant = vif->tenant,
-		.mac_as = vif->mac_as,
-		.ip = ev->ip,
-	};
 	__u64 now = bpf_ktime_get_ns();
 	__u32 burst = cfg->event_vif_burst ? cfg->event_vif_burst : NL_EVENT_VIF_BURST;
 	__u32 per_s = cfg->event_vif_per_s ? cfg->event_vif_per_s : NL_EVENT_VIF_PER_S;
-	__u32 who = ev->ifindex ? ev->ifindex : 1U << 31 | vif->tenant;
 	struct nl_event *slot;
 	__u64 *last;
 
-	ev->tenant = vif->tenant;
-	ev->mac_as = vif->mac_as;
-	nl_mac_copy(ev->mac, vif->mac);
-	/* a VLAN miss is about the egress switch, whichever VIF sent */
-	nl_mac_copy(key.mac, ev->type == NL_EV_VLAN_MISS ? ev->switch_mac : vif->mac);
-	last = bpf_map_lookup_elem(&nl_event_dedup, &key);
+	last = bpf_map_lookup_elem(&nl_event_dedup, key);
 	if (last && now - *last < (__u64)cfg->event_interval_ms * 1000000ULL)
 		return;
 	if (!nl_bucket_take(&nl_event_budget, who, now, burst, per_s)) {
@@ -93,7 +80,61 @@ static __always_inline void nl_miss_event(const struct nl_config *cfg, struct nl
 	}
 	__builtin_memcpy(slot, ev, sizeof(*ev));
 	bpf_ringbuf_submit(slot, 0);
-	bpf_map_update_elem(&nl_event_dedup, &key, &now, BPF_ANY);
+	bpf_map_update_elem(&nl_event_dedup, key, &now, BPF_ANY);
+}
+
+/* the per-CPU dedup key scratch entry, zeroed; NULL never happens in practice */
+static __always_inline struct nl_event_key *nl_event_key_get(void)
+{
+	__u32 zero = 0;
+	struct nl_event_key *key = bpf_map_lookup_elem(&nl_event_scratch, &zero);
+
+	if (key)
+		__builtin_memset(key, 0, sizeof(*key));
+	return key;
+}
+
+/*
+ * Reports @ev about VIF @vif (tenant, MAC_AS_ID, MAC; the MAC is zero when
+ * only an IP is known).  The caller sets the type and the fields of that
+ * type (ip, ifindex, switch_mac, peer_mac, outer_saddr); this fills in the
+ * VIF and sends, unless the same event went out within the interval.
+ */
+static __always_inline void nl_miss_event(const struct nl_config *cfg, struct nl_event *ev,
+					  const struct nl_vif_key *vif)
+{
+	struct nl_event_key *key = nl_event_key_get();
+
+	if (!key)
+		return;
+	key->type = ev->type;
+	key->tenant = vif->tenant;
+	key->mac_as = vif->mac_as;
+	key->ip = ev->ip;
+	ev->tenant = vif->tenant;
+	ev->mac_as = vif->mac_as;
+	nl_mac_copy(ev->mac, vif->mac);
+	/* a VLAN miss is about the egress switch, whichever VIF sent */
+	nl_mac_copy(key->mac, ev->type == NL_EV_VLAN_MISS ? ev->switch_mac : vif->mac);
+	nl_event_submit(cfg, ev, key, ev->ifindex ? ev->ifindex : 1U << 31 | vif->tenant);
+}
+
+/*
+ * Sends @ev, a NART1V6_MISS the IPv6 subprogram filled (type, tenant,
+ * mac_as, ifindex, ip6) in its scratch entry: the agent asks a WHERE by
+ * IPv6 (issue 11).  Deduplicated by (tenant, MAC_AS, address).
+ */
+static __always_inline void nl_miss_event6(const struct nl_config *cfg, const struct nl_event *ev)
+{
+	struct nl_event_key *key = nl_event_key_get();
+
+	if (!key)
+		return;
+	key->type = NL_EV_NART1V6_MISS;
+	key->tenant = ev->tenant;
+	key->mac_as = ev->mac_as;
+	__builtin_memcpy(key->ip6, ev->ip6, 16);
+	nl_event_submit(cfg, ev, key, ev->ifindex);
 }
 
 #endif /* NL_BPF_EVENTS_H */

@@ -18,6 +18,7 @@
 #include "hash.h"
 #include "icmp.h"
 #include "nart.h"
+#include "route.h"
 
 /* nl_tx_path() bounds the VLAN index for the verifier with "& 7" */
 _Static_assert(NL_MAX_VLANS_PER_PAIR <= 8, "VLAN index mask in nl_tx_path()");
@@ -41,7 +42,8 @@ static __always_inline struct ethhdr *nl_tx_pull(struct __sk_buff *skb)
 
 /*
  * An IPv4 packet from the VM: well formed and sent from the VIF's own
- * address.  The DSCP travels in the outer header (@path->tos), ECN does not.
+ * address, or from one the tenant routes through this VIF (an appliance).  The DSCP travels in the
+ * outer header (@path->tos), ECN does not.
  */
 static __always_inline int nl_tx_check_ipv4(struct __sk_buff *skb, const struct nl_vif *vif,
 					    const struct ethhdr *eth, struct nl_path *path)
@@ -51,7 +53,8 @@ static __always_inline int nl_tx_check_ipv4(struct __sk_buff *skb, const struct 
 	if (!nl_fits(ip, nl_skb_data_end(skb)) || ip->version != 4 || ip->ihl < 5 ||
 	    bpf_ntohs(ip->tot_len) < ip->ihl * 4 || bpf_ntohs(ip->tot_len) > skb->len - ETH_HLEN)
 		return nl_drop(skb, NL_C_TX_MALFORMED);
-	if (!vif->ip || ip->saddr != vif->ip)
+	/* another source only if the tenant routes it through this VIF (route.h) */
+	if (!vif->ip || (ip->saddr != vif->ip && !nl_routed_source(vif, ip->saddr)))
 		return nl_drop(skb, NL_C_TX_SPOOF_IP);
 	path->tos = ip->tos & 0xfc;
 	return NL_CONTINUE;

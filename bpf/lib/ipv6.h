@@ -38,7 +38,14 @@
 /* the frame is now an ICMPv6 error to the VM, counted under reason r */
 #define NL_IP6_ICMP_BASE  3000
 #define NL_IP6_ICMP(r)	  (NL_IP6_ICMP_BASE + (r))
-#define NL_IP6_IS_ICMP(v) ((v) >= NL_IP6_ICMP_BASE)
+#define NL_IP6_IS_ICMP(v) ((v) >= NL_IP6_ICMP_BASE && (v) < NL_IP6_MISS_BASE)
+/*
+ * a NART-1 miss, dropped under reason r: the scratch entry's event (ev)
+ * asks a WHERE by IPv6; the caller sends it (its frame has the stack for it)
+ */
+#define NL_IP6_MISS_BASE  4000
+#define NL_IP6_MISS(r)	  (NL_IP6_MISS_BASE + (r))
+#define NL_IP6_IS_MISS(v) ((v) >= NL_IP6_MISS_BASE)
 #define NL_IP6_NEED_ICMP  902 /* internal to ndp.h: the scratch entry says which error */
 
 /* the fixed IPv6 header, addresses as bytes (no bit fields) */

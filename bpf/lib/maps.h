@@ -81,6 +81,14 @@ struct {
 	__type(value, __u64); /* ktime of the last event sent for this key */
 } nl_event_dedup SEC(".maps");
 
+/* the dedup key of the event being sent (events.h): off the VIF program's full stack */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nl_event_key);
+} nl_event_scratch SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, NL_MAX_VIFS * 2);

@@ -19,6 +19,8 @@
 
 #include "csum.h"
 #include "encap.h"
+#include "events.h"
+#include "hash.h"
 #include "icmp6.h"
 #include "ipv6.h"
 #include "maps.h"
@@ -64,6 +66,14 @@ struct nl_ndp_scratch {
 	struct nl_icmp6_req err; /* an ICMPv6 error to send (icmp6.h) */
 	struct nl_ip6_key k;	 /* map lookups */
 	struct nl_subnet6_key s6;
+	struct nl_event ev; /* a NART-1 miss to report (events.h) */
+	__u32 ports;	    /* TCP/UDP ports of a routed packet (flow hash), else 0 */
+	/* the destination's entry of map subnets6, copied: no pointer kept live */
+	__u32 nh_n;	/* a route's next hops, 0 = not a route */
+	__u32 nh_start; /* the flow's first choice among them */
+	__u8 nh6[NL_ROUTE_MAX_NH][16];
+	__u16 sn_mac_as;
+	__u8 sn_found;				  /* a subnet or route holds the destination */
 	__u8 rll[16] __attribute__((aligned(4))); /* the router's link-local address */
 	/* the VIF */
 	__u32 tenant;
@@ -157,6 +167,40 @@ static __always_inline bool nl_ip6_owned(struct nl_ndp_scratch *sc, const __u8 *
 	return idx && *idx == sc->ifindex;
 }
 
+/*
+ * The source is not the VIF's own: allowed when the tenant routes it
+ * through this VIF (the longest prefix holding it is a route with one of
+ * the VIF's addresses among its next hops): an appliance's or a gateway's
+ * forwarded traffic (route.h's rule for IPv6).
+ */
+static __always_inline bool nl_ip6_routed_source(struct nl_ndp_scratch *sc)
+{
+	struct nl_subnet6_val *r;
+
+	sc->s6.prefixlen = 32 + 128;
+	sc->s6.tenant = sc->tenant;
+	__builtin_memcpy(sc->s6.ip6, sc->saddr, 16);
+	r = bpf_map_lookup_elem(&nl_subnets6, &sc->s6);
+	if (!r || r->kind != NL_SUBNET_ROUTE)
+		return false;
+	sc->nh_n = r->n_nh <= NL_ROUTE_MAX_NH ? r->n_nh : 0;
+	__builtin_memcpy(sc->nh6, r->nh6, sizeof(sc->nh6));
+	sc->k.tenant = sc->tenant;
+	for (__u32 i = 0; i < NL_ROUTE_MAX_NH; i++) {
+		__u32 *idx;
+
+		if (i >= sc->nh_n)
+			break;
+		/* no pointer into @sc held across the lookup: nothing to spill */
+		asm volatile("" : "+r"(sc));
+		__builtin_memcpy(sc->k.ip6, sc->nh6[i & (NL_ROUTE_MAX_NH - 1)], 16);
+		idx = bpf_map_lookup_elem(&nl_local_ip6s, &sc->k);
+		if (idx && *idx == sc->ifindex)
+			return true;
+	}
+	return false;
+}
+
 /* the source rule: NL_CONTINUE or NL_IP6_DROP(reason) */
 static __always_inline int nl_ip6_check_source(struct nl_ndp_scratch *sc)
 {
@@ -174,7 +218,9 @@ static __always_inline int nl_ip6_check_source(struct nl_ndp_scratch *sc)
 	}
 	if (!sc->count)
 		return NL_CONTINUE; /* L2-only for IPv6 (docs/ipv6.md) */
-	return nl_ip6_owned(sc, sc->saddr) ? NL_CONTINUE : NL_IP6_DROP(NL_C_TX_SPOOF_IP6);
+	if (nl_ip6_owned(sc, sc->saddr))
+		return NL_CONTINUE;
+	return nl_ip6_routed_source(sc) ? NL_CONTINUE : NL_IP6_DROP(NL_C_TX_SPOOF_IP6);
 }
 
 /* a neighbour solicitation: who answers, into sc->answer and sc->flags */
@@ -229,12 +275,85 @@ static __always_inline int nl_ip6_want_error(struct nl_ndp_scratch *sc, bool rou
 }
 
 /*
+ * The flow hash of a routed IPv6 packet: addresses, next header and, for
+ * TCP and UDP, the ports (picks a route's next hop, route.h).
+ */
+static __always_inline __u32 nl_route6_hash(struct __sk_buff *skb, struct nl_ndp_scratch *sc)
+{
+	const volatile __u32 *a = (const void *)sc->saddr;
+	__u32 h = NL_HASH_SEED;
+
+	sc->ports = 0;
+	if ((sc->nexthdr == IPPROTO_TCP || sc->nexthdr == IPPROTO_UDP) &&
+	    bpf_skb_load_bytes(skb, ETH_HLEN + 40, &sc->ports, 4))
+		sc->ports = 0;
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < 8; i++) /* saddr, then daddr right after it */
+		h = nl_hash_mix(h, a[i]);
+	h = nl_hash_mix(h, sc->nexthdr);
+	h = nl_hash_mix(h, sc->ports);
+	return nl_hash_final(h);
+}
+
+/*
+ * Route @r's next hop for this packet: the first one NART-1 for IPv6 knows
+ * from index hash % n on (unknown ones skipped: instant failover), or NULL
+ * with sc->k.ip6 = the next hop to ask a WHERE for.
+ */
+static __always_inline struct nl_nart1v6_val *nl_route6_next_hop(struct __sk_buff *skb,
+								 struct nl_ndp_scratch *sc)
+{
+	struct nl_nart1v6_val *n1;
+
+	/* loop state in the scratch entry: the subprogram has no stack to spill to */
+	sc->nh_start = nl_route6_hash(skb, sc) % sc->nh_n;
+	sc->k.tenant = sc->tenant;
+	for (__u32 i = 0; i < NL_ROUTE_MAX_NH; i++) {
+		__u32 j = sc->nh_start + i;
+
+		if (i >= sc->nh_n)
+			break;
+		if (j >= sc->nh_n)
+			j -= sc->nh_n;
+		__builtin_memcpy(sc->k.ip6, sc->nh6[j & (NL_ROUTE_MAX_NH - 1)], 16);
+		n1 = bpf_map_lookup_elem(&nl_nart1v6, &sc->k);
+		if (n1)
+			return n1;
+	}
+	__builtin_memcpy(sc->k.ip6, sc->nh6[sc->nh_start & (NL_ROUTE_MAX_NH - 1)], 16);
+	return NULL;
+}
+
+/*
+ * A NART-1 miss on sc->k.ip6, counted as @reason: the event asking a WHERE
+ * by IPv6 (issue 11), sent by the caller (nl_tx_ipv6_verdict()).
+ */
+static __always_inline int nl_route6_miss(struct nl_ndp_scratch *sc, __u16 mac_as, __u16 reason)
+{
+	struct nl_event *ev = &sc->ev;
+
+	if (nl_ip6_zero(sc->k.ip6))
+		return NL_IP6_DROP(reason);
+	__builtin_memset(ev, 0, sizeof(*ev));
+	ev->type = NL_EV_NART1V6_MISS;
+	ev->tenant = sc->tenant;
+	ev->mac_as = mac_as;
+	ev->ifindex = sc->ifindex;
+	__builtin_memcpy(ev->ip6, sc->k.ip6, 16);
+	return NL_IP6_MISS(reason);
+}
+
+/*
  * A packet to the virtual router's MAC (patent Fig. 7 steps 705-715 and
- * [0044], for IPv6): the destination's MAC and MAC space from NART-1 for
- * IPv6 (checked against the tenant's IPv6 subnet when one is known here),
- * new MACs, hop limit - 1 (IPv6 has no header checksum, and the hop limit
- * is not in the transport checksums).  Returns NL_IP6_ROUTED(mac_as), a
- * drop, or NL_CONTINUE for a VIF without an IPv6 router.
+ * [0044], for IPv6; issue 16 routes): the longest prefix among the
+ * tenant's IPv6 subnets and routes (map "subnets6"); a connected (or
+ * unknown) destination's MAC and MAC space from NART-1 for IPv6 (checked
+ * against its subnet when the table holds it), a route's next hop picked
+ * by flow hash among those NART-1 knows; new MACs, hop limit - 1 (IPv6 has
+ * no header checksum, and the hop limit is not in the transport
+ * checksums).  A miss asks a WHERE by IPv6.  Returns
+ * NL_IP6_ROUTED(mac_as), a drop, or NL_CONTINUE for a VIF without an IPv6
+ * router.
  */
 static __always_inline int nl_route6(struct __sk_buff *skb, struct nl_ndp_scratch *sc)
 {
@@ -248,25 +367,48 @@ static __always_inline int nl_route6(struct __sk_buff *skb, struct nl_ndp_scratc
 		return NL_IP6_DROP(NL_C_TX_TO_ROUTER);
 	if (sc->daddr[0] == 0xff || nl_ip6_link_local(sc->daddr))
 		return NL_IP6_DROP(NL_C_TX_NO_ROUTE);
-	if (sc->hlim <= 1)
-		return nl_ip6_want_error(sc, true, NL_ICMP6_TIME_EXCEEDED, 0, NL_C_TX_HOP_EXCEEDED);
-	sc->k.tenant = sc->tenant;
-	__builtin_memcpy(sc->k.ip6, sc->daddr, 16);
-	n1 = bpf_map_lookup_elem(&nl_nart1v6, &sc->k);
-	if (!n1)
-		return NL_IP6_DROP(NL_C_TX_NART1_MISS);
-	mac_as = n1->mac_as;
-	nl_mac_copy(sc->answer, n1->mac);
 	sc->s6.prefixlen = 32 + 128;
 	sc->s6.tenant = sc->tenant;
 	__builtin_memcpy(sc->s6.ip6, sc->daddr, 16);
 	sn = bpf_map_lookup_elem(&nl_subnets6, &sc->s6);
-	/* NART-1 and a known subnet must agree on the destination MAC space */
-	if (sn && sn->mac_as != mac_as)
-		return NL_IP6_DROP(NL_C_TX_NO_ROUTE);
+	asm volatile("" : "+r"(sc));
+	sc->nh_n = 0;
+	sc->sn_found = !!sn;
+	if (sn) {
+		sc->sn_mac_as = sn->mac_as;
+		if (sn->kind == NL_SUBNET_ROUTE) {
+			sc->nh_n = sn->n_nh <= NL_ROUTE_MAX_NH ? sn->n_nh : 0;
+			__builtin_memcpy(sc->nh6, sn->nh6, sizeof(sc->nh6));
+			if (!sc->nh_n)
+				return NL_IP6_DROP(NL_C_TX_NO_NEXT_HOP);
+		} else if (nl_ip6_eq(sc->daddr, sn->router6)) {
+			return NL_IP6_DROP(NL_C_TX_TO_ROUTER);
+		}
+	}
+	if (sc->hlim <= 1)
+		return nl_ip6_want_error(sc, true, NL_ICMP6_TIME_EXCEEDED, 0, NL_C_TX_HOP_EXCEEDED);
+	if (sc->nh_n) {
+		n1 = nl_route6_next_hop(skb, sc);
+		if (!n1)
+			return nl_route6_miss(sc, 0, NL_C_TX_NO_NEXT_HOP);
+	} else {
+		sc->k.tenant = sc->tenant;
+		__builtin_memcpy(sc->k.ip6, sc->daddr, 16);
+		n1 = bpf_map_lookup_elem(&nl_nart1v6, &sc->k);
+		if (!n1)
+			return nl_route6_miss(sc, sc->sn_found ? sc->sn_mac_as : 0,
+					      NL_C_TX_NART1_MISS);
+		/* NART-1 and a known subnet must agree on the destination MAC space */
+		if (sc->sn_found && sc->sn_mac_as != n1->mac_as)
+			return NL_IP6_DROP(NL_C_TX_NO_ROUTE);
+	}
+	mac_as = n1->mac_as;
+	nl_mac_copy(sc->answer, n1->mac);
 	nl_mac_copy(sc->na.dst, sc->answer);
 	nl_mac_copy(sc->na.src, sc->router_mac);
 	sc->hlim--;
+	/* addresses in @sc recomputed here, not held in a register spilled to the stack */
+	asm volatile("" : "+r"(sc));
 	if (bpf_skb_store_bytes(skb, 0, sc->na.dst, 12, 0) ||
 	    bpf_skb_store_bytes(skb, ETH_HLEN + 7, &sc->hlim, 1, 0))
 		return NL_IP6_DROP(NL_C_TX_MALFORMED);
@@ -395,6 +537,14 @@ static __always_inline int nl_tx_ipv6_verdict(struct __sk_buff *skb, int v,
 	if (NL_IP6_IS_ICMP(v)) {
 		nl_count(v - NL_IP6_ICMP_BASE);
 		return bpf_redirect(vif->ifindex, 0);
+	}
+	if (NL_IP6_IS_MISS(v)) {
+		struct nl_ndp_scratch *sc = bpf_map_lookup_elem(&nl_ndp_scratch, &nl_ndp_zero);
+		struct nl_config *cfg = bpf_map_lookup_elem(&nl_config, &nl_ndp_zero);
+
+		if (sc && cfg)
+			nl_miss_event6(cfg, &sc->ev);
+		return nl_drop(skb, v - NL_IP6_MISS_BASE);
 	}
 	if (NL_IP6_IS_ROUTED(v)) {
 		dst->tenant = vif->tenant;

@@ -42,8 +42,15 @@ static void check_tenant(const struct nl_tenants *all, const struct nl_tenant *t
 		const struct nl_tn_subnet *hs;
 		const struct nl_tn_route *hr;
 
-		if (!nl_tenant_subnet_of(t, r->family, r->via))
+		if (!r->nvia || r->nvia > NL_TN_MAX_VIA)
 			abort();
+		for (unsigned int v = 0; v < r->nvia; v++) {
+			if (!nl_tenant_subnet_of(t, r->family, r->via[v]))
+				abort();
+			for (unsigned int w = 0; w < v; w++)
+				if (!memcmp(r->via[v], r->via[w], 16))
+					abort(); /* a next hop twice */
+		}
 		/* the route's own prefix: through it, or a longer route or subnet */
 		if (nl_tenant_lookup(t, r->family, r->addr, &hs, &hr) ||
 		    (hr ? hr->plen < r->plen : hs->plen <= r->plen))

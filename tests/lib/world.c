@@ -63,6 +63,15 @@ int world_nart1_set(__u32 tenant, uint32_t ip, const uint8_t mac[6], __u16 mac_a
 	return cnart1_put(tabs.t1, &s, 1) < 0 ? -1 : 0;
 }
 
+int world_nart1_del(__u32 tenant, uint32_t ip)
+{
+	__u32 key[2] = {tenant, htonl(ip)};
+
+	if (!tabs.t1)
+		return -EBADF;
+	return cnart_del(tabs.t1, key) ? 0 : -ENOENT;
+}
+
 int world_nart2_set(__u32 tenant, __u16 mac_as, const uint8_t mac[6], const uint8_t sw[6],
 		    __u16 port)
 {

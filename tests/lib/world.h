@@ -57,6 +57,8 @@ int world_fill(struct bpf_object *obj, const struct world *w, int encap_mode, in
 int world_nart1_set(__u32 tenant, uint32_t ip, const uint8_t mac[6], __u16 mac_as);
 int world_nart2_set(__u32 tenant, __u16 mac_as, const uint8_t mac[6], const uint8_t sw[6],
 		    __u16 port);
+/* NART-1's entry for (@tenant, @ip) removed, as a withdrawn VIF's is; 0 or -ENOENT */
+int world_nart1_del(__u32 tenant, uint32_t ip);
 /* The switch array index of switch @sw (assigned on first use); > 0 or < 0 */
 int world_switch_idx(const uint8_t sw[6]);
 /* The VLAN table row towards switch @sw (n = 0: no row) */

@@ -81,7 +81,8 @@ Test(tenants, good_file)
 	cr_assert_eq(a->nroute, 1);
 	cr_assert_eq(a->route[0].plen, 0);
 	cr_assert_eq(a->route[0].family, AF_INET);
-	cr_assert(ip_is(AF_INET, a->route[0].via, "198.51.100.254"));
+	cr_assert_eq(a->route[0].nvia, 1);
+	cr_assert(ip_is(AF_INET, a->route[0].via[0], "198.51.100.254"));
 
 	cr_assert_eq(b->nsub, 4);
 	cr_assert_eq(b->sub[0].mac_as, 0);
@@ -237,6 +238,50 @@ Test(tenants, bad_routes)
 		"usage: route");
 	refused("tenant 5\nsubnet 10.0.0.0/24 router 10.0.0.1\nroute default via 10.0.0.x\n", 3,
 		"via: '10.0.0.x'");
+}
+
+/* route <prefix|default> via A [via B ...]: 1..4 next hops, each checked */
+Test(tenants, several_next_hops)
+{
+	const struct nl_tenant *x;
+	struct nl_tenants t;
+
+	cr_assert_eq(parse("tenant 5\nsubnet 10.0.0.0/24 router 10.0.0.1\n"
+			   "subnet fd00::/64 router fd00::1\n"
+			   "route default via 10.0.0.9 via 10.0.0.8 via 10.0.0.7 via 10.0.0.6\n"
+			   "route fd99::/48 via fd00::9 via fd00::8\n",
+			   &t),
+		     0, "%s", err);
+	x = nl_tenants_find(&t, 5);
+	cr_assert(x && x->nroute == 2);
+	cr_assert_eq(x->route[0].nvia, 4);
+	cr_assert(ip_is(AF_INET, x->route[0].via[0], "10.0.0.9"));
+	cr_assert(ip_is(AF_INET, x->route[0].via[3], "10.0.0.6"));
+	cr_assert_eq(x->route[1].nvia, 2);
+	cr_assert(ip_is(AF_INET6, x->route[1].via[1], "fd00::8"));
+	nl_tenants_free(&t);
+
+	refused("tenant 5\nsubnet 10.0.0.0/24 router 10.0.0.1\n"
+		"route default via 10.0.0.9 via 10.0.0.8 via 10.0.0.7 via 10.0.0.6 via 10.0.0.5\n",
+		3, "more than 4 next hops");
+	refused("tenant 5\nsubnet 10.0.0.0/24 router 10.0.0.1\nroute default via 10.0.0.9 via\n", 3,
+		"usage: route");
+	refused("tenant 5\nsubnet 10.0.0.0/24 router 10.0.0.1\n"
+		"route default via 10.0.0.9 by 10.0.0.8\n",
+		3, "usage: route");
+	refused("tenant 5\nsubnet 10.0.0.0/24 router 10.0.0.1\n"
+		"route default via 10.0.0.9 via 10.0.0.9\n",
+		3, "next hop 10.0.0.9 given twice");
+	refused("tenant 5\nsubnet 10.0.0.0/24 router 10.0.0.1\nsubnet fd00::/64 router fd00::1\n"
+		"route default via 10.0.0.9 via fd00::9\n",
+		4, "different families");
+	/* every next hop is checked, not only the first */
+	refused("tenant 5\nsubnet 10.0.0.0/24 router 10.0.0.1\n"
+		"route default via 10.0.0.9 via 10.0.1.9\n",
+		3, "next hop 10.0.1.9 is outside every subnet of tenant 5");
+	refused("tenant 5\nsubnet 10.0.0.0/24 router 10.0.0.1\n"
+		"route 10.9.0.0/16 via 10.0.0.9 via 10.0.0.1\n",
+		3, "next hop 10.0.0.1 is the virtual router");
 }
 
 Test(tenants, duplicate_and_bad_tenant)

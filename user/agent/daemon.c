@@ -298,7 +298,8 @@ static void wire(struct na_daemon *d)
 				   .up = &d->up,
 				   .loc = &d->loc,
 				   .flood = &d->flood,
-				   .incoming = &d->incoming};
+				   .incoming = &d->incoming,
+				   .tnet = &d->tnet};
 	d->flood = (struct na_flood){
 		.maps = &d->dp.maps, .tables = &d->tables, .loc = &d->loc, .dirty = true};
 	d->incoming.epfd = -1;

@@ -27,7 +27,8 @@ static void handle_event(struct na_events *ev, const void *data, size_t len)
 		return;
 	if (e->type < NA_EVENT_TYPES)
 		ev->st->events[e->type]++;
-	if ((e->type == NL_EV_NART1_MISS || e->type == NL_EV_NART2_MISS) &&
+	if ((e->type == NL_EV_NART1_MISS || e->type == NL_EV_NART2_MISS ||
+	     e->type == NL_EV_NART1V6_MISS) &&
 	    !na_scan_guard_allow(&ev->scan, e->ifindex, nl_now_ms())) {
 		ev->st->where_scan_limited++;
 		return;
@@ -35,6 +36,9 @@ static void handle_event(struct na_events *ev, const void *data, size_t len)
 	switch (e->type) {
 	case NL_EV_NART1_MISS:
 		na_where_send(ev->res, e->tenant, e->mac_as, NULL, e->ip);
+		break;
+	case NL_EV_NART1V6_MISS:
+		na_where_send6(ev->res, e->tenant, e->ip6);
 		break;
 	case NL_EV_NART2_MISS:
 		na_where_send(ev->res, e->tenant, e->mac_as, e->mac, 0);

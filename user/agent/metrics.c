@@ -277,8 +277,8 @@ static void render_nlarp(FILE *f, const struct na_stats *st)
 	prom_family(f, "netlord_datapath_events_total", "counter",
 		    "Miss events the agent received from the datapath, by type.");
 	{
-		static const char *const ev[] = {"", "nart1_miss", "nart2_miss", "vlan_miss",
-						 "not_here"};
+		static const char *const ev[] = {"",	      "nart1_miss", "nart2_miss",
+						 "vlan_miss", "not_here",   "nart1v6_miss"};
 
 		for (int i = 1; i < NA_EVENT_TYPES; i++)
 			prom_u64(f, "netlord_datapath_events_total", st->events[i], "type", ev[i],

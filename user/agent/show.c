@@ -462,6 +462,7 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent_view 
 		ST("ev_nart2_miss", a->st->events[NL_EV_NART2_MISS]);
 		ST("ev_vlan_miss", a->st->events[NL_EV_VLAN_MISS]);
 		ST("ev_not_here", a->st->events[NL_EV_NOT_HERE]);
+		ST("ev_nart1v6_miss", a->st->events[NL_EV_NART1V6_MISS]);
 		ST("lldp_rx", a->st->lldp_rx);
 		ST("lldp_changes", a->st->lldp_changes);
 		ST("vlan_table_loads", a->st->vt_loads);

@@ -15,7 +15,7 @@
 #include "nlarp_codec.h"
 
 #define NA_NLARP_OPS   5 /* index: enum nlarp_op, 0 = other */
-#define NA_EVENT_TYPES 5
+#define NA_EVENT_TYPES 6
 
 /* the hypervisor's DHCP and RA answers (responder.c, ra_sender.c; docs/dhcp.md) */
 #define NA_CTL_STATS(X)                                                           \

@@ -24,6 +24,11 @@ struct na_tenant_net {
 	struct nl_tenants *file; /* in force (owned), NULL = none received yet */
 	char etag[128];		 /* of the file in force, "" = unknown */
 	__u64 loaded_ms;	 /* monotonic time it came into force, 0 = never */
+	/*
+	 * a file (or none) was put in force since the agent started: the
+	 * entries a former run installed from a file may be replaced
+	 */
+	bool known;
 	const struct na_maps *maps;
 };
 
@@ -32,8 +37,10 @@ void na_tenant_net_free(struct na_tenant_net *tn);
 
 /*
  * A new tenants file (ownership moves here; NULL withdraws the one in force)
- * with its @etag (may be NULL).  The previous file is freed after the new
- * one is in force.  0 or -errno.
+ * with its @etag (may be NULL).  The subnets and routes of every tenant with
+ * a VIF here go into the datapath's LPM maps, by difference with what is
+ * there (vrouter.h).  The previous file is freed after the new one is in
+ * force.  0 or -errno (of the maps: the file is in force all the same).
  */
 int na_tenant_net_set(struct na_tenant_net *tn, struct nl_tenants *file, const char *etag);
 

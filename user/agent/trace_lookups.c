@@ -176,32 +176,54 @@ static int vif_lookups(const struct na_maps *m, const struct nl_config *cfg,
 		struct nl_subnet_val sv;
 		struct nl_nart1_key k1 = {.tenant = vif.tenant};
 		struct nart_slot s;
+		bool route, found = false;
 
 		memcpy(&dip, f.outer.daddr, 4);
 		sk.ip = dip;
 		k1.ip = dip;
+		/* the longest prefix among the tenant's subnets and routes (bpf/lib/route.h) */
 		e = add(l, &n, "subnets");
 		snprintf(e->key, sizeof(e->key), "tenant %u ip %s (routed)", vif.tenant,
 			 ip4(dip, a));
 		e->hit = !bpf_map_lookup_elem(m->subnets, &sk, &sv);
-		if (!e->hit)
-			return n;
-		snprintf(e->result, sizeof(e->result), "mac_as %u router %s", sv.mac_as,
-			 ip4(sv.router_ip, a));
-		e = add(l, &n, "nart1");
-		snprintf(e->key, sizeof(e->key), "tenant %u ip %s", vif.tenant, ip4(dip, a));
-		e->hit = nart_find(m->nart1, &cfg->nart1, (const __u32 *)&k1, NART1_KEY_WORDS, &s);
-		if (!e->hit)
-			return n;
-		{
-			struct nart1_slot s1;
+		route = e->hit && sv.kind == NL_SUBNET_ROUTE;
+		if (route) {
+			int len = snprintf(e->result, sizeof(e->result), "route via");
 
-			memcpy(&s1, &s, sizeof(s1));
-			nl_fmt_mac(s1.mac, mac);
-			snprintf(e->result, sizeof(e->result), "%s mac_as %u", mac, s1.mac_as);
-			dst.mac_as = s1.mac_as;
-			memcpy(dst.mac, s1.mac, 6);
+			for (unsigned int i = 0; i < sv.n_nh && i < NL_ROUTE_MAX_NH; i++)
+				len += snprintf(e->result + len, sizeof(e->result) - (size_t)len,
+						" %s", ip4(sv.nh[i], a));
+			snprintf(e->result + len, sizeof(e->result) - (size_t)len,
+				 " (a known one by flow hash)");
+		} else if (e->hit) {
+			snprintf(e->result, sizeof(e->result), "subnet mac_as %u router %s",
+				 sv.mac_as, ip4(sv.router_ip, a));
 		}
+		/* a route: NART-1 on each next hop; otherwise on the destination */
+		for (unsigned int i = 0; i < (route ? sv.n_nh : 1) && i < NL_ROUTE_MAX_NH; i++) {
+			if (route)
+				k1.ip = sv.nh[i];
+			e = add(l, &n, "nart1");
+			snprintf(e->key, sizeof(e->key), "tenant %u ip %s%s", vif.tenant,
+				 ip4(k1.ip, a), route ? " (next hop)" : "");
+			e->hit = nart_find(m->nart1, &cfg->nart1, (const __u32 *)&k1,
+					   NART1_KEY_WORDS, &s);
+			if (e->hit) {
+				struct nart1_slot s1;
+
+				memcpy(&s1, &s, sizeof(s1));
+				nl_fmt_mac(s1.mac, mac);
+				snprintf(e->result, sizeof(e->result), "%s mac_as %u", mac,
+					 s1.mac_as);
+				if (!found) {
+					dst.mac_as = s1.mac_as;
+					memcpy(dst.mac, s1.mac, 6);
+				}
+				found = true;
+			}
+		}
+		if (!found)
+			return n;
 	} else {
 		dst.mac_as = vif.mac_as;
 		memcpy(dst.mac, f.outer.dst, 6);

@@ -17,7 +17,7 @@
 #include "netlord.h"
 #include "trace.h"
 
-#define NA_TRACE_MAX_LOOKUPS 8
+#define NA_TRACE_MAX_LOOKUPS 12
 
 struct na_trace_lookup {
 	const char *table; /* "vifs", "nart1", "subnets", "nart2", "switches", "local_vifs" */

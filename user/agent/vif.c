@@ -23,9 +23,11 @@
 #include "parse.h"
 #include "resolver.h"
 #include "tc.h"
+#include "tenant_net.h"
 #include "util.h"
 #include "vif.h"
 #include "vif_cache.h"
+#include "vrouter.h"
 
 int na_vif_overhead(int encap_mode)
 {
@@ -114,37 +116,16 @@ static void zero_stats(struct na_vifs *vs, __u32 slot)
 	bpf_map_update_elem(vs->maps->vif_stats, &slot, z, BPF_ANY);
 }
 
-static void subnet_key(const struct nl_vif *v, struct nl_subnet_key *sk)
+/*
+ * The VIFs here changed: the virtual router's subnets and routes follow
+ * (the VIFs' own subnets, and those of the tenants file for every tenant
+ * hosted here; vrouter.h).
+ */
+static void vrouter_sync(struct na_vifs *vs)
 {
-	__u32 mask = v->prefix_len ? ~0U << (32 - v->prefix_len) : 0;
+	const struct na_tenant_net *tn = vs->tnet;
 
-	memset(sk, 0, sizeof(*sk));
-	sk->prefixlen = 32 + v->prefix_len;
-	sk->tenant = v->tenant;
-	sk->ip = htonl(ntohl(v->ip) & mask);
-}
-
-/* the IPv6 subnets of a VIF: (tenant, prefix) -> MAC_AS, router */
-static void subnet6_key(__u32 tenant, const struct nl_vif_ip6 *v6, unsigned int i,
-			struct nl_subnet6_key *sk)
-{
-	memset(sk, 0, sizeof(*sk));
-	sk->prefixlen = 32 + v6->prefix_len[i];
-	sk->tenant = tenant;
-	nl_ip6_mask(v6->addr[i], v6->prefix_len[i], sk->ip6);
-}
-
-static void subnets6_add(struct na_vifs *vs, const struct nl_vif *v, const struct nl_vif_ip6 *v6)
-{
-	for (unsigned int i = 0; i < v6->count; i++) {
-		struct nl_subnet6_key sk;
-		struct nl_subnet6_val sv = {.mac_as = v->mac_as};
-
-		subnet6_key(v->tenant, v6, i, &sk);
-		if (nl_ip6_same_prefix(v6->router, v6->addr[i], v6->prefix_len[i]))
-			memcpy(sv.router6, v6->router, 16);
-		bpf_map_update_elem(vs->maps->subnets6, &sk, &sv, BPF_ANY);
-	}
+	na_vrouter_sync(vs->maps, tn ? tn->file : NULL, tn && tn->known, NULL);
 }
 
 /* a VIF with the same addresses: a repeated `vif add` */
@@ -267,15 +248,8 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		bpf_map_delete_elem(vs->maps->local_vifs, &k);
 		return nl_errf(err, errlen, rc, "cannot index the VIF's IP: %s", strerror(-rc));
 	}
-	if (v.ip) {
-		struct nl_subnet_key sk;
-		struct nl_subnet_val sv = {.mac_as = v.mac_as, .router_ip = v.router_ip};
-
-		/* NART-1 gets the IP binding from na_announce_vif(), versioned */
-		subnet_key(&v, &sk);
-		bpf_map_update_elem(vs->maps->subnets, &sk, &sv, BPF_ANY);
-	}
-	subnets6_add(vs, &v, &v6);
+	/* NART-1 gets the IP binding from na_announce_vif(), versioned */
+	vrouter_sync(vs);
 	/* the cache slot before the program that reads it runs on this VIF */
 	rc = na_vif_cache_put(vs->maps, &v);
 	if (rc)
@@ -287,6 +261,7 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 		bpf_map_delete_elem(vs->maps->vif_ip6s, &idx);
 		bpf_map_delete_elem(vs->maps->vifs, &idx);
 		bpf_map_delete_elem(vs->maps->local_vifs, &k);
+		vrouter_sync(vs);
 		return nl_errf(err, errlen, -EIO, "cannot attach the tc program to %s: %s", ifname,
 			       strerror(-rc));
 	}
@@ -312,40 +287,6 @@ int na_vif_add(struct na_vifs *vs, const char *ifname, const struct nl_vif *req,
 	return 0;
 }
 
-/* 1 if local VIF @v has an address in subnet @sk */
-static int in_subnet(const struct nl_vif *v, void *sk)
-{
-	struct nl_subnet_key vk;
-
-	if (!v->ip)
-		return 0;
-	subnet_key(v, &vk);
-	return !memcmp(&vk, sk, sizeof(vk));
-}
-
-struct subnet6_ctx {
-	const struct na_maps *m;
-	const struct nl_subnet6_key *sk;
-};
-
-/* 1 if local VIF @v has an IPv6 address in subnet ctx->sk */
-static int in_subnet6(const struct nl_vif *v, void *ctx)
-{
-	struct subnet6_ctx *c = ctx;
-	struct nl_vif_ip6 v6;
-	struct nl_subnet6_key vk;
-
-	if (v->tenant != c->sk->tenant)
-		return 0;
-	na_vif_ip6_get(c->m, v->ifindex, &v6);
-	for (unsigned int i = 0; i < v6.count; i++) {
-		subnet6_key(v->tenant, &v6, i, &vk);
-		if (!memcmp(&vk, c->sk, sizeof(vk)))
-			return 1;
-	}
-	return 0;
-}
-
 /*
  * remove a VIF from every map and tell the other NAs (HERE + GONE); its
  * NART-1/NART-2 entries go only if they still say it is here
@@ -365,22 +306,8 @@ static void withdraw(struct na_vifs *vs, const struct nl_vif *v)
 	bpf_map_delete_elem(vs->maps->vifs, &idx);
 	/* the announcement below still needs the addresses: passed along */
 	bpf_map_delete_elem(vs->maps->vif_ip6s, &idx);
-	for (unsigned int i = 0; i < v6.count; i++) {
-		struct nl_subnet6_key sk;
-		struct subnet6_ctx c = {.m = vs->maps, .sk = &sk};
-
-		subnet6_key(v->tenant, &v6, i, &sk);
-		if (!na_local_vif_foreach(vs->maps, in_subnet6, &c))
-			bpf_map_delete_elem(vs->maps->subnets6, &sk);
-	}
-	if (v->ip) {
-		struct nl_subnet_key sk;
-
-		subnet_key(v, &sk);
-		/* the subnet stays while another VIF here is in it */
-		if (!na_local_vif_foreach(vs->maps, in_subnet, &sk))
-			bpf_map_delete_elem(vs->maps->subnets, &sk);
-	}
+	/* a subnet stays while another VIF here is in it, or the tenants file has it */
+	vrouter_sync(vs);
 	if (!(v->flags & NL_VIF_F_INCOMING)) /* never announced */
 		na_announce_vif6(vs->res, v, &v6, true);
 	if (vs->flood)

@@ -19,6 +19,7 @@
 #include "uplink.h"
 
 struct na_incoming;
+struct na_tenant_net;
 
 /* the router MAC every virtual router answers with (locally administered) */
 #define NA_ROUTER_MAC                              \
@@ -38,6 +39,8 @@ struct na_vifs {
 	int prog_fd;		      /* nl_vif_ingress */
 	struct na_flood *flood;	      /* broadcast members: told of each change (NULL: none) */
 	struct na_incoming *incoming; /* announce on resume; NULL: the flag is ignored */
+	/* the tenants file in force: its subnets and routes follow the VIFs (NULL: none) */
+	const struct na_tenant_net *tnet;
 };
 
 /*

@@ -367,7 +367,10 @@ static int st_subnet(struct pstate *p, int nw, char **w)
 	return 0;
 }
 
-/* ---- route <prefix|default> via <address> ----------------------------------------- */
+/* ---- route <prefix|default> via <address> [via <address>]... ---------------------- */
+
+#define ROUTE_USAGE \
+	"usage: route <prefix|default> via <address> [via <address>]... (1..4 next hops)"
 
 static int st_route(struct pstate *p, int nw, char **w)
 {
@@ -378,12 +381,31 @@ static int st_route(struct pstate *p, int nw, char **w)
 
 	if (!t)
 		return perr(p, p->line, "route before any 'tenant' line");
-	if (nw != 4 || strcmp(w[2], "via"))
-		return perr(p, p->line, "usage: route <prefix|default> via <address>");
-	if (parse_addr(w[3], &r.family, r.via))
-		return perr(p, p->line, "via: '%s' is not an IPv4 or IPv6 address", w[3]);
+	if (nw < 4 || nw % 2)
+		return perr(p, p->line, ROUTE_USAGE);
+	for (int i = 2; i < nw; i += 2)
+		if (strcmp(w[i], "via"))
+			return perr(p, p->line, ROUTE_USAGE);
+	if ((nw - 2) / 2 > NL_TN_MAX_VIA)
+		return perr(p, p->line, "route %s: more than %d next hops", w[1], NL_TN_MAX_VIA);
+	for (int i = 3; i < nw; i += 2) {
+		__u8 *via = r.via[r.nvia];
+
+		if (parse_addr(w[i], &fam, via))
+			return perr(p, p->line, "via: '%s' is not an IPv4 or IPv6 address", w[i]);
+		if (r.nvia && fam != r.family)
+			return perr(p, p->line,
+				    "route %s: next hops %s and %s of different families", w[1],
+				    w[3], w[i]);
+		r.family = fam;
+		for (int j = 0; j < r.nvia; j++)
+			if (!memcmp(r.via[j], via, 16))
+				return perr(p, p->line, "route %s: next hop %s given twice", w[1],
+					    w[i]);
+		r.nvia++;
+	}
 	if (!strcmp(w[1], "default")) {
-		r.plen = 0; /* the family is the next hop's */
+		r.plen = 0; /* the family is the next hops' */
 	} else {
 		if (parse_prefix(w[1], 0, &fam, r.addr, &r.plen, why, sizeof(why)))
 			return perr(p, p->line, "%s", why);
@@ -413,9 +435,37 @@ static int st_route(struct pstate *p, int nw, char **w)
 	return 0;
 }
 
+/* route @r's next hop @via: inside one of @t's subnets, not special; 0 or perr */
+static int check_via(struct pstate *p, const struct nl_tenant *t, const struct nl_tn_route *r,
+		     const __u8 *via, const char *pfx)
+{
+	const struct nl_tn_subnet *in = NULL;
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(r->family, via, a, sizeof(a));
+	for (size_t j = 0; j < t->nsub; j++) {
+		const struct nl_tn_subnet *s = &t->sub[j];
+
+		if (s->family == r->family && nl_tn_prefix_has(s->family, s->addr, s->plen, via))
+			in = s;
+	}
+	if (!in)
+		return perr(p, r->line,
+			    "route %s: next hop %s is outside every subnet of tenant %u", pfx, a,
+			    t->id);
+	if (!memcmp(in->router, via, 16))
+		return perr(p, r->line,
+			    "route %s: next hop %s is the virtual router of its subnet (line %u)",
+			    pfx, a, in->line);
+	if (special_host(in, via))
+		return perr(p, r->line, "route %s: next hop %s is the %s of its subnet (line %u)",
+			    pfx, a, special_host(in, via), in->line);
+	return 0;
+}
+
 /*
- * A tenant's block ended: at least one subnet; every route's next hop inside
- * one of its subnets and not a virtual router; no route equal to a subnet.
+ * A tenant's block ended: at least one subnet; every route's next hops
+ * inside its subnets and not a virtual router; no route equal to a subnet.
  */
 static int close_tenant(struct pstate *p, const struct nl_tenant *t)
 {
@@ -425,36 +475,24 @@ static int close_tenant(struct pstate *p, const struct nl_tenant *t)
 		return perr(p, t->line, "tenant %u has no subnet", t->id);
 	for (size_t i = 0; i < t->nroute; i++) {
 		const struct nl_tn_route *r = &t->route[i];
-		const struct nl_tn_subnet *in = NULL;
-		char via[INET6_ADDRSTRLEN], pfx[64];
+		char pfx[64];
+		int rc;
 
-		inet_ntop(r->family, r->via, via, sizeof(via));
 		fmt_prefix(pfx, sizeof(pfx), r->family, r->addr, r->plen);
 		for (size_t j = 0; j < t->nsub; j++) {
 			const struct nl_tn_subnet *s = &t->sub[j];
 
-			if (s->family != r->family)
-				continue;
-			if (s->plen == r->plen && !memcmp(s->addr, r->addr, 16))
+			if (s->family == r->family && s->plen == r->plen &&
+			    !memcmp(s->addr, r->addr, 16))
 				return perr(p, r->line,
 					    "route %s is subnet %s (line %u) of tenant %u", pfx,
 					    pfx, s->line, t->id);
-			if (nl_tn_prefix_has(s->family, s->addr, s->plen, r->via))
-				in = s;
 		}
-		if (!in)
-			return perr(p, r->line,
-				    "route %s: next hop %s is outside every subnet of tenant %u",
-				    pfx, via, t->id);
-		if (!memcmp(in->router, r->via, 16))
-			return perr(p, r->line,
-				    "route %s: next hop %s is the virtual router of its subnet "
-				    "(line %u)",
-				    pfx, via, in->line);
-		if (special_host(in, r->via))
-			return perr(p, r->line,
-				    "route %s: next hop %s is the %s of its subnet (line %u)", pfx,
-				    via, special_host(in, r->via), in->line);
+		for (unsigned int v = 0; v < r->nvia; v++) {
+			rc = check_via(p, t, r, r->via[v], pfx);
+			if (rc)
+				return rc;
+		}
 	}
 	return 0;
 }

@@ -46,11 +46,15 @@ struct nl_tn_subnet {
 	unsigned int line;
 };
 
+#define NL_TN_MAX_VIA 4 /* next hops per route (the datapath's NL_ROUTE_MAX_NH) */
+
 struct nl_tn_route {
 	int family;
 	__u8 addr[16]; /* destination prefix, host bits zero; plen 0: default */
 	__u8 plen;
-	__u8 via[16]; /* next hop: an address inside one of the tenant's subnets */
+	__u8 nvia; /* next hops in via[], 1..NL_TN_MAX_VIA */
+	/* next hops: addresses inside the tenant's subnets, distinct, in file order */
+	__u8 via[NL_TN_MAX_VIA][16];
 	unsigned int line;
 };
 
