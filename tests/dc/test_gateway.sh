@@ -24,7 +24,7 @@ if ! "$repo/build/na-repo" compile -k 2 --tenants "$here/gateway.tenants" -o "$t
 	finish
 fi
 t0=$(date +%s)
-(cd "$repo" && scripts/vm/in-fabric-kernel.sh --timeout "${GW_TIMEOUT:-600}" --out "$tmp" --env NA --env GW_PPS -- \
+(cd "$repo" && scripts/vm/in-fabric-kernel.sh --timeout "${GW_TIMEOUT:-900}" --out "$tmp" --env NA --env GW_PPS -- \
 	tests/dc/gateway-guest.sh "$tmp" "$tmp/demo" "$here/gateway.vms" "$prefix") >"$tmp/guest.out" 2>"$tmp/guest.err"
 rc=$?
 echo "# fabric kernel run: $(($(date +%s) - t0)) s, exit $rc"
