@@ -73,3 +73,13 @@ dc-dhcp: $(OUTPUT)/na-loader $(OUTPUT)/na-repo
 	tests/dc/test_dhcp.sh
 
 TEST_SCRIPTS += tests/dc/test_dhcp.sh
+
+# Gateways of the public tenant (issue 16 item 3, docs/tenants.md): the outside
+# host reached from a public VM and reaching it through two gateway VMs, a
+# tenant without a public VIF isolated, an appliance route, one gateway
+# stopped under traffic (one kernel VM boot): tests/dc/test_gateway.sh.
+.PHONY: dc-gateway
+dc-gateway: $(OUTPUT)/na-loader $(OUTPUT)/na-repo
+	tests/dc/test_gateway.sh
+
+TEST_SCRIPTS += tests/dc/test_gateway.sh

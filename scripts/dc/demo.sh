@@ -9,7 +9,9 @@
 #     the VMs of topologies/demo.vms, configured by dhclient), then ping and iperf3 within each
 #     tenant (same server, same edge switch, across the core, routed, L2-only
 #     IPv6), cross-tenant attempts with the counters that dropped them, a VM
-#     migration in both orders during a 1,000 pps ping stream, core FDB sizes; a summary table; and a
+#     migration in both orders during a 1,000 pps ping stream, the public VM p1 and
+#     the outside host both ways through tenant 2's gateways and a gateway
+#     failover under traffic (demo-gateway.sh), core FDB sizes; a summary table; and a
 #     teardown that is checked (also on Ctrl-C);
 #   then, on the host, scripts/dc/demo-guests.sh: real QEMU guests on tap
 #     VIFs and QEMU's live migration (DEMO_GUESTS=0 skips it).
@@ -214,7 +216,12 @@ l=$(ping_loss a1 192.168.1.4 3)
 [ "$l" = 0 ] && row "ping a1->a4 at its new place" ok "3/3 replies" || row "ping a1->a4 at its new place" FAIL "$l% loss"
 done_
 
-# 5. core FDBs
+# 5. gateways of the public tenant (scripts/dc/demo-gateway.sh)
+# shellcheck source=scripts/dc/demo-gateway.sh
+. "$here/demo-gateway.sh"
+demo_gateway
+
+# 6. core FDBs
 nvm=$(wc -l <"$RUN/vms.txt")
 for c in core1 core2; do
 	n=$(fdb_count "$c")

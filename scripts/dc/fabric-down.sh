@@ -25,9 +25,10 @@ done
 run_dir=${run_dir:-/run/netlord-dc/${prefix:-default}}
 say() { [ "$quiet" = 1 ] || echo "fabric-down: $*" >&2; }
 
-# Our namespaces: exactly the names fabric-up.sh and dc-up.sh make.
+# Our namespaces: exactly the names fabric-up.sh and dc-up.sh make (and <P>out,
+# the outside host of gateway-lib.sh).
 mapfile -t nss < <(ip netns list 2>/dev/null | awk '{print $1}' |
-	grep -E "^${prefix//./\\.}(sw-|hv-|vm-|mgmt$)" || true)
+	grep -E "^${prefix//./\\.}(sw-|hv-|vm-|mgmt$|out$)" || true)
 
 # Processes: everything inside our namespaces, plus what the run directory
 # recorded (a process can outlive its namespace's name).

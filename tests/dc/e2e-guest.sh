@@ -172,7 +172,7 @@ for c in core1 core2; do
 	n=$(fdb_count "$c")
 	other=$(grep -v -i -c '^02:4e:4c:00:e0:0[123]$' "$out/fdb-$c.txt")
 	if [ "$other" = 0 ] && [ "$n" -gt 0 ]; then
-		ok "$c FDB: $n entries, only edge switch MACs ($(wc -l <"$out/fdb-$c.txt") MACs; 13 VMs)"
+		ok "$c FDB: $n entries, only edge switch MACs ($(wc -l <"$out/fdb-$c.txt") MACs; $(wc -l <"$RUN/vms.txt") VMs)"
 	else
 		bad "$c FDB holds only edge switch MACs" "$other other MACs: $(tr '\n' ' ' <"$out/fdb-$c.txt")"
 	fi
