@@ -9,8 +9,10 @@
  *
  * CPU is calibrated on the production object (BPF_PROG_TEST_RUN, as
  * bench_datapath.c): nl_vif_ingress (+ its tail call nl_vif_flood) with a
- * group of R remote servers, R = 1..256 (the slope is the cost of one
- * remote copy, R = 1 is also what the broadcast VLAN's single copy costs);
+ * group of R remote servers, R = 1..512 (the slope is the cost of one
+ * remote copy, R = 1 is also what the broadcast VLAN's single copy costs;
+ * past NL_FLOOD_CHUNK = 256 the servers come from a chunk entry, whose
+ * per-copy cost is printed on its own);
  * nl_uplink_rx_tc delivering an inner broadcast to 1 and 2 local members;
  * nl_uplink_rx_tc filtering an inner broadcast of a MAC space it does not
  * host (what every non-member server pays under the broadcast VLAN).  The
@@ -29,6 +31,7 @@
 
 #define RUNS	5
 #define SAMPLES 4000
+#define NR	6 /* group sizes measured */
 
 struct frame {
 	uint8_t b[512];
@@ -150,23 +153,43 @@ static double measure(const char *name, int prog_fd, const struct frame *f, int 
 
 static int groups_fd;
 
+/* the group and its chunk entries, as user/agent/flood.c writes them */
 static void group_set(uint16_t mac_as, int n_local, const struct nl_flood_member *local,
 		      int n_remote, int s2)
 {
 	static struct nl_flood_group g;
 	struct nl_flood_key k = {.tenant = W_TENANT_A, .mac_as = mac_as};
 
-	memset(&g, 0, sizeof(g));
-	g.n_local = n_local;
-	memcpy(g.local, local, n_local * sizeof(*local));
-	g.n_remote = n_remote;
-	for (int i = 0; i < n_remote; i++) {
-		g.remote[i].switch_idx = s2;
-		g.remote[i].port = 1 + i % 250;
+	for (int c = (n_remote + NL_FLOOD_CHUNK - 1) / NL_FLOOD_CHUNK - 1; c >= 0; c--) {
+		int first = c * NL_FLOOD_CHUNK;
+
+		memset(&g, 0, sizeof(g));
+		k.chunk = c;
+		if (!c) {
+			g.n_local = n_local;
+			memcpy(g.local, local, n_local * sizeof(*local));
+		}
+		g.n_remote = !c					 ? n_remote
+			     : n_remote - first < NL_FLOOD_CHUNK ? n_remote - first
+								 : NL_FLOOD_CHUNK;
+		for (int i = first; i < n_remote && i < first + NL_FLOOD_CHUNK; i++) {
+			g.remote[i - first].switch_idx = s2;
+			g.remote[i - first].port = 1 + i % 250;
+		}
+		if (bpf_map_update_elem(groups_fd, &k, &g, BPF_ANY)) {
+			perror("nl_flood_groups");
+			exit(1);
+		}
 	}
-	if (bpf_map_update_elem(groups_fd, &k, &g, BPF_ANY)) {
-		perror("nl_flood_groups");
-		exit(1);
+	if (!n_remote) {
+		memset(&g, 0, sizeof(g));
+		k.chunk = 0;
+		g.n_local = n_local;
+		memcpy(g.local, local, n_local * sizeof(*local));
+		if (bpf_map_update_elem(groups_fd, &k, &g, BPF_ANY)) {
+			perror("nl_flood_groups");
+			exit(1);
+		}
 	}
 }
 
@@ -212,7 +235,7 @@ int main(void)
 	struct frame tx, rx_member, rx_other;
 	char err[256];
 	int vif, rxtc, s2;
-	double t_r[5], r_of[5] = {1, 16, 64, 128, 256}, t_rx1, t_rx2, t_filter;
+	double t_r[NR], r_of[NR] = {1, 16, 64, 128, 256, 512}, t_rx1, t_rx2, t_filter;
 	/* ip mode: outer Ethernet 14 + 802.1Q 4 + IPv4 20, inner frame, FCS 4 */
 	double wire;
 
@@ -260,7 +283,7 @@ int main(void)
 	{
 		struct nl_flood_member a1 = member(w.ifindex_a1, w.slot_a1, W_MAC_1);
 
-		for (int i = 0; i < 5; i++) {
+		for (int i = 0; i < NR; i++) {
 			char name[80];
 
 			group_set(1, 1, &a1, (int)r_of[i], s2);
@@ -286,19 +309,22 @@ int main(void)
 	/* least squares over R: the cost of one more remote copy */
 	double sx = 0, sy = 0, sxx = 0, sxy = 0, slope, fixed, t_rxc;
 
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < NR; i++) {
 		sx += r_of[i];
 		sy += t_r[i];
 		sxx += r_of[i] * r_of[i];
 		sxy += r_of[i] * t_r[i];
 	}
-	slope = (5 * sxy - sx * sy) / (5 * sxx - sx * sx);
-	fixed = (sy - slope * sx) / 5;
+	slope = (NR * sxy - sx * sy) / (NR * sxx - sx * sx);
+	fixed = (sy - slope * sx) / NR;
 	t_rxc = t_rx2 - t_rx1;
 	printf("\nCalibration: sender %.0f ns + %.0f ns per remote copy (least squares over R);\n"
 	       "  one broadcast-VLAN copy = the R=1 send, %.0f ns; receiving member %.0f ns\n"
 	       "  (+%.0f ns per further local copy); non-member filter %.0f ns.\n",
 	       fixed, slope, t_r[0], t_rx1, t_rxc, t_filter);
+	printf("  Per copy within the group's first %d servers %.0f ns (R 1 -> 256), from its\n"
+	       "  chunk entries %.0f ns (R 256 -> 512).\n",
+	       NL_FLOOD_CHUNK, (t_r[4] - t_r[0]) / 255, (t_r[5] - t_r[4]) / 256);
 
 	printf("\nPer tenant broadcast (%.0f bytes per copy on a link; %d servers per edge "
 	       "switch;\n"
@@ -323,14 +349,14 @@ int main(void)
 				bh = links_headend(n, k) * wire;
 				/* VLAN: one send, k members deliver, n-1-k servers filter */
 				cv = t_r[0] + k * t_rx1 + (n - 1 - k) * t_filter;
-				/* head-end: k copies sent (bounded by NL_FLOOD_MAX_REMOTE), k
+				/* head-end: k copies sent (bounded by NL_FLOOD_MAX_SERVERS), k
 				 * deliver */
 				ch = fixed + slope * k + k * t_rx1;
 				printf("%7d %6d | %12.0f %12.0f %6.2fx | %10.1f %10.1f %6.2fx | "
 				       "%10.1f us%s\n",
 				       n, k, bv, bh, bv / bh, cv / 1000, ch / 1000, cv / ch,
 				       (fixed + slope * k) / 1000,
-				       k > NL_FLOOD_MAX_REMOTE ? " (>bound)" : "");
+				       k > NL_FLOOD_MAX_SERVERS ? " (>bound)" : "");
 			}
 		}
 	}
