@@ -159,7 +159,7 @@ help:
 	@echo "make            build everything (V=1 shows the commands)"
 	@echo "make test       run all tests (root)"
 	@echo "make bench      run the benchmarks (root)"
-	@echo "make demo       the emulated data center, end to end"
+	@echo "make demo       the emulated data center, end to end, then QEMU guests on taps"
 	@echo "make install    install na-loader, na-repo, units, man pages, docs (DESTDIR, PREFIX)"
 	@echo "make deb        build a Debian package (build/netlord_<version>_<arch>.deb)"
 	@echo "make format     clang-format the C sources"

@@ -94,3 +94,12 @@ $(VIF_STORE_TEST): $(call objs,tests/agent/test_vif_store.c user/agent/vif_recor
 TEST_BINS += $(VIF_STORE_TEST)
 # kill -9, detach/attach, a vanished interface, vif add twice (root, namespaces)
 TEST_SCRIPTS += tests/agent/persist.sh
+
+# vif add against the tenants file (user/agent/vif_check.c, docs/tenants.md)
+VIF_CHECK_UNIT := $(OUTPUT)/tests/test_vif_check
+$(call objs,tests/unit/test_vif_check.c): CPPFLAGS += -Iuser/agent
+$(VIF_CHECK_UNIT): $(call objs,tests/unit/test_vif_check.c user/agent/vif_check.c \
+		user/agent/ctl_proto.c) $(LIBNETLORD) | $(OUTPUT)/tests
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion
+TEST_BINS += $(VIF_CHECK_UNIT)

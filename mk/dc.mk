@@ -26,7 +26,8 @@ dc-test: $(OUTPUT)/na-repo
 TEST_SCRIPTS += tests/dc/test_fabric.sh
 
 # make demo: build, start the emulated data center (host kernel or kernel VM),
-# show traffic, migration and FDB sizes, tear down (scripts/dc/demo.sh).
+# show traffic, migration and FDB sizes, tear down (scripts/dc/demo.sh); then
+# real QEMU guests on tap VIFs on the host (scripts/dc/demo-guests.sh).
 .PHONY: demo
 demo: $(OUTPUT)/na-loader $(OUTPUT)/na-repo dc-compile
 	scripts/dc/demo.sh

@@ -18,7 +18,8 @@ $(call objs,$(REPO_SRCS)): CFLAGS += -Wno-format-truncation
 BINS += $(OUTPUT)/na-repo
 TEST_BINS += $(patsubst tests/repo/%.c,$(OUTPUT)/tests/%,$(wildcard tests/repo/test_*.c))
 TEST_SCRIPTS += $(wildcard tests/repo/compile.sh tests/repo/server.sh tests/repo/etcd_cluster.sh \
-	tests/repo/client.sh tests/repo/tenants.sh)
+	tests/repo/etcd_tls.sh \
+	tests/repo/client.sh tests/repo/tenants.sh tests/repo/tenants-agent.sh)
 BENCH_TARGETS += bench-repo
 
 # the HTTP server is libmicrohttpd

@@ -3,7 +3,7 @@
 # configuration, the calibration of NL-ARP's per-message costs on the
 # production code and the model of a fleet fed by them (`make bench-scale`).
 
-TEST_SCRIPTS += tests/scale/nart-size.sh tests/scale/tenant-filter.sh
+TEST_SCRIPTS += tests/scale/nart-size.sh tests/scale/tenant-filter.sh tests/scale/replay-size.sh
 
 # ---- make bench-scale: calibration on the production code, then the model --------------------
 SCALE_BENCH := $(OUTPUT)/bench/bench_scale

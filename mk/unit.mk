@@ -27,7 +27,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 FUZZ_DIR := $(OUTPUT)/fuzz
 FUZZ_OBJ := $(FUZZ_DIR)/obj
 FUZZ_BINS := $(FUZZ_DIR)/fuzz_lldp $(FUZZ_DIR)/fuzz_nlarp $(FUZZ_DIR)/fuzz_nlarp_auth \
-	$(FUZZ_DIR)/fuzz_dhcp $(FUZZ_DIR)/fuzz_tenants
+	$(FUZZ_DIR)/fuzz_dhcp $(FUZZ_DIR)/fuzz_tenants $(FUZZ_DIR)/fuzz_vlan_row
 fuzz_objs = $(patsubst %.c,$(FUZZ_OBJ)/%.o,$(1))
 
 $(FUZZ_OBJ)/%.o: %.c | skels
@@ -71,6 +71,12 @@ $(FUZZ_DIR)/fuzz_tenants: $(call fuzz_objs,tests/fuzz/fuzz_tenants.c user/lib/te
 	$(call msg,LINK,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $^ -o $@
 
+# the VLAN row parser (docs/vlan-table.md "Row document"), zlib for its CRC-32
+$(FUZZ_DIR)/fuzz_vlan_row: $(call fuzz_objs,tests/fuzz/fuzz_vlan_row.c user/lib/vlan_table.c \
+		user/lib/util.c)
+	$(call msg,LINK,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $^ -o $@ -lz
+
 # The smoke run (a few seconds per target) is part of `make test`.
 TEST_SCRIPTS += tests/fuzz/run-fuzz-smoke.sh
 test: $(FUZZ_BINS)
@@ -83,7 +89,7 @@ fuzz-build: $(FUZZ_BINS)
 # $(OUTPUT)/fuzz/corpus-<target>/ (the checked-in seeds are not modified).
 FUZZ_TIME ?= 300
 fuzz: $(FUZZ_BINS)
-	@for t in fuzz_lldp fuzz_nlarp fuzz_nlarp_auth fuzz_dhcp; do \
+	@for t in fuzz_lldp fuzz_nlarp fuzz_nlarp_auth fuzz_dhcp fuzz_tenants fuzz_vlan_row; do \
 		mkdir -p $(FUZZ_DIR)/corpus-$$t && \
 		$(FUZZ_DIR)/$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
 			$(FUZZ_DIR)/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \

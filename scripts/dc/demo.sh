@@ -10,7 +10,9 @@
 #     tenant (same server, same edge switch, across the core, routed, a
 #     dual-stack pair with IPv6 by SLAAC), cross-tenant attempts with the counters that dropped them, a VM
 #     migration in both orders during a 1,000 pps ping stream, core FDB sizes; a summary table; and a
-#     teardown that is checked (also on Ctrl-C).
+#     teardown that is checked (also on Ctrl-C);
+#   then, on the host, scripts/dc/demo-guests.sh: real QEMU guests on tap
+#     VIFs and QEMU's live migration (DEMO_GUESTS=0 skips it).
 # Usage: scripts/dc/demo.sh [--encap udp|ip]   (needs root; make demo builds first)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,8 +35,24 @@ if [ "$guest" = 0 ]; then
 		[ -e "$f" ] || { echo "demo: $f missing (make demo builds it)" >&2; exit 2; }
 	done
 	echo "NetLord demo: an emulated data center ($(basename "$cdir"): 2 core + 3 edge switches, 6 hypervisors)"
-	cd "$repo" && exec scripts/vm/in-fabric-kernel.sh --timeout "${DEMO_TIMEOUT:-600}" --env DC_DIR --env DC_VMS --env NA --env DEMO_PPS -- \
-		"$here/demo.sh" --guest --encap "$encap"
+	cd "$repo" || exit 2
+	out=$(mktemp /tmp/na-demo.XXXXXX)
+	scripts/vm/in-fabric-kernel.sh --timeout "${DEMO_TIMEOUT:-1200}" --env DC_DIR --env DC_VMS --env NA --env DEMO_PPS -- \
+		"$here/demo.sh" --guest --encap "$encap" | tee "$out"
+	rc=${PIPESTATUS[0]}
+	[ "$rc" = 130 ] && { rm -f "$out"; exit 130; }
+	# then real QEMU guests on tap VIFs, on the host (scripts/dc/demo-guests.sh;
+	# DEMO_GUESTS=0 skips it)
+	if [ "${DEMO_GUESTS:-1}" != 0 ]; then
+		"$here/demo-guests.sh" --encap "$encap" | tee -a "$out"
+		grc=${PIPESTATUS[0]}
+		[ "$grc" = 130 ] && { rm -f "$out"; exit 130; }
+		[ "$grc" = 0 ] || rc=1
+		awk '/^demo( guests)?: [0-9]+ ok, [0-9]+ failed/ {o += $(NF - 5); f += $(NF - 3); n++}
+			END {printf "demo, both stages: %d ok, %d failed, %d s%s\n", o, f, s, n == 2 ? "" : " (a stage printed no summary)"}' s="$SECONDS" "$out"
+	fi
+	rm -f "$out"
+	exit "$rc"
 fi
 
 # ---- guest part ----------------------------------------------------------

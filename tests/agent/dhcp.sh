@@ -56,6 +56,8 @@ nw_switch_route "$SW" 2
 nw_vlan_table "$TMP/vlan-table.txt" "$SWMAC" 1
 nw_key_file "$TMP/nlarp.key"
 cat >"$TMP/na.conf" <<EOF
+metrics = 127.0.0.1:9519
+
 [subnet 10.1.0.0/24]
 dns = 10.1.0.53, 192.0.2.53
 lease = 600
@@ -241,6 +243,19 @@ check "a1 (no IPv6 on its VIF): no router advertisement" bash -c \
 check "agent 1 counted a1's solicitations as rs_no_ip6" test "$(stat_of 1 rs_no_ip6)" -gt "$nov6"
 
 na 1 stats | grep -E 'punt|dhcp|ra_|rs_' | sed 's/^/    server 1: /'
+metric_of() { # server event: netlord_vif_service_messages_total{event=...} of its /metrics
+	nsenter --net=/var/run/netns/"$(srv "$1")" /usr/bin/python3 -c 'import sys, urllib.request
+for l in urllib.request.urlopen(sys.argv[1], timeout=5).read().decode().splitlines():
+    if l.startswith("netlord_vif_service_messages_total{event=\"%s\"} " % sys.argv[2]):
+        print(l.split()[1])' "http://127.0.0.1:9519/metrics" "$2"
+}
+same_in_metrics() { # server event: /metrics says what `stats` says (refreshed once a second)
+	[ "$(metric_of "$1" "$2")" = "$(stat_of "$1" "$2")" ]
+}
+for e in dhcp4_ack dhcp6_reply rs_answered; do
+	check "agent 1 /metrics: $e = stats $e ($(stat_of 1 $e))" wait_for 5 same_in_metrics 1 $e
+done
+check "agent 1 /metrics: DHCPv4 ACKs counted there (>= 1)" test "$(metric_of 1 dhcp4_ack)" -ge 1
 
 # ---- a restarted agent answers from the pinned VIF definitions ---------------------------------
 kill "${AGENT_PID[1]}"

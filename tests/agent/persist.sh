@@ -67,9 +67,11 @@ nw_key_file "$TMP/nlarp.key"
 
 agent_running() { na "$1" status 2>/dev/null | grep -q '^agent: *running'; }
 ready() { na "$1" status 2>/dev/null | grep -q 'state: *ready'; }
+MPORT=9517 # /metrics of each agent, inside its server's namespace
 start_agent() { # server
 	nw_start_agent "$(srv "$1")" "$(up "$1")" "$1" \
-		--repo "$TMP/vlan-table.txt" --key-file "$TMP/nlarp.key" -v
+		--repo "$TMP/vlan-table.txt" --key-file "$TMP/nlarp.key" -v \
+		--metrics 127.0.0.1:$MPORT
 	wait_for 20 agent_running "$1" && wait_for 20 ready "$1"
 }
 nw_lldpd "$SW" swp1,swp2 "netlord persist test switch" || nw_abort agent-persist "lldpd"
@@ -193,6 +195,16 @@ check "corrupt record: refused with the reason in the log" \
 stat_is() { na 1 stats | grep -qE "^ *$1 +$2\$"; }
 check "corrupt record: counted (stats vif_records_refused 1)" stat_is vif_records_refused 1
 check "missing interface: counted (stats vif_restore_pending >= 1)" stat_is vif_restore_pending '[1-9][0-9]*'
+scrape() { # server: the agent's /metrics (refreshed once a second)
+	inserver "$1" /usr/bin/python3 -c 'import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' \
+		"http://127.0.0.1:$MPORT/metrics"
+}
+metric_is() { scrape 1 | grep -qxF "$1"; }
+check "missing interface: /metrics netlord_vifs_pending{reason=\"interface_missing\"} 1" \
+	wait_for 5 metric_is 'netlord_vifs_pending{reason="interface_missing"} 1'
+check "corrupt record: /metrics netlord_vif_records_total{outcome=\"corrupt\"} 1" \
+	metric_is 'netlord_vif_records_total{outcome="corrupt"} 1'
 listed() { na 1 vif list | grep -q "$(vif "$1")"; }
 only_a1() { listed a1 && ! listed c1; }
 check "the others restored: a1 is a VIF, c1 (refused record) is not" only_a1
@@ -221,6 +233,8 @@ check "a2 with another MAC: not applied" a2_unlisted
 check "vif del of the pending a2: forgets it" na 1 vif del "$(vif a2)"
 check "a2's record removed" test ! -e "$D1/$(vif a2).vif"
 check "status: nothing pending (2 records)" persisted 2
+check "/metrics: nothing pending any more" \
+	wait_for 5 metric_is 'netlord_vifs_pending{reason="interface_missing"} 0'
 
 # ---- vif del removes the record ----------------------------------------------------------------
 check "vif del a1" na 1 vif del "$(vif a1)"

@@ -12,6 +12,12 @@ after it.
 """
 import sys
 
+import logging
+
+# a VM or namespace whose lo has no address makes scapy warn at import, once per
+# packet test: noise in the CI log, not a problem of the test
+logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+
 from scapy.all import ICMP, IP, Ether, Raw
 
 

@@ -20,6 +20,12 @@ prints the frame in hex.
 """
 import sys
 
+import logging
+
+# a VM or namespace whose lo has no address makes scapy warn at import, once per
+# packet test: noise in the CI log, not a problem of the test
+logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+
 from scapy.all import (
     UDP,
     ICMPv6PacketTooBig,

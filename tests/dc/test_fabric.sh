@@ -56,7 +56,7 @@ echo "# $(cat "$tmp/gen.out")"
 
 # 2. The fabric, in a fabric kernel: one VM boot for everything.
 t0=$(date +%s)
-(cd "$repo" && scripts/vm/in-fabric-kernel.sh --timeout 170 --out "$tmp" -- \
+(cd "$repo" && scripts/vm/in-fabric-kernel.sh --timeout 300 --out "$tmp" -- \
 	tests/dc/fabric-guest.sh "$tmp" "$tmp/demo" "$prefix") >"$tmp/guest.out" 2>"$tmp/guest.err"
 rc=$?
 echo "# fabric run (VM boot, fabric, traffic, teardown): $(($(date +%s) - t0)) s, exit $rc"

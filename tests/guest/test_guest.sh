@@ -29,47 +29,34 @@
 #      after `vif del`.  Printed (never asserted): packets lost, the reply
 #      gap versus QEMU's downtime, the time until every NA had the new place.
 #
+# The world, the guests' VIFs, migrate_g1 and its figures are
+# scripts/guest/world.sh and scripts/guest/migfigures.py, shared with the
+# demo's guest stage (scripts/dc/demo-guests.sh).
+#
 # Prints "guest: N passed, M failed".  Needs root, qemu-system-x86_64.
 #   NA_ENCAP=ip|udp|gre (default gre)  KEEP_LOGS=1
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-# shellcheck source=../lib/netns-world.sh
+# shellcheck source=SCRIPTDIR/../lib/netns-world.sh
 . "$root/tests/lib/netns-world.sh"
+# shellcheck source=SCRIPTDIR/../../scripts/guest/lib.sh
+. "$root/scripts/guest/lib.sh"
+# shellcheck source=SCRIPTDIR/../../scripts/guest/world.sh
+. "$root/scripts/guest/world.sh"
 
 NA=${NA_LOADER:-$root/build/na-loader}
-T=$(printf '%04x' $((RANDOM % 65536)))
-SW=ngsw$T
-SWMAC=02:5d:${T:0:2}:${T:2:2}:00:01
 TMP=$(mktemp -d /tmp/na-guest.XXXXXX)
 chmod 755 "$TMP"
 GDIR=$TMP
-ENCAP=${NA_ENCAP:-gre}
-case $ENCAP in
-ip) VMMTU=1466 ;;
-udp | gre) VMMTU=1458 ;;
-*) echo "FAIL: NA_ENCAP must be ip, udp or gre"; echo "guest: 0 passed, 1 failed"; exit 1 ;;
-esac
 PASS=0
 FAIL=0
 declare -A AGENT_PID
-# shellcheck source=../../scripts/guest/lib.sh
-. "$root/scripts/guest/lib.sh"
-
-srv() { echo "ngs$T$1"; }  # server namespace
-up() { echo "ngu$T$1"; }   # server uplink
-tap() { echo "ngt$T$1"; }  # a guest's tap
-na() { # server, args...
-	local s=$1
-	shift
-	timeout 10 nsenter --net=/var/run/netns/"$(srv "$s")" "$NA" "$@" -i "$(up "$s")"
-}
-gx() { guest_exec "$@"; } # instance timeout command
+gw_init ng "${NA_ENCAP:-gre}" || { echo "FAIL: NA_ENCAP: $GW_ERR"; echo "guest: 0 passed, 1 failed"; exit 1; }
 
 cleanup() {
 	set +e
-	for i in g1 g2 g1m g1b; do guest_stop $i; done
-	nw_stop_world "^ng(sw|s|v)$T" 1 2 3
+	gw_teardown g1 g2 g1m g1b
 	nw_show_logs 30 "$TMP"/agent*.log "$TMP"/*.console "$TMP"/g*.log
 	rm -rf "$TMP"
 }
@@ -78,93 +65,33 @@ trap cleanup EXIT
 nw_require guest lldpd lldpcli iperf3 ping nsenter python3 ethtool qemu-system-x86_64 cpio
 guest_prepare || nw_abort guest "cannot build the guest initramfs (scripts/guest/build-initramfs.sh)"
 
-TENANT=100
-MAC1=52:54:00:ee:00:01
-MAC2=52:54:00:ee:00:02
-MAC3=52:54:00:ee:00:03
-IP1=10.77.0.1
-IP2=10.77.0.2
-IP3=10.77.0.3
-ROUTER=10.77.0.254 # the virtual router (the DHCP server answers for it)
-# IPv6: the EUI-64 addresses SLAAC would form from the MACs
-IP6_1=fd77::5054:ff:feee:1
-IP6_2=fd77::5054:ff:feee:2
-IP6_3=fd77::5054:ff:feee:3
-
 # ---- the world: switch, VLAN table, key, agents, lldpd --------------------------------------
-nw_switch "$SW" "$SWMAC"
-for p in 1 2 3; do nw_port "$SW" "$SWMAC" $p "$(srv $p)" "$(up $p)" "ngp$p$T"; done
-nw_switch_route "$SW" 3
-nw_vlan_table "$TMP/vlan-table.txt" "$SWMAC" 1
-nw_key_file "$TMP/nlarp.key"
-RX=([1]=xdp [2]=tc [3]=auto)
-for s in 1 2 3; do
-	nw_start_agent "$(srv $s)" "$(up $s)" $s --repo "$TMP/vlan-table.txt" --encap "$ENCAP" \
-		--rx "${RX[$s]}" --key-file "$TMP/nlarp.key" -v
-done
-agent_running() { na "$1" status 2>/dev/null | grep -q '^agent: *running'; }
-for s in 1 2 3; do wait_for 20 agent_running $s || nw_abort guest "agent $s did not start"; done
-nw_lldpd "$SW" swp1,swp2,swp3 "netlord guest-test switch" || nw_abort guest "lldpd"
-ready() { na "$1" status | grep -q 'state: *ready'; }
-for s in 1 2 3; do wait_for 20 ready $s || nw_abort guest "agent $s not ready after LLDP"; done
+gw_world_up || nw_abort guest "$GW_ERR"
 echo "encapsulation $ENCAP; server 1 receives with XDP, server 2 with tc; VIF MTU $VMMTU"
 check "server 1's uplink runs the XDP receive program" bash -c \
 	"ip -n $(srv 1) link show dev $(up 1) | grep -q 'prog/xdp'"
 check "server 2's uplink has no XDP program (--rx tc)" bash -c \
 	"! ip -n $(srv 2) link show dev $(up 2) | grep -q 'prog/xdp'"
-
-# addresses: from the agent's DHCP server (busybox udhcpc in the guest) when
-# the agent has one (its datapath counts DHCP requests handed to it), else
-# static with the VIF MTU, as DHCP would give them
-stats_json=$(na 1 stats --json)
-if grep -q '"tx_punt_dhcp4"' <<<"$stats_json"; then
-	ADDR=dhcp
-	g_append() { echo "ng.ip=dhcp"; }
-else
-	ADDR=static
-	g_append() { echo "ng.ip=$1/24 ng.mtu=$VMMTU"; }
-fi
-# IPv6 when the datapath carries it (its proxy NDP, map nl_ndp_scratch, is in
-# the program na-loader loads; the counter names came earlier): by the
-# kernel's SLAAC when the agent sends router advertisements, else static
-ADDR6=none
-if grep -qa nl_ndp_scratch "$NA"; then
-	if grep -q '"tx_punt_rs"' <<<"$stats_json"; then ADDR6=slaac; else ADDR6=static; fi
-fi
-g_append6() { [ "$ADDR6" = static ] && echo "ng.ip6=$1/64"; true; }
-v6_opts() { [ "$ADDR6" != none ] && echo "--ip6 $1/64 --router6 fd77::fe"; true; }
+gw_addr_modes
 echo "guest addresses: IPv4 $ADDR, IPv6 $ADDR6"
 
 # ---- guests ------------------------------------------------------------------------------
-guest_tap "$(srv 1)" "$(tap 1)" || nw_abort guest "tap on server 1"
-guest_tap "$(srv 2)" "$(tap 2)" || nw_abort guest "tap on server 2"
-check "vif add g1's tap on server 1" na 1 vif add "$(tap 1)" --tenant $TENANT --mac-as 1 \
-	--mac $MAC1 --ip $IP1/24 --router $ROUTER $(v6_opts $IP6_1)
-check "vif add g2's tap on server 2" na 2 vif add "$(tap 2)" --tenant $TENANT --mac-as 1 \
-	--mac $MAC2 --ip $IP2/24 --router $ROUTER $(v6_opts $IP6_2)
+check "tap and vif add g1's tap on server 1" gw_plug 1 "$(tap 1)" $MAC1 $IP1 $IP6_1
+check "tap and vif add g2's tap on server 2" gw_plug 2 "$(tap 2)" $MAC2 $IP2 $IP6_2
 xdp_target() { na 1 vif list | grep "$(tap 1)" | grep -q xdp-redirect; }
 check "a tap VIF is an XDP-redirect target" xdp_target
-GUEST_APPEND="$(g_append $IP1) $(g_append6 $IP6_1)" guest_start g1 "$(srv 1)" "$(tap 1)" $MAC1 on
-GUEST_APPEND="$(g_append $IP2) $(g_append6 $IP6_2)" guest_start g2 "$(srv 2)" "$(tap 2)" $MAC2 off
-nw_vm "ngv${T}3" "ngf${T}3" "$(srv 3)" $MAC3 $IP3/24 $VMMTU on
-check "vif add the namespace VM on server 3" na 3 vif add "ngf${T}3" --tenant $TENANT \
-	--mac-as 1 --mac $MAC3 --ip $IP3/24 --router $ROUTER $(v6_opts $IP6_3)
+gw_boot g1 1 "$(tap 1)" $MAC1 $IP1 $IP6_1 on
+gw_boot g2 2 "$(tap 2)" $MAC2 $IP2 $IP6_2 off
+check "vif add the namespace VM on server 3" gw_vm3_up
 for g in g1 g2; do
 	guest_wait_ready $g 180 || nw_abort guest "guest $g did not boot: $(tail -n 5 "$TMP/$g.log" "$TMP/$g.console" 2>&1 | tr '\n' ' ')"
 	ok "guest $g booted (QEMU on its server's tap)"
 done
-g_addr() { # instance ip -> eth0 has ip/24 and MTU $VMMTU
-	local a
-	a=$(gx "$1" 10 "ip -4 addr show dev eth0; ip link show dev eth0")
-	grep -q "inet $2/24" <<<"$a" && grep -q "mtu $VMMTU " <<<"$a"
-}
 check "g1 has $IP1/24 and MTU $VMMTU ($ADDR)" g_addr g1 $IP1
 check "g2 has $IP2/24 and MTU $VMMTU ($ADDR)" g_addr g2 $IP2
 if [ "$ADDR6" != none ]; then
-	g_addr6() { gx "$1" 10 "ip -6 addr show dev eth0" | grep -q "inet6 $2/64"; }
 	check "g1 has $IP6_1/64 ($ADDR6)" wait_for 20 g_addr6 g1 $IP6_1
 	check "g2 has $IP6_2/64 ($ADDR6)" wait_for 20 g_addr6 g2 $IP6_2
-	inns "ngv${T}3" ip -6 addr add $IP6_3/64 dev eth0 nodad
 fi
 gx g1 10 'ethtool -k eth0' >"$TMP/g1.features" 2>&1
 gx g2 10 'ethtool -k eth0' >"$TMP/g2.features" 2>&1
@@ -173,8 +100,6 @@ check "g1 negotiated checksum and TSO offloads" bash -c \
 check "g2 negotiated no offload" bash -c \
 	"grep -q '^tcp-segmentation-offload: off' $TMP/g2.features && grep -q '^tx-checksumming: off' $TMP/g2.features"
 
-quiet() { "$@" >/dev/null 2>&1; }
-vm3() { nsenter --net=/var/run/netns/"ngv${T}3" "$@"; }
 traffic() { # label
 	local l=$1 rate
 	check "$l: ping g1 -> g2 (XDP into g1's tap, tc into g2's)" quiet gx g1 30 "ping -q -c 3 -W 2 $IP2"
@@ -224,129 +149,7 @@ done
 check "no malformed/bad-checksum/encap-failure drop counted${bad_counters:+:$bad_counters}" \
 	test -z "$bad_counters"
 
-# ---- live migration of g1 ------------------------------------------------------------------
-nart_port() { # server -> port of g1 in that server's NART-2 ("" if none)
-	na "$1" nart | awk -v m=$MAC1 -v t=$TENANT '$1 == t && $3 == m {for (i = 1; i < NF; i++) if ($i == "port") {print $(i + 1); exit}}'
-}
-every_na_at() { [ "$(nart_port 1)$(nart_port 2)$(nart_port 3)" = "$1$1$1" ]; }
-tx_packets() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/tx_packets"; }
-
-# the figures (printed, never asserted: timings on a shared machine)
-figures() { # label pinger.json migrate.json destination-server portcount.json
-	python3 - "$@" "$MAC1" "$TMP" <<'EOF'
-import json, re, sys
-label, pj, mj, dst, tj, mac, tmp = sys.argv[1:8]
-def ms(x):  # agent logs stamp whole milliseconds
-    return "<1" if x < 1 else f"{x:.0f}"
-p = json.load(open(pj))
-try:
-    m = json.load(open(mj))
-except Exception:
-    m = {}
-print(f"    FIGURES {label}:")
-print(f"      {p['sent']} echo requests at {p['rate']:.0f}/s from server 3, {p['lost']} without reply")
-stop, resume, down = m.get("src_stop"), m.get("dst_resume"), m.get("downtime_ms")
-if not (stop and resume):
-    print(f"      QEMU: no STOP/RESUME events: {m}")
-    sys.exit(0)
-print(f"      QEMU: downtime {down} ms (query-migrate), total {m.get('total_ms')} ms; "
-      f"source STOP -> destination RESUME {(resume - stop) * 1000:.0f} ms")
-ls = p["lost_sent"]
-before = sum(1 for t in ls if t < stop)
-pause = sum(1 for t in ls if stop <= t < resume)
-after = sum(1 for t in ls if t >= resume)
-print(f"      lost echoes by send time: {before} before STOP (queued at the source), {pause} "
-      f"during the pause, {after} after RESUME")
-try:
-    port = json.load(open(tj))["times"]
-    late = [t for t in port if t >= resume]
-    print(f"      echo requests the fabric still carried to the source after RESUME: "
-          f"{len(late)} (the network's share of the loss)"
-          + (f", the last {(max(late) - resume) * 1000:.1f} ms after RESUME" if late else ""))
-    if after > len(late):
-        print(f"      the other {after - len(late)} lost after RESUME were not sent to the source: "
-              f"the guest's first moments at the destination (TCG)")
-except Exception as e:
-    print(f"      no capture on the switch port: {e}")
-# the agents' own clocks: when each NA learned the new place
-ts = {}
-for s in (1, 2, 3):
-    for line in open(f"{tmp}/agent{s}.log"):
-        f = line.split(" ", 1)
-        try:
-            t = float(f[0])
-        except ValueError:
-            continue
-        if t < m["started"] or s in ts:
-            continue
-        if str(s) == dst and re.search(rf"HERE tenant \d+ mac_as \d+ {mac} version", line):
-            ts[s] = t
-        elif str(s) != dst and re.search(rf"HERE tenant \d+ mac_as \d+ {mac} at port {dst} .*: (update|insert)", line):
-            ts[s] = t
-    if str(s) == dst:
-        for line in open(f"{tmp}/agent{s}.log"):
-            if "the guest transmitted" in line and float(line.split()[0]) >= m["started"]:
-                fr = re.search(r"ethertype (0x[0-9a-f]+)\) \(frame at ([0-9.]+)", line)
-                if fr:
-                    print(f"      the guest's first frame (ethertype {fr.group(1)}) reached the "
-                          f"destination tap {(float(fr.group(2)) - resume) * 1000:.1f} ms after RESUME; "
-                          f"its NA acted on it {ms((float(line.split()[0]) - float(fr.group(2))) * 1000)} ms later")
-                break
-if ts:
-    print("      NAs with the new place, ms after RESUME (agent logs): "
-          + ", ".join(f"server {s} {ms((t - resume) * 1000)}" for s, t in sorted(ts.items()))
-          + (f"; every NA: {ms((max(ts.values()) - resume) * 1000)} ms" if len(ts) == 3 else "; not all NAs"))
-EOF
-}
-
-# from server $1 (instance $3 on tap $4) to server $2 (instance $5, new tap $6);
-# $7: QEMU's announce-initial on the destination in ms ("" = QEMU's default, 50)
-migrate_g1() {
-	local from=$1 to=$2 si=$3 stap=$4 di=$5 dtap=$6 ann=$7 l="migration $1 -> $2" rc pinger portcount at_del
-	check "$l: before: every NA has g1 at port $from" every_na_at "$from"
-	guest_tap "$(srv "$to")" "$dtap" || nw_abort guest "destination tap"
-	check "$l: destination: vif add --incoming-migration" na "$to" vif add "$dtap" \
-		--tenant $TENANT --mac-as 1 --mac $MAC1 --ip $IP1/24 --router $ROUTER $(v6_opts $IP6_1) --incoming-migration
-	GUEST_APPEND="$(g_append $IP1) $(g_append6 $IP6_1)" GUEST_INCOMING="unix:$TMP/mig-$di.sock" \
-		guest_start g1 "$(srv "$to")" "$dtap" $MAC1 on "$di"
-	sleep 2
-	[ -n "$ann" ] && guest_qmp "$di" migrate-set-parameters "{\"announce-initial\": $ann}" >/dev/null
-	check "$l: pre-copy: no HERE yet, every NA still has g1 at port $from" every_na_at "$from"
-	check "$l: pre-copy: g1 still answers at the source" quiet vm3 ping -q -c 2 -i 0.2 -W 2 $IP1
-	# the stream from server 3, then the migration
-	vm3 python3 "$root/scripts/guest/pinger.py" $IP1 1000 12 "$TMP/pinger-$di.json" &
-	pinger=$!
-	# what the fabric still carries to the source, and when
-	ip netns exec "$SW" python3 "$root/scripts/guest/portcount.py" "swp$from" 12 \
-		"$TMP/port-$di.json" &
-	portcount=$!
-	sleep 3
-	guest_migrate "$si" "$di" "unix:$TMP/mig-$di.sock" >"$TMP/migrate-$di.json" 2>"$TMP/migrate-$di.err"
-	rc=$?
-	cat "$TMP/migrate-$di.json" "$TMP/migrate-$di.err" | sed 's/^/    migrate: /'
-	check "$l: QEMU live migration completed, g1 runs at the destination" test $rc -eq 0
-	# libvirt's order: the source's VIF goes after the migration
-	check "$l: source: vif del" na "$from" vif del "$stap"
-	at_del=$(tx_packets "$(srv "$from")" "$stap")
-	wait $pinger $portcount
-	guest_stop "$si"
-	check "$l: after: every NA has g1 at port $to" every_na_at "$to"
-	check "$l: after: nothing delivered to the source's tap after vif del" \
-		test "$(tx_packets "$(srv "$from")" "$stap")" = "$at_del"
-	check "$l: after: server 3's VM -> g1 at the destination" quiet vm3 ping -q -c 3 -i 0.2 -W 2 $IP1
-	check "$l: after: g1 -> g2" quiet gx "$di" 30 "ping -q -c 3 -W 2 $IP2"
-	if [ "$ADDR6" != none ]; then
-		check "$l: after: ping6 server 3's VM -> g1" quiet vm3 ping -6 -q -c 3 -i 0.2 -W 2 $IP6_1
-	fi
-	gx g2 10 "iperf3 -s -1 -D" >/dev/null
-	sleep 1
-	check "$l: after: TCP g1 -> g2 (2 MB)" gx "$di" 90 "iperf3 -c $IP2 -n 2M > /dev/null"
-	check "$l: the destination agent announced on the guest's first frame" \
-		grep -q "VIF $dtap: the guest transmitted .*live migration arrived" "$TMP/agent$to.log"
-	figures "$l, QEMU announce-initial ${ann:-50 (default)} ms" "$TMP/pinger-$di.json" \
-		"$TMP/migrate-$di.json" "$to" "$TMP/port-$di.json"
-}
-
+# ---- live migration of g1 (scripts/guest/world.sh: migrate_g1) -------------------------------
 # there and back: the XDP-receiving server to the tc one and back, QEMU's default announce
 migrate_g1 1 2 g1 "$(tap 1)" g1m "$(tap 1m)" ""
 migrate_g1 2 1 g1m "$(tap 1m)" g1b "$(tap 1b)" ""

@@ -17,15 +17,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 NL_STATIC=${NL_STATIC:-$root/build/bench/nl-static}
 export NL_STATIC
-pass=0
-fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
-finish() {
-	echo "gso-ipid: $pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
-	exit
-}
+# shellcheck source=../lib/counters.sh
+. "$root/tests/lib/counters.sh"
+tc_init gso-ipid --need-pass
 
 for tool in ip iperf3 tcpdump python3; do
 	command -v "$tool" >/dev/null || { bad "$tool is missing"; finish; }

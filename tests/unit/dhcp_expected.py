@@ -30,6 +30,12 @@ import ipaddress
 import json
 import sys
 
+import logging
+
+# a VM or namespace whose lo has no address makes scapy warn at import, once per
+# packet test: noise in the CI log, not a problem of the test
+logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+
 from scapy.all import BOOTP, DHCP, IP, UDP, Ether, Raw
 from scapy.layers.inet6 import (ICMPv6ND_RA, ICMPv6ND_RS, ICMPv6NDOptMTU,
                                  ICMPv6NDOptPrefixInfo, ICMPv6NDOptRDNSS,

@@ -23,6 +23,7 @@
 #include "ip6.h"
 #include "ra.h"
 #include "subnets.h"
+#include "tenants.h"
 #include "util.h"
 
 static const __u8 vm_mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
@@ -604,26 +605,26 @@ Test(subnets, sections_lookup_and_defaults)
 	cr_assert_eq(na_config_subnets(p, t, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(t->n, 4);
 	a = a4("10.1.2.9");
-	na_subnet_lookup(t, 5, AF_INET, &a, &c);
+	na_subnet_lookup(t, NULL, 5, AF_INET, &a, &c);
 	cr_assert_eq(c.ndns, 2);
 	cr_assert_eq(c.lease_s, NA_LEASE_DEFAULT, "the /24 section has no lease: default");
 	cr_assert_str_eq(c.domain, "t.example");
-	na_subnet_lookup(t, 7, AF_INET, &a, &c);
+	na_subnet_lookup(t, NULL, 7, AF_INET, &a, &c);
 	cr_assert_eq(c.lease_s, 120, "tenant 7's own section wins");
 	a = a4("10.1.9.9");
-	na_subnet_lookup(t, 5, AF_INET, &a, &c);
+	na_subnet_lookup(t, NULL, 5, AF_INET, &a, &c);
 	cr_assert_eq(c.lease_s, 600);
 	cr_assert_eq(c.ndns, 1);
 	a = a4("192.168.0.1");
-	na_subnet_lookup(t, 5, AF_INET, &a, &c);
+	na_subnet_lookup(t, NULL, 5, AF_INET, &a, &c);
 	cr_assert_eq(c.lease_s, NA_LEASE_DEFAULT);
 	cr_assert_eq(c.ndns, 0);
 	inet_pton(AF_INET6, "fd00:1::5", a6);
-	na_subnet_lookup(t, 5, AF_INET6, a6, &c);
+	na_subnet_lookup(t, NULL, 5, AF_INET6, a6, &c);
 	cr_assert_eq(c.mode, NA_RA_MANAGED);
 	cr_assert_eq(c.ndns, 1);
 	inet_pton(AF_INET6, "fd00:2::5", a6);
-	na_subnet_lookup(t, 5, AF_INET6, a6, &c);
+	na_subnet_lookup(t, NULL, 5, AF_INET6, a6, &c);
 	cr_assert_eq(c.mode, NA_RA_SLAAC);
 	unlink(p);
 	free(t);
@@ -656,4 +657,63 @@ Test(subnets, bad_lines_named)
 		cr_assert_not_null(strstr(err, bad[i].want), "'%s' lacks '%s'", err, bad[i].want);
 		unlink(p);
 	}
+}
+
+/*
+ * The precedence (docs/dhcp.md): a [subnet] section of the local
+ * configuration, else the tenants file's subnet holding the address (its
+ * lease, dns, domain, mode), else the defaults.
+ */
+Test(subnets, local_section_then_tenants_file_then_defaults)
+{
+	static const char tf[] =
+		"tenant 5\n"
+		"subnet 10.1.0.0/16 router 10.1.0.1 dns 10.1.0.99 lease 3600 domain f.example\n"
+		"subnet 10.2.0.0/24 router 10.2.0.1 dns 10.2.0.53,10.2.0.54 lease 7200 "
+		"domain t5.example\n"
+		"subnet fd00:5::/64 router fd00:5::1 mode managed dns fd00:5::53 lease 900\n"
+		"tenant 6\n"
+		"subnet 10.3.0.0/24 router 10.3.0.1 lease 300\n";
+	const char *p = write_conf("[subnet 10.1.0.0/16]\ndns = 10.1.0.53\nlease = 600\n");
+	struct na_subnets *t = calloc(1, sizeof(*t));
+	const struct nl_tenant *t5;
+	struct nl_tenants file;
+	struct na_subnet_cfg c;
+	char err[512];
+	__be32 a;
+	__u8 a6[16];
+
+	cr_assert_eq(na_config_subnets(p, t, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(nl_tenants_parse(tf, sizeof(tf) - 1, "tf", &file, err, sizeof(err)), 0, "%s",
+		     err);
+	t5 = nl_tenants_find(&file, 5);
+	/* 1. the operator's section wins over the file's subnet */
+	a = a4("10.1.2.9");
+	cr_assert_eq(na_subnet_lookup(t, t5, 5, AF_INET, &a, &c), NA_SUBNET_LOCAL);
+	cr_assert_eq(c.lease_s, 600);
+	cr_assert_eq(c.ndns, 1);
+	cr_assert_str_eq(c.domain, "", "a section's settings, not merged with the file's");
+	/* 2. no section: the tenants file's subnet */
+	a = a4("10.2.0.7");
+	cr_assert_eq(na_subnet_lookup(t, t5, 5, AF_INET, &a, &c), NA_SUBNET_FILE);
+	cr_assert_eq(c.lease_s, 7200);
+	cr_assert_eq(c.ndns, 2);
+	cr_assert_eq(memcmp(c.dns[1], "\x0a\x02\x00\x36", 4), 0);
+	cr_assert_str_eq(c.domain, "t5.example");
+	inet_pton(AF_INET6, "fd00:5::7", a6);
+	cr_assert_eq(na_subnet_lookup(t, t5, 5, AF_INET6, a6, &c), NA_SUBNET_FILE);
+	cr_assert_eq(c.mode, NA_RA_MANAGED);
+	cr_assert_eq(c.lease_s, 900);
+	cr_assert_eq(c.ndns, 1);
+	/* 3. neither (an address outside the tenant's subnets, or no file) */
+	a = a4("10.3.0.7");
+	cr_assert_eq(na_subnet_lookup(t, t5, 5, AF_INET, &a, &c), NA_SUBNET_DEFAULTS,
+		     "tenant 6's subnet is not tenant 5's");
+	cr_assert_eq(c.lease_s, NA_LEASE_DEFAULT);
+	a = a4("10.2.0.7");
+	cr_assert_eq(na_subnet_lookup(t, NULL, 5, AF_INET, &a, &c), NA_SUBNET_DEFAULTS);
+	cr_assert_eq(c.ndns, 0);
+	nl_tenants_free(&file);
+	unlink(p);
+	free(t);
 }

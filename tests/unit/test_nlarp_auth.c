@@ -463,3 +463,52 @@ Test(replay, bounded_table)
 		     NLARP_REPLAY_SEEN);
 	nlarp_replay_free(&rp);
 }
+
+/* the table's size is configured (attach --nlarp-senders): bounds, rounding, counts */
+Test(replay, sized_by_configuration)
+{
+	static const unsigned int sizes[] = {NLARP_REPLAY_PEERS_MIN, 100, 1000, 16384};
+	struct nlarp_replay rp;
+	__u8 sw[6] = {0x02, 0x5a, 0, 0, 0, 0};
+
+	cr_assert_eq(nlarp_replay_init(&rp, NLARP_REPLAY_PEERS_MIN - 1), -EINVAL);
+	cr_assert_eq(nlarp_replay_init(&rp, 0), -EINVAL);
+	cr_assert_eq(nlarp_replay_init(&rp, NLARP_REPLAY_PEERS_MAX + 1), -EINVAL);
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		unsigned int cap, n = sizes[s] * 3;
+
+		cr_assert_eq(nlarp_replay_init(&rp, sizes[s]), 0);
+		cap = nlarp_replay_capacity(&rp);
+		cr_assert_geq(cap, sizes[s], "%u senders asked, %u slots", sizes[s], cap);
+		cr_assert_lt(cap, 2 * sizes[s], "at most twice the size asked");
+		cr_assert_eq(nlarp_replay_count(&rp), 0);
+		/* three times as many senders as asked: the table fills, every eviction counted */
+		for (__u32 i = 0; i < n; i++) {
+			sw[3] = (__u8)(i >> 16);
+			sw[4] = (__u8)(i >> 8);
+			sw[5] = (__u8)i;
+			cr_assert_eq(nlarp_replay_check(&rp, sw, 7, true, 5, NOW + i, true),
+				     NLARP_REPLAY_NEW);
+		}
+		cr_assert_eq(rp.live, nlarp_replay_count(&rp), "live %u, slots used %u", rp.live,
+			     nlarp_replay_count(&rp));
+		cr_assert_leq(rp.live, cap);
+		cr_assert_eq(rp.live + rp.evictions, n, "every sender remembered or evicted");
+		cr_assert_geq(rp.evictions, n - cap);
+		nlarp_replay_free(&rp);
+	}
+}
+
+/* the largest table is allocated and usable */
+Test(replay, largest_table)
+{
+	struct nlarp_replay rp;
+	__u8 sw[6] = {0x02, 0x5b, 1, 2, 3, 4};
+
+	cr_assert_eq(nlarp_replay_init(&rp, NLARP_REPLAY_PEERS_MAX), 0);
+	cr_assert_eq(nlarp_replay_capacity(&rp), NLARP_REPLAY_PEERS_MAX);
+	cr_assert_eq(nlarp_replay_check(&rp, sw, 1, false, 9, NOW, true), NLARP_REPLAY_NEW);
+	cr_assert_eq(nlarp_replay_check(&rp, sw, 1, false, 9, NOW, true), NLARP_REPLAY_SEEN);
+	cr_assert_eq(rp.live, 1);
+	nlarp_replay_free(&rp);
+}

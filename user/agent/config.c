@@ -19,6 +19,7 @@
 #include "log.h"
 #include "nart_size.h"
 #include "netlord.h"
+#include "nlarp_replay.h"
 #include "parse.h"
 #include "subnets.h"
 #include "util.h"
@@ -65,6 +66,13 @@ int na_setting_set(struct na_settings *s, const char *key, const char *value, ch
 			return nl_errf(err, errlen, -EINVAL, "key '%s': too long", key);
 		snprintf(dst, PATH_MAX, "%s", value);
 		s->set |= ca ? NA_SET_REPO_CA : NA_SET_KEY_FILE;
+	} else if (!strcmp(key, "repo_cert") || !strcmp(key, "repo_key")) {
+		bool cert = !strcmp(key, "repo_cert");
+
+		if (strlen(value) >= PATH_MAX)
+			return nl_errf(err, errlen, -EINVAL, "key '%s': too long", key);
+		snprintf(cert ? s->repo_cert : s->repo_key, PATH_MAX, "%s", value);
+		s->set |= cert ? NA_SET_REPO_CERT : NA_SET_REPO_KEY;
 	} else if (!strcmp(key, "encap")) {
 		int mode = nl_encap_parse(value);
 
@@ -133,6 +141,14 @@ int na_setting_set(struct na_settings *s, const char *key, const char *value, ch
 				       value, NA_NART_ENTRIES_MIN, NA_NART_ENTRIES_MAX);
 		s->nart_entries = x;
 		s->set |= NA_SET_NART_ENTRIES;
+	} else if (!strcmp(key, "nlarp_senders")) {
+		if (nl_parse_u32(value, NLARP_REPLAY_PEERS_MIN, NLARP_REPLAY_PEERS_MAX, &x))
+			return nl_errf(err, errlen, -EINVAL,
+				       "key 'nlarp_senders': '%s' is not a number of senders in "
+				       "%u..%u",
+				       value, NLARP_REPLAY_PEERS_MIN, NLARP_REPLAY_PEERS_MAX);
+		s->nlarp_senders = x;
+		s->set |= NA_SET_NLARP_SENDERS;
 	} else {
 		return nl_errf(err, errlen, -EINVAL, "unknown key '%s'", key);
 	}
@@ -273,6 +289,10 @@ void na_settings_merge(struct na_settings *dst, const struct na_settings *src)
 		snprintf(dst->repo, sizeof(dst->repo), "%s", src->repo);
 	if (src->set & NA_SET_REPO_CA)
 		snprintf(dst->repo_ca, sizeof(dst->repo_ca), "%s", src->repo_ca);
+	if (src->set & NA_SET_REPO_CERT)
+		snprintf(dst->repo_cert, sizeof(dst->repo_cert), "%s", src->repo_cert);
+	if (src->set & NA_SET_REPO_KEY)
+		snprintf(dst->repo_key, sizeof(dst->repo_key), "%s", src->repo_key);
 	if (src->set & NA_SET_KEY_FILE)
 		snprintf(dst->key_file, sizeof(dst->key_file), "%s", src->key_file);
 	if (src->set & NA_SET_ENCAP)
@@ -293,6 +313,8 @@ void na_settings_merge(struct na_settings *dst, const struct na_settings *src)
 		dst->nart_entries = src->nart_entries;
 	if (src->set & NA_SET_NART_TENANTS)
 		dst->nart_hosted_only = src->nart_hosted_only;
+	if (src->set & NA_SET_NLARP_SENDERS)
+		dst->nlarp_senders = src->nlarp_senders;
 	dst->set |= src->set;
 }
 

@@ -31,13 +31,18 @@ enum {
 	NA_SET_FLOOD_BURST = 1 << 9,
 	NA_SET_NART_ENTRIES = 1 << 10,
 	NA_SET_NART_TENANTS = 1 << 11,
+	NA_SET_REPO_CERT = 1 << 12,
+	NA_SET_REPO_KEY = 1 << 13,
+	NA_SET_NLARP_SENDERS = 1 << 14,
 };
 
 /* everything the file or the flags can set */
 struct na_settings {
 	unsigned int set; /* NA_SET_* */
 	char repo[PATH_MAX];
-	char repo_ca[PATH_MAX];	 /* CA bundle of an https repository, "" = the system's */
+	char repo_ca[PATH_MAX]; /* CA bundle of an https/etcds repository, "" = the system's */
+	/* client certificate and key for an https/etcds repository ("" = none) */
+	char repo_cert[PATH_MAX], repo_key[PATH_MAX];
 	char key_file[PATH_MAX]; /* NL-ARP keys, "" = the default file */
 	int encap_mode;		 /* enum nl_encap_mode */
 	int tenant_bits;	 /* enum nl_tenant_bits */
@@ -50,6 +55,8 @@ struct na_settings {
 	unsigned int nart_entries;
 	/* NARTs learn every tenant (false) or only hosted ones (tenant_filter.h) */
 	bool nart_hosted_only;
+	/* senders the NL-ARP replay table remembers (nlarp_replay.h), 0 = default */
+	unsigned int nlarp_senders;
 };
 
 /* what `attach` hands the daemon so that SIGHUP can read the file again */

@@ -26,21 +26,27 @@ static int check_ifname(const struct na_request *r, char *err, size_t errlen)
 static int check_vif_add(const struct na_request *r, char *err, size_t errlen)
 {
 	const struct nl_vif *v = &r->vif;
+	struct nl_vif_ip6 v6 = r->vif6;
 
 	if (check_ifname(r, err, errlen))
 		return -EINVAL;
 	if (v->tenant < NL_TENANT_MIN || v->tenant > NL_TENANT_MAX_24)
 		return nl_errf(err, errlen, -EINVAL, "--tenant must be %u..%u", NL_TENANT_MIN,
 			       NL_TENANT_MAX_24);
-	if (v->mac_as > 255)
+	if (v->mac_as > 255 && v->mac_as != NA_MAC_AS_UNSET)
 		return nl_errf(err, errlen, -EINVAL, "--mac-as must be 0..255");
 	if (!mac_unicast(v->mac))
 		return nl_errf(err, errlen, -EINVAL, "--mac must be a unicast xx:xx:xx:xx:xx:xx");
-	if (v->ip && (v->prefix_len < 1 || v->prefix_len > 32))
-		return nl_errf(err, errlen, -EINVAL, "--ip must be A.B.C.D/len");
+	/* prefix length 0: from the tenants file (the agent resolves it, vif_check.h) */
+	if (v->ip && v->prefix_len > 32)
+		return nl_errf(err, errlen, -EINVAL, "--ip must be A.B.C.D[/len]");
 	if (!v->ip && (v->prefix_len || v->router_ip))
 		return nl_errf(err, errlen, -EINVAL, "--router must be A.B.C.D and needs --ip");
-	return nl_vif_ip6_check(&r->vif6, err, errlen);
+	/* the full check (na_vif_add) comes once the lengths are known */
+	for (int i = 0; i < v6.count && i < NL_VIF_MAX_IP6; i++)
+		if (!v6.prefix_len[i])
+			v6.prefix_len[i] = 1;
+	return nl_vif_ip6_check(&v6, err, errlen);
 }
 
 static int check_nart_key(const struct na_request *r, char *err, size_t errlen)

@@ -34,6 +34,13 @@ enum na_req_verb {
 
 #define NA_REQ_F_JSON (1U << 0)
 
+/*
+ * vif add: --mac-as not given (the MAC space of the tenants file's subnet,
+ * else 0), and a prefix length 0 (--ip/--ip6 without /len: the subnet's);
+ * the agent resolves both (vif_check.h) before adding the VIF.
+ */
+#define NA_MAC_AS_UNSET 0xffff
+
 struct na_request {
 	__u32 magic;
 	__u32 verb;		  /* enum na_req_verb */

@@ -49,6 +49,8 @@
 #include "vif.h"
 #include "vif_persist.h"
 #include "vif_tx.h"
+#include "tenants_src.h"
+#include "vif_check.h"
 #include "vlan_config.h"
 
 struct na_daemon {
@@ -62,6 +64,7 @@ struct na_daemon {
 	struct na_resolver res;
 	struct na_tenant_filter filter; /* --nart-tenants hosted */
 	struct na_tenant_net tnet;	/* the tenants file in force (tenant_net.h) */
+	struct na_tenants_src tsrc;	/* ... as the repository gave it (tenants_src.h) */
 	struct na_vlan_config vc;
 	struct na_events ev;
 	struct na_vifs vifs;
@@ -263,6 +266,8 @@ static int refresh(struct na_daemon *d, char *err, size_t errlen)
 static void wire(struct na_daemon *d)
 {
 	na_tenant_net_init(&d->tnet, &d->dp.maps);
+	d->tsrc = (struct na_tenants_src){.tn = &d->tnet, .st = &d->st};
+	d->vc.tsrc = &d->tsrc;
 	d->io = (struct na_nlarp_io){.up = &d->up,
 				     .loc = &d->loc,
 				     .tables = &d->tables,
@@ -305,6 +310,8 @@ static void wire(struct na_daemon *d)
 	d->ra.tx = &d->vtx;
 	d->ra.st = &d->st;
 	d->ra.subnets = &d->resp.subnets;
+	d->ra.tnet = &d->tnet;
+	d->resp.tnet = &d->tnet;
 	d->ra.seed = (__u32)getpid() ^ (__u32)nl_now_ms();
 }
 
@@ -379,7 +386,8 @@ static void purge(struct na_daemon *d)
 	if (n > 0)
 		log_info("NARTs: %ld entries of tenants not hosted here deleted", n);
 	else if (n < 0)
-		log_warn("cannot purge the NARTs of tenants not hosted here: %s", strerror((int)-n));
+		log_warn("cannot purge the NARTs of tenants not hosted here: %s",
+			 strerror((int)-n));
 }
 
 /* --nart-tenants hosted: NL-ARP of other tenants dropped before authentication */
@@ -425,18 +433,25 @@ static int handle_request(void *ctx, const struct na_request *r, FILE *out, char
 				     .vc = &d->vc,
 				     .st = &d->st,
 				     .keys = na_keys_ring(&d->keys),
-				     .store = &d->store};
+				     .store = &d->store,
+				     .tsrc = &d->tsrc};
 	bool json = r->flags & NA_REQ_F_JSON;
 	int rc;
 
 	switch (r->verb) {
-	case NA_REQ_VIF_ADD:
-		rc = vif_changed(d,
-				 na_vif_add(&d->vifs, r->ifname, &r->vif, &r->vif6, err, errlen));
+	case NA_REQ_VIF_ADD: {
+		/* checked against and completed from the tenants file (vif_check.h) */
+		struct na_request q = *r;
+
+		rc = na_vif_check(na_tenant_net_find(&d->tnet, r->vif.tenant), &q, err, errlen);
 		if (rc)
 			return rc;
-		ra_vif_changed(d, r);
-		return na_vif_persist_added(&d->store, r, out);
+		rc = vif_changed(d, na_vif_add(&d->vifs, q.ifname, &q.vif, &q.vif6, err, errlen));
+		if (rc)
+			return rc;
+		ra_vif_changed(d, &q);
+		return na_vif_persist_added(&d->store, &q, out);
+	}
 	case NA_REQ_VIF_DEL:
 		ra_vif_changed(d, r);
 		return vif_changed(
@@ -498,6 +513,8 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 	snprintf(d->run_dir, sizeof(d->run_dir), "%s/%s", NA_RUN_ROOT, o->ifname);
 	snprintf(d->vc.repo, sizeof(d->vc.repo), "%s", o->repo);
 	snprintf(d->vc.ca_file, sizeof(d->vc.ca_file), "%s", o->repo_ca);
+	snprintf(d->vc.cert_file, sizeof(d->vc.cert_file), "%s", o->ops.eff.repo_cert);
+	snprintf(d->vc.key_file, sizeof(d->vc.key_file), "%s", o->ops.eff.repo_key);
 	d->encap_mode = o->encap_mode;
 	d->loc.tenant_bits = o->tenant_bits;
 	snprintf(d->keys.path, sizeof(d->keys.path), "%s",
@@ -508,6 +525,7 @@ static int start(struct na_daemon *d, const struct na_daemon_opts *o)
 		return err;
 	err = take_lock(d);
 	d->dp.nart_entries = o->nart_entries;
+	d->io.replay_senders = o->ops.eff.nlarp_senders;
 	if (!err)
 		err = na_datapath_load(&d->dp, &d->up, &d->encap_mode, &d->loc.tenant_bits);
 	if (!err) {
@@ -775,6 +793,7 @@ int na_daemon_run(const struct na_daemon_opts *o)
 						   .probe = &d.probe,
 						   .tables = &d.tables,
 						   .maps = &d.dp.maps,
+						   .store = &d.store,
 						   .encap_mode = d.encap_mode,
 						   .tenant_bits = d.loc.tenant_bits};
 

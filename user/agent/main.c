@@ -135,6 +135,7 @@ static void request_init(struct na_request *r, enum na_req_verb verb, const stru
 	r->magic = NA_REQ_MAGIC;
 	r->verb = verb;
 	r->flags = c->json ? NA_REQ_F_JSON : 0;
+	r->vif.mac_as = NA_MAC_AS_UNSET; /* vif add without --mac-as */
 }
 
 static int send_request(const struct cli *c, const struct na_request *r)
@@ -201,12 +202,15 @@ enum {
 	O_FLOOD_BURST,
 	O_LOGLEVEL,
 	O_NART_ENTRIES,
+	O_NLARP_SENDERS,
 	O_NART_TENANTS,
 	O_CHECK,
 	O_RX,
 	O_KEY_FILE,
 	O_INSECURE,
 	O_REPO_CA,
+	O_REPO_CERT,
+	O_REPO_KEY,
 	O_INCOMING,
 };
 
@@ -265,6 +269,10 @@ static int attach_opt(struct cli *c, struct na_request *r, int o, const char *ar
 		return attach_set(c, "repo", arg);
 	case O_REPO_CA:
 		return attach_set(c, "repo_ca", arg);
+	case O_REPO_CERT:
+		return attach_set(c, "repo_cert", arg);
+	case O_REPO_KEY:
+		return attach_set(c, "repo_key", arg);
 	case O_ENCAP:
 		return attach_set(c, "encap", arg);
 	case O_RX:
@@ -286,6 +294,8 @@ static int attach_opt(struct cli *c, struct na_request *r, int o, const char *ar
 		return attach_set(c, "log_level", arg);
 	case O_NART_ENTRIES:
 		return attach_set(c, "nart_entries", arg);
+	case O_NLARP_SENDERS:
+		return attach_set(c, "nlarp_senders", arg);
 	case O_NART_TENANTS:
 		return attach_set(c, "nart_tenants", arg);
 	case O_KEY_FILE:
@@ -407,8 +417,10 @@ static int vif_opt(struct cli *c, struct na_request *r, int o, const char *arg)
 			return usage_err(c->verb, "--mac must be a unicast xx:xx:xx:xx:xx:xx");
 		return 0;
 	case O_IP:
-		if (nl_parse_prefix(arg, &r->vif.ip, &r->vif.prefix_len))
-			return usage_err(c->verb, "--ip must be A.B.C.D/len");
+		/* without /len: the tenants file's subnet gives it (docs/tenants.md) */
+		if (strchr(arg, '/') ? nl_parse_prefix(arg, &r->vif.ip, &r->vif.prefix_len)
+				     : nl_parse_ipv4(arg, &r->vif.ip))
+			return usage_err(c->verb, "--ip must be A.B.C.D[/len]");
 		return 0;
 	case O_ROUTER:
 		if (nl_parse_ipv4(arg, &r->vif.router_ip))
@@ -417,9 +429,10 @@ static int vif_opt(struct cli *c, struct na_request *r, int o, const char *arg)
 	case O_IP6:
 		if (r->vif6.count >= NL_VIF_MAX_IP6)
 			return usage_err(c->verb, "at most %d --ip6 addresses", NL_VIF_MAX_IP6);
-		if (nl_parse_prefix6(arg, r->vif6.addr[r->vif6.count],
-				     &r->vif6.prefix_len[r->vif6.count]))
-			return usage_err(c->verb, "--ip6 must be ADDR/len (len 1..128)");
+		if (strchr(arg, '/') ? nl_parse_prefix6(arg, r->vif6.addr[r->vif6.count],
+							&r->vif6.prefix_len[r->vif6.count])
+				     : nl_parse_ipv6(arg, r->vif6.addr[r->vif6.count]))
+			return usage_err(c->verb, "--ip6 must be ADDR[/len] (len 1..128)");
 		r->vif6.count++;
 		return 0;
 	case O_ROUTER6:
@@ -443,7 +456,7 @@ static int run_vif(struct cli *c, struct na_request *r, int argc, char **argv)
 	if (!strcmp(sub, "add") || !strcmp(sub, "del")) {
 		if (argc != 2 || strlen(argv[1]) >= sizeof(r->ifname))
 			return usage_err(c->verb, "vif %s <ifname>%s", sub,
-					 !strcmp(sub, "add") ? " --tenant T --mac-as N --mac M"
+					 !strcmp(sub, "add") ? " --tenant T [--mac-as N] --mac M"
 							     : "");
 		snprintf(r->ifname, sizeof(r->ifname), "%s", argv[1]);
 		r->verb = !strcmp(sub, "add") ? NA_REQ_VIF_ADD : NA_REQ_VIF_DEL;
@@ -453,7 +466,7 @@ static int run_vif(struct cli *c, struct na_request *r, int argc, char **argv)
 		return usage_err(c->verb, "add, del or list expected");
 	}
 	if (r->verb == NA_REQ_VIF_ADD && (!r->vif.tenant || !memcmp(r->vif.mac, "\0\0\0\0\0\0", 6)))
-		return usage_err(c->verb, "vif add <ifname> --tenant T --mac-as N --mac M");
+		return usage_err(c->verb, "vif add <ifname> --tenant T [--mac-as N] --mac M");
 	err = resolve_iface(c, ifb, sizeof(ifb));
 	if (err)
 		return err;
@@ -616,6 +629,8 @@ static int run_refresh(struct cli *c, struct na_request *r, int argc, char **arg
 static const struct option attach_options[] = {
 	{"repo", required_argument, NULL, O_REPO},
 	{"repo-ca", required_argument, NULL, O_REPO_CA},
+	{"repo-cert", required_argument, NULL, O_REPO_CERT},
+	{"repo-key", required_argument, NULL, O_REPO_KEY},
 	{"encap", required_argument, NULL, O_ENCAP},
 	{"rx", required_argument, NULL, O_RX},
 	{"tenant-bits", required_argument, NULL, O_BITS},
@@ -628,6 +643,7 @@ static const struct option attach_options[] = {
 	{"flood-rate", required_argument, NULL, O_FLOOD_RATE},
 	{"flood-burst", required_argument, NULL, O_FLOOD_BURST},
 	{"nart-entries", required_argument, NULL, O_NART_ENTRIES},
+	{"nlarp-senders", required_argument, NULL, O_NLARP_SENDERS},
 	{"nart-tenants", required_argument, NULL, O_NART_TENANTS},
 	{"log-level", required_argument, NULL, O_LOGLEVEL},
 	OPT_HELP,
@@ -696,27 +712,33 @@ static int trace_exit(int err)
 
 static const struct verb verbs[] = {
 	{"attach",
-	 "  attach <iface> [--repo <url|file>] [--repo-ca <file>] [--encap ip|udp|gre]\n"
+	 "  attach <iface> [--repo <url|file>] [--repo-ca <file>] [--repo-cert <file>]\n"
+	 "         [--repo-key <file>] [--encap ip|udp|gre]\n"
 	 "         [--rx xdp|tc|auto] [--tenant-bits 16|24] [--key-file PATH | "
 	 "--insecure-no-auth]\n"
 	 "         [-v] [--config FILE] [--metrics ADDR:PORT] [--refresh-interval S] [--log-level "
 	 "L]\n"
 	 "         [--flood-rate N] [--flood-burst N]\n"
-	 "         [--nart-entries N] [--nart-tenants all|hosted]\n",
+	 "         [--nart-entries N] [--nart-tenants all|hosted] [--nlarp-senders N]\n",
 	 "usage: na-loader attach <iface> [--repo <url|file>] [--repo-ca <file>]\n"
+	 "                         [--repo-cert <file>] [--repo-key <file>]\n"
 	 "                         [--encap ip|udp|gre] [--rx xdp|tc|auto] [--tenant-bits 16|24]\n"
 	 "                         [--key-file PATH | --insecure-no-auth] [-v|--verbose]\n"
 	 "                         [--config FILE] [--metrics ADDR:PORT]\n"
 	 "                         [--refresh-interval SECONDS] [--log-level err|warn|info|debug]\n"
 	 "                         [--flood-rate FRAMES_PER_S] [--flood-burst FRAMES]\n"
 	 "                         [--nart-entries N] [--nart-tenants all|hosted]\n"
+	 "                         [--nlarp-senders N]\n"
 	 "Load the datapath on the uplink <iface> (XDP native, generic with a warning),\n"
 	 "pin maps, programs and the XDP link under /sys/fs/bpf/netlord/<iface>/, then\n"
 	 "run the agent in the foreground (logs on stderr) until SIGTERM/SIGINT.\n"
 	 "The datapath keeps forwarding after the agent exits; a new `attach` re-adopts\n"
 	 "the pinned state and VIFs.  --repo: http[s]://host[:port][/path] or host:port\n"
-	 "(GET /v1/vlan-table), or a file path (starting with / or .); --repo-ca: the\n"
-	 "CA bundle that signs an https repository's certificate.  --encap and\n"
+	 "(GET /v1/vlan-table), etcd://host:port[,...]/prefix (etcds://: over TLS),\n"
+	 "or a file path (starting with / or .); --repo-ca: the CA bundle that signs\n"
+	 "an https or etcds repository's certificates; --repo-cert, --repo-key: our\n"
+	 "client certificate and key (etcd --client-cert-auth); with a plain http\n"
+	 "repository they are refused.  --encap and\n"
 	 "--tenant-bits default to ip and 16, or to the pinned state's values.\n"
 	 "NL-ARP is authenticated (HMAC-SHA-256) with the keys of --key-file (default\n"
 	 "/etc/netlord/nlarp.key: lines \"<key id> <hex secret>\", mode 0600, first key\n"
@@ -732,6 +754,9 @@ static const struct verb verbs[] = {
 	 "--nart-entries: VIFs each of NART-1 and NART-2 holds (16..16777216, default\n"
 	 "131072: 3 MiB per table); a pinned datapath keeps its size (resizing needs\n"
 	 "`detach`); inserts into a full table are refused and counted (docs/scale.md).\n"
+	 "--nlarp-senders: other agents the NL-ARP replay table remembers (4..4194304,\n"
+	 "default 16384, 56 B each; set it above the fleet's server count): a full\n"
+	 "table forgets its oldest sender, counted (nlarp_replay_evicted).\n"
 	 "--nart-tenants hosted: learn only the tenants with a VIF here; the others'\n"
 	 "NL-ARP is dropped before authentication, a new tenant is learned by WHERE\n"
 	 "(default all: every HERE, as the patent does).\n"
@@ -749,13 +774,13 @@ static const struct verb verbs[] = {
 	 "pins and the server address.\n",
 	 detach_options, "", run_detach, NULL, local_exit},
 	{"vif",
-	 "  vif add <ifname> --tenant T --mac-as N --mac M [--ip A/len [--router R]]\n"
-	 "          [--ip6 A6/len ... [--router6 R6]] [--incoming-migration] [-i uplink]\n"
+	 "  vif add <ifname> --tenant T [--mac-as N] --mac M [--ip A[/len] [--router R]]\n"
+	 "          [--ip6 A6[/len] ... [--router6 R6]] [--incoming-migration] [-i uplink]\n"
 	 "  vif del <ifname> [-i uplink]\n"
 	 "  vif list [-i uplink] [--json]\n",
-	 "usage: na-loader vif add <ifname> --tenant T --mac-as N --mac M\n"
-	 "                          [--ip A/len [--router R]]\n"
-	 "                          [--ip6 A6/len ... [--router6 R6]]\n"
+	 "usage: na-loader vif add <ifname> --tenant T [--mac-as N] --mac M\n"
+	 "                          [--ip A[/len] [--router R]]\n"
+	 "                          [--ip6 A6[/len] ... [--router6 R6]]\n"
 	 "                          [--incoming-migration] [-i uplink]\n"
 	 "       na-loader vif del <ifname> [-i uplink]\n"
 	 "       na-loader vif list [-i uplink] [--json]\n"
@@ -765,6 +790,11 @@ static const struct verb verbs[] = {
 	 "with their prefix lengths; --router6: the virtual router's address on those\n"
 	 "subnets (its link-local address is fe80::4e:4cff:fe52:1, docs/ipv6.md).\n"
 	 "A VIF may have IPv4, IPv6, both or neither (L2-only).\n"
+	 "When the tenants file in force (docs/tenants.md) defines the tenant, every\n"
+	 "address must lie in one of its subnets (else refused, exit 4), and /len,\n"
+	 "--router, --router6 and --mac-as may be left out: the subnet gives them (a\n"
+	 "value that contradicts it is refused).  Otherwise /len is required and\n"
+	 "--mac-as defaults to 0.\n"
 	 "--incoming-migration: the destination of a live migration (before the source's\n"
 	 "`vif del`): nothing is delivered to the VIF and no HERE is sent until the guest\n"
 	 "first transmits on it (QEMU's announce after resume); `vif add` again without\n"

@@ -19,6 +19,7 @@
 #include "encap_mode.h"
 #include "log.h"
 #include "metrics.h"
+#include "tenants_src.h"
 #include "prom.h"
 #include "util.h"
 
@@ -62,7 +63,18 @@ void na_metrics_publish(struct na_metrics *m, bool ready)
 	s->vt_serial = src->vc->serial;
 	s->vt_rows = src->vc->rows;
 	s->vt_load_time = m->vt_load_time;
+	na_tenants_src_size(src->vc->tsrc, &s->tn_tenants, &s->tn_subnets, &s->tn_routes);
+	s->tn_loaded_ms =
+		src->vc->tsrc && src->vc->tsrc->tn->file ? src->vc->tsrc->tn->loaded_ms : 0;
 	s->ready = ready;
+	memset(s->vrec_pending, 0, sizeof(s->vrec_pending));
+	if (src->store) {
+		s->vstore = src->store->st;
+		for (unsigned int i = 0; i < src->store->n; i++)
+			if (src->store->e[i].state >= NA_VREC_MISSING &&
+			    src->store->e[i].state <= NA_VREC_FAILED)
+				s->vrec_pending[src->store->e[i].state]++;
+	}
 	if (src->tables->nart1 && src->tables->nart2) {
 		s->nart_entries[0] = cnart_count(src->tables->nart1);
 		s->nart_entries[1] = cnart_count(src->tables->nart2);
@@ -274,6 +286,44 @@ static void render_nlarp(FILE *f, const struct na_stats *st)
 	}
 }
 
+/* the hypervisor's DHCP/DHCPv6/RA service (responder.c, ra_sender.c; docs/dhcp.md) */
+static void render_vif_services(FILE *f, const struct na_stats *st)
+{
+	prom_family(f, "netlord_vif_service_messages_total", "counter",
+		    "DHCPv4, DHCPv6 and router solicitation/advertisement messages the agent "
+		    "answered, sent, refused or dropped for its VIFs, by event (the names of "
+		    "`na-loader stats`).");
+#define NA_CTL_STAT_PROM(name, help) \
+	prom_u64(f, "netlord_vif_service_messages_total", st->name, "event", #name, NULL);
+	NA_CTL_STATS(NA_CTL_STAT_PROM)
+#undef NA_CTL_STAT_PROM
+}
+
+/* persisted VIF definitions (vif_store.h, docs/operations.md) */
+static void render_vif_store(FILE *f, const struct na_metrics_snap *s)
+{
+	static const char *const why[] = {
+		[NA_VREC_MISSING] = "interface_missing",
+		[NA_VREC_MAC_CHANGED] = "mac_changed",
+		[NA_VREC_FAILED] = "refused",
+	};
+
+	prom_family(f, "netlord_vifs_pending", "gauge",
+		    "Persisted VIF definitions not in the datapath, by reason (applied when "
+		    "their interface appears; `na-loader status` says why).");
+	for (int r = NA_VREC_MISSING; r <= NA_VREC_FAILED; r++)
+		prom_u64(f, "netlord_vifs_pending", s->vrec_pending[r], "reason", why[r], NULL);
+	prom_family(f, "netlord_vif_records_total", "counter",
+		    "Persisted VIF records by outcome: re-applied, found pending, refused by vif "
+		    "add, refused as corrupt at start, not written.");
+	prom_u64(f, "netlord_vif_records_total", s->vstore.restored, "outcome", "restored", NULL);
+	prom_u64(f, "netlord_vif_records_total", s->vstore.missing, "outcome", "pending", NULL);
+	prom_u64(f, "netlord_vif_records_total", s->vstore.failed, "outcome", "refused", NULL);
+	prom_u64(f, "netlord_vif_records_total", s->vstore.corrupt, "outcome", "corrupt", NULL);
+	prom_u64(f, "netlord_vif_records_total", s->vstore.write_errors, "outcome", "write_error",
+		 NULL);
+}
+
 static void render_location(FILE *f, const struct na_metrics_snap *s)
 {
 	char mac[NL_MAC_STRLEN], port[8];
@@ -304,6 +354,38 @@ static void render_location(FILE *f, const struct na_metrics_snap *s)
 	prom_u64(f, "netlord_location_changes_total", s->st.lldp_changes, NULL);
 }
 
+/* the tenants file from the repository (tenants_src.h, docs/tenants.md) */
+static void render_tenants_file(FILE *f, const struct na_metrics_snap *s)
+{
+	prom_family(f, "netlord_tenants_file_loaded", "gauge",
+		    "1 while a tenants file from the repository is in force.");
+	prom_u64(f, "netlord_tenants_file_loaded", s->tn_loaded_ms != 0, NULL);
+	prom_family(f, "netlord_tenants_file_tenants", "gauge",
+		    "Tenants defined by the tenants file in force.");
+	prom_u64(f, "netlord_tenants_file_tenants", s->tn_tenants, NULL);
+	prom_family(f, "netlord_tenants_file_subnets", "gauge",
+		    "Subnets defined by the tenants file in force.");
+	prom_u64(f, "netlord_tenants_file_subnets", s->tn_subnets, NULL);
+	prom_family(f, "netlord_tenants_file_routes", "gauge",
+		    "Static routes defined by the tenants file in force.");
+	prom_u64(f, "netlord_tenants_file_routes", s->tn_routes, NULL);
+	if (s->tn_loaded_ms) {
+		prom_family(f, "netlord_tenants_file_age_seconds", "gauge",
+			    "Seconds since the tenants file in force came into force.");
+		prom_double(f, "netlord_tenants_file_age_seconds",
+			    (double)(nl_mono_ms() - s->tn_loaded_ms) / 1000.0, NULL);
+	}
+	prom_family(f, "netlord_tenants_file_loads_total", "counter",
+		    "Tenants files put in force.");
+	prom_u64(f, "netlord_tenants_file_loads_total", s->st.tenants_loads, NULL);
+	prom_family(f, "netlord_tenants_file_refused_total", "counter",
+		    "Tenants files refused as malformed (the file in force stayed).");
+	prom_u64(f, "netlord_tenants_file_refused_total", s->st.tenants_refused, NULL);
+	prom_family(f, "netlord_tenants_file_errors_total", "counter",
+		    "Tenants file fetches that failed (the file in force stayed).");
+	prom_u64(f, "netlord_tenants_file_errors_total", s->st.tenants_errors, NULL);
+}
+
 static void render_tables(FILE *f, const struct na_metrics_snap *s)
 {
 	static const char *const names[] = {"nart1", "nart2"};
@@ -321,6 +403,16 @@ static void render_tables(FILE *f, const struct na_metrics_snap *s)
 	for (int t = 0; t < 2; t++)
 		prom_u64(f, "netlord_nart_refused_total", s->nart_refused[t], "table", names[t],
 			 NULL);
+	prom_family(f, "netlord_nlarp_replay_senders", "gauge",
+		    "Senders the NL-ARP replay table remembers.");
+	prom_u64(f, "netlord_nlarp_replay_senders", s->st.nlarp_replay_senders, NULL);
+	prom_family(f, "netlord_nlarp_replay_capacity_senders", "gauge",
+		    "Senders the NL-ARP replay table holds (attach --nlarp-senders).");
+	prom_u64(f, "netlord_nlarp_replay_capacity_senders", s->st.nlarp_replay_capacity, NULL);
+	prom_family(f, "netlord_nlarp_replay_evictions_total", "counter",
+		    "Senders forgotten because the replay table was full (then protected by "
+		    "the clock window alone).");
+	prom_u64(f, "netlord_nlarp_replay_evictions_total", s->st.nlarp_replay_evicted, NULL);
 	prom_family(f, "netlord_vlan_table_loaded", "gauge", "1 while a VLAN table is in force.");
 	prom_u64(f, "netlord_vlan_table_loaded", s->vt_loaded, NULL);
 	prom_family(f, "netlord_vlan_table_serial", "gauge", "Serial of the VLAN table in force.");
@@ -346,6 +438,7 @@ static void render_tables(FILE *f, const struct na_metrics_snap *s)
 		    "Repository documents refused as malformed (format, JSON, checksum); the "
 		    "table in force stayed.");
 	prom_u64(f, "netlord_vlan_table_corrupt_total", s->st.vt_corrupt, NULL);
+	render_tenants_file(f, s);
 }
 
 static void render_paths(FILE *f, const struct na_metrics_snap *s)
@@ -393,6 +486,8 @@ void na_metrics_render(FILE *f, const struct na_metrics_src *src, const struct n
 	render_datapath(f, src->maps);
 	render_vifs(f, src->maps);
 	render_nlarp(f, &s->st);
+	render_vif_services(f, &s->st);
+	render_vif_store(f, s);
 	render_tables(f, s);
 	render_paths(f, s);
 	prom_family(f, "netlord_metrics_scrapes_total", "counter",

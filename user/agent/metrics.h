@@ -26,6 +26,7 @@
 #include "nart_store.h"
 #include "probe.h"
 #include "stats.h"
+#include "vif_store.h"
 #include "vlan_config.h"
 
 /* one VLAN towards one remote edge switch, as the probes see it */
@@ -44,10 +45,16 @@ struct na_metrics_snap {
 	__u64 vt_serial, vt_loads_seen;
 	unsigned int vt_rows;
 	double vt_load_time; /* unix seconds of the last successful load, 0: none */
+	/* the tenants file in force (tenants_src.h): loaded_ms monotonic, 0 = none */
+	size_t tn_tenants, tn_subnets, tn_routes;
+	__u64 tn_loaded_ms;
 	__u64 nart_entries[2], nart_slots[2];
 	__u64 nart_refused[2]; /* inserts refused: table full */
 	unsigned int npaths;
 	struct na_metrics_path *paths; /* malloc'ed */
+	/* persisted VIF records (vif_store.h): pending by state, and the store's counters */
+	unsigned int vrec_pending[NA_VREC_FAILED + 1];
+	struct na_vif_store_stats vstore;
 };
 
 /* what the loop gives the snapshot from (read in the loop thread only) */
@@ -58,6 +65,7 @@ struct na_metrics_src {
 	const struct na_probe *probe;
 	const struct nart_store *tables;
 	const struct na_maps *maps; /* fds: read by the HTTP thread too */
+	const struct na_vif_store *store; /* NULL: no persisted VIFs to report */
 	char ifname[IF_NAMESIZE];
 	int encap_mode, tenant_bits;
 };

@@ -83,11 +83,18 @@ int na_nlarp_open(struct na_nlarp_io *io)
 	io->bcast_fd = io->ucast_fd = io->udp_fd = -1;
 	/* microseconds: a restarted agent continues above the numbers it used before */
 	nlarp_sealer_init(&io->sealer, nl_now_ms() * 1000);
-	err = nlarp_replay_init(&io->replay, NLARP_AUTH_DEFAULT_PEERS);
+	err = nlarp_replay_init(&io->replay,
+				io->replay_senders ? io->replay_senders : NLARP_AUTH_DEFAULT_PEERS);
 	if (err) {
-		log_err("cannot allocate the NL-ARP replay table: %s", strerror(-err));
+		log_err("cannot allocate the NL-ARP replay table for %u senders: %s",
+			io->replay_senders ? io->replay_senders : NLARP_AUTH_DEFAULT_PEERS,
+			strerror(-err));
 		return err;
 	}
+	io->st->nlarp_replay_capacity = nlarp_replay_capacity(&io->replay);
+	log_info("NL-ARP replay table: %u senders (%.1f MiB)", nlarp_replay_capacity(&io->replay),
+		 (double)nlarp_replay_capacity(&io->replay) * sizeof(struct nlarp_peer) /
+			 (1 << 20));
 	io->bcast_fd =
 		socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(NL_ARP_ETHERTYPE));
 	if (io->bcast_fd < 0 || bind(io->bcast_fd, (struct sockaddr *)&sll, sizeof(sll))) {
@@ -303,6 +310,8 @@ static void handle_msg(struct na_nlarp_io *io, const void *buf, size_t len, bool
 	/* authentication first: a forged message costs no table work */
 	a = nlarp_open(io->keys, &io->replay, unicast, nl_now_ms(), buf, len, io->loc->tenant_bits,
 		       &m, &e);
+	io->st->nlarp_replay_senders = io->replay.live;
+	io->st->nlarp_replay_evicted = io->replay.evictions;
 	if (a == NLARP_AUTH_E_BODY) {
 		__u64 n = ++io->st->nlarp_err[e];
 

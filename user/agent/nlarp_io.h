@@ -32,6 +32,7 @@ struct na_nlarp_io {
 	const struct nlarp_keyring *keys;
 	struct nlarp_sealer sealer;
 	struct nlarp_replay replay;
+	unsigned int replay_senders; /* its size, set before na_nlarp_open (0: the default) */
 	/* `--nart-tenants hosted`: other tenants' messages dropped first (NULL: all) */
 	struct na_tenant_filter *filter;
 };

@@ -130,6 +130,11 @@ void na_ops_reload(struct na_ops *o)
 		log_info("reload: repo_ca '%s' -> '%s'", o->vc->ca_file, eff.repo_ca);
 		snprintf(o->vc->ca_file, sizeof(o->vc->ca_file), "%s", eff.repo_ca);
 	}
+	if (strcmp(eff.repo_cert, o->vc->cert_file) || strcmp(eff.repo_key, o->vc->key_file)) {
+		log_info("reload: repo_cert '%s' repo_key '%s'", eff.repo_cert, eff.repo_key);
+		snprintf(o->vc->cert_file, sizeof(o->vc->cert_file), "%s", eff.repo_cert);
+		snprintf(o->vc->key_file, sizeof(o->vc->key_file), "%s", eff.repo_key);
+	}
 	if (strcmp(eff.key_file, o->eff.key_file))
 		log_warn("reload: key_file = %s needs a new attach; the keys of %s are re-read",
 			 eff.key_file[0] ? eff.key_file : "(default)",
@@ -150,6 +155,10 @@ void na_ops_reload(struct na_ops *o)
 		log_warn("reload: nart_entries = %u needs a detach and a new attach; the tables "
 			 "keep their size",
 			 eff.nart_entries);
+	if (eff.nlarp_senders != o->eff.nlarp_senders)
+		log_warn("reload: nlarp_senders = %u needs a new attach; the replay table keeps "
+			 "its size",
+			 eff.nlarp_senders);
 	if (eff.nart_hosted_only != o->eff.nart_hosted_only)
 		log_warn("reload: nart_tenants = %s needs a new attach; %s stays",
 			 eff.nart_hosted_only ? "hosted" : "all",

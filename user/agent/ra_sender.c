@@ -140,7 +140,10 @@ static void advertise(struct na_ra *ra, const struct na_ra_vif *v, const __u8 ds
 		c.prefix[c.nprefix++] = pf;
 		/* the first address's subnet decides the mode and the DNS servers */
 		if (c.nprefix == 1) {
-			na_subnet_lookup(*ra->subnets, v->vif.tenant, AF_INET6, v->v6.addr[i], &sc);
+			na_subnet_lookup(*ra->subnets,
+					 ra->tnet ? na_tenant_net_find(ra->tnet, v->vif.tenant)
+						  : NULL,
+					 v->vif.tenant, AF_INET6, v->v6.addr[i], &sc);
 			c.managed |= sc.mode == NA_RA_MANAGED;
 			c.ndns = sc.ndns;
 			memcpy(c.dns, sc.dns, sizeof(c.dns));

@@ -17,6 +17,7 @@
 #include "maps.h"
 #include "stats.h"
 #include "subnets.h"
+#include "tenant_net.h"
 
 struct na_vif_tx;
 
@@ -34,6 +35,7 @@ struct na_ra {
 	struct na_vif_tx *tx;
 	struct na_stats *st;
 	struct na_subnets *const *subnets; /* the responder's, replaced on reload */
+	const struct na_tenant_net *tnet;  /* the tenants file's subnets (tenant_net.h) */
 	__u32 seed;
 	int n; /* used entries of vifs[] */
 	struct na_ra_vif vifs[NL_MAX_VIFS];

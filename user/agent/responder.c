@@ -35,6 +35,12 @@ static __u16 vif_mtu(const struct na_responder *r)
 	return (__u16)(cfg.fabric_mtu - na_vif_overhead(cfg.encap_mode));
 }
 
+/* the tenant's definition in the tenants file in force (subnets.h's precedence) */
+static const struct nl_tenant *tenant_def(const struct na_tenant_net *tn, __u32 tenant)
+{
+	return tn ? na_tenant_net_find(tn, tenant) : NULL;
+}
+
 static void dhcp4(struct na_responder *r, const struct nl_punt *p, const struct nl_vif *vif)
 {
 	static const __u8 router_mac[6] = NA_ROUTER_MAC;
@@ -48,7 +54,8 @@ static void dhcp4(struct na_responder *r, const struct nl_punt *p, const struct 
 		r->st->dhcp4_bad++;
 		return;
 	}
-	na_subnet_lookup(r->subnets, vif->tenant, AF_INET, &vif->ip, &sc);
+	na_subnet_lookup(r->subnets, tenant_def(r->tnet, vif->tenant), vif->tenant, AF_INET,
+			 &vif->ip, &sc);
 	memcpy(c.client_mac, vif->mac, 6);
 	memcpy(c.server_mac, vif->router_ip ? vif->router_mac : router_mac, 6);
 	c.ip = vif->ip;
@@ -96,7 +103,8 @@ static void dhcp6_cfg(struct na_responder *r, const struct nl_vif *vif, const st
 	if (!na_config_get(r->maps, &cfg))
 		c->duid_len = nl_dhcp6_duid_ll(cfg.server_mac, c->duid);
 	for (int i = v6->count - 1; i >= 0; i--) {
-		na_subnet_lookup(r->subnets, vif->tenant, AF_INET6, v6->addr[i], &sc);
+		na_subnet_lookup(r->subnets, tenant_def(r->tnet, vif->tenant), vif->tenant,
+				 AF_INET6, v6->addr[i], &sc);
 		/* the first address of a managed subnet, else the first address's DNS */
 		/* managed, or an address SLAAC cannot give (the RA set M for it) */
 		bool by_dhcp = sc.mode == NA_RA_MANAGED ||

@@ -16,6 +16,7 @@
 #include "maps.h"
 #include "stats.h"
 #include "subnets.h"
+#include "tenant_net.h"
 
 struct ring_buffer;
 struct nl_ratelimit;
@@ -34,6 +35,7 @@ struct na_responder {
 	struct na_ra *ra; /* router solicitations go there */
 	struct nl_ratelimit *rl;
 	struct na_subnets *subnets;
+	const struct na_tenant_net *tnet; /* the tenants file's subnets (tenant_net.h) */
 	char config[PATH_MAX]; /* where the [subnet ...] sections come from, "" = none */
 	int budget;	       /* punted frames left in this wake-up */
 };

@@ -20,6 +20,7 @@
 #include "ip6.h"
 #include "local_vifs.h"
 #include "show.h"
+#include "tenants_src.h"
 #include "vif.h"
 #include "vif_store.h"
 #include "util.h"
@@ -157,6 +158,8 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent_view
 				a->generic_xdp ? "generic" : "native", a->vc->repo,
 				a->vc->loaded ? "true" : "false", (unsigned long long)a->vc->serial,
 				a->vc->error);
+		if (a && a->tsrc)
+			na_tenants_src_show(f, a->tsrc, true);
 		if (a)
 			fprintf(f,
 				",\"nlarp_auth\":{\"enabled\":%s,\"signing_key\":%u,"
@@ -187,6 +190,8 @@ void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent_view
 			a->vc->loaded ? "loaded" : "not loaded", (unsigned long long)a->vc->serial,
 			(unsigned long long)nvt, a->vc->repo[0] ? a->vc->repo : "(none)",
 			a->vc->error[0] ? ", last error: " : "", a->vc->error);
+		if (a->tsrc)
+			na_tenants_src_show(f, a->tsrc, false);
 		if (!a->keys)
 			fprintf(f, "NL-ARP auth:     OFF (--insecure-no-auth)\n");
 		else if (a->keys->n > 1)
@@ -442,6 +447,9 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent_view 
 		ST("nlarp_own", a->st->nlarp_own);
 		ST("nlarp_udp_dup", a->st->nlarp_udp_dup);
 		ST("nlarp_rx_v2", a->st->nlarp_rx_v2);
+		ST("nlarp_replay_senders", a->st->nlarp_replay_senders);
+		ST("nlarp_replay_capacity", a->st->nlarp_replay_capacity);
+		ST("nlarp_replay_evicted", a->st->nlarp_replay_evicted);
 		ST("nlarp_tx_fail", a->st->nlarp_tx_fail);
 		ST("nlarp_not_ready", a->st->nlarp_not_ready);
 		ST("nlarp_no_vlan", a->st->nlarp_no_vlan);
@@ -460,6 +468,10 @@ void na_show_stats(FILE *f, const struct na_maps *m, const struct na_agent_view 
 		ST("vlan_table_errors", a->st->vt_errors);
 		ST("vlan_table_corrupt", a->st->vt_corrupt);
 		ST("vlan_table_not_modified", a->st->vt_not_modified);
+		ST("tenants_file_loads", a->st->tenants_loads);
+		ST("tenants_file_refused", a->st->tenants_refused);
+		ST("tenants_file_errors", a->st->tenants_errors);
+		ST("tenants_file_not_modified", a->st->tenants_not_modified);
 		if (a->store) {
 			ST("vif_restored", a->store->st.restored);
 			ST("vif_restore_pending", a->store->st.missing);

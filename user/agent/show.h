@@ -18,6 +18,7 @@
 #include "vlan_config.h"
 
 struct na_vif_store;
+struct na_tenants_src;
 
 /* what only the running agent knows; NULL when the CLI reads the pins */
 struct na_agent_view {
@@ -27,6 +28,7 @@ struct na_agent_view {
 	const struct na_stats *st;
 	const struct nlarp_keyring *keys; /* NULL: --insecure-no-auth */
 	const struct na_vif_store *store; /* persisted VIFs (vif_store.h), may be NULL */
+	const struct na_tenants_src *tsrc; /* the tenants file (tenants_src.h), may be NULL */
 };
 
 void na_show_status(FILE *f, const struct na_maps *m, const struct na_agent_view *a, bool json);

@@ -47,8 +47,10 @@ struct na_stats {
 	__u64 nlarp_auth_err[NLARP_AUTH_E_MAX]; /* dropped before the body: auth, replay */
 	__u64 probe_reply_unmatched;		/* REPLY without an outstanding probe */
 	__u64 nlarp_own, nlarp_tx_fail, nlarp_not_ready, nlarp_no_vlan, nlarp_short;
-	__u64 nlarp_udp_dup;	       /* unicasts the kernel also delivered (ignored) */
-	__u64 nlarp_rx_v2;	       /* accepted version 2 messages (agents without IPv6) */
+	__u64 nlarp_udp_dup; /* unicasts the kernel also delivered (ignored) */
+	__u64 nlarp_rx_v2;   /* accepted version 2 messages (agents without IPv6) */
+	/* the replay table (nlarp_replay.h): its size, senders in it, senders evicted */
+	__u64 nlarp_replay_capacity, nlarp_replay_senders, nlarp_replay_evicted;
 	__u64 nart_reason[NART_R_MAX]; /* resolver.c */
 	__u64 where_ratelimited;
 	__u64 where_scan_limited; /* events.c */
@@ -57,6 +59,8 @@ struct na_stats {
 	__u64 vt_loads, vt_errors;	       /* vlan_config.c */
 	__u64 vt_corrupt;      /* the repository's row/table/etcd value was malformed: refused */
 	__u64 vt_not_modified; /* repository answered 304: the table in force is current */
+	/* the tenants file (tenants_src.c): put in force, refused as malformed, not fetched */
+	__u64 tenants_loads, tenants_refused, tenants_errors, tenants_not_modified;
 	/* other tenants' NL-ARP dropped before authentication (tenant_filter.h) */
 	__u64 nlarp_tenant_filtered;
 	/* --nart-tenants hosted: on, tenants hosted here, kernel socket filter in force */

@@ -171,10 +171,28 @@ static bool holds(const struct na_subnet_cfg *c, const __u8 *addr)
 	return !rest || !((c->addr[full] ^ addr[full]) & (0xff << (8 - rest)));
 }
 
-void na_subnet_lookup(const struct na_subnets *t, __u32 tenant, int family, const void *addr,
-		      struct na_subnet_cfg *out)
+/* the settings of the tenants file's subnet @s (same ranges and defaults, tenants.h) */
+static void from_file(const struct nl_tn_subnet *s, __u32 tenant, struct na_subnet_cfg *out)
+{
+	na_subnet_defaults(out);
+	out->family = s->family;
+	memcpy(out->addr, s->addr, 16);
+	out->plen = s->plen;
+	out->any_tenant = false;
+	out->tenant = tenant;
+	out->lease_s = s->lease_s;
+	out->mode = s->mode == NL_TN_MANAGED ? NA_RA_MANAGED : NA_RA_SLAAC;
+	out->ndns = s->ndns > NA_SUBNET_DNS_MAX ? NA_SUBNET_DNS_MAX : s->ndns;
+	memcpy(out->dns, s->dns, sizeof(out->dns[0]) * out->ndns);
+	snprintf(out->domain, sizeof(out->domain), "%s", s->domain);
+}
+
+enum na_subnet_src na_subnet_lookup(const struct na_subnets *t, const struct nl_tenant *tf,
+				    __u32 tenant, int family, const void *addr,
+				    struct na_subnet_cfg *out)
 {
 	const struct na_subnet_cfg *best = NULL;
+	const struct nl_tn_subnet *fs;
 
 	for (int i = 0; t && i < t->n; i++) {
 		const struct na_subnet_cfg *c = &t->s[i];
@@ -188,8 +206,14 @@ void na_subnet_lookup(const struct na_subnets *t, __u32 tenant, int family, cons
 	}
 	if (best) {
 		*out = *best;
-		return;
+		return NA_SUBNET_LOCAL;
+	}
+	fs = tf ? nl_tenant_subnet_of(tf, family, addr) : NULL;
+	if (fs) {
+		from_file(fs, tenant, out);
+		return NA_SUBNET_FILE;
 	}
 	na_subnet_defaults(out);
 	out->family = family;
+	return NA_SUBNET_DEFAULTS;
 }

@@ -3,8 +3,8 @@
  * Per-subnet settings of the hypervisor's DHCP server and router
  * advertisements (issue 11, docs/dhcp.md): the [subnet PREFIX] and
  * [subnet PREFIX tenant N] sections of the agent's configuration file
- * (config.c hands their keys here).  One struct per subnet, so that the
- * settings can later come from the repository instead.  Tenant
+ * (config.c hands their keys here), over the tenants file's subnets (the
+ * repository's, tenants.h) which give them when no section does.  Tenant
  * configuration the NA serves locally, as proxy ARP (patent [0035]).
  */
 #ifndef NA_SUBNETS_H
@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+
+#include "tenants.h"
 
 #define NA_SUBNET_MAX	  256
 #define NA_SUBNET_DNS_MAX 4
@@ -54,12 +56,25 @@ void na_subnet_defaults(struct na_subnet_cfg *c);
 int na_subnet_set(struct na_subnets *t, const char *spec, const char *key, const char *value,
 		  char *err, size_t errlen);
 
+/* where na_subnet_lookup's answer came from */
+enum na_subnet_src {
+	NA_SUBNET_DEFAULTS = 0, /* no section, no subnet of the tenants file */
+	NA_SUBNET_LOCAL,	/* a [subnet] section of the configuration file */
+	NA_SUBNET_FILE,		/* the tenants file's subnet holding the address */
+};
+
 /*
- * The settings for address @addr (@family) of a VIF of @tenant: the
- * longest section prefix holding it, a tenant's own section before an
- * any-tenant one of the same length; the defaults without any.
+ * The settings for address @addr (@family) of a VIF of @tenant, in this
+ * order (docs/dhcp.md, docs/tenants.md):
+ *  1. a [subnet] section of the agent's configuration holding it (the
+ *     operator's override): the longest prefix, a tenant's own section
+ *     before an any-tenant one of the same length;
+ *  2. else the subnet holding it in @tf, the tenant's definition in the
+ *     tenants file in force (NULL: none): its lease, dns, domain and mode;
+ *  3. else the defaults.
  */
-void na_subnet_lookup(const struct na_subnets *t, __u32 tenant, int family, const void *addr,
-		      struct na_subnet_cfg *out);
+enum na_subnet_src na_subnet_lookup(const struct na_subnets *t, const struct nl_tenant *tf,
+				    __u32 tenant, int family, const void *addr,
+				    struct na_subnet_cfg *out);
 
 #endif /* NA_SUBNETS_H */

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "monitor.h"
 #include "repo_client.h"
+#include "tenants_src.h"
 #include "util.h"
 #include "vlan_config.h"
 #include "vlan_table.h"
@@ -146,6 +147,7 @@ static void fetched(void *ctx, struct nl_repo_result *r)
 {
 	struct na_vlan_config *vc = ctx;
 	bool force = vc->force_pending && !r->pushed;
+	__u64 serial = r->rc || r->not_modified ? vc->serial : r->t.serial;
 	int rc = 0;
 
 	if (!r->pushed)
@@ -163,6 +165,9 @@ static void fetched(void *ctx, struct nl_repo_result *r)
 				 (unsigned long long)r->t.serial);
 		rc = apply(vc, &r->t, force, r->etag);
 	}
+	/* the tenants file fetched with the row (tenants_src.h) */
+	if (vc->tsrc)
+		na_tenants_src_result(vc->tsrc, r, serial, force, nl_repo_where(vc->repo_c));
 	if (vc->refetch && !nl_repo_busy(vc->repo_c)) {
 		/* a forced refresh came meanwhile: its fetch tells the outcome */
 		vc->refetch = false;
@@ -186,13 +191,16 @@ bool na_vlan_config_fetching(const struct na_vlan_config *vc)
 static int client_for_source(struct na_vlan_config *vc)
 {
 	struct nl_repo_opts o = {.ca_file = vc->ca_file[0] ? vc->ca_file : NULL,
+				 .cert_file = vc->cert_file[0] ? vc->cert_file : NULL,
+				 .key_file = vc->key_file[0] ? vc->key_file : NULL,
 				 .timeout_ms = VT_HTTP_TIMEOUT_MS,
 				 .max_bytes = NL_VT_MAX_BYTES};
 	struct epoll_event ev = {.events = EPOLLIN};
 	char err[256];
 	int rc;
 
-	if (!strcmp(vc->client_src, vc->repo) && !strcmp(vc->client_ca, vc->ca_file))
+	if (!strcmp(vc->client_src, vc->repo) && !strcmp(vc->client_ca, vc->ca_file) &&
+	    !strcmp(vc->client_cert, vc->cert_file) && !strcmp(vc->client_key, vc->key_file))
 		return 0;
 	if (vc->repo_c) {
 		epoll_ctl(vc->ep, EPOLL_CTL_DEL, nl_repo_fd(vc->repo_c), NULL);
@@ -202,6 +210,8 @@ static int client_for_source(struct na_vlan_config *vc)
 	vc->url[0] = vc->etag[0] = 0;
 	snprintf(vc->client_src, sizeof(vc->client_src), "%s", vc->repo);
 	snprintf(vc->client_ca, sizeof(vc->client_ca), "%s", vc->ca_file);
+	snprintf(vc->client_cert, sizeof(vc->client_cert), "%s", vc->cert_file);
+	snprintf(vc->client_key, sizeof(vc->client_key), "%s", vc->key_file);
 	if (!vc->repo[0] || is_file_source(vc->repo))
 		return 0;
 	if (nl_repo_is_etcd_url(vc->repo))
@@ -230,7 +240,7 @@ int na_vlan_config_open(struct na_vlan_config *vc)
 	if (vc->ep < 0)
 		return -errno;
 	vc->ep_open = true;
-	vc->client_src[0] = vc->client_ca[0] = 0;
+	vc->client_src[0] = vc->client_ca[0] = vc->client_cert[0] = vc->client_key[0] = 0;
 	return client_for_source(vc);
 }
 

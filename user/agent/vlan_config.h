@@ -26,14 +26,18 @@
 #include "stats.h"
 
 struct nl_repo;
+struct na_tenants_src;
 
 struct na_vlan_config {
 	/* http[s]://host:port[/path], host:port, etcd://host:port[,...]/prefix or a file */
 	char repo[PATH_MAX];
-	char ca_file[PATH_MAX]; /* https: CA bundle, "" = the system's */
+	char ca_file[PATH_MAX]; /* https, etcds: CA bundle, "" = the system's */
+	/* https, etcds: our client certificate and its key ("" = none, in cert_file) */
+	char cert_file[PATH_MAX], key_file[PATH_MAX];
 	char url[1024];		/* the repository's URL ("" for a file) */
 	struct nl_repo *repo_c; /* the repository client (repo_client.h), NULL for a file */
 	char client_src[PATH_MAX], client_ca[PATH_MAX]; /* what repo_c was made for */
+	char client_cert[PATH_MAX], client_key[PATH_MAX];
 	int ep; /* the event loop watches it: repo_c's fd inside */
 	bool ep_open;
 	bool force_pending; /* the running fetch reloads even an unchanged serial */
@@ -53,9 +57,10 @@ struct na_vlan_config {
 	struct na_probe *probe;	    /* rows go in through the failover state */
 	__u16 *broadcast_vlan;	    /* NL-ARP broadcasts use it (nlarp_io) */
 	struct na_stats *st;
+	struct na_tenants_src *tsrc; /* the tenants file fetched with the row (may be NULL) */
 };
 
-/* the repository client (after repo and ca_file are set); 0 or -errno */
+/* the repository client (after repo and the TLS files are set); 0 or -errno */
 int na_vlan_config_open(struct na_vlan_config *vc);
 void na_vlan_config_close(struct na_vlan_config *vc);
 /* what the event loop watches for the repository client */

@@ -7,18 +7,13 @@
 
 #include "ctl_frame.h"
 #include "util.h"
-
-static void put16(__u8 *p, __u16 v)
-{
-	p[0] = (__u8)(v >> 8);
-	p[1] = (__u8)v;
-}
+#include "wire_bytes.h"
 
 static void eth(__u8 *out, const __u8 dst[6], const __u8 src[6], __u16 type)
 {
 	memcpy(out, dst, 6);
 	memcpy(out + 6, src, 6);
-	put16(out + 12, type);
+	nl_put_be16(out + 12, type);
 }
 
 size_t nl_ctl_udp4(__u8 *out, const __u8 dst_mac[6], const __u8 src_mac[6], __be32 saddr,
@@ -31,24 +26,24 @@ size_t nl_ctl_udp4(__u8 *out, const __u8 dst_mac[6], const __u8 src_mac[6], __be
 	eth(out, dst_mac, src_mac, 0x0800);
 	memset(ip, 0, 20);
 	ip[0] = 0x45;
-	put16(ip + 2, (__u16)(20 + ulen));
+	nl_put_be16(ip + 2, (__u16)(20 + ulen));
 	ip[8] = 64;
 	ip[9] = 17;
 	memcpy(ip + 12, &saddr, 4);
 	memcpy(ip + 16, &daddr, 4);
 	csum = nl_csum_fold(nl_csum_add(0, ip, 20));
-	put16(ip + 10, csum);
+	nl_put_be16(ip + 10, csum);
 
-	put16(udp, sport);
-	put16(udp + 2, dport);
-	put16(udp + 4, ulen);
-	put16(udp + 6, 0);
-	put16(pseudo + 2, ulen);
+	nl_put_be16(udp, sport);
+	nl_put_be16(udp + 2, dport);
+	nl_put_be16(udp + 4, ulen);
+	nl_put_be16(udp + 6, 0);
+	nl_put_be16(pseudo + 2, ulen);
 	s = nl_csum_add(nl_csum_add(0, ip + 12, 8), pseudo, 4);
 	csum = nl_csum_fold(nl_csum_add(s, udp, ulen));
 	if (!csum)
 		csum = 0xffff; /* RFC 768: 0 means "no checksum" */
-	put16(udp + 6, csum);
+	nl_put_be16(udp + 6, csum);
 	return 14 + 20 + ulen;
 }
 
@@ -62,7 +57,7 @@ size_t nl_ctl_ip6(__u8 *out, const __u8 dst_mac[6], const __u8 src_mac[6], const
 	eth(out, dst_mac, src_mac, 0x86dd);
 	memset(ip, 0, 8);
 	ip[0] = 0x60;
-	put16(ip + 4, (__u16)plen);
+	nl_put_be16(ip + 4, (__u16)plen);
 	ip[6] = nexthdr;
 	ip[7] = hlim;
 	memcpy(ip + 8, saddr, 16);
@@ -76,7 +71,7 @@ size_t nl_ctl_ip6(__u8 *out, const __u8 dst_mac[6], const __u8 src_mac[6], const
 	csum = nl_csum_fold(nl_csum_add(s, pl, plen));
 	if (!csum && nexthdr == 17)
 		csum = 0xffff;
-	put16(pl + csum_off, csum);
+	nl_put_be16(pl + csum_off, csum);
 	return 14 + 40 + plen;
 }
 

@@ -12,6 +12,7 @@
 
 #include "ctl_frame.h"
 #include "dhcp4.h"
+#include "wire_bytes.h"
 
 #define BOOTP_FIXED  236 /* op .. file */
 #define DHCP_COOKIE  0x63825363U
@@ -29,24 +30,6 @@
 #define OPT_T1	     58
 #define OPT_T2	     59
 #define OPT_END	     255
-
-static __u16 get16(const __u8 *p)
-{
-	return (__u16)(p[0] << 8 | p[1]);
-}
-
-static __u32 get32(const __u8 *p)
-{
-	return (__u32)p[0] << 24 | (__u32)p[1] << 16 | (__u32)p[2] << 8 | p[3];
-}
-
-static void put32(__u8 *p, __u32 v)
-{
-	p[0] = (__u8)(v >> 24);
-	p[1] = (__u8)(v >> 16);
-	p[2] = (__u8)(v >> 8);
-	p[3] = (__u8)v;
-}
 
 /* the options after the cookie: the ones the server needs, each bounds-checked */
 static int parse_options(const __u8 *o, size_t len, struct nl_dhcp4_msg *m)
@@ -87,20 +70,20 @@ int nl_dhcp4_parse(const __u8 *frame, size_t len, struct nl_dhcp4_msg *m)
 	size_t ihl, tot, ulen;
 
 	memset(m, 0, sizeof(*m));
-	if (len < 14 + 20 || get16(frame + 12) != 0x0800)
+	if (len < 14 + 20 || nl_get_be16(frame + 12) != 0x0800)
 		return -EINVAL;
 	ihl = (size_t)(ip[0] & 0xf) * 4;
-	tot = get16(ip + 2);
+	tot = nl_get_be16(ip + 2);
 	if ((ip[0] >> 4) != 4 || ihl < 20 || tot < ihl + 8 || tot > len - 14 || ip[9] != 17 ||
-	    (get16(ip + 6) & 0x3fff))
+	    (nl_get_be16(ip + 6) & 0x3fff))
 		return -EINVAL;
 	udp = ip + ihl;
-	ulen = get16(udp + 4);
-	if (get16(udp) != 68 || get16(udp + 2) != 67 || ulen < 8 || ulen > tot - ihl)
+	ulen = nl_get_be16(udp + 4);
+	if (nl_get_be16(udp) != 68 || nl_get_be16(udp + 2) != 67 || ulen < 8 || ulen > tot - ihl)
 		return -EINVAL;
 	b = udp + 8;
 	ulen -= 8;
-	if (ulen < BOOTP_FIXED + 4 || b[0] != 1 || get32(b + BOOTP_FIXED) != DHCP_COOKIE)
+	if (ulen < BOOTP_FIXED + 4 || b[0] != 1 || nl_get_be32(b + BOOTP_FIXED) != DHCP_COOKIE)
 		return -EINVAL;
 	/* Ethernet hardware addresses only: chaddr is the VM's MAC */
 	if (b[1] != 1 || b[2] != 6)
@@ -154,7 +137,7 @@ static __u8 *opt32(__u8 *p, __u8 code, __u32 host)
 {
 	__u8 v[4];
 
-	put32(v, host);
+	nl_put_be32(v, host);
 	return opt(p, code, v, 4);
 }
 
@@ -179,7 +162,7 @@ int nl_dhcp4_build(const struct nl_dhcp4_msg *m, const struct nl_dhcp4_cfg *c, i
 		memcpy(b + 12, &m->ciaddr, 4);
 	memcpy(b + 16, &yiaddr, 4);
 	memcpy(b + 28, m->chaddr, 6);
-	put32(b + BOOTP_FIXED, DHCP_COOKIE);
+	nl_put_be32(b + BOOTP_FIXED, DHCP_COOKIE);
 	p = b + BOOTP_FIXED + 4;
 	p = opt(p, OPT_MSG_TYPE, &t, 1);
 	p = opt(p, OPT_SERVER, &c->server_id, 4);

@@ -10,6 +10,7 @@
 
 #include "ctl_frame.h"
 #include "dhcp6.h"
+#include "wire_bytes.h"
 
 #define OPT_CLIENTID	 1
 #define OPT_SERVERID	 2
@@ -19,29 +20,10 @@
 #define OPT_RAPID_COMMIT 14
 #define OPT_DNS		 23
 
-static __u16 get16(const __u8 *p)
-{
-	return (__u16)(p[0] << 8 | p[1]);
-}
-
-static void put16(__u8 *p, __u16 v)
-{
-	p[0] = (__u8)(v >> 8);
-	p[1] = (__u8)v;
-}
-
-static void put32(__u8 *p, __u32 v)
-{
-	p[0] = (__u8)(v >> 24);
-	p[1] = (__u8)(v >> 16);
-	p[2] = (__u8)(v >> 8);
-	p[3] = (__u8)v;
-}
-
 __u8 nl_dhcp6_duid_ll(const __u8 mac[6], __u8 duid[NL_DHCP6_DUID_MAX])
 {
-	put16(duid, 3);	    /* DUID-LL */
-	put16(duid + 2, 1); /* hardware type: Ethernet */
+	nl_put_be16(duid, 3);	  /* DUID-LL */
+	nl_put_be16(duid + 2, 1); /* hardware type: Ethernet */
 	memcpy(duid + 4, mac, 6);
 	return 10;
 }
@@ -52,13 +34,13 @@ int nl_dhcp6_parse(const __u8 *frame, size_t len, struct nl_dhcp6_msg *m)
 	size_t plen, ulen, i;
 
 	memset(m, 0, sizeof(*m));
-	if (len < 14 + 40 + 8 + 4 || get16(frame + 12) != 0x86dd || (ip[0] >> 4) != 6 ||
+	if (len < 14 + 40 + 8 + 4 || nl_get_be16(frame + 12) != 0x86dd || (ip[0] >> 4) != 6 ||
 	    ip[6] != 17)
 		return -EINVAL;
-	plen = get16(ip + 4);
-	ulen = get16(udp + 4);
-	if (plen > len - 14 - 40 || ulen < 8 + 4 || ulen > plen || get16(udp) != 546 ||
-	    get16(udp + 2) != 547)
+	plen = nl_get_be16(ip + 4);
+	ulen = nl_get_be16(udp + 4);
+	if (plen > len - 14 - 40 || ulen < 8 + 4 || ulen > plen || nl_get_be16(udp) != 546 ||
+	    nl_get_be16(udp + 2) != 547)
 		return -EINVAL;
 	d = udp + 8;
 	ulen -= 8;
@@ -69,8 +51,8 @@ int nl_dhcp6_parse(const __u8 *frame, size_t len, struct nl_dhcp6_msg *m)
 
 		if (i + 4 > ulen)
 			return -EINVAL;
-		code = get16(d + i);
-		olen = get16(d + i + 2);
+		code = nl_get_be16(d + i);
+		olen = nl_get_be16(d + i + 2);
 		if (i + 4 + olen > ulen)
 			return -EINVAL;
 		if (code == OPT_CLIENTID || code == OPT_SERVERID) {
@@ -152,8 +134,8 @@ int nl_dhcp6_answer(const struct nl_dhcp6_msg *m, const struct nl_dhcp6_cfg *c)
 
 static __u8 *opt(__u8 *p, __u16 code, const void *v, __u16 len)
 {
-	put16(p, code);
-	put16(p + 2, len);
+	nl_put_be16(p, code);
+	nl_put_be16(p + 2, len);
 	if (len)
 		memcpy(p + 4, v, len);
 	return p + 4 + len;
@@ -181,23 +163,23 @@ int nl_dhcp6_build(const struct nl_dhcp6_msg *m, const struct nl_dhcp6_cfg *c, i
 	} else if (m->has_ia_na && c->has_addr && m->type != NL_DHCP6_INFO_REQUEST) {
 		__u8 ia[12 + 4 + 24];
 
-		put32(ia, m->iaid);
-		put32(ia + 4, c->lifetime_s / 2);
-		put32(ia + 8, (__u32)((__u64)c->lifetime_s * 4 / 5));
-		put16(ia + 12, OPT_IAADDR);
-		put16(ia + 14, 24);
+		nl_put_be32(ia, m->iaid);
+		nl_put_be32(ia + 4, c->lifetime_s / 2);
+		nl_put_be32(ia + 8, (__u32)((__u64)c->lifetime_s * 4 / 5));
+		nl_put_be16(ia + 12, OPT_IAADDR);
+		nl_put_be16(ia + 14, 24);
 		memcpy(ia + 16, c->addr, 16);
-		put32(ia + 32, c->lifetime_s);
-		put32(ia + 36, c->lifetime_s);
+		nl_put_be32(ia + 32, c->lifetime_s);
+		nl_put_be32(ia + 36, c->lifetime_s);
 		p = opt(p, OPT_IA_NA, ia, sizeof(ia));
 	}
 	if (nd && !release)
 		p = opt(p, OPT_DNS, c->dns, (__u16)(16 * nd));
 	if (m->type == NL_DHCP6_SOLICIT && type == NL_DHCP6_REPLY)
 		p = opt(p, OPT_RAPID_COMMIT, NULL, 0);
-	put16(udp, 547);
-	put16(udp + 2, 546);
-	put16(udp + 4, (__u16)(8 + (p - d)));
+	nl_put_be16(udp, 547);
+	nl_put_be16(udp + 2, 546);
+	nl_put_be16(udp + 4, (__u16)(8 + (p - d)));
 	return (int)nl_ctl_ip6(out, m->src_mac, c->server_mac, c->server_ll, m->src, 17, 64,
 			       (size_t)(8 + (p - d)), 6);
 }

@@ -2,20 +2,18 @@
 /*
  * The etcd v3 JSON gateway client (etcd_client.h), patent [0012]: the
  * configuration repository at well-known addresses, replicated by etcd.
- * libcurl's multi interface on an epoll descriptor of our own
- * (CURLMOPT_SOCKETFUNCTION, CURLMOPT_TIMERFUNCTION on a timerfd) as in
- * http_fetch.c; JSON by jansson, base64 by OpenSSL's EVP_EncodeBlock.
+ * The shared curl loop (curl_loop.h: libcurl's multi interface on an epoll
+ * descriptor of our own, as http_fetch.c uses it); JSON by jansson, base64
+ * by OpenSSL's EVP_EncodeBlock.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/timerfd.h>
-#include <unistd.h>
 #include <curl/curl.h>
 #include <openssl/evp.h>
 
+#include "curl_loop.h"
 #include "etcd_client.h"
 #include "util.h"
 
@@ -23,13 +21,10 @@
 struct xfer {
 	CURL *easy;
 	struct curl_slist *hdrs;
-	char *post; /* the request body */
-	char *buf;  /* the answer so far */
-	size_t len, cap;
-	bool stream;  /* the watch: newline-delimited messages */
-	bool too_big; /* an answer beyond max_bytes */
-	bool gone;    /* the callback already told of an end */
-	size_t max;   /* bytes an answer (or a pending watch message) may have */
+	char *post;	       /* the request body */
+	struct nl_curl_buf in; /* the answer so far (or the pending watch messages) */
+	bool stream;	       /* the watch: newline-delimited messages */
+	bool gone;	       /* the callback already told of an end */
 	nl_etcd_cb cb;
 	void *ctx;
 	char curl_err[CURL_ERROR_SIZE];
@@ -38,31 +33,41 @@ struct xfer {
 struct nl_etcd {
 	char urls[NL_ETCD_MAX_ENDPOINTS][128];
 	int nurls, cur;
-	CURLM *multi;
-	int ep, tfd;
+	struct nl_curl_loop *loop;
 	struct nl_etcd_opts o;
 	struct xfer get, watch;
 };
 
-int nl_etcd_parse_endpoints(const char *list, char urls[][128], int *n, char *err, size_t errlen)
+int nl_etcd_parse_endpoints_tls(const char *list, bool tls, char urls[][128], int *n, char *err,
+				size_t errlen)
 {
 	const char *p = list;
 
+	tls = tls || strstr(list, "https://");
 	*n = 0;
 	while (*p) {
 		const char *end = strchr(p, ',');
 		size_t l = end ? (size_t)(end - p) : strlen(p);
-		const char *scheme = "http://";
+		const char *scheme = tls ? "https://" : "http://";
 
 		if (!l || *n == NL_ETCD_MAX_ENDPOINTS)
 			return nl_errf(err, errlen, -EINVAL,
 				       "etcd endpoints '%s': empty entry or more than %d", list,
 				       NL_ETCD_MAX_ENDPOINTS);
-		if (l > 7 && !strncmp(p, "http://", 7))
+		if (l > 7 && !strncmp(p, "http://", 7)) {
+			if (tls)
+				return nl_errf(err, errlen, -EINVAL,
+					       "etcd endpoint '%.*s': plain http refused, TLS was "
+					       "asked for (https://, etcds:// or a CA/certificate)",
+					       (int)l, p);
 			scheme = "";
-		else if (memchr(p, '/', l) || !memchr(p, ':', l))
+		} else if (l > 8 && !strncmp(p, "https://", 8)) {
+			scheme = "";
+		}
+		if (*scheme && (memchr(p, '/', l) || !memchr(p, ':', l)))
 			return nl_errf(err, errlen, -EINVAL,
-				       "etcd endpoint '%.*s': expected host:port (http only)",
+				       "etcd endpoint '%.*s': expected host:port or "
+				       "http[s]://host:port",
 				       (int)l, p);
 		if (l + strlen(scheme) >= 128)
 			return nl_errf(err, errlen, -EINVAL, "etcd endpoint '%.*s' is too long",
@@ -76,6 +81,57 @@ int nl_etcd_parse_endpoints(const char *list, char urls[][128], int *n, char *er
 	}
 	if (!*n)
 		return nl_errf(err, errlen, -EINVAL, "no etcd endpoint given");
+	return 0;
+}
+
+int nl_etcd_parse_endpoints(const char *list, char urls[][128], int *n, char *err, size_t errlen)
+{
+	return nl_etcd_parse_endpoints_tls(list, false, urls, n, err, errlen);
+}
+
+/* the one protocol a request to @url may use */
+static const char *proto_of(const char *url)
+{
+	return strncmp(url, "https://", 8) ? "http" : "https";
+}
+
+/* curl's failure as -errno: TLS -EACCES, connecting -ECONNREFUSED, else -EIO */
+static int curl_rc(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return -ECONNREFUSED;
+	case CURLE_OPERATION_TIMEDOUT:
+		return -ETIMEDOUT;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+		return -EACCES;
+	default:
+		return -EIO;
+	}
+}
+
+/*
+ * A transfer over TLS that failed: a TLS failure as such, and a member
+ * that closes the connection on a client without a certificate (TLS 1.3
+ * tells it after the handshake: an alert or just a reset) with the hint.
+ */
+static int tls_failed(const char *url, CURLcode cc, const char *why, const struct nl_tls_opts *t,
+		      char *err, size_t errlen)
+{
+	bool tls = !strncmp(url, "https://", 8);
+	bool io = cc == CURLE_SEND_ERROR || cc == CURLE_RECV_ERROR || cc == CURLE_GOT_NOTHING;
+
+	if (curl_rc(cc) == -EACCES)
+		return nl_errf(err, errlen, -EACCES, "TLS to etcd at %s: %s", url, why);
+	if (tls && io && (!t || !t->cert_file))
+		return nl_errf(err, errlen, -EACCES,
+			       "TLS to etcd at %s: %s (we sent no client certificate: does the "
+			       "member require one?)",
+			       url, why);
 	return 0;
 }
 
@@ -124,51 +180,17 @@ static __s64 json_i64(json_t *v)
 	return 0;
 }
 
-/* ---- curl plumbing -------------------------------------------------------------------- */
-
-static int on_socket(CURL *c, curl_socket_t s, int what, void *userp, void *socketp)
-{
-	struct nl_etcd *e = userp;
-	struct epoll_event ev = {.data.fd = s};
-
-	if (what == CURL_POLL_REMOVE) {
-		epoll_ctl(e->ep, EPOLL_CTL_DEL, s, NULL);
-		return 0;
-	}
-	ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0) | (what & CURL_POLL_OUT ? EPOLLOUT : 0);
-	if (epoll_ctl(e->ep, EPOLL_CTL_MOD, s, &ev) && errno == ENOENT)
-		epoll_ctl(e->ep, EPOLL_CTL_ADD, s, &ev);
-	return 0;
-}
-
-static int on_timer(CURLM *m, long timeout_ms, void *userp)
-{
-	struct nl_etcd *e = userp;
-	struct itimerspec its = {};
-
-	if (timeout_ms >= 0) {
-		its.it_value.tv_sec = timeout_ms / 1000;
-		its.it_value.tv_nsec = (timeout_ms % 1000) * 1000000L;
-		if (!timeout_ms)
-			its.it_value.tv_nsec = 1;
-	}
-	return timerfd_settime(e->tfd, 0, &its, NULL) ? -1 : 0;
-}
+/* ---- transfers ---------------------------------------------------------------------- */
 
 static void xfer_end(struct nl_etcd *e, struct xfer *x)
 {
-	if (x->easy) {
-		curl_multi_remove_handle(e->multi, x->easy);
-		curl_easy_cleanup(x->easy);
-		x->easy = NULL;
-	}
+	nl_curl_loop_remove(e->loop, x->easy);
+	x->easy = NULL;
 	curl_slist_free_all(x->hdrs);
 	x->hdrs = NULL;
 	free(x->post);
 	x->post = NULL;
-	free(x->buf);
-	x->buf = NULL;
-	x->len = x->cap = 0;
+	nl_curl_buf_reset(&x->in);
 }
 
 static void kv_from_json(json_t *kv, __s64 rev, struct nl_etcd_kv *out, char **val, int *rc)
@@ -193,7 +215,7 @@ static void get_answer(struct xfer *x, const char *url)
 {
 	struct nl_etcd_kv kv = {};
 	json_error_t je;
-	json_t *j = json_loadb(x->buf ? x->buf : "", x->len, 0, &je), *kvs;
+	json_t *j = json_loadb(x->in.p ? x->in.p : "", x->in.len, 0, &je), *kvs;
 	char err[256] = "", *val = NULL;
 	int rc = 0;
 
@@ -269,34 +291,6 @@ out:
 	return rc;
 }
 
-/* curl's data: kept; watch messages are handled by drain_watch() after curl returns */
-static size_t on_body(char *p, size_t size, size_t n, void *userp)
-{
-	struct xfer *x = userp;
-
-	n *= size;
-	if (x->len + n + 1 > x->max) {
-		x->too_big = true;
-		return 0;
-	}
-	if (x->len + n + 1 > x->cap) {
-		size_t cap = x->cap ? x->cap : 4096;
-		char *nb;
-
-		while (cap < x->len + n + 1)
-			cap *= 2;
-		nb = realloc(x->buf, cap);
-		if (!nb)
-			return 0;
-		x->buf = nb;
-		x->cap = cap;
-	}
-	memcpy(x->buf + x->len, p, n);
-	x->len += n;
-	x->buf[x->len] = 0;
-	return n;
-}
-
 /* the complete (newline-ended) messages of the watch stream, outside curl's callbacks */
 static void drain_watch(struct nl_etcd *e)
 {
@@ -304,12 +298,12 @@ static void drain_watch(struct nl_etcd *e)
 	CURL *easy = x->easy;
 	char *nl;
 
-	while (x->easy == easy && x->buf && !x->gone && (nl = memchr(x->buf, '\n', x->len))) {
-		size_t ml = (size_t)(nl - x->buf) + 1;
-		char *msg = strndup(x->buf, ml - 1);
+	while (x->easy == easy && x->in.p && !x->gone && (nl = memchr(x->in.p, '\n', x->in.len))) {
+		size_t ml = (size_t)(nl - x->in.p) + 1;
+		char *msg = strndup(x->in.p, ml - 1);
 
-		memmove(x->buf, x->buf + ml, x->len - ml + 1);
-		x->len -= ml;
+		memmove(x->in.p, x->in.p + ml, x->in.len - ml + 1);
+		x->in.len -= ml;
 		if (!msg)
 			return;
 		/* a bad message ends the watch (told to the callback) */
@@ -326,21 +320,18 @@ static int xfer_start(struct nl_etcd *e, struct xfer *x, const char *api, json_t
 
 	x->post = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
-	c = curl_easy_init();
+	snprintf(url, sizeof(url), "%s%s", e->urls[e->cur], api);
+	c = nl_curl_easy(url, proto_of(url), "na-loader", x->curl_err);
 	if (!x->post || !c) {
 		curl_easy_cleanup(c);
 		xfer_end(e, x);
 		return -ENOMEM;
 	}
-	snprintf(url, sizeof(url), "%s%s", e->urls[e->cur], api);
+	nl_curl_tls(c, &e->o.tls_files);
 	x->hdrs = curl_slist_append(NULL, "Content-Type: application/json");
-	x->too_big = x->gone = false;
-	x->max = e->o.max_bytes;
-	x->curl_err[0] = 0;
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "na-loader");
+	x->gone = false;
+	nl_curl_buf_reset(&x->in);
+	x->in.max = e->o.max_bytes;
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, x->post);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, x->hdrs);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)e->o.timeout_ms);
@@ -353,10 +344,9 @@ static int xfer_start(struct nl_etcd *e, struct xfer *x, const char *api, json_t
 	} else {
 		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)e->o.timeout_ms);
 	}
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->curl_err);
-	if (curl_multi_add_handle(e->multi, c)) {
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, nl_curl_buf_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &x->in);
+	if (nl_curl_loop_add(e->loop, c)) {
 		curl_easy_cleanup(c);
 		xfer_end(e, x);
 		return -ENOMEM;
@@ -387,7 +377,7 @@ static void xfer_done(struct nl_etcd *e, struct xfer *x, CURLcode cc)
 		xfer_end(e, x);
 		return; /* told already (a bad watch message) */
 	}
-	if (x->too_big)
+	if (x->in.too_big)
 		rc = nl_errf(err, sizeof(err), -EFBIG, "%s: answer larger than %zu bytes", url,
 			     e->o.max_bytes);
 	else if (cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST)
@@ -396,10 +386,13 @@ static void xfer_done(struct nl_etcd *e, struct xfer *x, CURLcode cc)
 	else if (cc == CURLE_OPERATION_TIMEDOUT)
 		rc = nl_errf(err, sizeof(err), -ETIMEDOUT, "etcd at %s: timeout after %d ms", url,
 			     e->o.timeout_ms);
-	else if (cc != CURLE_OK)
-		rc = nl_errf(err, sizeof(err), -EIO, "etcd at %s: %s", url,
-			     x->curl_err[0] ? x->curl_err : curl_easy_strerror(cc));
-	else if (status != 200)
+	else if (cc != CURLE_OK) {
+		const char *why = x->curl_err[0] ? x->curl_err : curl_easy_strerror(cc);
+
+		rc = tls_failed(url, cc, why, &e->o.tls_files, err, sizeof(err));
+		if (!rc)
+			rc = nl_errf(err, sizeof(err), -EIO, "etcd at %s: %s", url, why);
+	} else if (status != 200)
 		rc = nl_errf(err, sizeof(err), -EPROTO, "etcd at %s answered HTTP %ld", url,
 			     status);
 	else if (x->stream)
@@ -408,11 +401,10 @@ static void xfer_done(struct nl_etcd *e, struct xfer *x, CURLcode cc)
 		/* the transfer ends first: the callback may start the next read */
 		struct xfer done = *x;
 
-		x->buf = NULL;
-		x->len = x->cap = 0;
+		x->in.p = NULL;
 		xfer_end(e, x);
 		get_answer(&done, url);
-		free(done.buf);
+		free(done.in.p);
 		return;
 	}
 	xfer_end(e, x);
@@ -421,44 +413,20 @@ static void xfer_done(struct nl_etcd *e, struct xfer *x, CURLcode cc)
 
 static void check_done(struct nl_etcd *e)
 {
-	CURLMsg *msg;
-	int left;
+	CURLcode cc;
+	CURL *easy;
 
-	while ((msg = curl_multi_info_read(e->multi, &left))) {
-		if (msg->msg != CURLMSG_DONE)
-			continue;
-		if (msg->easy_handle == e->get.easy)
-			xfer_done(e, &e->get, msg->data.result);
-		else if (msg->easy_handle == e->watch.easy)
-			xfer_done(e, &e->watch, msg->data.result);
+	while ((easy = nl_curl_loop_next_done(e->loop, &cc))) {
+		if (easy == e->get.easy)
+			xfer_done(e, &e->get, cc);
+		else if (easy == e->watch.easy)
+			xfer_done(e, &e->watch, cc);
 	}
 }
 
 void nl_etcd_run(struct nl_etcd *e)
 {
-	struct epoll_event evs[8];
-	int n = epoll_wait(e->ep, evs, 8, 0), running;
-
-	for (int i = 0; i < n; i++) {
-		int fd = evs[i].data.fd, flags = 0;
-
-		if (fd == e->tfd) {
-			__u64 x;
-
-			if (read(e->tfd, &x, sizeof(x)) < 0) {
-				/* not expired after all: curl still gets its look */
-			}
-			curl_multi_socket_action(e->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-			continue;
-		}
-		if (evs[i].events & EPOLLIN)
-			flags |= CURL_CSELECT_IN;
-		if (evs[i].events & EPOLLOUT)
-			flags |= CURL_CSELECT_OUT;
-		if (evs[i].events & (EPOLLERR | EPOLLHUP))
-			flags |= CURL_CSELECT_ERR;
-		curl_multi_socket_action(e->multi, fd, flags, &running);
-	}
+	nl_curl_loop_poll(e->loop);
 	drain_watch(e);
 	check_done(e);
 }
@@ -466,39 +434,23 @@ void nl_etcd_run(struct nl_etcd *e)
 int nl_etcd_new(struct nl_etcd **out, const char *endpoints, const struct nl_etcd_opts *o,
 		char *err, size_t errlen)
 {
-	static bool global;
-	struct epoll_event ev = {.events = EPOLLIN};
 	struct nl_etcd *e;
 	int rc;
 
-	if (!global) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT))
-			return nl_errf(err, errlen, -ENOMEM, "cannot initialise libcurl");
-		global = true;
-	}
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return nl_errf(err, errlen, -ENOMEM, "out of memory");
-	e->ep = e->tfd = -1;
-	rc = nl_etcd_parse_endpoints(endpoints, e->urls, &e->nurls, err, errlen);
+	rc = nl_etcd_parse_endpoints_tls(endpoints, o->tls, e->urls, &e->nurls, err, errlen);
 	if (rc) {
 		free(e);
 		return rc;
 	}
 	e->o = *o;
 	e->watch.stream = true;
-	e->ep = epoll_create1(EPOLL_CLOEXEC);
-	e->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	e->multi = curl_multi_init();
-	ev.data.fd = e->tfd;
-	if (e->ep < 0 || e->tfd < 0 || !e->multi || epoll_ctl(e->ep, EPOLL_CTL_ADD, e->tfd, &ev)) {
-		nl_etcd_free(e);
+	if (nl_curl_loop_new(&e->loop)) {
+		free(e);
 		return nl_errf(err, errlen, -ENOMEM, "cannot set up the etcd client");
 	}
-	curl_multi_setopt(e->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-	curl_multi_setopt(e->multi, CURLMOPT_SOCKETDATA, e);
-	curl_multi_setopt(e->multi, CURLMOPT_TIMERFUNCTION, on_timer);
-	curl_multi_setopt(e->multi, CURLMOPT_TIMERDATA, e);
 	*out = e;
 	return 0;
 }
@@ -509,18 +461,13 @@ void nl_etcd_free(struct nl_etcd *e)
 		return;
 	xfer_end(e, &e->get);
 	xfer_end(e, &e->watch);
-	if (e->multi)
-		curl_multi_cleanup(e->multi);
-	if (e->ep >= 0)
-		close(e->ep);
-	if (e->tfd >= 0)
-		close(e->tfd);
+	nl_curl_loop_free(e->loop);
 	free(e);
 }
 
 int nl_etcd_fd(const struct nl_etcd *e)
 {
-	return e->ep;
+	return nl_curl_loop_fd(e->loop);
 }
 
 const char *nl_etcd_endpoint(const struct nl_etcd *e)
@@ -593,31 +540,8 @@ void nl_etcd_unwatch(struct nl_etcd *e)
 
 /* ---- synchronous ---------------------------------------------------------------------- */
 
-static size_t sync_body(char *p, size_t size, size_t n, void *userp)
-{
-	struct xfer *x = userp;
-
-	n *= size;
-	if (x->len + n + 1 > x->cap) {
-		size_t cap = x->cap ? x->cap * 2 : 4096;
-		char *nb;
-
-		while (cap < x->len + n + 1)
-			cap *= 2;
-		nb = realloc(x->buf, cap);
-		if (!nb)
-			return 0;
-		x->buf = nb;
-		x->cap = cap;
-	}
-	memcpy(x->buf + x->len, p, n);
-	x->len += n;
-	x->buf[x->len] = 0;
-	return n;
-}
-
-int nl_etcd_call(const char *url, const char *api, json_t *body, int timeout_ms, json_t **resp,
-		 char *err, size_t errlen)
+int nl_etcd_call(const char *url, const char *api, json_t *body, int timeout_ms,
+		 const struct nl_tls_opts *tls, json_t **resp, char *err, size_t errlen)
 {
 	struct xfer x = {};
 	char full[256];
@@ -629,39 +553,37 @@ int nl_etcd_call(const char *url, const char *api, json_t *body, int timeout_ms,
 
 	*resp = NULL;
 	x.post = json_dumps(body, JSON_COMPACT);
-	c = curl_easy_init();
+	snprintf(full, sizeof(full), "%s%s", url, api);
+	c = nl_curl_easy(full, proto_of(full), "na-repo", x.curl_err);
 	if (!x.post || !c) {
 		free(x.post);
 		curl_easy_cleanup(c);
 		return nl_errf(err, errlen, -ENOMEM, "out of memory");
 	}
-	snprintf(full, sizeof(full), "%s%s", url, api);
+	nl_curl_tls(c, tls);
 	x.hdrs = curl_slist_append(NULL, "Content-Type: application/json");
-	curl_easy_setopt(c, CURLOPT_URL, full);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "na-repo");
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, x.post);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, x.hdrs);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sync_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x.curl_err);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, nl_curl_buf_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &x.in);
 	cc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	if (cc != CURLE_OK)
-		rc = nl_errf(err, errlen, cc == CURLE_COULDNT_CONNECT ? -ECONNREFUSED : -EIO,
-			     "etcd at %s: %s", url,
-			     x.curl_err[0] ? x.curl_err : curl_easy_strerror(cc));
-	else if (status != 200)
+	if (cc != CURLE_OK) {
+		const char *why = x.curl_err[0] ? x.curl_err : curl_easy_strerror(cc);
+
+		rc = tls_failed(url, cc, why, tls, err, errlen);
+		if (!rc)
+			rc = nl_errf(err, errlen, curl_rc(cc), "etcd at %s: %s", url, why);
+	} else if (status != 200)
 		rc = nl_errf(err, errlen, -EPROTO, "etcd at %s%s answered HTTP %ld: %.200s", url,
-			     api, status, x.buf ? x.buf : "");
-	else if (!(*resp = json_loadb(x.buf ? x.buf : "", x.len, 0, &je)))
+			     api, status, x.in.p ? x.in.p : "");
+	else if (!(*resp = json_loadb(x.in.p ? x.in.p : "", x.in.len, 0, &je)))
 		rc = nl_errf(err, errlen, -EBADMSG, "etcd at %s: the answer is not JSON: %s", url,
 			     je.text);
 	curl_easy_cleanup(c);
 	curl_slist_free_all(x.hdrs);
 	free(x.post);
-	free(x.buf);
+	nl_curl_buf_reset(&x.in);
 	return rc;
 }

@@ -13,6 +13,11 @@
  *
  * Synchronous side (na-repo publish): one blocking request and its JSON
  * answer.
+ *
+ * Members are http://host:port or, over TLS (libcurl's; the member's
+ * certificate and name verified, optionally our client certificate for
+ * etcd's --client-cert-auth), https://host:port.  The URL's scheme is the
+ * only protocol a request may use: no plain-http fallback.
  */
 #ifndef NL_ETCD_CLIENT_H
 #define NL_ETCD_CLIENT_H
@@ -21,6 +26,8 @@
 #include <stddef.h>
 #include <jansson.h>
 #include <linux/types.h>
+
+#include "tls_files.h"
 
 #define NL_ETCD_MAX_ENDPOINTS 16
 
@@ -44,15 +51,23 @@ struct nl_etcd_kv {
 typedef void (*nl_etcd_cb)(void *ctx, int rc, const struct nl_etcd_kv *kv, const char *err);
 
 struct nl_etcd_opts {
-	int timeout_ms;	  /* a read, and connecting */
-	size_t max_bytes; /* an answer or a watch message */
-	int keepalive_s;  /* TCP keepalive idle time on the watch (0: none) */
+	int timeout_ms;		      /* a read, and connecting */
+	size_t max_bytes;	      /* an answer or a watch message */
+	int keepalive_s;	      /* TCP keepalive idle time on the watch (0: none) */
+	bool tls;		      /* every member over https (nl_etcd_parse_endpoints_tls) */
+	struct nl_tls_opts tls_files; /* CA bundle, client certificate and key */
 };
 
 /*
- * "host:port[,host:port...]" (or http://host:port entries): 0, or -EINVAL
- * with err set.  The endpoints are tried in order; the first is current.
+ * "host:port[,host:port...]" (or http://host:port, https://host:port
+ * entries): 0, or -EINVAL with err set.  The endpoints are tried in order;
+ * the first is current.  With @tls, or when any entry is https://, TLS is
+ * asked for: every member is https (host:port means https://host:port)
+ * and an http:// entry is refused.
  */
+int nl_etcd_parse_endpoints_tls(const char *list, bool tls, char urls[][128], int *n, char *err,
+				size_t errlen);
+/* the same, TLS only where an entry says https:// */
 int nl_etcd_parse_endpoints(const char *list, char urls[][128], int *n, char *err, size_t errlen);
 
 int nl_etcd_new(struct nl_etcd **e, const char *endpoints, const struct nl_etcd_opts *o, char *err,
@@ -61,7 +76,7 @@ void nl_etcd_free(struct nl_etcd *e);
 int nl_etcd_fd(const struct nl_etcd *e);
 /* the work that is ready, without waiting (callbacks run from here) */
 void nl_etcd_run(struct nl_etcd *e);
-/* the member in use ("http://host:port") */
+/* the member in use ("http[s]://host:port") */
 const char *nl_etcd_endpoint(const struct nl_etcd *e);
 /* stop what runs on the current member and use the next one */
 void nl_etcd_failover(struct nl_etcd *e);
@@ -85,10 +100,11 @@ char *nl_etcd_b64(const void *p, size_t len);
 int nl_etcd_b64_decode(const char *s, char **out, size_t *len);
 /*
  * POST @body (a JSON object; not consumed) to @url + @api ("/v3/kv/txn"...)
- * and parse the answer into *resp (the caller's to json_decref): 0, or
- * -errno with err set (an HTTP status other than 200 is -EPROTO).
+ * with @tls's files for an https @url (NULL: none), and parse the answer
+ * into *resp (the caller's to json_decref): 0, or -errno with err set (an
+ * HTTP status other than 200 is -EPROTO, a TLS failure -EACCES).
  */
-int nl_etcd_call(const char *url, const char *api, json_t *body, int timeout_ms, json_t **resp,
-		 char *err, size_t errlen);
+int nl_etcd_call(const char *url, const char *api, json_t *body, int timeout_ms,
+		 const struct nl_tls_opts *tls, json_t **resp, char *err, size_t errlen);
 
 #endif /* NL_ETCD_CLIENT_H */

@@ -13,23 +13,13 @@
 #include "frame.h"
 #include "netlord.h"
 #include "util.h"
+#include "wire_bytes.h"
 
 #define ETH_P_IP_   0x0800
 #define ETH_P_ARP_  0x0806
 #define ETH_P_IPV6_ 0x86dd
 #define ETH_P_VLAN_ 0x8100
 #define ETH_P_QINQ_ 0x88a8
-
-static void put16(__u8 *p, __u16 v)
-{
-	p[0] = (__u8)(v >> 8);
-	p[1] = (__u8)v;
-}
-
-static __u16 get16(const __u8 *p)
-{
-	return (__u16)(p[0] << 8 | p[1]);
-}
 
 /* the L4 header of d->proto at @p, checksummed with the pseudo header sum @sum_ph */
 static size_t build_l4(const struct nl_frame_desc *d, __u8 *p, __u32 sum_ph, size_t l4len)
@@ -40,25 +30,25 @@ static size_t build_l4(const struct nl_frame_desc *d, __u8 *p, __u32 sum_ph, siz
 	switch (d->proto) {
 	case IPPROTO_TCP:
 		hl = 20;
-		put16(p, d->sport);
-		put16(p + 2, d->dport);
+		nl_put_be16(p, d->sport);
+		nl_put_be16(p + 2, d->dport);
 		p[12] = 5 << 4;
 		p[13] = 0x02; /* SYN */
-		put16(p + 14, 65535);
+		nl_put_be16(p + 14, 65535);
 		csum_at = 16;
 		break;
 	case IPPROTO_UDP:
 		hl = 8;
-		put16(p, d->sport);
-		put16(p + 2, d->dport);
-		put16(p + 4, (__u16)l4len);
+		nl_put_be16(p, d->sport);
+		nl_put_be16(p + 2, d->dport);
+		nl_put_be16(p + 4, (__u16)l4len);
 		csum_at = 6;
 		break;
 	default: /* ICMP / ICMPv6 echo request */
 		hl = 8;
 		p[0] = d->l3 == NL_L3_IPV6 ? 128 : 8;
-		put16(p + 4, 0x4e4c);
-		put16(p + 6, 1);
+		nl_put_be16(p + 4, 0x4e4c);
+		nl_put_be16(p + 6, 1);
 		csum_at = 2;
 		if (d->l3 == NL_L3_IPV4)
 			sum_ph = 0; /* ICMPv4 has no pseudo header */
@@ -69,7 +59,7 @@ static size_t build_l4(const struct nl_frame_desc *d, __u8 *p, __u32 sum_ph, siz
 
 		if (d->proto == IPPROTO_UDP && !c)
 			c = 0xffff;
-		put16(p + csum_at, c);
+		nl_put_be16(p + csum_at, c);
 	}
 	return hl;
 }
@@ -90,19 +80,19 @@ int nl_frame_build(const struct nl_frame_desc *d, __u8 *buf, size_t size)
 	memcpy(buf, d->dst_mac, 6);
 	memcpy(buf + 6, d->src_mac, 6);
 	if (d->vlan >= 0) {
-		put16(buf + off, ETH_P_VLAN_);
-		put16(buf + off + 2, (__u16)d->vlan);
+		nl_put_be16(buf + off, ETH_P_VLAN_);
+		nl_put_be16(buf + off + 2, (__u16)d->vlan);
 		off += 4;
 	}
 	switch (d->l3) {
 	case NL_L3_ARP:
-		put16(buf + off, ETH_P_ARP_);
+		nl_put_be16(buf + off, ETH_P_ARP_);
 		p = buf + off + 2;
-		put16(p, 1);
-		put16(p + 2, ETH_P_IP_);
+		nl_put_be16(p, 1);
+		nl_put_be16(p + 2, ETH_P_IP_);
 		p[4] = 6;
 		p[5] = 4;
-		put16(p + 6, 1); /* request */
+		nl_put_be16(p + 6, 1); /* request */
 		memcpy(p + 8, d->src_mac, 6);
 		memcpy(p + 14, d->saddr, 4);
 		memcpy(p + 24, d->daddr, 4);
@@ -113,13 +103,13 @@ int nl_frame_build(const struct nl_frame_desc *d, __u8 *buf, size_t size)
 		__u8 pr[2] = {0, d->proto};
 		__u8 l[2];
 
-		put16(buf + off, ETH_P_IP_);
+		nl_put_be16(buf + off, ETH_P_IP_);
 		p = buf + off + 2;
 		l4len = l4_hdr_len(d->proto) + d->payload;
 		p[0] = 0x45;
-		put16(p + 2, (__u16)(20 + l4len));
-		put16(p + 4, 1);
-		put16(p + 6, 0x4000);
+		nl_put_be16(p + 2, (__u16)(20 + l4len));
+		nl_put_be16(p + 4, 1);
+		nl_put_be16(p + 6, 0x4000);
 		p[8] = d->ttl ? d->ttl : 64;
 		p[9] = d->proto;
 		memcpy(p + 12, d->saddr, 4);
@@ -127,9 +117,9 @@ int nl_frame_build(const struct nl_frame_desc *d, __u8 *buf, size_t size)
 		{
 			__u16 c = nl_csum_fold(nl_csum_add(0, p, 20));
 
-			put16(p + 10, c);
+			nl_put_be16(p + 10, c);
 		}
-		put16(l, (__u16)l4len);
+		nl_put_be16(l, (__u16)l4len);
 		ph = nl_csum_add(nl_csum_add(nl_csum_add(0, p + 12, 8), pr, 2), l, 2);
 		build_l4(d, p + 20, ph, l4len);
 		len = off + 2 + 20 + l4len;
@@ -139,11 +129,11 @@ int nl_frame_build(const struct nl_frame_desc *d, __u8 *buf, size_t size)
 		__u8 tail[4] = {0, 0, 0, d->proto};
 		__u32 ph;
 
-		put16(buf + off, ETH_P_IPV6_);
+		nl_put_be16(buf + off, ETH_P_IPV6_);
 		p = buf + off + 2;
 		l4len = l4_hdr_len(d->proto) + d->payload;
 		p[0] = 0x60;
-		put16(p + 4, (__u16)l4len);
+		nl_put_be16(p + 4, (__u16)l4len);
 		p[6] = d->proto;
 		p[7] = d->ttl ? d->ttl : 64;
 		memcpy(p + 8, d->saddr, 16);
@@ -176,26 +166,26 @@ int nl_frame_wrap(const struct nl_frame_outer *o, const __u8 *inner, size_t inne
 	memcpy(buf, o->dst_mac, 6);
 	memcpy(buf + 6, o->src_mac, 6);
 	if (o->vlan >= 0) {
-		put16(buf + off, ETH_P_VLAN_);
-		put16(buf + off + 2, (__u16)o->vlan);
+		nl_put_be16(buf + off, ETH_P_VLAN_);
+		nl_put_be16(buf + off + 2, (__u16)o->vlan);
 		off += 4;
 	}
-	put16(buf + off, ETH_P_IP_);
+	nl_put_be16(buf + off, ETH_P_IP_);
 	ip = buf + off + 2;
 	ip[0] = 0x45;
-	put16(ip + 2, (__u16)tot);
-	put16(ip + 4, o->ip_id);
-	put16(ip + 6, 0x4000);
+	nl_put_be16(ip + 2, (__u16)tot);
+	nl_put_be16(ip + 4, o->ip_id);
+	nl_put_be16(ip + 6, 0x4000);
 	ip[8] = NL_OUTER_TTL;
 	ip[9] = o->udp ? IPPROTO_UDP : NL_IPPROTO_ETHERNET;
 	memcpy(ip + 12, &o->saddr, 4);
 	memcpy(ip + 16, &o->daddr, 4);
 	c = nl_csum_fold(nl_csum_add(0, ip, 20));
-	put16(ip + 10, c);
+	nl_put_be16(ip + 10, c);
 	if (o->udp) {
-		put16(ip + 20, NL_UDP_SPORT_MIN);
-		put16(ip + 22, NL_UDP_PORT);
-		put16(ip + 24, (__u16)(8 + inner_len));
+		nl_put_be16(ip + 20, NL_UDP_SPORT_MIN);
+		nl_put_be16(ip + 22, NL_UDP_PORT);
+		nl_put_be16(ip + 24, (__u16)(8 + inner_len));
 	}
 	memcpy(ip + 20 + l4, inner, inner_len);
 	return (int)(off + 2 + tot);
@@ -215,14 +205,14 @@ static size_t decode_layer(const __u8 *p, size_t len, struct nl_hdrs *h, const c
 	h->eth = true;
 	memcpy(h->dst, p, 6);
 	memcpy(h->src, p + 6, 6);
-	h->ethertype = get16(p + 12);
+	h->ethertype = nl_get_be16(p + 12);
 	if (h->ethertype == ETH_P_VLAN_ || h->ethertype == ETH_P_QINQ_) {
 		if (len < 18) {
 			h->truncated = true;
 			return 0;
 		}
-		h->vlan = get16(p + 14) & 0x0fff;
-		h->ethertype = get16(p + 16);
+		h->vlan = nl_get_be16(p + 14) & 0x0fff;
+		h->ethertype = nl_get_be16(p + 16);
 		off = 18;
 	}
 	if (h->ethertype == ETH_P_ARP_) {
@@ -231,7 +221,7 @@ static size_t decode_layer(const __u8 *p, size_t len, struct nl_hdrs *h, const c
 			h->truncated = true;
 			return 0;
 		}
-		h->arp_op = get16(p + off + 6);
+		h->arp_op = nl_get_be16(p + off + 6);
 		memcpy(h->saddr, p + off + 14, 4);
 		memcpy(h->daddr, p + off + 24, 4);
 		return 0;
@@ -246,8 +236,8 @@ static size_t decode_layer(const __u8 *p, size_t len, struct nl_hdrs *h, const c
 		}
 		ihl = (size_t)(p[off] & 0x0f) * 4;
 		h->tos = p[off + 1];
-		h->ip_len = get16(p + off + 2);
-		h->ip_id = get16(p + off + 4);
+		h->ip_len = nl_get_be16(p + off + 2);
+		h->ip_id = nl_get_be16(p + off + 4);
 		h->ttl = p[off + 8];
 		h->proto = p[off + 9];
 		memcpy(h->saddr, p + off + 12, 4);
@@ -261,7 +251,7 @@ static size_t decode_layer(const __u8 *p, size_t len, struct nl_hdrs *h, const c
 			h->truncated = true;
 			return 0;
 		}
-		h->ip_len = get16(p + off + 4);
+		h->ip_len = nl_get_be16(p + off + 4);
 		h->proto = p[off + 6];
 		h->ttl = p[off + 7];
 		memcpy(h->saddr, p + off + 8, 16);
@@ -280,8 +270,8 @@ static size_t decode_layer(const __u8 *p, size_t len, struct nl_hdrs *h, const c
 			return 0;
 		}
 		h->ports = true;
-		h->sport = get16(p + off);
-		h->dport = get16(p + off + 2);
+		h->sport = nl_get_be16(p + off);
+		h->dport = nl_get_be16(p + off + 2);
 		if (h->l3 == NL_L3_IPV4 && h->proto == IPPROTO_UDP && h->dport == NL_UDP_PORT &&
 		    encap) {
 			*encap = "udp";

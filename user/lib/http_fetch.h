@@ -30,9 +30,11 @@ struct nl_fetch_result {
 typedef void (*nl_fetch_done)(void *ctx, struct nl_fetch_result *r);
 
 struct nl_fetch_opts {
-	const char *ca_file; /* https: the CA bundle to trust; NULL = the system's */
-	int timeout_ms;	     /* whole transfer */
-	size_t max_bytes;    /* larger bodies fail with -EFBIG */
+	const char *ca_file;   /* https: the CA bundle to trust; NULL = the system's */
+	const char *cert_file; /* https: our client certificate; NULL = none */
+	const char *key_file;  /* its key; NULL = in cert_file */
+	int timeout_ms;	       /* whole transfer */
+	size_t max_bytes;      /* larger bodies fail with -EFBIG */
 };
 
 /*

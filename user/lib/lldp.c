@@ -52,6 +52,7 @@
 #include <string.h>
 
 #include "lldp.h"
+#include "wire_bytes.h"
 
 #define ETH_HLEN    14
 #define VLAN_HLEN   4
@@ -78,11 +79,6 @@ const char *lldp_errname(enum lldp_err err)
 	if ((unsigned int)err >= LLDP_E_MAX)
 		return "unknown";
 	return lldp_err_desc[err].name;
-}
-
-static __u16 get_be16(const __u8 *p)
-{
-	return (__u16)(p[0] << 8 | p[1]);
 }
 
 static bool is_lldp_dst(const __u8 *mac)
@@ -170,13 +166,13 @@ enum lldp_err lldp_parse(const void *frame, size_t len, struct lldp_info *info)
 		return LLDP_E_BAD_DST;
 	memcpy(info->src_mac, p + 6, 6);
 	off = 12;
-	ethertype = get_be16(p + off);
+	ethertype = nl_get_be16(p + off);
 	if (ethertype == ETH_P_8021Q) {
 		if (len < ETH_HLEN + VLAN_HLEN)
 			return LLDP_E_SHORT_FRAME;
-		info->vlan = get_be16(p + off + 2) & 0x0fff;
+		info->vlan = nl_get_be16(p + off + 2) & 0x0fff;
 		off += VLAN_HLEN;
-		ethertype = get_be16(p + off);
+		ethertype = nl_get_be16(p + off);
 	}
 	if (ethertype != LLDP_ETHERTYPE)
 		return LLDP_E_NOT_LLDP;
@@ -245,7 +241,7 @@ enum lldp_err lldp_parse(const void *frame, size_t len, struct lldp_info *info)
 		case LLDP_TLV_TTL:
 			if (tlen != 2)
 				return LLDP_E_BAD_TLV_LEN;
-			info->ttl = get_be16(v);
+			info->ttl = nl_get_be16(v);
 			info->shutdown = info->ttl == 0;
 			break;
 		case LLDP_TLV_PORT_DESC:

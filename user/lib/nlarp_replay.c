@@ -26,6 +26,8 @@ static unsigned int pow2_at_least(unsigned int n)
 int nlarp_replay_init(struct nlarp_replay *r, unsigned int max_peers)
 {
 	memset(r, 0, sizeof(*r));
+	if (max_peers < NLARP_REPLAY_PEERS_MIN || max_peers > NLARP_REPLAY_PEERS_MAX)
+		return -EINVAL;
 	r->sets = pow2_at_least((max_peers + NLARP_REPLAY_WAYS - 1) / NLARP_REPLAY_WAYS);
 	r->peers = calloc((size_t)r->sets * NLARP_REPLAY_WAYS, sizeof(*r->peers));
 	if (!r->peers)
@@ -40,6 +42,12 @@ void nlarp_replay_free(struct nlarp_replay *r)
 	free(r->peers);
 	r->peers = NULL;
 	r->sets = 0;
+	r->live = 0;
+}
+
+unsigned int nlarp_replay_capacity(const struct nlarp_replay *r)
+{
+	return r->sets * NLARP_REPLAY_WAYS;
 }
 
 unsigned int nlarp_replay_count(const struct nlarp_replay *r)
@@ -124,6 +132,8 @@ enum nlarp_replay_verdict nlarp_replay_check(struct nlarp_replay *r, const __u8 
 		return NLARP_REPLAY_NEW;
 	if (victim->used)
 		r->evictions++;
+	else
+		r->live++;
 	memset(victim, 0, sizeof(*victim));
 	victim->used = true;
 	memcpy(victim->sw, sw, 6);

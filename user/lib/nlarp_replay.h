@@ -8,7 +8,10 @@
  * table, the sender with the oldest timestamp evicted from a full set.
  * Only authentic messages reach this table, so only a key holder can force
  * evictions; a sender that was evicted is protected by the clock window
- * alone until it is remembered again (docs/wire-format.md 4.1).
+ * alone until it is remembered again (docs/wire-format.md 4.1).  Its size
+ * is chosen at start (`attach --nlarp-senders`, docs/scale.md): every
+ * other NA of the fleet is a sender, so a fleet of more servers than the
+ * table holds evicts all the time (counted).
  */
 #ifndef NL_NLARP_REPLAY_H
 #define NL_NLARP_REPLAY_H
@@ -16,8 +19,10 @@
 #include <stdbool.h>
 #include <linux/types.h>
 
-#define NLARP_AUTH_REPLAY_WIN	 64    /* sequence numbers remembered below the highest */
-#define NLARP_AUTH_DEFAULT_PEERS 16384 /* senders remembered (about 1 MiB) */
+#define NLARP_AUTH_REPLAY_WIN	 64	 /* sequence numbers remembered below the highest */
+#define NLARP_AUTH_DEFAULT_PEERS 16384	 /* senders remembered (about 1 MiB) */
+#define NLARP_REPLAY_PEERS_MIN	 4	 /* the smallest table: one set */
+#define NLARP_REPLAY_PEERS_MAX	 4194304 /* the largest: 224 MiB */
 #define NLARP_REPLAY_WAYS	 4
 
 /* one remembered sender (its switch MAC and port) */
@@ -37,12 +42,19 @@ struct nlarp_peer {
 struct nlarp_replay {
 	struct nlarp_peer *peers;
 	unsigned int sets; /* power of 2; 4 peers each */
+	unsigned int live; /* senders remembered now */
 	__u64 seed;
-	__u64 evictions;
+	__u64 evictions; /* senders forgotten to make room (the table was full) */
 };
-/* room for at least @max_peers senders (rounded up); 0 or -ENOMEM */
+/*
+ * Room for at least @max_peers senders (rounded up to a power of 2, at most
+ * twice as many): 0, -EINVAL outside NLARP_REPLAY_PEERS_MIN..MAX, -ENOMEM
+ */
 int nlarp_replay_init(struct nlarp_replay *r, unsigned int max_peers);
 void nlarp_replay_free(struct nlarp_replay *r);
+/* senders the table holds at most */
+unsigned int nlarp_replay_capacity(const struct nlarp_replay *r);
+/* senders remembered, counted slot by slot (r->live is kept as they come and go) */
 unsigned int nlarp_replay_count(const struct nlarp_replay *r);
 
 enum nlarp_replay_verdict {

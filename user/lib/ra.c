@@ -10,6 +10,7 @@
 #include "ctl_frame.h"
 #include "ra.h"
 #include "util.h"
+#include "wire_bytes.h"
 
 #define ICMPV6_RS	133
 #define ICMPV6_RA	134
@@ -22,25 +23,6 @@
 #define PFX_FLAG_ONLINK 0x80
 #define PFX_FLAG_AUTO	0x40
 
-static __u16 get16(const __u8 *p)
-{
-	return (__u16)(p[0] << 8 | p[1]);
-}
-
-static void put16(__u8 *p, __u16 v)
-{
-	p[0] = (__u8)(v >> 8);
-	p[1] = (__u8)v;
-}
-
-static void put32(__u8 *p, __u32 v)
-{
-	p[0] = (__u8)(v >> 24);
-	p[1] = (__u8)(v >> 16);
-	p[2] = (__u8)(v >> 8);
-	p[3] = (__u8)v;
-}
-
 int nl_rs_parse(const __u8 *frame, size_t len, struct nl_rs *rs)
 {
 	static const __u8 any[16];
@@ -49,9 +31,9 @@ int nl_rs_parse(const __u8 *frame, size_t len, struct nl_rs *rs)
 	size_t plen, i;
 
 	memset(rs, 0, sizeof(*rs));
-	if (len < 14 + 40 + 8 || get16(frame + 12) != 0x86dd || (ip[0] >> 4) != 6)
+	if (len < 14 + 40 + 8 || nl_get_be16(frame + 12) != 0x86dd || (ip[0] >> 4) != 6)
 		return -EINVAL;
-	plen = get16(ip + 4);
+	plen = nl_get_be16(ip + 4);
 	if (ip[6] != 58 || ip[7] != 255 || plen < 8 || plen > len - 14 - 40 ||
 	    icmp[0] != ICMPV6_RS || icmp[1] != 0)
 		return -EINVAL;
@@ -91,7 +73,7 @@ int nl_ra_build(const struct nl_ra_cfg *c, __u8 *out, size_t cap)
 	ra[4] = 64; /* cur hop limit */
 	/* managed: addresses and DNS by DHCPv6 (the O flag is implied) */
 	ra[5] = c->managed ? RA_FLAG_MANAGED | RA_FLAG_OTHER : 0;
-	put16(ra + 6, c->lifetime_s);
+	nl_put_be16(ra + 6, c->lifetime_s);
 	p = ra + 16;
 	/* source link-layer address: no NS needed to reach the router */
 	p[0] = OPT_SLLA;
@@ -102,7 +84,7 @@ int nl_ra_build(const struct nl_ra_cfg *c, __u8 *out, size_t cap)
 		memset(p, 0, 8);
 		p[0] = OPT_MTU;
 		p[1] = 1;
-		put32(p + 4, c->mtu);
+		nl_put_be32(p + 4, c->mtu);
 		p += 8;
 	}
 	for (int i = 0; i < np; i++) {
@@ -111,8 +93,8 @@ int nl_ra_build(const struct nl_ra_cfg *c, __u8 *out, size_t cap)
 		p[1] = 4;
 		p[2] = c->prefix[i].plen;
 		p[3] = PFX_FLAG_ONLINK | (c->managed || c->prefix[i].no_auto ? 0 : PFX_FLAG_AUTO);
-		put32(p + 4, NL_RA_VALID_LIFETIME_S);
-		put32(p + 8, NL_RA_PREFERRED_S);
+		nl_put_be32(p + 4, NL_RA_VALID_LIFETIME_S);
+		nl_put_be32(p + 8, NL_RA_PREFERRED_S);
 		memcpy(p + 16, c->prefix[i].addr, 16);
 		p += 32;
 	}
@@ -120,7 +102,7 @@ int nl_ra_build(const struct nl_ra_cfg *c, __u8 *out, size_t cap)
 		memset(p, 0, 8);
 		p[0] = OPT_RDNSS;
 		p[1] = (__u8)(1 + 2 * nd);
-		put32(p + 4, NL_RA_DNS_LIFETIME_S);
+		nl_put_be32(p + 4, NL_RA_DNS_LIFETIME_S);
 		for (int i = 0; i < nd; i++)
 			memcpy(p + 8 + 16 * i, c->dns[i], 16);
 		p += 8 + 16 * nd;

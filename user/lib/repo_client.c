@@ -25,7 +25,9 @@
 #define RETRY_MAX_MS	 8000
 #define CHECK_DEFAULT_MS 10000
 
-enum { E_IDLE, E_CURRENT, E_ROW };
+#define TN_SUFFIX "/v1/tenants"
+
+enum { E_IDLE, E_CURRENT, E_ROW, E_TENANTS };
 
 struct nl_repo {
 	bool is_etcd;
@@ -44,6 +46,11 @@ struct nl_repo {
 	bool no_rows;	    /* 404 on a row: this repository serves whole tables only */
 	bool fetching_row;
 	char etag[128]; /* of the fetch running */
+	char tn_url[1100];
+	/* the tenants file (both transports) */
+	char tn_etag[128];	    /* of the file last delivered, "" = none */
+	bool tn_force;		    /* deliver it even unchanged */
+	struct nl_repo_result pend; /* the row, while its tenants file is read */
 	/* etcd */
 	struct nl_etcd *ec;
 	int nmembers;
@@ -60,7 +67,12 @@ struct nl_repo {
 
 bool nl_repo_is_etcd_url(const char *src)
 {
-	return !strncmp(src, "etcd://", 7);
+	return !strncmp(src, "etcd://", 7) || !strncmp(src, "etcds://", 8);
+}
+
+static bool is_etcds(const char *src)
+{
+	return !strncmp(src, "etcds://", 8);
 }
 
 void nl_repo_key_current(const char *prefix, char *key, size_t len)
@@ -90,6 +102,15 @@ int nl_repo_parse_current(const char *s, size_t len, __u64 *serial)
 	return rc;
 }
 
+void nl_repo_tenants_etag(const char *buf, size_t len, char *etag, size_t etaglen)
+{
+	unsigned long long h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)buf[i]) * 0x100000001b3ULL;
+	snprintf(etag, etaglen, "\"t-%016llx\"", h);
+}
+
 static void arm(struct nl_repo *r, long ms)
 {
 	struct itimerspec its = {.it_value = {.tv_sec = ms / 1000,
@@ -104,7 +125,60 @@ static void deliver(struct nl_repo *r, struct nl_repo_result *res)
 		r->st.corrupt++;
 	if (!res->rc && !res->not_modified)
 		r->st.fetches++;
+	if (res->tn == NL_REPO_TN_NEW)
+		r->st.tn_fetches++;
+	if (res->tn == NL_REPO_TN_ERR && res->tn_corrupt)
+		r->st.tn_corrupt++;
 	r->done(r->ctx, res);
+	/* the receiver did not take the tenants file: not leaked */
+	if (res->tenants) {
+		nl_tenants_free(res->tenants);
+		free(res->tenants);
+		res->tenants = NULL;
+	}
+}
+
+/*
+ * A fetched tenants file (@buf, @len) into @res: NEW (validated), SAME
+ * (the bytes last delivered, unless forced) or ERR (malformed: refused).
+ * @where names the document in messages.
+ */
+static void tenants_take(struct nl_repo *r, const char *buf, size_t len, const char *etag,
+			 const char *where, struct nl_repo_result *res)
+{
+	char perr[400];
+	struct nl_tenants *t;
+
+	snprintf(res->tn_etag, sizeof(res->tn_etag), "%s", etag);
+	if (!etag[0])
+		nl_repo_tenants_etag(buf, len, res->tn_etag, sizeof(res->tn_etag));
+	if (!r->tn_force && r->tn_etag[0] && !strcmp(r->tn_etag, res->tn_etag)) {
+		res->tn = NL_REPO_TN_SAME;
+		return;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		res->tn = NL_REPO_TN_ERR;
+		snprintf(res->tn_err, sizeof(res->tn_err), "tenants file: out of memory");
+		return;
+	}
+	if (nl_tenants_parse(buf, len, where, t, perr, sizeof(perr))) {
+		free(t);
+		res->tn = NL_REPO_TN_ERR;
+		res->tn_corrupt = true;
+		snprintf(res->tn_err, sizeof(res->tn_err), "%s", perr);
+		return;
+	}
+	res->tn = NL_REPO_TN_NEW;
+	res->tenants = t;
+	r->tn_force = false;
+	snprintf(r->tn_etag, sizeof(r->tn_etag), "%s", res->tn_etag);
+}
+
+static void tenants_absent(struct nl_repo *r, struct nl_repo_result *res)
+{
+	res->tn = NL_REPO_TN_ABSENT;
+	r->tn_etag[0] = 0;
 }
 
 static void deliver_err(struct nl_repo *r, int rc, bool corrupt, const char *fmt, ...)
@@ -144,6 +218,27 @@ static int validate(struct nl_repo *r, const char *buf, size_t len, struct nl_re
 
 static int http_start(struct nl_repo *r, char *err, size_t errlen);
 
+/* GET /v1/tenants ended: the row fetched before it goes out with its outcome */
+static void http_tn_done(void *ctx, struct nl_fetch_result *f)
+{
+	struct nl_repo *r = ctx;
+	struct nl_repo_result res = r->pend;
+
+	memset(&r->pend, 0, sizeof(r->pend));
+	if (!f->rc && f->status == 304) {
+		res.tn = NL_REPO_TN_SAME;
+	} else if (!f->rc) {
+		tenants_take(r, f->body, f->len, f->etag, r->tn_url, &res);
+	} else if (f->status == 404) {
+		tenants_absent(r, &res); /* none, or a repository older than tenants files */
+	} else {
+		res.tn = NL_REPO_TN_ERR;
+		snprintf(res.tn_err, sizeof(res.tn_err), "GET %.200s: %.250s", r->tn_url, f->err);
+	}
+	free(f->body);
+	deliver(r, &res);
+}
+
 static void http_done(void *ctx, struct nl_fetch_result *f)
 {
 	struct nl_repo *r = ctx;
@@ -168,6 +263,16 @@ static void http_done(void *ctx, struct nl_fetch_result *f)
 		snprintf(res.etag, sizeof(res.etag), "%s", f->etag);
 	}
 	free(f->body);
+	/* the repository answered: its tenants file next, delivered with the row */
+	if (!f->rc && r->rows_ok) {
+		r->pend = res;
+		if (!nl_fetch_start(r->fetch, r->tn_url, r->tn_force ? NULL : r->tn_etag,
+				    http_tn_done, r, err, sizeof(err)))
+			return;
+		memset(&r->pend, 0, sizeof(r->pend));
+		res.tn = NL_REPO_TN_ERR;
+		snprintf(res.tn_err, sizeof(res.tn_err), "GET %.200s: %.250s", r->tn_url, err);
+	}
 	deliver(r, &res);
 }
 
@@ -224,6 +329,38 @@ static void etcd_read_over(struct nl_repo *r)
 	}
 }
 
+/* <serial>/tenants read: the serial's row and tenants file are delivered */
+static void on_tenants(void *ctx, int rc, const struct nl_etcd_kv *kv, const char *err)
+{
+	struct nl_repo *r = ctx;
+	struct nl_repo_result res = r->pend;
+	char where[700];
+
+	if (rc && rc != -EBADMSG) {
+		/* the member failed: the whole serial again, from the next one */
+		nl_vt_free(&res.t);
+		memset(&r->pend, 0, sizeof(r->pend));
+		etcd_transport_failed(r, rc, err);
+		return;
+	}
+	memset(&r->pend, 0, sizeof(r->pend));
+	r->fails = 0;
+	nl_repo_key_serial(r->prefix, r->want, where, sizeof(where) - 16);
+	strcat(where, "/tenants");
+	if (rc) {
+		res.tn = NL_REPO_TN_ERR;
+		res.tn_corrupt = true;
+		snprintf(res.tn_err, sizeof(res.tn_err), "%s", err);
+	} else if (!kv->found) {
+		tenants_absent(r, &res);
+	} else {
+		tenants_take(r, kv->value, kv->len, "", where, &res);
+	}
+	r->serial = r->want;
+	etcd_read_over(r);
+	deliver(r, &res);
+}
+
 static void on_row(void *ctx, int rc, const struct nl_etcd_kv *kv, const char *err)
 {
 	struct nl_repo *r = ctx;
@@ -261,8 +398,21 @@ static void on_row(void *ctx, int rc, const struct nl_etcd_kv *kv, const char *e
 		snprintf(res.err + strlen(res.err), sizeof(res.err) - strlen(res.err),
 			 " (etcd row of serial %llu)", (unsigned long long)r->want);
 	if (!res.rc) {
-		r->serial = r->want;
+		char key[700];
+
 		snprintf(res.etag, sizeof(res.etag), "\"%llu\"", (unsigned long long)r->want);
+		/* the serial's tenants file, then both go out together */
+		r->pend = res;
+		r->step = E_TENANTS;
+		nl_repo_key_serial(r->prefix, r->want, key, sizeof(key) - 16);
+		strcat(key, "/tenants");
+		rc = nl_etcd_get(r->ec, key, on_tenants, r);
+		if (!rc)
+			return;
+		nl_vt_free(&r->pend.t);
+		memset(&r->pend, 0, sizeof(r->pend));
+		etcd_transport_failed(r, rc, "etcd: cannot start a read");
+		return;
 	}
 	etcd_read_over(r);
 	deliver(r, &res);
@@ -362,6 +512,7 @@ static void on_current(void *ctx, int rc, const struct nl_etcd_kv *kv, const cha
 			deliver(r, &res);
 		return;
 	}
+	r->tn_force |= r->force;
 	r->force = false;
 	etcd_read_row(r, s);
 }
@@ -381,13 +532,13 @@ static void etcd_read_current(struct nl_repo *r)
 static int parse_etcd_src(struct nl_repo *r, const char *src, char *eps, size_t epslen, char *err,
 			  size_t errlen)
 {
-	const char *hosts = src + 7, *slash = strchr(hosts, '/');
+	const char *hosts = src + (is_etcds(src) ? 8 : 7), *slash = strchr(hosts, '/');
 
 	if (!slash || slash == hosts || !slash[1] || (size_t)(slash - hosts) >= epslen ||
 	    strlen(slash) >= sizeof(r->prefix))
-		return nl_errf(err, errlen, -EINVAL,
-			       "repository '%s': expected etcd://host:port[,host:port...]/prefix",
-			       src);
+		return nl_errf(
+			err, errlen, -EINVAL,
+			"repository '%s': expected etcd[s]://host:port[,host:port...]/prefix", src);
 	snprintf(eps, epslen, "%.*s", (int)(slash - hosts), hosts);
 	snprintf(r->prefix, sizeof(r->prefix), "%s", slash);
 	while (strlen(r->prefix) > 1 && r->prefix[strlen(r->prefix) - 1] == '/')
@@ -396,10 +547,30 @@ static int parse_etcd_src(struct nl_repo *r, const char *src, char *eps, size_t 
 	return 0;
 }
 
+/*
+ * TLS files are for a TLS source only (asked for: never plain http), and
+ * must be usable: 0 or -errno with err set
+ */
+static int check_tls(const char *src, const struct nl_tls_opts *t, char *err, size_t errlen)
+{
+	bool tls_src = is_etcds(src) || !strncmp(src, "https://", 8) ||
+		       (!strncmp(src, "etcd://", 7) && strstr(src, "https://"));
+
+	if (!nl_tls_any(t))
+		return 0;
+	if (!tls_src)
+		return nl_errf(err, errlen, -EINVAL,
+			       "repository '%s' is plain http, but a CA bundle or client "
+			       "certificate was given (TLS asked for): use https:// or etcds://",
+			       src);
+	return nl_tls_check(t, err, errlen);
+}
+
 int nl_repo_new(struct nl_repo **out, const char *src, const struct nl_repo_opts *o,
 		nl_repo_done done, void *ctx, char *err, size_t errlen)
 {
 	struct epoll_event ev = {.events = EPOLLIN};
+	struct nl_tls_opts tls = {o->ca_file, o->cert_file, o->key_file};
 	struct nl_repo *r = calloc(1, sizeof(*r));
 	char eps[1024], urls[NL_ETCD_MAX_ENDPOINTS][128];
 	int rc;
@@ -419,18 +590,29 @@ int nl_repo_new(struct nl_repo **out, const char *src, const struct nl_repo_opts
 		return nl_errf(err, errlen, -ENOMEM, "cannot set up the repository client");
 	}
 	r->is_etcd = nl_repo_is_etcd_url(src);
+	rc = check_tls(src, &tls, err, errlen);
+	if (rc) {
+		nl_repo_free(r);
+		return rc;
+	}
 	if (r->is_etcd) {
-		struct nl_etcd_opts eo = {
-			.timeout_ms = o->timeout_ms, .max_bytes = o->max_bytes, .keepalive_s = 5};
+		struct nl_etcd_opts eo = {.timeout_ms = o->timeout_ms,
+					  .max_bytes = o->max_bytes,
+					  .keepalive_s = 5,
+					  .tls = is_etcds(src),
+					  .tls_files = tls};
 
 		rc = parse_etcd_src(r, src, eps, sizeof(eps), err, errlen);
 		if (!rc)
-			rc = nl_etcd_parse_endpoints(eps, urls, &r->nmembers, err, errlen);
+			rc = nl_etcd_parse_endpoints_tls(eps, eo.tls, urls, &r->nmembers, err,
+							 errlen);
 		if (!rc)
 			rc = nl_etcd_new(&r->ec, eps, &eo, err, errlen);
 		ev.data.fd = rc ? -1 : nl_etcd_fd(r->ec);
 	} else {
 		struct nl_fetch_opts fo = {.ca_file = o->ca_file,
+					   .cert_file = o->cert_file,
+					   .key_file = o->key_file,
 					   .timeout_ms = o->timeout_ms,
 					   .max_bytes = o->max_bytes};
 
@@ -443,6 +625,10 @@ int nl_repo_new(struct nl_repo **out, const char *src, const struct nl_repo_opts
 		ev.data.fd = rc ? -1 : nl_fetch_fd(r->fetch);
 		r->rows_ok = !o->whole_table && strlen(r->url) > strlen(ROW_SUFFIX) &&
 			     !strcmp(r->url + strlen(r->url) - strlen(ROW_SUFFIX), ROW_SUFFIX);
+		/* the tenants file beside the table (no such URL for another document) */
+		if (r->rows_ok)
+			snprintf(r->tn_url, sizeof(r->tn_url), "%.*s%s",
+				 (int)(strlen(r->url) - strlen(ROW_SUFFIX)), r->url, TN_SUFFIX);
 	}
 	if (!rc && epoll_ctl(r->ep, EPOLL_CTL_ADD, ev.data.fd, &ev))
 		rc = nl_errf(err, errlen, -errno, "epoll: %s", strerror(errno));
@@ -460,6 +646,7 @@ void nl_repo_free(struct nl_repo *r)
 		return;
 	nl_fetch_free(r->fetch);
 	nl_etcd_free(r->ec);
+	nl_vt_free(&r->pend.t);
 	if (r->ep >= 0)
 		close(r->ep);
 	if (r->tfd >= 0)
@@ -517,6 +704,7 @@ int nl_repo_fetch(struct nl_repo *r, const __u8 *mac, const char *etag, char *er
 		if (r->rows_ok && !r->have_mac)
 			return -EAGAIN; /* our row, once LLDP names the switch */
 		snprintf(r->etag, sizeof(r->etag), "%s", etag ? etag : "");
+		r->tn_force = !etag;
 		return http_start(r, err, errlen);
 	}
 	if (!r->have_mac)

@@ -8,7 +8,8 @@
  *     when the path is /v1/vlan-table (the default), falling back to the
  *     whole table when the repository answers 404 (an older na-repo); any
  *     other path: that document (a whole table);
- *   - etcd://host:port[,host:port...]/prefix: the row of the serial named
+ *   - etcd://host:port[,host:port...]/prefix (etcds://...: every member
+ *     over TLS, docs/repository.md "etcd over TLS"): the row of the serial named
  *     by <prefix>/current, then a WATCH on that key for new serials, a
  *     liveness read every 10 s, and the next member on any failure
  *     (docs/repository.md, "The repository on etcd").
@@ -23,9 +24,24 @@
 #include <stddef.h>
 #include <linux/types.h>
 
+#include "tenants.h"
 #include "vlan_table.h"
 
 struct nl_repo;
+
+/*
+ * The tenants file (docs/tenants.md) fetched with each row: over HTTP
+ * GET /v1/tenants beside /v1/vlan-table (its own ETag, If-None-Match), from
+ * etcd the key <prefix>/serials/<serial>/tenants of the serial whose row
+ * is delivered (so a row and a tenants file of one serial come together).
+ */
+enum nl_repo_tn {
+	NL_REPO_TN_NONE = 0, /* not fetched with this result (transport failure, no row yet) */
+	NL_REPO_TN_SAME,     /* the file last delivered is current (304, same bytes) */
+	NL_REPO_TN_ABSENT,   /* the repository has none (HTTP 404, no etcd key) */
+	NL_REPO_TN_NEW,	     /* tenants: a new file, validated by nl_tenants_parse */
+	NL_REPO_TN_ERR,	     /* not fetched or refused: tn_err (tn_corrupt: malformed) */
+};
 
 struct nl_repo_result {
 	int rc;		   /* 0, or -errno with err set */
@@ -37,17 +53,24 @@ struct nl_repo_result {
 	struct nl_vlan_table t;
 	char etag[128]; /* of t: "<serial>" */
 	char err[256];
+	int tn;			    /* enum nl_repo_tn */
+	bool tn_corrupt;	    /* NL_REPO_TN_ERR: the file was malformed (refused) */
+	struct nl_tenants *tenants; /* NL_REPO_TN_NEW: malloc'ed, the receiver's to free */
+	char tn_etag[128];	    /* NL_REPO_TN_NEW: its ETag ("t-<FNV-1a of the bytes>") */
+	char tn_err[512];
 };
 
 /* a fetch's outcome, or (etcd) a new serial pushed by the repository */
 typedef void (*nl_repo_done)(void *ctx, struct nl_repo_result *r);
 
 struct nl_repo_opts {
-	const char *ca_file; /* https: the CA bundle; NULL = the system's */
-	int timeout_ms;	     /* a transfer (etcd: a read and connecting) */
-	size_t max_bytes;    /* a document */
-	int check_ms;	     /* etcd: the liveness read's period (0: 10000) */
-	bool whole_table;    /* HTTP: always the whole table (as agents before rows did) */
+	const char *ca_file;   /* https, etcds: the CA bundle; NULL = the system's */
+	const char *cert_file; /* https, etcds: our client certificate; NULL = none */
+	const char *key_file;  /* its key; NULL = in cert_file */
+	int timeout_ms;	       /* a transfer (etcd: a read and connecting) */
+	size_t max_bytes;      /* a document */
+	int check_ms;	       /* etcd: the liveness read's period (0: 10000) */
+	bool whole_table;      /* HTTP: always the whole table (as agents before rows did) */
 };
 
 struct nl_repo_stats {
@@ -56,19 +79,30 @@ struct nl_repo_stats {
 	unsigned long row_fallbacks; /* HTTP: 404 on /v1/row -> the whole table */
 	unsigned long failovers;     /* etcd: moved to the next member */
 	unsigned long watch_events;  /* etcd: changes of <prefix>/current seen */
+	unsigned long tn_fetches;    /* tenants files fetched and valid */
+	unsigned long tn_corrupt;    /* tenants files refused as malformed */
 };
 
-/* true when @src names an etcd cluster (etcd://...) */
+/* true when @src names an etcd cluster (etcd://... or etcds://...) */
 bool nl_repo_is_etcd_url(const char *src);
 /*
  * The etcd keys under @prefix: "<prefix>/current", and of serial @serial
- * "<prefix>/serials/<20-digit serial>/meta" and ".../rows/<switch-mac>".
+ * "<prefix>/serials/<20-digit serial>/meta", ".../rows/<switch-mac>" and
+ * ".../tenants" (the tenants file, when the repository has one).
  */
 void nl_repo_key_current(const char *prefix, char *key, size_t len);
 void nl_repo_key_serial(const char *prefix, __u64 serial, char *key, size_t len);
+/* the ETag of a tenants file's bytes: "t-<FNV-1a 64, 16 hex digits>" (as na-repo serve's) */
+void nl_repo_tenants_etag(const char *buf, size_t len, char *etag, size_t etaglen);
 /* the value of <prefix>/current: {"serial":"<S>"}; 0, or -EBADMSG */
 int nl_repo_parse_current(const char *json, size_t len, __u64 *serial);
 
+/*
+ * A client of @src.  TLS files given (ca_file, cert_file, key_file) are
+ * checked first (tls_files.h) and need a TLS source (https:// or
+ * etcds://): with a plain http one they are refused (-EINVAL), since TLS was
+ * asked for.  0, or -errno with @err set.
+ */
 int nl_repo_new(struct nl_repo **r, const char *src, const struct nl_repo_opts *o,
 		nl_repo_done done, void *ctx, char *err, size_t errlen);
 void nl_repo_free(struct nl_repo *r);

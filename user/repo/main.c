@@ -8,7 +8,8 @@
  *   na-repo serve --listen <addr:port> <dir>
  *   na-repo check-table <vlan-table.txt>
  *   na-repo check-tenants <tenants.txt>
- *   na-repo publish --etcd <host:port[,...]> [--prefix P] [--grace S] <dir>
+ *   na-repo publish --etcd <[etcds://]host:port[,...]> [--prefix P] [--grace S]
+ *                   [--etcd-ca F] [--etcd-cert F] [--etcd-key F] <dir>
  * Exit codes: 0 success, 1 the verb failed (bad topology or table, I/O),
  * 2 a bad command line.
  */
@@ -137,6 +138,9 @@ enum {
 	OPT_PREFIX,
 	OPT_GRACE,
 	OPT_TENANTS,
+	OPT_ETCD_CA,
+	OPT_ETCD_CERT,
+	OPT_ETCD_KEY,
 };
 
 static const struct cli_opt compile_opts[] = {
@@ -345,7 +349,14 @@ static int check_table_run(void)
 /* ---- publish ------------------------------------------------------------------- */
 
 static const struct cli_opt publish_opts[] = {
-	{"etcd", OPT_ETCD, "host:port[,...]", 1, "the etcd cluster's client endpoints"},
+	{"etcd", OPT_ETCD, "host:port[,...]", 1,
+	 "the etcd cluster's client endpoints; etcds://host:port[,...]\n"
+	 "or https://host:port entries: over TLS"},
+	{"etcd-ca", OPT_ETCD_CA, "FILE", 0,
+	 "TLS: the PEM CA bundle that signs the members'\ncertificates (implies TLS)"},
+	{"etcd-cert", OPT_ETCD_CERT, "FILE", 0,
+	 "TLS: our PEM client certificate (etcd\n--client-cert-auth; implies TLS)"},
+	{"etcd-key", OPT_ETCD_KEY, "FILE", 0, "TLS: its PEM key (default: in --etcd-cert)"},
 	{"prefix", OPT_PREFIX, "P", 0, "the keys' prefix, /[A-Za-z0-9_./-]* (default /netlord)"},
 	{"grace", OPT_GRACE, "S", 0,
 	 "a superseded serial is removed by a publish S seconds\nor more later, "
@@ -364,6 +375,15 @@ static int publish_opt(int key, const char *arg)
 	switch (key) {
 	case OPT_ETCD:
 		popt.endpoints = arg;
+		break;
+	case OPT_ETCD_CA:
+		popt.ca_file = arg;
+		break;
+	case OPT_ETCD_CERT:
+		popt.cert_file = arg;
+		break;
+	case OPT_ETCD_KEY:
+		popt.key_file = arg;
 		break;
 	case OPT_PREFIX:
 		if (arg[0] != '/' || strlen(arg) > 200 ||
@@ -499,11 +519,17 @@ static const struct cli_verb verbs[] = {
 		.args = "--etcd <host:port[,host:port...]> [options] <dir>",
 		.help = "Write <dir>/vlan-table.txt's rows into etcd (v3 JSON gateway): every "
 			"edge\n"
-			"switch's row under <prefix>/serials/<serial>/rows/<mac>, then one\n"
-			"transaction, conditional on <prefix>/current being unchanged, writes\n"
-			"the serial's meta and points <prefix>/current at it.  Agents with\n"
+			"switch's row under <prefix>/serials/<serial>/rows/<mac> and\n"
+			"<dir>/tenants.txt, if there is one, validated, as .../tenants\n"
+			"(docs/tenants.md), then one transaction, conditional on\n"
+			"<prefix>/current being unchanged, writes the serial's meta and points\n"
+			"<prefix>/current at it.  Agents with\n"
 			"--repo etcd://<host:port,...><prefix> watch that key.  Serials\n"
-			"superseded --grace seconds ago or more are removed (docs/repository.md).",
+			"superseded --grace seconds ago or more are removed (docs/repository.md).\n"
+			"TLS (etcd's --cert-file, --client-cert-auth): --etcd "
+			"etcds://host:port,...\n"
+			"or any of --etcd-ca/--etcd-cert/--etcd-key: every member over https,\n"
+			"its certificate and name verified; plain http is then refused.",
 		.opts = publish_opts,
 		.min_args = 1,
 		.max_args = 1,

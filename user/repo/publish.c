@@ -14,6 +14,7 @@
 #include "etcd_client.h"
 #include "publish.h"
 #include "repo_client.h"
+#include "tenants.h"
 #include "util.h"
 #include "vlan_table.h"
 
@@ -24,9 +25,12 @@
  */
 #define BATCH_OPS   100
 #define BATCH_BYTES (1000UL << 10)
+/* a tenants file is one value: one request, below etcd's 1.5 MiB once in base64 */
+#define TENANTS_MAX_BYTES (1000UL << 10)
 
 struct pub {
 	const struct publish_opts *o;
+	struct nl_tls_opts tls;
 	char url[128]; /* the member that answered */
 	char err[512];
 };
@@ -49,7 +53,8 @@ static json_t *put_op(const char *key, const char *val, size_t len)
 /* one request to the member in use: 0, or -errno with p->err set */
 static int call(struct pub *p, const char *api, json_t *body, json_t **resp)
 {
-	int rc = nl_etcd_call(p->url, api, body, p->o->timeout_ms, resp, p->err, sizeof(p->err));
+	int rc = nl_etcd_call(p->url, api, body, p->o->timeout_ms, &p->tls, resp, p->err,
+			      sizeof(p->err));
 
 	json_decref(body);
 	return rc;
@@ -58,8 +63,18 @@ static int call(struct pub *p, const char *api, json_t *body, json_t **resp)
 /* the first member that answers a read of <prefix>/current */
 static int connect_any(struct pub *p, const char *key, json_t **resp)
 {
+	const char *list = p->o->endpoints;
+	bool tls = nl_tls_any(&p->tls) || !strncmp(list, "etcds://", 8);
 	char urls[NL_ETCD_MAX_ENDPOINTS][128];
-	int n, rc = nl_etcd_parse_endpoints(p->o->endpoints, urls, &n, p->err, sizeof(p->err));
+	int n, rc;
+
+	if (!strncmp(list, "etcds://", 8) || !strncmp(list, "etcd://", 7))
+		list = strstr(list, "://") + 3;
+	rc = nl_etcd_parse_endpoints_tls(list, tls, urls, &n, p->err, sizeof(p->err));
+	if (!rc && nl_tls_any(&p->tls))
+		rc = nl_tls_check(&p->tls, p->err, sizeof(p->err));
+	if (rc)
+		return rc;
 
 	for (int i = 0; !rc || (rc != -EINVAL && i < n); i++) {
 		if (i == n)
@@ -121,6 +136,38 @@ static int put_rows(struct pub *p, const struct nl_vlan_table *vt, const char *s
 		return rc;
 	}
 	*rest = ops;
+	return 0;
+}
+
+/*
+ * <dir>/tenants.txt, if there is one, validated (docs/tenants.md): *buf
+ * (NULL when there is none) or -errno with a message on stderr
+ */
+static int read_tenants(const char *dir, char **buf, size_t *len)
+{
+	char path[4096], perr[512];
+	struct nl_tenants t;
+	int rc;
+
+	*buf = NULL;
+	snprintf(path, sizeof(path), "%s/tenants.txt", dir);
+	rc = nl_read_file(path, TENANTS_MAX_BYTES, buf, len);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc) {
+		fprintf(stderr, "na-repo: %s: %s\n", path,
+			rc == -EFBIG ? "larger than etcd takes in one value (1000 KiB)"
+				     : strerror(-rc));
+		return rc;
+	}
+	rc = nl_tenants_parse(*buf, *len, path, &t, perr, sizeof(perr));
+	if (rc) {
+		fprintf(stderr, "na-repo: %s\n", perr);
+		free(*buf);
+		*buf = NULL;
+		return rc;
+	}
+	nl_tenants_free(&t);
 	return 0;
 }
 
@@ -199,8 +246,10 @@ static int collect(struct pub *p, __u64 keep)
 
 int repo_publish(const struct publish_opts *o)
 {
-	struct pub p = {.o = o};
+	struct pub p = {.o = o, .tls = {o->ca_file, o->cert_file, o->key_file}};
 	char path[4096], perr[256], ckey[600], skey[700], key[800], cur[64], *buf = NULL, *meta;
+	char *tbuf = NULL;
+	size_t tlen = 0;
 	struct nl_vlan_table vt;
 	json_t *resp = NULL, *kv, *compare, *ops;
 	__s64 cur_mod = 0;
@@ -220,6 +269,12 @@ int repo_publish(const struct publish_opts *o)
 	free(buf);
 	if (rc) {
 		fprintf(stderr, "na-repo: %s: %s\n", path, perr);
+		return rc;
+	}
+	/* the tenants file goes with the serial's rows (docs/tenants.md) */
+	rc = read_tenants(o->dir, &tbuf, &tlen);
+	if (rc) {
+		nl_vt_free(&vt);
 		return rc;
 	}
 	nl_repo_key_current(o->prefix, ckey, sizeof(ckey));
@@ -249,6 +304,23 @@ int repo_publish(const struct publish_opts *o)
 	rc = put_rows(&p, &vt, skey, &ntxn, &bytes, &ops);
 	if (rc)
 		goto out;
+	if (tbuf) {
+		/* its own transaction when the commit's batch would grow too large */
+		snprintf(key, sizeof(key), "%s/tenants", skey);
+		if (json_array_size(ops) && tlen > (64UL << 10)) {
+			rc = call(&p, "/v3/kv/txn",
+				  json_pack("{s:[o]}", "success", put_op(key, tbuf, tlen)), &resp);
+			json_decref(resp);
+			resp = NULL;
+			ntxn++;
+			if (rc) {
+				json_decref(ops);
+				goto out;
+			}
+		} else {
+			json_array_append_new(ops, put_op(key, tbuf, tlen));
+		}
+	}
 	/* the commit: meta, the old serial's superseded time, current; only if current is unchanged
 	 */
 	snprintf(cur, sizeof(cur), "{\"serial\":\"%llu\"}", (unsigned long long)vt.serial);
@@ -257,6 +329,14 @@ int repo_publish(const struct publish_opts *o)
 				      json_sprintf("%llu", (unsigned long long)vt.serial),
 				      "broadcast", vt.broadcast_vlan, "switches", vt.nswitches,
 				      "published", (json_int_t)now, "row_bytes", (json_int_t)bytes);
+
+		if (tbuf) {
+			char etag[64];
+
+			nl_repo_tenants_etag(tbuf, tlen, etag, sizeof(etag));
+			json_object_set_new(m, "tenants_bytes", json_integer((json_int_t)tlen));
+			json_object_set_new(m, "tenants_etag", json_string(etag));
+		}
 
 		meta = json_dumps(m, JSON_COMPACT);
 		json_decref(m);
@@ -296,10 +376,10 @@ int repo_publish(const struct publish_opts *o)
 	resp = NULL;
 	if (rc)
 		goto out;
-	printf("published serial %llu under %s on %s: %u rows, %zu bytes, %u transaction(s), the "
-	       "last one commits%s\n",
-	       (unsigned long long)vt.serial, o->prefix, p.url, vt.nswitches, bytes, ntxn,
-	       old ? "" : "; first serial");
+	printf("published serial %llu under %s on %s: %u rows, %zu bytes, %s%u transaction(s), "
+	       "the last one commits%s\n",
+	       (unsigned long long)vt.serial, o->prefix, p.url, vt.nswitches, bytes,
+	       tbuf ? "the tenants file, " : "", ntxn, old ? "" : "; first serial");
 	if (old && o->grace_s)
 		printf("serial %llu superseded: a publish %ld s from now or later removes it\n",
 		       (unsigned long long)old, o->grace_s);
@@ -311,5 +391,6 @@ out:
 		fprintf(stderr, "na-repo: publish: %s\n", p.err[0] ? p.err : strerror(-rc));
 	json_decref(resp);
 	nl_vt_free(&vt);
+	free(tbuf);
 	return rc;
 }

@@ -14,7 +14,10 @@
 #define NA_REPO_PUBLISH_H
 
 struct publish_opts {
-	const char *endpoints; /* host:port[,host:port...] */
+	/* [etcds://]host:port[,...] or http[s]://host:port[,...] (etcds, https: TLS) */
+	const char *endpoints;
+	/* TLS (any given: every member over https, plain http refused) */
+	const char *ca_file, *cert_file, *key_file;
 	const char *dir;       /* the compiled repository (vlan-table.txt) */
 	const char *prefix;    /* default /netlord */
 	long grace_s;	       /* superseded serials live this long (default 60) */

@@ -40,6 +40,7 @@
 #include "prom.h"
 #include "repo_metrics.h"
 #include "serve.h"
+#include "repo_client.h"
 #include "tenants.h"
 #include "util.h"
 #include "vlan_table.h"
@@ -149,16 +150,6 @@ static int rows_make(struct table *t, const struct nl_vlan_table *vt)
 	return 0;
 }
 
-/* FNV-1a, 64 bits: the tenants file's ETag (it has no serial of its own) */
-static unsigned long long fnv1a64(const char *p, size_t len)
-{
-	unsigned long long h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
-	return h;
-}
-
 /* dir/tenants.txt, if there is one, validated, into t->tenants: 0 or -errno */
 static int tenants_load(const char *dir, struct table *t, char *err, size_t errlen)
 {
@@ -179,7 +170,8 @@ static int tenants_load(const char *dir, struct table *t, char *err, size_t errl
 		return nl_errf(err, errlen, -EINVAL, "%s", perr);
 	}
 	nl_tenants_free(&tn);
-	snprintf(t->tenants_etag, sizeof(t->tenants_etag), "\"t-%016llx\"", fnv1a64(buf, len));
+	/* FNV-1a of the bytes (it has no serial of its own), as agents compute it from etcd */
+	nl_repo_tenants_etag(buf, len, t->tenants_etag, sizeof(t->tenants_etag));
 	t->tenants = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
 	if (!t->tenants) {
 		free(buf);
