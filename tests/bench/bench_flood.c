@@ -79,8 +79,9 @@ static void vm_bcast(struct frame *f, const uint8_t src[6], uint32_t sip)
 	put32(p + 26, sip);
 	put32(p + 30, W_IP(192, 168, 1, 255));
 	put16(p + 24, csum(p + 14, 20));
-	put16(p + 34, 68);
-	put16(p + 36, 67);
+	/* not DHCP (68 -> 67): that is handed to the agent (punt.h), never flooded */
+	put16(p + 34, 5353);
+	put16(p + 36, 5353);
 	put16(p + 38, 8 + payload);
 	f->len = 14 + 20 + 8 + payload;
 }
@@ -151,7 +152,21 @@ static double measure(const char *name, int prog_fd, const struct frame *f, int 
 	return medians[RUNS / 2];
 }
 
-static int groups_fd;
+static int groups_fd, counters_fd;
+
+/* a datapath counter, summed over the CPUs */
+static uint64_t counter_of(enum nl_counter c)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t vals[ncpu], sum = 0;
+	__u32 key = c;
+
+	if (ncpu <= 0 || bpf_map_lookup_elem(counters_fd, &key, vals))
+		return 0;
+	for (int i = 0; i < ncpu; i++)
+		sum += vals[i];
+	return sum;
+}
 
 /* the group and its chunk entries, as user/agent/flood.c writes them */
 static void group_set(uint16_t mac_as, int n_local, const struct nl_flood_member *local,
@@ -269,6 +284,7 @@ int main(void)
 		bpf_map_update_elem(cfd, &zero, &cfg, BPF_ANY);
 	}
 	groups_fd = bpf_map__fd(skel->maps.nl_flood_groups);
+	counters_fd = bpf_map__fd(skel->maps.nl_counters);
 	vif = bpf_program__fd(skel->progs.nl_vif_ingress);
 	rxtc = bpf_program__fd(skel->progs.nl_uplink_rx_tc);
 	s2 = world_switch_idx(W_S2);
@@ -284,12 +300,39 @@ int main(void)
 		struct nl_flood_member a1 = member(w.ifindex_a1, w.slot_a1, W_MAC_1);
 
 		for (int i = 0; i < NR; i++) {
+			uint64_t c0 = counter_of(NL_C_TX_FLOOD_REMOTE), sent;
+			uint64_t f0 = counter_of(NL_C_TX_FLOOD_FAILED), failed;
 			char name[80];
 
 			group_set(1, 1, &a1, (int)r_of[i], s2);
 			snprintf(name, sizeof(name),
 				 "send: %3d remote copies (nl_vif_ingress+flood)", (int)r_of[i]);
 			t_r[i] = measure(name, vif, &tx, w.ifindex_a1, 2);
+			/*
+			 * every run really made its copies (a drop also returns
+			 * TC_ACT_SHOT); a few may find the veth's backlog full
+			 * (tx_flood_failed, printed)
+			 */
+			sent = counter_of(NL_C_TX_FLOOD_REMOTE) - c0;
+			failed = counter_of(NL_C_TX_FLOOD_FAILED) - f0;
+			if (failed)
+				printf("  (%llu of those copies found the fabric veth's backlog "
+				       "full)\n",
+				       (unsigned long long)failed);
+			if (sent + failed != (uint64_t)RUNS * SAMPLES * (uint64_t)r_of[i]) {
+				fprintf(stderr,
+					"bench_flood: %llu remote copies counted, %llu expected "
+					"(tx_flood_limited %llu, tx_flood_failed %llu)\n",
+					(unsigned long long)sent,
+					(unsigned long long)RUNS * SAMPLES * (uint64_t)r_of[i],
+					(unsigned long long)counter_of(NL_C_TX_FLOOD_LIMITED),
+					(unsigned long long)counter_of(NL_C_TX_FLOOD_FAILED));
+				for (int c = 0; c < NL_C_MAX; c++)
+					if (counter_of(c))
+						fprintf(stderr, "  counter %d: %llu\n", c,
+							(unsigned long long)counter_of(c));
+				return 1;
+			}
 		}
 	}
 	{
