@@ -373,7 +373,6 @@ struct nl_flood_group {
 	struct nl_flood_remote remote[NL_FLOOD_CHUNK];
 };
 
-
 /* ---- counters ---------------------------------------------------------------- */
 
 /* map "vif_stats": per-CPU array indexed by nl_vif.slot; VM's point of view */

@@ -36,8 +36,7 @@
  * It costs one token, one more per further NL_FLOOD_CHUNK servers (at most
  * the burst, so every frame can go once the bucket is full).
  */
-static __always_inline bool nl_flood_admit(const struct nl_config *cfg, __u32 slot,
-					   __u32 n_remote)
+static __always_inline bool nl_flood_admit(const struct nl_config *cfg, __u32 slot, __u32 n_remote)
 {
 	__u32 per_s = cfg->flood_per_s ? cfg->flood_per_s : NL_FLOOD_VIF_PER_S;
 	__u32 burst = cfg->flood_burst ? cfg->flood_burst : NL_FLOOD_VIF_BURST;
