@@ -352,12 +352,18 @@ struct nl_vlan_set {
  * broadcast or multicast frame goes to: the VIFs on this server and the
  * other servers (NART-2 locations: switch index, port) hosting at least
  * one VIF of it.  The agent (user/agent/flood.c) keeps it from the local
- * VIFs and NART-2.  A MAC space on more than NL_FLOOD_MAX_REMOTE other
- * servers gets the first NL_FLOOD_MAX_REMOTE and NL_FLOOD_F_TRUNCATED; the
- * datapath counts each frame flooded so (tx_flood_trunc).
+ * VIFs and NART-2.  The group (key chunk 0) holds the local members, the
+ * number of remote servers and the first NL_FLOOD_CHUNK of them; remote
+ * servers NL_FLOOD_CHUNK * k .. NL_FLOOD_CHUNK * (k + 1) - 1 are in the
+ * entry with key chunk k (its remote[]; n_local 0), up to
+ * NL_FLOOD_MAX_SERVERS in all.  A MAC space on more other servers gets the
+ * first NL_FLOOD_MAX_SERVERS and NL_FLOOD_F_TRUNCATED; the datapath counts
+ * each frame flooded so, or with a chunk missing, in tx_flood_trunc.
  */
 #define NL_FLOOD_MAX_LOCAL   32
-#define NL_FLOOD_MAX_REMOTE  256
+#define NL_FLOOD_CHUNK	     256
+#define NL_FLOOD_MAX_CHUNKS  16
+#define NL_FLOOD_MAX_SERVERS (NL_FLOOD_CHUNK * NL_FLOOD_MAX_CHUNKS) /* 4,096 */
 #define NL_FLOOD_F_TRUNCATED (1U << 0)
 /* default token bucket of flooded frames per VIF (nl_config.flood_*) */
 #define NL_FLOOD_VIF_PER_S 1000
@@ -373,7 +379,7 @@ struct nl_vlan_set {
 struct nl_flood_key {
 	__u32 tenant;
 	__u16 mac_as;
-	__u16 pad;
+	__u16 chunk; /* 0: the group; k: remote servers from NL_FLOOD_CHUNK * k */
 };
 
 struct nl_flood_member {
@@ -390,17 +396,11 @@ struct nl_flood_remote {
 
 struct nl_flood_group {
 	__u32 n_local;
-	__u32 n_remote;
-	__u32 flags; /* NL_FLOOD_F_* */
+	__u32 n_remote; /* chunk 0: remote servers in all; chunk k: in this entry */
+	__u32 flags;	/* NL_FLOOD_F_* */
 	__u32 pad;
 	struct nl_flood_member local[NL_FLOOD_MAX_LOCAL];
-	struct nl_flood_remote remote[NL_FLOOD_MAX_REMOTE];
-};
-
-/* map "flood_budget": per VIF stats slot, the flood token bucket */
-struct nl_flood_bucket {
-	__u64 last_ns;
-	__u64 credit_ns;
+	struct nl_flood_remote remote[NL_FLOOD_CHUNK];
 };
 
 /* ---- counters ---------------------------------------------------------------- */

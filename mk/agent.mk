@@ -105,3 +105,17 @@ $(VIF_CHECK_UNIT): $(call objs,tests/unit/test_vif_check.c user/agent/vif_check.
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ -lcriterion
 TEST_BINS += $(VIF_CHECK_UNIT)
+
+# the flood groups and their chunk entries from NART-2 (issue 11), on fresh
+# BPF maps and a production NART store
+FLOOD_GROUPS_TEST := $(OUTPUT)/tests/test_flood_groups
+
+$(call objs,tests/agent/test_flood_groups.c tests/lib/nart_maps.c): CPPFLAGS += -Iuser/agent -Itests/lib
+
+$(FLOOD_GROUPS_TEST): $(call objs,tests/agent/test_flood_groups.c user/agent/flood.c \
+		user/agent/local_vifs.c user/agent/maps.c tests/lib/nart_maps.c) $(LIBNETLORD) \
+		| $(OUTPUT)/tests
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_BPF) -lcriterion
+
+TEST_BINS += $(FLOOD_GROUPS_TEST)

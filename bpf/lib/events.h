@@ -19,19 +19,21 @@
 #include "stats.h"
 
 /*
- * One token from the bucket of @who in @budget (a map of struct
- * nl_event_bucket, refilled at @per_s, at most @burst): true if there was
- * one.  Concurrent CPUs may race on the bucket; the error is a few tokens,
- * never a lasting block.  Shared by the miss events and the punt path.
+ * @n tokens from the bucket of @who in @budget (a map of struct
+ * nl_event_bucket, refilled at @per_s, at most @burst; @n <= @burst): true
+ * if there were.  Concurrent CPUs may race on the bucket; the error is a
+ * few tokens, never a lasting block.  Shared by the miss events, the punt
+ * path and the flood rate limit (flood.h, which charges a frame by its
+ * copies).
  */
-static __always_inline bool nl_bucket_take(void *budget, __u32 who, __u64 now, __u32 burst,
-					   __u32 per_s)
+static __always_inline bool nl_bucket_take_n(void *budget, __u32 who, __u64 now, __u32 burst,
+					     __u32 per_s, __u32 n)
 {
 	struct nl_event_bucket *b = bpf_map_lookup_elem(budget, &who);
 	__u64 step = 1000000000ULL / per_s, add;
 
 	if (!b) {
-		struct nl_event_bucket nb = {.last_ns = now, .tokens = burst - 1};
+		struct nl_event_bucket nb = {.last_ns = now, .tokens = burst > n ? burst - n : 0};
 
 		bpf_map_update_elem(budget, &who, &nb, BPF_ANY);
 		return true;
@@ -46,10 +48,17 @@ static __always_inline bool nl_bucket_take(void *budget, __u32 who, __u64 now, _
 			b->last_ns += add * step;
 		}
 	}
-	if (!b->tokens)
+	if (b->tokens < n)
 		return false;
-	b->tokens--;
+	b->tokens -= n;
 	return true;
+}
+
+/* One token from the bucket of @who (nl_bucket_take_n()). */
+static __always_inline bool nl_bucket_take(void *budget, __u32 who, __u64 now, __u32 burst,
+					   __u32 per_s)
+{
+	return nl_bucket_take_n(budget, who, now, burst, per_s, 1);
 }
 
 /*

@@ -8,14 +8,18 @@
  *   - on this server: a clone to each other local member (map nl_flood);
  *   - on other servers: head-end replication, one encapsulated unicast
  *     copy per server hosting the MAC space (its NART-2 location, the path
- *     VLAN as for unicast) -- chosen over the broadcast VLAN by
- *     measurement (make bench-flood, docs/wire-format.md section 3);
+ *     VLAN as for unicast), up to NL_FLOOD_MAX_SERVERS, read from the
+ *     group and its chunks of NL_FLOOD_CHUNK servers -- chosen over the
+ *     broadcast VLAN by measurement (make bench-flood, docs/wire-format.md
+ *     section 3);
  *   - a receiving NA hands an inner group frame to its local members of
  *     (tenant, MAC_AS from the outer source), except the VIF with the
  *     sender's MAC.
  * A per-VIF token bucket (nl_flood_budget; rate and burst in nl_config)
- * bounds what one VM can flood.  The agent keeps the member lists
- * (user/agent/flood.c).
+ * bounds what one VM can flood: a frame costs one token per started
+ * NL_FLOOD_CHUNK remote servers, so the copies one VM can cause stay
+ * those of a MAC space on NL_FLOOD_CHUNK servers.  The agent keeps the
+ * member lists (user/agent/flood.c).
  */
 #ifndef NL_BPF_FLOOD_H
 #define NL_BPF_FLOOD_H
@@ -27,32 +31,20 @@
 #define NL_XDP_META_FLOOD 0x4e4c4d46 /* "NLMF" */
 
 /*
- * The sending VIF's token bucket (by stats slot): true when a flooded
- * frame may go.  Credit in nanoseconds, one frame costs 1 s / rate, at
- * most burst frames of credit.  Concurrent CPUs may race on the bucket of
- * one VIF; a lost update lets a frame more or fewer through, never many.
+ * The sending VIF's token bucket (by stats slot, nl_bucket_take_n()): true
+ * when a flooded frame to a MAC space on @n_remote other servers may go.
+ * It costs one token, one more per further NL_FLOOD_CHUNK servers (at most
+ * the burst, so every frame can go once the bucket is full).
  */
-static __always_inline bool nl_flood_admit(const struct nl_config *cfg, __u32 slot)
+static __always_inline bool nl_flood_admit(const struct nl_config *cfg, __u32 slot, __u32 n_remote)
 {
 	__u32 per_s = cfg->flood_per_s ? cfg->flood_per_s : NL_FLOOD_VIF_PER_S;
 	__u32 burst = cfg->flood_burst ? cfg->flood_burst : NL_FLOOD_VIF_BURST;
-	struct nl_flood_bucket *b = bpf_map_lookup_elem(&nl_flood_budget, &slot);
-	__u64 now = bpf_ktime_get_ns(), cost, cap, credit;
+	__u32 cost = n_remote ? 1 + (n_remote - 1) / NL_FLOOD_CHUNK : 1;
 
-	if (!b)
-		return false;
-	cost = 1000000000ULL / per_s;
-	cap = cost * burst;
-	credit = b->last_ns ? b->credit_ns + (now - b->last_ns) : cap;
-	if (credit > cap)
-		credit = cap;
-	b->last_ns = now;
-	if (credit < cost) {
-		b->credit_ns = credit;
-		return false;
-	}
-	b->credit_ns = credit - cost;
-	return true;
+	if (cost > burst)
+		cost = burst;
+	return nl_bucket_take_n(&nl_flood_budget, slot, bpf_ktime_get_ns(), burst, per_s, cost);
 }
 
 /*
@@ -64,12 +56,15 @@ struct nl_flood_ctx {
 	struct __sk_buff *skb;
 	const struct nl_config *cfg;
 	const struct nl_flood_group *g;
+	const struct nl_flood_group *chunk; /* remote copies: the entry of chunk_no */
 	struct nl_path path;
 	__u32 skip_ifindex; /* local copies: not to this VIF (0: none) */
 	__u32 counter;	    /* local copies: counted under this reason */
 	__u32 sent;	    /* copies out */
 	__u32 l3len;	    /* remote copies: outer IPv4 total length */
+	__u16 chunk_no;	    /* remote copies: the chunk in c->chunk (0: none yet) */
 	__u8 ipproto;	    /* remote copies: outer IPv4 protocol */
+	__u8 missing;	    /* remote copies: a chunk was not there */
 	__u8 skip_has_mac;  /* local copies: not to the VIF with skip_mac */
 	__u8 dry;	    /* `na-loader trace`: count the copies, send none */
 	__u8 skip_mac[ETH_ALEN];
@@ -148,14 +143,37 @@ static __always_inline int nl_flood_retarget(struct nl_flood_ctx *c,
 	return 0;
 }
 
-/* bpf_loop() callback: the copy to remote member server @i. */
+/*
+ * bpf_loop() callback: the copy to remote member server @i, from the group
+ * (i < NL_FLOOD_CHUNK) or from the entry of its chunk, looked up once per
+ * chunk.  A chunk that is not there (the agent rewriting a shrinking
+ * group) ends the flood; the caller counts it.
+ */
 static long nl_flood_remote_one(__u64 i, void *arg)
 {
 	struct nl_flood_ctx *c = arg;
+	const struct nl_flood_remote *r;
+	__u32 no = (__u32)i / NL_FLOOD_CHUNK;
 
-	if (i >= NL_FLOOD_MAX_REMOTE || i >= c->g->n_remote)
+	if (i >= NL_FLOOD_MAX_SERVERS || i >= c->g->n_remote)
 		return 1;
-	if (nl_flood_retarget(c, &c->g->remote[i]))
+	if (!no) {
+		r = &c->g->remote[i % NL_FLOOD_CHUNK];
+	} else {
+		if (c->chunk_no != no || !c->chunk) {
+			struct nl_flood_key k = {
+				.tenant = c->path.tenant, .mac_as = c->path.mac_as, .chunk = no};
+
+			c->chunk = bpf_map_lookup_elem(&nl_flood_groups, &k);
+			c->chunk_no = no;
+			if (!c->chunk) {
+				c->missing = 1;
+				return 1;
+			}
+		}
+		r = &c->chunk->remote[i % NL_FLOOD_CHUNK];
+	}
+	if (nl_flood_retarget(c, r))
 		return 0;
 	if (!c->dry && bpf_clone_redirect(c->skb, c->cfg->uplink_ifindex, 0)) {
 		nl_count(NL_C_TX_FLOOD_FAILED);
@@ -182,7 +200,7 @@ static __always_inline int nl_flood_remote(struct nl_flood_ctx *c)
 		     : mode == NL_ENCAP_GRE ? NL_IPPROTO_GRE
 					    : NL_IPPROTO_ETHERNET;
 	c->sent = 0;
-	bpf_loop(NL_FLOOD_MAX_REMOTE, nl_flood_remote_one, c, 0);
+	bpf_loop(NL_FLOOD_MAX_SERVERS, nl_flood_remote_one, c, 0);
 	return c->sent;
 }
 
@@ -216,11 +234,11 @@ static __always_inline int nl_flood(struct __sk_buff *skb)
 	if (eth->h_dest[0] == 0x01 && eth->h_dest[1] == 0x80 && eth->h_dest[2] == 0xc2 &&
 	    !eth->h_dest[3] && !eth->h_dest[4] && !(eth->h_dest[5] & 0xf0))
 		return nl_drop(skb, NL_C_TX_L2_RESERVED);
-	if (!nl_flood_admit(cfg, vif->slot))
-		return nl_drop(skb, NL_C_TX_FLOOD_LIMITED);
 	key.tenant = vif->tenant;
 	key.mac_as = vif->mac_as;
 	c.g = bpf_map_lookup_elem(&nl_flood_groups, &key);
+	if (!nl_flood_admit(cfg, vif->slot, c.g ? c.g->n_remote : 0))
+		return nl_drop(skb, NL_C_TX_FLOOD_LIMITED);
 	if (!c.g)
 		return nl_drop(skb, NL_C_TX_BCAST);
 	c.cfg = cfg;
@@ -238,11 +256,13 @@ static __always_inline int nl_flood(struct __sk_buff *skb)
 		c.path.hash = nl_flow_hash(eth, nl_skb_data_end(skb));
 		c.path.tenant = vif->tenant;
 		c.path.mac_as = vif->mac_as;
-		if (c.g->flags & NL_FLOOD_F_TRUNCATED)
-			nl_count(NL_C_TX_FLOOD_TRUNC);
 		sent = nl_flood_remote(&c);
 		if (sent < 0)
 			return nl_drop(skb, NL_C_TX_ENCAP_FAILED);
+		/* some member servers got no copy: past the bound, or a chunk missing */
+		if ((c.g->flags & NL_FLOOD_F_TRUNCATED) || c.missing ||
+		    c.g->n_remote > NL_FLOOD_MAX_SERVERS)
+			nl_count(NL_C_TX_FLOOD_TRUNC);
 		copies += sent;
 	}
 	if (!copies)

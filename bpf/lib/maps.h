@@ -109,10 +109,14 @@ struct {
 	__type(value, struct nl_event_bucket);
 } nl_punt_budget SEC(".maps");
 
-/* tenant broadcast/multicast: the members of each MAC space hosted here (flood.h) */
+/*
+ * tenant broadcast/multicast: the members of each MAC space hosted here
+ * (flood.h): one group per MAC space, plus its chunks of remote servers
+ * past the first NL_FLOOD_CHUNK
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, NL_MAX_VIFS);
+	__uint(max_entries, 2 * NL_MAX_VIFS);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct nl_flood_key);
 	__type(value, struct nl_flood_group);
@@ -123,7 +127,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, NL_MAX_VIFS);
 	__type(key, __u32);
-	__type(value, struct nl_flood_bucket);
+	__type(value, struct nl_event_bucket); /* nl_bucket_take_n() */
 } nl_flood_budget SEC(".maps");
 
 /* NART-1, NART-2 and the switch array (VLAN table rows): compact tables */

@@ -7,11 +7,12 @@
 #     and why);
 #   guest part (--guest): dc-up.sh --dhcp (fabric of topologies/demo.topo, agents,
 #     the VMs of topologies/demo.vms, configured by dhclient), then ping and iperf3 within each
-#     tenant (same server, same edge switch, across the core, routed, L2-only
-#     IPv6), cross-tenant attempts with the counters that dropped them, a VM
-#     migration in both orders during a 1,000 pps ping stream, the public VM p1 and
-#     the outside host both ways through tenant 2's gateways and a gateway
-#     failover under traffic (demo-gateway.sh), core FDB sizes; a summary table; and a
+#     tenant (same server, same edge switch, across the core, routed, a
+#     dual-stack pair with IPv6 by SLAAC), cross-tenant attempts with the counters
+#     that dropped them, a VM migration in both orders during a 1,000 pps ping
+#     stream, the public VM p1 and the outside host both ways through tenant 2's
+#     gateways and a gateway failover under traffic (demo-gateway.sh), core FDB
+#     sizes; a summary table; and a
 #     teardown that is checked (also on Ctrl-C);
 #   then, on the host, scripts/dc/demo-guests.sh: real QEMU guests on tap
 #     VIFs and QEMU's live migration (DEMO_GUESTS=0 skips it).
@@ -134,19 +135,26 @@ pingrow "ping 12.25 a1->a5 routed, across the core" a1 192.168.2.5
 pingrow "ping 13.7  b1->b4 across the core" b1 192.168.1.4
 pingrow "ping 13.7  b1->b5 routed, across the core" b1 192.168.2.5
 pingrow "ping 14.3  c1->c5 routed, across the core" c1 192.168.2.5
-# IPv6-only pair: no static neighbour, DAD on; the agents answer neighbour
-# solicitations (proxy NDP, docs/ipv6.md)
-vmx a6 ip -6 address add "$(vm_field a6 8)" dev eth0
-vmx a7 ip -6 address add "$(vm_field a7 8)" dev eth0
-for _ in $(seq 1 50); do
-	vmx a6 ip -6 addr show dev eth0 tentative | grep -q . ||
-		vmx a7 ip -6 addr show dev eth0 tentative | grep -q . || break
+# the dual-stack pair of MAC space 3: IPv4 by DHCP as every VM, IPv6 by
+# SLAAC from the agents' router advertisements (no address given to the
+# guest, no static neighbour, DAD on; proxy NDP, docs/ipv6.md, docs/dhcp.md)
+pingrow "ping 12.25 a6->a7 dual-stack, across the core" a6 "$(vm_ip a7)"
+slaac6() { # vm: the VM's global IPv6 address once SLAAC made it (DAD done)
+	vmx "$1" ip -6 -o address show dev eth0 scope global -tentative |
+		awk '/dynamic/ { sub("/.*", "", $4); print $4; exit }'
+}
+for _ in $(seq 1 100); do
+	[ -n "$(slaac6 a6)" ] && [ -n "$(slaac6 a7)" ] && break
 	sleep 0.2
 done
-if vmx a6 ping -6 -n -q -c 3 -i 0.2 -W 1 fd00::7 >/dev/null 2>&1; then
-	row "ping6 12.25 a6->a7 IPv6 only, across the core" ok "no static neighbour, DAD on"
+a6v6=$(slaac6 a6)
+a7v6=$(slaac6 a7)
+if [ -z "$a6v6" ] || [ -z "$a7v6" ]; then
+	row "SLAAC a6, a7" FAIL "no global address from the RAs (a6 ${a6v6:--}, a7 ${a7v6:--})"
+elif vmx a6 ping -6 -n -q -c 3 -i 0.2 -W 1 "$a7v6" >/dev/null 2>&1; then
+	row "ping6 12.25 a6->a7 across the core" ok "SLAAC $a6v6 -> $a7v6, no static address or neighbour, DAD on"
 else
-	row "ping6 12.25 a6->a7 IPv6 only, across the core" FAIL "no reply"
+	row "ping6 12.25 a6->a7 across the core" FAIL "no reply ($a6v6 -> $a7v6)"
 fi
 done_
 

@@ -5,8 +5,8 @@
 # 11, bpf/lib/flood.h, user/agent/flood.c): two servers behind one
 # emulated edge switch (tests/lib/netns-world.sh), two real agents, VMs of
 # two tenants with identical addresses and of two MAC spaces of one tenant.
-#   - an L2 multicast application (python3 sender and receivers on
-#     239.1.1.1) reaches exactly the VIFs of the sender's MAC space, on the
+#   - an L2 multicast application (tests/dc/mcast.py: sender and receivers
+#     on 239.1.1.1) reaches exactly the VIFs of the sender's MAC space, on the
 #     same server and across the switch; the other MAC space and the other
 #     tenant get nothing;
 #   - a VM flooding broadcasts at full speed: its neighbours' ping loss and
@@ -100,49 +100,26 @@ sleep 0.5 # the agents rebuild their flood groups after NART-2 changes
 
 vmrun() { local v=$1; shift; inns "$(vm "$v")" "$@"; }
 # ---- an L2 multicast application -------------------------------------------------------
-RECV='
-import socket, struct, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("", 5000))
-s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
-             socket.inet_aton("239.1.1.1") + socket.inet_aton(sys.argv[1]))
-s.settimeout(6)
-with open(sys.argv[2], "w") as out:
-    try:
-        while True:
-            out.write(s.recv(100).decode() + "\n"); out.flush()
-    except socket.timeout:
-        pass
-'
-SEND='
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(sys.argv[1]))
-s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
-for i in range(5):
-    s.sendto(("%s-%d" % (sys.argv[2], i)).encode(), ("239.1.1.1", 5000)); time.sleep(0.1)
-'
+# tests/dc/mcast.py: a receiver joined to 239.1.1.1 in every VM, all open
+# before the sender's 5 datagrams; a round ends when the expected receivers
+# have all 5 and nothing came for 2 s
 declare -A VMIP=([a1]=192.168.1.1 [a2]=192.168.1.2 [a3]=192.168.1.3 [x3]=192.168.2.3
 	[b1]=192.168.1.1 [b3]=192.168.1.3)
-mcast_round() { # sender tag: every VM listens, the sender sends 5 datagrams
-	local snd=$1 tag=$2 v pids=()
-	for v in a1 a2 a3 x3 b1 b3; do
-		vmrun $v timeout 10 python3 -c "$RECV" "${VMIP[$v]}" "$TMP/mc-$tag-$v.txt" &
-		pids+=($!)
-	done
-	sleep 1
-	vmrun "$snd" python3 -c "$SEND" "${VMIP[$snd]}" "$tag"
-	wait "${pids[@]}"
+MCAST=$(cd "$(dirname "$0")/../dc" && pwd)/mcast.py
+mcast_round() { # sender tag expected-receivers (comma-separated)
+	local v recv=()
+	for v in a1 a2 a3 x3 b1 b3; do recv+=("$v:$(vm "$v"):${VMIP[$v]}"); done
+	python3 "$MCAST" "${recv[@]}" -- "$2:$1:$3" >"$TMP/mc-$2.txt" 2>"$TMP/mc-$2.err" ||
+		echo "    mcast.py: $(tail -n 2 "$TMP/mc-$2.err" | tr '\n' ' ')"
 }
-got() { cat "$TMP/mc-$1-$3.txt" 2>/dev/null | awk -v t="$2-" 'index($0, t) == 1 { n++ } END { print n + 0 }'; }
+got() { awk -v t="$2" -v v="$3" '$1 == t && $2 == v { n = $3 } END { print n + 0 }' "$TMP/mc-$1.txt" 2>/dev/null; }
 
-mcast_round a1 A
+mcast_round a1 A a2,a3
 for v in a2 a3; do check "multicast from a1 reaches $v (MAC space 1; got $(got A A "$v")/5)" \
 	test "$(got A A $v)" -eq 5; done
 for v in a1 x3 b1 b3; do check "multicast from a1 does not reach $v" test "$(got A A $v)" -eq 0; done
 
-mcast_round b3 B
+mcast_round b3 B b1
 check "multicast from tenant 200's b3 reaches b1 across the switch ($(got B B b1)/5)" \
 	test "$(got B B b1)" -eq 5
 for v in a1 a2 a3 x3 b3; do check "multicast from b3 does not reach $v" test "$(got B B $v)" -eq 0; done
@@ -204,7 +181,7 @@ check "iperf3 ran during the storm" test -n "$rate"
 # ---- the datapath keeps flooding without its agent ---------------------------------------
 kill "${AGENT_PID[1]}"
 wait_for 10 bash -c "! kill -0 ${AGENT_PID[1]} 2>/dev/null"
-mcast_round a1 C
+mcast_round a1 C a2,a3
 for v in a2 a3; do check "agent 1 stopped: multicast from a1 still reaches $v ($(got C C "$v")/5)" \
 	test "$(got C C $v)" -eq 5; done
 for v in x3 b1 b3; do check "agent 1 stopped: multicast from a1 does not reach $v" test "$(got C C $v)" -eq 0; done

@@ -9,8 +9,10 @@
  *
  * CPU is calibrated on the production object (BPF_PROG_TEST_RUN, as
  * bench_datapath.c): nl_vif_ingress (+ its tail call nl_vif_flood) with a
- * group of R remote servers, R = 1..256 (the slope is the cost of one
- * remote copy, R = 1 is also what the broadcast VLAN's single copy costs);
+ * group of R remote servers, R = 1..512 (the slope is the cost of one
+ * remote copy, R = 1 is also what the broadcast VLAN's single copy costs;
+ * past NL_FLOOD_CHUNK = 256 the servers come from a chunk entry, whose
+ * per-copy cost is printed on its own);
  * nl_uplink_rx_tc delivering an inner broadcast to 1 and 2 local members;
  * nl_uplink_rx_tc filtering an inner broadcast of a MAC space it does not
  * host (what every non-member server pays under the broadcast VLAN).  The
@@ -29,6 +31,7 @@
 
 #define RUNS	5
 #define SAMPLES 4000
+#define NR	6 /* group sizes measured */
 
 struct frame {
 	uint8_t b[512];
@@ -76,8 +79,9 @@ static void vm_bcast(struct frame *f, const uint8_t src[6], uint32_t sip)
 	put32(p + 26, sip);
 	put32(p + 30, W_IP(192, 168, 1, 255));
 	put16(p + 24, csum(p + 14, 20));
-	put16(p + 34, 68);
-	put16(p + 36, 67);
+	/* not DHCP (68 -> 67): that is handed to the agent (punt.h), never flooded */
+	put16(p + 34, 5353);
+	put16(p + 36, 5353);
 	put16(p + 38, 8 + payload);
 	f->len = 14 + 20 + 8 + payload;
 }
@@ -148,25 +152,59 @@ static double measure(const char *name, int prog_fd, const struct frame *f, int 
 	return medians[RUNS / 2];
 }
 
-static int groups_fd;
+static int groups_fd, counters_fd;
 
+/* a datapath counter, summed over the CPUs */
+static uint64_t counter_of(enum nl_counter c)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t vals[ncpu], sum = 0;
+	__u32 key = c;
+
+	if (ncpu <= 0 || bpf_map_lookup_elem(counters_fd, &key, vals))
+		return 0;
+	for (int i = 0; i < ncpu; i++)
+		sum += vals[i];
+	return sum;
+}
+
+/* the group and its chunk entries, as user/agent/flood.c writes them */
 static void group_set(uint16_t mac_as, int n_local, const struct nl_flood_member *local,
 		      int n_remote, int s2)
 {
 	static struct nl_flood_group g;
 	struct nl_flood_key k = {.tenant = W_TENANT_A, .mac_as = mac_as};
 
-	memset(&g, 0, sizeof(g));
-	g.n_local = n_local;
-	memcpy(g.local, local, n_local * sizeof(*local));
-	g.n_remote = n_remote;
-	for (int i = 0; i < n_remote; i++) {
-		g.remote[i].switch_idx = s2;
-		g.remote[i].port = 1 + i % 250;
+	for (int c = (n_remote + NL_FLOOD_CHUNK - 1) / NL_FLOOD_CHUNK - 1; c >= 0; c--) {
+		int first = c * NL_FLOOD_CHUNK;
+
+		memset(&g, 0, sizeof(g));
+		k.chunk = c;
+		if (!c) {
+			g.n_local = n_local;
+			memcpy(g.local, local, n_local * sizeof(*local));
+		}
+		g.n_remote = !c					 ? n_remote
+			     : n_remote - first < NL_FLOOD_CHUNK ? n_remote - first
+								 : NL_FLOOD_CHUNK;
+		for (int i = first; i < n_remote && i < first + NL_FLOOD_CHUNK; i++) {
+			g.remote[i - first].switch_idx = s2;
+			g.remote[i - first].port = 1 + i % 250;
+		}
+		if (bpf_map_update_elem(groups_fd, &k, &g, BPF_ANY)) {
+			perror("nl_flood_groups");
+			exit(1);
+		}
 	}
-	if (bpf_map_update_elem(groups_fd, &k, &g, BPF_ANY)) {
-		perror("nl_flood_groups");
-		exit(1);
+	if (!n_remote) {
+		memset(&g, 0, sizeof(g));
+		k.chunk = 0;
+		g.n_local = n_local;
+		memcpy(g.local, local, n_local * sizeof(*local));
+		if (bpf_map_update_elem(groups_fd, &k, &g, BPF_ANY)) {
+			perror("nl_flood_groups");
+			exit(1);
+		}
 	}
 }
 
@@ -212,7 +250,7 @@ int main(void)
 	struct frame tx, rx_member, rx_other;
 	char err[256];
 	int vif, rxtc, s2;
-	double t_r[5], r_of[5] = {1, 16, 64, 128, 256}, t_rx1, t_rx2, t_filter;
+	double t_r[NR], r_of[NR] = {1, 16, 64, 128, 256, 512}, t_rx1, t_rx2, t_filter;
 	/* ip mode: outer Ethernet 14 + 802.1Q 4 + IPv4 20, inner frame, FCS 4 */
 	double wire;
 
@@ -246,6 +284,7 @@ int main(void)
 		bpf_map_update_elem(cfd, &zero, &cfg, BPF_ANY);
 	}
 	groups_fd = bpf_map__fd(skel->maps.nl_flood_groups);
+	counters_fd = bpf_map__fd(skel->maps.nl_counters);
 	vif = bpf_program__fd(skel->progs.nl_vif_ingress);
 	rxtc = bpf_program__fd(skel->progs.nl_uplink_rx_tc);
 	s2 = world_switch_idx(W_S2);
@@ -260,13 +299,40 @@ int main(void)
 	{
 		struct nl_flood_member a1 = member(w.ifindex_a1, w.slot_a1, W_MAC_1);
 
-		for (int i = 0; i < 5; i++) {
+		for (int i = 0; i < NR; i++) {
+			uint64_t c0 = counter_of(NL_C_TX_FLOOD_REMOTE), sent;
+			uint64_t f0 = counter_of(NL_C_TX_FLOOD_FAILED), failed;
 			char name[80];
 
 			group_set(1, 1, &a1, (int)r_of[i], s2);
 			snprintf(name, sizeof(name),
 				 "send: %3d remote copies (nl_vif_ingress+flood)", (int)r_of[i]);
 			t_r[i] = measure(name, vif, &tx, w.ifindex_a1, 2);
+			/*
+			 * every run really made its copies (a drop also returns
+			 * TC_ACT_SHOT); a few may find the veth's backlog full
+			 * (tx_flood_failed, printed)
+			 */
+			sent = counter_of(NL_C_TX_FLOOD_REMOTE) - c0;
+			failed = counter_of(NL_C_TX_FLOOD_FAILED) - f0;
+			if (failed)
+				printf("  (%llu of those copies found the fabric veth's backlog "
+				       "full)\n",
+				       (unsigned long long)failed);
+			if (sent + failed != (uint64_t)RUNS * SAMPLES * (uint64_t)r_of[i]) {
+				fprintf(stderr,
+					"bench_flood: %llu remote copies counted, %llu expected "
+					"(tx_flood_limited %llu, tx_flood_failed %llu)\n",
+					(unsigned long long)sent,
+					(unsigned long long)RUNS * SAMPLES * (uint64_t)r_of[i],
+					(unsigned long long)counter_of(NL_C_TX_FLOOD_LIMITED),
+					(unsigned long long)counter_of(NL_C_TX_FLOOD_FAILED));
+				for (int c = 0; c < NL_C_MAX; c++)
+					if (counter_of(c))
+						fprintf(stderr, "  counter %d: %llu\n", c,
+							(unsigned long long)counter_of(c));
+				return 1;
+			}
 		}
 	}
 	{
@@ -286,19 +352,22 @@ int main(void)
 	/* least squares over R: the cost of one more remote copy */
 	double sx = 0, sy = 0, sxx = 0, sxy = 0, slope, fixed, t_rxc;
 
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < NR; i++) {
 		sx += r_of[i];
 		sy += t_r[i];
 		sxx += r_of[i] * r_of[i];
 		sxy += r_of[i] * t_r[i];
 	}
-	slope = (5 * sxy - sx * sy) / (5 * sxx - sx * sx);
-	fixed = (sy - slope * sx) / 5;
+	slope = (NR * sxy - sx * sy) / (NR * sxx - sx * sx);
+	fixed = (sy - slope * sx) / NR;
 	t_rxc = t_rx2 - t_rx1;
 	printf("\nCalibration: sender %.0f ns + %.0f ns per remote copy (least squares over R);\n"
 	       "  one broadcast-VLAN copy = the R=1 send, %.0f ns; receiving member %.0f ns\n"
 	       "  (+%.0f ns per further local copy); non-member filter %.0f ns.\n",
 	       fixed, slope, t_r[0], t_rx1, t_rxc, t_filter);
+	printf("  Per copy within the group's first %d servers %.0f ns (R 1 -> 256), from its\n"
+	       "  chunk entries %.0f ns (R 256 -> 512).\n",
+	       NL_FLOOD_CHUNK, (t_r[4] - t_r[0]) / 255, (t_r[5] - t_r[4]) / 256);
 
 	printf("\nPer tenant broadcast (%.0f bytes per copy on a link; %d servers per edge "
 	       "switch;\n"
@@ -323,14 +392,14 @@ int main(void)
 				bh = links_headend(n, k) * wire;
 				/* VLAN: one send, k members deliver, n-1-k servers filter */
 				cv = t_r[0] + k * t_rx1 + (n - 1 - k) * t_filter;
-				/* head-end: k copies sent (bounded by NL_FLOOD_MAX_REMOTE), k
+				/* head-end: k copies sent (bounded by NL_FLOOD_MAX_SERVERS), k
 				 * deliver */
 				ch = fixed + slope * k + k * t_rx1;
 				printf("%7d %6d | %12.0f %12.0f %6.2fx | %10.1f %10.1f %6.2fx | "
 				       "%10.1f us%s\n",
 				       n, k, bv, bh, bv / bh, cv / 1000, ch / 1000, cv / ch,
 				       (fixed + slope * k) / 1000,
-				       k > NL_FLOOD_MAX_REMOTE ? " (>bound)" : "");
+				       k > NL_FLOOD_MAX_SERVERS ? " (>bound)" : "");
 			}
 		}
 	}

@@ -279,6 +279,65 @@ Test(flood, tx_spoofed_source_not_flooded, .init = setup_ip, .fini = flood_teard
 }
 
 /*
+ * One remote copy @f (@len bytes, VLAN tag in place) of the VM frame @in,
+ * checked byte for byte: outer Ethernet (the destination's edge switch, or
+ * the same-switch rule: S1 is ours, then this server is the source,
+ * [0047]), the path VLAN of that switch (S2: 10 or 11 by flow; S3: 20;
+ * S1: untagged), the outer IPv4 header built here independently (10.p.T of
+ * the destination port), UDP in udp mode, the inner frame unchanged.
+ * Returns the port; *@sw is 1, 2 or 3.
+ */
+static int check_copy(const uint8_t *f, uint32_t len, const struct pkt *in, int mode, int *sw)
+{
+	static const uint8_t S3[6] = {0x02, 0x4e, 0x4c, 0x00, 0x00, 0x03};
+	uint32_t l4 = mode == NL_ENCAP_UDP ? 8 : 0, off, vlan = 0;
+	uint8_t ip[20] = {0x45, 0};
+	uint8_t port;
+
+	cr_assert_geq(len, 14 + 20 + l4 + in->len, "copy length %u", len);
+	*sw = !memcmp(f, W_S1, 6) ? 1 : !memcmp(f, W_S2, 6) ? 2 : !memcmp(f, S3, 6) ? 3 : 0;
+	cr_assert(*sw, "outer destination:\n%s", hex(f, 32));
+	/* source: our switch towards another, this server on our own switch ([0047]) */
+	cr_assert_arr_eq(f + 6, *sw == 1 ? W_SERVER_MAC : W_S1, 6);
+	off = *sw == 1 ? 14 : 18;
+	if (*sw != 1) {
+		cr_assert_eq(rd16(f + 12), 0x8100);
+		vlan = rd16(f + 14) & 0xfff;
+		if (*sw == 2)
+			cr_assert(vlan == W_VLANS_S2_0 || vlan == W_VLANS_S2_1, "vlan %u", vlan);
+		else
+			cr_assert_eq(vlan, 20, "vlan %u", vlan);
+	}
+	cr_assert_eq(rd16(f + off - 2), 0x0800);
+	port = f[off + 17];
+	ip[2] = (20 + l4 + in->len) >> 8;
+	ip[3] = (20 + l4 + in->len) & 0xff;
+	ip[4] = vlan >> 8;
+	ip[5] = vlan & 0xff;
+	ip[6] = 0x40;
+	ip[8] = 64;
+	ip[9] = mode == NL_ENCAP_UDP ? 17 : NL_IPPROTO_ETHERNET;
+	ip[12] = 10, ip[13] = 1, ip[14] = W_TENANT_A >> 8, ip[15] = W_TENANT_A & 0xff;
+	ip[16] = 10, ip[17] = port, ip[18] = W_TENANT_A >> 8, ip[19] = W_TENANT_A & 0xff;
+	{
+		uint16_t c = inet_csum(ip, 20);
+
+		ip[10] = c >> 8;
+		ip[11] = c & 0xff;
+	}
+	cr_assert_arr_eq(f + off, ip, 20, "outer IPv4:\n%s\nwant\n%s", hex(f + off, 20),
+			 hex(ip, 20));
+	if (mode == NL_ENCAP_UDP) {
+		cr_assert_eq(rd16(f + off + 22), NL_UDP_PORT);
+		cr_assert_eq(rd16(f + off + 24), 8 + in->len);
+		cr_assert_geq(rd16(f + off + 20), NL_UDP_SPORT_MIN);
+	}
+	cr_assert_eq(len, off + 20 + l4 + in->len, "copy length %u", len);
+	cr_assert_arr_eq(f + off + 20 + l4, in->b, in->len, "inner frame changed");
+	return port;
+}
+
+/*
  * Remote members: a2's server (S2 port 7, VLANs 10/11) and a4's (S1
  * port 5, untagged, same switch): one encapsulated copy each, outer
  * headers as for unicast to that server; a5 gets its local copy.
@@ -289,7 +348,6 @@ static void check_remote_copies(int mode)
 				       member(W.ifindex_a5, W.slot_a5, W_MAC_5)};
 	struct nl_flood_remote rem[2] = {{.switch_idx = world_switch(W_S2), .port = 7},
 					 {.switch_idx = world_switch(W_S1), .port = 5}};
-	uint32_t l4 = mode == NL_ENCAP_UDP ? 8 : 0;
 	struct pkt in;
 	struct seen s;
 	struct run r;
@@ -303,47 +361,12 @@ static void check_remote_copies(int mode)
 	cap_read(CAP_FABRIC, &s);
 	cr_assert_eq(s.n, 2, "%d copies on the fabric", s.n);
 	for (int i = 0; i < s.n; i++) {
-		const uint8_t *f = s.f[i];
-		bool s2 = !memcmp(f, W_S2, 6);
-		uint32_t off = s2 ? 18 : 14, vlan = s2 ? rd16(f + 14) & 0xfff : 0;
-		uint8_t port = s2 ? 7 : 5;
-		uint8_t ip[20] = {0x45, 0};
+		int sw, port = check_copy(s.f[i], s.len[i], &in, mode, &sw);
 
-		cr_assert(s2 || !memcmp(f, W_S1, 6), "outer destination:\n%s", hex(f, 32));
-		seen_s2 |= s2;
-		seen_s1 |= !s2;
-		/* source: our switch towards S2, this server on our own switch ([0047]) */
-		cr_assert_arr_eq(f + 6, s2 ? W_S1 : W_SERVER_MAC, 6);
-		if (s2) {
-			cr_assert_eq(rd16(f + 12), 0x8100);
-			cr_assert(vlan == W_VLANS_S2_0 || vlan == W_VLANS_S2_1, "vlan %u", vlan);
-		}
-		cr_assert_eq(rd16(f + off - 2), 0x0800);
-		/* the outer IPv4 header, built here independently */
-		ip[2] = (20 + l4 + in.len) >> 8;
-		ip[3] = (20 + l4 + in.len) & 0xff;
-		ip[4] = vlan >> 8;
-		ip[5] = vlan & 0xff;
-		ip[6] = 0x40;
-		ip[8] = 64;
-		ip[9] = mode == NL_ENCAP_UDP ? 17 : NL_IPPROTO_ETHERNET;
-		ip[12] = 10, ip[13] = 1, ip[14] = W_TENANT_A >> 8, ip[15] = W_TENANT_A & 0xff;
-		ip[16] = 10, ip[17] = port, ip[18] = W_TENANT_A >> 8, ip[19] = W_TENANT_A & 0xff;
-		{
-			uint16_t c = inet_csum(ip, 20);
-
-			ip[10] = c >> 8;
-			ip[11] = c & 0xff;
-		}
-		cr_assert_arr_eq(f + off, ip, 20, "outer IPv4:\n%s\nwant\n%s", hex(f + off, 20),
-				 hex(ip, 20));
-		if (mode == NL_ENCAP_UDP) {
-			cr_assert_eq(rd16(f + off + 22), NL_UDP_PORT);
-			cr_assert_eq(rd16(f + off + 24), 8 + in.len);
-			cr_assert_geq(rd16(f + off + 20), NL_UDP_SPORT_MIN);
-		}
-		cr_assert_eq(s.len[i], off + 20 + l4 + in.len, "copy length %u", s.len[i]);
-		cr_assert_arr_eq(f + off + 20 + l4, in.b, in.len, "inner frame changed");
+		cr_assert(sw != 3);
+		cr_assert_eq(port, sw == 2 ? 7 : 5);
+		seen_s2 |= sw == 2;
+		seen_s1 |= sw == 1;
 	}
 	cr_assert(seen_s1 && seen_s2, "one copy to each remote server");
 	expect_none(CAP_A1);
@@ -385,6 +408,261 @@ Test(flood, tx_truncated_counted, .init = setup_ip, .fini = flood_teardown)
 	cap_read(CAP_FABRIC, &s);
 	cr_assert_eq(s.n, 1);
 	cr_assert_eq(counter(NL_C_TX_FLOOD_TRUNC), 1);
+}
+
+/* ---- MAC spaces on more than NL_FLOOD_CHUNK servers: the group's chunk entries -------- */
+
+static const uint8_t W_S3[6] = {0x02, 0x4e, 0x4c, 0x00, 0x00, 0x03};
+
+/*
+ * @n remote servers (n <= 600): S3 ports 1..250 (VLAN 20), S2 ports
+ * 1..250, S1 ports 1..100, in that order, into @rem
+ */
+static void many_servers(struct nl_flood_remote *rem, int n)
+{
+	static const __u16 s3_vlans[] = {20};
+	int s1 = world_switch(W_S1), s2 = world_switch(W_S2), s3;
+
+	cr_assert_eq(world_vlans_set(W_S3, 1, s3_vlans), 0, "a third switch");
+	s3 = world_switch(W_S3);
+	cr_assert_leq(n, 600);
+	for (int i = 0; i < n; i++) {
+		rem[i].switch_idx = i < 250 ? s3 : i < 500 ? s2 : s1;
+		rem[i].port = 1 + i % 250;
+	}
+}
+
+/* the group and its chunks as user/agent/flood.c writes them: chunks first */
+static void group_set_chunked(uint32_t tenant, uint16_t mac_as, const struct nl_flood_member *local,
+			      int n_local, const struct nl_flood_remote *remote, int n_remote)
+{
+	static struct nl_flood_group g;
+
+	for (int c = 1; c * NL_FLOOD_CHUNK < n_remote; c++) {
+		struct nl_flood_key k = {.tenant = tenant, .mac_as = mac_as, .chunk = c};
+		int m = n_remote - c * NL_FLOOD_CHUNK;
+
+		memset(&g, 0, sizeof(g));
+		g.n_remote = m < NL_FLOOD_CHUNK ? m : NL_FLOOD_CHUNK;
+		memcpy(g.remote, remote + c * NL_FLOOD_CHUNK, g.n_remote * sizeof(*remote));
+		cr_assert_eq(bpf_map_update_elem(fd_map("nl_flood_groups"), &k, &g, BPF_ANY), 0);
+	}
+	group_set(tenant, mac_as, local, n_local, remote,
+		  n_remote < NL_FLOOD_CHUNK ? n_remote : NL_FLOOD_CHUNK);
+	{
+		struct nl_flood_key k = {.tenant = tenant, .mac_as = mac_as};
+
+		cr_assert_eq(bpf_map_lookup_elem(fd_map("nl_flood_groups"), &k, &g), 0);
+		g.n_remote = n_remote;
+		cr_assert_eq(bpf_map_update_elem(fd_map("nl_flood_groups"), &k, &g, BPF_ANY), 0);
+	}
+}
+
+/*
+ * Every copy on the fabric checked byte for byte (check_copy()); returns
+ * how many arrived, and in @got[sw][port] how many each server got.
+ */
+static int read_copies(const struct pkt *in, int mode, uint16_t got[4][256])
+{
+	struct pollfd p = {.fd = cap_fd[CAP_FABRIC], .events = POLLIN};
+	static uint8_t buf[2048], f[2048];
+	int n = 0;
+
+	memset(got, 0, 4 * 256 * sizeof(got[0][0]));
+	while (poll(&p, 1, 300) == 1) {
+		uint8_t cbuf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+		struct sockaddr_ll from;
+		struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
+		struct msghdr mh = {.msg_name = &from,
+				    .msg_namelen = sizeof(from),
+				    .msg_iov = &iov,
+				    .msg_iovlen = 1,
+				    .msg_control = cbuf,
+				    .msg_controllen = sizeof(cbuf)};
+		struct tpacket_auxdata *aux = NULL;
+		ssize_t len = recvmsg(cap_fd[CAP_FABRIC], &mh, 0);
+		uint32_t flen = (uint32_t)len;
+		int sw, port;
+
+		if (len < 0)
+			break;
+		if (from.sll_pkttype == PACKET_OUTGOING || !memmem(buf, len, MARK, sizeof(MARK)))
+			continue;
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+			if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA)
+				aux = (void *)CMSG_DATA(c);
+		if (aux && (aux->tp_status & TP_STATUS_VLAN_VALID)) {
+			memcpy(f, buf, 12);
+			f[12] = 0x81;
+			f[13] = 0x00;
+			f[14] = aux->tp_vlan_tci >> 8;
+			f[15] = aux->tp_vlan_tci & 0xff;
+			memcpy(f + 16, buf + 12, len - 12);
+			flen += 4;
+		} else {
+			memcpy(f, buf, len);
+		}
+		port = check_copy(f, flen, in, mode, &sw);
+		got[sw][port]++;
+		n++;
+	}
+	return n;
+}
+
+/* the socket on the fabric holds every copy of a flood to hundreds of servers */
+static void fabric_rcvbuf(void)
+{
+	int big = 64 << 20;
+
+	cr_assert_eq(setsockopt(cap_fd[CAP_FABRIC], SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)),
+		     0, "SO_RCVBUFFORCE: %s", strerror(errno));
+}
+
+/* 600 member servers in three entries: each gets exactly one copy, byte for byte */
+static void check_many(int mode)
+{
+	static struct nl_flood_remote rem[600];
+	struct nl_flood_member a[2] = {member(W.ifindex_a1, W.slot_a1, W_MAC_1),
+				       member(W.ifindex_a5, W.slot_a5, W_MAC_5)};
+	static uint16_t got[4][256];
+	struct pkt in;
+	struct run r;
+
+	fabric_rcvbuf();
+	many_servers(rem, 600);
+	group_set_chunked(W_TENANT_A, 1, a, 2, rem, 600);
+	a1_broadcast(&in, BCAST, W_IP(192, 168, 1, 255));
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_SHOT);
+	expect_exact(CAP_A5, &in);
+	cr_assert_eq(read_copies(&in, mode, got), 600, "copies on the fabric");
+	for (int p = 1; p <= 250; p++) {
+		cr_assert_eq(got[3][p], 1, "S3 port %d: %u copies", p, got[3][p]);
+		cr_assert_eq(got[2][p], 1, "S2 port %d: %u copies", p, got[2][p]);
+		cr_assert_eq(got[1][p], p <= 100, "S1 port %d: %u copies", p, got[1][p]);
+	}
+	cr_assert_eq(counter(NL_C_TX_FLOOD_REMOTE), 600);
+	cr_assert_eq(counter(NL_C_TX_FLOOD_LOCAL), 1);
+	cr_assert_eq(counter(NL_C_TX_FLOOD_FAILED), 0);
+	cr_assert_eq(counter(NL_C_TX_FLOOD_TRUNC), 0, "nothing cut");
+	cr_assert_eq(vif_stats(W.slot_a1).tx_packets, 1);
+	expect_none(CAP_B1);
+	expect_none(CAP_L2);
+}
+
+Test(flood, tx_600_servers_ip, .init = setup_ip, .fini = flood_teardown)
+{
+	check_many(NL_ENCAP_IP);
+}
+
+Test(flood, tx_600_servers_udp, .init = setup_udp, .fini = flood_teardown)
+{
+	check_many(NL_ENCAP_UDP);
+}
+
+/* a chunk the agent has not written (yet): the servers before it get theirs, counted */
+Test(flood, tx_missing_chunk_counted, .init = setup_ip, .fini = flood_teardown)
+{
+	static struct nl_flood_remote rem[600];
+	struct nl_flood_member a[1] = {member(W.ifindex_a1, W.slot_a1, W_MAC_1)};
+	struct nl_flood_key k2 = {.tenant = W_TENANT_A, .mac_as = 1, .chunk = 2};
+	static uint16_t got[4][256];
+	struct pkt in;
+	struct run r;
+
+	fabric_rcvbuf();
+	many_servers(rem, 600);
+	group_set_chunked(W_TENANT_A, 1, a, 1, rem, 600);
+	cr_assert_eq(bpf_map_delete_elem(fd_map("nl_flood_groups"), &k2), 0);
+	a1_broadcast(&in, BCAST, W_IP(192, 168, 1, 255));
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_SHOT);
+	cr_assert_eq(read_copies(&in, NL_ENCAP_IP, got), 512, "copies on the fabric");
+	for (int p = 1; p <= 250; p++) {
+		cr_assert_eq(got[3][p], 1, "S3 port %d", p);
+		cr_assert_eq(got[2][p], 1, "S2 port %d", p);
+		cr_assert_eq(got[1][p], p <= 12, "S1 port %d", p);
+	}
+	cr_assert_eq(counter(NL_C_TX_FLOOD_REMOTE), 512);
+	cr_assert_eq(counter(NL_C_TX_FLOOD_TRUNC), 1);
+}
+
+/*
+ * A group counting more than NL_FLOOD_MAX_SERVERS, every chunk entry there,
+ * even one past the bound: two real servers per entry (the other slots name
+ * no switch: counted VLAN misses), none from the entry past the bound; the
+ * frame is counted as cut.
+ */
+Test(flood, tx_past_the_bound_counted, .init = setup_ip, .fini = flood_teardown)
+{
+	struct nl_flood_member a[1] = {member(W.ifindex_a1, W.slot_a1, W_MAC_1)};
+	static struct nl_flood_remote rem[2];
+	static struct nl_flood_group g;
+	struct pkt in;
+	struct run r;
+
+	fabric_rcvbuf();
+	many_servers(rem, 2);
+	for (int c = 0; c <= NL_FLOOD_MAX_CHUNKS; c++) {
+		struct nl_flood_key k = {.tenant = W_TENANT_A, .mac_as = 1, .chunk = c};
+
+		memset(&g, 0, sizeof(g));
+		if (!c) {
+			g.n_local = 1;
+			g.local[0] = a[0];
+		}
+		g.n_remote = c ? NL_FLOOD_CHUNK : NL_FLOOD_MAX_SERVERS + 1;
+		memcpy(g.remote, rem, sizeof(rem));
+		cr_assert_eq(bpf_map_update_elem(fd_map("nl_flood_groups"), &k, &g, BPF_ANY), 0);
+	}
+	a1_broadcast(&in, BCAST, W_IP(192, 168, 1, 255));
+	run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(r.retval, TC_ACT_SHOT);
+	cr_assert_eq(counter(NL_C_TX_FLOOD_REMOTE), 2 * NL_FLOOD_MAX_CHUNKS, "not past the bound");
+	cr_assert_eq(counter(NL_C_TX_FLOOD_TRUNC), 1);
+	cr_assert_eq(counter(NL_C_TX_FLOOD_FAILED), 0);
+}
+
+static void rate4(struct nl_config *cfg)
+{
+	cfg->flood_per_s = 1;
+	cfg->flood_burst = 4;
+}
+
+/*
+ * The token bucket charges a frame one token per started NL_FLOOD_CHUNK
+ * servers: with a burst of 4, two floods to 257 servers go, the third is
+ * limited; a flood to the local member only still costs one token.
+ */
+Test(flood, tx_rate_limit_by_copies, .init = setup_ip, .fini = flood_teardown)
+{
+	static struct nl_flood_remote rem[257];
+	struct nl_flood_member a[2] = {member(W.ifindex_a1, W.slot_a1, W_MAC_1),
+				       member(W.ifindex_a5, W.slot_a5, W_MAC_5)};
+	struct pkt in;
+	struct run r;
+
+	fabric_rcvbuf();
+	cfg_update(rate4);
+	many_servers(rem, 257);
+	group_set_chunked(W_TENANT_A, 1, a, 2, rem, 257);
+	a1_broadcast(&in, BCAST, W_IP(192, 168, 1, 255));
+	for (int i = 0; i < 3; i++)
+		run_tc(&r, W.ifindex_a1, in.b, in.len);
+	cr_assert_eq(counter(NL_C_TX_FLOOD_LIMITED), 1);
+	cr_assert_eq(counter(NL_C_TX_FLOOD_REMOTE), 2 * 257);
+	cr_assert_eq(counter(NL_C_TX_FLOOD_LOCAL), 2);
+	/* a5's group has only local members here: its frames cost one token each */
+	group_set(W_TENANT_A, 1, a, 2, NULL, 0);
+	memset(&in, 0, sizeof(in));
+	pkt_eth(&in, BCAST, W_MAC_5, 0x0800);
+	pkt_ipv4(&in, W_IP_5, W_IP(192, 168, 1, 255), 17, 64, 8 + sizeof(MARK));
+	pkt_udp(&in, 1, 2, sizeof(MARK));
+	pkt_bytes(&in, MARK, sizeof(MARK));
+	for (int i = 0; i < 5; i++)
+		run_tc(&r, W.ifindex_a5, in.b, in.len);
+	cr_assert_eq(counter(NL_C_TX_FLOOD_LOCAL), 2 + 4, "a5: burst 4 of one-token frames");
+	cr_assert_eq(counter(NL_C_TX_FLOOD_LIMITED), 2);
 }
 
 static void rate(struct nl_config *cfg)

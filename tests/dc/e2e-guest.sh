@@ -147,8 +147,8 @@ for _ in $(seq 1 50); do
 		vmx a7 ip -6 addr show dev eth0 tentative | grep -q . || break
 	sleep 0.2
 done
-check "ping6 12.25 a6->a7: IPv6-only VIFs, no static neighbour, DAD on, across the core" \
-	vmx a6 ping -6 -n -q -c 3 -i 0.2 -W 1 fd00::7
+check "ping6 12.25 a6->a7: IPv6 VIFs (MAC space 3), no static neighbour, DAD on, across the core" \
+	vmx a6 ping -6 -n -q -c 3 -i 0.2 -W 1 "$(vm_field a7 8 | sed 's|/.*||')"
 iperfchk() { # label src dst-vm floor(Mbit/s)
 	local bw
 	vmx "$3" iperf3 -s -1 -D -I "$RUN/iperf-$3.pid" >/dev/null 2>&1

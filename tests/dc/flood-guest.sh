@@ -7,9 +7,8 @@
 # (tests/dc/mcast.py: every receiver joined to 239.1.1.1 before anything
 # is sent) sends from a1 (tenant 12.25, MAC space 1): a2 (same server), a3
 # (same edge switch) and a4 (across the core) get every datagram; a5 (MAC
-# space 2), tenants 13.7 and 14.3 and the public VIF get none (the L2-only
-# a6/a7 have no IPv4 address to join the group with: not receivers).  Then
-# tenant 13.7's b4 sends: only b1 (across the core) gets it.
+# space 2), a6/a7 (MAC space 3), tenants 13.7 and 14.3 and the public VIF
+# get none.  Then tenant 13.7's b4 sends: only b1 (across the core) gets it.
 # Prints "ok <check>" / "FAIL <check>: why" / "# ..." lines; exit 1 on failure.
 # Usage: tests/dc/flood-guest.sh <out dir> <compiled dir> <vms file> <prefix>
 set -uo pipefail
@@ -22,8 +21,8 @@ dc_guest_up "dc-up" --encap udp
 ok "dc-up: agents ready, $(wc -l <"$RUN/vms.txt") VMs"
 note "up in $(elapsed)"
 
-# the receivers: every VM with an IPv4 address ("-" in vms.txt: the L2-only
-# pair of MAC space 3 has none to join a group with)
+# the receivers: every VM with an IPv4 address to join the group with ("-"
+# in vms.txt: an L2-only VM has none)
 rvms=$(awk '$6 != "-" { print $1 }' "$RUN/vms.txt")
 recv=()
 for v in $rvms; do recv+=("$v:$(vm_ns "$v"):$(vm_ip "$v")"); done

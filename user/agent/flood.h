@@ -29,7 +29,7 @@ struct na_flood {
 	/* what the last build wrote */
 	__u32 groups;	 /* MAC spaces with a VIF here */
 	__u32 remotes;	 /* (MAC space, remote server) pairs */
-	__u32 truncated; /* MAC spaces on more than NL_FLOOD_MAX_REMOTE other servers */
+	__u32 truncated; /* MAC spaces on more other servers than flooded (NL_FLOOD_MAX_SERVERS) */
 	__u64 builds;
 };
 
