@@ -141,12 +141,33 @@ vm_up() {
 	[ "$ip" != - ] && [ "$r" != - ] && ip -n "$(vm_ns "$vm")" route add default via "$r" dev eth0
 	return 0
 }
+# tenants_in_force <hv>: the agent on <hv> has a tenants file in force
+tenants_in_force() {
+	na "$1" status 2>/dev/null | grep -Eq '^ *tenants file: +[0-9]+ tenants'
+}
 # vm_vif_add <vm> <hv>: na-loader vif add for the VM's VIF v-<vm> on <hv>,
-# then <hv> is the VM's hypervisor in vms.txt
+# then <hv> is the VM's hypervisor in vms.txt.  DC_VIF_MINIMAL=1 (dc-up.sh
+# --vif-minimal, the demo): only the tenant, MAC and addresses, as an
+# operator gives them once the repository publishes the tenants file; the
+# agent completes the MAC space, prefix lengths and routers from the file
+# in force (docs/tenants.md) and refuses an address outside the subnets.
 vm_vif_add() {
-	local vm=$1 hv=$2 ip r
+	local vm=$1 hv=$2 ip r ip6 i
 	ip=$(vm_field "$vm" 6)
 	r=$(vm_field "$vm" 7)
+	if [ "${DC_VIF_MINIMAL:-0}" = 1 ] && [ "$ip" != - ]; then
+		for i in $(seq 60); do
+			tenants_in_force "$hv" && break
+			sleep 0.5
+		done
+		local args=(vif add "v-$vm" --tenant "$(vm_field "$vm" 3)" --mac "$(vm_field "$vm" 5)" --ip "${ip%/*}")
+		ip6=$(vm_field "$vm" 8)
+		[ "$ip6" != - ] && [ -n "$ip6" ] && args+=(--ip6 "${ip6%/*}")
+		na "$hv" "${args[@]}" >>"$RUN/agent-$hv.log" 2>&1 || return 1
+		awk -v v="$vm" -v h="$hv" '$1 == v {$2 = h} {print}' "$RUN/vms.txt" >"$RUN/vms.txt.new" &&
+			mv "$RUN/vms.txt.new" "$RUN/vms.txt"
+		return
+	fi
 	local args=(vif add "v-$vm" --tenant "$(vm_field "$vm" 3)" --mac-as "$(vm_field "$vm" 4)" --mac "$(vm_field "$vm" 5)")
 	if [ "$ip" != - ]; then
 		args+=(--ip "$ip")

@@ -9,9 +9,11 @@
 # On failure everything is removed (dc-down.sh).
 #
 # Usage: scripts/dc/dc-up.sh <compiled dir> <vms file> [--prefix P]
-#          [--run-dir D] [--encap ip|udp] [--tenant-bits 16|24] [--no-fabric] [--dhcp] [-q]
+#          [--run-dir D] [--encap ip|udp] [--tenant-bits 16|24] [--no-fabric] [--dhcp] [--vif-minimal] [-q]
 # --dhcp: the VMs get no static IPv4; each runs Debian's dhclient after its
 # vif add and is configured by the hypervisor's DHCP server (docs/dhcp.md).
+# --vif-minimal: vif add gives only tenant, MAC and addresses; the agents
+# complete the rest from the repository's tenants file (docs/tenants.md).
 # --tenant-bits 24: the agents use the 24-bit tenant scheme (special
 # addresses p.T.T.T) and the edge switches route p.0.0.0/8 to port p.
 # State: <run>/fabric.txt (fabric-up.sh, plus "holder"/"agent" lines) and
@@ -37,6 +39,7 @@ while [ $# -gt 0 ]; do
 	--no-fabric) fabric=0; shift ;;
 	-q) quiet=-q; shift ;;
 	--dhcp) export DC_DHCP=1; shift ;;
+	--vif-minimal) export DC_VIF_MINIMAL=1; shift ;;
 	*) echo "dc-up: unknown option $1" >&2; exit 2 ;;
 	esac
 done
