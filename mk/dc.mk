@@ -10,7 +10,7 @@ DC_DIR ?= $(OUTPUT)/dc/demo
 DC_TENANTS ?= topologies/demo.tenants
 
 # na-repo output for the demo topology (k = 2: one path through each core),
-# with the demo's tenant networks (docs/tenants.md; not yet used by agents)
+# with the demo's tenant networks (docs/tenants.md; served to the agents with their rows)
 $(DC_DIR)/vlan-table.txt: $(DC_TOPO) $(DC_TENANTS) $(OUTPUT)/na-repo
 	$(OUTPUT)/na-repo check-topo $(DC_TOPO)
 	$(OUTPUT)/na-repo check-tenants $(DC_TENANTS)
