@@ -4,4 +4,4 @@
 # on the oldest kernel we support, not only on the development host's.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-exec scripts/vm/run.sh --timeout 900 -- build/tests/test_datapath --ascii
+exec scripts/vm/run.sh --timeout 1500 -- build/tests/test_datapath --ascii

@@ -26,18 +26,19 @@ import logging
 # packet test: noise in the CI log, not a problem of the test
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 
-from scapy.all import (
-    UDP,
+# the layers it needs, not scapy.all: half the import time (in-kernel-vm.sh)
+from scapy.layers.inet import UDP
+from scapy.layers.inet6 import (
     ICMPv6PacketTooBig,
     ICMPv6TimeExceeded,
-    Ether,
     ICMPv6ND_NA,
     ICMPv6ND_NS,
     ICMPv6NDOptDstLLAddr,
     ICMPv6NDOptSrcLLAddr,
     IPv6,
-    Raw,
 )
+from scapy.layers.l2 import Ether
+from scapy.packet import Raw
 from scapy.utils6 import in6_getnsma, in6_getnsmac
 from socket import AF_INET6, inet_pton, inet_ntop
 
